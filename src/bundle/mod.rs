@@ -1,0 +1,165 @@
+//! Bundles: the files of an edition, written as a reproducible zip (or a folder).
+//!
+//! Reproducible means the same input gives byte-identical output: members are written in
+//! a fixed order with a fixed timestamp and permissions, and nothing depends on the clock
+//! or the machine. Output goes to a temporary file beside the target and is renamed into
+//! place, so a failed run never leaves a half bundle under the final name.
+
+pub mod manifest;
+pub mod vtt;
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+pub use manifest::Manifest;
+
+/// The files of a bundle, in the order they are written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bundle {
+    /// (path inside the bundle, contents).
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Members that are already compressed or gain little: stored as they are.
+fn is_stored(name: &str) -> bool {
+    [".mp3", ".flac", ".png", ".jpg", ".wav"]
+        .iter()
+        .any(|e| name.ends_with(e))
+}
+
+impl Bundle {
+    /// Adds a member.
+    pub fn add(&mut self, path: impl Into<String>, contents: impl Into<Vec<u8>>) {
+        self.files.push((path.into(), contents.into()));
+    }
+
+    /// Looks a member up by path.
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, c)| c.as_slice())
+    }
+
+    /// The zip archive's bytes.
+    pub fn to_zip(&self) -> std::io::Result<Vec<u8>> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, contents) in &self.files {
+            let method = if is_stored(name) {
+                zip::CompressionMethod::Stored
+            } else {
+                zip::CompressionMethod::Deflated
+            };
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(method)
+                .last_modified_time(zip::DateTime::default())
+                .unix_permissions(0o644)
+                .large_file(contents.len() as u64 >= u32::MAX as u64);
+            zip.start_file(name.as_str(), options)
+                .map_err(std::io::Error::other)?;
+            zip.write_all(contents)?;
+        }
+        Ok(zip.finish().map_err(std::io::Error::other)?.into_inner())
+    }
+
+    /// Writes the bundle as a zip at `out`, atomically.
+    pub fn write_zip(&self, out: &Path) -> Result<()> {
+        let bytes = self
+            .to_zip()
+            .map_err(|e| Error::output(out, format!("cannot build the zip: {e}")))?;
+        write_atomic(out, &bytes)
+    }
+
+    /// Writes the bundle's files into the folder `out` (created if missing), each file
+    /// atomically.
+    pub fn write_dir(&self, out: &Path) -> Result<()> {
+        for (name, contents) in &self.files {
+            let target = out.join(name);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::output(parent, format!("cannot create the folder: {e}")))?;
+            }
+            write_atomic(&target, contents)?;
+        }
+        Ok(())
+    }
+
+    /// Reads a zip bundle back.
+    pub fn read_zip(path: &Path) -> Result<Bundle> {
+        let file = std::fs::File::open(path)
+            .map_err(|e| Error::input(path, format!("cannot open: {e}")))?;
+        let mut zip = zip::ZipArchive::new(file)
+            .map_err(|e| Error::input(path, format!("is not a zip bundle: {e}")))?;
+        let mut bundle = Bundle::default();
+        for i in 0..zip.len() {
+            let mut f = zip
+                .by_index(i)
+                .map_err(|e| Error::input(path, format!("damaged member {i}: {e}")))?;
+            let name = f
+                .name()
+                .map_err(|e| Error::input(path, format!("member {i} has a bad name: {e}")))?
+                .into_owned();
+            let mut contents = Vec::with_capacity(f.size() as usize);
+            std::io::Read::read_to_end(&mut f, &mut contents)
+                .map_err(|e| Error::input(path, format!("cannot read {name}: {e}")))?;
+            bundle.add(name, contents);
+        }
+        Ok(bundle)
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `out`, then renames it into place.
+pub fn write_atomic(out: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if out.is_dir() {
+        return Err(Error::output(
+            out,
+            "is a directory; give a file name for the bundle",
+        ));
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".rawi-")
+        .suffix(".part")
+        .tempfile_in(dir)
+        .map_err(|e| Error::output(out, format!("cannot write in {}: {e}", dir.display())))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| Error::output(out, format!("cannot write: {e}")))?;
+    tmp.persist(out).map_err(|e| {
+        Error::output(
+            out,
+            format!("cannot move the finished file into place: {}", e.error),
+        )
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zip_is_reproducible_and_readable() {
+        let mut b = Bundle::default();
+        b.add("manifest.toml", "schema_version = 1\n");
+        b.add("audio/edition.wav", vec![1u8, 2, 3]);
+        let z1 = b.to_zip().unwrap();
+        let z2 = b.to_zip().unwrap();
+        assert_eq!(z1, z2);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.zip");
+        b.write_zip(&p).unwrap();
+        let back = Bundle::read_zip(&p).unwrap();
+        assert_eq!(back, b);
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+    }
+}

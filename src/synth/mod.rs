@@ -1,0 +1,68 @@
+//! Synthesis: turning one sentence's spoken text into a [`Clip`] with a voice.
+
+pub mod bundled;
+pub mod command;
+
+use crate::audio::Clip;
+use crate::error::{Error, Result};
+use crate::voice::{EngineKind, Voice};
+
+/// Version of rawi's synthesis path; part of every clip's cache key, so that a change in
+/// how audio is made never reuses stale clips.
+pub const SYNTH_VERSION: &str = concat!("rawi-synth-", env!("CARGO_PKG_VERSION"), "-1");
+
+/// An engine ready to speak.
+pub trait Synthesizer: Send + Sync {
+    /// Speaks one text. The error is a reason without the voice's name.
+    fn synthesize(&self, text: &str) -> std::result::Result<Clip, String>;
+}
+
+/// A voice opened for synthesis, with its retries.
+pub struct Speaker {
+    voice: Voice,
+    engine: Box<dyn Synthesizer>,
+}
+
+impl Speaker {
+    /// Opens `voice`, checking first that it can run here.
+    pub fn open(voice: &Voice) -> Result<Speaker> {
+        voice.availability().map_err(|reason| Error::Synth {
+            voice: voice.name.clone(),
+            reason: format!(
+                "{reason}; install it or choose another voice with --voice (see `rawi voices`)"
+            ),
+        })?;
+        let engine: Box<dyn Synthesizer> = match voice.engine {
+            EngineKind::Command => Box::new(command::CommandEngine::new(voice)),
+            EngineKind::Bundled => Box::new(bundled::Bundled::new(
+                voice.bundled.clone().unwrap_or_default(),
+                voice.sample_rate,
+            )),
+        };
+        Ok(Speaker {
+            voice: voice.clone(),
+            engine,
+        })
+    }
+
+    /// The voice being spoken with.
+    pub fn voice(&self) -> &Voice {
+        &self.voice
+    }
+
+    /// Speaks one text, trying again as the voice allows; the clip is at the engine's rate.
+    pub fn speak(&self, text: &str) -> Result<Clip> {
+        let mut last = String::new();
+        for _ in 0..=self.voice.limits.retries {
+            match self.engine.synthesize(text) {
+                Ok(clip) if clip.rate > 0 => return Ok(clip),
+                Ok(_) => last = "gave audio with a zero sample rate".into(),
+                Err(e) => last = e,
+            }
+        }
+        Err(Error::Synth {
+            voice: self.voice.name.clone(),
+            reason: last,
+        })
+    }
+}

@@ -1,0 +1,125 @@
+//! Clean-up that must not change what an article means: byte-order marks, line endings,
+//! tatweel, bidi and zero-width marks, exotic spaces, repeated spaces.
+
+/// Returns `true` for marks that only steer display (bidi controls, zero-width joiners and
+/// spaces, the BOM) and carry no sound, so removing them cannot change the reading.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{FEFF}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{061C}'
+            | '\u{00AD}'
+    )
+}
+
+/// Returns `true` for spaces other than the ASCII space that should read as one.
+fn is_odd_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\u{00A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
+}
+
+/// Tatweel (kashida) only stretches letters on screen.
+const TATWEEL: char = '\u{0640}';
+
+/// Cleans a whole document: line endings become `\n`, invisible marks and tatweel go,
+/// odd spaces become one ASCII space, runs of spaces fold to one and every line is trimmed.
+/// Blank lines are kept (they separate paragraphs).
+pub fn clean(raw: &str) -> String {
+    let unified = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::with_capacity(unified.len());
+    for (i, line) in unified.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&clean_line(line));
+    }
+    // No trailing blank lines: they carry nothing and would make byte-identical output
+    // depend on an editor's habits.
+    let trimmed = out.trim_end_matches('\n').len();
+    out.truncate(trimmed);
+    out
+}
+
+/// Cleans one line (see [`clean`]); also used on text that arrives line by line.
+pub fn clean_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut pending_space = false;
+    for c in line.chars() {
+        if is_invisible(c) || c == TATWEEL {
+            continue;
+        }
+        if c == ' ' || is_odd_space(c) {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Returns `true` if `c` is a letter of the Arabic script.
+pub fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0620}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{06FA}'..='\u{06FC}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}')
+}
+
+/// Returns `true` if the text has Latin letters and no Arabic letter: an English caption
+/// line in a wire story, which the Arabic voice must not read.
+pub fn is_latin_only(s: &str) -> bool {
+    !s.chars().any(is_arabic_letter) && s.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+/// Returns `true` if any character is a decimal digit of any script.
+pub fn has_digit(s: &str) -> bool {
+    s.chars().any(is_digit)
+}
+
+/// Returns `true` for a decimal digit in the scripts news text uses: ASCII, Arabic-Indic
+/// (`٠-٩`) and Persian (`۰-۹`).
+pub fn is_digit(c: char) -> bool {
+    c.is_ascii_digit()
+        || ('\u{0660}'..='\u{0669}').contains(&c)
+        || ('\u{06F0}'..='\u{06F9}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_marks_that_do_not_sound() {
+        let raw =
+            "\u{FEFF}قال\u{200F} الــوزير\u{00A0}\u{00A0}إن  الخطة\u{200B}  جاهزة\r\nسطر\rثان\n\n";
+        assert_eq!(clean(raw), "قال الوزير إن الخطة جاهزة\nسطر\nثان");
+    }
+
+    #[test]
+    fn keeps_blank_lines_between_paragraphs() {
+        assert_eq!(clean("أ\n\n  ب  \n"), "أ\n\nب");
+    }
+
+    #[test]
+    fn latin_caption_detection() {
+        assert!(is_latin_only("Protesters toppled a statue"));
+        assert!(!is_latin_only("Protesters أسقطوا"));
+        assert!(!is_latin_only("2024"));
+    }
+
+    #[test]
+    fn digits_of_every_script() {
+        assert!(has_digit("عام 1991"));
+        assert!(has_digit("عام ١٩٩١"));
+        assert!(has_digit("عام ۱۹۹۱"));
+        assert!(!has_digit("عام ألف"));
+    }
+}
