@@ -1,0 +1,480 @@
+//! End-to-end tests of the `rawi` binary: real articles, a real external voice (espeak-ng,
+//! installed by .ci/run), real zip bundles opened and checked.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use rawi::bundle::{Bundle, Manifest};
+
+fn rawi() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_rawi"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn samples() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("samples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The seed article lives outside the project (../shared/seed); tests that need it say so
+/// when it is absent instead of failing on a machine without it.
+fn seed() -> Option<PathBuf> {
+    let p = root().join("../shared/seed/kazakhstan-washington.txt");
+    if p.is_file() {
+        Some(p)
+    } else {
+        eprintln!("note: {} is absent; seed checks skipped", p.display());
+        None
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn build(article: &Path, out: &Path, extra: &[&str]) -> Output {
+    rawi()
+        .arg("build")
+        .arg(article)
+        .arg("-o")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn has_digit(s: &str) -> bool {
+    s.chars()
+        .any(|c| c.is_ascii_digit() || ('٠'..='٩').contains(&c) || ('۰'..='۹').contains(&c))
+}
+
+/// Opens a bundle and checks everything the manifest promises about it.
+fn check_bundle(zip: &Path) -> (Manifest, Bundle) {
+    let bundle = Bundle::read_zip(zip).unwrap();
+    let names: Vec<&str> = bundle.files.iter().map(|(n, _)| n.as_str()).collect();
+    for required in ["manifest.toml", "transcript.vtt", "article.txt"] {
+        assert!(
+            names.contains(&required),
+            "{} lacks {required}: {names:?}",
+            zip.display()
+        );
+    }
+    let manifest =
+        Manifest::from_toml(std::str::from_utf8(bundle.get("manifest.toml").unwrap()).unwrap())
+            .unwrap();
+    assert_eq!(manifest.schema_version, 1);
+    let wav = bundle
+        .get(&manifest.audio.path)
+        .expect("the audio the manifest names");
+    let reader = hound::WavReader::new(std::io::Cursor::new(wav)).expect("a WAV that hound opens");
+    let spec = reader.spec();
+    assert_eq!(spec.channels, 1);
+    assert_eq!(spec.sample_rate, manifest.audio.sample_rate);
+    assert_eq!(spec.bits_per_sample, 16);
+    let frames = reader.duration() as u64;
+    assert_eq!(frames, manifest.audio.samples);
+    let wav_ms = frames * 1000 / spec.sample_rate as u64;
+    assert_eq!(
+        wav_ms, manifest.audio.duration_ms,
+        "WAV length and manifest duration agree"
+    );
+    assert!(!manifest.sentences.is_empty());
+    let mut last_end = 0;
+    for (i, s) in manifest.sentences.iter().enumerate() {
+        assert_eq!(s.id, i + 1, "ids count up from 1");
+        assert!(
+            s.start_ms >= last_end,
+            "sentence {} starts before the previous ends",
+            s.id
+        );
+        assert!(s.end_ms > s.start_ms, "sentence {} has audio", s.id);
+        last_end = s.end_ms;
+        assert!(!s.spoken.trim().is_empty());
+    }
+    assert!(last_end <= manifest.audio.duration_ms);
+    // The timeline covers the audio: only the lead-in and the closing silence lie outside.
+    assert!(manifest.sentences[0].start_ms < 2000);
+    assert!(manifest.audio.duration_ms - last_end < 3000);
+    let vtt = std::str::from_utf8(bundle.get("transcript.vtt").unwrap()).unwrap();
+    assert!(vtt.starts_with("WEBVTT\n"));
+    assert_eq!(vtt.matches(" --> ").count(), manifest.sentences.len());
+    (manifest, bundle)
+}
+
+#[test]
+fn every_sample_builds_a_valid_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = samples();
+    assert!(samples.len() >= 3, "at least three samples");
+    for sample in samples {
+        let out = dir.path().join(format!(
+            "{}.zip",
+            sample.file_stem().unwrap().to_string_lossy()
+        ));
+        let o = build(&sample, &out, &[]);
+        assert!(o.status.success(), "{}: {}", sample.display(), stderr(&o));
+        let (manifest, _) = check_bundle(&out);
+        for s in &manifest.sentences {
+            assert!(
+                !has_digit(&s.spoken),
+                "{}: digit left in spoken text: {}",
+                sample.display(),
+                s.spoken
+            );
+        }
+        assert!(
+            stderr(&o).contains("sentences"),
+            "a summary line: {}",
+            stderr(&o)
+        );
+    }
+}
+
+/// The readings the seed article must contain, from the foundation issue.
+const SEED_READINGS: &[&str] = &[
+    "قبل ثلاثين عاما",
+    "في ألف وتسعمئة وواحد وتسعين",
+    "ستة آلاف وتسعمئة وخمسين ميلا مربعا",
+    "أكثر من أربعمئة وخمسين تجربة",
+    "بين عامي ألف وتسعمئة وتسعة وأربعين وألف وتسعمئة وتسعة وثمانين",
+    "حوالي ألف وأربعمئة رأس",
+    "أكثر من مئة صاروخ",
+    "في عام ألف وتسعمئة وخمسة وتسعين",
+    "أكثر من مئتين وخمسة وسبعين مليون دولار",
+    "فبراير شباط ألفين وتسعة عشر",
+    "منذ عام ألفين وثلاثة",
+    "يونيو حزيران ألفين وتسعة عشر",
+    "ديسمبر كانون الأول ألفين وواحد وعشرين",
+    "بقيمة عشرة فاصل سبعة ملايين دولار",
+    "العام المالي ألفين واثنين وعشرين",
+];
+
+#[test]
+fn seed_article_reads_perfectly() {
+    let Some(seed) = seed() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seed.zip");
+    let o = build(&seed, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (manifest, bundle) = check_bundle(&out);
+    let spoken: Vec<&str> = manifest
+        .sentences
+        .iter()
+        .map(|s| s.spoken.as_str())
+        .collect();
+    let all = spoken.join("\n");
+    for reading in SEED_READINGS {
+        assert!(all.contains(reading), "missing reading «{reading}»");
+    }
+    assert!(!has_digit(&all), "a digit is left in the spoken text");
+    // Structure: the headline first, the captions skipped, the source line last.
+    assert_eq!(manifest.sentences[0].kind, "title");
+    assert!(manifest
+        .sentences
+        .iter()
+        .any(|s| s.kind == "dateline" && s.text == "واشنطن"));
+    assert!(
+        manifest
+            .sentences
+            .iter()
+            .filter(|s| s.kind == "heading")
+            .count()
+            >= 4
+    );
+    assert!(!manifest
+        .sentences
+        .iter()
+        .any(|s| s.kind == "caption" || s.text.contains("Protesters")));
+    assert_eq!(manifest.sentences.last().unwrap().kind, "source");
+    assert_eq!(manifest.article.source.as_deref(), Some("الجزيرة"));
+    let text = std::str::from_utf8(bundle.get("article.txt").unwrap()).unwrap();
+    assert!(text.contains("المصدر : الجزيرة"));
+}
+
+#[test]
+fn same_input_gives_byte_identical_bundles() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = &samples()[0];
+    let a = dir.path().join("a.zip");
+    let b = dir.path().join("b.zip");
+    assert!(build(sample, &a, &["-j", "2"]).status.success());
+    assert!(build(sample, &b, &["-j", "1"]).status.success());
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+}
+
+#[test]
+fn unpacked_writes_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("edition");
+    let o = build(&samples()[0], &out, &["--unpacked"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("manifest.toml").is_file());
+    assert!(out.join("audio/edition.wav").is_file());
+}
+
+#[test]
+fn captions_are_read_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a.txt");
+    std::fs::write(
+        &article,
+        "العنوان\n\nA Latin caption\nتعليق على الصورة (رويترز)\n\nالقاهرة – نص الخبر هنا.\n",
+    )
+    .unwrap();
+    let plain = rawi().arg("split").arg(&article).output().unwrap();
+    let with = rawi()
+        .arg("split")
+        .arg("--read-captions")
+        .arg(&article)
+        .output()
+        .unwrap();
+    let plain = String::from_utf8(plain.stdout).unwrap();
+    let with = String::from_utf8(with.stdout).unwrap();
+    assert_eq!(plain, "العنوان\nالقاهرة\nنص الخبر هنا.\n");
+    assert!(with.contains("تعليق على الصورة (رويترز)"));
+    assert!(!with.contains("Latin"));
+}
+
+#[test]
+fn normalize_prints_one_line_per_input_line() {
+    use std::io::Write;
+    let mut child = rawi()
+        .arg("normalize")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = "قبل 30 عاما\n\nسطر بلا أرقام\r\nفي 1991\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(out.lines().count(), 4, "{out}");
+    assert_eq!(out.lines().nth(1), Some(""));
+    assert_eq!(out.lines().nth(2), Some("سطر بلا أرقام"));
+}
+
+#[test]
+fn voices_lists_espeak_and_why() {
+    let o = rawi().arg("voices").output().unwrap();
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("espeak-ng-ar"))
+        .expect("espeak-ng-ar listed");
+    assert!(line.contains("usable"), "{line}");
+}
+
+#[test]
+fn say_writes_a_wav() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("say.wav");
+    let o = rawi()
+        .args(["say", "-o"])
+        .arg(&out)
+        .arg("أعلنت الحكومة خطة جديدة في 2024.")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = hound::WavReader::open(&out).unwrap();
+    assert!(
+        r.duration() > r.spec().sample_rate / 2,
+        "at least half a second of speech"
+    );
+}
+
+#[test]
+fn several_articles_one_failing_gives_exit_1_and_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let outdir = dir.path().join("out");
+    let good = &samples()[0];
+    let missing = dir.path().join("missing.txt");
+    let o = rawi()
+        .arg("build")
+        .arg(good)
+        .arg(&missing)
+        .arg("-o")
+        .arg(&outdir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let stem = good.file_stem().unwrap().to_string_lossy();
+    check_bundle(&outdir.join(format!("{stem}.zip")));
+    assert!(!outdir.join("missing.zip").exists());
+    assert!(stderr(&o).contains("missing.txt"));
+}
+
+// ---- Bad input: each gives a clear one-line error naming the file, exit 2, no bundle. ----
+
+fn assert_fails_cleanly(article: &Path, extra: &[&str], expect: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.zip");
+    let o = build(article, &out, extra);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains(expect), "expected «{expect}» in: {err}");
+    let error_lines: Vec<&str> = err.lines().filter(|l| l.contains("error")).collect();
+    assert_eq!(error_lines.len(), 1, "one error line: {err}");
+    assert!(!out.exists(), "no bundle under the output name");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary file left: {leftovers:?}"
+    );
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+#[test]
+fn invalid_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "latin1.txt",
+        b"\xc7\xe1\xd3\xe1\xc7\xe3 caf\xe9",
+    );
+    assert_fails_cleanly(&p, &[], "latin1.txt: is not valid UTF-8");
+}
+
+#[test]
+fn empty_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "empty.txt", b"");
+    assert_fails_cleanly(&p, &[], "empty.txt: is empty");
+    let p = write(dir.path(), "blank.txt", "\u{feff} \n\t\n".as_bytes());
+    assert_fails_cleanly(&p, &[], "blank.txt: is empty");
+}
+
+#[test]
+fn binary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    assert_fails_cleanly(&p, &[], "is a binary file");
+}
+
+#[test]
+fn oversized_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "huge.txt", "كلمة ".repeat(1_000_000).as_bytes());
+    assert_fails_cleanly(&p, &[], "larger than");
+}
+
+#[test]
+fn directory_and_missing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_fails_cleanly(dir.path(), &[], "is a directory");
+    assert_fails_cleanly(&dir.path().join("nope.txt"), &[], "nope.txt: no such file");
+}
+
+#[test]
+fn no_arabic_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "english.txt",
+        b"Only an English headline\n\nAnd an English paragraph.",
+    );
+    assert_fails_cleanly(&p, &[], "no Arabic text");
+}
+
+/// A voice file for a test, run through the `command` engine.
+fn voice(dir: &Path, program: &str, args: &[&str], timeout_s: f64) -> String {
+    let args: Vec<String> = args.iter().map(|a| format!("{a:?}")).collect();
+    let toml = format!(
+        "name = \"test-voice\"\nengine = \"command\"\n[command]\nprogram = {program:?}\nargs = [{}]\n[limits]\ntimeout_s = {timeout_s}\nretries = 0\n",
+        args.join(", ")
+    );
+    let p = dir.join("test-voice.toml");
+    std::fs::write(&p, toml).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn voice_program_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = voice(dir.path(), "rawi-no-such-synthesizer", &[], 5.0);
+    assert_fails_cleanly(
+        &samples()[0],
+        &["--voice", &v],
+        "`rawi-no-such-synthesizer` is not installed",
+    );
+}
+
+#[test]
+fn voice_program_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = voice(
+        dir.path(),
+        "sh",
+        &["-c", "echo broken model >&2; exit 3"],
+        5.0,
+    );
+    assert_fails_cleanly(
+        &samples()[0],
+        &["--voice", &v],
+        "exited with status 3: broken model",
+    );
+}
+
+#[test]
+fn voice_program_hangs() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = voice(dir.path(), "sleep", &["30"], 0.5);
+    let started = std::time::Instant::now();
+    assert_fails_cleanly(&samples()[0], &["--voice", &v, "-j", "1"], "timeout");
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "the hung program was stopped"
+    );
+}
+
+#[test]
+fn voice_program_prints_no_wav() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = voice(dir.path(), "echo", &["this is not audio"], 5.0);
+    assert_fails_cleanly(&samples()[0], &["--voice", &v], "not a WAV");
+    let v = voice(dir.path(), "true", &[], 5.0);
+    assert_fails_cleanly(&samples()[0], &["--voice", &v], "printed no WAV");
+}
+
+#[test]
+fn voice_file_that_is_not_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "bad.toml", b"name = [unclosed");
+    let v = p.to_string_lossy().into_owned();
+    assert_fails_cleanly(&samples()[0], &["--voice", &v], "not a valid voice file");
+}
+
+#[test]
+fn unknown_voice_name() {
+    assert_fails_cleanly(
+        &samples()[0],
+        &["--voice", "no-such-voice"],
+        "no such voice",
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = rawi().arg("build").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let o = rawi().arg("frobnicate").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
