@@ -253,9 +253,14 @@ fn split_dateline(line: &str) -> Option<(&str, usize)> {
         if (1..=3).contains(&words)
             && pos <= 60
             && !text::has_digit(place)
-            && place
-                .chars()
-                .all(|c| text::is_arabic_letter(c) || c == ' ' || c == '/' || c == '،' || c == ',')
+            && place.chars().all(|c| {
+                text::is_arabic_letter(c)
+                    || text::is_arabic_mark(c)
+                    || c == ' '
+                    || c == '/'
+                    || c == '،'
+                    || c == ','
+            })
         {
             let after = pos + dash.len_utf8();
             let rest_start = after + (line[after..].len() - line[after..].trim_start().len());
@@ -278,7 +283,6 @@ fn is_quote_line(line: &str) -> bool {
 fn parse_plain(source: &str) -> (Meta, Vec<Block>) {
     let mut meta = Meta::default();
     let mut blocks: Vec<Block> = Vec::new();
-    let mut seen_paragraph = false;
     for (line, span) in lines_with_spans(source) {
         let push = |blocks: &mut Vec<Block>, kind, text: &str, span: Range<usize>| {
             blocks.push(Block {
@@ -308,7 +312,6 @@ fn parse_plain(source: &str) -> (Meta, Vec<Block>) {
             continue;
         }
         if is_quote_line(line) {
-            seen_paragraph = true;
             push(&mut blocks, BlockKind::Quote, line, span);
             continue;
         }
@@ -317,27 +320,48 @@ fn parse_plain(source: &str) -> (Meta, Vec<Block>) {
             push(&mut blocks, BlockKind::Heading, line, span);
             continue;
         }
-        if !seen_paragraph {
-            seen_paragraph = true;
-            if let Some((place, rest)) = split_dateline(line) {
-                push(
-                    &mut blocks,
-                    BlockKind::Dateline,
-                    place,
-                    span.start..span.start + place.len(),
-                );
-                push(
-                    &mut blocks,
-                    BlockKind::Paragraph,
-                    &line[rest..],
-                    span.start + rest..span.end,
-                );
-                continue;
-            }
-        }
         push(&mut blocks, BlockKind::Paragraph, line, span);
     }
+    split_first_dateline(source, &mut blocks);
     (meta, blocks)
+}
+
+/// Splits the dateline (`واشنطن –`) off the first paragraph into a block of its own, so
+/// that it is read as a short phrase before the story.
+fn split_first_dateline(source: &str, blocks: &mut Vec<Block>) {
+    let Some(i) = blocks
+        .iter()
+        .position(|b| matches!(b.kind, BlockKind::Paragraph | BlockKind::Quote))
+    else {
+        return;
+    };
+    if blocks[i].kind != BlockKind::Paragraph {
+        return;
+    }
+    let Some((place, rest)) = split_dateline(&blocks[i].text) else {
+        return;
+    };
+    let b = blocks[i].clone();
+    let verbatim = source.get(b.span.clone()) == Some(b.text.as_str());
+    let (place_span, rest_span) = if verbatim {
+        (
+            b.span.start..b.span.start + place.len(),
+            b.span.start + rest..b.span.end,
+        )
+    } else {
+        (b.span.clone(), b.span.clone())
+    };
+    let dateline = Block {
+        kind: BlockKind::Dateline,
+        text: place.to_owned(),
+        span: place_span,
+    };
+    blocks[i] = Block {
+        kind: BlockKind::Paragraph,
+        text: b.text[rest..].to_owned(),
+        span: rest_span,
+    };
+    blocks.insert(i, dateline);
 }
 
 /// Front matter fields we read; others are ignored so newsroom tools can add their own.
@@ -407,6 +431,11 @@ fn parse_markdown(source: &str) -> std::result::Result<(Meta, Vec<Block>), Strin
         if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') {
             flush(&mut para, &mut blocks);
             let text = strip_inline(t[hashes..].trim().trim_end_matches('#').trim());
+            // Many newsroom exports repeat the front matter's title as the first `#`
+            // heading; read it once.
+            if hashes == 1 && meta.title.as_deref() == Some(text.as_str()) {
+                continue;
+            }
             let kind = if hashes == 1 && meta.title.is_none() {
                 meta.title = Some(text.clone());
                 BlockKind::Title
@@ -448,6 +477,7 @@ fn parse_markdown(source: &str) -> std::result::Result<(Meta, Vec<Block>), Strin
         }
     }
     flush(&mut para, &mut blocks);
+    split_first_dateline(source, &mut blocks);
     for b in blocks.iter_mut() {
         if b.kind == BlockKind::Paragraph {
             if let Some(name) = source_line(&b.text) {
@@ -720,6 +750,16 @@ mod tests {
         assert_eq!(a.blocks[3].text, "قال \"شيئا\" مهما.");
         assert_eq!(a.meta.date.as_deref(), Some("2024-05-01"));
         assert_eq!(a.meta.author.as_deref(), Some("كاتب"));
+    }
+
+    #[test]
+    fn title_repeated_as_h1_is_read_once() {
+        let a = parse(
+            "+++\ntitle = \"العنوان\"\n+++\n\n# العنوان\n\nنص.\n",
+            Format::Markdown,
+        )
+        .unwrap();
+        assert_eq!(kinds(&a), vec![BlockKind::Title, BlockKind::Paragraph]);
     }
 
     #[test]

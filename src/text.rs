@@ -73,6 +73,11 @@ pub fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0620}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{06FA}'..='\u{06FC}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}')
 }
 
+/// Returns `true` for Arabic diacritics (harakat, tanween, shadda, sukun, dagger alef).
+pub fn is_arabic_mark(c: char) -> bool {
+    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}')
+}
+
 /// Returns `true` if the text has Latin letters and no Arabic letter: an English caption
 /// line in a wire story, which the Arabic voice must not read.
 pub fn is_latin_only(s: &str) -> bool {

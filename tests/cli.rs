@@ -478,3 +478,19 @@ fn usage_errors_exit_2() {
     let o = rawi().arg("frobnicate").output().unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn edition_rate_comes_from_the_voice_and_clips_are_resampled() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("espeak-16k.toml");
+    std::fs::write(
+        &v,
+        "name = \"espeak-16k\"\nengine = \"command\"\nsample_rate = 16000\n[command]\nprogram = \"espeak-ng\"\nargs = [\"-v\", \"ar\", \"--stdout\", \"{text}\"]\ninput = \"arg\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("e.zip");
+    let o = build(&samples()[0], &out, &["--voice", v.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (manifest, _) = check_bundle(&out);
+    assert_eq!(manifest.audio.sample_rate, 16000);
+}
