@@ -27,6 +27,8 @@ pub enum EngineKind {
     Bundled,
     /// Any program: argv template, text on stdin or as an argument, WAV out.
     Command,
+    /// A speech server over HTTP (OpenAI-compatible `POST /v1/audio/speech`).
+    Http,
 }
 
 /// Pauses after each kind of boundary, in milliseconds.
@@ -121,6 +123,29 @@ pub struct CommandSpec {
     pub output: WavOutput,
 }
 
+/// How to reach an `http` voice: an OpenAI-compatible speech endpoint, or any server
+/// that takes the same JSON body and answers with a WAV.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSpec {
+    /// The endpoint, `http://host:port/path` (plain HTTP: put a local TLS proxy in front
+    /// of a remote https server).
+    pub url: String,
+    /// The `model` field of the request.
+    #[serde(default)]
+    pub model: String,
+    /// The `voice` field of the request.
+    #[serde(default)]
+    pub voice: String,
+    /// The environment variable holding a bearer token, if the server wants one. The
+    /// token itself never goes in a voice file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_env: Option<String>,
+    /// More fields for the JSON body (`speed`, `language`, …).
+    #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
+    pub extra: toml::Table,
+}
+
 /// A voice definition, as read from its TOML file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -144,6 +169,9 @@ pub struct Voice {
     /// Settings of a `command` voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<CommandSpec>,
+    /// Settings of an `http` voice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<HttpSpec>,
     /// Settings of a `bundled` voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundled: Option<crate::synth::bundled::Settings>,
@@ -200,6 +228,14 @@ impl Voice {
                     )
                 }
                 _ => {}
+            },
+            EngineKind::Http => match &self.http {
+                None => return bad("engine is \"http\" but there is no [http] table".into()),
+                Some(h) => {
+                    if let Err(e) = crate::synth::http::Endpoint::parse(&h.url) {
+                        return bad(format!("[http] url: {e}"));
+                    }
+                }
             },
             EngineKind::Bundled => {}
         }
@@ -260,6 +296,17 @@ impl Voice {
                         c.program
                     )),
                 }
+            }
+            EngineKind::Http => {
+                let Some(h) = &self.http else {
+                    return Err("no [http] table".into());
+                };
+                if let Some(var) = &h.api_key_env {
+                    if std::env::var_os(var).is_none() {
+                        return Err(format!("the API key variable {var} is not set"));
+                    }
+                }
+                crate::synth::http::Endpoint::parse(&h.url)?.reachable()
             }
         }
     }

@@ -494,3 +494,16 @@ fn edition_rate_comes_from_the_voice_and_clips_are_resampled() {
     let (manifest, _) = check_bundle(&out);
     assert_eq!(manifest.audio.sample_rate, 16000);
 }
+
+#[test]
+fn every_shipped_voice_file_parses() {
+    for entry in std::fs::read_dir(root().join("voices")).unwrap() {
+        let p = entry.unwrap().path();
+        let v = rawi::voice::Voice::from_file(&p).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            p.file_stem().unwrap().to_string_lossy(),
+            v.name,
+            "file named after its voice"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod bundled;
 pub mod command;
+pub mod http;
 
 use crate::audio::Clip;
 use crate::error::{Error, Result};
@@ -34,6 +35,7 @@ impl Speaker {
         })?;
         let engine: Box<dyn Synthesizer> = match voice.engine {
             EngineKind::Command => Box::new(command::CommandEngine::new(voice)),
+            EngineKind::Http => Box::new(http::HttpEngine::new(voice)?),
             EngineKind::Bundled => Box::new(bundled::Bundled::new(
                 voice.bundled.clone().unwrap_or_default(),
                 voice.sample_rate,
