@@ -46,6 +46,19 @@ fn scale_word(w: &str) -> Option<u64> {
     })
 }
 
+/// Opening punctuation that may stand before a number.
+fn is_opening(c: char) -> bool {
+    matches!(c, '(' | '«' | '"' | '\'' | '[' | '{' | '“' | '‘')
+}
+
+/// A symbol written right before digits: a currency, percent, or sign.
+fn is_symbol(s: &str) -> bool {
+    matches!(s, "%" | "٪" | "-" | "−" | "+")
+        || units()
+            .get(s)
+            .is_some_and(|u| u.before && !s.chars().any(is_arabic_letter))
+}
+
 fn is_arabic_letter(c: char) -> bool {
     ('\u{621}'..='\u{64A}').contains(&c) || c == '\u{640}'
 }
@@ -270,22 +283,36 @@ impl<'a> Reader<'a> {
         if !prefix_raw.is_empty() && !PREFIXES.contains(&ctx.prefix.as_str()) {
             ctx.mixed = true;
         }
-        let sym = before_prefix.trim_start_matches(scan::is_punct);
-        if letters_len == 0 && !sym.is_empty() {
-            if let Some(u) = units().get(sym).filter(|u| u.before) {
-                ctx.unit_before = Some(u);
-                ctx.start = p - sym.len();
-            } else if sym == "%" || sym == "٪" {
-                ctx.percent_before = true;
-                ctx.start = p - sym.len();
-            } else if sym.ends_with('+') && sym.len() == 1 {
-                ctx.plus = true;
-                ctx.start = p - 1;
-            } else if (sym == "-" || sym == "−") && before_prefix.len() == sym.len() {
-                ctx.neg = true;
-                ctx.start = p - sym.len();
-            } else if sym.chars().any(|c| c.is_alphanumeric()) {
-                ctx.mixed = true;
+        let open = before_prefix.trim_start_matches(is_opening);
+        if letters_len == 0 && !open.is_empty() {
+            // [prefix letters][symbol or sign] before the digits: `و$1`، `و%30`، `-5`.
+            let open_start = p - open.len();
+            let found = open.char_indices().find(|&(k, _)| is_symbol(&open[k..]));
+            match found {
+                Some((k, _)) => {
+                    let head: String = open[..k].chars().filter(|&c| c != '\u{640}').collect();
+                    let sym = &open[k..];
+                    if head.is_empty() || PREFIXES.contains(&head.as_str()) {
+                        ctx.prefix = head;
+                        ctx.start = open_start;
+                        match sym {
+                            "%" | "٪" => ctx.percent_before = true,
+                            "+" => ctx.plus = true,
+                            "-" | "−" => ctx.neg = ctx.prefix.is_empty(),
+                            _ => ctx.unit_before = units().get(sym),
+                        }
+                        if (sym == "-" || sym == "−") && !ctx.prefix.is_empty() {
+                            ctx.mixed = true;
+                        }
+                    } else {
+                        ctx.mixed = true;
+                    }
+                }
+                None => {
+                    if open.chars().any(char::is_alphanumeric) {
+                        ctx.mixed = true;
+                    }
+                }
             }
         } else if letters_len == 0 {
             // A currency symbol standing alone before: `$ 50`.
@@ -300,6 +327,12 @@ impl<'a> Reader<'a> {
                     }
                 }
             }
+        } else if before_prefix
+            .trim_start_matches(is_opening)
+            .chars()
+            .any(char::is_alphanumeric)
+        {
+            ctx.mixed = true;
         }
         // A glued Latin letter after the digits also makes a code (`5G`, `3D`).
         if text[c.end..]
@@ -355,10 +388,21 @@ impl<'a> Reader<'a> {
             }
             parts.push(s);
         }
-        let lead = if ctx.mixed { " " } else { "" };
+        let lead =
+            if ctx.mixed && ctx.start > 0 && !self.text[..ctx.start].ends_with(char::is_whitespace)
+            {
+                " "
+            } else {
+                ""
+            };
+        let trail = if self.text[c.end..].starts_with(|ch: char| ch.is_alphabetic()) {
+            " "
+        } else {
+            ""
+        };
         let start = ctx.start;
         let spoken = if ctx.mixed {
-            format!("{lead}{}", parts.join(" "))
+            format!("{lead}{}{trail}", parts.join(" "))
         } else {
             join_prefix(&ctx.prefix, &parts.join(" "))
         };
@@ -561,6 +605,7 @@ impl<'a> Reader<'a> {
                 let mut o = self.unit_reading(g, n, u, case, &mut rule, &ctx2);
                 o.end = x.end;
                 o.read.end = x.end;
+                o.read.spoken = join_prefix(&ctx.prefix, &o.read.spoken);
                 return o;
             }
         }
@@ -812,7 +857,9 @@ impl<'a> Reader<'a> {
                     "; symbol before with scale word {} → noun genitive",
                     x.word
                 ));
-                return mk(format!("{sign}{words} {}", u.forms.singular), x.end, rule);
+                let spoken =
+                    join_prefix(&ctx.prefix, &format!("{sign}{words} {}", u.forms.singular));
+                return mk(spoken, x.end, rule);
             }
         }
         let Some(n) = value(&g.int) else {
@@ -825,7 +872,9 @@ impl<'a> Reader<'a> {
         };
         let mut o = self.unit_reading(g, n, u, case, &mut rule, ctx);
         o.read.start = ctx.start;
-        o.read.spoken = format!("{sign}{}", o.read.spoken);
+        o.read.spoken = join_prefix(&ctx.prefix, &format!("{sign}{}", o.read.spoken));
+        o.end = core_end;
+        o.read.end = core_end;
         o
     }
 
@@ -862,7 +911,7 @@ impl<'a> Reader<'a> {
                 start: ctx.start,
                 end: 0,
                 class,
-                spoken: join_prefix(&ctx.prefix, &format!("{sign}{s}")),
+                spoken: format!("{sign}{s}"),
                 rule: format!(
                     "{rule}; unit → {} ({}); {r}",
                     u.forms.singular,
