@@ -88,3 +88,81 @@ fn seed_article_reads_perfectly() {
     let missing: Vec<_> = readings.iter().filter(|r| !spoken.contains(*r)).collect();
     assert!(missing.is_empty(), "missing readings: {missing:?}");
 }
+
+#[test]
+fn huge_and_malformed_numbers_do_not_panic() {
+    let long = "9".repeat(400);
+    for input in [
+        long.as_str(),
+        "1,2,3,4",
+        "1..2",
+        "٣٫٫٥",
+        "12:99",
+        "99/99/99999",
+        "$",
+        "$-",
+        "-",
+        "الـ",
+        "الـ999999999999999999",
+        "٪٪5٪",
+        "5-",
+        "-5-5-5",
+        "0/0",
+        "1/0",
+        "31/02/2024",
+        "1e10",
+        "۱۲۳۴۵",
+    ] {
+        let s = normalize(input).text;
+        assert!(!has_digit(&s), "{input:?} left a digit: {s}");
+    }
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text pieces that exercise the reader: digits of all scripts, separators,
+    /// symbols, prefixes, month names, units and plain words.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[0-9]{1,20}",
+            "[٠-٩]{1,6}",
+            "[۰-۹]{1,6}",
+            "[0-9]{1,3}([,.٫٬:/\\-–][0-9]{1,4}){0,3}",
+            Just("$".to_string()),
+            Just("%".to_string()),
+            Just("٪".to_string()),
+            Just("-".to_string()),
+            Just("+".to_string()),
+            Just("الـ".to_string()),
+            Just("و".to_string()),
+            Just("بـ".to_string()),
+            Just(" ".to_string()),
+            Just("، ".to_string()),
+            Just("يناير/كانون الثاني".to_string()),
+            Just("فبراير/".to_string()),
+            Just("كم".to_string()),
+            Just("مليون".to_string()),
+            Just("دولة".to_string()),
+            Just("د.".to_string()),
+            Just("هـ".to_string()),
+            Just("الساعة".to_string()),
+            Just("عام".to_string()),
+            "\\PC{0,4}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn never_panics_never_leaves_a_digit(parts in proptest::collection::vec(piece(), 0..12)) {
+            let input: String = parts.concat();
+            let out = normalize(&input);
+            prop_assert!(!has_digit(&out.text), "input {:?} gave {:?}", input, out.text);
+            for t in &out.tokens {
+                prop_assert!(t.span.end <= input.len());
+            }
+        }
+    }
+}

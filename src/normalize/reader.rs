@@ -427,15 +427,19 @@ impl<'a> Reader<'a> {
         if bare.starts_with(['ب', 'ل', 'ك']) {
             return (Case::Obl, None, format!("prefix {p} → oblique"));
         }
-        if p.starts_with(['و', 'ف']) || p.is_empty() {
-            if let Some(l) = self.last {
-                if l.end <= ctx.start
-                    && text[l.end..ctx.start].trim().is_empty()
-                    && (p.starts_with(['و', 'ف']) || text[l.end..ctx.start].is_empty())
-                {
-                    let role = (l.class == Class::Year).then_some(Role::Year);
-                    return (l.case, role, "coordinated with the number before".into());
-                }
+        if let Some(l) = self.last.filter(|l| l.end <= ctx.start) {
+            let between = &text[l.end..ctx.start];
+            let adjacent = between.trim().is_empty();
+            let conj = p.starts_with(['و', 'ف']) || between.trim() == "و";
+            // `1949 و1989`: a year coordinated with a year; `200 جندي و2000 شخص`:
+            // a number coordinated past its counted noun keeps the case.
+            if conj && adjacent {
+                let role = (l.class == Class::Year).then_some(Role::Year);
+                return (l.case, role, "coordinated with the number before".into());
+            }
+            let words = between.split_whitespace().count();
+            if conj && words <= 2 && !between.contains(|c: char| scan::is_punct(c) || c == '،') {
+                return (l.case, None, "coordinated with the number before".into());
             }
         }
         let Some((ws, w)) = prev_word(text, ctx.start) else {
