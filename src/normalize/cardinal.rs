@@ -339,8 +339,14 @@ fn scale_group(g: u64, s: &Scale, form: Form, last: bool) -> String {
             let hundreds = below_thousand(g - r, inner);
             match r {
                 0 => format!("{hundreds} {}", s.single),
-                1 => format!("{hundreds} و{}", s.single),
-                2 => format!("{hundreds} و{}", if nom { s.dual_nom } else { s.dual_obl }),
+                // `مئة ألف وألف`: the scale word is repeated so 101,000 cannot be
+                // heard as 1,100.
+                1 => format!("{hundreds} {0} و{0}", s.single),
+                2 => format!(
+                    "{hundreds} {} و{}",
+                    s.single,
+                    if nom { s.dual_nom } else { s.dual_obl }
+                ),
                 3..=10 => format!("{hundreds} و{} {}", below_hundred(r, inner), s.plural),
                 _ => format!("{hundreds} و{} {acc}", below_hundred(r, inner)),
             }
@@ -424,7 +430,7 @@ mod tests {
         assert_eq!(m(12480), "اثنا عشر ألفا وأربعمئة وثمانون");
         assert_eq!(m(200_000), "مئتا ألف");
         assert_eq!(m(2000), "ألفان");
-        assert_eq!(m(101_000), "مئة وألف");
+        assert_eq!(m(101_000), "مئة ألف وألف");
         assert_eq!(m(3_000_000), "ثلاثة ملايين");
         assert_eq!(m(999_999_999_999_999).is_empty(), false);
         let c = Form {

@@ -5,7 +5,7 @@
 //! ordinal followed by من and the month name.
 
 use super::cardinal::{cardinal, Case, Form, Gender};
-use super::lexicon::gregorian_name;
+use super::lexicon::{gregorian_name, hijri_name};
 use super::ordinal::ordinal;
 
 /// Reads a year (a masculine cardinal) in `case`.
@@ -35,7 +35,14 @@ fn plausible_year(y: u64) -> bool {
 
 /// Reads a numeric date given its three numbers in written order, or `None` if they do
 /// not form a valid date. `y/m/d` when the first has four digits, else `d/m/y`.
-pub fn numeric(a: (u64, usize), b: u64, c: (u64, usize), case: Case) -> Option<String> {
+/// With `hijri`, the month is named from the Hijri calendar.
+pub fn numeric(
+    a: (u64, usize),
+    b: u64,
+    c: (u64, usize),
+    case: Case,
+    hijri: bool,
+) -> Option<String> {
     let (y, m, d) = if a.1 == 4 {
         (a.0, b, c.0)
     } else if c.1 == 4 || c.1 == 2 {
@@ -43,10 +50,20 @@ pub fn numeric(a: (u64, usize), b: u64, c: (u64, usize), case: Case) -> Option<S
     } else {
         return None;
     };
-    if !plausible_year(y) || !(1..=31).contains(&d) {
+    let plausible = if hijri {
+        (1..=1999).contains(&y)
+    } else {
+        plausible_year(y)
+    };
+    if !plausible || !(1..=31).contains(&d) || (hijri && d > 30) {
         return None;
     }
-    let month = gregorian_name(u8::try_from(m).ok()?)?;
+    let m = u8::try_from(m).ok()?;
+    let month = if hijri {
+        hijri_name(m)?
+    } else {
+        gregorian_name(m)?
+    };
     Some(format!("{} {month} {}", day(d, case), year(y, Case::Obl)))
 }
 
@@ -57,4 +74,13 @@ pub fn day_month(d: u64, m: u64, case: Case) -> Option<String> {
     }
     let month = gregorian_name(u8::try_from(m).ok()?)?;
     Some(format!("{} {month}", day(d, case)))
+}
+
+/// Reads `m-yyyy` / `m/yyyy` as a month and year, if valid.
+pub fn month_year(m: u64, y: u64) -> Option<String> {
+    if !plausible_year(y) {
+        return None;
+    }
+    let month = gregorian_name(u8::try_from(m).ok()?)?;
+    Some(format!("{month} {}", year(y, Case::Obl)))
 }

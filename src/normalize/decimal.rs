@@ -22,7 +22,10 @@ pub fn decimal(int: &str, frac: &str, case: Case) -> String {
     let zeros = frac.len() - frac.trim_start_matches('0').len();
     let rest = &frac[zeros..];
     let mut parts: Vec<String> = (0..zeros).map(|_| "صفر".to_string()).collect();
-    if !rest.is_empty() {
+    if rest.len() > 3 {
+        // Long fractions are read digit by digit: `ثلاثة فاصل واحد أربعة واحد ستة`.
+        parts.push(digit_by_digit(rest));
+    } else if !rest.is_empty() {
         parts.push(whole_digits(rest, f));
     }
     if parts.is_empty() {

@@ -19,10 +19,11 @@ const PLURALS: [&str; 11] = [
     "أعشار",
 ];
 
-/// Reads `num/den`. Denominators 2..=10 have fraction nouns; others are read `X على Y`.
+/// Reads `num/den`. Denominators 2..=10 have fraction nouns (for numerators up to ten);
+/// others are read `X على Y`.
 pub fn fraction(num: u64, den: u64, case: Case) -> String {
     let f = Form::masc(case);
-    if (2..=10).contains(&den) && num >= 1 && num < den {
+    if (2..=10).contains(&den) && num >= 1 && num <= 10 {
         let d = den as usize;
         return match num {
             1 => NAMES[d].to_string(),

@@ -60,6 +60,8 @@ pub struct Unit {
     pub before: bool,
     /// May be written after the number (`50 كم`).
     pub after: bool,
+    /// The row naming the currency's hundredth, if it has one.
+    pub sub: Option<&'static str>,
 }
 
 /// All units, by their written form.
@@ -85,13 +87,19 @@ pub fn units() -> &'static HashMap<&'static str, Unit> {
                         } else {
                             UnitKind::Measure
                         },
-                        before: r[8] == "before" || r[8] == "both",
-                        after: r[8] == "after" || r[8] == "both",
+                        before: r[7] != "sub" && (r[8] == "before" || r[8] == "both"),
+                        after: r[7] != "sub" && (r[8] == "after" || r[8] == "both"),
+                        sub: r.get(9).map(|s| s.trim()).filter(|s| !s.is_empty()),
                     },
                 )
             })
             .collect()
     })
+}
+
+/// The hundredth of a currency unit (`سنت` for the dollar), if the table has one.
+pub fn subunit(u: &Unit) -> Option<&'static Unit> {
+    units().get(u.sub?)
 }
 
 /// Calendar a month name belongs to.
@@ -131,6 +139,25 @@ pub fn months() -> &'static HashMap<&'static str, Month> {
             })
             .collect()
     })
+}
+
+/// The Hijri month name used when a numeric date is marked هـ.
+pub fn hijri_name(m: u8) -> Option<&'static str> {
+    const N: [&str; 12] = [
+        "محرم",
+        "صفر",
+        "ربيع الأول",
+        "ربيع الآخر",
+        "جمادى الأولى",
+        "جمادى الآخرة",
+        "رجب",
+        "شعبان",
+        "رمضان",
+        "شوال",
+        "ذي القعدة",
+        "ذي الحجة",
+    ];
+    N.get((m as usize).checked_sub(1)?).copied()
 }
 
 /// The Gregorian month name used when a date is written with digits only.

@@ -279,6 +279,7 @@ impl<'a> Reader<'a> {
             unit_before: None,
             percent_before: false,
             mixed: false,
+            digits: p,
         };
         if !prefix_raw.is_empty() && !PREFIXES.contains(&ctx.prefix.as_str()) {
             ctx.mixed = true;
@@ -367,6 +368,7 @@ impl<'a> Reader<'a> {
             (2, ":") | (3, "::") => self.clock(c, ctx),
             (3, "//") | (3, "--") | (3, "––") => self.numeric_date(c, ctx),
             (2, "/") => self.slash(c, ctx),
+            (2, ".") | (2, "٫") => self.dotted(c, ctx),
             (2, "-") | (2, "–") => self.dash(c, ctx),
             _ => None,
         };
@@ -866,7 +868,9 @@ impl<'a> Reader<'a> {
                 return mk(spoken, x.end, rule);
             }
         }
-        let Some(n) = value(&g.int) else {
+        let n = value(&g.int)
+            .or_else(|| (g.frac.is_some() && g.int.chars().all(|c| c == '0')).then_some(0));
+        let Some(n) = n else {
             let s = format!(
                 "{} {}",
                 digits::read_groups(std::iter::once(g.int.as_str()), false),
@@ -880,6 +884,31 @@ impl<'a> Reader<'a> {
         o.end = core_end;
         o.read.end = core_end;
         o
+    }
+
+    /// An amount with two decimals read as units and hundredths (`$7.50` →
+    /// `سبعة دولارات وخمسين سنتا`), when the currency has a hundredth.
+    fn cents(&self, g: &Group, u: &Unit, case: Case) -> Option<String> {
+        let f = g.frac.as_deref()?;
+        if u.kind != UnitKind::Money || f.is_empty() || f.len() > 2 {
+            return None;
+        }
+        let sub = lexicon::subunit(u)?;
+        let n = value(&g.int).or_else(|| g.int.chars().all(|c| c == '0').then_some(0))?;
+        let c: u64 = f.parse().ok()?;
+        let c = if f.len() == 1 { c * 10 } else { c };
+        let mut parts = Vec::new();
+        if n > 0 || c == 0 {
+            parts.push(if n == 0 {
+                format!("صفر {}", u.forms.singular)
+            } else {
+                money::count(n, &u.forms, case).0
+            });
+        }
+        if c > 0 {
+            parts.push(money::count(c, &sub.forms, case).0);
+        }
+        Some(parts.join(" و"))
     }
 
     fn unit_reading(
@@ -897,6 +926,10 @@ impl<'a> Reader<'a> {
             Class::Measure
         };
         let (s, r) = match &g.frac {
+            Some(_) if self.cents(g, u, case).is_some() => (
+                self.cents(g, u, case).unwrap_or_default(),
+                "amount with hundredths",
+            ),
             Some(_) => (
                 measure::decimal(&self.plain(g, Form::masc(case)), &u.forms),
                 "decimal: singular noun",
@@ -1008,17 +1041,93 @@ impl<'a> Reader<'a> {
         let v = |i: usize| -> Option<(u64, usize)> {
             Some((value(&c.groups[i].int)?, c.groups[i].int.len()))
         };
+        self.date_from(v(0)?, v(1)?.0, v(2)?, c.end, ctx)
+    }
+
+    /// Reads a numeric date (with an era mark after it maybe).
+    fn date_from(
+        &mut self,
+        a: (u64, usize),
+        b: u64,
+        y: (u64, usize),
+        end: usize,
+        ctx: &Ctx,
+    ) -> Option<Outcome> {
         let (case, _, rule) = self.context(ctx);
-        let s = date::numeric(v(0)?, v(1)?.0, v(2)?, case)?;
+        let text = self.text;
+        let mut end_at = end;
+        let mut hijri = false;
+        let mut mark = "";
+        if let Some(x) = next_word(text, end).filter(|x| !x.glued) {
+            let raw_end = text[x.start..]
+                .find(char::is_whitespace)
+                .map_or(text.len(), |k| x.start + k);
+            let raw = text[x.start..raw_end].trim_end_matches(['،', ',']);
+            match raw {
+                "هـ" | "هـ." | "ه" => {
+                    hijri = true;
+                    mark = " هجرية";
+                    end_at = x.start + raw.len();
+                }
+                _ if x.word.starts_with("هجري") => hijri = true,
+                "م" | "م." => {
+                    mark = " ميلادية";
+                    end_at = x.start + raw.len();
+                }
+                _ => {}
+            }
+        }
+        let s = date::numeric(a, b, y, case, hijri)?;
         Some(Outcome {
-            end: c.end,
+            end: end_at,
             case,
             read: Read {
                 start: ctx.start,
-                end: c.end,
+                end: end_at,
                 class: Class::Date,
-                spoken: join_prefix(&ctx.prefix, &s),
-                rule: format!("{rule}; numeric date"),
+                spoken: join_prefix(&ctx.prefix, &format!("{s}{mark}")),
+                rule: format!(
+                    "{rule}; numeric date{}",
+                    if hijri { " (Hijri)" } else { "" }
+                ),
+            },
+        })
+    }
+
+    /// `01.11.2010` (a date) or `2.1.0` (a version: parts joined with نقطة).
+    fn dotted(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        let (a, b) = (&c.groups[0], &c.groups[1]);
+        if let (Some(m), None) = (&a.frac, &b.frac) {
+            if b.int.len() == 4 && a.int.len() <= 2 && m.len() <= 2 {
+                let y = (value(&b.int)?, 4);
+                if let Some(o) =
+                    self.date_from((value(&a.int)?, a.int.len()), value(m)?, y, c.end, ctx)
+                {
+                    return Some(o);
+                }
+            }
+        }
+        let raw = &self.text[c_digits_start(ctx)..c.end];
+        let parts: Vec<String> = raw
+            .split(['.', '٫'])
+            .map(|p| {
+                let d: String = p
+                    .chars()
+                    .filter_map(digit)
+                    .map(|d| (b'0' + d) as char)
+                    .collect();
+                decimal::whole_digits(&d, Form::masc(Case::Nom))
+            })
+            .collect();
+        Some(Outcome {
+            end: c.end,
+            case: Case::Nom,
+            read: Read {
+                start: ctx.start,
+                end: c.end,
+                class: Class::Identifier,
+                spoken: join_prefix(&ctx.prefix, &parts.join(" نقطة ")),
+                rule: "dotted numbers (a version): parts joined with نقطة".into(),
             },
         })
     }
@@ -1030,20 +1139,40 @@ impl<'a> Reader<'a> {
         }
         let (x, y) = (value(&a.int)?, value(&b.int)?);
         let (case, _, rule) = self.context(ctx);
-        let (class, s, r) = if x >= 1 && x < y && y <= 10 {
+        let prev = prev_word(self.text, ctx.start).map_or("", |(_, w)| w);
+        let date_context = matches!(
+            strip_conj(prev).unwrap_or(prev),
+            "في" | "منذ"
+                | "يوم"
+                | "بتاريخ"
+                | "حتى"
+                | "قبل"
+                | "بعد"
+                | "تاريخ"
+                | "مساء"
+                | "صباح"
+        );
+        // `1 1/2`: a whole number before a fraction is joined with و.
+        let mixed_number = self.last.is_some_and(|l| {
+            l.class == Class::Cardinal && l.end < ctx.start && self.text[l.end..ctx.start] == *" "
+        });
+        let (class, s, r) = if x >= 1 && x < y && y <= 10 && !date_context {
             (Class::Fraction, fraction::fraction(x, y, case), "fraction")
-        } else if let Some(d) = date::day_month(x, y, case) {
+        } else if let Some(d) = date::month_year(x, y).filter(|_| b.int.len() == 4) {
+            (Class::Date, d, "month/year date")
+        } else if let Some(d) = date::day_month(x, y, case).filter(|_| date_context || y > 10) {
             (Class::Date, d, "day/month date")
         } else if y > 0 {
-            (
-                Class::Fraction,
-                fraction::fraction(x, y, case),
-                "fraction (على)",
-            )
+            (Class::Fraction, fraction::fraction(x, y, case), "fraction")
         } else {
             return None;
         };
         let sign = if ctx.neg { "سالب " } else { "" };
+        let and = if mixed_number && class == Class::Fraction {
+            "و"
+        } else {
+            ""
+        };
         Some(Outcome {
             end: c.end,
             case,
@@ -1051,7 +1180,7 @@ impl<'a> Reader<'a> {
                 start: ctx.start,
                 end: c.end,
                 class,
-                spoken: join_prefix(&ctx.prefix, &format!("{sign}{s}")),
+                spoken: join_prefix(&ctx.prefix, &format!("{and}{sign}{s}")),
                 rule: format!("{rule}; {r}"),
             },
         })
@@ -1059,6 +1188,24 @@ impl<'a> Reader<'a> {
 
     fn dash(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
         let (a, b) = (&c.groups[0], &c.groups[1]);
+        if a.int.len() <= 2 && b.int.len() == 4 && a.frac.is_none() && b.frac.is_none() {
+            if let Some(d) = value(&a.int)
+                .zip(value(&b.int))
+                .and_then(|(x, y)| date::month_year(x, y))
+            {
+                return Some(Outcome {
+                    end: c.end,
+                    case: Case::Obl,
+                    read: Read {
+                        start: ctx.start,
+                        end: c.end,
+                        class: Class::Date,
+                        spoken: join_prefix(&ctx.prefix, &d),
+                        rule: "month-year date".into(),
+                    },
+                });
+            }
+        }
         if digits::is_identifier(&a.int) || digits::is_identifier(&b.int) {
             let s = digits::read_groups([a.int.as_str(), b.int.as_str()].into_iter(), false);
             return Some(Outcome {
@@ -1147,6 +1294,12 @@ struct Ctx {
     unit_before: Option<&'static Unit>,
     percent_before: bool,
     mixed: bool,
+    digits: usize,
+}
+
+/// Where the digits of a token start (after its prefix and symbols).
+fn c_digits_start(ctx: &Ctx) -> usize {
+    ctx.digits
 }
 
 /// A token read, with the end of what it consumed and its case (for coordination).
