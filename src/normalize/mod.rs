@@ -2,15 +2,62 @@
 //! a news presenter says, in agreement with the sentence.
 //!
 //! One file per semiotic class; each parses a token into a typed value, then verbalizes it
-//! with the context (the word before, the counted noun after).
+//! with the context (the word before, the counted noun after). This module finds the
+//! tokens, reads their context and hands them to the class that reads them.
+
+pub mod abbrev;
+pub mod cardinal;
+pub mod date;
+pub mod decimal;
+pub mod digits;
+pub mod fraction;
+pub mod lexicon;
+pub mod measure;
+pub mod money;
+pub mod ordinal;
+pub mod range;
+pub mod scan;
+pub mod time;
+
+mod reader;
 
 use std::ops::Range;
+
+pub use cardinal::{Case, Form, Gender};
 
 /// The semiotic class a token was read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Class {
     /// A whole number.
     Cardinal,
+    /// An ordinal (`الـ35`، `القرن 21`).
+    Ordinal,
+    /// A decimal number.
+    Decimal,
+    /// A fraction (`3/4`).
+    Fraction,
+    /// A percentage.
+    Percent,
+    /// An amount of money.
+    Money,
+    /// A quantity with a unit of measure.
+    Measure,
+    /// A year.
+    Year,
+    /// A date, or a month name pair.
+    Date,
+    /// A clock time.
+    Time,
+    /// A range of numbers.
+    Range,
+    /// A sports score.
+    Score,
+    /// A telephone number, read digit by digit.
+    Telephone,
+    /// An identifier or code, read digit by digit or as a bare number.
+    Identifier,
+    /// An abbreviation expanded from the lexicon.
+    Abbreviation,
 }
 
 impl Class {
@@ -18,6 +65,20 @@ impl Class {
     pub fn as_str(self) -> &'static str {
         match self {
             Class::Cardinal => "cardinal",
+            Class::Ordinal => "ordinal",
+            Class::Decimal => "decimal",
+            Class::Fraction => "fraction",
+            Class::Percent => "percent",
+            Class::Money => "money",
+            Class::Measure => "measure",
+            Class::Year => "year",
+            Class::Date => "date",
+            Class::Time => "time",
+            Class::Range => "range",
+            Class::Score => "score",
+            Class::Telephone => "telephone",
+            Class::Identifier => "identifier",
+            Class::Abbreviation => "abbreviation",
         }
     }
 }
@@ -46,8 +107,5 @@ pub struct Spoken {
 
 /// Rewrites `text` into its spoken form.
 pub fn normalize(text: &str) -> Spoken {
-    Spoken {
-        text: text.to_owned(),
-        tokens: Vec::new(),
-    }
+    reader::Reader::new(text).run()
 }

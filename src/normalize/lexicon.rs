@@ -1,0 +1,343 @@
+//! The language facts the normalizer needs, loaded once from the data files compiled in.
+//!
+//! Facts live in `data/*.tsv` so that a linguist can correct them without touching code;
+//! each table is parsed on first use into hash maps and kept for the life of the process.
+
+use super::cardinal::Gender;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// Lines of a TSV data file that are not blank or comments, split on tabs.
+fn rows(src: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    src.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').collect())
+}
+
+fn gender(s: &str) -> Gender {
+    if s.trim() == "f" {
+        Gender::Fem
+    } else {
+        Gender::Masc
+    }
+}
+
+/// A noun's forms for writing it after a number (used for symbols and units).
+#[derive(Debug, Clone)]
+pub struct NounForms {
+    /// Singular (genitive after 100, 1000 …): `دولار`.
+    pub singular: &'static str,
+    /// Singular accusative after 11–99: `دولارا`.
+    pub accusative: &'static str,
+    /// Dual nominative: `دولاران`.
+    pub dual_nom: &'static str,
+    /// Dual oblique: `دولارين`.
+    pub dual_obl: &'static str,
+    /// Plural after 3–10: `دولارات`.
+    pub plural: &'static str,
+    /// Gender of the singular.
+    pub gender: Gender,
+}
+
+/// What a unit or currency symbol is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitKind {
+    /// A currency.
+    Money,
+    /// A unit of measure.
+    Measure,
+}
+
+/// A symbol or abbreviation standing for a counted noun.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// The noun it stands for.
+    pub forms: NounForms,
+    /// Currency or measure.
+    pub kind: UnitKind,
+    /// May be written before the number (`$50`).
+    pub before: bool,
+    /// May be written after the number (`50 كم`).
+    pub after: bool,
+    /// The row naming the currency's hundredth, if it has one.
+    pub sub: Option<&'static str>,
+}
+
+/// All units, by their written form.
+pub fn units() -> &'static HashMap<&'static str, Unit> {
+    static T: OnceLock<HashMap<&'static str, Unit>> = OnceLock::new();
+    T.get_or_init(|| {
+        rows(include_str!("data/units.tsv"))
+            .filter(|r| r.len() >= 9)
+            .map(|r| {
+                (
+                    r[0],
+                    Unit {
+                        forms: NounForms {
+                            singular: r[1],
+                            accusative: r[2],
+                            dual_nom: r[3],
+                            dual_obl: r[4],
+                            plural: r[5],
+                            gender: gender(r[6]),
+                        },
+                        kind: if r[7] == "money" {
+                            UnitKind::Money
+                        } else {
+                            UnitKind::Measure
+                        },
+                        before: r[7] != "sub" && (r[8] == "before" || r[8] == "both"),
+                        after: r[7] != "sub" && (r[8] == "after" || r[8] == "both"),
+                        sub: r.get(9).map(|s| s.trim()).filter(|s| !s.is_empty()),
+                    },
+                )
+            })
+            .collect()
+    })
+}
+
+/// The hundredth of a currency unit (`سنت` for the dollar), if the table has one.
+pub fn subunit(u: &Unit) -> Option<&'static Unit> {
+    units().get(u.sub?)
+}
+
+/// Calendar a month name belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Calendar {
+    /// يناير …
+    Gregorian,
+    /// كانون الثاني …
+    Levantine,
+    /// محرم …
+    Hijri,
+}
+
+/// A month name.
+#[derive(Debug, Clone, Copy)]
+pub struct Month {
+    /// 1..=12.
+    pub number: u8,
+    /// Its calendar.
+    pub calendar: Calendar,
+}
+
+/// Month names (one- and two-word), by name.
+pub fn months() -> &'static HashMap<&'static str, Month> {
+    static T: OnceLock<HashMap<&'static str, Month>> = OnceLock::new();
+    T.get_or_init(|| {
+        rows(include_str!("data/months.tsv"))
+            .filter(|r| r.len() >= 3)
+            .filter_map(|r| {
+                let number = r[1].parse().ok()?;
+                let calendar = match r[2] {
+                    "l" => Calendar::Levantine,
+                    "h" => Calendar::Hijri,
+                    _ => Calendar::Gregorian,
+                };
+                Some((r[0], Month { number, calendar }))
+            })
+            .collect()
+    })
+}
+
+/// The Hijri month name used when a numeric date is marked هـ.
+pub fn hijri_name(m: u8) -> Option<&'static str> {
+    const N: [&str; 12] = [
+        "محرم",
+        "صفر",
+        "ربيع الأول",
+        "ربيع الآخر",
+        "جمادى الأولى",
+        "جمادى الآخرة",
+        "رجب",
+        "شعبان",
+        "رمضان",
+        "شوال",
+        "ذي القعدة",
+        "ذي الحجة",
+    ];
+    N.get((m as usize).checked_sub(1)?).copied()
+}
+
+/// The Gregorian month name used when a date is written with digits only.
+pub fn gregorian_name(m: u8) -> Option<&'static str> {
+    const N: [&str; 12] = [
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ];
+    N.get((m as usize).checked_sub(1)?).copied()
+}
+
+/// What a word before a number says about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Preposition or genitive-taking word.
+    Oblique,
+    /// Verb whose subject the number is.
+    Nominative,
+    /// The number is a year.
+    Year,
+    /// The number is an hour.
+    Time,
+    /// Ordinal after a noun of this gender.
+    Ordinal(Gender),
+}
+
+struct Context {
+    roles: HashMap<&'static str, Role>,
+    sport: HashSet<&'static str>,
+}
+
+fn context() -> &'static Context {
+    static T: OnceLock<Context> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut roles = HashMap::new();
+        let mut sport = HashSet::new();
+        for r in rows(include_str!("data/context.tsv")).filter(|r| r.len() >= 2) {
+            let role = match r[1] {
+                "obl" => Role::Oblique,
+                "nom" => Role::Nominative,
+                "year" => Role::Year,
+                "time" => Role::Time,
+                "ordm" => Role::Ordinal(Gender::Masc),
+                "ordf" => Role::Ordinal(Gender::Fem),
+                "sport" => {
+                    sport.insert(r[0]);
+                    continue;
+                }
+                _ => continue,
+            };
+            roles.entry(r[0]).or_insert(role);
+        }
+        Context { roles, sport }
+    })
+}
+
+/// The role of the word before a number, if it has one.
+pub fn role(word: &str) -> Option<Role> {
+    context().roles.get(word).copied()
+}
+
+/// Whether `word` marks a sports context (so `3-1` is a score).
+pub fn is_sport(word: &str) -> bool {
+    context().sport.contains(word)
+}
+
+/// An entry of the noun lexicon.
+#[derive(Debug, Clone, Copy)]
+pub struct Noun {
+    /// The singular.
+    pub singular: &'static str,
+    /// Gender of the singular.
+    pub gender: Gender,
+}
+
+/// Which form of a noun a written word is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Number {
+    /// Singular (also the accusative with alif).
+    Singular,
+    /// Dual.
+    Dual,
+    /// Plural.
+    Plural,
+}
+
+/// Every written form of every noun in the lexicon, mapped to its entry.
+fn noun_forms() -> &'static HashMap<String, (Noun, Number)> {
+    static T: OnceLock<HashMap<String, (Noun, Number)>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut map = HashMap::with_capacity(8192);
+        for r in rows(include_str!("data/nouns.tsv")).filter(|r| r.len() >= 3) {
+            let noun = Noun {
+                singular: r[0],
+                gender: gender(r[2]),
+            };
+            let s = r[0];
+            map.entry(s.to_string()).or_insert((noun, Number::Singular));
+            let (acc, dual) = match s.strip_suffix('ة') {
+                Some(stem) => (s.to_string(), format!("{stem}ت")),
+                None if s.ends_with('ى') || s.ends_with('ا') || s.ends_with('ء') => {
+                    (s.to_string(), s.to_string())
+                }
+                None => (format!("{s}ا"), s.to_string()),
+            };
+            map.entry(acc).or_insert((noun, Number::Singular));
+            for d in ["ان", "ين"] {
+                map.entry(format!("{dual}{d}"))
+                    .or_insert((noun, Number::Dual));
+            }
+            for p in r[1].split('|').map(str::trim).filter(|p| !p.is_empty()) {
+                map.entry(p.to_string()).or_insert((noun, Number::Plural));
+            }
+        }
+        map
+    })
+}
+
+/// Looks a counted noun up: the lexicon first, then fallbacks by its shape.
+/// Returns the noun's singular gender, its number, and how it was decided.
+pub fn counted_noun(word: &str) -> Option<(Gender, Number, &'static str)> {
+    let forms = noun_forms();
+    if let Some((n, num)) = forms.get(word) {
+        return Some((n.gender, *num, n.singular));
+    }
+    // Fallbacks by shape, for nouns the lexicon lacks.
+    if let Some(stem) = word.strip_suffix("ات") {
+        if stem.chars().count() >= 2 {
+            // A sound feminine plural: its singular is usually stem+ة, but some
+            // masculine nouns take it too (اجتماع → اجتماعات).
+            if let Some((n, _)) = forms.get(stem) {
+                return Some((n.gender, Number::Plural, n.singular));
+            }
+            return Some((Gender::Fem, Number::Plural, "ـة (fallback)"));
+        }
+    }
+    if word.ends_with('ة') && word.chars().count() >= 3 {
+        return Some((Gender::Fem, Number::Singular, "ـة (fallback)"));
+    }
+    None
+}
+
+/// Whether `word` is a noun the lexicon knows (in any form).
+pub fn is_known_noun(word: &str) -> bool {
+    noun_forms().contains_key(word)
+}
+
+/// Abbreviations: written form → (spoken form, where it applies).
+pub fn abbreviations() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
+    static T: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
+    T.get_or_init(|| {
+        rows(include_str!("data/abbreviations.tsv"))
+            .filter(|r| r.len() >= 3)
+            .map(|r| (r[0], (r[1], r[2])))
+            .collect()
+    })
+}
+
+/// Singulars of the nouns marked as currencies in the noun lexicon.
+fn currencies() -> &'static HashSet<&'static str> {
+    static T: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    T.get_or_init(|| {
+        rows(include_str!("data/nouns.tsv"))
+            .filter(|r| r.get(3).is_some_and(|k| k.trim() == "cur"))
+            .map(|r| r[0])
+            .collect()
+    })
+}
+
+/// Whether a noun (by its singular) is a currency.
+pub fn is_currency(singular: &str) -> bool {
+    currencies().contains(singular)
+}

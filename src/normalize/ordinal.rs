@@ -1,0 +1,101 @@
+//! Ordinals: `الخامس`، `الدورة الخامسة والثلاثين`، `القرن الحادي والعشرين`.
+//!
+//! An ordinal agrees in gender with the noun it describes; its tens show case.
+
+use super::cardinal::{cardinal, Case, Form, Gender};
+
+const MASC: [&str; 11] = [
+    "",
+    "الأول",
+    "الثاني",
+    "الثالث",
+    "الرابع",
+    "الخامس",
+    "السادس",
+    "السابع",
+    "الثامن",
+    "التاسع",
+    "العاشر",
+];
+const FEM: [&str; 11] = [
+    "",
+    "الأولى",
+    "الثانية",
+    "الثالثة",
+    "الرابعة",
+    "الخامسة",
+    "السادسة",
+    "السابعة",
+    "الثامنة",
+    "التاسعة",
+    "العاشرة",
+];
+
+/// The ordinal of 1..=99 without the article's special cases for 1 in compounds.
+fn below_hundred(n: u64, gender: Gender, case: Case) -> String {
+    let fem = gender == Gender::Fem;
+    let u = (n % 10) as usize;
+    match n {
+        0 => "الصفر".into(),
+        1..=10 => (if fem {
+            FEM[n as usize]
+        } else {
+            MASC[n as usize]
+        })
+        .into(),
+        11 => (if fem {
+            "الحادية عشرة"
+        } else {
+            "الحادي عشر"
+        })
+        .into(),
+        12..=19 => {
+            if fem {
+                format!("{} عشرة", FEM[u])
+            } else {
+                format!("{} عشر", MASC[u])
+            }
+        }
+        _ => {
+            let tens = format!("ال{}", cardinal(n - u as u64, Form::masc(case)));
+            if u == 0 {
+                return tens;
+            }
+            let unit = match (u, fem) {
+                (1, false) => "الحادي",
+                (1, true) => "الحادية",
+                (_, false) => MASC[u],
+                (_, true) => FEM[u],
+            };
+            format!("{unit} و{tens}")
+        }
+    }
+}
+
+/// Reads `n` as an ordinal agreeing with a noun of `gender`, in `case`.
+/// Above 100 the remainder is read first with `بعد` (`الخامس بعد المئة`).
+pub fn ordinal(n: u64, gender: Gender, case: Case) -> String {
+    if n < 100 {
+        return below_hundred(n, gender, case);
+    }
+    let r = n % 100;
+    let head = format!("ال{}", cardinal(n - r, Form::masc(Case::Obl)));
+    if r == 0 {
+        return format!("ال{}", cardinal(n, Form::masc(case)));
+    }
+    format!("{} بعد {head}", below_hundred(r, gender, case))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms() {
+        assert_eq!(ordinal(35, Gender::Fem, Case::Obl), "الخامسة والثلاثين");
+        assert_eq!(ordinal(21, Gender::Masc, Case::Obl), "الحادي والعشرين");
+        assert_eq!(ordinal(19, Gender::Masc, Case::Obl), "التاسع عشر");
+        assert_eq!(ordinal(1, Gender::Masc, Case::Obl), "الأول");
+        assert_eq!(ordinal(105, Gender::Masc, Case::Obl), "الخامس بعد المئة");
+    }
+}

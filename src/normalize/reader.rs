@@ -1,0 +1,1310 @@
+//! The reader: walks a text, finds each token, reads its context and asks the class
+//! modules for its words.
+
+use super::abbrev::{self, Where};
+use super::cardinal::{cardinal, Case, Form, Gender, LIMIT};
+use super::lexicon::{
+    self, counted_noun, is_known_noun, months, role, units, Number, Role, Unit, UnitKind,
+};
+use super::scan::{self, core, digit, next_word, prev_word, Core, Group, Next};
+use super::{date, decimal, digits, fraction, measure, money, ordinal, range, time};
+use super::{Class, Spoken, Token};
+
+/// What the last number read was, for coordination (`1949 و1989`).
+#[derive(Debug, Clone, Copy)]
+struct Last {
+    end: usize,
+    case: Case,
+    class: Class,
+}
+
+/// One token found and read.
+struct Read {
+    start: usize,
+    end: usize,
+    class: Class,
+    spoken: String,
+    rule: String,
+}
+
+/// Prefixes that may be glued to a number (without tatweel).
+const PREFIXES: &[&str] = &[
+    "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك", "ال", "وال", "بال", "لل", "ولل",
+    "فال", "كال", "وبال", "فبال", "وكال",
+];
+
+/// Scale words written after a number, with their value.
+fn scale_word(w: &str) -> Option<u64> {
+    Some(match w {
+        "ألف" | "آلاف" | "ألفا" | "الف" | "الاف" => 1_000,
+        "مليون" | "ملايين" | "مليونا" => 1_000_000,
+        "مليار" | "مليارات" | "مليارا" | "بليون" => 1_000_000_000,
+        "تريليون" | "تريليونات" | "ترليون" | "تريليونا" => {
+            1_000_000_000_000
+        }
+        _ => return None,
+    })
+}
+
+/// Opening punctuation that may stand before a number.
+fn is_opening(c: char) -> bool {
+    matches!(c, '(' | '«' | '"' | '\'' | '[' | '{' | '“' | '‘')
+}
+
+/// A symbol written right before digits: a currency, percent, or sign.
+fn is_symbol(s: &str) -> bool {
+    matches!(s, "%" | "٪" | "-" | "−" | "+")
+        || units()
+            .get(s)
+            .is_some_and(|u| u.before && !s.chars().any(is_arabic_letter))
+}
+
+fn is_arabic_letter(c: char) -> bool {
+    ('\u{621}'..='\u{64A}').contains(&c) || c == '\u{640}'
+}
+
+/// Joins a glued prefix to a word: `ل` + `الخامس` → `للخامس`.
+fn join_prefix(prefix: &str, word: &str) -> String {
+    if prefix.ends_with('ل') && word.starts_with("ال") {
+        format!("{prefix}{}", &word["ا".len()..])
+    } else {
+        format!("{prefix}{word}")
+    }
+}
+
+/// Strips a leading و or ف from a word if what remains is longer than one letter.
+fn strip_conj(w: &str) -> Option<&str> {
+    let rest = w.strip_prefix('و').or_else(|| w.strip_prefix('ف'))?;
+    (rest.chars().count() >= 2).then_some(rest)
+}
+
+/// The role of a context word, also with a leading و/ف.
+fn role_of(w: &str) -> Option<(Role, &str)> {
+    if let Some(r) = role(w) {
+        return Some((r, w));
+    }
+    let s = strip_conj(w)?;
+    role(s).map(|r| (r, s))
+}
+
+/// Whether a (cleaned) word is or ends a month name; `فبراير/شباط` counts.
+fn is_month_word(w: &str) -> bool {
+    w.split('/').any(|p| months().contains_key(p))
+}
+
+/// Parses ASCII digits (at most 15) to a number.
+fn value(d: &str) -> Option<u64> {
+    if d.is_empty() || d.len() > 15 {
+        return None;
+    }
+    d.parse::<u64>().ok().filter(|&n| n < LIMIT)
+}
+
+/// The walker over one text.
+pub struct Reader<'a> {
+    text: &'a str,
+    out: String,
+    tokens: Vec<Token>,
+    copied: usize,
+    last: Option<Last>,
+    sport: Option<bool>,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader for `text`.
+    pub fn new(text: &'a str) -> Self {
+        Reader {
+            text,
+            out: String::with_capacity(text.len() + text.len() / 2),
+            tokens: Vec::new(),
+            copied: 0,
+            last: None,
+            sport: None,
+        }
+    }
+
+    /// Reads the whole text.
+    pub fn run(mut self) -> Spoken {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let is_digit = b.is_ascii_digit()
+                || (b == 0xD9 && bytes.get(i + 1).is_some_and(|n| (0xA0..=0xA9).contains(n)))
+                || (b == 0xDB && bytes.get(i + 1).is_some_and(|n| (0xB0..=0xB9).contains(n)));
+            if is_digit {
+                let r = self.number(i);
+                i = r.end.max(i + 1);
+                self.emit(r);
+                continue;
+            }
+            if (b == b'.' || b == b'/') && i >= self.copied {
+                if let Some(r) = self.word_token(i) {
+                    i = r.end.max(i + 1);
+                    self.emit(r);
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        // Never leave a digit behind: the reader covers every digit, this is a guard.
+        self.out.push_str(&text[self.copied..]);
+        Spoken {
+            text: self.out,
+            tokens: self.tokens,
+        }
+    }
+
+    fn emit(&mut self, r: Read) {
+        let start = r.start.max(self.copied);
+        self.out.push_str(&self.text[self.copied..start]);
+        self.out.push_str(&r.spoken);
+        self.copied = r.end.max(start);
+        self.tokens.push(Token {
+            span: start..self.copied,
+            class: r.class,
+            spoken: r.spoken,
+            rule: r.rule,
+        });
+    }
+
+    /// Whether the sentence talks about sport (so `3-1` is a score).
+    fn sporty(&mut self) -> bool {
+        if let Some(s) = self.sport {
+            return s;
+        }
+        let s = self.text.split_whitespace().any(|w| {
+            let w = scan::clean(w).1;
+            lexicon::is_sport(w) || strip_conj(w).is_some_and(lexicon::is_sport)
+        });
+        self.sport = Some(s);
+        s
+    }
+
+    /// A token without digits around byte `i` (a `.` or `/`): an abbreviation or a
+    /// month pair.
+    fn word_token(&self, i: usize) -> Option<Read> {
+        let text = self.text;
+        let start = text[..i]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map(|(k, c)| k + c.len_utf8())
+            .unwrap_or(0);
+        if start < self.copied {
+            return None;
+        }
+        let len = text[start..]
+            .find(char::is_whitespace)
+            .unwrap_or(text.len() - start);
+        let raw = &text[start..start + len];
+        if scan::has_digit(raw) {
+            return None;
+        }
+        // Month pair: فبراير/شباط (optionally with a two-word second name).
+        let (off, w) = scan::clean(raw);
+        if let Some((a, b)) = w.split_once('/') {
+            if months().contains_key(a) {
+                let b_ok = months().contains_key(b)
+                    || next_word(text, start + off + w.len()).is_some_and(|n| {
+                        !n.glued && months().contains_key(format!("{b} {}", n.word).as_str())
+                    });
+                if b_ok {
+                    return Some(Read {
+                        start: start + off,
+                        end: start + off + w.len(),
+                        class: Class::Date,
+                        spoken: format!("{a} {b}"),
+                        rule: "month pair written with a slash: both names".into(),
+                    });
+                }
+            }
+        }
+        // Abbreviation: keep its own dots, drop other punctuation around it.
+        let t = raw.trim_start_matches(scan::is_punct);
+        let lead = raw.len() - t.len();
+        let t = t.trim_end_matches(|c: char| scan::is_punct(c) && c != '.');
+        let candidates = [t, t.trim_end_matches('.')];
+        for cand in candidates {
+            if let Some((spoken, wh)) = abbrev::lookup(cand) {
+                let ok = match wh {
+                    Where::Any => true,
+                    Where::Year => false,
+                    Where::Name => next_word(text, start + lead + cand.len()).is_some_and(|n| {
+                        !n.glued && !n.broken && !n.word.is_empty() && !scan::has_digit(n.word)
+                    }),
+                };
+                if ok && start + lead + cand.len() > i {
+                    return Some(Read {
+                        start: start + lead,
+                        end: start + lead + cand.len(),
+                        class: Class::Abbreviation,
+                        spoken: spoken.into(),
+                        rule: format!("abbreviation {cand} ({wh:?})"),
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    /// Reads the number starting at byte `p` with its prefix and context.
+    fn number(&mut self, p: usize) -> Read {
+        let text = self.text;
+        let word_start = text[..p]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map(|(k, c)| k + c.len_utf8())
+            .unwrap_or(0)
+            .max(self.copied);
+        let lead = &text[word_start..p];
+        // Split the lead: opening punctuation, then symbol/sign, then glued letters.
+        let letters_len: usize = lead
+            .chars()
+            .rev()
+            .take_while(|&c| is_arabic_letter(c))
+            .map(char::len_utf8)
+            .sum();
+        let prefix_raw = &lead[lead.len() - letters_len..];
+        let before_prefix = &lead[..lead.len() - letters_len];
+        let prefix: String = prefix_raw.chars().filter(|&c| c != '\u{640}').collect();
+        let c = core(text, p);
+        let mut ctx = Ctx {
+            start: p - letters_len,
+            prefix,
+            neg: false,
+            plus: false,
+            unit_before: None,
+            percent_before: false,
+            mixed: false,
+            digits: p,
+        };
+        if !prefix_raw.is_empty() && !PREFIXES.contains(&ctx.prefix.as_str()) {
+            ctx.mixed = true;
+        }
+        let open = before_prefix.trim_start_matches(is_opening);
+        if letters_len == 0 && !open.is_empty() {
+            // [prefix letters][symbol or sign] before the digits: `و$1`، `و%30`، `-5`.
+            let open_start = p - open.len();
+            let found = open.char_indices().find(|&(k, _)| is_symbol(&open[k..]));
+            match found {
+                Some((k, _)) => {
+                    let head: String = open[..k].chars().filter(|&c| c != '\u{640}').collect();
+                    let sym = &open[k..];
+                    if head.is_empty() || PREFIXES.contains(&head.as_str()) {
+                        ctx.prefix = head;
+                        ctx.start = open_start;
+                        match sym {
+                            "%" | "٪" => ctx.percent_before = true,
+                            "+" => ctx.plus = true,
+                            "-" | "−" => ctx.neg = ctx.prefix.is_empty(),
+                            _ => ctx.unit_before = units().get(sym),
+                        }
+                        if (sym == "-" || sym == "−") && !ctx.prefix.is_empty() {
+                            ctx.mixed = true;
+                        }
+                    } else {
+                        ctx.mixed = true;
+                    }
+                }
+                None => {
+                    if open.chars().any(char::is_alphanumeric) {
+                        ctx.mixed = true;
+                    }
+                }
+            }
+        } else if letters_len == 0 {
+            // A currency symbol standing alone before: `$ 50`.
+            if let Some((ws, w)) = prev_word(text, p) {
+                if ws >= self.copied && text[ws..p].trim() == w {
+                    if let Some(u) = units()
+                        .get(w)
+                        .filter(|u| u.before && !w.chars().any(is_arabic_letter))
+                    {
+                        ctx.unit_before = Some(u);
+                        ctx.start = ws;
+                    }
+                }
+            }
+        } else if before_prefix
+            .trim_start_matches(is_opening)
+            .chars()
+            .any(char::is_alphanumeric)
+        {
+            ctx.mixed = true;
+        }
+        // A glued Latin letter after the digits also makes a code (`5G`, `3D`).
+        if text[c.end..]
+            .chars()
+            .next()
+            .is_some_and(|ch| ch.is_ascii_alphabetic())
+            && !text[c.end..].starts_with("km")
+            && !text[c.end..].starts_with("kg")
+        {
+            ctx.mixed = true;
+        }
+        if ctx.mixed {
+            ctx.start = p;
+        }
+        let r = self.dispatch(&c, &ctx);
+        self.last = Some(Last {
+            end: r.end,
+            case: r.case,
+            class: r.read.class,
+        });
+        r.read
+    }
+
+    fn dispatch(&mut self, c: &Core, ctx: &Ctx) -> Outcome {
+        if ctx.mixed {
+            return self.identifier(c, ctx);
+        }
+        let n = c.groups.len();
+        let seps: String = c.seps.iter().collect();
+        let outcome = match (n, seps.as_str()) {
+            (1, _) => return self.single(&c.groups[0], c.end, ctx),
+            (2, ":") | (3, "::") => self.clock(c, ctx),
+            (3, "//") | (3, "--") | (3, "––") => self.numeric_date(c, ctx),
+            (2, "/") => self.slash(c, ctx),
+            (2, ".") | (2, "٫") => self.dotted(c, ctx),
+            (2, "-") | (2, "–") => self.dash(c, ctx),
+            _ => None,
+        };
+        outcome.unwrap_or_else(|| self.identifier(c, ctx))
+    }
+
+    /// Reads every group of a token that fits no class, one after another.
+    fn identifier(&mut self, c: &Core, ctx: &Ctx) -> Outcome {
+        let mut parts = Vec::new();
+        for g in &c.groups {
+            let mut s = if digits::is_identifier(&g.int) || g.int.len() > 3 && ctx.mixed {
+                digits::read_groups(std::iter::once(g.int.as_str()), false)
+            } else {
+                decimal::whole_digits(&g.int, Form::masc(Case::Nom))
+            };
+            if let Some(f) = &g.frac {
+                s.push_str(" فاصل ");
+                s.push_str(&digits::read_groups(std::iter::once(f.as_str()), false));
+            }
+            parts.push(s);
+        }
+        let lead =
+            if ctx.mixed && ctx.start > 0 && !self.text[..ctx.start].ends_with(char::is_whitespace)
+            {
+                " "
+            } else {
+                ""
+            };
+        let trail = if self.text[c.end..].starts_with(|ch: char| ch.is_alphabetic()) {
+            " "
+        } else {
+            ""
+        };
+        let start = ctx.start;
+        let spoken = if ctx.mixed {
+            format!("{lead}{}{trail}", parts.join(" "))
+        } else {
+            join_prefix(&ctx.prefix, &parts.join(" "))
+        };
+        Outcome {
+            end: c.end,
+            case: Case::Nom,
+            read: Read {
+                start,
+                end: c.end,
+                class: Class::Identifier,
+                spoken,
+                rule: "code or mixed token: bare number or digit by digit".into(),
+            },
+        }
+    }
+
+    /// The case and role the context gives a number starting at `start`.
+    fn context(&self, ctx: &Ctx) -> (Case, Option<Role>, String) {
+        let text = self.text;
+        let p = ctx.prefix.as_str();
+        let bare = p.trim_start_matches(['و', 'ف']);
+        if bare.starts_with(['ب', 'ل', 'ك']) {
+            return (Case::Obl, None, format!("prefix {p} → oblique"));
+        }
+        if let Some(l) = self.last.filter(|l| l.end <= ctx.start) {
+            let between = &text[l.end..ctx.start];
+            let adjacent = between.trim().is_empty();
+            let conj = p.starts_with(['و', 'ف']) || between.trim() == "و";
+            // `1949 و1989`: a year coordinated with a year; `200 جندي و2000 شخص`:
+            // a number coordinated past its counted noun keeps the case.
+            if conj && adjacent {
+                let role = (l.class == Class::Year).then_some(Role::Year);
+                return (l.case, role, "coordinated with the number before".into());
+            }
+            let words = between.split_whitespace().count();
+            if conj && words <= 2 && !between.contains(|c: char| scan::is_punct(c) || c == '،') {
+                return (l.case, None, "coordinated with the number before".into());
+            }
+        }
+        let Some((ws, w)) = prev_word(text, ctx.start) else {
+            return (Case::Obl, None, "default oblique".into());
+        };
+        if is_month_word(w) {
+            return (
+                Case::Obl,
+                Some(Role::Year),
+                format!("after month {w} → year"),
+            );
+        }
+        if let Some((_, w2)) = prev_word(text, ws) {
+            let pair = format!("{} {w}", w2.rsplit('/').next().unwrap_or(w2));
+            if months().contains_key(pair.as_str()) {
+                return (
+                    Case::Obl,
+                    Some(Role::Year),
+                    format!("after month {pair} → year"),
+                );
+            }
+        }
+        match role_of(w) {
+            Some((Role::Nominative, v)) => (
+                Case::Nom,
+                Some(Role::Nominative),
+                format!("verb {v} → subject, nominative"),
+            ),
+            Some((r, v)) => (Case::Obl, Some(r), format!("{v} → oblique")),
+            None => (Case::Obl, None, "default oblique".into()),
+        }
+    }
+
+    /// Reads one number (with a fraction part maybe) in its context.
+    fn single(&mut self, g: &Group, core_end: usize, ctx: &Ctx) -> Outcome {
+        let text = self.text;
+        let (case, role, mut rule) = self.context(ctx);
+        let done = |class: Class, spoken: String, end: usize, rule: String| Outcome {
+            end,
+            case,
+            read: Read {
+                start: ctx.start,
+                end,
+                class,
+                spoken: join_prefix(&ctx.prefix, &spoken),
+                rule,
+            },
+        };
+        // Telephones and codes.
+        let coord_phone = self.last.is_some_and(|l| {
+            l.class == Class::Telephone
+                && l.end <= ctx.start
+                && text[l.end..ctx.start].trim().is_empty()
+        });
+        if ctx.plus || coord_phone || (g.frac.is_none() && digits::is_identifier(&g.int)) {
+            let phone = ctx.plus || coord_phone || g.int.len() >= 7;
+            let s = digits::read_groups(std::iter::once(g.int.as_str()), ctx.plus);
+            let class = if phone {
+                Class::Telephone
+            } else {
+                Class::Identifier
+            };
+            return done(class, s, core_end, "digit by digit".into());
+        }
+        let n = value(&g.int);
+        let next = next_word(text, core_end);
+        let sign = if ctx.neg { "سالب " } else { "" };
+        // Percent.
+        let pct_after =
+            next.filter(|x| x.word == "%" || x.word == "٪" || x.word.starts_with(['%', '٪']));
+        if ctx.percent_before || pct_after.is_some() {
+            let end = pct_after
+                .map(|x| x.start + x.word.chars().next().map_or(0, char::len_utf8))
+                .unwrap_or(core_end);
+            let s = format!("{sign}{} بالمئة", self.plain(g, Form::masc(case)));
+            return done(Class::Percent, s, end, format!("{rule}; percent"));
+        }
+        // Currency or unit before the number.
+        if let Some(u) = ctx.unit_before {
+            return self.with_unit(g, u, core_end, case, rule, ctx);
+        }
+        let Some(n) = n else {
+            // Too long for a number: digit by digit.
+            let s = digits::read_groups(std::iter::once(g.int.as_str()), false);
+            return done(
+                Class::Identifier,
+                s,
+                core_end,
+                "too long: digit by digit".into(),
+            );
+        };
+        let whole = g.frac.is_none();
+        // Era marks after a year.
+        if whole && !ctx.neg && g.int.len() <= 4 {
+            if let Some(x) = next.filter(|x| !x.broken || x.word.ends_with('.')) {
+                let raw_end = text[x.start..]
+                    .find(char::is_whitespace)
+                    .map_or(text.len(), |k| x.start + k);
+                let raw = text[x.start..raw_end].trim_end_matches(['،', ',', ')', '»', '"']);
+                let (mark, mark_len) = match date::era_mark(raw) {
+                    Some(m) => (Some(m), raw.len()),
+                    None => (date::era_mark(x.word), x.word.len()),
+                };
+                if let Some(mark) = mark {
+                    let s = format!("{} {mark}", date::year(n, case));
+                    return done(
+                        Class::Year,
+                        s,
+                        x.start + mark_len,
+                        format!("{rule}; year with era mark"),
+                    );
+                }
+            }
+        }
+        // Years.
+        if whole && matches!(role, Some(Role::Year)) && g.int.len() <= 4 {
+            return done(
+                Class::Year,
+                date::year(n, case),
+                core_end,
+                format!("{rule}; year: masculine cardinal"),
+            );
+        }
+        // Hours.
+        if whole && matches!(role, Some(Role::Time)) && n <= 24 {
+            return self.hour(n, 0, None, core_end, ctx, rule);
+        }
+        // Day of a month.
+        if whole && (1..=31).contains(&n) && !ctx.neg {
+            if let Some((mend, names)) = self.month_after(core_end) {
+                let s = format!("{} {names}", date::day(n, case));
+                return done(
+                    Class::Date,
+                    s,
+                    mend,
+                    format!("{rule}; day of month: ordinal + من"),
+                );
+            }
+        }
+        // Ordinals.
+        let ordinal_gender = if ctx.prefix.contains("ال") {
+            Some(self.gender_before(ctx.start))
+        } else if let Some(Role::Ordinal(gd)) = role {
+            Some(gd)
+        } else {
+            None
+        };
+        if let (Some(gd), true) = (ordinal_gender, whole) {
+            let prefix = ctx.prefix.replacen("ال", "", 1);
+            let s = join_prefix(&prefix, &ordinal::ordinal(n, gd, case));
+            return Outcome {
+                end: core_end,
+                case,
+                read: Read {
+                    start: ctx.start,
+                    end: core_end,
+                    class: Class::Ordinal,
+                    spoken: s,
+                    rule: format!("{rule}; ordinal agreeing with a {} noun", gd.label()),
+                },
+            };
+        }
+        // Units after the number (also glued: 5كم).
+        if let Some(x) = next.filter(|x| !x.broken || x.glued) {
+            if let Some(u) = units().get(x.word).filter(|u| u.after) {
+                let ctx2 = Ctx { ..ctx.clone() };
+                let mut o = self.unit_reading(g, n, u, case, &mut rule, &ctx2);
+                o.end = x.end;
+                o.read.end = x.end;
+                o.read.spoken = join_prefix(&ctx.prefix, &o.read.spoken);
+                return o;
+            }
+        }
+        // A scale word after a whole number: read it as one number.
+        if let Some(x) = next.filter(|x| !x.glued && !x.broken) {
+            if let Some(scale) = scale_word(x.word) {
+                let after = next_word(text, x.end);
+                let noun_follows = after.is_some_and(|a| {
+                    !a.broken && (is_known_noun(a.word) || units().contains_key(a.word))
+                });
+                if whole {
+                    if let Some(total) = n.checked_mul(scale).filter(|&t| t < LIMIT) {
+                        let form = Form {
+                            gender: Gender::Masc,
+                            case,
+                            construct: noun_follows,
+                        };
+                        let s = format!("{sign}{}", cardinal(total, form));
+                        return done(
+                            Class::Cardinal,
+                            s,
+                            x.end,
+                            format!("{rule}; with scale word {}", x.word),
+                        );
+                    }
+                }
+            }
+        }
+        if !whole {
+            let s = format!("{sign}{}", self.plain(g, Form::masc(case)));
+            return done(Class::Decimal, s, core_end, format!("{rule}; decimal"));
+        }
+        // The counted noun decides the gender.
+        let (noun, adjacent) = self.counted_after(core_end);
+        let mut gender = Gender::Masc;
+        let mut construct = false;
+        let mut class = Class::Cardinal;
+        if let Some((nx, (gd, num, sing))) = noun {
+            gender = gd;
+            rule.push_str(&format!("; noun {} → {sing} ({})", nx.word, gd.label()));
+            if lexicon::is_currency(sing) {
+                class = Class::Money;
+            }
+            if adjacent && num == Number::Singular && !ctx.neg {
+                construct = true;
+                if n == 1 && nx.word == sing {
+                    let one = if gd == Gender::Fem {
+                        "واحدة"
+                    } else {
+                        "واحد"
+                    };
+                    let s = format!("{sing} {one}");
+                    return done(class, s, nx.end, format!("{rule}; 1 follows its noun"));
+                }
+                if n == 2 && nx.word == sing {
+                    let stem = sing
+                        .strip_suffix('ة')
+                        .map(|s| format!("{s}ت"))
+                        .unwrap_or_else(|| sing.to_string());
+                    let s = format!("{stem}{}", if case == Case::Nom { "ان" } else { "ين" });
+                    return done(
+                        class,
+                        s,
+                        nx.end,
+                        format!("{rule}; 2 is the dual of its noun"),
+                    );
+                }
+            }
+        } else {
+            rule.push_str("; no counted noun → masculine");
+        }
+        let form = Form {
+            gender,
+            case,
+            construct,
+        };
+        done(
+            class,
+            format!("{sign}{}", cardinal(n, form)),
+            core_end,
+            rule,
+        )
+    }
+
+    /// The counted noun after a number at `end`, looking past a coordinated number
+    /// (`5 و10 سنوات`, `3 إلى 7 أيام`). Returns it and whether it follows directly.
+    #[allow(clippy::type_complexity)]
+    fn counted_after(
+        &self,
+        end: usize,
+    ) -> (Option<(Next<'a>, (Gender, Number, &'static str))>, bool) {
+        let text = self.text;
+        let Some(x) = next_word(text, end) else {
+            return (None, false);
+        };
+        if x.broken || x.glued {
+            return (None, false);
+        }
+        if let Some(found) = counted_noun(x.word) {
+            return (Some((x, found)), true);
+        }
+        // Coordinated number: و10 …, or إلى 7 …
+        let connector = matches!(x.word, "و" | "إلى" | "الى" | "أو" | "حتى");
+        let glued_num = x
+            .word
+            .strip_prefix('و')
+            .is_some_and(|r| r.chars().next().and_then(digit).is_some());
+        if glued_num || connector {
+            let num_word = if glued_num {
+                Some(x)
+            } else {
+                next_word(text, x.end)
+            };
+            if let Some(nw) = num_word.filter(|nw| nw.word.chars().any(|c| digit(c).is_some())) {
+                let raw_end = text[nw.start..]
+                    .find(char::is_whitespace)
+                    .map_or(text.len(), |k| nw.start + k);
+                if let Some(y) = next_word(text, raw_end).filter(|y| !y.broken && !y.glued) {
+                    if let Some(found) = counted_noun(y.word) {
+                        return (Some((y, found)), false);
+                    }
+                }
+            }
+        }
+        (None, false)
+    }
+
+    /// Gender of the noun before an `الـN` ordinal.
+    fn gender_before(&self, start: usize) -> Gender {
+        let mut before = start;
+        // `الـ 35` written apart: skip that word.
+        if let Some((ws, w)) = prev_word(self.text, start) {
+            if w.is_empty() || w == "ال" {
+                before = ws;
+            }
+        }
+        prev_word(self.text, before)
+            .and_then(|(_, w)| {
+                let w = w.strip_prefix("ال").unwrap_or(w);
+                counted_noun(w).map(|(g, _, _)| g)
+            })
+            .unwrap_or(Gender::Masc)
+    }
+
+    /// A month name (or pair) right after `pos`: its end and spoken names.
+    fn month_after(&self, pos: usize) -> Option<(usize, String)> {
+        let text = self.text;
+        let x = next_word(text, pos).filter(|x| !x.broken && !x.glued)?;
+        let m = months();
+        let (a, b) = match x.word.split_once('/') {
+            Some((a, b)) => (a, Some(b)),
+            None => (x.word, None),
+        };
+        let after = next_word(text, x.end).filter(|y| !y.glued && !y.broken);
+        let two = |w: &str| after.filter(|y| m.contains_key(format!("{w} {}", y.word).as_str()));
+        match b {
+            None => {
+                if m.contains_key(a) {
+                    // `يناير / كانون الثاني` with spaces around the slash.
+                    let slash = next_word(text, x.end).filter(|y| {
+                        y.broken && y.word.is_empty() && text[x.end..].trim_start().starts_with('/')
+                    });
+                    if let Some(s) = slash {
+                        if let Some(z) = next_word(text, s.end).filter(|z| !z.glued) {
+                            if m.contains_key(z.word) {
+                                return Some((z.end, format!("{a} {}", z.word)));
+                            }
+                            if let Some(z2) = next_word(text, z.end).filter(|z2| {
+                                m.contains_key(format!("{} {}", z.word, z2.word).as_str())
+                            }) {
+                                return Some((z2.end, format!("{a} {} {}", z.word, z2.word)));
+                            }
+                        }
+                    }
+                    return Some((x.end, a.to_string()));
+                }
+                let y = two(a)?;
+                Some((y.end, format!("{a} {}", y.word)))
+            }
+            Some(b) => {
+                if !m.contains_key(a) {
+                    return None;
+                }
+                if m.contains_key(b) {
+                    return Some((x.end, format!("{a} {b}")));
+                }
+                let y = two(b)?;
+                Some((y.end, format!("{a} {b} {}", y.word)))
+            }
+        }
+    }
+
+    /// A number in words without noun: whole or decimal, masculine.
+    fn plain(&self, g: &Group, form: Form) -> String {
+        match &g.frac {
+            Some(f) => decimal::decimal(&g.int, f, form.case),
+            None => decimal::whole_digits(&g.int, form),
+        }
+    }
+
+    /// Reads an amount or measure with a unit written before the number (`$50`) and
+    /// maybe a scale word after it (`$275 مليون`).
+    fn with_unit(
+        &mut self,
+        g: &Group,
+        u: &Unit,
+        core_end: usize,
+        case: Case,
+        mut rule: String,
+        ctx: &Ctx,
+    ) -> Outcome {
+        let text = self.text;
+        let sign = if ctx.neg { "سالب " } else { "" };
+        let next = next_word(text, core_end).filter(|x| !x.glued && !x.broken);
+        let class = if u.kind == UnitKind::Money {
+            Class::Money
+        } else {
+            Class::Measure
+        };
+        let mk = |spoken: String, end: usize, rule: String| Outcome {
+            end,
+            case,
+            read: Read {
+                start: ctx.start,
+                end,
+                class,
+                spoken,
+                rule,
+            },
+        };
+        if let Some(x) = next {
+            if let Some(scale) = scale_word(x.word) {
+                let total = value(&g.int)
+                    .filter(|_| g.frac.is_none())
+                    .and_then(|n| n.checked_mul(scale))
+                    .filter(|&t| t < LIMIT);
+                let words = match total {
+                    Some(t) => cardinal(
+                        t,
+                        Form {
+                            gender: Gender::Masc,
+                            case,
+                            construct: true,
+                        },
+                    ),
+                    None => format!("{} {}", self.plain(g, Form::masc(case)), x.word),
+                };
+                rule.push_str(&format!(
+                    "; symbol before with scale word {} → noun genitive",
+                    x.word
+                ));
+                let spoken =
+                    join_prefix(&ctx.prefix, &format!("{sign}{words} {}", u.forms.singular));
+                return mk(spoken, x.end, rule);
+            }
+        }
+        let n = value(&g.int)
+            .or_else(|| (g.frac.is_some() && g.int.chars().all(|c| c == '0')).then_some(0));
+        let Some(n) = n else {
+            let s = format!(
+                "{} {}",
+                digits::read_groups(std::iter::once(g.int.as_str()), false),
+                u.forms.singular
+            );
+            return mk(s, core_end, "too long: digit by digit".into());
+        };
+        let mut o = self.unit_reading(g, n, u, case, &mut rule, ctx);
+        o.read.start = ctx.start;
+        o.read.spoken = join_prefix(&ctx.prefix, &format!("{sign}{}", o.read.spoken));
+        o.end = core_end;
+        o.read.end = core_end;
+        o
+    }
+
+    /// An amount with two decimals read as units and hundredths (`$7.50` →
+    /// `سبعة دولارات وخمسين سنتا`), when the currency has a hundredth.
+    fn cents(&self, g: &Group, u: &Unit, case: Case) -> Option<String> {
+        let f = g.frac.as_deref()?;
+        if u.kind != UnitKind::Money || f.is_empty() || f.len() > 2 {
+            return None;
+        }
+        let sub = lexicon::subunit(u)?;
+        let n = value(&g.int).or_else(|| g.int.chars().all(|c| c == '0').then_some(0))?;
+        let c: u64 = f.parse().ok()?;
+        let c = if f.len() == 1 { c * 10 } else { c };
+        let mut parts = Vec::new();
+        if n > 0 || c == 0 {
+            parts.push(if n == 0 {
+                format!("صفر {}", u.forms.singular)
+            } else {
+                money::count(n, &u.forms, case).0
+            });
+        }
+        if c > 0 {
+            parts.push(money::count(c, &sub.forms, case).0);
+        }
+        Some(parts.join(" و"))
+    }
+
+    fn unit_reading(
+        &self,
+        g: &Group,
+        n: u64,
+        u: &Unit,
+        case: Case,
+        rule: &mut String,
+        ctx: &Ctx,
+    ) -> Outcome {
+        let class = if u.kind == UnitKind::Money {
+            Class::Money
+        } else {
+            Class::Measure
+        };
+        let (s, r) = match &g.frac {
+            Some(_) if self.cents(g, u, case).is_some() => (
+                self.cents(g, u, case).unwrap_or_default(),
+                "amount with hundredths",
+            ),
+            Some(_) => (
+                measure::decimal(&self.plain(g, Form::masc(case)), &u.forms),
+                "decimal: singular noun",
+            ),
+            None => money::count(n, &u.forms, case),
+        };
+        let sign = if ctx.neg && ctx.unit_before.is_none() {
+            "سالب "
+        } else {
+            ""
+        };
+        Outcome {
+            end: 0,
+            case,
+            read: Read {
+                start: ctx.start,
+                end: 0,
+                class,
+                spoken: format!("{sign}{s}"),
+                rule: format!(
+                    "{rule}; unit → {} ({}); {r}",
+                    u.forms.singular,
+                    u.forms.gender.label()
+                ),
+            },
+        }
+    }
+
+    /// Reads an hour (and minutes) with an optional period mark after it.
+    fn hour(&self, h: u64, m: u64, s: Option<u64>, end: usize, ctx: &Ctx, rule: String) -> Outcome {
+        let text = self.text;
+        let mut end_at = end;
+        let mut suffix = "";
+        let mut marked = false;
+        if let Some(x) = next_word(text, end)
+            .filter(|x| !x.glued || x.word.chars().all(|c| c.is_ascii_alphabetic()))
+        {
+            let raw_end = text[x.start..]
+                .find(char::is_whitespace)
+                .map_or(text.len(), |k| x.start + k);
+            let raw = text[x.start..raw_end].trim_end_matches(['،', ',']);
+            if let Some(p) = time::period_mark(raw).or_else(|| time::period_mark(x.word)) {
+                marked = true;
+                if raw.chars().count() <= 4 && !raw.starts_with("مساء") {
+                    // An abbreviation: replace it with the word.
+                    suffix = p;
+                    end_at = x.start
+                        + if time::period_mark(raw).is_some() {
+                            raw.len()
+                        } else {
+                            x.word.len()
+                        };
+                }
+            }
+        }
+        match time::time(h, m, s, marked) {
+            Some(mut t) => {
+                if !suffix.is_empty() {
+                    t.push(' ');
+                    t.push_str(suffix);
+                }
+                Outcome {
+                    end: end_at,
+                    case: Case::Nom,
+                    read: Read {
+                        start: ctx.start,
+                        end: end_at,
+                        class: Class::Time,
+                        spoken: join_prefix(&ctx.prefix, &t),
+                        rule: format!("{rule}; clock time: feminine ordinal hour"),
+                    },
+                }
+            }
+            None => Outcome {
+                end,
+                case: Case::Nom,
+                read: Read {
+                    start: ctx.start,
+                    end,
+                    class: Class::Identifier,
+                    spoken: join_prefix(&ctx.prefix, &cardinal(h, Form::masc(Case::Nom))),
+                    rule: "not a clock time".into(),
+                },
+            },
+        }
+    }
+
+    fn clock(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        if c.groups.iter().any(|g| g.frac.is_some() || g.int.len() > 2) {
+            return None;
+        }
+        let h = value(&c.groups[0].int)?;
+        let m = value(&c.groups[1].int)?;
+        let s = match c.groups.get(2) {
+            Some(g) => Some(value(&g.int)?),
+            None => None,
+        };
+        if h > 24 || m > 59 || s.is_some_and(|s| s > 59) {
+            return None;
+        }
+        let (_, _, rule) = self.context(ctx);
+        Some(self.hour(h, m, s, c.end, ctx, rule))
+    }
+
+    fn numeric_date(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        if c.groups.iter().any(|g| g.frac.is_some()) {
+            return None;
+        }
+        let v = |i: usize| -> Option<(u64, usize)> {
+            Some((value(&c.groups[i].int)?, c.groups[i].int.len()))
+        };
+        self.date_from(v(0)?, v(1)?.0, v(2)?, c.end, ctx)
+    }
+
+    /// Reads a numeric date (with an era mark after it maybe).
+    fn date_from(
+        &mut self,
+        a: (u64, usize),
+        b: u64,
+        y: (u64, usize),
+        end: usize,
+        ctx: &Ctx,
+    ) -> Option<Outcome> {
+        let (case, _, rule) = self.context(ctx);
+        let text = self.text;
+        let mut end_at = end;
+        let mut hijri = false;
+        let mut mark = "";
+        if let Some(x) = next_word(text, end).filter(|x| !x.glued) {
+            let raw_end = text[x.start..]
+                .find(char::is_whitespace)
+                .map_or(text.len(), |k| x.start + k);
+            let raw = text[x.start..raw_end].trim_end_matches(['،', ',']);
+            match raw {
+                "هـ" | "هـ." | "ه" => {
+                    hijri = true;
+                    mark = " هجرية";
+                    end_at = x.start + raw.len();
+                }
+                _ if x.word.starts_with("هجري") => hijri = true,
+                "م" | "م." => {
+                    mark = " ميلادية";
+                    end_at = x.start + raw.len();
+                }
+                _ => {}
+            }
+        }
+        let s = date::numeric(a, b, y, case, hijri)?;
+        Some(Outcome {
+            end: end_at,
+            case,
+            read: Read {
+                start: ctx.start,
+                end: end_at,
+                class: Class::Date,
+                spoken: join_prefix(&ctx.prefix, &format!("{s}{mark}")),
+                rule: format!(
+                    "{rule}; numeric date{}",
+                    if hijri { " (Hijri)" } else { "" }
+                ),
+            },
+        })
+    }
+
+    /// `01.11.2010` (a date) or `2.1.0` (a version: parts joined with نقطة).
+    fn dotted(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        let (a, b) = (&c.groups[0], &c.groups[1]);
+        if let (Some(m), None) = (&a.frac, &b.frac) {
+            if b.int.len() == 4 && a.int.len() <= 2 && m.len() <= 2 {
+                let y = (value(&b.int)?, 4);
+                if let Some(o) =
+                    self.date_from((value(&a.int)?, a.int.len()), value(m)?, y, c.end, ctx)
+                {
+                    return Some(o);
+                }
+            }
+        }
+        let raw = &self.text[c_digits_start(ctx)..c.end];
+        let parts: Vec<String> = raw
+            .split(['.', '٫'])
+            .map(|p| {
+                let d: String = p
+                    .chars()
+                    .filter_map(digit)
+                    .map(|d| (b'0' + d) as char)
+                    .collect();
+                decimal::whole_digits(&d, Form::masc(Case::Nom))
+            })
+            .collect();
+        Some(Outcome {
+            end: c.end,
+            case: Case::Nom,
+            read: Read {
+                start: ctx.start,
+                end: c.end,
+                class: Class::Identifier,
+                spoken: join_prefix(&ctx.prefix, &parts.join(" نقطة ")),
+                rule: "dotted numbers (a version): parts joined with نقطة".into(),
+            },
+        })
+    }
+
+    fn slash(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        let (a, b) = (&c.groups[0], &c.groups[1]);
+        if a.frac.is_some() || b.frac.is_some() {
+            return None;
+        }
+        let (x, y) = (value(&a.int)?, value(&b.int)?);
+        let (case, _, rule) = self.context(ctx);
+        let prev = prev_word(self.text, ctx.start).map_or("", |(_, w)| w);
+        let date_context = matches!(
+            strip_conj(prev).unwrap_or(prev),
+            "في" | "منذ"
+                | "يوم"
+                | "بتاريخ"
+                | "حتى"
+                | "قبل"
+                | "بعد"
+                | "تاريخ"
+                | "مساء"
+                | "صباح"
+        );
+        // `1 1/2`: a whole number before a fraction is joined with و.
+        let mixed_number = self.last.is_some_and(|l| {
+            l.class == Class::Cardinal && l.end < ctx.start && self.text[l.end..ctx.start] == *" "
+        });
+        let (class, s, r) = if x >= 1 && x < y && y <= 10 && !date_context {
+            (Class::Fraction, fraction::fraction(x, y, case), "fraction")
+        } else if let Some(d) = date::month_year(x, y).filter(|_| b.int.len() == 4) {
+            (Class::Date, d, "month/year date")
+        } else if let Some(d) = date::day_month(x, y, case).filter(|_| date_context || y > 10) {
+            (Class::Date, d, "day/month date")
+        } else if y > 0 {
+            (Class::Fraction, fraction::fraction(x, y, case), "fraction")
+        } else {
+            return None;
+        };
+        let sign = if ctx.neg { "سالب " } else { "" };
+        let and = if mixed_number && class == Class::Fraction {
+            "و"
+        } else {
+            ""
+        };
+        Some(Outcome {
+            end: c.end,
+            case,
+            read: Read {
+                start: ctx.start,
+                end: c.end,
+                class,
+                spoken: join_prefix(&ctx.prefix, &format!("{and}{sign}{s}")),
+                rule: format!("{rule}; {r}"),
+            },
+        })
+    }
+
+    fn dash(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        let (a, b) = (&c.groups[0], &c.groups[1]);
+        if a.int.len() <= 2 && b.int.len() == 4 && a.frac.is_none() && b.frac.is_none() {
+            if let Some(d) = value(&a.int)
+                .zip(value(&b.int))
+                .and_then(|(x, y)| date::month_year(x, y))
+            {
+                return Some(Outcome {
+                    end: c.end,
+                    case: Case::Obl,
+                    read: Read {
+                        start: ctx.start,
+                        end: c.end,
+                        class: Class::Date,
+                        spoken: join_prefix(&ctx.prefix, &d),
+                        rule: "month-year date".into(),
+                    },
+                });
+            }
+        }
+        if digits::is_identifier(&a.int) || digits::is_identifier(&b.int) {
+            let s = digits::read_groups([a.int.as_str(), b.int.as_str()].into_iter(), false);
+            return Some(Outcome {
+                end: c.end,
+                case: Case::Nom,
+                read: Read {
+                    start: ctx.start,
+                    end: c.end,
+                    class: Class::Telephone,
+                    spoken: join_prefix(&ctx.prefix, &s),
+                    rule: "digit groups with a dash: digit by digit".into(),
+                },
+            });
+        }
+        let x = value(&a.int)?;
+        let mut y = value(&b.int)?;
+        let (case, _, rule) = self.context(ctx);
+        let whole = a.frac.is_none() && b.frac.is_none();
+        let year_a = whole && a.int.len() == 4 && (1000..=2199).contains(&x);
+        if year_a && b.int.len() == 2 && y > x % 100 {
+            y += x - x % 100; // 1990-95
+        }
+        let prev = prev_word(self.text, ctx.start)
+            .map(|(_, w)| w)
+            .unwrap_or("");
+        let is_score = whole && !year_a && self.sporty() && x <= 50 && y <= 50;
+        if is_score || (whole && !year_a && x > y && x <= 20) {
+            let f = Form::masc(case);
+            let s = range::score(&cardinal(x, f), &cardinal(y, f));
+            return Some(Outcome {
+                end: c.end,
+                case,
+                read: Read {
+                    start: ctx.start,
+                    end: c.end,
+                    class: Class::Score,
+                    spoken: join_prefix(&ctx.prefix, &s),
+                    rule: format!("{rule}; score"),
+                },
+            });
+        }
+        // A range: both ends take the form the counted noun needs.
+        let (noun, _) = self.counted_after(c.end);
+        let gender = noun.map_or(Gender::Masc, |(_, (g, _, _))| g);
+        let f = Form {
+            gender,
+            case: Case::Obl,
+            construct: false,
+        };
+        let ra = if a.frac.is_some() {
+            self.plain(a, f)
+        } else {
+            cardinal(x, f)
+        };
+        let rb = if b.frac.is_some() {
+            self.plain(b, f)
+        } else {
+            cardinal(y, f)
+        };
+        let s = if prev == "بين" {
+            format!("{ra} و{rb}")
+        } else {
+            range::range(&ra, &rb, prev == "من")
+        };
+        Some(Outcome {
+            end: c.end,
+            case,
+            read: Read {
+                start: ctx.start,
+                end: c.end,
+                class: Class::Range,
+                spoken: join_prefix(&ctx.prefix, &s),
+                rule: format!("{rule}; range of {} numbers", gender.label()),
+            },
+        })
+    }
+}
+
+/// What a number token's surroundings say before it is read.
+#[derive(Clone)]
+struct Ctx {
+    start: usize,
+    prefix: String,
+    neg: bool,
+    plus: bool,
+    unit_before: Option<&'static Unit>,
+    percent_before: bool,
+    mixed: bool,
+    digits: usize,
+}
+
+/// Where the digits of a token start (after its prefix and symbols).
+fn c_digits_start(ctx: &Ctx) -> usize {
+    ctx.digits
+}
+
+/// A token read, with the end of what it consumed and its case (for coordination).
+struct Outcome {
+    end: usize,
+    case: Case,
+    read: Read,
+}

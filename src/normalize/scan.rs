@@ -1,0 +1,248 @@
+//! Finding numbers in text: digits of every script, grouping and decimal separators,
+//! and the separators that make dates, times and ranges.
+
+/// The value of a digit in ASCII, Arabic-Indic or Persian script.
+#[inline]
+pub fn digit(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8 - b'0'),
+        '\u{660}'..='\u{669}' => Some((c as u32 - 0x660) as u8),
+        '\u{6F0}'..='\u{6F9}' => Some((c as u32 - 0x6F0) as u8),
+        _ => None,
+    }
+}
+
+/// Whether `s` contains a digit of any script.
+pub fn has_digit(s: &str) -> bool {
+    s.chars().any(|c| digit(c).is_some())
+}
+
+/// One number inside a numeric token: its whole part and optional fraction, as ASCII.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Group {
+    /// Whole-part digits, separators removed.
+    pub int: String,
+    /// Fraction digits, if a decimal separator was found.
+    pub frac: Option<String>,
+}
+
+/// A run of digits and separators: numbers and the separators between them.
+#[derive(Debug, Clone, Default)]
+pub struct Core {
+    /// Byte offset just past the core.
+    pub end: usize,
+    /// The numbers.
+    pub groups: Vec<Group>,
+    /// Separator before each group after the first (`:` `/` `-` or ` ` for others).
+    pub seps: Vec<char>,
+}
+
+/// A separator that may sit between digits inside one numeric token.
+fn is_sep(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '٬' | '.' | '٫' | ':' | '/' | '-' | '–' | ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}'
+    )
+}
+
+fn is_space_group(c: char) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}')
+}
+
+/// Reads the digits at `pos` (ASCII) and returns them with the end offset.
+fn digits_at(text: &str, pos: usize) -> (String, usize) {
+    let mut s = String::new();
+    let mut end = pos;
+    for (i, c) in text[pos..].char_indices() {
+        match digit(c) {
+            Some(d) => {
+                s.push((b'0' + d) as char);
+                end = pos + i + c.len_utf8();
+            }
+            None => break,
+        }
+    }
+    (s, end)
+}
+
+/// Parses the numeric core starting at `pos` (which must be a digit).
+pub fn core(text: &str, pos: usize) -> Core {
+    // First the raw runs of digits with the separator before each.
+    let mut runs: Vec<(char, String)> = Vec::new();
+    let (d, mut end) = digits_at(text, pos);
+    runs.push(('\0', d));
+    loop {
+        let mut it = text[end..].chars();
+        let Some(c) = it.next() else { break };
+        if !is_sep(c) {
+            break;
+        }
+        let Some(n) = it.next() else { break };
+        if digit(n).is_none() {
+            break;
+        }
+        let (d, e) = digits_at(text, end + c.len_utf8());
+        if is_space_group(c) {
+            // A space groups thousands only in `12 480` shapes.
+            let prev = &runs[runs.len() - 1];
+            let prev_ok = prev.1.len() <= 3 && (runs.len() == 1 || is_space_group(prev.0));
+            let next_ok = d.len() == 3
+                && !text[e..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| digit(c).is_some() || (c != ' ' && is_sep(c)));
+            if !(prev_ok && next_ok) {
+                break;
+            }
+        }
+        runs.push((c, d));
+        end = e;
+    }
+    // Then fold thousands groups and decimal parts into numbers.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut seps = Vec::new();
+    let mut cur = Group {
+        int: std::mem::take(&mut runs[0].1),
+        frac: None,
+    };
+    let mut first_chunk_len = cur.int.len();
+    let mut grouped = false;
+    let count = runs.len();
+    for i in 1..count {
+        let (sep, ref d) = runs[i];
+        let next_sep = runs.get(i + 1).map(|r| r.0);
+        let fits_group = d.len() == 3 && cur.frac.is_none() && (grouped || first_chunk_len <= 3);
+        match sep {
+            ',' | '٬' | ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' if fits_group => {
+                cur.int.push_str(d);
+                grouped = true;
+            }
+            ',' if cur.frac.is_none() && !grouped && next_sep != Some(',') => {
+                cur.frac = Some(d.clone());
+            }
+            '.' if fits_group && (next_sep == Some('.') || grouped) && sep_all(&runs, '.') => {
+                cur.int.push_str(d);
+                grouped = true;
+            }
+            '.' | '٫' if cur.frac.is_none() => cur.frac = Some(d.clone()),
+            _ => {
+                groups.push(std::mem::take(&mut cur));
+                seps.push(sep);
+                cur.int = d.clone();
+                first_chunk_len = d.len();
+                grouped = false;
+            }
+        }
+    }
+    groups.push(cur);
+    Core { end, groups, seps }
+}
+
+/// Whether every separator after the first run is `c` (for `1.400.000`).
+fn sep_all(runs: &[(char, String)], c: char) -> bool {
+    runs[1..].iter().all(|r| r.0 == c)
+}
+
+/// Punctuation stripped from the ends of a word before it is looked up.
+pub fn is_punct(c: char) -> bool {
+    matches!(
+        c,
+        '،' | ','
+            | '.'
+            | '؛'
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '؟'
+            | '"'
+            | '\''
+            | '«'
+            | '»'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '…'
+            | '-'
+            | '–'
+            | '—'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '\u{640}'
+    )
+}
+
+/// The word without surrounding punctuation, and its offset inside the word.
+pub fn clean(w: &str) -> (usize, &str) {
+    let t = w.trim_start_matches(is_punct);
+    let off = w.len() - t.len();
+    (off, t.trim_end_matches(is_punct))
+}
+
+/// The word (cleaned) ending at or before byte `before`, skipping spaces.
+pub fn prev_word(text: &str, before: usize) -> Option<(usize, &str)> {
+    let head = text[..before].trim_end();
+    if head.is_empty() {
+        return None;
+    }
+    let start = head
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(0);
+    Some((start, clean(&head[start..]).1))
+}
+
+/// A word after a position: its raw range, cleaned text and cleaned range, and whether
+/// it is glued to the position (no space between).
+#[derive(Debug, Clone, Copy)]
+pub struct Next<'a> {
+    /// Cleaned text.
+    pub word: &'a str,
+    /// Start of the cleaned text.
+    pub start: usize,
+    /// End of the cleaned text.
+    pub end: usize,
+    /// Whether it follows with no space.
+    pub glued: bool,
+    /// Whether punctuation stands between the position and the word.
+    pub broken: bool,
+}
+
+/// The next word after `pos`. A glued remainder counts as a word (`50%` → `%`).
+pub fn next_word(text: &str, pos: usize) -> Option<Next<'_>> {
+    let rest = &text[pos..];
+    let lead = rest.len() - rest.trim_start().len();
+    let glued = lead == 0;
+    let start = pos + lead;
+    let tail = &text[start..];
+    let len = tail.find(char::is_whitespace).unwrap_or(tail.len());
+    if len == 0 {
+        return None;
+    }
+    let raw = &tail[..len];
+    let (off, w) = clean(raw);
+    if w.is_empty() {
+        // Only punctuation: a break.
+        return Some(Next {
+            word: "",
+            start: start + len,
+            end: start + len,
+            glued,
+            broken: true,
+        });
+    }
+    Some(Next {
+        word: w,
+        start: start + off,
+        end: start + off + w.len(),
+        glued,
+        broken: off > 0,
+    })
+}

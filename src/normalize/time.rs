@@ -1,0 +1,106 @@
+//! Clock times: `10:30` → `العاشرة والنصف`, `8:00 مساء` → `الثامنة مساء`.
+//!
+//! The hour is a feminine ordinal (it describes الساعة). Quarter, third and half hours
+//! have their own words; `:45` and `:40` are read as the next hour less a quarter/third.
+
+use super::cardinal::{below_hundred, noun_number, Case, Form, Gender, NounNumber};
+use super::ordinal::ordinal;
+
+/// The hour 0..=24 as said on the 12-hour clock.
+fn hour_word(h: u64) -> String {
+    let h12 = match h % 12 {
+        0 => 12,
+        x => x,
+    };
+    if h12 == 1 {
+        return "الواحدة".into();
+    }
+    ordinal(h12, Gender::Fem, Case::Nom)
+}
+
+/// Minutes other than the named fractions: `وخمس دقائق`، `وعشرون دقيقة`.
+fn minutes(m: u64) -> String {
+    let f = Form {
+        gender: Gender::Fem,
+        case: Case::Nom,
+        construct: false,
+    };
+    match noun_number(m) {
+        NounNumber::One => "ودقيقة واحدة".into(),
+        NounNumber::Two => "ودقيقتان".into(),
+        NounNumber::Plural => format!("و{} دقائق", below_hundred(m, f)),
+        _ => format!("و{} دقيقة", below_hundred(m, f)),
+    }
+}
+
+/// A period of the day implied by a 24-hour time, when none is written.
+fn period(h: u64) -> Option<&'static str> {
+    match h {
+        13..=17 => Some("بعد الظهر"),
+        18..=23 => Some("مساء"),
+        _ => None,
+    }
+}
+
+/// Reads `h:m` (with optional seconds). `None` if it is not a valid time.
+/// `marked` says a period word (صباحا، مساء) follows in the text, so none is added.
+pub fn time(h: u64, m: u64, s: Option<u64>, marked: bool) -> Option<String> {
+    if h > 24 || m > 59 || s.is_some_and(|s| s > 59) {
+        return None;
+    }
+    if h == 0 && m == 0 && s.unwrap_or(0) == 0 && !marked {
+        return Some("منتصف الليل".into());
+    }
+    let mut out = match m {
+        0 => hour_word(h),
+        15 => format!("{} والربع", hour_word(h)),
+        20 => format!("{} والثلث", hour_word(h)),
+        30 => format!("{} والنصف", hour_word(h)),
+        40 => format!("{} إلا ثلثا", hour_word(h + 1)),
+        45 => format!("{} إلا ربعا", hour_word(h + 1)),
+        _ => format!("{} {}", hour_word(h), minutes(m)),
+    };
+    if let Some(s) = s.filter(|&s| s > 0) {
+        let f = Form {
+            gender: Gender::Fem,
+            case: Case::Nom,
+            construct: false,
+        };
+        let w = match noun_number(s) {
+            NounNumber::One => "وثانية واحدة".into(),
+            NounNumber::Two => "وثانيتان".into(),
+            NounNumber::Plural => format!("و{} ثوان", below_hundred(s, f)),
+            _ => format!("و{} ثانية", below_hundred(s, f)),
+        };
+        out.push(' ');
+        out.push_str(&w);
+    }
+    if !marked {
+        let hh = if m >= 40 && (m == 40 || m == 45) {
+            h + 1
+        } else {
+            h
+        };
+        if let Some(p) = period(hh.min(23)) {
+            out.push(' ');
+            out.push_str(p);
+        }
+    }
+    Some(out)
+}
+
+/// The period word for an abbreviation written after a time.
+pub fn period_mark(word: &str) -> Option<&'static str> {
+    match word {
+        "ص" | "ص." | "صباحا" | "صباحًا" | "صباحاً" | "صباح" | "AM" | "am" | "a.m." => {
+            Some("صباحا")
+        }
+        "م" | "م." | "مساء" | "مساءً" | "مساءا" | "PM" | "pm" | "p.m." => {
+            Some("مساء")
+        }
+        "ظهرا" | "ظهرًا" | "ظهراً" => Some("ظهرا"),
+        "فجرا" | "فجرًا" | "فجراً" => Some("فجرا"),
+        "ليلا" | "ليلًا" | "ليلاً" => Some("ليلا"),
+        _ => None,
+    }
+}
