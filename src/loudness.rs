@@ -107,7 +107,7 @@ pub fn normalize(samples: &mut [f32], rate: u32, target: Target) -> Result<Repor
         }
         limit(samples, db_to_lin(ceiling) as f32, rate);
         after = measure(samples, rate)?;
-        let loud_ok = (after.lufs - target.lufs).abs() <= 0.3;
+        let loud_ok = (after.lufs - target.lufs).abs() <= 0.1;
         let peak_ok = after.true_peak_dbtp <= target.true_peak_dbtp;
         if loud_ok && peak_ok {
             break;
@@ -181,21 +181,17 @@ fn interpolated_peaks(x: &[f32]) -> Vec<f32> {
         })
         .collect();
     let n = x.len();
-    let at = |i: i64| -> f32 {
-        if i < 0 || i as usize >= n {
-            0.0
-        } else {
-            x[i as usize]
-        }
-    };
+    // Zero padding on both sides lets the inner loop run on plain slices.
+    let pad = TAPS as usize;
+    let mut padded = vec![0f32; n + 2 * pad];
+    padded[pad..pad + n].copy_from_slice(x);
     let mut between = vec![0f32; n];
     for (i, slot) in between.iter_mut().enumerate() {
+        // Window x[i-7 ..= i+8].
+        let window = &padded[i + 1..i + 1 + 2 * pad];
         let mut m = x[i].abs();
         for c in &coef {
-            let mut acc = 0f32;
-            for (j, k) in ((-TAPS + 1)..=TAPS).enumerate() {
-                acc += c[j] * at(i as i64 + k);
-            }
+            let acc: f32 = c.iter().zip(window).map(|(a, b)| a * b).sum();
             m = m.max(acc.abs());
         }
         *slot = m;
