@@ -1,6 +1,7 @@
 //! One article to one audio edition: the whole pipeline behind `rawi build`.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -8,10 +9,14 @@ use sha2::{Digest, Sha256};
 use crate::article::{self, Article};
 use crate::audio::{self, Clip, Programme};
 use crate::bundle::manifest::{
-    ArticleInfo, AudioInfo, Manifest, SentenceEntry, VoiceInfo, SCHEMA_VERSION,
+    ArticleInfo, AudioInfo, FileEntry, LoudnessInfo, Manifest, SentenceEntry, VoiceInfo,
+    SCHEMA_VERSION,
 };
-use crate::bundle::{vtt, Bundle};
+use crate::bundle::{chapters, page, srt, transcript_json, vtt, Bundle};
+use crate::cache::Cache;
+use crate::encode::{self, Format, Tags};
 use crate::error::{Error, Result};
+use crate::loudness;
 use crate::normalize::{self, Spoken};
 use crate::segment::{self, Sentence, SplitOptions};
 use crate::synth::{Speaker, SYNTH_VERSION};
@@ -19,11 +24,65 @@ use crate::synth::{Speaker, SYNTH_VERSION};
 /// Silence kept at the edges of each clip, so that speech never starts on a cut.
 const CLIP_EDGE_MS: u32 = 30;
 
-/// Options of `rawi build`.
-#[derive(Debug, Clone, Default)]
+/// Options of `rawi build` (and of each episode of `rawi podcast`).
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Read Arabic image captions too.
     pub read_captions: bool,
+    /// Audio format of the edition.
+    pub format: Format,
+    /// MP3 bit rate, kbit/s.
+    pub mp3_kbps: u32,
+    /// Loudness to normalize to; `None` leaves the voice's level as it is.
+    pub loudness: Option<loudness::Target>,
+    /// Album tag for the audio file (the podcast's title); the article's source if absent.
+    pub album: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            read_captions: false,
+            format: Format::Wav,
+            mp3_kbps: encode::DEFAULT_MP3_KBPS,
+            loudness: Some(loudness::Target::default()),
+            album: None,
+        }
+    }
+}
+
+/// Counts of clips made and reused, across a whole run.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Clips the voice had to speak.
+    pub synthesized: AtomicUsize,
+    /// Clips taken from the cache.
+    pub cached: AtomicUsize,
+    /// Set once a cache write failed and the user was warned.
+    cache_warned: AtomicBool,
+}
+
+impl Stats {
+    /// `synthesized N, cached M`.
+    pub fn summary(&self) -> String {
+        format!(
+            "synthesized {}, cached {}",
+            self.synthesized.load(Ordering::Relaxed),
+            self.cached.load(Ordering::Relaxed)
+        )
+    }
+}
+
+/// What a build speaks with and reports to.
+pub struct Context<'a> {
+    /// The voice.
+    pub speaker: &'a Speaker,
+    /// Where finished clips are kept between runs, if anywhere.
+    pub cache: Option<&'a Cache>,
+    /// Counts for the run's summary line.
+    pub stats: &'a Stats,
+    /// Called once per finished clip (from worker threads), for progress reports.
+    pub on_clip: &'a (dyn Fn() + Sync),
 }
 
 /// A built edition, before it is written anywhere.
@@ -37,10 +96,16 @@ pub struct Edition {
     pub sentences: Vec<Sentence>,
     /// Their spoken forms.
     pub spoken: Vec<Spoken>,
-    /// The audio and timeline.
+    /// The audio and timeline (after loudness normalization).
     pub programme: Programme,
-    /// The manifest.
+    /// The manifest (its `[[file]]` list is filled in by [`Edition::bundle`]).
     pub manifest: Manifest,
+    /// Audio format of the bundle.
+    pub format: Format,
+    /// MP3 bit rate, kbit/s.
+    pub mp3_kbps: u32,
+    /// Album tag.
+    pub album: Option<String>,
 }
 
 /// The sentences of an article with their spoken forms, ready for a voice: sentences
@@ -80,14 +145,9 @@ pub fn clip_key(speaker: &Speaker, spoken: &str) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Builds an edition from an article file. `on_clip` is called once per finished clip
-/// (from worker threads), for progress reports.
-pub fn build(
-    path: &Path,
-    opts: &Options,
-    speaker: &Speaker,
-    on_clip: &(dyn Fn() + Sync),
-) -> Result<Edition> {
+/// Builds an edition from an article file.
+pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
+    let speaker = ctx.speaker;
     let article = article::read(path)?;
     let file_name = path
         .file_name()
@@ -103,7 +163,7 @@ pub fn build(
         .par_iter()
         .zip(sentences.par_iter())
         .map(|(sp, s)| {
-            let mut clip = speaker.speak(&sp.text).map_err(|e| match e {
+            let clip = clip_for(ctx, &sp.text, rate).map_err(|e| match e {
                 Error::Synth { voice, reason } => Error::Synth {
                     voice,
                     reason: format!(
@@ -115,9 +175,7 @@ pub fn build(
                 },
                 other => other,
             })?;
-            audio::trim_silence(&mut clip, CLIP_EDGE_MS);
-            let clip = audio::resample(&clip, rate);
-            on_clip();
+            (ctx.on_clip)();
             Ok(clip)
         })
         .collect::<Result<_>>()?;
@@ -125,8 +183,24 @@ pub fn build(
         .into_iter()
         .zip(sentences.iter().map(|s| s.boundary))
         .collect();
-    let programme = Programme::assemble(&with_bounds, rate, &voice.pauses);
-    let entries = sentences
+    let mut programme = Programme::assemble(&with_bounds, rate, &voice.pauses);
+    let loudness = match opts.loudness {
+        Some(target) => {
+            let r = loudness::normalize(&mut programme.samples, rate, target)
+                .map_err(|e| Error::output(path, e))?;
+            Some(LoudnessInfo {
+                target_lufs: target.lufs,
+                target_true_peak_dbtp: target.true_peak_dbtp,
+                before_lufs: r.before.lufs,
+                before_true_peak_dbtp: r.before.true_peak_dbtp,
+                after_lufs: r.after.lufs,
+                after_true_peak_dbtp: r.after.true_peak_dbtp,
+                gain_db: r.gain_db,
+            })
+        }
+        None => None,
+    };
+    let mut entries: Vec<SentenceEntry> = sentences
         .iter()
         .zip(&spoken)
         .zip(&programme.cues)
@@ -138,15 +212,18 @@ pub fn build(
             spoken: sp.text.clone(),
             start_ms: programme.ms(cue.start),
             end_ms: programme.ms(cue.end),
+            chapter: 0,
             clip: clip_key(speaker, &sp.text),
         })
         .collect();
     let meta = &article.meta;
+    let title = meta.title.clone().unwrap_or_else(|| file_name.clone());
+    let chapters = chapters::assign(&mut entries, programme.duration_ms(), &title);
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         generator: format!("rawi {}", env!("CARGO_PKG_VERSION")),
         article: ArticleInfo {
-            title: meta.title.clone().unwrap_or_else(|| file_name.clone()),
+            title,
             author: meta.author.clone(),
             date: meta.date.clone(),
             source: meta.source.clone(),
@@ -159,14 +236,18 @@ pub fn build(
             engine: format!("{:?}", voice.engine).to_lowercase(),
         },
         audio: AudioInfo {
-            path: "audio/edition.wav".into(),
-            format: "wav".into(),
+            path: format!("audio/edition.{}", opts.format),
+            format: opts.format.to_string(),
             sample_rate: rate,
             channels: 1,
             samples: programme.samples.len() as u64,
+            bitrate_kbps: (opts.format == Format::Mp3).then_some(opts.mp3_kbps),
             duration_ms: programme.duration_ms(),
         },
+        loudness,
+        chapters,
         sentences: entries,
+        files: Vec::new(),
     };
     Ok(Edition {
         article,
@@ -175,7 +256,36 @@ pub fn build(
         spoken,
         programme,
         manifest,
+        format: opts.format,
+        mp3_kbps: opts.mp3_kbps,
+        album: opts.album.clone(),
     })
+}
+
+/// One sentence's finished clip (trimmed, at `rate`): from the cache when it is there,
+/// else from the voice, and then kept in the cache.
+fn clip_for(ctx: &Context, spoken: &str, rate: u32) -> Result<Clip> {
+    let key = clip_key(ctx.speaker, spoken);
+    if let Some(clip) = ctx.cache.and_then(|c| c.get(&key)) {
+        if clip.rate == rate {
+            ctx.stats.cached.fetch_add(1, Ordering::Relaxed);
+            return Ok(clip);
+        }
+    }
+    let mut clip = ctx.speaker.speak(spoken)?;
+    audio::trim_silence(&mut clip, CLIP_EDGE_MS);
+    let clip = audio::resample(&clip, rate);
+    ctx.stats.synthesized.fetch_add(1, Ordering::Relaxed);
+    if let Some(cache) = ctx.cache {
+        if let Err(e) = cache.put(&key, &clip) {
+            if !ctx.stats.cache_warned.swap(true, Ordering::Relaxed) {
+                eprintln!(
+                    "rawi: warning: cannot write to the clip cache ({e}); going on without it"
+                );
+            }
+        }
+    }
+    Ok(clip)
 }
 
 /// At most 40 characters of a sentence, for error messages.
@@ -188,23 +298,58 @@ fn short(s: &str) -> String {
 }
 
 impl Edition {
-    /// The bundle's files.
-    pub fn bundle(&self) -> Bundle {
-        let mut b = Bundle::default();
-        b.add("manifest.toml", self.manifest.to_toml());
-        b.add(
-            self.manifest.audio.path.clone(),
-            audio::encode_wav(&self.programme.samples, self.programme.rate),
-        );
-        let cues = self
-            .manifest
-            .sentences
+    /// The audio file's tags.
+    pub fn tags(&self) -> Tags {
+        let a = &self.manifest.article;
+        Tags {
+            title: a.title.clone(),
+            artist: a.source.clone().or_else(|| a.author.clone()),
+            album: self.album.clone().or_else(|| a.source.clone()),
+            date: a.date.clone(),
+            software: self.manifest.generator.clone(),
+        }
+    }
+
+    /// The bundle's files: manifest (with every other member's hash) first.
+    pub fn bundle(&self) -> Result<Bundle> {
+        let m = &self.manifest;
+        let chapters: Vec<encode::Chapter> = m
+            .chapters
             .iter()
-            .map(|s| (s.start_ms, s.end_ms, s.text.as_str()));
-        b.add("transcript.vtt", vtt::write(cues));
+            .map(|c| encode::Chapter {
+                title: c.title.clone(),
+                start_ms: c.start_ms,
+                end_ms: c.end_ms,
+            })
+            .collect();
+        let audio = encode::encode(
+            self.format,
+            &self.programme.samples,
+            self.programme.rate,
+            &self.tags(),
+            &chapters,
+            self.mp3_kbps,
+        )
+        .map_err(|e| Error::output(&m.audio.path, e))?;
+        let cues = || {
+            m.sentences
+                .iter()
+                .map(|s| (s.start_ms, s.end_ms, s.text.as_str()))
+        };
+        let mut b = Bundle::default();
+        b.add(m.audio.path.clone(), audio);
+        b.add("transcript.vtt", vtt::write(cues()));
+        b.add("transcript.srt", srt::write(cues()));
+        b.add("transcript.json", transcript_json::write(cues()));
+        b.add("chapters.json", chapters::write(&m.chapters));
+        b.add("index.html", page::edition(m));
         let mut text = self.article.source.clone();
         text.push('\n');
         b.add("article.txt", text);
-        b
+        let mut manifest = m.clone();
+        manifest.files = b.files.iter().map(|(p, c)| FileEntry::of(p, c)).collect();
+        b.files
+            .insert(0, ("manifest.toml".into(), manifest.to_toml().into_bytes()));
+        Ok(b)
     }
 }

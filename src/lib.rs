@@ -17,10 +17,14 @@
 pub mod article;
 pub mod audio;
 pub mod bundle;
+pub mod cache;
 pub mod cli;
 pub mod edition;
+pub mod encode;
 pub mod error;
+pub mod loudness;
 pub mod normalize;
+pub mod podcast;
 pub mod segment;
 pub mod synth;
 pub mod text;

@@ -18,9 +18,82 @@ pub struct Manifest {
     pub voice: VoiceInfo,
     /// The programme's audio.
     pub audio: AudioInfo,
+    /// Loudness before and after normalization (absent in bundles built without it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loudness: Option<LoudnessInfo>,
+    /// Chapters: the headline and each heading, in order.
+    #[serde(rename = "chapter", default)]
+    pub chapters: Vec<ChapterEntry>,
     /// One entry per sentence, in reading order.
     #[serde(rename = "sentence", default)]
     pub sentences: Vec<SentenceEntry>,
+    /// Every other member of the bundle with its hash, so that `rawi verify` can tell a
+    /// damaged or edited bundle. Filled in when the bundle is assembled.
+    #[serde(rename = "file", default)]
+    pub files: Vec<FileEntry>,
+}
+
+/// Measured loudness (EBU R128) and the target it was normalized to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoudnessInfo {
+    /// Integrated loudness aimed at, LUFS.
+    pub target_lufs: f64,
+    /// Highest true peak allowed, dBTP.
+    pub target_true_peak_dbtp: f64,
+    /// Integrated loudness of the raw programme, LUFS.
+    pub before_lufs: f64,
+    /// True peak of the raw programme, dBTP.
+    pub before_true_peak_dbtp: f64,
+    /// Integrated loudness of the normalized programme, LUFS.
+    pub after_lufs: f64,
+    /// True peak of the normalized programme, dBTP.
+    pub after_true_peak_dbtp: f64,
+    /// Gain applied before the limiter, dB.
+    pub gain_db: f64,
+}
+
+/// One chapter: the headline or a heading, and where it starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChapterEntry {
+    /// The chapter's title (the headline or heading as written).
+    pub title: String,
+    /// Where it starts in the audio, in milliseconds (the first chapter starts at 0).
+    pub start_ms: u64,
+    /// Where it ends: the start of the next chapter, or the end of the audio.
+    pub end_ms: u64,
+    /// Id of its first sentence.
+    pub sentence: usize,
+}
+
+/// One member of the bundle with its size and SHA-256.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Path inside the bundle (relative to the manifest's folder).
+    pub path: String,
+    /// SHA-256 of the contents, lowercase hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
+}
+
+impl FileEntry {
+    /// The entry for `contents` at `path`.
+    pub fn of(path: &str, contents: &[u8]) -> FileEntry {
+        FileEntry {
+            path: path.to_owned(),
+            sha256: sha256_hex(contents),
+            bytes: contents.len() as u64,
+        }
+    }
+}
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Article metadata.
@@ -67,8 +140,12 @@ pub struct AudioInfo {
     pub sample_rate: u32,
     /// Channel count (always 1).
     pub channels: u16,
-    /// Sample frames.
+    /// Sample frames of the programme (before encoding; an MP3 decoder may give a few
+    /// more from the encoder's padding).
     pub samples: u64,
+    /// Bit rate of a compressed format, in kbit/s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bitrate_kbps: Option<u32>,
     /// Length in milliseconds.
     pub duration_ms: u64,
 }
@@ -90,6 +167,9 @@ pub struct SentenceEntry {
     pub start_ms: u64,
     /// Where it ends, in milliseconds.
     pub end_ms: u64,
+    /// Index of its chapter in the manifest's `[[chapter]]` list (0-based).
+    #[serde(default)]
+    pub chapter: usize,
     /// Content hash of the clip's inputs (engine, voice settings, spoken text, synth
     /// version): equal hashes mean equal audio.
     pub clip: String,

@@ -5,7 +5,13 @@
 //! or the machine. Output goes to a temporary file beside the target and is renamed into
 //! place, so a failed run never leaves a half bundle under the final name.
 
+pub mod chapters;
+pub mod feed;
 pub mod manifest;
+pub mod page;
+pub mod srt;
+pub mod transcript_json;
+pub mod verify;
 pub mod vtt;
 
 use std::io::Write;
@@ -101,7 +107,9 @@ impl Bundle {
                 .name()
                 .map_err(|e| Error::input(path, format!("member {i} has a bad name: {e}")))?
                 .into_owned();
-            let mut contents = Vec::with_capacity(f.size() as usize);
+            // The declared size is not trusted for the allocation: a damaged zip may
+            // claim terabytes.
+            let mut contents = Vec::with_capacity(f.size().min(1 << 24) as usize);
             std::io::Read::read_to_end(&mut f, &mut contents)
                 .map_err(|e| Error::input(path, format!("cannot read {name}: {e}")))?;
             bundle.add(name, contents);

@@ -1,0 +1,502 @@
+//! `rawi verify`: checks a bundle (an edition or a podcast, zip or folder) against its
+//! manifest: schema version, every member's size and SHA-256, audio length against the
+//! timeline (WAV and FLAC exactly; MP3 by counting frames), chapters in order, sentence
+//! times increasing and inside the audio, and a feed's enclosure lengths. Each problem is
+//! one line naming the member and what is wrong.
+//!
+//! Also here: the small audio parsers that read lengths without decoding (pure Rust).
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use super::manifest::{FileEntry, Manifest, SCHEMA_VERSION};
+use super::Bundle;
+use crate::error::{Error, Result};
+use crate::podcast::PodcastManifest;
+
+/// The value of a 4-byte synchsafe integer (ID3v2 sizes).
+pub fn synchsafe_value(b: &[u8]) -> u32 {
+    b.iter()
+        .take(4)
+        .fold(0u32, |acc, &x| (acc << 7) | (x & 0x7F) as u32)
+}
+
+/// What an MP3 holds, from its frame headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mp3Info {
+    /// Sample rate of the first frame.
+    pub rate: u32,
+    /// Audio frames (LAME's Info frame excluded).
+    pub frames: u64,
+    /// Samples per frame (1152 for MPEG-1, 576 for MPEG-2/2.5 Layer III).
+    pub samples_per_frame: u32,
+    /// Encoder delay and padding from LAME's Info frame, if there is one.
+    pub delay_padding: Option<(u32, u32)>,
+}
+
+impl Mp3Info {
+    /// Decoded samples, less encoder delay and padding when the Info frame tells them.
+    pub fn samples(&self) -> u64 {
+        let total = self.frames * self.samples_per_frame as u64;
+        match self.delay_padding {
+            Some((d, p)) => total.saturating_sub(d as u64 + p as u64),
+            None => total,
+        }
+    }
+}
+
+/// Skips an ID3v2 tag at the start, if any.
+pub fn id3v2_len(b: &[u8]) -> usize {
+    if b.len() >= 10 && &b[..3] == b"ID3" {
+        let footer = if b[5] & 0x10 != 0 { 10 } else { 0 };
+        10 + synchsafe_value(&b[6..10]) as usize + footer
+    } else {
+        0
+    }
+}
+
+/// Reads an MP3's frame headers (Layer III) and LAME's Info frame.
+pub fn mp3_info(b: &[u8]) -> std::result::Result<Mp3Info, String> {
+    let mut pos = id3v2_len(b);
+    if pos > b.len() {
+        return Err("ID3 tag is longer than the file".into());
+    }
+    let mut info: Option<Mp3Info> = None;
+    let mut first = true;
+    while pos + 4 <= b.len() {
+        let h = u32::from_be_bytes([b[pos], b[pos + 1], b[pos + 2], b[pos + 3]]);
+        if h >> 21 != 0x7FF {
+            if &b[pos..pos + 3] == b"TAG" {
+                break; // ID3v1 at the end
+            }
+            return Err(format!("no MP3 frame at byte {pos}"));
+        }
+        let version = (h >> 19) & 3; // 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5
+        let layer = (h >> 17) & 3; // 1 = Layer III
+        let br_idx = ((h >> 12) & 15) as usize;
+        let sr_idx = ((h >> 10) & 3) as usize;
+        let padding = (h >> 9) & 1;
+        let mono = (h >> 6) & 3 == 3;
+        if version == 1 || layer != 1 || br_idx == 0 || br_idx == 15 || sr_idx == 3 {
+            return Err(format!("bad MP3 frame header at byte {pos}"));
+        }
+        let mpeg1 = version == 3;
+        let kbps = if mpeg1 {
+            [
+                0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
+            ][br_idx]
+        } else {
+            [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160][br_idx]
+        };
+        let rate = [44100, 48000, 32000][sr_idx] >> (3 - version.max(1));
+        let spf = if mpeg1 { 1152 } else { 576 };
+        let len = (spf / 8 * kbps * 1000 / rate + padding) as usize;
+        if len < 4 {
+            return Err(format!("bad MP3 frame length at byte {pos}"));
+        }
+        let i = info.get_or_insert(Mp3Info {
+            rate,
+            frames: 0,
+            samples_per_frame: spf,
+            delay_padding: None,
+        });
+        let frame = &b[pos..(pos + len).min(b.len())];
+        let side = match (mpeg1, mono) {
+            (true, false) => 32,
+            (true, true) => 17,
+            (false, false) => 17,
+            (false, true) => 9,
+        };
+        let tag_at = 4 + side;
+        let is_info = first
+            && frame.len() >= tag_at + 4
+            && (&frame[tag_at..tag_at + 4] == b"Info" || &frame[tag_at..tag_at + 4] == b"Xing");
+        if is_info {
+            // LAME extension: 120 bytes after the Xing tag start, then 24 bits delay, 24 bits padding
+            // (the standard layout: flags, frames, bytes, TOC, quality = 120 bytes max).
+            let flags = frame
+                .get(tag_at + 4..tag_at + 8)
+                .map_or(0, |f| u32::from_be_bytes([f[0], f[1], f[2], f[3]]));
+            let mut off = tag_at + 8;
+            for bit in [1u32, 2, 4, 8] {
+                if flags & bit != 0 {
+                    off += if bit == 4 { 100 } else { 4 };
+                }
+            }
+            // LAME tag: 9 bytes version, then 12 bytes, then delay/padding.
+            if frame.get(off..off + 4) == Some(b"LAME") || frame.get(off..off + 4) == Some(b"Lavc")
+            {
+                if let Some(dp) = frame.get(off + 21..off + 24) {
+                    let d = ((dp[0] as u32) << 4) | ((dp[1] as u32) >> 4);
+                    let p = (((dp[1] & 0x0F) as u32) << 8) | dp[2] as u32;
+                    // The decoder's own delay (529 samples) comes on top of the encoder's.
+                    i.delay_padding = Some((d + 529, p.saturating_sub(529)));
+                }
+            }
+        } else {
+            i.frames += 1;
+        }
+        first = false;
+        pos += len;
+    }
+    info.ok_or_else(|| "has no MP3 frames".into())
+}
+
+/// Sample rate and total samples from a FLAC file's STREAMINFO block.
+pub fn flac_info(b: &[u8]) -> std::result::Result<(u32, u64), String> {
+    if b.len() < 42 || &b[..4] != b"fLaC" || b[4] & 0x7F != 0 {
+        return Err("is not a FLAC file (no fLaC / STREAMINFO)".into());
+    }
+    let si = &b[8..];
+    let rate = ((si[10] as u32) << 12) | ((si[11] as u32) << 4) | ((si[12] as u32) >> 4);
+    let total = (((si[13] & 0x0F) as u64) << 32)
+        | ((si[14] as u64) << 24)
+        | ((si[15] as u64) << 16)
+        | ((si[16] as u64) << 8)
+        | si[17] as u64;
+    Ok((rate, total))
+}
+
+/// Sample rate and sample count of an audio member, by its extension.
+pub fn audio_length(path: &str, b: &[u8]) -> std::result::Result<(u32, u64), String> {
+    if path.ends_with(".wav") {
+        let c = crate::audio::decode_wav(b)?;
+        Ok((c.rate, c.samples.len() as u64))
+    } else if path.ends_with(".flac") {
+        flac_info(b)
+    } else if path.ends_with(".mp3") {
+        let i = mp3_info(b)?;
+        Ok((i.rate, i.samples()))
+    } else {
+        Err("unknown audio format".into())
+    }
+}
+
+/// Reads a bundle from a zip file or a folder.
+pub fn read_bundle(path: &Path) -> Result<Bundle> {
+    if path.is_dir() {
+        let mut b = Bundle::default();
+        let mut stack = vec![path.to_path_buf()];
+        let mut found = Vec::new();
+        while let Some(dir) = stack.pop() {
+            let entries = std::fs::read_dir(&dir)
+                .map_err(|e| Error::input(&dir, format!("cannot read the folder: {e}")))?;
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(rel) = p.strip_prefix(path) {
+                    found.push((rel.to_string_lossy().replace('\\', "/"), p));
+                }
+            }
+        }
+        found.sort();
+        for (rel, p) in found {
+            let c = std::fs::read(&p).map_err(|e| Error::input(&p, format!("cannot read: {e}")))?;
+            b.add(rel, c);
+        }
+        Ok(b)
+    } else {
+        Bundle::read_zip(path)
+    }
+}
+
+/// Checks a bundle at `path`; returns the problems found (empty when it is sound). An
+/// unreadable bundle is an error.
+pub fn verify(path: &Path) -> Result<Vec<String>> {
+    let bundle = read_bundle(path)?;
+    Ok(check(&bundle))
+}
+
+/// Checks a bundle in memory.
+pub fn check(bundle: &Bundle) -> Vec<String> {
+    let mut problems = Vec::new();
+    let Some(text) = bundle.get("manifest.toml") else {
+        return vec!["manifest.toml: missing; this is not a rawi bundle".into()];
+    };
+    let text = String::from_utf8_lossy(text);
+    let value: toml::Table = match toml::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            return vec![format!(
+                "manifest.toml: not valid TOML: {}",
+                e.message().trim()
+            )]
+        }
+    };
+    let files: BTreeMap<&str, &[u8]> = bundle
+        .files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_slice()))
+        .collect();
+    if value.contains_key("podcast") {
+        match PodcastManifest::from_toml(&text) {
+            Ok(pm) => check_podcast(&pm, &files, &mut problems),
+            Err(e) => problems.push(format!("manifest.toml: not a podcast manifest: {e}")),
+        }
+    } else {
+        match Manifest::from_toml(&text) {
+            Ok(m) => check_edition(&m, "", &files, &mut problems),
+            Err(e) => problems.push(format!("manifest.toml: not an edition manifest: {e}")),
+        }
+    }
+    problems
+}
+
+fn check_files(
+    entries: &[FileEntry],
+    prefix: &str,
+    files: &BTreeMap<&str, &[u8]>,
+    problems: &mut Vec<String>,
+) {
+    let manifest = format!("{prefix}manifest.toml");
+    let mut listed = HashSet::new();
+    for f in entries {
+        let full = format!("{prefix}{}", f.path);
+        listed.insert(full.clone());
+        match files.get(full.as_str()) {
+            None => problems.push(format!("{full}: listed in {manifest} but missing")),
+            Some(c) if c.len() as u64 != f.bytes => problems.push(format!(
+                "{full}: {} bytes, the manifest says {}",
+                c.len(),
+                f.bytes
+            )),
+            Some(c) if super::manifest::sha256_hex(c) != f.sha256 => problems.push(format!(
+                "{full}: SHA-256 differs from the manifest (the file was changed or damaged)"
+            )),
+            Some(_) => {}
+        }
+    }
+    for p in files.keys() {
+        if p.starts_with(prefix) && *p != manifest && !listed.contains(*p) {
+            // Members of nested episodes are checked by their own manifest.
+            let nested = prefix.is_empty() && p.starts_with("episodes/");
+            if !nested {
+                problems.push(format!("{p}: not listed in {manifest}"));
+            }
+        }
+    }
+}
+
+fn check_edition(
+    m: &Manifest,
+    prefix: &str,
+    files: &BTreeMap<&str, &[u8]>,
+    problems: &mut Vec<String>,
+) {
+    let man = format!("{prefix}manifest.toml");
+    if m.schema_version != SCHEMA_VERSION {
+        problems.push(format!(
+            "{man}: schema_version {} is not {SCHEMA_VERSION}, the version this rawi reads",
+            m.schema_version
+        ));
+    }
+    if m.files.is_empty() {
+        problems.push(format!("{man}: lists no [[file]] hashes"));
+    }
+    check_files(&m.files, prefix, files, problems);
+    let audio_path = format!("{prefix}{}", m.audio.path);
+    let dur = m.audio.duration_ms;
+    if let Some(bytes) = files.get(audio_path.as_str()) {
+        match audio_length(&m.audio.path, bytes) {
+            Err(e) => problems.push(format!("{audio_path}: cannot be read: {e}")),
+            Ok((rate, samples)) => {
+                if rate != m.audio.sample_rate {
+                    problems.push(format!(
+                        "{audio_path}: sample rate {rate} Hz, the manifest says {}",
+                        m.audio.sample_rate
+                    ));
+                }
+                // MP3 frames hold a whole number of blocks: allow one frame either way.
+                let slack = if m.audio.format == "mp3" { 1152 } else { 0 };
+                if samples.abs_diff(m.audio.samples) > slack {
+                    problems.push(format!(
+                        "{audio_path}: {samples} samples ({} ms), the manifest says {} ({dur} ms)",
+                        samples * 1000 / rate.max(1) as u64,
+                        m.audio.samples
+                    ));
+                }
+            }
+        }
+    }
+    let mut prev_start = 0;
+    for (i, s) in m.sentences.iter().enumerate() {
+        if s.id != i + 1 {
+            problems.push(format!("{man}: sentence {} is numbered {}", i + 1, s.id));
+        }
+        if s.start_ms > s.end_ms {
+            problems.push(format!("{man}: sentence {} ends before it starts", s.id));
+        }
+        if s.start_ms < prev_start {
+            problems.push(format!(
+                "{man}: sentence {} starts at {} ms, before the previous one ({} ms)",
+                s.id, s.start_ms, prev_start
+            ));
+        }
+        if s.end_ms > dur {
+            problems.push(format!(
+                "{man}: sentence {} ends at {} ms, after the audio ({dur} ms)",
+                s.id, s.end_ms
+            ));
+        }
+        if !m.chapters.is_empty() && s.chapter >= m.chapters.len() {
+            problems.push(format!(
+                "{man}: sentence {} is in chapter {}, which does not exist",
+                s.id, s.chapter
+            ));
+        }
+        prev_start = s.start_ms;
+    }
+    let mut prev: Option<u64> = None;
+    for (i, c) in m.chapters.iter().enumerate() {
+        if i == 0 && c.start_ms != 0 {
+            problems.push(format!(
+                "{man}: the first chapter starts at {} ms, not 0",
+                c.start_ms
+            ));
+        }
+        if prev.is_some_and(|p| c.start_ms <= p) {
+            problems.push(format!(
+                "{man}: chapter {} («{}») is out of order",
+                i + 1,
+                c.title
+            ));
+        }
+        if c.start_ms > dur {
+            problems.push(format!(
+                "{man}: chapter {} starts after the audio ends",
+                i + 1
+            ));
+        }
+        prev = Some(c.start_ms);
+    }
+    let chapters_path = format!("{prefix}chapters.json");
+    if let Some(b) = files.get(chapters_path.as_str()) {
+        match serde_json::from_slice::<super::chapters::ChaptersFile>(b) {
+            Err(e) => problems.push(format!("{chapters_path}: not a chapters file: {e}")),
+            Ok(cf) => {
+                let ok = cf.chapters.len() == m.chapters.len()
+                    && cf
+                        .chapters
+                        .iter()
+                        .zip(&m.chapters)
+                        .all(|(a, b)| (a.start_time * 1000.0).round() as u64 == b.start_ms);
+                if !ok {
+                    problems.push(format!(
+                        "{chapters_path}: does not match the manifest's chapters"
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn check_podcast(pm: &PodcastManifest, files: &BTreeMap<&str, &[u8]>, problems: &mut Vec<String>) {
+    if pm.schema_version != SCHEMA_VERSION {
+        problems.push(format!(
+            "manifest.toml: schema_version {} is not {SCHEMA_VERSION}",
+            pm.schema_version
+        ));
+    }
+    check_files(&pm.files, "", files, problems);
+    // Root [[file]] covers every member; don't report nested ones again as unlisted.
+    let feed = files
+        .get("feed.xml")
+        .map(|b| String::from_utf8_lossy(b).into_owned());
+    if feed.is_none() {
+        problems.push("feed.xml: missing".into());
+    }
+    let base = pm
+        .podcast
+        .base_url
+        .as_deref()
+        .map(|b| b.trim_end_matches('/'));
+    for e in &pm.episodes {
+        let prefix = format!("{}/", e.dir);
+        let mpath = format!("{prefix}manifest.toml");
+        match files.get(mpath.as_str()) {
+            None => problems.push(format!("{mpath}: missing (episode «{}»)", e.title)),
+            Some(t) => match Manifest::from_toml(&String::from_utf8_lossy(t)) {
+                Err(err) => problems.push(format!("{mpath}: {err}")),
+                Ok(m) => {
+                    check_edition(&m, &prefix, files, problems);
+                    if m.audio.duration_ms != e.duration_ms {
+                        problems.push(format!(
+                            "manifest.toml: episode {} lasts {} ms, its manifest says {}",
+                            e.dir, e.duration_ms, m.audio.duration_ms
+                        ));
+                    }
+                }
+            },
+        }
+        let actual = files.get(e.audio.as_str()).map(|b| b.len() as u64);
+        if actual != Some(e.audio_bytes) {
+            problems.push(format!(
+                "{}: {} bytes, the podcast manifest says {}",
+                e.audio,
+                actual.map_or("missing".into(), |n| n.to_string()),
+                e.audio_bytes
+            ));
+        }
+        if let Some(feed) = &feed {
+            let url = match base {
+                Some(b) => format!("{b}/{}", e.audio),
+                None => e.audio.clone(),
+            };
+            let needle = format!("url=\"{}\"", crate::bundle::feed::escape(&url));
+            match feed.find(&needle) {
+                None => problems.push(format!("feed.xml: no enclosure for {}", e.audio)),
+                Some(i) => {
+                    let rest = &feed[i + needle.len()..];
+                    let length = rest
+                        .trim_start()
+                        .strip_prefix("length=\"")
+                        .and_then(|r| r.split('"').next())
+                        .and_then(|n| n.parse::<u64>().ok());
+                    if length != actual {
+                        problems.push(format!(
+                            "feed.xml: enclosure of {} has length {}, the file has {}",
+                            e.audio,
+                            length.map_or("none".into(), |n| n.to_string()),
+                            actual.map_or("none".into(), |n| n.to_string())
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flac_and_mp3_lengths() {
+        let samples: Vec<f32> = (0..30_000).map(|i| 0.2 * (i as f32 * 0.03).sin()).collect();
+        let tags = crate::encode::Tags::default();
+        let f = crate::encode::flac(&samples, 22050, &tags, &[]).unwrap();
+        assert_eq!(flac_info(&f).unwrap(), (22050, 30_000));
+        let m = crate::encode::mp3(&samples, 22050, &tags, &[], 64).unwrap();
+        let info = mp3_info(&m).unwrap();
+        assert_eq!(info.rate, 22050);
+        assert!(info.delay_padding.is_some(), "{info:?}");
+        assert_eq!(info.samples(), 30_000, "{info:?}");
+    }
+
+    #[test]
+    fn garbage_is_reported_not_panicked() {
+        for junk in [
+            &b""[..],
+            b"ID3\x04\0\0\x7f\x7f\x7f\x7f",
+            b"\xff\xfb\x90",
+            b"fLaC",
+        ] {
+            let _ = mp3_info(junk);
+            let _ = flac_info(junk);
+        }
+        let mut b = Bundle::default();
+        b.add("manifest.toml", "schema_version = 1\n");
+        assert!(!check(&b).is_empty());
+    }
+}

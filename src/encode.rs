@@ -1,0 +1,392 @@
+//! Encoding a programme as WAV, MP3 or FLAC, with its metadata tags and chapters.
+//!
+//! Everything here is deterministic: no clock, no random padding, so the same samples and
+//! tags always give the same bytes (bundles are reproducible). Tags:
+//! - WAV: a `LIST`/`INFO` chunk (title, artist, date, software);
+//! - MP3: an ID3v2.4 tag written here byte by byte (UTF-8 text frames, and `CHAP`/`CTOC`
+//!   frames for chapters, which podcast apps and `ffprobe -show_chapters` read);
+//! - FLAC: a Vorbis comment block, chapters as `CHAPTERnnn`/`CHAPTERnnnNAME`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::audio::to_i16;
+
+/// The audio formats rawi writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// 16-bit PCM WAV.
+    #[default]
+    Wav,
+    /// MPEG-1/2 Layer III, constant bit rate, encoded in-process with LAME.
+    Mp3,
+    /// FLAC, 16-bit, encoded in pure Rust.
+    Flac,
+}
+
+impl Format {
+    /// File extension and manifest name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Wav => "wav",
+            Format::Mp3 => "mp3",
+            Format::Flac => "flac",
+        }
+    }
+
+    /// MIME type, for feeds.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Wav => "audio/wav",
+            Format::Mp3 => "audio/mpeg",
+            Format::Flac => "audio/flac",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "wav" => Ok(Format::Wav),
+            "mp3" => Ok(Format::Mp3),
+            "flac" => Ok(Format::Flac),
+            other => Err(format!(
+                "unknown audio format `{other}`; use wav, mp3 or flac"
+            )),
+        }
+    }
+}
+
+/// Metadata written into the audio file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tags {
+    /// Episode or article title.
+    pub title: String,
+    /// Artist: the article's source or author.
+    pub artist: Option<String>,
+    /// Album: the podcast or the source.
+    pub album: Option<String>,
+    /// Date as written in the article (ISO 8601 preferred).
+    pub date: Option<String>,
+    /// Encoder, e.g. `rawi 0.1.0`.
+    pub software: String,
+}
+
+/// A chapter for the audio file's own chapter list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chapter {
+    /// Title.
+    pub title: String,
+    /// Start, milliseconds.
+    pub start_ms: u64,
+    /// End, milliseconds.
+    pub end_ms: u64,
+}
+
+/// MP3 bit rate used when none is asked for: plenty for mono speech.
+pub const DEFAULT_MP3_KBPS: u32 = 64;
+
+/// Encodes mono samples in `format`, with tags and chapters.
+pub fn encode(
+    format: Format,
+    samples: &[f32],
+    rate: u32,
+    tags: &Tags,
+    chapters: &[Chapter],
+    mp3_kbps: u32,
+) -> Result<Vec<u8>, String> {
+    match format {
+        Format::Wav => Ok(wav(samples, rate, tags)),
+        Format::Mp3 => mp3(samples, rate, tags, chapters, mp3_kbps),
+        Format::Flac => flac(samples, rate, tags, chapters),
+    }
+}
+
+/// A 16-bit WAV with a `LIST`/`INFO` chunk before the data.
+pub fn wav(samples: &[f32], rate: u32, tags: &Tags) -> Vec<u8> {
+    let mut info = Vec::new();
+    info.extend_from_slice(b"INFO");
+    let mut field = |id: &[u8; 4], value: &str| {
+        if value.is_empty() {
+            return;
+        }
+        let mut v = value.as_bytes().to_vec();
+        v.push(0);
+        info.extend_from_slice(id);
+        info.extend_from_slice(&(v.len() as u32).to_le_bytes());
+        if v.len() % 2 == 1 {
+            v.push(0);
+        }
+        info.extend_from_slice(&v);
+    };
+    field(b"INAM", &tags.title);
+    field(b"IART", tags.artist.as_deref().unwrap_or(""));
+    field(b"IPRD", tags.album.as_deref().unwrap_or(""));
+    field(b"ICRD", tags.date.as_deref().unwrap_or(""));
+    field(b"ISFT", &tags.software);
+    let data_len = samples.len() * 2;
+    let mut out = Vec::with_capacity(44 + info.len() + 8 + data_len);
+    out.extend_from_slice(b"RIFF");
+    let riff_len = 4 + (8 + 16) + (8 + info.len()) + (8 + data_len);
+    out.extend_from_slice(&(riff_len.min(u32::MAX as usize) as u32).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    out.extend_from_slice(&1u16.to_le_bytes()); // mono
+    out.extend_from_slice(&rate.to_le_bytes());
+    out.extend_from_slice(&(rate * 2).to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&16u16.to_le_bytes());
+    out.extend_from_slice(b"LIST");
+    out.extend_from_slice(&(info.len() as u32).to_le_bytes());
+    out.extend_from_slice(&info);
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&(data_len.min(u32::MAX as usize) as u32).to_le_bytes());
+    for &s in samples {
+        out.extend_from_slice(&to_i16(s).to_le_bytes());
+    }
+    out
+}
+
+/// A FLAC file with a Vorbis comment block.
+pub fn flac(
+    samples: &[f32],
+    rate: u32,
+    tags: &Tags,
+    chapters: &[Chapter],
+) -> Result<Vec<u8>, String> {
+    use flacenc::component::BitRepr;
+    use flacenc::error::Verify;
+    let ints: Vec<i32> = samples.iter().map(|&s| to_i16(s) as i32).collect();
+    let config = flacenc::config::Encoder::default()
+        .into_verified()
+        .map_err(|(_, e)| format!("FLAC encoder settings: {e:?}"))?;
+    let source = flacenc::source::MemSource::from_samples(&ints, 1, 16, rate as usize);
+    let mut stream = flacenc::encode_with_fixed_block_size(&config, source, config.block_size)
+        .map_err(|e| format!("FLAC encoding failed: {e:?}"))?;
+    let block =
+        flacenc::component::MetadataBlockData::new_unknown(4, &vorbis_comment(tags, chapters))
+            .map_err(|e| format!("FLAC tags: {e:?}"))?;
+    stream.add_metadata_block(block);
+    let mut sink = flacenc::bitsink::ByteSink::new();
+    stream
+        .write(&mut sink)
+        .map_err(|e| format!("FLAC writing failed: {e:?}"))?;
+    Ok(sink.into_inner())
+}
+
+/// The body of a Vorbis comment metadata block.
+fn vorbis_comment(tags: &Tags, chapters: &[Chapter]) -> Vec<u8> {
+    let mut fields: Vec<String> = vec![format!("TITLE={}", tags.title)];
+    if let Some(a) = &tags.artist {
+        fields.push(format!("ARTIST={a}"));
+    }
+    if let Some(a) = &tags.album {
+        fields.push(format!("ALBUM={a}"));
+    }
+    if let Some(d) = &tags.date {
+        fields.push(format!("DATE={d}"));
+    }
+    fields.push("LANGUAGE=ar".into());
+    for (i, c) in chapters.iter().enumerate() {
+        let ts = crate::bundle::vtt::timestamp(c.start_ms);
+        fields.push(format!("CHAPTER{:03}={ts}", i + 1));
+        fields.push(format!("CHAPTER{:03}NAME={}", i + 1, c.title));
+    }
+    let mut out = Vec::new();
+    let vendor = tags.software.as_bytes();
+    out.extend_from_slice(&(vendor.len() as u32).to_le_bytes());
+    out.extend_from_slice(vendor);
+    out.extend_from_slice(&(fields.len() as u32).to_le_bytes());
+    for f in fields {
+        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
+        out.extend_from_slice(f.as_bytes());
+    }
+    out
+}
+
+/// An MP3: our ID3v2.4 tag, then LAME's frames (constant bit rate, with LAME's Info frame
+/// so that players know the encoder delay and padding and stay sample-accurate).
+pub fn mp3(
+    samples: &[f32],
+    rate: u32,
+    tags: &Tags,
+    chapters: &[Chapter],
+    kbps: u32,
+) -> Result<Vec<u8>, String> {
+    use mp3lame_encoder::{Bitrate, Builder, FlushGap, Mode, MonoPcm, Quality};
+    let brate = match kbps {
+        0..=32 => Bitrate::Kbps32,
+        33..=48 => Bitrate::Kbps48,
+        49..=64 => Bitrate::Kbps64,
+        65..=96 => Bitrate::Kbps96,
+        97..=128 => Bitrate::Kbps128,
+        _ => Bitrate::Kbps160,
+    };
+    let err = |what: &str, e: &dyn fmt::Debug| format!("MP3 encoder: {what}: {e:?}");
+    let mut b = Builder::new().ok_or("MP3 encoder: out of memory")?;
+    b.set_num_channels(1).map_err(|e| err("channels", &e))?;
+    b.set_sample_rate(rate)
+        .map_err(|e| err("sample rate", &e))?;
+    b.set_brate(brate).map_err(|e| err("bit rate", &e))?;
+    b.set_mode(Mode::Mono).map_err(|e| err("mode", &e))?;
+    b.set_quality(Quality::Good)
+        .map_err(|e| err("quality", &e))?;
+    b.set_to_write_vbr_tag(true)
+        .map_err(|e| err("Info tag", &e))?;
+    let mut enc = b.build().map_err(|e| err("settings", &e))?;
+    let pcm: Vec<i16> = samples.iter().map(|&s| to_i16(s)).collect();
+    let mut frames = Vec::with_capacity(mp3lame_encoder::max_required_buffer_size(pcm.len()));
+    // LAME wants its output buffer sized for the input it is given: feed it in pieces.
+    for chunk in pcm.chunks(1 << 16) {
+        frames.reserve(mp3lame_encoder::max_required_buffer_size(chunk.len()));
+        enc.encode_to_vec(MonoPcm(chunk), &mut frames)
+            .map_err(|e| err("encoding", &e))?;
+    }
+    frames.reserve(7200);
+    enc.flush_to_vec::<FlushGap>(&mut frames)
+        .map_err(|e| err("flush", &e))?;
+    // LAME leaves a blank first frame where the Info tag goes, and only knows its contents
+    // once everything is encoded.
+    let mut info = Vec::with_capacity(enc.lame_tag_size());
+    if enc.lame_tag_size() > 0 {
+        if let Some(n) = enc.lame_tag_encode_to_vec(&mut info) {
+            let n = n.get();
+            if n <= frames.len() {
+                frames[..n].copy_from_slice(&info[..n]);
+            }
+        }
+    }
+    let mut out = id3v2(tags, chapters);
+    out.extend_from_slice(&frames);
+    Ok(out)
+}
+
+/// A 28-bit "synchsafe" integer: seven bits per byte, as ID3v2.4 sizes are written.
+fn synchsafe(n: usize) -> [u8; 4] {
+    let n = n.min(0x0FFF_FFFF) as u32;
+    [
+        (n >> 21) as u8 & 0x7F,
+        (n >> 14) as u8 & 0x7F,
+        (n >> 7) as u8 & 0x7F,
+        n as u8 & 0x7F,
+    ]
+}
+
+/// One ID3v2.4 frame.
+fn id3_frame(id: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    let mut f = Vec::with_capacity(10 + body.len());
+    f.extend_from_slice(id);
+    f.extend_from_slice(&synchsafe(body.len()));
+    f.extend_from_slice(&[0, 0]);
+    f.extend_from_slice(body);
+    f
+}
+
+/// A UTF-8 text frame.
+fn id3_text(id: &[u8; 4], text: &str) -> Vec<u8> {
+    let mut body = vec![3u8]; // encoding: UTF-8
+    body.extend_from_slice(text.as_bytes());
+    id3_frame(id, &body)
+}
+
+/// An ID3v2.4 tag: text frames, then one `CHAP` frame per chapter and a `CTOC` listing them.
+pub fn id3v2(tags: &Tags, chapters: &[Chapter]) -> Vec<u8> {
+    let mut frames = Vec::new();
+    frames.extend(id3_text(b"TIT2", &tags.title));
+    if let Some(a) = &tags.artist {
+        frames.extend(id3_text(b"TPE1", a));
+    }
+    if let Some(a) = &tags.album {
+        frames.extend(id3_text(b"TALB", a));
+    }
+    if let Some(d) = &tags.date {
+        frames.extend(id3_text(b"TDRC", d));
+    }
+    frames.extend(id3_text(b"TLAN", "ara"));
+    frames.extend(id3_text(b"TSSE", &tags.software));
+    if !chapters.is_empty() {
+        // CTOC holds at most 255 entries; chapters beyond stay as CHAP frames.
+        let mut toc = b"toc\0".to_vec();
+        toc.push(0x03); // top-level, ordered
+        toc.push(chapters.len().min(255) as u8);
+        for i in 0..chapters.len().min(255) {
+            toc.extend_from_slice(format!("ch{i}\0").as_bytes());
+        }
+        frames.extend(id3_frame(b"CTOC", &toc));
+        for (i, c) in chapters.iter().enumerate() {
+            let mut body = format!("ch{i}\0").into_bytes();
+            body.extend_from_slice(&(c.start_ms.min(u32::MAX as u64) as u32).to_be_bytes());
+            body.extend_from_slice(&(c.end_ms.min(u32::MAX as u64) as u32).to_be_bytes());
+            body.extend_from_slice(&[0xFF; 8]); // byte offsets unused
+            body.extend(id3_text(b"TIT2", &c.title));
+            frames.extend(id3_frame(b"CHAP", &body));
+        }
+    }
+    let mut out = b"ID3\x04\x00\x00".to_vec();
+    out.extend_from_slice(&synchsafe(frames.len()));
+    out.extend(frames);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tone(n: usize) -> Vec<f32> {
+        (0..n).map(|i| 0.3 * (i as f32 * 0.05).sin()).collect()
+    }
+
+    fn tags() -> Tags {
+        Tags {
+            title: "عنوان".into(),
+            artist: Some("وكالة".into()),
+            album: None,
+            date: Some("2024-05-01".into()),
+            software: "rawi test".into(),
+        }
+    }
+
+    #[test]
+    fn wav_has_info_and_decodes() {
+        let w = wav(&tone(1000), 22050, &tags());
+        assert!(w.windows(4).any(|x| x == b"INAM"));
+        let c = crate::audio::decode_wav(&w).unwrap();
+        assert_eq!(c.samples.len(), 1000);
+        assert_eq!(
+            u32::from_le_bytes([w[4], w[5], w[6], w[7]]) as usize,
+            w.len() - 8
+        );
+    }
+
+    #[test]
+    fn mp3_is_deterministic_and_tagged() {
+        let ch = [Chapter {
+            title: "فصل".into(),
+            start_ms: 0,
+            end_ms: 500,
+        }];
+        let a = mp3(&tone(22050), 22050, &tags(), &ch, 64).unwrap();
+        let b = mp3(&tone(22050), 22050, &tags(), &ch, 64).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(&a[..3], b"ID3");
+        assert!(a.windows(4).any(|x| x == b"CHAP"));
+        let tag_len = 10 + crate::bundle::verify::synchsafe_value(&a[6..10]) as usize;
+        assert_eq!(a[tag_len], 0xFF, "frames follow the tag");
+    }
+
+    #[test]
+    fn flac_is_deterministic_and_tagged() {
+        let a = flac(&tone(5000), 22050, &tags(), &[]).unwrap();
+        assert_eq!(a, flac(&tone(5000), 22050, &tags(), &[]).unwrap());
+        assert_eq!(&a[..4], b"fLaC");
+        assert!(a.windows(6).any(|x| x == b"TITLE="));
+    }
+}

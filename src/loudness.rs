@@ -1,0 +1,294 @@
+//! Loudness normalization (EBU R128): measure the programme's integrated loudness, apply
+//! one gain to reach the target (−16 LUFS, the usual podcast level), and hold true peaks
+//! under the ceiling (−1 dBTP) with a look-ahead limiter.
+//!
+//! Measuring uses the `ebur128` crate (a port of libebur128, the same algorithm as
+//! ffmpeg's `ebur128` filter). The limiter is ours: it estimates inter-sample peaks with a
+//! 4× interpolator, computes the gain each sample needs, and smooths that gain with a
+//! minimum filter followed by a moving average of the same width — which never exceeds
+//! the needed gain at any sample, so it cannot let a peak through — then a slow release.
+
+use ebur128::{EbuR128, Mode};
+
+/// What to aim for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target {
+    /// Integrated loudness, LUFS.
+    pub lufs: f64,
+    /// Highest true peak, dBTP.
+    pub true_peak_dbtp: f64,
+}
+
+impl Default for Target {
+    fn default() -> Self {
+        Target {
+            lufs: -16.0,
+            true_peak_dbtp: -1.0,
+        }
+    }
+}
+
+/// Integrated loudness and true peak of a signal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measure {
+    /// Integrated loudness, LUFS (−70 or below for silence).
+    pub lufs: f64,
+    /// True peak, dBTP.
+    pub true_peak_dbtp: f64,
+}
+
+/// The outcome of [`normalize`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Report {
+    /// Before.
+    pub before: Measure,
+    /// After.
+    pub after: Measure,
+    /// Gain applied before limiting, dB.
+    pub gain_db: f64,
+}
+
+/// Quietest loudness ebur128 reports; below it a programme is treated as silent.
+const SILENT_LUFS: f64 = -70.0;
+
+/// Most gain ever applied: a near-silent programme is not blown up into noise.
+const MAX_GAIN_DB: f64 = 30.0;
+
+/// Measures mono samples. Values are rounded to 0.01 so that manifests stay identical
+/// across machines whose floating point differs in the last bits.
+pub fn measure(samples: &[f32], rate: u32) -> Result<Measure, String> {
+    let mut m = EbuR128::new(1, rate, Mode::I | Mode::TRUE_PEAK)
+        .map_err(|e| format!("loudness meter: {e:?}"))?;
+    m.add_frames_f32(samples)
+        .map_err(|e| format!("loudness meter: {e:?}"))?;
+    let lufs = m.loudness_global().unwrap_or(f64::NEG_INFINITY);
+    let peak = m.true_peak(0).unwrap_or(0.0);
+    let db = |x: f64| {
+        if x > 0.0 {
+            20.0 * x.log10()
+        } else {
+            -200.0
+        }
+    };
+    let round = |x: f64| {
+        if x.is_finite() {
+            (x * 100.0).round() / 100.0
+        } else {
+            -200.0
+        }
+    };
+    Ok(Measure {
+        lufs: round(lufs.max(-200.0)),
+        true_peak_dbtp: round(db(peak)),
+    })
+}
+
+/// Normalizes `samples` in place to `target` and reports before and after.
+pub fn normalize(samples: &mut [f32], rate: u32, target: Target) -> Result<Report, String> {
+    let before = measure(samples, rate)?;
+    if before.lufs <= SILENT_LUFS {
+        return Ok(Report {
+            before,
+            after: before,
+            gain_db: 0.0,
+        });
+    }
+    let original = samples.to_vec();
+    let mut gain_db = (target.lufs - before.lufs).min(MAX_GAIN_DB);
+    // A little headroom: MP3 encoding and other meters move true peaks by a few tenths.
+    let mut ceiling = target.true_peak_dbtp - 0.2;
+    let mut after = before;
+    // Limiting lowers the loudness a little and the interpolator only estimates true
+    // peaks: a few rounds of measuring and correcting settle both.
+    for _ in 0..4 {
+        let g = db_to_lin(gain_db) as f32;
+        for (s, &o) in samples.iter_mut().zip(&original) {
+            *s = o * g;
+        }
+        limit(samples, db_to_lin(ceiling) as f32, rate);
+        after = measure(samples, rate)?;
+        let loud_ok = (after.lufs - target.lufs).abs() <= 0.1;
+        let peak_ok = after.true_peak_dbtp <= target.true_peak_dbtp;
+        if loud_ok && peak_ok {
+            break;
+        }
+        if !peak_ok {
+            ceiling -= after.true_peak_dbtp - target.true_peak_dbtp + 0.05;
+        }
+        if !loud_ok {
+            gain_db = (gain_db + target.lufs - after.lufs).min(MAX_GAIN_DB);
+        }
+    }
+    Ok(Report {
+        before,
+        after,
+        gain_db: (gain_db * 100.0).round() / 100.0,
+    })
+}
+
+fn db_to_lin(db: f64) -> f64 {
+    10f64.powf(db / 20.0)
+}
+
+/// Look-ahead peak limiter: afterwards no sample, and no interpolated point between
+/// samples, exceeds `ceiling` (linear).
+pub fn limit(samples: &mut [f32], ceiling: f32, rate: u32) {
+    let n = samples.len();
+    if n == 0 {
+        return;
+    }
+    let peaks = interpolated_peaks(samples);
+    let need: Vec<f32> = peaks
+        .iter()
+        .map(|&p| if p > ceiling { ceiling / p } else { 1.0 })
+        .collect();
+    if need.iter().all(|&g| g >= 1.0) {
+        return;
+    }
+    // Half-width of the look-ahead: 3 ms, short enough to be inaudible on speech.
+    let h = (rate as usize * 3 / 1000).max(1);
+    let min = sliding_min(&need, h);
+    let mut gain = moving_average(&min, h);
+    // Release: the gain may rise by at most this much per sample (full recovery from
+    // −6 dB in about 80 ms), and never above what each sample allows.
+    let step = 0.5 / (rate as f32 * 0.08);
+    for i in 1..n {
+        gain[i] = gain[i].min(gain[i - 1] + step);
+    }
+    for (s, g) in samples.iter_mut().zip(&gain) {
+        *s = (*s * g).clamp(-1.0, 1.0);
+    }
+}
+
+/// Per sample, the largest magnitude among the sample and 3 interpolated points between it
+/// and both neighbours (windowed-sinc, 4× oversampling, 8 taps each side).
+fn interpolated_peaks(x: &[f32]) -> Vec<f32> {
+    const TAPS: i64 = 8;
+    let kernel = |t: f64| -> f64 {
+        if t.abs() < 1e-12 {
+            return 1.0;
+        }
+        let pt = std::f64::consts::PI * t;
+        let w = 0.5 + 0.5 * (pt / TAPS as f64).cos(); // Hann
+        pt.sin() / pt * w
+    };
+    // Coefficients for the points at n + p/4, p = 1..3.
+    let coef: Vec<Vec<f32>> = (1..4)
+        .map(|p| {
+            ((-TAPS + 1)..=TAPS)
+                .map(|k| kernel(p as f64 / 4.0 - k as f64) as f32)
+                .collect()
+        })
+        .collect();
+    let n = x.len();
+    // Zero padding on both sides lets the inner loop run on plain slices.
+    let pad = TAPS as usize;
+    let mut padded = vec![0f32; n + 2 * pad];
+    padded[pad..pad + n].copy_from_slice(x);
+    let mut between = vec![0f32; n];
+    for (i, slot) in between.iter_mut().enumerate() {
+        // Window x[i-7 ..= i+8].
+        let window = &padded[i + 1..i + 1 + 2 * pad];
+        let mut m = x[i].abs();
+        for c in &coef {
+            let acc: f32 = c.iter().zip(window).map(|(a, b)| a * b).sum();
+            m = m.max(acc.abs());
+        }
+        *slot = m;
+    }
+    // The points between i−1 and i matter to sample i too.
+    let mut peaks = between.clone();
+    for i in 1..n {
+        peaks[i] = peaks[i].max(between[i - 1]);
+    }
+    peaks
+}
+
+/// Minimum over [i−h, i+h] for each i (monotonic deque, linear time).
+fn sliding_min(v: &[f32], h: usize) -> Vec<f32> {
+    let n = v.len();
+    let mut out = vec![0f32; n];
+    let mut dq: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+    let mut next = 0;
+    for (i, slot) in out.iter_mut().enumerate() {
+        let hi = (i + h).min(n - 1);
+        while next <= hi {
+            while dq.back().is_some_and(|&b| v[b] >= v[next]) {
+                dq.pop_back();
+            }
+            dq.push_back(next);
+            next += 1;
+        }
+        while dq.front().is_some_and(|&f| f + h < i) {
+            dq.pop_front();
+        }
+        *slot = dq.front().map_or(1.0, |&f| v[f]);
+    }
+    out
+}
+
+/// Mean over [i−h, i+h] for each i; samples outside the signal count as the nearest edge
+/// value (which, after the minimum filter, is no more than any need near that edge).
+fn moving_average(v: &[f32], h: usize) -> Vec<f32> {
+    let n = v.len();
+    let w = (2 * h + 1) as f64;
+    let mut prefix = vec![0f64; n + 1];
+    for i in 0..n {
+        prefix[i + 1] = prefix[i] + v[i] as f64;
+    }
+    (0..n)
+        .map(|i| {
+            let lo = i.saturating_sub(h);
+            let hi = (i + h).min(n - 1);
+            let inside = prefix[hi + 1] - prefix[lo];
+            let left = h.saturating_sub(i) as f64 * v[0] as f64;
+            let right = (i + h).saturating_sub(n - 1) as f64 * v[n - 1] as f64;
+            ((inside + left + right) / w) as f32
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Speech-like test signal: a tone in bursts with strong peaks.
+    fn bursts(rate: u32, secs: f32) -> Vec<f32> {
+        let n = (rate as f32 * secs) as usize;
+        (0..n)
+            .map(|i| {
+                let t = i as f32 / rate as f32;
+                let env = if (t * 3.0).fract() < 0.6 { 1.0 } else { 0.0 };
+                let spike = if i % 5000 < 40 { 0.6 } else { 0.0 };
+                env * (0.05 * (2.0 * std::f32::consts::PI * 220.0 * t).sin() + spike)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reaches_target_under_ceiling() {
+        let rate = 22050;
+        let mut s = bursts(rate, 8.0);
+        let r = normalize(&mut s, rate, Target::default()).unwrap();
+        assert!((r.after.lufs + 16.0).abs() <= 0.5, "{r:?}");
+        assert!(r.after.true_peak_dbtp <= -1.0, "{r:?}");
+        assert!(r.before.lufs < -20.0, "{r:?}");
+    }
+
+    #[test]
+    fn silence_is_left_alone() {
+        let mut s = vec![0.0; 22050];
+        let r = normalize(&mut s, 22050, Target::default()).unwrap();
+        assert_eq!(r.gain_db, 0.0);
+        assert!(s.iter().all(|&x| x == 0.0));
+    }
+
+    #[test]
+    fn smoothing_never_exceeds_need() {
+        let v = vec![1.0, 1.0, 0.5, 1.0, 1.0, 0.8, 1.0];
+        let g = moving_average(&sliding_min(&v, 2), 2);
+        for (a, b) in g.iter().zip(&v) {
+            assert!(a <= b, "{g:?}");
+        }
+    }
+}

@@ -1,0 +1,424 @@
+//! `rawi podcast`: many articles, one bundle with an episode per article and a feed.
+//!
+//! Layout of a podcast bundle:
+//!
+//! ```text
+//! manifest.toml                 the podcast, its episodes, and every member's hash
+//! feed.xml                      RSS with Apple and Podcasting 2.0 tags
+//! index.html                    links to each episode's read-along page
+//! cover.png|jpg                 if --cover was given
+//! episodes/<slug>/...           one edition bundle per article (manifest, audio,
+//!                               transcripts, chapters, article, read-along page)
+//! ```
+//!
+//! Episodes have a stable position (`index`: the article's place among all articles,
+//! sorted by path), so shards built apart (`--shard K/N`) merge back in the same order.
+
+use serde::{Deserialize, Serialize};
+
+use crate::bundle::manifest::{FileEntry, Manifest, SCHEMA_VERSION};
+use crate::bundle::{feed, page, Bundle};
+use crate::error::{Error, Result};
+
+/// Fallback publication date when an article has no usable date, no `--date` was given and
+/// no other article of the batch has one.
+pub const FALLBACK_DATE: &str = "2000-01-01";
+
+/// The podcast's own settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PodcastInfo {
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Author, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Where the bundle will be published (no trailing slash), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// Apple category, `Top` or `Top/Sub`.
+    pub category: String,
+    /// Explicit content.
+    pub explicit: bool,
+    /// `podcast:guid`.
+    pub guid: String,
+    /// The cover member, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover: Option<String>,
+}
+
+/// One episode in the podcast manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpisodeEntry {
+    /// Place of the article among all articles of the run (sorted by path), from 0.
+    pub index: usize,
+    /// Folder, `episodes/<slug>`.
+    pub dir: String,
+    /// Title.
+    pub title: String,
+    /// Stable id (UUIDv5 of the article's URL or file name, in the podcast's namespace).
+    pub guid: String,
+    /// RFC 2822 publication date.
+    pub pub_date: String,
+    /// `article` when the date is the article's own, `fallback` otherwise.
+    pub date_from: String,
+    /// Audio member, relative to the bundle root.
+    pub audio: String,
+    /// Audio size in bytes (the feed's enclosure length).
+    pub audio_bytes: u64,
+    /// Audio MIME type.
+    pub audio_type: String,
+    /// Length in milliseconds.
+    pub duration_ms: u64,
+    /// The article's file name.
+    pub source_file: String,
+}
+
+/// `manifest.toml` of a podcast bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PodcastManifest {
+    /// Bundle format version.
+    pub schema_version: u32,
+    /// The rawi that wrote it.
+    pub generator: String,
+    /// The podcast.
+    pub podcast: PodcastInfo,
+    /// Episodes, in index order.
+    #[serde(rename = "episode", default)]
+    pub episodes: Vec<EpisodeEntry>,
+    /// Every member but this manifest, with hashes.
+    #[serde(rename = "file", default)]
+    pub files: Vec<FileEntry>,
+}
+
+impl PodcastManifest {
+    /// Serializes to TOML.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a manifest of strings and numbers always serializes")
+    }
+    /// Parses a podcast manifest.
+    pub fn from_toml(text: &str) -> std::result::Result<PodcastManifest, String> {
+        toml::from_str(text).map_err(|e| e.message().trim().to_owned())
+    }
+}
+
+/// One finished episode: its entry and its edition bundle's files (paths relative to
+/// its folder).
+#[derive(Debug, Clone)]
+pub struct Episode {
+    /// The entry (audio size and path are filled in from the files).
+    pub entry: EpisodeEntry,
+    /// The episode's manifest.
+    pub manifest: Manifest,
+    /// The edition's files.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// A `--shard K/N` selection: the K-th (1-based) of N slices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// Which slice, 1..=N.
+    pub k: usize,
+    /// How many slices.
+    pub n: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Shard, String> {
+        let bad = || format!("--shard takes K/N with 1 <= K <= N (e.g. 2/8), not `{s}`");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let k: usize = k.trim().parse().map_err(|_| bad())?;
+        let n: usize = n.trim().parse().map_err(|_| bad())?;
+        if k == 0 || n == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+}
+
+impl Shard {
+    /// Whether the article at `index` (in path order) belongs to this shard: index
+    /// modulo N, so slices stay balanced and stable whatever the machine.
+    pub fn contains(&self, index: usize) -> bool {
+        index % self.n == self.k - 1
+    }
+}
+
+/// A file-name-safe, URL-safe folder name for each path, unique, in the given order:
+/// ASCII letters, digits, `-`, `_` and `.` of the file stem, others become `-`; an Arabic
+/// name becomes `episode-<index+1>`.
+pub fn slugs(names: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let stem = std::path::Path::new(name)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut slug: String = stem
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            slug = slug.trim_matches(['-', '.']).to_owned();
+            if !slug.chars().any(|c| c.is_ascii_alphanumeric()) {
+                slug = format!("episode-{}", i + 1);
+            }
+            let mut candidate = slug.clone();
+            let mut n = 2;
+            while !seen.insert(candidate.clone()) {
+                candidate = format!("{slug}-{n}");
+                n += 1;
+            }
+            candidate
+        })
+        .collect()
+}
+
+/// The podcast's `podcast:guid` and feed URL from its base URL (or title, without one).
+pub fn feed_url(base_url: Option<&str>) -> String {
+    match base_url {
+        Some(b) => format!("{}/feed.xml", b.trim_end_matches('/')),
+        None => "feed.xml".into(),
+    }
+}
+
+/// The guid of an episode: UUIDv5 of the article's URL, else its file name, in the
+/// podcast's own namespace — so it survives edits to the text and rebuilds.
+pub fn episode_guid(podcast_guid: &str, url: Option<&str>, file: &str) -> String {
+    let ns = uuid::Uuid::parse_str(podcast_guid).unwrap_or(feed::PODCAST_GUID_NAMESPACE);
+    uuid::Uuid::new_v5(&ns, url.unwrap_or(file).as_bytes()).to_string()
+}
+
+/// Assembles the podcast bundle from episodes (any order; sorted by index here). A cover
+/// is `(member name, bytes)`.
+pub fn assemble(
+    info: &PodcastInfo,
+    cover: Option<(String, Vec<u8>)>,
+    mut episodes: Vec<Episode>,
+) -> Result<Bundle> {
+    episodes.sort_by_key(|e| e.entry.index);
+    for w in episodes.windows(2) {
+        if w[0].entry.dir == w[1].entry.dir || w[0].entry.index == w[1].entry.index {
+            return Err(Error::output(
+                &w[1].entry.dir,
+                "appears twice (were the same shard's outputs given twice?)",
+            ));
+        }
+    }
+    let generator = format!("rawi {}", env!("CARGO_PKG_VERSION"));
+    let base = info.base_url.as_deref().map(|b| b.trim_end_matches('/'));
+    let url = |member: &str| match base {
+        Some(b) => format!("{b}/{member}"),
+        None => member.to_owned(),
+    };
+    let mut b = Bundle::default();
+    let mut entries = Vec::new();
+    for ep in &mut episodes {
+        let audio = ep.manifest.audio.path.clone();
+        let bytes = ep
+            .files
+            .iter()
+            .find(|(p, _)| *p == audio)
+            .map_or(0, |(_, c)| c.len() as u64);
+        ep.entry.audio = format!("{}/{audio}", ep.entry.dir);
+        ep.entry.audio_bytes = bytes;
+        entries.push(ep.entry.clone());
+    }
+    let descriptions: Vec<String> = episodes.iter().map(|e| describe(&e.manifest)).collect();
+    let items: Vec<feed::Item> = episodes
+        .iter()
+        .zip(&descriptions)
+        .rev() // newest first is what apps expect; index order is oldest first
+        .map(|(ep, d)| feed::Item {
+            title: &ep.entry.title,
+            description: d,
+            link: ep.manifest.article.url.as_deref(),
+            guid: &ep.entry.guid,
+            pub_date: &ep.entry.pub_date,
+            enclosure_url: url(&ep.entry.audio),
+            enclosure_length: ep.entry.audio_bytes,
+            enclosure_type: &ep.entry.audio_type,
+            duration_s: (ep.entry.duration_ms + 500) / 1000,
+            dir_url: url(&format!("{}/", ep.entry.dir)),
+        })
+        .collect();
+    let last_build = newest(episodes.iter().map(|e| e.entry.pub_date.as_str()));
+    let (top, sub) = match info.category.split_once('/') {
+        Some((t, s)) => (t.trim(), Some(s.trim())),
+        None => (info.category.trim(), None),
+    };
+    let image = info.cover.as_deref().map(url);
+    let feed_url = feed_url(base);
+    let channel = feed::Channel {
+        title: &info.title,
+        description: &info.description,
+        author: info.author.as_deref(),
+        link: base.unwrap_or(""),
+        feed_url: &feed_url,
+        image: image.as_deref(),
+        category: (top, sub),
+        explicit: info.explicit,
+        guid: info.guid.clone(),
+        last_build: last_build.as_deref(),
+        generator: &generator,
+    };
+    b.add("feed.xml", feed::write(&channel, &items));
+    let links: Vec<page::EpisodeLink> = episodes
+        .iter()
+        .map(|e| page::EpisodeLink {
+            title: &e.entry.title,
+            dir: &e.entry.dir,
+            duration_ms: e.entry.duration_ms,
+        })
+        .collect();
+    b.add(
+        "index.html",
+        page::podcast(&info.title, &info.description, &links),
+    );
+    if let Some((name, bytes)) = cover {
+        b.add(name, bytes);
+    }
+    for ep in episodes {
+        for (p, c) in ep.files {
+            b.add(format!("{}/{p}", ep.entry.dir), c);
+        }
+    }
+    let manifest = PodcastManifest {
+        schema_version: SCHEMA_VERSION,
+        generator,
+        podcast: info.clone(),
+        episodes: entries,
+        files: b.files.iter().map(|(p, c)| FileEntry::of(p, c)).collect(),
+    };
+    b.files
+        .insert(0, ("manifest.toml".into(), manifest.to_toml().into_bytes()));
+    Ok(b)
+}
+
+/// An item description: the first sentences after the headline, up to about 300 chars.
+fn describe(m: &Manifest) -> String {
+    let mut out = String::new();
+    for s in m.sentences.iter().filter(|s| s.kind != "title") {
+        if out.chars().count() > 300 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(s.text.trim());
+    }
+    if out.is_empty() {
+        out = m.article.title.clone();
+    }
+    out
+}
+
+/// The newest of RFC 2822 dates (compared through their ISO form).
+fn newest<'a>(dates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let key = |d: &str| -> Option<(String, String)> {
+        // "Wed, 01 May 2024 10:30:00 +0000" -> "2024-05-01 10:30:00" (zones ignored:
+        // close enough to pick a lastBuildDate).
+        let p: Vec<&str> = d.split_whitespace().collect();
+        let months = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let m = months.iter().position(|x| Some(x) == p.get(2))? + 1;
+        Some((
+            format!("{}-{m:02}-{} {}", p.get(3)?, p.get(1)?, p.get(4)?),
+            d.to_owned(),
+        ))
+    };
+    dates.filter_map(key).max().map(|(_, d)| d)
+}
+
+/// Reads the episodes of a podcast bundle (a shard's output), for `--merge`.
+pub fn read_episodes(
+    bundle: &Bundle,
+    origin: &std::path::Path,
+) -> Result<(PodcastManifest, Option<(String, Vec<u8>)>, Vec<Episode>)> {
+    let text = bundle.get("manifest.toml").ok_or_else(|| {
+        Error::input(origin, "has no manifest.toml; is it a rawi podcast bundle?")
+    })?;
+    let pm = PodcastManifest::from_toml(&String::from_utf8_lossy(text)).map_err(|e| {
+        Error::input(
+            origin,
+            format!("is not a podcast bundle (manifest.toml: {e})"),
+        )
+    })?;
+    let cover = pm
+        .podcast
+        .cover
+        .as_ref()
+        .and_then(|c| bundle.get(c).map(|bytes| (c.clone(), bytes.to_vec())));
+    let mut episodes = Vec::new();
+    for entry in &pm.episodes {
+        let prefix = format!("{}/", entry.dir);
+        let files: Vec<(String, Vec<u8>)> = bundle
+            .files
+            .iter()
+            .filter_map(|(p, c)| p.strip_prefix(&prefix).map(|r| (r.to_owned(), c.clone())))
+            .collect();
+        let mtext = files
+            .iter()
+            .find(|(p, _)| p == "manifest.toml")
+            .ok_or_else(|| Error::input(origin, format!("{prefix}manifest.toml is missing")))?;
+        let manifest = Manifest::from_toml(&String::from_utf8_lossy(&mtext.1))
+            .map_err(|e| Error::input(origin, format!("{prefix}manifest.toml: {e}")))?;
+        episodes.push(Episode {
+            entry: entry.clone(),
+            manifest,
+            files,
+        });
+    }
+    Ok((pm, cover, episodes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition() {
+        let s: Vec<Shard> = (1..=3).map(|k| format!("{k}/3").parse().unwrap()).collect();
+        for i in 0..10 {
+            assert_eq!(s.iter().filter(|x| x.contains(i)).count(), 1);
+        }
+        assert!("0/3".parse::<Shard>().is_err());
+        assert!("4/3".parse::<Shard>().is_err());
+        assert!("x".parse::<Shard>().is_err());
+    }
+
+    #[test]
+    fn slugs_are_unique_and_safe() {
+        let names: Vec<String> = ["a/Gaza News.md", "b/gaza-news.txt", "خبر.txt", "x.y.txt"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            slugs(&names),
+            vec!["gaza-news", "gaza-news-2", "episode-3", "x.y"]
+        );
+    }
+
+    #[test]
+    fn newest_date() {
+        let d = newest(
+            [
+                "Wed, 01 May 2024 00:00:00 +0000",
+                "Sat, 01 Jun 2024 00:00:00 +0000",
+            ]
+            .into_iter(),
+        );
+        assert_eq!(d.unwrap(), "Sat, 01 Jun 2024 00:00:00 +0000");
+    }
+}

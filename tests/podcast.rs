@@ -1,0 +1,519 @@
+//! End-to-end tests of podcast-grade bundles: `rawi build` and `rawi podcast` with the
+//! espeak-ng voice, the clip cache, sharding, reproducibility and `rawi verify`. The
+//! ffmpeg checks run the real ffmpeg/ffprobe (CI installs them).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const ARTICLE_A: &str = "+++
+title = \"الحكومة تعلن خطة جديدة للنقل العام\"
+author = \"سارة أحمد\"
+date = 2024-05-01
+source = \"وكالة الأنباء\"
+url = \"https://news.example.org/a/1\"
++++
+
+أعلنت الحكومة اليوم عن خطة جديدة لتطوير النقل العام. وتشمل الخطة شراء حافلات كهربائية.
+
+## التمويل
+
+قال الوزير إن التمويل سيأتي من الموازنة العامة. وأضاف أن العمل يبدأ في الصيف.
+
+## ردود الفعل
+
+رحب السكان بالخطة، لكنهم طالبوا بتحسين المواعيد.
+";
+
+const ARTICLE_B: &str = "ارتفاع أسعار القمح في الأسواق العالمية
+
+القاهرة – ارتفعت أسعار القمح هذا الأسبوع بسبب الجفاف. ويتوقع الخبراء أن تستمر الزيادة.
+
+توقعات السوق
+
+قال محللون إن الأسعار قد تنخفض إذا تحسن الطقس.
+";
+
+const ARTICLE_C: &str = "+++
+title = \"افتتاح معرض الكتاب & <الدورة> الجديدة\"
+date = \"2024-06-02T09:30:00+03:00\"
++++
+
+افتتح المعرض أبوابه صباح اليوم بمشاركة واسعة.
+";
+
+fn rawi(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rawi"))
+        .args(args)
+        .current_dir(dir)
+        .env("XDG_CACHE_HOME", dir.join("xdg-cache"))
+        .output()
+        .expect("rawi runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.md"), ARTICLE_A).unwrap();
+    std::fs::write(dir.path().join("b.txt"), ARTICLE_B).unwrap();
+    std::fs::write(dir.path().join("c.md"), ARTICLE_C).unwrap();
+    dir
+}
+
+fn unzip(zip: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut c = Vec::new();
+            f.read_to_end(&mut c).unwrap();
+            (f.name().unwrap().into_owned(), c)
+        })
+        .collect()
+}
+
+fn member<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
+    &files
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("{name} missing"))
+        .1
+}
+
+fn text(files: &[(String, Vec<u8>)], name: &str) -> String {
+    String::from_utf8(member(files, name).to_vec()).unwrap()
+}
+
+fn tool(name: &str) -> PathBuf {
+    let found = std::env::var_os("PATH")
+        .map(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(name))
+                .find(|c| c.is_file())
+        })
+        .unwrap_or_default();
+    found.unwrap_or_else(|| panic!("{name} is needed for this test: apt-get install -y ffmpeg"))
+}
+
+#[test]
+fn build_has_chapters_transcripts_tags_and_is_reproducible() {
+    let dir = setup();
+    let d = dir.path();
+    for format in ["wav", "mp3", "flac"] {
+        let out1 = format!("a1.{format}.zip");
+        let out2 = format!("a2.{format}.zip");
+        for out in [&out1, &out2] {
+            let o = rawi(
+                &[
+                    "build", "a.md", "-o", out, "--format", format, "--cache", "cache",
+                ],
+                d,
+            );
+            assert!(o.status.success(), "{}", stderr(&o));
+        }
+        let b1 = std::fs::read(d.join(&out1)).unwrap();
+        assert_eq!(
+            b1,
+            std::fs::read(d.join(&out2)).unwrap(),
+            "{format}: not reproducible"
+        );
+        let files = unzip(&d.join(&out1));
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        let audio = format!("audio/edition.{format}");
+        for want in [
+            "manifest.toml",
+            &audio,
+            "transcript.vtt",
+            "transcript.srt",
+            "transcript.json",
+            "chapters.json",
+            "index.html",
+            "article.txt",
+        ] {
+            assert!(
+                names.contains(&want),
+                "{format}: {want} missing from {names:?}"
+            );
+        }
+        let m: toml::Table = toml::from_str(&text(&files, "manifest.toml")).unwrap();
+        assert_eq!(m["schema_version"].as_integer(), Some(1));
+        assert_eq!(m["audio"]["format"].as_str(), Some(format));
+        let chapters = m["chapter"].as_array().unwrap();
+        let titles: Vec<&str> = chapters
+            .iter()
+            .map(|c| c["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            titles,
+            vec![
+                "الحكومة تعلن خطة جديدة للنقل العام",
+                "التمويل",
+                "ردود الفعل"
+            ]
+        );
+        let sentences = m["sentence"].as_array().unwrap();
+        for s in sentences {
+            for key in [
+                "id", "block", "kind", "text", "spoken", "start_ms", "end_ms", "clip", "chapter",
+            ] {
+                assert!(s.get(key).is_some(), "sentence lacks {key}");
+            }
+        }
+        assert_eq!(sentences.last().unwrap()["chapter"].as_integer(), Some(2));
+        let listed: Vec<&str> = m["file"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            listed.len(),
+            names.len() - 1,
+            "every member but the manifest is hashed"
+        );
+        let l = &m["loudness"];
+        assert!(
+            (l["after_lufs"].as_float().unwrap() + 16.0).abs() <= 0.5,
+            "{l:?}"
+        );
+        assert!(
+            l["after_true_peak_dbtp"].as_float().unwrap() <= -1.0,
+            "{l:?}"
+        );
+
+        let ch: serde_json::Value =
+            serde_json::from_slice(member(&files, "chapters.json")).unwrap();
+        assert_eq!(ch["version"], "1.2.0");
+        assert_eq!(ch["chapters"][0]["startTime"], 0.0);
+        assert_eq!(ch["chapters"][1]["title"], "التمويل");
+        let tj: serde_json::Value =
+            serde_json::from_slice(member(&files, "transcript.json")).unwrap();
+        assert_eq!(tj["version"], "1.0.0");
+        assert_eq!(
+            tj["segments"][0]["body"],
+            "الحكومة تعلن خطة جديدة للنقل العام"
+        );
+        assert!(tj["segments"][1]["startTime"].as_f64() > tj["segments"][0]["endTime"].as_f64());
+        let srt = text(&files, "transcript.srt");
+        assert!(srt.starts_with("1\n00:00:00,"), "{srt}");
+        assert!(
+            srt.contains("\nالتمويل\n"),
+            "Arabic in logical order: {srt}"
+        );
+        let html = text(&files, "index.html");
+        assert!(html.contains("dir=\"rtl\"") && html.contains("lang=\"ar\""));
+        assert!(html.contains("name=\"viewport\""));
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "offline page"
+        );
+
+        let audio_bytes = member(&files, &audio);
+        match format {
+            "mp3" => {
+                assert_eq!(&audio_bytes[..3], b"ID3");
+                for frame in [&b"CHAP"[..], b"CTOC", b"TIT2", b"TPE1", b"TDRC"] {
+                    assert!(audio_bytes.windows(4).any(|w| w == frame), "no {frame:?}");
+                }
+            }
+            "flac" => {
+                assert_eq!(&audio_bytes[..4], b"fLaC");
+                assert!(audio_bytes.windows(6).any(|w| w == b"TITLE="));
+            }
+            _ => assert!(audio_bytes.windows(4).any(|w| w == b"INAM")),
+        }
+        let v = rawi(&["verify", &out1], d);
+        assert!(v.status.success(), "{format}: {}", stderr(&v));
+    }
+}
+
+#[test]
+fn cache_resynthesizes_only_what_changed() {
+    let dir = setup();
+    let d = dir.path();
+    let cold = rawi(&["build", "b.txt", "-o", "b.zip", "--cache", "clips"], d);
+    assert!(cold.status.success(), "{}", stderr(&cold));
+    let line = stderr(&cold);
+    let summary = line.lines().last().unwrap();
+    assert!(summary.contains("cached 0"), "{summary}");
+    let warm = rawi(&["build", "b.txt", "-o", "b2.zip", "--cache", "clips"], d);
+    let summary = stderr(&warm).lines().last().unwrap().to_owned();
+    assert!(summary.contains("synthesized 0, cached"), "{summary}");
+    assert_eq!(
+        std::fs::read(d.join("b.zip")).unwrap(),
+        std::fs::read(d.join("b2.zip")).unwrap(),
+        "a cached clip gives the same bytes as a fresh one"
+    );
+    std::fs::write(
+        d.join("b.txt"),
+        ARTICLE_B.replace("بسبب الجفاف", "بسبب قلة المطر"),
+    )
+    .unwrap();
+    let edited = rawi(&["build", "b.txt", "-o", "b3.zip", "--cache", "clips"], d);
+    let summary = stderr(&edited).lines().last().unwrap().to_owned();
+    assert!(summary.contains("synthesized 1, cached"), "{summary}");
+    // No cache at all: everything is spoken, nothing is stored.
+    let none = rawi(&["build", "b.txt", "-o", "b4.zip", "--no-cache"], d);
+    assert!(stderr(&none).contains("cached 0"), "{}", stderr(&none));
+    assert!(!d.join("xdg-cache").exists());
+}
+
+fn check_feed(feed: &str, files: &[(String, Vec<u8>)]) {
+    for tag in [
+        "<title>النشرة</title>",
+        "<language>ar</language>",
+        "<itunes:image href=\"https://example.org/daily/cover.png\"/>",
+        "<itunes:category text=\"News\">",
+        "<itunes:explicit>false</itunes:explicit>",
+        // UUIDv5 of "example.org/daily/feed.xml", computed with Python's uuid.uuid5.
+        "<podcast:guid>5dc383bc-7388-5acb-b715-731aeaa096e0</podcast:guid>",
+        "type=\"text/vtt\"",
+        "type=\"application/json+chapters\"",
+        "<pubDate>Wed, 01 May 2024 00:00:00 +0000</pubDate>",
+        "<pubDate>Sun, 02 Jun 2024 09:30:00 +0300</pubDate>",
+        "<title>افتتاح معرض الكتاب &amp; &lt;الدورة&gt; الجديدة</title>",
+    ] {
+        assert!(feed.contains(tag), "feed lacks {tag}:\n{feed}");
+    }
+    assert_eq!(feed.matches("<item>").count(), 3);
+    assert_eq!(feed.matches("<itunes:duration>").count(), 3);
+    for slug in ["a", "b", "c"] {
+        let audio = format!("episodes/{slug}/audio/edition.mp3");
+        let len = member(files, &audio).len();
+        let tag = format!(
+            "<enclosure url=\"https://example.org/daily/{audio}\" length=\"{len}\" type=\"audio/mpeg\"/>"
+        );
+        assert!(feed.contains(&tag), "{tag}");
+    }
+}
+
+#[test]
+fn podcast_feed_shards_and_failures() {
+    let dir = setup();
+    let d = dir.path();
+    // A 1×1 PNG is enough to be a cover.
+    std::fs::write(d.join("cover.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    std::fs::write(d.join("broken.txt"), b"\0\x01binary").unwrap();
+    let common = [
+        "--title",
+        "النشرة",
+        "--base-url",
+        "https://example.org/daily/",
+        "--cover",
+        "cover.png",
+        "--cache",
+        "clips",
+    ];
+    let run = |extra: &[&str]| {
+        let mut args = vec!["podcast"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&common);
+        rawi(&args, d)
+    };
+    let o = run(&["a.md", "b.txt", "c.md", "broken.txt", "-o", "daily.zip"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "one article fails: {}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("broken.txt"), "{}", stderr(&o));
+    let files = unzip(&d.join("daily.zip"));
+    check_feed(&text(&files, "feed.xml"), &files);
+    assert!(files.iter().any(|(n, _)| n == "episodes/a/index.html"));
+    assert!(files.iter().any(|(n, _)| n == "cover.png"));
+    let v = rawi(&["verify", "daily.zip"], d);
+    assert!(v.status.success(), "{}", stderr(&v));
+
+    // The same articles in two shards, merged, give the very same bundle.
+    let ok = ["a.md", "b.txt", "c.md"];
+    let full = run(&[&ok[..], &["-o", "full.zip"]].concat());
+    assert!(full.status.success(), "{}", stderr(&full));
+    for k in ["1/2", "2/2"] {
+        let out = format!("shard{}.zip", &k[..1]);
+        let s = run(&[&ok[..], &["--shard", k, "-o", &out]].concat());
+        assert!(s.status.success(), "{}", stderr(&s));
+    }
+    let shard1 = unzip(&d.join("shard1.zip"));
+    assert!(shard1.iter().any(|(n, _)| n.starts_with("episodes/a/")));
+    assert!(!shard1.iter().any(|(n, _)| n.starts_with("episodes/b/")));
+    let m = rawi(
+        &[
+            "podcast",
+            "--merge",
+            "shard2.zip",
+            "shard1.zip",
+            "-o",
+            "merged.zip",
+        ],
+        d,
+    );
+    assert!(m.status.success(), "{}", stderr(&m));
+    assert_eq!(
+        std::fs::read(d.join("merged.zip")).unwrap(),
+        std::fs::read(d.join("full.zip")).unwrap(),
+        "merged shards equal the unsharded podcast"
+    );
+    let dup = rawi(
+        &[
+            "podcast",
+            "--merge",
+            "shard1.zip",
+            "shard1.zip",
+            "-o",
+            "dup.zip",
+        ],
+        d,
+    );
+    assert_eq!(dup.status.code(), Some(2), "{}", stderr(&dup));
+    assert!(!d.join("dup.zip").exists());
+    let no_title = rawi(&["podcast", "a.md", "-o", "x.zip"], d);
+    assert_eq!(no_title.status.code(), Some(2));
+    assert!(stderr(&no_title).contains("--title"));
+}
+
+#[test]
+fn verify_names_what_is_wrong() {
+    let dir = setup();
+    let d = dir.path();
+    let o = rawi(
+        &[
+            "build",
+            "c.md",
+            "-o",
+            "c",
+            "--unpacked",
+            "--format",
+            "flac",
+            "--cache",
+            "clips",
+        ],
+        d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(rawi(&["verify", "c"], d).status.success());
+    std::fs::write(d.join("c/transcript.vtt"), "WEBVTT\n").unwrap();
+    std::fs::write(d.join("c/extra.txt"), "x").unwrap();
+    let v = rawi(&["verify", "c"], d);
+    assert_eq!(v.status.code(), Some(1));
+    let e = stderr(&v);
+    assert!(
+        e.contains("transcript.vtt:") && e.contains("manifest says"),
+        "{e}"
+    );
+    assert!(e.contains("extra.txt: not listed"), "{e}");
+
+    // A damaged or foreign zip is a clear error, not a panic.
+    std::fs::write(d.join("junk.zip"), b"PK\x03\x04 this is not really a zip").unwrap();
+    let v = rawi(&["verify", "junk.zip", "missing.zip"], d);
+    assert_eq!(v.status.code(), Some(1));
+    let e = stderr(&v);
+    assert!(e.contains("junk.zip: is not a zip bundle"), "{e}");
+    assert!(e.contains("missing.zip"), "{e}");
+    assert!(!e.contains("panicked"), "{e}");
+
+    // A failed build leaves nothing under the output name.
+    std::fs::write(d.join("empty.txt"), "").unwrap();
+    let f = rawi(
+        &["build", "empty.txt", "-o", "empty.zip", "--cache", "clips"],
+        d,
+    );
+    assert_eq!(f.status.code(), Some(2));
+    assert!(!d.join("empty.zip").exists());
+}
+
+#[test]
+fn ffmpeg_reads_chapters_loudness_and_lengths() {
+    let ffmpeg = tool("ffmpeg");
+    let ffprobe = tool("ffprobe");
+    let dir = setup();
+    let d = dir.path();
+    for format in ["mp3", "flac"] {
+        let out = format!("a-{format}");
+        let o = rawi(
+            &[
+                "build",
+                "a.md",
+                "-o",
+                &out,
+                "--unpacked",
+                "--format",
+                format,
+                "--cache",
+                "clips",
+            ],
+            d,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let audio = d.join(&out).join(format!("audio/edition.{format}"));
+        let m: toml::Table =
+            toml::from_str(&std::fs::read_to_string(d.join(&out).join("manifest.toml")).unwrap())
+                .unwrap();
+        if format == "mp3" {
+            let p = Command::new(&ffprobe)
+                .args(["-v", "error", "-show_chapters", "-of", "json"])
+                .arg(&audio)
+                .output()
+                .unwrap();
+            let j: serde_json::Value = serde_json::from_slice(&p.stdout).unwrap();
+            let titles: Vec<&str> = j["chapters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["tags"]["title"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                titles,
+                vec![
+                    "الحكومة تعلن خطة جديدة للنقل العام",
+                    "التمويل",
+                    "ردود الفعل"
+                ]
+            );
+            assert_eq!(
+                j["chapters"][1]["start"].as_i64(),
+                m["chapter"][1]["start_ms"].as_integer()
+            );
+        }
+        // Decodes cleanly, to the manifest's length.
+        let dec = Command::new(&ffmpeg)
+            .args(["-v", "error", "-i"])
+            .arg(&audio)
+            .args(["-f", "s16le", "-ac", "1", "-"])
+            .output()
+            .unwrap();
+        assert!(
+            dec.status.success() && dec.stderr.is_empty(),
+            "{}",
+            stderr(&dec)
+        );
+        let samples = dec.stdout.len() as i64 / 2;
+        let want = m["audio"]["samples"].as_integer().unwrap();
+        assert!(
+            (samples - want).abs() <= 1152,
+            "{format}: {samples} vs {want}"
+        );
+        // Loudness within ±1 LU of the target, as ffmpeg measures it.
+        let l = Command::new(&ffmpeg)
+            .args(["-hide_banner", "-nostats", "-i"])
+            .arg(&audio)
+            .args(["-af", "ebur128=peak=true", "-f", "null", "-"])
+            .output()
+            .unwrap();
+        let log = stderr(&l);
+        let summary = &log[log.rfind("Summary:").expect("ebur128 summary")..];
+        let i: f64 = summary
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("I:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap();
+        assert!(
+            (i + 16.0).abs() <= 1.0,
+            "{format}: ffmpeg measured {i} LUFS"
+        );
+    }
+}
