@@ -48,7 +48,7 @@ proptest! {
                     prop_assert!(a.source.get(b.span.clone()).is_some(), "span inside the source");
                 }
                 for max in [8, 40, 400] {
-                    let (sentences, spoken) = edition::prepare(&a, &Options { read_captions: true }, max);
+                    let (sentences, spoken) = edition::prepare(&a, &Options { read_captions: true, ..Options::default() }, max);
                     prop_assert_eq!(sentences.len(), spoken.len());
                     for s in &sentences {
                         prop_assert!(s.text.chars().count() <= max.max(8));
