@@ -432,7 +432,7 @@ mod tests {
         assert_eq!(m(2000), "ألفان");
         assert_eq!(m(101_000), "مئة ألف وألف");
         assert_eq!(m(3_000_000), "ثلاثة ملايين");
-        assert_eq!(m(999_999_999_999_999).is_empty(), false);
+        assert!(!m(999_999_999_999_999).is_empty());
         let c = Form {
             gender: Gender::Masc,
             case: Case::Obl,

@@ -23,7 +23,7 @@ const PLURALS: [&str; 11] = [
 /// others are read `X على Y`.
 pub fn fraction(num: u64, den: u64, case: Case) -> String {
     let f = Form::masc(case);
-    if (2..=10).contains(&den) && num >= 1 && num <= 10 {
+    if (2..=10).contains(&den) && (1..=10).contains(&num) {
         let d = den as usize;
         return match num {
             1 => NAMES[d].to_string(),
