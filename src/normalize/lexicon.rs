@@ -296,10 +296,26 @@ pub fn counted_noun(word: &str) -> Option<(Gender, Number, &'static str)> {
     // Fallbacks by shape, for nouns the lexicon lacks.
     if let Some(stem) = word.strip_suffix("ات") {
         if stem.chars().count() >= 2 {
-            // A sound feminine plural: its singular is usually stem+ة, but some
-            // masculine nouns take it too (اجتماع → اجتماعات).
-            if let Some((n, _)) = forms.get(stem) {
+            // A sound feminine plural: its singular is usually stem+ة (طالبات →
+            // طالبة); a masculine noun may take it too (اجتماعات → اجتماع), but not a
+            // noun of persons with a sound masculine plural (طالب → طالبون), whose
+            // ـات plural is that of its feminine.
+            let mut fem = String::with_capacity(stem.len() + 2);
+            fem.push_str(stem);
+            fem.push('ة');
+            if let Some((n, _)) = forms.get(fem.as_str()) {
                 return Some((n.gender, Number::Plural, n.singular));
+            }
+            if let Some((n, _)) = forms.get(stem) {
+                let mut sound = String::with_capacity(stem.len() + 4);
+                sound.push_str(stem);
+                sound.push_str("ين");
+                let person = forms
+                    .get(sound.as_str())
+                    .is_some_and(|(m, num)| m.singular == n.singular && *num == Number::Plural);
+                if !person && n.gender == Gender::Masc {
+                    return Some((n.gender, Number::Plural, n.singular));
+                }
             }
             return Some((Gender::Fem, Number::Plural, "ـة (fallback)"));
         }
