@@ -92,6 +92,18 @@ fn is_month_word(w: &str) -> bool {
     w.split('/').any(|p| months().contains_key(p))
 }
 
+/// Whether a noun in `num` can be the counted noun of `n`: 3–10 take a plural, 11–99 a
+/// singular, 2 a dual or singular. A year followed by a plural (`2015 أزمات`) is not
+/// counting it.
+fn fits(n: u64, num: Number) -> bool {
+    let r = n % 100;
+    match num {
+        Number::Plural => (3..=10).contains(&r),
+        Number::Dual => n == 2,
+        Number::Singular => !(3..=10).contains(&r),
+    }
+}
+
 /// Parses ASCII digits (at most 15) to a number.
 fn value(d: &str) -> Option<u64> {
     if d.is_empty() || d.len() > 15 {
@@ -346,7 +358,18 @@ impl<'a> Reader<'a> {
             ctx.mixed = true;
         }
         if ctx.mixed {
-            ctx.start = p;
+            // The letters stay as written; a hyphen joining them to the digits is read
+            // as a pause (`كوفيد-19` → `كوفيد تسعة عشر`).
+            ctx.start = if text[..p].ends_with('-') { p - 1 } else { p };
+        } else if ctx.prefix.is_empty() && ctx.start == p {
+            // `الـ 35` written apart.
+            if let Some((ws, w)) = prev_word(text, p) {
+                let raw = text[ws..p].trim_end();
+                if ws >= self.copied && (raw == "الـ" || raw == "ال") && w == "ال" {
+                    ctx.prefix = "ال".into();
+                    ctx.start = ws;
+                }
+            }
         }
         let r = self.dispatch(&c, &ctx);
         self.last = Some(Last {
@@ -390,13 +413,15 @@ impl<'a> Reader<'a> {
             }
             parts.push(s);
         }
-        let lead =
-            if ctx.mixed && ctx.start > 0 && !self.text[..ctx.start].ends_with(char::is_whitespace)
-            {
-                " "
-            } else {
-                ""
-            };
+        let lead = if ctx.mixed
+            && ctx.start > 0
+            && (self.text[ctx.start..].starts_with('-')
+                || !self.text[..ctx.start].ends_with(char::is_whitespace))
+        {
+            " "
+        } else {
+            ""
+        };
         let trail = if self.text[c.end..].starts_with(|ch: char| ch.is_alphabetic()) {
             " "
         } else {
@@ -534,7 +559,13 @@ impl<'a> Reader<'a> {
             );
         };
         let whole = g.frac.is_none();
-        // Era marks after a year.
+        // Hours.
+        if whole && matches!(role, Some(Role::Time)) && n <= 24 {
+            return self.hour(n, 0, None, core_end, ctx, rule);
+        }
+        // Era marks after a year. `م` is also the metre: it marks a year only after
+        // a year word or on a four-digit number.
+        let year_like = matches!(role, Some(Role::Year)) || g.int.len() == 4;
         if whole && !ctx.neg && g.int.len() <= 4 {
             if let Some(x) = next.filter(|x| !x.broken || x.word.ends_with('.')) {
                 let raw_end = text[x.start..]
@@ -545,6 +576,7 @@ impl<'a> Reader<'a> {
                     Some(m) => (Some(m), raw.len()),
                     None => (date::era_mark(x.word), x.word.len()),
                 };
+                let mark = mark.filter(|m| year_like || *m != "ميلادية");
                 if let Some(mark) = mark {
                     let s = format!("{} {mark}", date::year(n, case));
                     return done(
@@ -564,10 +596,6 @@ impl<'a> Reader<'a> {
                 core_end,
                 format!("{rule}; year: masculine cardinal"),
             );
-        }
-        // Hours.
-        if whole && matches!(role, Some(Role::Time)) && n <= 24 {
-            return self.hour(n, 0, None, core_end, ctx, rule);
         }
         // Day of a month.
         if whole && (1..=31).contains(&n) && !ctx.neg {
@@ -645,7 +673,7 @@ impl<'a> Reader<'a> {
             return done(Class::Decimal, s, core_end, format!("{rule}; decimal"));
         }
         // The counted noun decides the gender.
-        let (noun, adjacent) = self.counted_after(core_end);
+        let (noun, adjacent) = self.counted_after(core_end, n);
         let mut gender = Gender::Masc;
         let mut construct = false;
         let mut class = Class::Cardinal;
@@ -654,6 +682,15 @@ impl<'a> Reader<'a> {
             rule.push_str(&format!("; noun {} → {sing} ({})", nx.word, gd.label()));
             if lexicon::is_currency(sing) {
                 class = Class::Money;
+            }
+            if adjacent && num == Number::Dual && n == 2 && !ctx.neg {
+                // `2 هجومين`: the dual says the number already.
+                return done(
+                    class,
+                    nx.word.to_string(),
+                    nx.end,
+                    format!("{rule}; 2 with a dual noun: the noun alone"),
+                );
             }
             if adjacent && num == Number::Singular && !ctx.neg {
                 construct = true;
@@ -702,6 +739,7 @@ impl<'a> Reader<'a> {
     fn counted_after(
         &self,
         end: usize,
+        n: u64,
     ) -> (Option<(Next<'a>, (Gender, Number, &'static str))>, bool) {
         let text = self.text;
         let Some(x) = next_word(text, end) else {
@@ -710,7 +748,7 @@ impl<'a> Reader<'a> {
         if x.broken || x.glued {
             return (None, false);
         }
-        if let Some(found) = counted_noun(x.word) {
+        if let Some(found) = counted_noun(x.word).filter(|f| fits(n, f.1)) {
             return (Some((x, found)), true);
         }
         // Coordinated number: و10 …, or إلى 7 …
@@ -726,11 +764,20 @@ impl<'a> Reader<'a> {
                 next_word(text, x.end)
             };
             if let Some(nw) = num_word.filter(|nw| nw.word.chars().any(|c| digit(c).is_some())) {
+                // The noun must fit the second number: `5 و15 سنة`, `3 إلى 7 أيام`.
+                let digits: String = nw
+                    .word
+                    .chars()
+                    .skip_while(|c| digit(*c).is_none())
+                    .map_while(digit)
+                    .map(|d| (b'0' + d) as char)
+                    .collect();
+                let m = value(&digits).unwrap_or(0);
                 let raw_end = text[nw.start..]
                     .find(char::is_whitespace)
                     .map_or(text.len(), |k| nw.start + k);
                 if let Some(y) = next_word(text, raw_end).filter(|y| !y.broken && !y.glued) {
-                    if let Some(found) = counted_noun(y.word) {
+                    if let Some(found) = counted_noun(y.word).filter(|f| fits(m, f.1)) {
                         return (Some((y, found)), false);
                     }
                 }
@@ -756,52 +803,64 @@ impl<'a> Reader<'a> {
             .unwrap_or(Gender::Masc)
     }
 
-    /// A month name (or pair) right after `pos`: its end and spoken names.
+    /// A month name (or pair) right after `pos`: its end and spoken names. Handles
+    /// `يناير`، `كانون الثاني`، `يناير/كانون الثاني`، `تشرين الثاني/نوفمبر`، `يناير / كانون`.
     fn month_after(&self, pos: usize) -> Option<(usize, String)> {
         let text = self.text;
-        let x = next_word(text, pos).filter(|x| !x.broken && !x.glued)?;
-        let m = months();
-        let (a, b) = match x.word.split_once('/') {
-            Some((a, b)) => (a, Some(b)),
-            None => (x.word, None),
-        };
-        let after = next_word(text, x.end).filter(|y| !y.glued && !y.broken);
-        let two = |w: &str| after.filter(|y| m.contains_key(format!("{w} {}", y.word).as_str()));
-        match b {
-            None => {
-                if m.contains_key(a) {
-                    // `يناير / كانون الثاني` with spaces around the slash.
-                    let slash = next_word(text, x.end).filter(|y| {
-                        y.broken && y.word.is_empty() && text[x.end..].trim_start().starts_with('/')
-                    });
-                    if let Some(s) = slash {
-                        if let Some(z) = next_word(text, s.end).filter(|z| !z.glued) {
-                            if m.contains_key(z.word) {
-                                return Some((z.end, format!("{a} {}", z.word)));
-                            }
-                            if let Some(z2) = next_word(text, z.end).filter(|z2| {
-                                m.contains_key(format!("{} {}", z.word, z2.word).as_str())
-                            }) {
-                                return Some((z2.end, format!("{a} {} {}", z.word, z2.word)));
-                            }
-                        }
-                    }
-                    return Some((x.end, a.to_string()));
+        if !text[pos..].starts_with(char::is_whitespace) {
+            return None;
+        }
+        // Words after pos, split at spaces and slashes: (word, end, slash follows).
+        let mut pieces: Vec<(&str, usize, bool)> = Vec::with_capacity(4);
+        let mut i = pos;
+        while pieces.len() < 4 && i < text.len() {
+            let rest = &text[i..];
+            i += rest.len() - rest.trim_start().len();
+            if text[i..].starts_with('/') {
+                if let Some(last) = pieces.last_mut() {
+                    last.2 = true;
                 }
-                let y = two(a)?;
-                Some((y.end, format!("{a} {}", y.word)))
+                i += 1;
+                continue;
             }
-            Some(b) => {
-                if !m.contains_key(a) {
-                    return None;
+            let len = text[i..]
+                .find(|c: char| c.is_whitespace() || c == '/')
+                .unwrap_or(text.len() - i);
+            if len == 0 {
+                break;
+            }
+            let raw = &text[i..i + len];
+            let (off, w) = scan::clean(raw);
+            if w.is_empty() || off > 0 {
+                break;
+            }
+            pieces.push((w, i + off + w.len(), false));
+            if w.len() < raw.len() {
+                break; // punctuation after the word ends the phrase
+            }
+            i += len;
+        }
+        let m = months();
+        let match_at = |k: usize| -> Option<(usize, String)> {
+            if k + 1 < pieces.len() && !pieces[k].2 {
+                let two = format!("{} {}", pieces[k].0, pieces[k + 1].0);
+                if m.contains_key(two.as_str()) {
+                    return Some((k + 2, two));
                 }
-                if m.contains_key(b) {
-                    return Some((x.end, format!("{a} {b}")));
-                }
-                let y = two(b)?;
-                Some((y.end, format!("{a} {b} {}", y.word)))
+            }
+            let w = pieces.get(k)?.0;
+            m.contains_key(w).then(|| (k + 1, w.to_string()))
+        };
+        let (k1, mut names) = match_at(0)?;
+        let mut end = pieces[k1 - 1].1;
+        if pieces[k1 - 1].2 {
+            if let Some((k2, second)) = match_at(k1) {
+                end = pieces[k2 - 1].1;
+                names.push(' ');
+                names.push_str(&second);
             }
         }
+        Some((end, names))
     }
 
     /// A number in words without noun: whole or decimal, masculine.
@@ -1156,8 +1215,14 @@ impl<'a> Reader<'a> {
         let mixed_number = self.last.is_some_and(|l| {
             l.class == Class::Cardinal && l.end < ctx.start && self.text[l.end..ctx.start] == *" "
         });
+        let construct = next_word(self.text, c.end)
+            .is_some_and(|n| !n.glued && !n.broken && !n.word.is_empty());
         let (class, s, r) = if x >= 1 && x < y && y <= 10 && !date_context {
-            (Class::Fraction, fraction::fraction(x, y, case), "fraction")
+            let mut f = fraction::fraction(x, y, case);
+            if construct && x == 2 {
+                f.pop(); // ثلثين السكان → ثلثي السكان
+            }
+            (Class::Fraction, f, "fraction")
         } else if let Some(d) = date::month_year(x, y).filter(|_| b.int.len() == 4) {
             (Class::Date, d, "month/year date")
         } else if let Some(d) = date::day_month(x, y, case).filter(|_| date_context || y > 10) {
@@ -1248,7 +1313,7 @@ impl<'a> Reader<'a> {
             });
         }
         // A range: both ends take the form the counted noun needs.
-        let (noun, _) = self.counted_after(c.end);
+        let (noun, _) = self.counted_after(c.end, y);
         let gender = noun.map_or(Gender::Masc, |(_, (g, _, _))| g);
         let f = Form {
             gender,
