@@ -46,6 +46,57 @@ fn scale_word(w: &str) -> Option<u64> {
     })
 }
 
+/// Particles and other words that follow a number without being its counted noun.
+fn is_particle(w: &str) -> bool {
+    matches!(
+        w,
+        "من" | "في"
+            | "على"
+            | "إلى"
+            | "الى"
+            | "عن"
+            | "و"
+            | "أو"
+            | "ثم"
+            | "حتى"
+            | "مع"
+            | "بين"
+            | "قبل"
+            | "بعد"
+            | "منذ"
+            | "خلال"
+            | "عند"
+            | "لدى"
+            | "نحو"
+            | "فقط"
+            | "تقريبا"
+            | "أي"
+            | "إلا"
+            | "لا"
+            | "لم"
+            | "لن"
+            | "قد"
+            | "كان"
+            | "كانت"
+            | "هو"
+            | "هي"
+            | "هم"
+            | "التي"
+            | "الذي"
+            | "الذين"
+            | "إن"
+            | "أن"
+            | "كما"
+            | "بينما"
+            | "فيما"
+            | "حيث"
+            | "سنويا"
+            | "يوميا"
+            | "شهريا"
+            | "أسبوعيا"
+    ) || w.starts_with("ال")
+}
+
 /// Opening punctuation that may stand before a number.
 fn is_opening(c: char) -> bool {
     matches!(c, '(' | '«' | '"' | '\'' | '[' | '{' | '“' | '‘')
@@ -310,6 +361,12 @@ impl<'a> Reader<'a> {
                         ctx.start = open_start;
                         match sym {
                             "%" | "٪" => ctx.percent_before = true,
+                            "+" if open_start > 0
+                                && text[..open_start].ends_with(|c: char| digit(c).is_some()) =>
+                            {
+                                // `90+2`: an addition, not a telephone prefix.
+                                ctx.prefix = " زائد ".into();
+                            }
                             "+" => ctx.plus = true,
                             "-" | "−" => ctx.neg = ctx.prefix.is_empty(),
                             _ => ctx.unit_before = units().get(sym),
@@ -647,8 +704,16 @@ impl<'a> Reader<'a> {
         if let Some(x) = next.filter(|x| !x.glued && !x.broken) {
             if let Some(scale) = scale_word(x.word) {
                 let after = next_word(text, x.end);
+                // The scale word is in construct with a noun after it (`ألف متفرج`):
+                // a known noun, or any Arabic word that is not a particle.
                 let noun_follows = after.is_some_and(|a| {
-                    !a.broken && (is_known_noun(a.word) || units().contains_key(a.word))
+                    !a.broken
+                        && !a.glued
+                        && (is_known_noun(a.word)
+                            || units().contains_key(a.word)
+                            || (a.word.chars().all(is_arabic_letter)
+                                && !is_particle(a.word)
+                                && !x.word.ends_with('ا')))
                 });
                 if whole {
                     if let Some(total) = n.checked_mul(scale).filter(|&t| t < LIMIT) {
