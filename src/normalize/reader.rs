@@ -527,7 +527,11 @@ impl<'a> Reader<'a> {
             }
         }
         let Some((ws, w)) = prev_word(text, ctx.start) else {
-            return (Case::Obl, None, "default oblique".into());
+            return (
+                Case::Obl,
+                None,
+                "no deciding word before → default oblique".into(),
+            );
         };
         if is_month_word(w) {
             return (
@@ -552,8 +556,21 @@ impl<'a> Reader<'a> {
                 Some(Role::Nominative),
                 format!("verb {v} → subject, nominative"),
             ),
-            Some((r, v)) => (Case::Obl, Some(r), format!("{v} → oblique")),
-            None => (Case::Obl, None, "default oblique".into()),
+            Some((r, v)) => {
+                let what = match r {
+                    Role::Oblique => "preposition or genitive word",
+                    Role::Year => "year word",
+                    Role::Time => "clock word",
+                    Role::Ordinal(_) => "ordinal head",
+                    Role::Nominative => "verb",
+                };
+                (Case::Obl, Some(r), format!("{what} {v} → oblique"))
+            }
+            None => (
+                Case::Obl,
+                None,
+                "no deciding word before → default oblique".into(),
+            ),
         }
     }
 
@@ -572,6 +589,19 @@ impl<'a> Reader<'a> {
                 rule,
             },
         };
+        let n = value(&g.int);
+        let next = next_word(text, core_end);
+        let sign = if ctx.neg { "سالب " } else { "" };
+        // Percent.
+        let pct_after =
+            next.filter(|x| x.word == "%" || x.word == "٪" || x.word.starts_with(['%', '٪']));
+        if ctx.percent_before || pct_after.is_some() {
+            let end = pct_after
+                .map(|x| x.start + x.word.chars().next().map_or(0, char::len_utf8))
+                .unwrap_or(core_end);
+            let s = format!("{sign}{} بالمئة", self.plain(g, Form::masc(case)));
+            return done(Class::Percent, s, end, format!("{rule}; percent"));
+        }
         // Telephones and codes.
         let coord_phone = self.last.is_some_and(|l| {
             l.class == Class::Telephone
@@ -587,19 +617,6 @@ impl<'a> Reader<'a> {
                 Class::Identifier
             };
             return done(class, s, core_end, "digit by digit".into());
-        }
-        let n = value(&g.int);
-        let next = next_word(text, core_end);
-        let sign = if ctx.neg { "سالب " } else { "" };
-        // Percent.
-        let pct_after =
-            next.filter(|x| x.word == "%" || x.word == "٪" || x.word.starts_with(['%', '٪']));
-        if ctx.percent_before || pct_after.is_some() {
-            let end = pct_after
-                .map(|x| x.start + x.word.chars().next().map_or(0, char::len_utf8))
-                .unwrap_or(core_end);
-            let s = format!("{sign}{} بالمئة", self.plain(g, Form::masc(case)));
-            return done(Class::Percent, s, end, format!("{rule}; percent"));
         }
         // Currency or unit before the number.
         if let Some(u) = ctx.unit_before {
