@@ -4,8 +4,41 @@
 //! each table is parsed on first use into hash maps and kept for the life of the process.
 
 use super::cardinal::Gender;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap as StdHashMap, HashSet as StdHashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// A small fast hasher for the lexicon tables: keys are short words looked up on
+/// every token, and the tables are fixed data, so flooding resistance is not needed.
+#[derive(Default, Clone, Copy)]
+pub struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Build = BuildHasherDefault<WordHasher>;
+/// A hash map keyed by words.
+pub type HashMap<K, V> = StdHashMap<K, V, Build>;
+/// A hash set of words.
+pub type HashSet<K> = StdHashSet<K, Build>;
 
 /// Lines of a TSV data file that are not blank or comments, split on tabs.
 fn rows(src: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
@@ -202,8 +235,8 @@ struct Context {
 fn context() -> &'static Context {
     static T: OnceLock<Context> = OnceLock::new();
     T.get_or_init(|| {
-        let mut roles = HashMap::new();
-        let mut sport = HashSet::new();
+        let mut roles = HashMap::default();
+        let mut sport = HashSet::default();
         for r in rows(include_str!("data/context.tsv")).filter(|r| r.len() >= 2) {
             let role = match r[1] {
                 "obl" => Role::Oblique,
@@ -258,7 +291,7 @@ pub enum Number {
 fn noun_forms() -> &'static HashMap<String, (Noun, Number)> {
     static T: OnceLock<HashMap<String, (Noun, Number)>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut map = HashMap::with_capacity(8192);
+        let mut map = HashMap::with_capacity_and_hasher(8192, Build::default());
         for r in rows(include_str!("data/nouns.tsv")).filter(|r| r.len() >= 3) {
             let noun = Noun {
                 singular: r[0],

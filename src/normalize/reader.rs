@@ -540,8 +540,11 @@ impl<'a> Reader<'a> {
                 format!("after month {w} → year"),
             );
         }
-        if let Some((_, w2)) = prev_word(text, ws) {
-            let pair = format!("{} {w}", w2.rsplit('/').next().unwrap_or(w2));
+        let first = prev_word(text, ws).map(|(_, w2)| w2.rsplit('/').next().unwrap_or(w2));
+        if let Some(first) =
+            first.filter(|f| matches!(*f, "كانون" | "تشرين" | "ربيع" | "جمادى" | "ذو" | "ذي"))
+        {
+            let pair = format!("{first} {w}");
             if months().contains_key(pair.as_str()) {
                 return (
                     Case::Obl,
