@@ -257,9 +257,20 @@ fn context() -> &'static Context {
     })
 }
 
+/// Removes short vowels, tanween, shadda, sukun, dagger alif and tatweel, which news
+/// text writes now and then (`عاماً`، `قُتل`); borrowed when there are none.
+pub fn undiacritize(word: &str) -> std::borrow::Cow<'_, str> {
+    let marked = |c: char| ('\u{64B}'..='\u{652}').contains(&c) || c == '\u{670}' || c == '\u{640}';
+    if word.chars().any(marked) {
+        std::borrow::Cow::Owned(word.chars().filter(|&c| !marked(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(word)
+    }
+}
+
 /// The role of the word before a number, if it has one.
 pub fn role(word: &str) -> Option<Role> {
-    context().roles.get(word).copied()
+    context().roles.get(undiacritize(word).as_ref()).copied()
 }
 
 /// Whether `word` marks a sports context (so `3-1` is a score).
@@ -322,6 +333,8 @@ fn noun_forms() -> &'static HashMap<String, (Noun, Number)> {
 /// Looks a counted noun up: the lexicon first, then fallbacks by its shape.
 /// Returns the noun's singular gender, its number, and how it was decided.
 pub fn counted_noun(word: &str) -> Option<(Gender, Number, &'static str)> {
+    let word = undiacritize(word);
+    let word = word.as_ref();
     let forms = noun_forms();
     if let Some((n, num)) = forms.get(word) {
         return Some((n.gender, *num, n.singular));
@@ -361,7 +374,7 @@ pub fn counted_noun(word: &str) -> Option<(Gender, Number, &'static str)> {
 
 /// Whether `word` is a noun the lexicon knows (in any form).
 pub fn is_known_noun(word: &str) -> bool {
-    noun_forms().contains_key(word)
+    noun_forms().contains_key(undiacritize(word).as_ref())
 }
 
 /// Abbreviations: written form → (spoken form, where it applies).

@@ -35,7 +35,7 @@ const PREFIXES: &[&str] = &[
 
 /// Scale words written after a number, with their value.
 fn scale_word(w: &str) -> Option<u64> {
-    Some(match w {
+    Some(match lexicon::undiacritize(w).as_ref() {
         "ألف" | "آلاف" | "ألفا" | "الف" | "الاف" => 1_000,
         "مليون" | "ملايين" | "مليونا" => 1_000_000,
         "مليار" | "مليارات" | "مليارا" | "بليون" => 1_000_000_000,
@@ -153,6 +153,18 @@ fn fits(n: u64, num: Number) -> bool {
         Number::Dual => n == 2,
         Number::Singular => !(3..=10).contains(&r),
     }
+}
+
+/// For 11–99 a masculine singular must be written in the accusative (`عاما`, not
+/// `عام`); a number that does not show it is no count of that noun (`1991 قمة` aside,
+/// this keeps years from agreeing with a following noun).
+fn shows_case(n: u64, f: &(Gender, Number, &'static str), written: &str) -> bool {
+    let r = n % 100;
+    if !(11..=99).contains(&r) || f.1 != Number::Singular || f.0 != Gender::Masc {
+        return true;
+    }
+    let w = lexicon::undiacritize(written);
+    w.ends_with('ا') || w.ends_with('ة') || w.ends_with('ى') || w.ends_with('ء') || w.ends_with('و')
 }
 
 /// Parses ASCII digits (at most 15) to a number.
@@ -833,7 +845,9 @@ impl<'a> Reader<'a> {
         if x.broken || x.glued {
             return (None, false);
         }
-        if let Some(found) = counted_noun(x.word).filter(|f| fits(n, f.1)) {
+        if let Some(found) =
+            counted_noun(x.word).filter(|f| fits(n, f.1) && shows_case(n, f, x.word))
+        {
             return (Some((x, found)), true);
         }
         // Coordinated number: و10 …, or إلى 7 …
