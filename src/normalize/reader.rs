@@ -116,6 +116,10 @@ fn is_arabic_letter(c: char) -> bool {
 
 /// Joins a glued prefix to a word: `ل` + `الخامس` → `للخامس`.
 fn join_prefix(prefix: &str, word: &str) -> String {
+    if let (Some(p), true) = (prefix.strip_suffix("ال"), word.starts_with("ال")) {
+        // `الـ3` read as an ordinal or hour already carries its article.
+        return join_prefix(p, word);
+    }
     if prefix.ends_with('ل') && word.starts_with("ال") {
         format!("{prefix}{}", &word["ا".len()..])
     } else {
@@ -214,6 +218,15 @@ impl<'a> Reader<'a> {
                 self.emit(r);
                 continue;
             }
+            if (b == b'-' || (b == 0xE2 && bytes.get(i + 1..i + 3) == Some(&[0x80, 0x93])))
+                && i >= self.copied
+            {
+                if let Some(r) = self.spaced_dash(i) {
+                    i = r.end.max(i + 1);
+                    self.emit(r);
+                    continue;
+                }
+            }
             if (b == b'.' || b == b'/') && i >= self.copied {
                 if let Some(r) = self.word_token(i) {
                     i = r.end.max(i + 1);
@@ -255,6 +268,46 @@ impl<'a> Reader<'a> {
         });
         self.sport = Some(s);
         s
+    }
+
+    /// A dash standing apart between two numbers (`20 - 30`): a range, read إلى, or و
+    /// after بين.
+    fn spaced_dash(&mut self, i: usize) -> Option<Read> {
+        let text = self.text;
+        let dash_len = if text.as_bytes()[i] == b'-' { 1 } else { 3 };
+        let before = &text[..i];
+        let after = &text[i + dash_len..];
+        if !before.ends_with(' ') || !after.starts_with(' ') {
+            return None;
+        }
+        let last = self.last?;
+        if before.trim_end().len() != last.end
+            || !matches!(last.class, Class::Cardinal | Class::Year | Class::Decimal)
+        {
+            return None;
+        }
+        let rest = after.trim_start();
+        if !rest.chars().next().is_some_and(|c| digit(c).is_some()) {
+            return None;
+        }
+        let between = self
+            .tokens
+            .last()
+            .is_some_and(|t| prev_word(text, t.span.start).is_some_and(|(_, w)| w == "بين"));
+        let (spoken, end) = if self.sporty() {
+            ("مقابل".to_string(), i + dash_len)
+        } else if between {
+            ("و".to_string(), text.len() - rest.len())
+        } else {
+            ("إلى".to_string(), i + dash_len)
+        };
+        Some(Read {
+            start: i,
+            end,
+            class: Class::Range,
+            spoken,
+            rule: "dash between two numbers: range".into(),
+        })
     }
 
     /// A token without digits around byte `i` (a `.` or `/`): an abbreviation or a
@@ -839,9 +892,24 @@ impl<'a> Reader<'a> {
         n: u64,
     ) -> (Option<(Next<'a>, (Gender, Number, &'static str))>, bool) {
         let text = self.text;
-        let Some(x) = next_word(text, end) else {
+        let Some(mut x) = next_word(text, end) else {
             return (None, false);
         };
+        let spaced_dash = !x.glued
+            && x.word.is_empty()
+            && matches!(text[end..].split_whitespace().next(), Some("-" | "–"));
+        if spaced_dash {
+            // `20 - 30 شخصا`: look at the number after the dash.
+            match next_word(text, x.end) {
+                Some(n) if n.word.chars().next().and_then(digit).is_some() => {
+                    x = Next {
+                        word: "إلى", ..n
+                    };
+                    x.end = x.start;
+                }
+                _ => return (None, false),
+            }
+        }
         if x.broken || x.glued {
             return (None, false);
         }
@@ -1316,7 +1384,16 @@ impl<'a> Reader<'a> {
         });
         let construct = next_word(self.text, c.end)
             .is_some_and(|n| !n.glued && !n.broken && !n.word.is_empty());
-        let (class, s, r) = if x >= 1 && x < y && y <= 10 && !date_context {
+        let years = a.int.len() == 4
+            && b.int.len() == 4
+            && (1000..=2199).contains(&x)
+            && (1000..=2199).contains(&y)
+            && y > x;
+        let (class, s, r) = if years {
+            let f = Form::masc(case);
+            let s = format!("{} و{}", cardinal(x, f), cardinal(y, f));
+            (Class::Range, s, "two years with a slash")
+        } else if x >= 1 && x < y && y <= 10 && !date_context {
             let mut f = fraction::fraction(x, y, case);
             if construct && x == 2 {
                 f.pop(); // ثلثين السكان → ثلثي السكان
@@ -1429,10 +1506,11 @@ impl<'a> Reader<'a> {
         } else {
             cardinal(y, f)
         };
+        let after_preposition = role_of(prev).is_some_and(|(r, _)| r == Role::Oblique);
         let s = if prev == "بين" {
             format!("{ra} و{rb}")
         } else {
-            range::range(&ra, &rb, prev == "من")
+            range::range(&ra, &rb, prev == "من" || after_preposition)
         };
         Some(Outcome {
             end: c.end,

@@ -124,6 +124,11 @@ pub fn core(text: &str, pos: usize) -> Core {
                 cur.int.push_str(d);
                 grouped = true;
             }
+            // `15.000 ليرة`: a dot before three zeros groups thousands.
+            '.' if fits_group && d == "000" && next_sep.is_none() => {
+                cur.int.push_str(d);
+                grouped = true;
+            }
             '.' | '٫' if cur.frac.is_none() => cur.frac = Some(d.clone()),
             _ => {
                 groups.push(std::mem::take(&mut cur));
@@ -187,6 +192,8 @@ pub fn clean(w: &str) -> (usize, &str) {
 /// The word (cleaned) ending at or before byte `before`, skipping spaces.
 pub fn prev_word(text: &str, before: usize) -> Option<(usize, &str)> {
     let head = text[..before].trim_end();
+    // An opening bracket or quote glued to the number is not a word: look past it.
+    let head = head.trim_end_matches(['(', '«', '"', '[', '“']).trim_end();
     if head.is_empty() {
         return None;
     }
