@@ -37,3 +37,17 @@ pub fn fraction(num: u64, den: u64, case: Case) -> String {
     }
     format!("{} على {}", cardinal(num, f), cardinal(den, f))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(fraction(1, 2, Case::Obl), "نصف");
+        assert_eq!(fraction(3, 4, Case::Obl), "ثلاثة أرباع");
+        assert_eq!(fraction(2, 3, Case::Nom), "ثلثان");
+        assert_eq!(fraction(7, 15, Case::Obl), "سبعة على خمسة عشر");
+        assert_eq!(fraction(1, 0, Case::Obl), "واحد على صفر");
+    }
+}

@@ -253,3 +253,30 @@ pub fn next_word(text: &str, pos: usize) -> Option<Next<'_>> {
         broken: off > 0,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn groups(s: &str) -> Vec<(String, Option<String>)> {
+        core(s, 0)
+            .groups
+            .into_iter()
+            .map(|g| (g.int, g.frac))
+            .collect()
+    }
+
+    #[test]
+    fn separators() {
+        assert_eq!(groups("12,480 نقطة"), vec![("12480".into(), None)]);
+        assert_eq!(groups("7,5"), vec![("7".into(), Some("5".into()))]);
+        assert_eq!(groups("٣٫٥"), vec![("3".into(), Some("5".into()))]);
+        assert_eq!(groups("3٬500٬000"), vec![("3500000".into(), None)]);
+        assert_eq!(groups("1.400.000"), vec![("1400000".into(), None)]);
+        assert_eq!(groups("15.000"), vec![("15000".into(), None)]);
+        assert_eq!(groups("10.7"), vec![("10".into(), Some("7".into()))]);
+        assert_eq!(groups("۱۲۳"), vec![("123".into(), None)]);
+        assert_eq!(core("2022-01-05", 0).seps, vec!['-', '-']);
+        assert_eq!(core("10:30", 0).seps, vec![':']);
+    }
+}

@@ -104,3 +104,25 @@ pub fn period_mark(word: &str) -> Option<&'static str> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock() {
+        assert_eq!(time(10, 30, None, false).as_deref(), Some("العاشرة والنصف"));
+        assert_eq!(time(7, 45, None, false).as_deref(), Some("الثامنة إلا ربعا"));
+        assert_eq!(
+            time(14, 15, None, false).as_deref(),
+            Some("الثانية والربع بعد الظهر")
+        );
+        assert_eq!(
+            time(3, 12, None, true).as_deref(),
+            Some("الثالثة واثنتا عشرة دقيقة")
+        );
+        assert_eq!(time(0, 0, None, false).as_deref(), Some("منتصف الليل"));
+        assert_eq!(time(25, 0, None, false), None);
+        assert_eq!(time(9, 60, None, false), None);
+    }
+}
