@@ -676,7 +676,10 @@ impl<'a> Reader<'a> {
                 && l.end <= ctx.start
                 && text[l.end..ctx.start].trim().is_empty()
         });
-        if ctx.plus || coord_phone || (g.frac.is_none() && digits::is_identifier(&g.int)) {
+        if ctx.plus
+            || coord_phone
+            || (g.frac.is_none() && ctx.unit_before.is_none() && digits::is_identifier(&g.int))
+        {
             let phone = ctx.plus || coord_phone || g.int.len() >= 7;
             let s = digits::read_groups(std::iter::once(g.int.as_str()), ctx.plus);
             let class = if phone {
