@@ -593,11 +593,22 @@ impl<'a> Reader<'a> {
         }
         let Some((ws, w)) = prev_word(text, ctx.start) else {
             return (
-                Case::Obl,
+                Case::Nom,
                 None,
-                "no deciding word before → default oblique".into(),
+                "sentence start → subject, nominative".into(),
             );
         };
+        let raw_prev = text[ws..ctx.start].trim_end();
+        if raw_prev.ends_with(['.', '!', '?', '؟'])
+            && !raw_prev.ends_with("..")
+            && abbrev::lookup(raw_prev).is_none()
+        {
+            return (
+                Case::Nom,
+                None,
+                "sentence start → subject, nominative".into(),
+            );
+        }
         if is_month_word(w) {
             return (
                 Case::Obl,
@@ -672,7 +683,7 @@ impl<'a> Reader<'a> {
         }
         // Telephones and codes.
         let coord_phone = self.last.is_some_and(|l| {
-            l.class == Class::Telephone
+            (l.class == Class::Telephone || (l.class == Class::Identifier && g.int.len() >= 2))
                 && l.end <= ctx.start
                 && text[l.end..ctx.start].trim().is_empty()
         });
