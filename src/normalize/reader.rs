@@ -138,8 +138,19 @@ fn role_of(w: &str) -> Option<(Role, &str)> {
     if let Some(r) = role(w) {
         return Some((r, w));
     }
-    let s = strip_conj(w)?;
-    role(s).map(|r| (r, s))
+    if let Some(r) = strip_conj(w).and_then(|s| role(s).map(|r| (r, s))) {
+        return Some(r);
+    }
+    // A noun with a glued preposition before an ordinal: `بالمرتبة 2`، `للمرة 100`.
+    let bare = w.trim_start_matches(['و', 'ف']);
+    let noun = ["بال", "كال", "فال", "وال"]
+        .iter()
+        .find_map(|p| bare.strip_prefix(p))
+        .or_else(|| bare.strip_prefix("لل"))?;
+    match role(&format!("ال{noun}"))? {
+        r @ Role::Ordinal(_) => Some((r, w)),
+        _ => None,
+    }
 }
 
 /// Whether a (cleaned) word is or ends a month name; `فبراير/شباط` counts.
@@ -728,6 +739,11 @@ impl<'a> Reader<'a> {
                     .find(char::is_whitespace)
                     .map_or(text.len(), |k| x.start + k);
                 let raw = text[x.start..raw_end].trim_end_matches(['،', ',', ')', '»', '"']);
+                // A full stop after `م` also ends the sentence: keep it.
+                let raw = match raw.strip_suffix('.') {
+                    Some(r) if date::era_mark(r).is_some() && raw != "ق.م." => r,
+                    _ => raw,
+                };
                 let (mark, mark_len) = match date::era_mark(raw) {
                     Some(m) => (Some(m), raw.len()),
                     None => (date::era_mark(x.word), x.word.len()),
@@ -1204,8 +1220,8 @@ impl<'a> Reader<'a> {
         let mut end_at = end;
         let mut suffix = "";
         let mut marked = false;
-        if let Some(x) = next_word(text, end)
-            .filter(|x| !x.glued || x.word.chars().all(|c| c.is_ascii_alphabetic()))
+        if let Some(x) =
+            next_word(text, end).filter(|x| !x.glued || time::period_mark(x.word).is_some())
         {
             let raw_end = text[x.start..]
                 .find(char::is_whitespace)
@@ -1398,8 +1414,14 @@ impl<'a> Reader<'a> {
         });
         let construct = next_word(self.text, c.end)
             .is_some_and(|n| !n.glued && !n.broken && !n.word.is_empty());
+        // `2024/25`: an academic or fiscal year.
+        let y = if a.int.len() == 4 && b.int.len() == 2 && y == (x + 1) % 100 {
+            x - x % 100 + y + if y == 0 { 100 } else { 0 }
+        } else {
+            y
+        };
         let years = a.int.len() == 4
-            && b.int.len() == 4
+            && (b.int.len() == 4 || b.int.len() == 2)
             && (1000..=2199).contains(&x)
             && (1000..=2199).contains(&y)
             && y > x;
