@@ -298,7 +298,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         let rest = after.trim_start();
-        if !rest.chars().next().is_some_and(|c| digit(c).is_some()) {
+        if rest.chars().next().is_none_or(|c| digit(c).is_none()) {
             return None;
         }
         let between = self
