@@ -667,7 +667,12 @@ impl<'a> Reader<'a> {
     /// Reads one number (with a fraction part maybe) in its context.
     fn single(&mut self, g: &Group, core_end: usize, ctx: &Ctx) -> Outcome {
         let text = self.text;
-        let (case, role, mut rule) = self.context(ctx);
+        let (mut case, role, mut rule) = self.context(ctx);
+        if ctx.neg {
+            // `سالب` governs the number in the genitive: `سالب عشرين`.
+            case = Case::Obl;
+            rule.push_str("; after سالب → genitive");
+        }
         let done = |class: Class, spoken: String, end: usize, rule: String| Outcome {
             end,
             case,
