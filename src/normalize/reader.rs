@@ -374,7 +374,7 @@ impl<'a> Reader<'a> {
                         !n.glued && !n.broken && !n.word.is_empty() && !scan::has_digit(n.word)
                     }),
                 };
-                if ok && start + lead + cand.len() > i {
+                if ok && !cand.is_empty() {
                     return Some(Read {
                         start: start + lead,
                         end: start + lead + cand.len(),
