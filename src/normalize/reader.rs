@@ -293,7 +293,10 @@ impl<'a> Reader<'a> {
         }
         let last = self.last?;
         if before.trim_end().len() != last.end
-            || !matches!(last.class, Class::Cardinal | Class::Year | Class::Decimal)
+            || !matches!(
+                last.class,
+                Class::Cardinal | Class::Year | Class::Decimal | Class::Date
+            )
         {
             return None;
         }
@@ -785,6 +788,18 @@ impl<'a> Reader<'a> {
                     format!("{rule}; day of month: ordinal + من"),
                 );
             }
+            // `من 5 إلى 10 يناير`، `بين 1 و5 يونيو`: the first day of a range of days.
+            if let Some(second_end) = self.coordinated_number_end(core_end) {
+                if self.month_after(second_end).is_some() {
+                    let s = ordinal::ordinal(n, Gender::Masc, case);
+                    return done(
+                        Class::Date,
+                        s,
+                        core_end,
+                        format!("{rule}; first day of a range of days: ordinal"),
+                    );
+                }
+            }
         }
         // Ordinals.
         let ordinal_gender = if ctx.prefix.contains("ال") {
@@ -986,6 +1001,24 @@ impl<'a> Reader<'a> {
             }
         }
         (None, false)
+    }
+
+    /// The end of a number coordinated with the one ending at `end` (`و10`, `إلى 7`,
+    /// `- 7`), if there is one.
+    fn coordinated_number_end(&self, end: usize) -> Option<usize> {
+        let text = self.text;
+        let rest = text[end..].trim_start();
+        let after_connector = ["و", "إلى ", "الى ", "حتى ", "- ", "– ", "-", "–"]
+            .iter()
+            .find_map(|c| rest.strip_prefix(c))?
+            .trim_start();
+        let first = after_connector.chars().next()?;
+        digit(first)?;
+        let start = text.len() - after_connector.len();
+        let len = text[start..]
+            .find(|c: char| digit(c).is_none())
+            .unwrap_or(text.len() - start);
+        Some(start + len)
     }
 
     /// Gender of the noun before an `الـN` ordinal.
