@@ -225,6 +225,8 @@ pub enum Role {
     Time,
     /// Ordinal after a noun of this gender.
     Ordinal(Gender),
+    /// A telephone word: the number is dialled, digit by digit.
+    Phone,
 }
 
 struct Context {
@@ -243,6 +245,7 @@ fn context() -> &'static Context {
                 "nom" => Role::Nominative,
                 "year" => Role::Year,
                 "time" => Role::Time,
+                "phone" => Role::Phone,
                 "ordm" => Role::Ordinal(Gender::Masc),
                 "ordf" => Role::Ordinal(Gender::Fem),
                 "sport" => {

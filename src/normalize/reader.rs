@@ -6,7 +6,7 @@ use super::cardinal::{cardinal, Case, Form, Gender, LIMIT};
 use super::lexicon::{
     self, counted_noun, is_known_noun, months, role, units, Number, Role, Unit, UnitKind,
 };
-use super::scan::{self, core, digit, next_word, prev_word, Core, Group, Next};
+use super::scan::{self, digit, next_word, prev_word, Core, Group, Next};
 use super::{date, decimal, digits, fraction, measure, money, ordinal, range, time};
 use super::{Class, Spoken, Token};
 
@@ -412,7 +412,9 @@ impl<'a> Reader<'a> {
         let prefix_raw = &lead[lead.len() - letters_len..];
         let before_prefix = &lead[..lead.len() - letters_len];
         let prefix: String = prefix_raw.chars().filter(|&c| c != '\u{640}').collect();
-        let c = core(text, p);
+        // After a telephone word the digits are a number to dial, not a quantity.
+        let phone_word = self.after_phone_word(p);
+        let c = scan::core_with(text, p, !phone_word);
         let mut ctx = Ctx {
             start: p - letters_len,
             prefix,
@@ -656,6 +658,7 @@ impl<'a> Reader<'a> {
                     Role::Time => "clock word",
                     Role::Ordinal(_) => "ordinal head",
                     Role::Nominative => "verb",
+                    Role::Phone => "telephone word",
                 };
                 (Case::Obl, Some(r), format!("{what} {v} → oblique"))
             }
@@ -706,11 +709,13 @@ impl<'a> Reader<'a> {
                 && l.end <= ctx.start
                 && text[l.end..ctx.start].trim().is_empty()
         });
+        let dial = self.after_phone_word(ctx.start) && g.int.len() >= 3;
         if ctx.plus
             || coord_phone
+            || dial
             || (g.frac.is_none() && ctx.unit_before.is_none() && digits::is_identifier(&g.int))
         {
-            let phone = ctx.plus || coord_phone || g.int.len() >= 7;
+            let phone = ctx.plus || coord_phone || dial || g.int.len() >= 7;
             let s = digits::read_groups(std::iter::once(g.int.as_str()), ctx.plus);
             let class = if phone {
                 Class::Telephone
@@ -1019,6 +1024,20 @@ impl<'a> Reader<'a> {
             .find(|c: char| digit(c).is_none())
             .unwrap_or(text.len() - start);
         Some(start + len)
+    }
+
+    /// Whether one of the two words before `pos` is a telephone word (`هاتف المكتب`).
+    fn after_phone_word(&self, pos: usize) -> bool {
+        let is_phone = |w: &str| matches!(role_of(w), Some((Role::Phone, _)));
+        match prev_word(self.text, pos) {
+            Some((ws, w)) => {
+                // Two words back only for a telephone noun, not `الرقم` (`الرقم القياسي`).
+                is_phone(w)
+                    || prev_word(self.text, ws)
+                        .is_some_and(|(_, w2)| is_phone(w2) && !w2.contains("رقم"))
+            }
+            None => false,
+        }
     }
 
     /// Gender of the noun before an `الـN` ordinal.

@@ -67,6 +67,12 @@ fn digits_at(text: &str, pos: usize) -> (String, usize) {
 
 /// Parses the numeric core starting at `pos` (which must be a digit).
 pub fn core(text: &str, pos: usize) -> Core {
+    core_with(text, pos, true)
+}
+
+/// Parses the numeric core at `pos`; `space_groups` says whether a plain space may
+/// group thousands (not in a telephone number: `800 555`).
+pub fn core_with(text: &str, pos: usize, space_groups: bool) -> Core {
     // First the raw runs of digits with the separator before each.
     let mut runs: Vec<(char, String)> = Vec::new();
     let (d, mut end) = digits_at(text, pos);
@@ -82,6 +88,9 @@ pub fn core(text: &str, pos: usize) -> Core {
             break;
         }
         let (d, e) = digits_at(text, end + c.len_utf8());
+        if is_space_group(c) && !space_groups {
+            break;
+        }
         if is_space_group(c) {
             // A space groups thousands only in `12 480` shapes.
             let prev = &runs[runs.len() - 1];
