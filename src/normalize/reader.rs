@@ -686,7 +686,11 @@ impl<'a> Reader<'a> {
                 start: ctx.start,
                 end,
                 class,
-                spoken: join_prefix(&ctx.prefix, &spoken),
+                spoken: if ctx.prefix.is_empty() {
+                    spoken
+                } else {
+                    join_prefix(&ctx.prefix, &spoken)
+                },
                 rule,
             },
         };
@@ -1028,7 +1032,9 @@ impl<'a> Reader<'a> {
 
     /// Whether one of the two words before `pos` is a telephone word (`هاتف المكتب`).
     fn after_phone_word(&self, pos: usize) -> bool {
-        let is_phone = |w: &str| matches!(role_of(w), Some((Role::Phone, _)));
+        let is_phone = |w: &str| {
+            role(w) == Some(Role::Phone) || strip_conj(w).and_then(role) == Some(Role::Phone)
+        };
         match prev_word(self.text, pos) {
             Some((ws, w)) => {
                 // Two words back only for a telephone noun, not `الرقم` (`الرقم القياسي`).
