@@ -1606,7 +1606,23 @@ impl<'a> Reader<'a> {
             cardinal(y, f)
         };
         let after_preposition = role_of(prev).is_some_and(|(r, _)| r == Role::Oblique);
-        let s = if prev == "بين" {
+        // `موسم 2014-2015`، `العام الدراسي 2025-2026`: one season named by two years.
+        let season = year_a
+            && y == x + 1
+            && matches!(
+                strip_conj(prev).unwrap_or(prev),
+                "موسم"
+                    | "الموسم"
+                    | "لموسم"
+                    | "للموسم"
+                    | "الدراسي"
+                    | "المالي"
+                    | "عام"
+                    | "العام"
+                    | "للعام"
+                    | "لعام"
+            );
+        let s = if prev == "بين" || season {
             format!("{ra} و{rb}")
         } else {
             range::range(&ra, &rb, prev == "من" || after_preposition)
