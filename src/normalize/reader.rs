@@ -127,6 +127,12 @@ fn join_prefix(prefix: &str, word: &str) -> String {
     }
 }
 
+/// Appends a note to a rule (no new allocation when there is room).
+fn with(mut rule: String, note: &str) -> String {
+    rule.push_str(note);
+    rule
+}
+
 /// Strips a leading و or ف from a word if what remains is longer than one letter.
 fn strip_conj(w: &str) -> Option<&str> {
     let rest = w.strip_prefix('و').or_else(|| w.strip_prefix('ف'))?;
@@ -394,12 +400,8 @@ impl<'a> Reader<'a> {
     /// Reads the number starting at byte `p` with its prefix and context.
     fn number(&mut self, p: usize) -> Read {
         let text = self.text;
-        let word_start = text[..p]
-            .char_indices()
-            .rev()
-            .find(|(_, c)| c.is_whitespace())
-            .map(|(k, c)| k + c.len_utf8())
-            .unwrap_or(0)
+        let word_start = scan::last_space(&text[..p])
+            .map_or(0, |(k, len)| k + len)
             .max(self.copied);
         let lead = &text[word_start..p];
         // Split the lead: opening punctuation, then symbol/sign, then glued letters.
@@ -413,8 +415,7 @@ impl<'a> Reader<'a> {
         let before_prefix = &lead[..lead.len() - letters_len];
         let prefix: String = prefix_raw.chars().filter(|&c| c != '\u{640}').collect();
         // After a telephone word the digits are a number to dial, not a quantity.
-        let phone_word = self.after_phone_word(p);
-        let c = scan::core_with(text, p, !phone_word);
+        let mut c = scan::core(text, p);
         let mut ctx = Ctx {
             start: p - letters_len,
             prefix,
@@ -424,6 +425,7 @@ impl<'a> Reader<'a> {
             percent_before: false,
             mixed: false,
             digits: p,
+            phone: false,
         };
         if !prefix_raw.is_empty() && !PREFIXES.contains(&ctx.prefix.as_str()) {
             ctx.mixed = true;
@@ -508,6 +510,12 @@ impl<'a> Reader<'a> {
                     ctx.start = ws;
                 }
             }
+        }
+        // After a telephone word the digits are a number to dial, not a quantity; the
+        // word is looked up once here for the whole token.
+        ctx.phone = self.after_phone_word(ctx.start);
+        if ctx.phone {
+            c = scan::core_with(text, p, false);
         }
         let r = self.dispatch(&c, &ctx);
         self.last = Some(Last {
@@ -705,7 +713,7 @@ impl<'a> Reader<'a> {
                 .map(|x| x.start + x.word.chars().next().map_or(0, char::len_utf8))
                 .unwrap_or(core_end);
             let s = format!("{sign}{} بالمئة", self.plain(g, Form::masc(case)));
-            return done(Class::Percent, s, end, format!("{rule}; percent"));
+            return done(Class::Percent, s, end, with(rule, "; percent"));
         }
         // Telephones and codes.
         let coord_phone = self.last.is_some_and(|l| {
@@ -713,7 +721,7 @@ impl<'a> Reader<'a> {
                 && l.end <= ctx.start
                 && text[l.end..ctx.start].trim().is_empty()
         });
-        let dial = self.after_phone_word(ctx.start) && g.int.len() >= 3;
+        let dial = ctx.phone && g.int.len() >= 3;
         if ctx.plus
             || coord_phone
             || dial
@@ -772,7 +780,7 @@ impl<'a> Reader<'a> {
                         Class::Year,
                         s,
                         x.start + mark_len,
-                        format!("{rule}; year with era mark"),
+                        with(rule, "; year with era mark"),
                     );
                 }
             }
@@ -783,7 +791,7 @@ impl<'a> Reader<'a> {
                 Class::Year,
                 date::year(n, case),
                 core_end,
-                format!("{rule}; year: masculine cardinal"),
+                with(rule, "; year: masculine cardinal"),
             );
         }
         // Day of a month.
@@ -794,7 +802,7 @@ impl<'a> Reader<'a> {
                     Class::Date,
                     s,
                     mend,
-                    format!("{rule}; day of month: ordinal + من"),
+                    with(rule, "; day of month: ordinal + من"),
                 );
             }
             // `من 5 إلى 10 يناير`، `بين 1 و5 يونيو`: the first day of a range of days.
@@ -805,7 +813,7 @@ impl<'a> Reader<'a> {
                         Class::Date,
                         s,
                         core_end,
-                        format!("{rule}; first day of a range of days: ordinal"),
+                        with(rule, "; first day of a range of days: ordinal"),
                     );
                 }
             }
@@ -879,7 +887,7 @@ impl<'a> Reader<'a> {
         }
         if !whole {
             let s = format!("{sign}{}", self.plain(g, Form::masc(case)));
-            return done(Class::Decimal, s, core_end, format!("{rule}; decimal"));
+            return done(Class::Decimal, s, core_end, with(rule, "; decimal"));
         }
         // The counted noun decides the gender.
         let (noun, adjacent) = self.counted_after(core_end, n);
@@ -898,7 +906,7 @@ impl<'a> Reader<'a> {
                     class,
                     nx.word.to_string(),
                     nx.end,
-                    format!("{rule}; 2 with a dual noun: the noun alone"),
+                    with(rule, "; 2 with a dual noun: the noun alone"),
                 );
             }
             if adjacent && num == Number::Singular && !ctx.neg {
@@ -910,7 +918,7 @@ impl<'a> Reader<'a> {
                         "واحد"
                     };
                     let s = format!("{sing} {one}");
-                    return done(class, s, nx.end, format!("{rule}; 1 follows its noun"));
+                    return done(class, s, nx.end, with(rule, "; 1 follows its noun"));
                 }
                 if n == 2 && nx.word == sing {
                     let stem = sing
@@ -918,12 +926,7 @@ impl<'a> Reader<'a> {
                         .map(|s| format!("{s}ت"))
                         .unwrap_or_else(|| sing.to_string());
                     let s = format!("{stem}{}", if case == Case::Nom { "ان" } else { "ين" });
-                    return done(
-                        class,
-                        s,
-                        nx.end,
-                        format!("{rule}; 2 is the dual of its noun"),
-                    );
+                    return done(class, s, nx.end, with(rule, "; 2 is the dual of its noun"));
                 }
             }
         } else {
@@ -1318,7 +1321,7 @@ impl<'a> Reader<'a> {
                         end: end_at,
                         class: Class::Time,
                         spoken: join_prefix(&ctx.prefix, &t),
-                        rule: format!("{rule}; clock time: feminine ordinal hour"),
+                        rule: with(rule, "; clock time: feminine ordinal hour"),
                     },
                 }
             }
@@ -1583,7 +1586,7 @@ impl<'a> Reader<'a> {
                     end: c.end,
                     class: Class::Score,
                     spoken: join_prefix(&ctx.prefix, &s),
-                    rule: format!("{rule}; score"),
+                    rule: with(rule, "; score"),
                 },
             });
         }
@@ -1652,6 +1655,7 @@ struct Ctx {
     percent_before: bool,
     mixed: bool,
     digits: usize,
+    phone: bool,
 }
 
 /// Where the digits of a token start (after its prefix and symbols).

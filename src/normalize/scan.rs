@@ -157,6 +157,47 @@ fn sep_all(runs: &[(char, String)], c: char) -> bool {
     runs[1..].iter().all(|r| r.0 == c)
 }
 
+/// Where the last whitespace in `s` starts and how long it is. Works on bytes: the
+/// reader calls it for every number, and `char::is_whitespace` would consult the
+/// Unicode tables for every Arabic letter. Spaces news text uses: ASCII, no-break
+/// and thin spaces.
+pub fn last_space(s: &str) -> Option<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut i = b.len();
+    while i > 0 {
+        i -= 1;
+        match b[i] {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => return Some((i, 1)),
+            0xA0 if i >= 1 && b[i - 1] == 0xC2 => return Some((i - 1, 2)),
+            0x80..=0x8A | 0xA8 | 0xA9 | 0xAF if i >= 2 && b[i - 2] == 0xE2 && b[i - 1] == 0x80 => {
+                return Some((i - 2, 3))
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where the first whitespace in `s` starts (see [`last_space`]).
+pub fn first_space(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => return Some(i),
+            0xC2 if b.get(i + 1) == Some(&0xA0) => return Some(i),
+            0xE2 if b.get(i + 1) == Some(&0x80)
+                && matches!(b.get(i + 2), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) =>
+            {
+                return Some(i)
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Punctuation stripped from the ends of a word before it is looked up.
 pub fn is_punct(c: char) -> bool {
     matches!(
@@ -206,12 +247,7 @@ pub fn prev_word(text: &str, before: usize) -> Option<(usize, &str)> {
     if head.is_empty() {
         return None;
     }
-    let start = head
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0);
+    let start = last_space(head).map_or(0, |(i, len)| i + len);
     Some((start, clean(&head[start..]).1))
 }
 
@@ -238,7 +274,7 @@ pub fn next_word(text: &str, pos: usize) -> Option<Next<'_>> {
     let glued = lead == 0;
     let start = pos + lead;
     let tail = &text[start..];
-    let len = tail.find(char::is_whitespace).unwrap_or(tail.len());
+    let len = first_space(tail).unwrap_or(tail.len());
     if len == 0 {
         return None;
     }
@@ -287,5 +323,16 @@ mod tests {
         assert_eq!(groups("۱۲۳"), vec![("123".into(), None)]);
         assert_eq!(core("2022-01-05", 0).seps, vec!['-', '-']);
         assert_eq!(core("10:30", 0).seps, vec![':']);
+    }
+
+    #[test]
+    fn spaces_by_bytes() {
+        // `٠` is D9 A0: its A0 byte is not a no-break space.
+        assert_eq!(last_space("في ٠"), Some((4, 1)));
+        assert_eq!(last_space("٠٠"), None);
+        assert_eq!(last_space("في\u{a0}٥"), Some((4, 2)));
+        assert_eq!(first_space("٥\u{202f}كم"), Some(2));
+        assert_eq!(first_space("a\u{200f}b"), None);
+        assert_eq!(prev_word("قبل 30", 7), Some((0, "قبل")));
     }
 }
