@@ -1473,6 +1473,14 @@ impl<'a> Reader<'a> {
                 | "تاريخ"
                 | "مساء"
                 | "صباح"
+                | "الأحد"
+                | "الاثنين"
+                | "الإثنين"
+                | "الثلاثاء"
+                | "الأربعاء"
+                | "الخميس"
+                | "الجمعة"
+                | "السبت"
         );
         // `1 1/2`: a whole number before a fraction is joined with و.
         let mixed_number = self.last.is_some_and(|l| {
