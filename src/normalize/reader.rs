@@ -127,6 +127,19 @@ fn join_prefix(prefix: &str, word: &str) -> String {
     }
 }
 
+/// Puts the article on every part of a cardinal: `أربع وعشرين` → `الأربع والعشرين`.
+fn definite(words: &str) -> String {
+    let mut out = String::with_capacity(words.len() + 16);
+    for (i, part) in words.split(" و").enumerate() {
+        if i > 0 {
+            out.push_str(" و");
+        }
+        out.push_str("ال");
+        out.push_str(part);
+    }
+    out
+}
+
 /// Appends a note to a rule (no new allocation when there is room).
 fn with(mut rule: String, note: &str) -> String {
     rule.push_str(note);
@@ -815,6 +828,37 @@ impl<'a> Reader<'a> {
                         core_end,
                         with(rule, "; first day of a range of days: ordinal"),
                     );
+                }
+            }
+        }
+        // `خلال الـ24 ساعة الماضية`: a definite number counting the noun after it, not
+        // an ordinal: every part takes the article (`الأربع والعشرين ساعة`).
+        if whole && ctx.prefix.contains("ال") {
+            if let (Some((nx, (gd, num, _))), true) = self.counted_after(core_end, n) {
+                // Only a noun the lexicon knows: `الذكرى الـ75 للنكبة` is an ordinal.
+                if num != Number::Dual && n > 2 && is_known_noun(nx.word) {
+                    let form = Form {
+                        gender: gd,
+                        case,
+                        construct: num == Number::Singular,
+                    };
+                    let s = definite(&cardinal(n, form));
+                    let prefix = ctx.prefix.replacen("ال", "", 1);
+                    return Outcome {
+                        end: core_end,
+                        case,
+                        read: Read {
+                            start: ctx.start,
+                            end: core_end,
+                            class: Class::Cardinal,
+                            spoken: join_prefix(&prefix, &s),
+                            rule: format!(
+                                "{rule}; definite number counting {} ({})",
+                                nx.word,
+                                gd.label()
+                            ),
+                        },
+                    };
                 }
             }
         }
