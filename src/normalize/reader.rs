@@ -1,40 +1,41 @@
-//! The reader: walks a text, finds each token, reads its context and asks the class
-//! modules for its words.
+//! The reader: walks a text, finds each token, reads its context (the word before, the
+//! counted noun after) and hands the token to its class. Each class module holds both
+//! its verbalizer and, in an `impl Reader` block, the part of the reader that parses
+//! its tokens in the sentence (`time.rs` reads clock times, `date.rs` dates, …); this
+//! file keeps the walk, the shared context rules and the plain cardinal.
 
-use super::abbrev::{self, Where};
+use super::abbrev;
 use super::cardinal::{cardinal, Case, Form, Gender, LIMIT};
-use super::lexicon::{
-    self, counted_noun, is_known_noun, months, role, units, Number, Role, Unit, UnitKind,
-};
+use super::lexicon::{self, counted_noun, is_known_noun, months, role, units, Number, Role, Unit};
 use super::scan::{self, digit, next_word, prev_word, Core, Group, Next};
-use super::{date, decimal, digits, fraction, measure, money, ordinal, range, time};
+use super::{date, decimal, digits, ordinal};
 use super::{Class, Spoken, Token};
 
 /// What the last number read was, for coordination (`1949 و1989`).
 #[derive(Debug, Clone, Copy)]
-struct Last {
-    end: usize,
-    case: Case,
-    class: Class,
+pub(super) struct Last {
+    pub(super) end: usize,
+    pub(super) case: Case,
+    pub(super) class: Class,
 }
 
 /// One token found and read.
-struct Read {
-    start: usize,
-    end: usize,
-    class: Class,
-    spoken: String,
-    rule: String,
+pub(super) struct Read {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) class: Class,
+    pub(super) spoken: String,
+    pub(super) rule: String,
 }
 
 /// Prefixes that may be glued to a number (without tatweel).
-const PREFIXES: &[&str] = &[
+pub(super) const PREFIXES: &[&str] = &[
     "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك", "ال", "وال", "بال", "لل", "ولل",
     "فال", "كال", "وبال", "فبال", "وكال",
 ];
 
 /// Scale words written after a number, with their value.
-fn scale_word(w: &str) -> Option<u64> {
+pub(super) fn scale_word(w: &str) -> Option<u64> {
     Some(match lexicon::undiacritize(w).as_ref() {
         "ألف" | "آلاف" | "ألفا" | "الف" | "الاف" => 1_000,
         "مليون" | "ملايين" | "مليونا" => 1_000_000,
@@ -47,7 +48,7 @@ fn scale_word(w: &str) -> Option<u64> {
 }
 
 /// Particles and other words that follow a number without being its counted noun.
-fn is_particle(w: &str) -> bool {
+pub(super) fn is_particle(w: &str) -> bool {
     matches!(
         w,
         "من" | "في"
@@ -98,24 +99,24 @@ fn is_particle(w: &str) -> bool {
 }
 
 /// Opening punctuation that may stand before a number.
-fn is_opening(c: char) -> bool {
+pub(super) fn is_opening(c: char) -> bool {
     matches!(c, '(' | '«' | '"' | '\'' | '[' | '{' | '“' | '‘')
 }
 
 /// A symbol written right before digits: a currency, percent, or sign.
-fn is_symbol(s: &str) -> bool {
+pub(super) fn is_symbol(s: &str) -> bool {
     matches!(s, "%" | "٪" | "-" | "−" | "+")
         || units()
             .get(s)
             .is_some_and(|u| u.before && !s.chars().any(is_arabic_letter))
 }
 
-fn is_arabic_letter(c: char) -> bool {
+pub(super) fn is_arabic_letter(c: char) -> bool {
     ('\u{621}'..='\u{64A}').contains(&c) || c == '\u{640}'
 }
 
 /// Joins a glued prefix to a word: `ل` + `الخامس` → `للخامس`.
-fn join_prefix(prefix: &str, word: &str) -> String {
+pub(super) fn join_prefix(prefix: &str, word: &str) -> String {
     if let (Some(p), true) = (prefix.strip_suffix("ال"), word.starts_with("ال")) {
         // `الـ3` read as an ordinal or hour already carries its article.
         return join_prefix(p, word);
@@ -128,7 +129,7 @@ fn join_prefix(prefix: &str, word: &str) -> String {
 }
 
 /// Puts the article on every part of a cardinal: `أربع وعشرين` → `الأربع والعشرين`.
-fn definite(words: &str) -> String {
+pub(super) fn definite(words: &str) -> String {
     let mut out = String::with_capacity(words.len() + 16);
     for (i, part) in words.split(" و").enumerate() {
         if i > 0 {
@@ -141,19 +142,19 @@ fn definite(words: &str) -> String {
 }
 
 /// Appends a note to a rule (no new allocation when there is room).
-fn with(mut rule: String, note: &str) -> String {
+pub(super) fn with(mut rule: String, note: &str) -> String {
     rule.push_str(note);
     rule
 }
 
 /// Strips a leading و or ف from a word if what remains is longer than one letter.
-fn strip_conj(w: &str) -> Option<&str> {
+pub(super) fn strip_conj(w: &str) -> Option<&str> {
     let rest = w.strip_prefix('و').or_else(|| w.strip_prefix('ف'))?;
     (rest.chars().count() >= 2).then_some(rest)
 }
 
 /// The role of a context word, also with a leading و/ف.
-fn role_of(w: &str) -> Option<(Role, &str)> {
+pub(super) fn role_of(w: &str) -> Option<(Role, &str)> {
     if let Some(r) = role(w) {
         return Some((r, w));
     }
@@ -173,14 +174,14 @@ fn role_of(w: &str) -> Option<(Role, &str)> {
 }
 
 /// Whether a (cleaned) word is or ends a month name; `فبراير/شباط` counts.
-fn is_month_word(w: &str) -> bool {
+pub(super) fn is_month_word(w: &str) -> bool {
     w.split('/').any(|p| months().contains_key(p))
 }
 
 /// Whether a noun in `num` can be the counted noun of `n`: 3–10 take a plural, 11–99 a
 /// singular, 2 a dual or singular. A year followed by a plural (`2015 أزمات`) is not
 /// counting it.
-fn fits(n: u64, num: Number) -> bool {
+pub(super) fn fits(n: u64, num: Number) -> bool {
     let r = n % 100;
     match num {
         Number::Plural => (3..=10).contains(&r),
@@ -192,7 +193,7 @@ fn fits(n: u64, num: Number) -> bool {
 /// For 11–99 a masculine singular must be written in the accusative (`عاما`, not
 /// `عام`); a number that does not show it is no count of that noun (`1991 قمة` aside,
 /// this keeps years from agreeing with a following noun).
-fn shows_case(n: u64, f: &(Gender, Number, &'static str), written: &str) -> bool {
+pub(super) fn shows_case(n: u64, f: &(Gender, Number, &'static str), written: &str) -> bool {
     let r = n % 100;
     if !(11..=99).contains(&r) || f.1 != Number::Singular || f.0 != Gender::Masc {
         return true;
@@ -202,7 +203,7 @@ fn shows_case(n: u64, f: &(Gender, Number, &'static str), written: &str) -> bool
 }
 
 /// Parses ASCII digits (at most 15) to a number.
-fn value(d: &str) -> Option<u64> {
+pub(super) fn value(d: &str) -> Option<u64> {
     if d.is_empty() || d.len() > 15 {
         return None;
     }
@@ -211,12 +212,12 @@ fn value(d: &str) -> Option<u64> {
 
 /// The walker over one text.
 pub struct Reader<'a> {
-    text: &'a str,
-    out: String,
-    tokens: Vec<Token>,
-    copied: usize,
-    last: Option<Last>,
-    sport: Option<bool>,
+    pub(super) text: &'a str,
+    pub(super) out: String,
+    pub(super) tokens: Vec<Token>,
+    pub(super) copied: usize,
+    pub(super) last: Option<Last>,
+    pub(super) sport: Option<bool>,
 }
 
 impl<'a> Reader<'a> {
@@ -274,7 +275,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn emit(&mut self, r: Read) {
+    pub(super) fn emit(&mut self, r: Read) {
         let start = r.start.max(self.copied);
         self.out.push_str(&self.text[self.copied..start]);
         self.out.push_str(&r.spoken);
@@ -288,7 +289,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Whether the sentence talks about sport (so `3-1` is a score).
-    fn sporty(&mut self) -> bool {
+    pub(super) fn sporty(&mut self) -> bool {
         if let Some(s) = self.sport {
             return s;
         }
@@ -300,118 +301,8 @@ impl<'a> Reader<'a> {
         s
     }
 
-    /// A dash standing apart between two numbers (`20 - 30`): a range, read إلى, or و
-    /// after بين.
-    fn spaced_dash(&mut self, i: usize) -> Option<Read> {
-        let text = self.text;
-        let dash_len = if text.as_bytes()[i] == b'-' { 1 } else { 3 };
-        let before = &text[..i];
-        let after = &text[i + dash_len..];
-        if !before.ends_with(' ') || !after.starts_with(' ') {
-            return None;
-        }
-        let last = self.last?;
-        if before.trim_end().len() != last.end
-            || !matches!(
-                last.class,
-                Class::Cardinal | Class::Year | Class::Decimal | Class::Date
-            )
-        {
-            return None;
-        }
-        let rest = after.trim_start();
-        if rest.chars().next().is_none_or(|c| digit(c).is_none()) {
-            return None;
-        }
-        let between = self
-            .tokens
-            .last()
-            .is_some_and(|t| prev_word(text, t.span.start).is_some_and(|(_, w)| w == "بين"));
-        let (spoken, end) = if self.sporty() {
-            ("مقابل".to_string(), i + dash_len)
-        } else if between {
-            ("و".to_string(), text.len() - rest.len())
-        } else {
-            ("إلى".to_string(), i + dash_len)
-        };
-        Some(Read {
-            start: i,
-            end,
-            class: Class::Range,
-            spoken,
-            rule: "dash between two numbers: range".into(),
-        })
-    }
-
-    /// A token without digits around byte `i` (a `.` or `/`): an abbreviation or a
-    /// month pair.
-    fn word_token(&self, i: usize) -> Option<Read> {
-        let text = self.text;
-        let start = text[..i]
-            .char_indices()
-            .rev()
-            .find(|(_, c)| c.is_whitespace())
-            .map(|(k, c)| k + c.len_utf8())
-            .unwrap_or(0);
-        if start < self.copied {
-            return None;
-        }
-        let len = text[start..]
-            .find(char::is_whitespace)
-            .unwrap_or(text.len() - start);
-        let raw = &text[start..start + len];
-        if scan::has_digit(raw) {
-            return None;
-        }
-        // Month pair: فبراير/شباط (optionally with a two-word second name).
-        let (off, w) = scan::clean(raw);
-        if let Some((a, b)) = w.split_once('/') {
-            if months().contains_key(a) {
-                let b_ok = months().contains_key(b)
-                    || next_word(text, start + off + w.len()).is_some_and(|n| {
-                        !n.glued && months().contains_key(format!("{b} {}", n.word).as_str())
-                    });
-                if b_ok {
-                    return Some(Read {
-                        start: start + off,
-                        end: start + off + w.len(),
-                        class: Class::Date,
-                        spoken: format!("{a} {b}"),
-                        rule: "month pair written with a slash: both names".into(),
-                    });
-                }
-            }
-        }
-        // Abbreviation: keep its own dots, drop other punctuation around it.
-        let t = raw.trim_start_matches(scan::is_punct);
-        let lead = raw.len() - t.len();
-        let t = t.trim_end_matches(|c: char| scan::is_punct(c) && c != '.');
-        let candidates = [t, t.trim_end_matches('.')];
-        for cand in candidates {
-            if let Some((spoken, wh)) = abbrev::lookup(cand) {
-                let ok = match wh {
-                    Where::Any => true,
-                    Where::Year => false,
-                    Where::Name => next_word(text, start + lead + cand.len()).is_some_and(|n| {
-                        !n.glued && !n.broken && !n.word.is_empty() && !scan::has_digit(n.word)
-                    }),
-                };
-                if ok && !cand.is_empty() {
-                    return Some(Read {
-                        start: start + lead,
-                        end: start + lead + cand.len(),
-                        class: Class::Abbreviation,
-                        spoken: spoken.into(),
-                        rule: format!("abbreviation {cand} ({wh:?})"),
-                    });
-                }
-            }
-        }
-        None
-    }
-
     /// Reads the number starting at byte `p` with its prefix and context.
-    fn number(&mut self, p: usize) -> Read {
+    pub(super) fn number(&mut self, p: usize) -> Read {
         let text = self.text;
         let word_start = scan::last_space(&text[..p])
             .map_or(0, |(k, len)| k + len)
@@ -539,7 +430,7 @@ impl<'a> Reader<'a> {
         r.read
     }
 
-    fn dispatch(&mut self, c: &Core, ctx: &Ctx) -> Outcome {
+    pub(super) fn dispatch(&mut self, c: &Core, ctx: &Ctx) -> Outcome {
         if ctx.mixed {
             return self.identifier(c, ctx);
         }
@@ -557,56 +448,8 @@ impl<'a> Reader<'a> {
         outcome.unwrap_or_else(|| self.identifier(c, ctx))
     }
 
-    /// Reads every group of a token that fits no class, one after another.
-    fn identifier(&mut self, c: &Core, ctx: &Ctx) -> Outcome {
-        let mut parts = Vec::new();
-        for g in &c.groups {
-            let mut s = if digits::is_identifier(&g.int) || g.int.len() > 3 && ctx.mixed {
-                digits::read_groups(std::iter::once(g.int.as_str()), false)
-            } else {
-                decimal::whole_digits(&g.int, Form::masc(Case::Nom))
-            };
-            if let Some(f) = &g.frac {
-                s.push_str(" فاصل ");
-                s.push_str(&digits::read_groups(std::iter::once(f.as_str()), false));
-            }
-            parts.push(s);
-        }
-        let lead = if ctx.mixed
-            && ctx.start > 0
-            && (self.text[ctx.start..].starts_with('-')
-                || !self.text[..ctx.start].ends_with(char::is_whitespace))
-        {
-            " "
-        } else {
-            ""
-        };
-        let trail = if self.text[c.end..].starts_with(|ch: char| ch.is_alphabetic()) {
-            " "
-        } else {
-            ""
-        };
-        let start = ctx.start;
-        let spoken = if ctx.mixed {
-            format!("{lead}{}{trail}", parts.join(" "))
-        } else {
-            join_prefix(&ctx.prefix, &parts.join(" "))
-        };
-        Outcome {
-            end: c.end,
-            case: Case::Nom,
-            read: Read {
-                start,
-                end: c.end,
-                class: Class::Identifier,
-                spoken,
-                rule: "code or mixed token: bare number or digit by digit".into(),
-            },
-        }
-    }
-
     /// The case and role the context gives a number starting at `start`.
-    fn context(&self, ctx: &Ctx) -> (Case, Option<Role>, String) {
+    pub(super) fn context(&self, ctx: &Ctx) -> (Case, Option<Role>, String) {
         let text = self.text;
         let p = ctx.prefix.as_str();
         let bare = p.trim_start_matches(['و', 'ف']);
@@ -692,7 +535,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads one number (with a fraction part maybe) in its context.
-    fn single(&mut self, g: &Group, core_end: usize, ctx: &Ctx) -> Outcome {
+    pub(super) fn single(&mut self, g: &Group, core_end: usize, ctx: &Ctx) -> Outcome {
         let text = self.text;
         let (mut case, role, mut rule) = self.context(ctx);
         if ctx.neg {
@@ -992,7 +835,7 @@ impl<'a> Reader<'a> {
     /// The counted noun after a number at `end`, looking past a coordinated number
     /// (`5 و10 سنوات`, `3 إلى 7 أيام`). Returns it and whether it follows directly.
     #[allow(clippy::type_complexity)]
-    fn counted_after(
+    pub(super) fn counted_after(
         &self,
         end: usize,
         n: u64,
@@ -1059,26 +902,8 @@ impl<'a> Reader<'a> {
         (None, false)
     }
 
-    /// The end of a number coordinated with the one ending at `end` (`و10`, `إلى 7`,
-    /// `- 7`), if there is one.
-    fn coordinated_number_end(&self, end: usize) -> Option<usize> {
-        let text = self.text;
-        let rest = text[end..].trim_start();
-        let after_connector = ["و", "إلى ", "الى ", "حتى ", "- ", "– ", "-", "–"]
-            .iter()
-            .find_map(|c| rest.strip_prefix(c))?
-            .trim_start();
-        let first = after_connector.chars().next()?;
-        digit(first)?;
-        let start = text.len() - after_connector.len();
-        let len = text[start..]
-            .find(|c: char| digit(c).is_none())
-            .unwrap_or(text.len() - start);
-        Some(start + len)
-    }
-
     /// Whether one of the two words before `pos` is a telephone word (`هاتف المكتب`).
-    fn after_phone_word(&self, pos: usize) -> bool {
+    pub(super) fn after_phone_word(&self, pos: usize) -> bool {
         let is_phone = |w: &str| {
             role(w) == Some(Role::Phone) || strip_conj(w).and_then(role) == Some(Role::Phone)
         };
@@ -1094,7 +919,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Gender of the noun before an `الـN` ordinal.
-    fn gender_before(&self, start: usize) -> Gender {
+    pub(super) fn gender_before(&self, start: usize) -> Gender {
         let mut before = start;
         // `الـ 35` written apart: skip that word.
         if let Some((ws, w)) = prev_word(self.text, start) {
@@ -1110,614 +935,37 @@ impl<'a> Reader<'a> {
             .unwrap_or(Gender::Masc)
     }
 
-    /// A month name (or pair) right after `pos`: its end and spoken names. Handles
-    /// `يناير`، `كانون الثاني`، `يناير/كانون الثاني`، `تشرين الثاني/نوفمبر`، `يناير / كانون`.
-    fn month_after(&self, pos: usize) -> Option<(usize, String)> {
-        let text = self.text;
-        if !text[pos..].starts_with(char::is_whitespace) {
-            return None;
-        }
-        // Words after pos, split at spaces and slashes: (word, end, slash follows).
-        let mut pieces: Vec<(&str, usize, bool)> = Vec::with_capacity(4);
-        let mut i = pos;
-        while pieces.len() < 4 && i < text.len() {
-            let rest = &text[i..];
-            i += rest.len() - rest.trim_start().len();
-            if text[i..].starts_with('/') {
-                if let Some(last) = pieces.last_mut() {
-                    last.2 = true;
-                }
-                i += 1;
-                continue;
-            }
-            let len = text[i..]
-                .find(|c: char| c.is_whitespace() || c == '/')
-                .unwrap_or(text.len() - i);
-            if len == 0 {
-                break;
-            }
-            let raw = &text[i..i + len];
-            let (off, w) = scan::clean(raw);
-            if w.is_empty() || off > 0 {
-                break;
-            }
-            pieces.push((w, i + off + w.len(), false));
-            if w.len() < raw.len() {
-                break; // punctuation after the word ends the phrase
-            }
-            i += len;
-        }
-        let m = months();
-        let match_at = |k: usize| -> Option<(usize, String)> {
-            if k + 1 < pieces.len() && !pieces[k].2 {
-                let two = format!("{} {}", pieces[k].0, pieces[k + 1].0);
-                if m.contains_key(two.as_str()) {
-                    return Some((k + 2, two));
-                }
-            }
-            let w = pieces.get(k)?.0;
-            m.contains_key(w).then(|| (k + 1, w.to_string()))
-        };
-        let (k1, mut names) = match_at(0)?;
-        let mut end = pieces[k1 - 1].1;
-        if pieces[k1 - 1].2 {
-            if let Some((k2, second)) = match_at(k1) {
-                end = pieces[k2 - 1].1;
-                names.push(' ');
-                names.push_str(&second);
-            }
-        }
-        Some((end, names))
-    }
-
     /// A number in words without noun: whole or decimal, masculine.
-    fn plain(&self, g: &Group, form: Form) -> String {
+    pub(super) fn plain(&self, g: &Group, form: Form) -> String {
         match &g.frac {
             Some(f) => decimal::decimal(&g.int, f, form.case),
             None => decimal::whole_digits(&g.int, form),
         }
     }
-
-    /// Reads an amount or measure with a unit written before the number (`$50`) and
-    /// maybe a scale word after it (`$275 مليون`).
-    fn with_unit(
-        &mut self,
-        g: &Group,
-        u: &Unit,
-        core_end: usize,
-        case: Case,
-        mut rule: String,
-        ctx: &Ctx,
-    ) -> Outcome {
-        let text = self.text;
-        let sign = if ctx.neg { "سالب " } else { "" };
-        let next = next_word(text, core_end).filter(|x| !x.glued && !x.broken);
-        let class = if u.kind == UnitKind::Money {
-            Class::Money
-        } else {
-            Class::Measure
-        };
-        let mk = |spoken: String, end: usize, rule: String| Outcome {
-            end,
-            case,
-            read: Read {
-                start: ctx.start,
-                end,
-                class,
-                spoken,
-                rule,
-            },
-        };
-        if let Some(x) = next {
-            if let Some(scale) = scale_word(x.word) {
-                let total = value(&g.int)
-                    .filter(|_| g.frac.is_none())
-                    .and_then(|n| n.checked_mul(scale))
-                    .filter(|&t| t < LIMIT);
-                let words = match total {
-                    Some(t) => cardinal(
-                        t,
-                        Form {
-                            gender: Gender::Masc,
-                            case,
-                            construct: true,
-                        },
-                    ),
-                    None => format!("{} {}", self.plain(g, Form::masc(case)), x.word),
-                };
-                rule.push_str(&format!(
-                    "; symbol before with scale word {} → noun genitive",
-                    x.word
-                ));
-                let spoken =
-                    join_prefix(&ctx.prefix, &format!("{sign}{words} {}", u.forms.singular));
-                return mk(spoken, x.end, rule);
-            }
-        }
-        let n = value(&g.int)
-            .or_else(|| (g.frac.is_some() && g.int.chars().all(|c| c == '0')).then_some(0));
-        let Some(n) = n else {
-            let s = format!(
-                "{} {}",
-                digits::read_groups(std::iter::once(g.int.as_str()), false),
-                u.forms.singular
-            );
-            return mk(s, core_end, "too long: digit by digit".into());
-        };
-        let mut o = self.unit_reading(g, n, u, case, &mut rule, ctx);
-        o.read.start = ctx.start;
-        o.read.spoken = join_prefix(&ctx.prefix, &format!("{sign}{}", o.read.spoken));
-        o.end = core_end;
-        o.read.end = core_end;
-        o
-    }
-
-    /// An amount with two decimals read as units and hundredths (`$7.50` →
-    /// `سبعة دولارات وخمسين سنتا`), when the currency has a hundredth.
-    fn cents(&self, g: &Group, u: &Unit, case: Case) -> Option<String> {
-        let f = g.frac.as_deref()?;
-        if u.kind != UnitKind::Money || f.is_empty() || f.len() > 2 {
-            return None;
-        }
-        let sub = lexicon::subunit(u)?;
-        let n = value(&g.int).or_else(|| g.int.chars().all(|c| c == '0').then_some(0))?;
-        let c: u64 = f.parse().ok()?;
-        let c = if f.len() == 1 { c * 10 } else { c };
-        let mut parts = Vec::new();
-        if n > 0 || c == 0 {
-            parts.push(if n == 0 {
-                format!("صفر {}", u.forms.singular)
-            } else {
-                money::count(n, &u.forms, case).0
-            });
-        }
-        if c > 0 {
-            parts.push(money::count(c, &sub.forms, case).0);
-        }
-        Some(parts.join(" و"))
-    }
-
-    fn unit_reading(
-        &self,
-        g: &Group,
-        n: u64,
-        u: &Unit,
-        case: Case,
-        rule: &mut String,
-        ctx: &Ctx,
-    ) -> Outcome {
-        let class = if u.kind == UnitKind::Money {
-            Class::Money
-        } else {
-            Class::Measure
-        };
-        let (s, r) = match &g.frac {
-            Some(_) if self.cents(g, u, case).is_some() => (
-                self.cents(g, u, case).unwrap_or_default(),
-                "amount with hundredths",
-            ),
-            Some(_) => (
-                measure::decimal(&self.plain(g, Form::masc(case)), &u.forms),
-                "decimal: singular noun",
-            ),
-            None => money::count(n, &u.forms, case),
-        };
-        let sign = if ctx.neg && ctx.unit_before.is_none() {
-            "سالب "
-        } else {
-            ""
-        };
-        Outcome {
-            end: 0,
-            case,
-            read: Read {
-                start: ctx.start,
-                end: 0,
-                class,
-                spoken: format!("{sign}{s}"),
-                rule: format!(
-                    "{rule}; unit → {} ({}); {r}",
-                    u.forms.singular,
-                    u.forms.gender.label()
-                ),
-            },
-        }
-    }
-
-    /// Reads an hour (and minutes) with an optional period mark after it.
-    fn hour(&self, h: u64, m: u64, s: Option<u64>, end: usize, ctx: &Ctx, rule: String) -> Outcome {
-        let text = self.text;
-        let mut end_at = end;
-        let mut suffix = "";
-        let mut marked = false;
-        if let Some(x) =
-            next_word(text, end).filter(|x| !x.glued || time::period_mark(x.word).is_some())
-        {
-            let raw_end = text[x.start..]
-                .find(char::is_whitespace)
-                .map_or(text.len(), |k| x.start + k);
-            let raw = text[x.start..raw_end].trim_end_matches(['،', ',']);
-            if let Some(p) = time::period_mark(raw).or_else(|| time::period_mark(x.word)) {
-                marked = true;
-                if raw.chars().count() <= 4 && !raw.starts_with("مساء") {
-                    // An abbreviation: replace it with the word.
-                    suffix = p;
-                    end_at = x.start
-                        + if time::period_mark(raw).is_some() {
-                            raw.len()
-                        } else {
-                            x.word.len()
-                        };
-                }
-            }
-        }
-        match time::time(h, m, s, marked) {
-            Some(mut t) => {
-                if !suffix.is_empty() {
-                    t.push(' ');
-                    t.push_str(suffix);
-                }
-                Outcome {
-                    end: end_at,
-                    case: Case::Nom,
-                    read: Read {
-                        start: ctx.start,
-                        end: end_at,
-                        class: Class::Time,
-                        spoken: join_prefix(&ctx.prefix, &t),
-                        rule: with(rule, "; clock time: feminine ordinal hour"),
-                    },
-                }
-            }
-            None => Outcome {
-                end,
-                case: Case::Nom,
-                read: Read {
-                    start: ctx.start,
-                    end,
-                    class: Class::Identifier,
-                    spoken: join_prefix(&ctx.prefix, &cardinal(h, Form::masc(Case::Nom))),
-                    rule: "not a clock time".into(),
-                },
-            },
-        }
-    }
-
-    fn clock(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
-        if c.groups.iter().any(|g| g.frac.is_some() || g.int.len() > 2) {
-            return None;
-        }
-        let h = value(&c.groups[0].int)?;
-        let m = value(&c.groups[1].int)?;
-        let s = match c.groups.get(2) {
-            Some(g) => Some(value(&g.int)?),
-            None => None,
-        };
-        if h > 24 || m > 59 || s.is_some_and(|s| s > 59) {
-            return None;
-        }
-        let (_, _, rule) = self.context(ctx);
-        Some(self.hour(h, m, s, c.end, ctx, rule))
-    }
-
-    fn numeric_date(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
-        if c.groups.iter().any(|g| g.frac.is_some()) {
-            return None;
-        }
-        let v = |i: usize| -> Option<(u64, usize)> {
-            Some((value(&c.groups[i].int)?, c.groups[i].int.len()))
-        };
-        self.date_from(v(0)?, v(1)?.0, v(2)?, c.end, ctx)
-    }
-
-    /// Reads a numeric date (with an era mark after it maybe).
-    fn date_from(
-        &mut self,
-        a: (u64, usize),
-        b: u64,
-        y: (u64, usize),
-        end: usize,
-        ctx: &Ctx,
-    ) -> Option<Outcome> {
-        let (case, _, rule) = self.context(ctx);
-        let text = self.text;
-        let mut end_at = end;
-        let mut hijri = false;
-        let mut mark = "";
-        if let Some(x) = next_word(text, end).filter(|x| !x.glued) {
-            let raw_end = text[x.start..]
-                .find(char::is_whitespace)
-                .map_or(text.len(), |k| x.start + k);
-            let raw = text[x.start..raw_end].trim_end_matches(['،', ',']);
-            match raw {
-                "هـ" | "هـ." | "ه" => {
-                    hijri = true;
-                    mark = " هجرية";
-                    end_at = x.start + raw.len();
-                }
-                _ if x.word.starts_with("هجري") => hijri = true,
-                "م" | "م." => {
-                    mark = " ميلادية";
-                    end_at = x.start + raw.len();
-                }
-                _ => {}
-            }
-        }
-        let s = date::numeric(a, b, y, case, hijri)?;
-        Some(Outcome {
-            end: end_at,
-            case,
-            read: Read {
-                start: ctx.start,
-                end: end_at,
-                class: Class::Date,
-                spoken: join_prefix(&ctx.prefix, &format!("{s}{mark}")),
-                rule: format!(
-                    "{rule}; numeric date{}",
-                    if hijri { " (Hijri)" } else { "" }
-                ),
-            },
-        })
-    }
-
-    /// `01.11.2010` (a date) or `2.1.0` (a version: parts joined with نقطة).
-    fn dotted(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
-        let (a, b) = (&c.groups[0], &c.groups[1]);
-        if let (Some(m), None) = (&a.frac, &b.frac) {
-            if b.int.len() == 4 && a.int.len() <= 2 && m.len() <= 2 {
-                let y = (value(&b.int)?, 4);
-                if let Some(o) =
-                    self.date_from((value(&a.int)?, a.int.len()), value(m)?, y, c.end, ctx)
-                {
-                    return Some(o);
-                }
-            }
-        }
-        let raw = &self.text[c_digits_start(ctx)..c.end];
-        let parts: Vec<String> = raw
-            .split(['.', '٫'])
-            .map(|p| {
-                let d: String = p
-                    .chars()
-                    .filter_map(digit)
-                    .map(|d| (b'0' + d) as char)
-                    .collect();
-                decimal::whole_digits(&d, Form::masc(Case::Nom))
-            })
-            .collect();
-        Some(Outcome {
-            end: c.end,
-            case: Case::Nom,
-            read: Read {
-                start: ctx.start,
-                end: c.end,
-                class: Class::Identifier,
-                spoken: join_prefix(&ctx.prefix, &parts.join(" نقطة ")),
-                rule: "dotted numbers (a version): parts joined with نقطة".into(),
-            },
-        })
-    }
-
-    fn slash(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
-        let (a, b) = (&c.groups[0], &c.groups[1]);
-        if a.frac.is_some() || b.frac.is_some() {
-            return None;
-        }
-        let (x, y) = (value(&a.int)?, value(&b.int)?);
-        let (case, _, rule) = self.context(ctx);
-        let prev = prev_word(self.text, ctx.start).map_or("", |(_, w)| w);
-        let date_context = matches!(
-            strip_conj(prev).unwrap_or(prev),
-            "في" | "منذ"
-                | "يوم"
-                | "بتاريخ"
-                | "حتى"
-                | "قبل"
-                | "بعد"
-                | "تاريخ"
-                | "مساء"
-                | "صباح"
-                | "الأحد"
-                | "الاثنين"
-                | "الإثنين"
-                | "الثلاثاء"
-                | "الأربعاء"
-                | "الخميس"
-                | "الجمعة"
-                | "السبت"
-        );
-        // `1 1/2`: a whole number before a fraction is joined with و.
-        let mixed_number = self.last.is_some_and(|l| {
-            l.class == Class::Cardinal && l.end < ctx.start && self.text[l.end..ctx.start] == *" "
-        });
-        let construct = next_word(self.text, c.end)
-            .is_some_and(|n| !n.glued && !n.broken && !n.word.is_empty());
-        // `2024/25`: an academic or fiscal year.
-        let y = if a.int.len() == 4 && b.int.len() == 2 && y == (x + 1) % 100 {
-            x - x % 100 + y + if y == 0 { 100 } else { 0 }
-        } else {
-            y
-        };
-        let years = a.int.len() == 4
-            && (b.int.len() == 4 || b.int.len() == 2)
-            && (1000..=2199).contains(&x)
-            && (1000..=2199).contains(&y)
-            && y > x;
-        let (class, s, r) = if years {
-            let f = Form::masc(case);
-            let s = format!("{} و{}", cardinal(x, f), cardinal(y, f));
-            (Class::Range, s, "two years with a slash")
-        } else if x >= 1 && x < y && y <= 10 && !date_context {
-            let mut f = fraction::fraction(x, y, case);
-            if construct && x == 2 {
-                f.pop(); // ثلثين السكان → ثلثي السكان
-            }
-            (Class::Fraction, f, "fraction")
-        } else if let Some(d) = date::month_year(x, y).filter(|_| b.int.len() == 4) {
-            (Class::Date, d, "month/year date")
-        } else if let Some(d) = date::day_month(x, y, case).filter(|_| date_context || y > 10) {
-            (Class::Date, d, "day/month date")
-        } else if y > 0 {
-            (Class::Fraction, fraction::fraction(x, y, case), "fraction")
-        } else {
-            return None;
-        };
-        let sign = if ctx.neg { "سالب " } else { "" };
-        let and = if mixed_number && class == Class::Fraction {
-            "و"
-        } else {
-            ""
-        };
-        Some(Outcome {
-            end: c.end,
-            case,
-            read: Read {
-                start: ctx.start,
-                end: c.end,
-                class,
-                spoken: join_prefix(&ctx.prefix, &format!("{and}{sign}{s}")),
-                rule: format!("{rule}; {r}"),
-            },
-        })
-    }
-
-    fn dash(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
-        let (a, b) = (&c.groups[0], &c.groups[1]);
-        if a.int.len() <= 2 && b.int.len() == 4 && a.frac.is_none() && b.frac.is_none() {
-            if let Some(d) = value(&a.int)
-                .zip(value(&b.int))
-                .and_then(|(x, y)| date::month_year(x, y))
-            {
-                return Some(Outcome {
-                    end: c.end,
-                    case: Case::Obl,
-                    read: Read {
-                        start: ctx.start,
-                        end: c.end,
-                        class: Class::Date,
-                        spoken: join_prefix(&ctx.prefix, &d),
-                        rule: "month-year date".into(),
-                    },
-                });
-            }
-        }
-        if digits::is_identifier(&a.int) || digits::is_identifier(&b.int) {
-            let s = digits::read_groups([a.int.as_str(), b.int.as_str()].into_iter(), false);
-            return Some(Outcome {
-                end: c.end,
-                case: Case::Nom,
-                read: Read {
-                    start: ctx.start,
-                    end: c.end,
-                    class: Class::Telephone,
-                    spoken: join_prefix(&ctx.prefix, &s),
-                    rule: "digit groups with a dash: digit by digit".into(),
-                },
-            });
-        }
-        let x = value(&a.int)?;
-        let mut y = value(&b.int)?;
-        let (case, _, rule) = self.context(ctx);
-        let whole = a.frac.is_none() && b.frac.is_none();
-        let year_a = whole && a.int.len() == 4 && (1000..=2199).contains(&x);
-        if year_a && b.int.len() == 2 && y > x % 100 {
-            y += x - x % 100; // 1990-95
-        }
-        let prev = prev_word(self.text, ctx.start)
-            .map(|(_, w)| w)
-            .unwrap_or("");
-        let is_score = whole && !year_a && self.sporty() && x <= 50 && y <= 50;
-        if is_score || (whole && !year_a && x > y && x <= 20) {
-            let f = Form::masc(case);
-            let s = range::score(&cardinal(x, f), &cardinal(y, f));
-            return Some(Outcome {
-                end: c.end,
-                case,
-                read: Read {
-                    start: ctx.start,
-                    end: c.end,
-                    class: Class::Score,
-                    spoken: join_prefix(&ctx.prefix, &s),
-                    rule: with(rule, "; score"),
-                },
-            });
-        }
-        // A range: both ends take the form the counted noun needs.
-        let (noun, _) = self.counted_after(c.end, y);
-        let gender = noun.map_or(Gender::Masc, |(_, (g, _, _))| g);
-        let f = Form {
-            gender,
-            case: Case::Obl,
-            construct: false,
-        };
-        let ra = if a.frac.is_some() {
-            self.plain(a, f)
-        } else {
-            cardinal(x, f)
-        };
-        let rb = if b.frac.is_some() {
-            self.plain(b, f)
-        } else {
-            cardinal(y, f)
-        };
-        let after_preposition = role_of(prev).is_some_and(|(r, _)| r == Role::Oblique);
-        // `موسم 2014-2015`، `العام الدراسي 2025-2026`: one season named by two years.
-        let season = year_a
-            && y == x + 1
-            && matches!(
-                strip_conj(prev).unwrap_or(prev),
-                "موسم"
-                    | "الموسم"
-                    | "لموسم"
-                    | "للموسم"
-                    | "الدراسي"
-                    | "المالي"
-                    | "عام"
-                    | "العام"
-                    | "للعام"
-                    | "لعام"
-            );
-        let s = if prev == "بين" || season {
-            format!("{ra} و{rb}")
-        } else {
-            range::range(&ra, &rb, prev == "من" || after_preposition)
-        };
-        Some(Outcome {
-            end: c.end,
-            case,
-            read: Read {
-                start: ctx.start,
-                end: c.end,
-                class: Class::Range,
-                spoken: join_prefix(&ctx.prefix, &s),
-                rule: format!("{rule}; range of {} numbers", gender.label()),
-            },
-        })
-    }
 }
 
 /// What a number token's surroundings say before it is read.
 #[derive(Clone)]
-struct Ctx {
-    start: usize,
-    prefix: String,
-    neg: bool,
-    plus: bool,
-    unit_before: Option<&'static Unit>,
-    percent_before: bool,
-    mixed: bool,
-    digits: usize,
-    phone: bool,
+pub(super) struct Ctx {
+    pub(super) start: usize,
+    pub(super) prefix: String,
+    pub(super) neg: bool,
+    pub(super) plus: bool,
+    pub(super) unit_before: Option<&'static Unit>,
+    pub(super) percent_before: bool,
+    pub(super) mixed: bool,
+    pub(super) digits: usize,
+    pub(super) phone: bool,
 }
 
 /// Where the digits of a token start (after its prefix and symbols).
-fn c_digits_start(ctx: &Ctx) -> usize {
+pub(super) fn c_digits_start(ctx: &Ctx) -> usize {
     ctx.digits
 }
 
 /// A token read, with the end of what it consumed and its case (for coordination).
-struct Outcome {
-    end: usize,
-    case: Case,
-    read: Read,
+pub(super) struct Outcome {
+    pub(super) end: usize,
+    pub(super) case: Case,
+    pub(super) read: Read,
 }
