@@ -8,7 +8,7 @@ use super::abbrev;
 use super::cardinal::{cardinal, Case, Form, Gender, LIMIT};
 use super::lexicon::{self, counted_noun, is_known_noun, months, role, units, Number, Role, Unit};
 use super::scan::{self, digit, next_word, prev_word, Core, Group, Next};
-use super::{date, decimal, digits, ordinal};
+use super::{date, decimal, digits, ordinal, percent};
 use super::{Class, Spoken, Token};
 
 /// What the last number read was, for coordination (`1949 و1989`).
@@ -105,7 +105,8 @@ pub(super) fn is_opening(c: char) -> bool {
 
 /// A symbol written right before digits: a currency, percent, or sign.
 pub(super) fn is_symbol(s: &str) -> bool {
-    matches!(s, "%" | "٪" | "-" | "−" | "+")
+    percent::is_sign(s)
+        || matches!(s, "-" | "−" | "+")
         || units()
             .get(s)
             .is_some_and(|u| u.before && !s.chars().any(is_arabic_letter))
@@ -568,7 +569,7 @@ impl<'a> Reader<'a> {
             let end = pct_after
                 .map(|x| x.start + x.word.chars().next().map_or(0, char::len_utf8))
                 .unwrap_or(core_end);
-            let s = format!("{sign}{} بالمئة", self.plain(g, Form::masc(case)));
+            let s = percent::percent(&format!("{sign}{}", self.plain(g, Form::masc(case))));
             return done(Class::Percent, s, end, with(rule, "; percent"));
         }
         // Telephones and codes.
