@@ -152,6 +152,7 @@ impl<'a> Reader<'a> {
         Some((end, names))
     }
 
+    /// `15/3/2023`, `2022/01/05`, `2022-01-05`: a date written in digits.
     pub(super) fn numeric_date(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
         if c.groups.iter().any(|g| g.frac.is_some()) {
             return None;

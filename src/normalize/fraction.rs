@@ -44,6 +44,7 @@ pub fn fraction(num: u64, den: u64, case: Case) -> String {
 // The reader's part for this class: finding the token's parts and context in the
 // sentence (the functions above only verbalize a parsed value).
 impl<'a> Reader<'a> {
+    /// Two numbers with a slash: a fraction, a day/month or month/year date, or two years.
     pub(super) fn slash(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
         let (a, b) = (&c.groups[0], &c.groups[1]);
         if a.frac.is_some() || b.frac.is_some() {

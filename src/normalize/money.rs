@@ -153,6 +153,7 @@ impl<'a> Reader<'a> {
         Some(parts.join(" و"))
     }
 
+    /// Reads a whole or decimal amount with the unit written after it (`50 كم`, `9 د.ك`).
     pub(super) fn unit_reading(
         &self,
         g: &Group,

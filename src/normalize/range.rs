@@ -25,6 +25,7 @@ pub fn score(a: &str, b: &str) -> String {
 // The reader's part for this class: finding the token's parts and context in the
 // sentence (the functions above only verbalize a parsed value).
 impl<'a> Reader<'a> {
+    /// Two numbers with a dash: a score, a month-year date, a range or phone groups.
     pub(super) fn dash(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
         let (a, b) = (&c.groups[0], &c.groups[1]);
         if a.int.len() <= 2 && b.int.len() == 4 && a.frac.is_none() && b.frac.is_none() {

@@ -268,7 +268,7 @@ impl<'a> Reader<'a> {
             }
             i += 1;
         }
-        // Never leave a digit behind: the reader covers every digit, this is a guard.
+        // Every digit started a token above, so the rest holds none.
         self.out.push_str(&text[self.copied..]);
         Spoken {
             text: self.out,
@@ -276,6 +276,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Copies the text up to a token, then the token's words, and records it.
     pub(super) fn emit(&mut self, r: Read) {
         let start = r.start.max(self.copied);
         self.out.push_str(&self.text[self.copied..start]);
@@ -319,7 +320,6 @@ impl<'a> Reader<'a> {
         let prefix_raw = &lead[lead.len() - letters_len..];
         let before_prefix = &lead[..lead.len() - letters_len];
         let prefix: String = prefix_raw.chars().filter(|&c| c != '\u{640}').collect();
-        // After a telephone word the digits are a number to dial, not a quantity.
         let mut c = scan::core(text, p);
         let mut ctx = Ctx {
             start: p - letters_len,
@@ -431,6 +431,7 @@ impl<'a> Reader<'a> {
         r.read
     }
 
+    /// Sends a numeric token to its class by the shape of its separators.
     pub(super) fn dispatch(&mut self, c: &Core, ctx: &Ctx) -> Outcome {
         if ctx.mixed {
             return self.identifier(c, ctx);

@@ -178,6 +178,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `10:30`, `14:15:05`: a clock time, if the numbers are a valid time.
     pub(super) fn clock(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
         if c.groups.iter().any(|g| g.frac.is_some() || g.int.len() > 2) {
             return None;
