@@ -154,7 +154,10 @@ mod props {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(512))]
+        // 512 cases by default; PROPTEST_CASES asks for more.
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512)
+        ))]
         #[test]
         fn never_panics_never_leaves_a_digit(parts in proptest::collection::vec(piece(), 0..12)) {
             let input: String = parts.concat();
@@ -162,6 +165,22 @@ mod props {
             prop_assert!(!has_digit(&out.text), "input {:?} gave {:?}", input, out.text);
             for t in &out.tokens {
                 prop_assert!(t.span.end <= input.len());
+            }
+        }
+
+        #[test]
+        fn text_without_numbers_passes_through(input in "[[\\p{Arabic}&&\\P{Nd}] a-zA-Z،؛!؟]{0,60}") {
+            prop_assert_eq!(normalize(&input).text, input);
+        }
+
+        #[test]
+        fn tokens_are_ordered_and_disjoint(parts in proptest::collection::vec(piece(), 0..12)) {
+            let input: String = parts.concat();
+            let out = normalize(&input);
+            let mut at = 0;
+            for t in &out.tokens {
+                prop_assert!(t.span.start >= at && t.span.start <= t.span.end);
+                at = t.span.end;
             }
         }
     }

@@ -1,6 +1,10 @@
 //! Abbreviations from the lexicon: `د.` → `الدكتور` before a name, `ص.ب` → `صندوق البريد`.
 
 use super::lexicon::abbreviations;
+use super::lexicon::months;
+use super::reader::{Read, Reader};
+use super::scan::next_word;
+use super::{scan, Class};
 
 /// Where an abbreviation applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,4 +26,75 @@ pub fn lookup(word: &str) -> Option<(&'static str, Where)> {
         _ => Where::Any,
     };
     Some((spoken, w))
+}
+
+// The reader's part for this class: finding the token's parts and context in the
+// sentence (the functions above only verbalize a parsed value).
+impl<'a> Reader<'a> {
+    /// A token without digits around byte `i` (a `.` or `/`): an abbreviation or a
+    /// month pair.
+    pub(super) fn word_token(&self, i: usize) -> Option<Read> {
+        let text = self.text;
+        let start = text[..i]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map(|(k, c)| k + c.len_utf8())
+            .unwrap_or(0);
+        if start < self.copied {
+            return None;
+        }
+        let len = text[start..]
+            .find(char::is_whitespace)
+            .unwrap_or(text.len() - start);
+        let raw = &text[start..start + len];
+        if scan::has_digit(raw) {
+            return None;
+        }
+        // Month pair: فبراير/شباط (optionally with a two-word second name).
+        let (off, w) = scan::clean(raw);
+        if let Some((a, b)) = w.split_once('/') {
+            if months().contains_key(a) {
+                let b_ok = months().contains_key(b)
+                    || next_word(text, start + off + w.len()).is_some_and(|n| {
+                        !n.glued && months().contains_key(format!("{b} {}", n.word).as_str())
+                    });
+                if b_ok {
+                    return Some(Read {
+                        start: start + off,
+                        end: start + off + w.len(),
+                        class: Class::Date,
+                        spoken: format!("{a} {b}"),
+                        rule: "month pair written with a slash: both names".into(),
+                    });
+                }
+            }
+        }
+        // Abbreviation: keep its own dots, drop other punctuation around it.
+        let t = raw.trim_start_matches(scan::is_punct);
+        let lead = raw.len() - t.len();
+        let t = t.trim_end_matches(|c: char| scan::is_punct(c) && c != '.');
+        let candidates = [t, t.trim_end_matches('.')];
+        for cand in candidates {
+            if let Some((spoken, wh)) = lookup(cand) {
+                let ok = match wh {
+                    Where::Any => true,
+                    Where::Year => false,
+                    Where::Name => next_word(text, start + lead + cand.len()).is_some_and(|n| {
+                        !n.glued && !n.broken && !n.word.is_empty() && !scan::has_digit(n.word)
+                    }),
+                };
+                if ok && !cand.is_empty() {
+                    return Some(Read {
+                        start: start + lead,
+                        end: start + lead + cand.len(),
+                        class: Class::Abbreviation,
+                        spoken: spoken.into(),
+                        rule: format!("abbreviation {cand} ({wh:?})"),
+                    });
+                }
+            }
+        }
+        None
+    }
 }

@@ -200,8 +200,11 @@ const SCALES: [Scale; 4] = [
 ];
 
 /// Joins number parts with an attached `و`.
-fn join(parts: &[String]) -> String {
-    let mut out = String::new();
+fn join(mut parts: Vec<String>) -> String {
+    if parts.len() == 1 {
+        return parts.pop().unwrap_or_default();
+    }
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 3).sum());
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             out.push_str(" و");
@@ -297,7 +300,7 @@ pub fn below_thousand(n: u64, form: Form) -> String {
     if r > 0 {
         parts.push(below_hundred(r, form));
     }
-    join(&parts)
+    join(parts)
 }
 
 /// Reads a group count (1..=999) of a scale word together with the scale word, which
@@ -371,7 +374,7 @@ pub fn cardinal(n: u64, form: Form) -> String {
     if rest > 0 {
         parts.push(below_thousand(rest, form));
     }
-    join(&parts)
+    join(parts)
 }
 
 /// Reads ASCII digits one by one (`صفر خمسة …`).
@@ -432,7 +435,7 @@ mod tests {
         assert_eq!(m(2000), "ألفان");
         assert_eq!(m(101_000), "مئة ألف وألف");
         assert_eq!(m(3_000_000), "ثلاثة ملايين");
-        assert_eq!(m(999_999_999_999_999).is_empty(), false);
+        assert!(!m(999_999_999_999_999).is_empty());
         let c = Form {
             gender: Gender::Masc,
             case: Case::Obl,

@@ -5,8 +5,12 @@
 //! ordinal followed by من and the month name.
 
 use super::cardinal::{cardinal, Case, Form, Gender};
+use super::lexicon::months;
 use super::lexicon::{gregorian_name, hijri_name};
 use super::ordinal::ordinal;
+use super::reader::{c_digits_start, join_prefix, value, Ctx, Outcome, Read, Reader};
+use super::scan::{digit, next_word, Core};
+use super::{decimal, scan, Class};
 
 /// Reads a year (a masculine cardinal) in `case`.
 pub fn year(n: u64, case: Case) -> String {
@@ -83,4 +87,167 @@ pub fn month_year(m: u64, y: u64) -> Option<String> {
     }
     let month = gregorian_name(u8::try_from(m).ok()?)?;
     Some(format!("{month} {}", year(y, Case::Obl)))
+}
+
+// The reader's part for this class: finding the token's parts and context in the
+// sentence (the functions above only verbalize a parsed value).
+impl<'a> Reader<'a> {
+    /// A month name (or pair) right after `pos`: its end and spoken names. Handles
+    /// `يناير`، `كانون الثاني`، `يناير/كانون الثاني`، `تشرين الثاني/نوفمبر`، `يناير / كانون`.
+    pub(super) fn month_after(&self, pos: usize) -> Option<(usize, String)> {
+        let text = self.text;
+        if !text[pos..].starts_with(char::is_whitespace) {
+            return None;
+        }
+        // Words after pos, split at spaces and slashes: (word, end, slash follows).
+        let mut pieces: Vec<(&str, usize, bool)> = Vec::with_capacity(4);
+        let mut i = pos;
+        while pieces.len() < 4 && i < text.len() {
+            let rest = &text[i..];
+            i += rest.len() - rest.trim_start().len();
+            if text[i..].starts_with('/') {
+                if let Some(last) = pieces.last_mut() {
+                    last.2 = true;
+                }
+                i += 1;
+                continue;
+            }
+            let len = text[i..]
+                .find(|c: char| c.is_whitespace() || c == '/')
+                .unwrap_or(text.len() - i);
+            if len == 0 {
+                break;
+            }
+            let raw = &text[i..i + len];
+            let (off, w) = scan::clean(raw);
+            if w.is_empty() || off > 0 {
+                break;
+            }
+            pieces.push((w, i + off + w.len(), false));
+            if w.len() < raw.len() {
+                break; // punctuation after the word ends the phrase
+            }
+            i += len;
+        }
+        let m = months();
+        let match_at = |k: usize| -> Option<(usize, String)> {
+            if k + 1 < pieces.len() && !pieces[k].2 {
+                let two = format!("{} {}", pieces[k].0, pieces[k + 1].0);
+                if m.contains_key(two.as_str()) {
+                    return Some((k + 2, two));
+                }
+            }
+            let w = pieces.get(k)?.0;
+            m.contains_key(w).then(|| (k + 1, w.to_string()))
+        };
+        let (k1, mut names) = match_at(0)?;
+        let mut end = pieces[k1 - 1].1;
+        if pieces[k1 - 1].2 {
+            if let Some((k2, second)) = match_at(k1) {
+                end = pieces[k2 - 1].1;
+                names.push(' ');
+                names.push_str(&second);
+            }
+        }
+        Some((end, names))
+    }
+
+    /// `15/3/2023`, `2022/01/05`, `2022-01-05`: a date written in digits.
+    pub(super) fn numeric_date(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        if c.groups.iter().any(|g| g.frac.is_some()) {
+            return None;
+        }
+        let v = |i: usize| -> Option<(u64, usize)> {
+            Some((value(&c.groups[i].int)?, c.groups[i].int.len()))
+        };
+        self.date_from(v(0)?, v(1)?.0, v(2)?, c.end, ctx)
+    }
+
+    /// Reads a numeric date (with an era mark after it maybe).
+    pub(super) fn date_from(
+        &mut self,
+        a: (u64, usize),
+        b: u64,
+        y: (u64, usize),
+        end: usize,
+        ctx: &Ctx,
+    ) -> Option<Outcome> {
+        let (case, _, rule) = self.context(ctx);
+        let text = self.text;
+        let mut end_at = end;
+        let mut hijri = false;
+        let mut mark = "";
+        if let Some(x) = next_word(text, end).filter(|x| !x.glued) {
+            let raw_end = text[x.start..]
+                .find(char::is_whitespace)
+                .map_or(text.len(), |k| x.start + k);
+            let raw = text[x.start..raw_end].trim_end_matches(['،', ',']);
+            match raw {
+                "هـ" | "هـ." | "ه" => {
+                    hijri = true;
+                    mark = " هجرية";
+                    end_at = x.start + raw.len();
+                }
+                _ if x.word.starts_with("هجري") => hijri = true,
+                "م" | "م." => {
+                    mark = " ميلادية";
+                    end_at = x.start + raw.len();
+                }
+                _ => {}
+            }
+        }
+        let s = numeric(a, b, y, case, hijri)?;
+        Some(Outcome {
+            end: end_at,
+            case,
+            read: Read {
+                start: ctx.start,
+                end: end_at,
+                class: Class::Date,
+                spoken: join_prefix(&ctx.prefix, &format!("{s}{mark}")),
+                rule: format!(
+                    "{rule}; numeric date{}",
+                    if hijri { " (Hijri)" } else { "" }
+                ),
+            },
+        })
+    }
+
+    /// `01.11.2010` (a date) or `2.1.0` (a version: parts joined with نقطة).
+    pub(super) fn dotted(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        let (a, b) = (&c.groups[0], &c.groups[1]);
+        if let (Some(m), None) = (&a.frac, &b.frac) {
+            if b.int.len() == 4 && a.int.len() <= 2 && m.len() <= 2 {
+                let y = (value(&b.int)?, 4);
+                if let Some(o) =
+                    self.date_from((value(&a.int)?, a.int.len()), value(m)?, y, c.end, ctx)
+                {
+                    return Some(o);
+                }
+            }
+        }
+        let raw = &self.text[c_digits_start(ctx)..c.end];
+        let parts: Vec<String> = raw
+            .split(['.', '٫'])
+            .map(|p| {
+                let d: String = p
+                    .chars()
+                    .filter_map(digit)
+                    .map(|d| (b'0' + d) as char)
+                    .collect();
+                decimal::whole_digits(&d, Form::masc(Case::Nom))
+            })
+            .collect();
+        Some(Outcome {
+            end: c.end,
+            case: Case::Nom,
+            read: Read {
+                start: ctx.start,
+                end: c.end,
+                class: Class::Identifier,
+                spoken: join_prefix(&ctx.prefix, &parts.join(" نقطة ")),
+                rule: "dotted numbers (a version): parts joined with نقطة".into(),
+            },
+        })
+    }
 }

@@ -1,6 +1,10 @@
 //! Telephone numbers and identifiers, read digit by digit.
 
 use super::cardinal::digit_by_digit;
+use super::cardinal::{Case, Form};
+use super::reader::{join_prefix, Ctx, Outcome, Read, Reader};
+use super::scan::Core;
+use super::{decimal, Class};
 
 /// Whether a digit string is an identifier rather than a quantity: a leading zero on a
 /// long string (phones, codes) or more digits than are read as a number.
@@ -21,4 +25,56 @@ pub fn read_groups<'a>(groups: impl Iterator<Item = &'a str>, plus: bool) -> Str
         out.push_str(&digit_by_digit(g));
     }
     out
+}
+
+// The reader's part for this class: finding the token's parts and context in the
+// sentence (the functions above only verbalize a parsed value).
+impl<'a> Reader<'a> {
+    /// Reads every group of a token that fits no class, one after another.
+    pub(super) fn identifier(&mut self, c: &Core, ctx: &Ctx) -> Outcome {
+        let mut parts = Vec::new();
+        for g in &c.groups {
+            let mut s = if is_identifier(&g.int) || g.int.len() > 3 && ctx.mixed {
+                read_groups(std::iter::once(g.int.as_str()), false)
+            } else {
+                decimal::whole_digits(&g.int, Form::masc(Case::Nom))
+            };
+            if let Some(f) = &g.frac {
+                s.push_str(" فاصل ");
+                s.push_str(&read_groups(std::iter::once(f.as_str()), false));
+            }
+            parts.push(s);
+        }
+        let lead = if ctx.mixed
+            && ctx.start > 0
+            && (self.text[ctx.start..].starts_with('-')
+                || !self.text[..ctx.start].ends_with(char::is_whitespace))
+        {
+            " "
+        } else {
+            ""
+        };
+        let trail = if self.text[c.end..].starts_with(|ch: char| ch.is_alphabetic()) {
+            " "
+        } else {
+            ""
+        };
+        let start = ctx.start;
+        let spoken = if ctx.mixed {
+            format!("{lead}{}{trail}", parts.join(" "))
+        } else {
+            join_prefix(&ctx.prefix, &parts.join(" "))
+        };
+        Outcome {
+            end: c.end,
+            case: Case::Nom,
+            read: Read {
+                start,
+                end: c.end,
+                class: Class::Identifier,
+                spoken,
+                rule: "code or mixed token: bare number or digit by digit".into(),
+            },
+        }
+    }
 }

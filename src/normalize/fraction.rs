@@ -1,6 +1,9 @@
 //! Fractions: `1/2` → `نصف`, `3/4` → `ثلاثة أرباع`, `2/3` → `ثلثان`.
 
 use super::cardinal::{cardinal, Case, Form};
+use super::reader::{join_prefix, strip_conj, value, Ctx, Outcome, Read, Reader};
+use super::scan::{next_word, prev_word, Core};
+use super::{date, Class};
 
 const NAMES: [&str; 11] = [
     "", "", "نصف", "ثلث", "ربع", "خمس", "سدس", "سبع", "ثمن", "تسع", "عشر",
@@ -23,7 +26,7 @@ const PLURALS: [&str; 11] = [
 /// others are read `X على Y`.
 pub fn fraction(num: u64, den: u64, case: Case) -> String {
     let f = Form::masc(case);
-    if (2..=10).contains(&den) && num >= 1 && num <= 10 {
+    if (2..=10).contains(&den) && (1..=10).contains(&num) {
         let d = den as usize;
         return match num {
             1 => NAMES[d].to_string(),
@@ -36,4 +39,106 @@ pub fn fraction(num: u64, den: u64, case: Case) -> String {
         };
     }
     format!("{} على {}", cardinal(num, f), cardinal(den, f))
+}
+
+// The reader's part for this class: finding the token's parts and context in the
+// sentence (the functions above only verbalize a parsed value).
+impl<'a> Reader<'a> {
+    /// Two numbers with a slash: a fraction, a day/month or month/year date, or two years.
+    pub(super) fn slash(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        let (a, b) = (&c.groups[0], &c.groups[1]);
+        if a.frac.is_some() || b.frac.is_some() {
+            return None;
+        }
+        let (x, y) = (value(&a.int)?, value(&b.int)?);
+        let (case, _, rule) = self.context(ctx);
+        let prev = prev_word(self.text, ctx.start).map_or("", |(_, w)| w);
+        let date_context = matches!(
+            strip_conj(prev).unwrap_or(prev),
+            "في" | "منذ"
+                | "يوم"
+                | "بتاريخ"
+                | "حتى"
+                | "قبل"
+                | "بعد"
+                | "تاريخ"
+                | "مساء"
+                | "صباح"
+                | "الأحد"
+                | "الاثنين"
+                | "الإثنين"
+                | "الثلاثاء"
+                | "الأربعاء"
+                | "الخميس"
+                | "الجمعة"
+                | "السبت"
+        );
+        // `1 1/2`: a whole number before a fraction is joined with و.
+        let mixed_number = self.last.is_some_and(|l| {
+            l.class == Class::Cardinal && l.end < ctx.start && self.text[l.end..ctx.start] == *" "
+        });
+        let construct = next_word(self.text, c.end)
+            .is_some_and(|n| !n.glued && !n.broken && !n.word.is_empty());
+        // `2024/25`: an academic or fiscal year.
+        let y = if a.int.len() == 4 && b.int.len() == 2 && y == (x + 1) % 100 {
+            x - x % 100 + y + if y == 0 { 100 } else { 0 }
+        } else {
+            y
+        };
+        let years = a.int.len() == 4
+            && (b.int.len() == 4 || b.int.len() == 2)
+            && (1000..=2199).contains(&x)
+            && (1000..=2199).contains(&y)
+            && y > x;
+        let (class, s, r) = if years {
+            let f = Form::masc(case);
+            let s = format!("{} و{}", cardinal(x, f), cardinal(y, f));
+            (Class::Range, s, "two years with a slash")
+        } else if x >= 1 && x < y && y <= 10 && !date_context {
+            let mut f = fraction(x, y, case);
+            if construct && x == 2 {
+                f.pop(); // ثلثين السكان → ثلثي السكان
+            }
+            (Class::Fraction, f, "fraction")
+        } else if let Some(d) = date::month_year(x, y).filter(|_| b.int.len() == 4) {
+            (Class::Date, d, "month/year date")
+        } else if let Some(d) = date::day_month(x, y, case).filter(|_| date_context || y > 10) {
+            (Class::Date, d, "day/month date")
+        } else if y > 0 {
+            (Class::Fraction, fraction(x, y, case), "fraction")
+        } else {
+            return None;
+        };
+        let sign = if ctx.neg { "سالب " } else { "" };
+        let and = if mixed_number && class == Class::Fraction {
+            "و"
+        } else {
+            ""
+        };
+        Some(Outcome {
+            end: c.end,
+            case,
+            read: Read {
+                start: ctx.start,
+                end: c.end,
+                class,
+                spoken: join_prefix(&ctx.prefix, &format!("{and}{sign}{s}")),
+                rule: format!("{rule}; {r}"),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(fraction(1, 2, Case::Obl), "نصف");
+        assert_eq!(fraction(3, 4, Case::Obl), "ثلاثة أرباع");
+        assert_eq!(fraction(2, 3, Case::Nom), "ثلثان");
+        assert_eq!(fraction(7, 15, Case::Obl), "سبعة على خمسة عشر");
+        assert_eq!(fraction(1, 0, Case::Obl), "واحد على صفر");
+    }
 }

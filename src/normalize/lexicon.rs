@@ -4,8 +4,41 @@
 //! each table is parsed on first use into hash maps and kept for the life of the process.
 
 use super::cardinal::Gender;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap as StdHashMap, HashSet as StdHashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// A small fast hasher for the lexicon tables: keys are short words looked up on
+/// every token, and the tables are fixed data, so flooding resistance is not needed.
+#[derive(Default, Clone, Copy)]
+pub struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Build = BuildHasherDefault<WordHasher>;
+/// A hash map keyed by words.
+pub type HashMap<K, V> = StdHashMap<K, V, Build>;
+/// A hash set of words.
+pub type HashSet<K> = StdHashSet<K, Build>;
 
 /// Lines of a TSV data file that are not blank or comments, split on tabs.
 fn rows(src: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
@@ -192,6 +225,8 @@ pub enum Role {
     Time,
     /// Ordinal after a noun of this gender.
     Ordinal(Gender),
+    /// A telephone word: the number is dialled, digit by digit.
+    Phone,
 }
 
 struct Context {
@@ -202,14 +237,15 @@ struct Context {
 fn context() -> &'static Context {
     static T: OnceLock<Context> = OnceLock::new();
     T.get_or_init(|| {
-        let mut roles = HashMap::new();
-        let mut sport = HashSet::new();
+        let mut roles = HashMap::default();
+        let mut sport = HashSet::default();
         for r in rows(include_str!("data/context.tsv")).filter(|r| r.len() >= 2) {
             let role = match r[1] {
                 "obl" => Role::Oblique,
                 "nom" => Role::Nominative,
                 "year" => Role::Year,
                 "time" => Role::Time,
+                "phone" => Role::Phone,
                 "ordm" => Role::Ordinal(Gender::Masc),
                 "ordf" => Role::Ordinal(Gender::Fem),
                 "sport" => {
@@ -224,9 +260,20 @@ fn context() -> &'static Context {
     })
 }
 
+/// Removes short vowels, tanween, shadda, sukun, dagger alif and tatweel, which news
+/// text writes now and then (`عاماً`، `قُتل`); borrowed when there are none.
+pub fn undiacritize(word: &str) -> std::borrow::Cow<'_, str> {
+    let marked = |c: char| ('\u{64B}'..='\u{652}').contains(&c) || c == '\u{670}' || c == '\u{640}';
+    if word.chars().any(marked) {
+        std::borrow::Cow::Owned(word.chars().filter(|&c| !marked(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(word)
+    }
+}
+
 /// The role of the word before a number, if it has one.
 pub fn role(word: &str) -> Option<Role> {
-    context().roles.get(word).copied()
+    context().roles.get(undiacritize(word).as_ref()).copied()
 }
 
 /// Whether `word` marks a sports context (so `3-1` is a score).
@@ -258,7 +305,7 @@ pub enum Number {
 fn noun_forms() -> &'static HashMap<String, (Noun, Number)> {
     static T: OnceLock<HashMap<String, (Noun, Number)>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut map = HashMap::with_capacity(8192);
+        let mut map = HashMap::with_capacity_and_hasher(8192, Build::default());
         for r in rows(include_str!("data/nouns.tsv")).filter(|r| r.len() >= 3) {
             let noun = Noun {
                 singular: r[0],
@@ -289,6 +336,8 @@ fn noun_forms() -> &'static HashMap<String, (Noun, Number)> {
 /// Looks a counted noun up: the lexicon first, then fallbacks by its shape.
 /// Returns the noun's singular gender, its number, and how it was decided.
 pub fn counted_noun(word: &str) -> Option<(Gender, Number, &'static str)> {
+    let word = undiacritize(word);
+    let word = word.as_ref();
     let forms = noun_forms();
     if let Some((n, num)) = forms.get(word) {
         return Some((n.gender, *num, n.singular));
@@ -296,10 +345,26 @@ pub fn counted_noun(word: &str) -> Option<(Gender, Number, &'static str)> {
     // Fallbacks by shape, for nouns the lexicon lacks.
     if let Some(stem) = word.strip_suffix("ات") {
         if stem.chars().count() >= 2 {
-            // A sound feminine plural: its singular is usually stem+ة, but some
-            // masculine nouns take it too (اجتماع → اجتماعات).
-            if let Some((n, _)) = forms.get(stem) {
+            // A sound feminine plural: its singular is usually stem+ة (طالبات →
+            // طالبة); a masculine noun may take it too (اجتماعات → اجتماع), but not a
+            // noun of persons with a sound masculine plural (طالب → طالبون), whose
+            // ـات plural is that of its feminine.
+            let mut fem = String::with_capacity(stem.len() + 2);
+            fem.push_str(stem);
+            fem.push('ة');
+            if let Some((n, _)) = forms.get(fem.as_str()) {
                 return Some((n.gender, Number::Plural, n.singular));
+            }
+            if let Some((n, _)) = forms.get(stem) {
+                let mut sound = String::with_capacity(stem.len() + 4);
+                sound.push_str(stem);
+                sound.push_str("ين");
+                let person = forms
+                    .get(sound.as_str())
+                    .is_some_and(|(m, num)| m.singular == n.singular && *num == Number::Plural);
+                if !person && n.gender == Gender::Masc {
+                    return Some((n.gender, Number::Plural, n.singular));
+                }
             }
             return Some((Gender::Fem, Number::Plural, "ـة (fallback)"));
         }
@@ -312,7 +377,7 @@ pub fn counted_noun(word: &str) -> Option<(Gender, Number, &'static str)> {
 
 /// Whether `word` is a noun the lexicon knows (in any form).
 pub fn is_known_noun(word: &str) -> bool {
-    noun_forms().contains_key(word)
+    noun_forms().contains_key(undiacritize(word).as_ref())
 }
 
 /// Abbreviations: written form → (spoken form, where it applies).

@@ -15,6 +15,7 @@ pub mod lexicon;
 pub mod measure;
 pub mod money;
 pub mod ordinal;
+pub mod percent;
 pub mod range;
 pub mod scan;
 pub mod time;

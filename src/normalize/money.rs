@@ -3,8 +3,13 @@
 //! The symbol stands for the counted noun, so it is written as that noun in the form the
 //! number needs (see [`count`]); the same counting serves units of measure.
 
+use super::cardinal::LIMIT;
 use super::cardinal::{cardinal, noun_number, Case, Form, Gender, NounNumber};
 use super::lexicon::NounForms;
+use super::lexicon::{self, Unit, UnitKind};
+use super::reader::{join_prefix, scale_word, value, Ctx, Outcome, Read, Reader};
+use super::scan::{next_word, Group};
+use super::{digits, measure, Class};
 
 /// Reads `n` with the noun `forms` in the form the number needs, in `case`.
 /// Returns the words and the name of the tamyiz rule applied.
@@ -43,5 +48,156 @@ pub fn count(n: u64, forms: &NounForms, case: Case) -> (String, &'static str) {
             format!("{} {}", cardinal(n, form), forms.singular),
             "100s/1000s: singular genitive noun",
         ),
+    }
+}
+
+// The reader's part for this class: finding the token's parts and context in the
+// sentence (the functions above only verbalize a parsed value).
+impl<'a> Reader<'a> {
+    /// Reads an amount or measure with a unit written before the number (`$50`) and
+    /// maybe a scale word after it (`$275 مليون`).
+    pub(super) fn with_unit(
+        &mut self,
+        g: &Group,
+        u: &Unit,
+        core_end: usize,
+        case: Case,
+        mut rule: String,
+        ctx: &Ctx,
+    ) -> Outcome {
+        let text = self.text;
+        let sign = if ctx.neg { "سالب " } else { "" };
+        let next = next_word(text, core_end).filter(|x| !x.glued && !x.broken);
+        let class = if u.kind == UnitKind::Money {
+            Class::Money
+        } else {
+            Class::Measure
+        };
+        let mk = |spoken: String, end: usize, rule: String| Outcome {
+            end,
+            case,
+            read: Read {
+                start: ctx.start,
+                end,
+                class,
+                spoken,
+                rule,
+            },
+        };
+        if let Some(x) = next {
+            if let Some(scale) = scale_word(x.word) {
+                let total = value(&g.int)
+                    .filter(|_| g.frac.is_none())
+                    .and_then(|n| n.checked_mul(scale))
+                    .filter(|&t| t < LIMIT);
+                let words = match total {
+                    Some(t) => cardinal(
+                        t,
+                        Form {
+                            gender: Gender::Masc,
+                            case,
+                            construct: true,
+                        },
+                    ),
+                    None => format!("{} {}", self.plain(g, Form::masc(case)), x.word),
+                };
+                rule.push_str(&format!(
+                    "; symbol before with scale word {} → noun genitive",
+                    x.word
+                ));
+                let spoken =
+                    join_prefix(&ctx.prefix, &format!("{sign}{words} {}", u.forms.singular));
+                return mk(spoken, x.end, rule);
+            }
+        }
+        let n = value(&g.int)
+            .or_else(|| (g.frac.is_some() && g.int.chars().all(|c| c == '0')).then_some(0));
+        let Some(n) = n else {
+            let s = format!(
+                "{} {}",
+                digits::read_groups(std::iter::once(g.int.as_str()), false),
+                u.forms.singular
+            );
+            return mk(s, core_end, "too long: digit by digit".into());
+        };
+        let mut o = self.unit_reading(g, n, u, case, &mut rule, ctx);
+        o.read.start = ctx.start;
+        o.read.spoken = join_prefix(&ctx.prefix, &format!("{sign}{}", o.read.spoken));
+        o.end = core_end;
+        o.read.end = core_end;
+        o
+    }
+
+    /// An amount with two decimals read as units and hundredths (`$7.50` →
+    /// `سبعة دولارات وخمسين سنتا`), when the currency has a hundredth.
+    pub(super) fn cents(&self, g: &Group, u: &Unit, case: Case) -> Option<String> {
+        let f = g.frac.as_deref()?;
+        if u.kind != UnitKind::Money || f.is_empty() || f.len() > 2 {
+            return None;
+        }
+        let sub = lexicon::subunit(u)?;
+        let n = value(&g.int).or_else(|| g.int.chars().all(|c| c == '0').then_some(0))?;
+        let c: u64 = f.parse().ok()?;
+        let c = if f.len() == 1 { c * 10 } else { c };
+        let mut parts = Vec::new();
+        if n > 0 || c == 0 {
+            parts.push(if n == 0 {
+                format!("صفر {}", u.forms.singular)
+            } else {
+                count(n, &u.forms, case).0
+            });
+        }
+        if c > 0 {
+            parts.push(count(c, &sub.forms, case).0);
+        }
+        Some(parts.join(" و"))
+    }
+
+    /// Reads a whole or decimal amount with the unit written after it (`50 كم`, `9 د.ك`).
+    pub(super) fn unit_reading(
+        &self,
+        g: &Group,
+        n: u64,
+        u: &Unit,
+        case: Case,
+        rule: &mut String,
+        ctx: &Ctx,
+    ) -> Outcome {
+        let class = if u.kind == UnitKind::Money {
+            Class::Money
+        } else {
+            Class::Measure
+        };
+        let (s, r) = match &g.frac {
+            Some(_) if self.cents(g, u, case).is_some() => (
+                self.cents(g, u, case).unwrap_or_default(),
+                "amount with hundredths",
+            ),
+            Some(_) => (
+                measure::decimal(&self.plain(g, Form::masc(case)), &u.forms),
+                "decimal: singular noun",
+            ),
+            None => count(n, &u.forms, case),
+        };
+        let sign = if ctx.neg && ctx.unit_before.is_none() {
+            "سالب "
+        } else {
+            ""
+        };
+        Outcome {
+            end: 0,
+            case,
+            read: Read {
+                start: ctx.start,
+                end: 0,
+                class,
+                spoken: format!("{sign}{s}"),
+                rule: format!(
+                    "{rule}; unit → {} ({}); {r}",
+                    u.forms.singular,
+                    u.forms.gender.label()
+                ),
+            },
+        }
     }
 }

@@ -1,6 +1,12 @@
 //! Ranges and scores: `2010-2015` → `من ألفين وعشرة إلى ألفين وخمسة عشر`,
 //! `3-1` → `ثلاثة مقابل واحد`.
 
+use super::cardinal::{cardinal, Case, Form, Gender};
+use super::lexicon::Role;
+use super::reader::{join_prefix, role_of, strip_conj, value, with, Ctx, Outcome, Read, Reader};
+use super::scan::{digit, prev_word, Core};
+use super::{date, digits, Class};
+
 /// Reads a range from its two spoken ends. `from_written` says the text already has
 /// `من` (or `بين`) before it, so only the second end gets a word.
 pub fn range(a: &str, b: &str, from_written: bool) -> String {
@@ -14,4 +20,184 @@ pub fn range(a: &str, b: &str, from_written: bool) -> String {
 /// Reads a score from its two spoken ends.
 pub fn score(a: &str, b: &str) -> String {
     format!("{a} مقابل {b}")
+}
+
+// The reader's part for this class: finding the token's parts and context in the
+// sentence (the functions above only verbalize a parsed value).
+impl<'a> Reader<'a> {
+    /// Two numbers with a dash: a score, a month-year date, a range or phone groups.
+    pub(super) fn dash(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        let (a, b) = (&c.groups[0], &c.groups[1]);
+        if a.int.len() <= 2 && b.int.len() == 4 && a.frac.is_none() && b.frac.is_none() {
+            if let Some(d) = value(&a.int)
+                .zip(value(&b.int))
+                .and_then(|(x, y)| date::month_year(x, y))
+            {
+                return Some(Outcome {
+                    end: c.end,
+                    case: Case::Obl,
+                    read: Read {
+                        start: ctx.start,
+                        end: c.end,
+                        class: Class::Date,
+                        spoken: join_prefix(&ctx.prefix, &d),
+                        rule: "month-year date".into(),
+                    },
+                });
+            }
+        }
+        if digits::is_identifier(&a.int) || digits::is_identifier(&b.int) {
+            let s = digits::read_groups([a.int.as_str(), b.int.as_str()].into_iter(), false);
+            return Some(Outcome {
+                end: c.end,
+                case: Case::Nom,
+                read: Read {
+                    start: ctx.start,
+                    end: c.end,
+                    class: Class::Telephone,
+                    spoken: join_prefix(&ctx.prefix, &s),
+                    rule: "digit groups with a dash: digit by digit".into(),
+                },
+            });
+        }
+        let x = value(&a.int)?;
+        let mut y = value(&b.int)?;
+        let (case, _, rule) = self.context(ctx);
+        let whole = a.frac.is_none() && b.frac.is_none();
+        let year_a = whole && a.int.len() == 4 && (1000..=2199).contains(&x);
+        if year_a && b.int.len() == 2 && y > x % 100 {
+            y += x - x % 100; // 1990-95
+        }
+        let prev = prev_word(self.text, ctx.start)
+            .map(|(_, w)| w)
+            .unwrap_or("");
+        let is_score = whole && !year_a && self.sporty() && x <= 50 && y <= 50;
+        if is_score || (whole && !year_a && x > y && x <= 20) {
+            let f = Form::masc(case);
+            let s = score(&cardinal(x, f), &cardinal(y, f));
+            return Some(Outcome {
+                end: c.end,
+                case,
+                read: Read {
+                    start: ctx.start,
+                    end: c.end,
+                    class: Class::Score,
+                    spoken: join_prefix(&ctx.prefix, &s),
+                    rule: with(rule, "; score"),
+                },
+            });
+        }
+        // A range: both ends take the form the counted noun needs.
+        let (noun, _) = self.counted_after(c.end, y);
+        let gender = noun.map_or(Gender::Masc, |(_, (g, _, _))| g);
+        let f = Form {
+            gender,
+            case: Case::Obl,
+            construct: false,
+        };
+        let ra = if a.frac.is_some() {
+            self.plain(a, f)
+        } else {
+            cardinal(x, f)
+        };
+        let rb = if b.frac.is_some() {
+            self.plain(b, f)
+        } else {
+            cardinal(y, f)
+        };
+        let after_preposition = role_of(prev).is_some_and(|(r, _)| r == Role::Oblique);
+        // `موسم 2014-2015`، `العام الدراسي 2025-2026`: one season named by two years.
+        let season = year_a
+            && y == x + 1
+            && matches!(
+                strip_conj(prev).unwrap_or(prev),
+                "موسم"
+                    | "الموسم"
+                    | "لموسم"
+                    | "للموسم"
+                    | "الدراسي"
+                    | "المالي"
+                    | "عام"
+                    | "العام"
+                    | "للعام"
+                    | "لعام"
+            );
+        let s = if prev == "بين" || season {
+            format!("{ra} و{rb}")
+        } else {
+            range(&ra, &rb, prev == "من" || after_preposition)
+        };
+        Some(Outcome {
+            end: c.end,
+            case,
+            read: Read {
+                start: ctx.start,
+                end: c.end,
+                class: Class::Range,
+                spoken: join_prefix(&ctx.prefix, &s),
+                rule: format!("{rule}; range of {} numbers", gender.label()),
+            },
+        })
+    }
+
+    /// A dash standing apart between two numbers (`20 - 30`): a range, read إلى, or و
+    /// after بين.
+    pub(super) fn spaced_dash(&mut self, i: usize) -> Option<Read> {
+        let text = self.text;
+        let dash_len = if text.as_bytes()[i] == b'-' { 1 } else { 3 };
+        let before = &text[..i];
+        let after = &text[i + dash_len..];
+        if !before.ends_with(' ') || !after.starts_with(' ') {
+            return None;
+        }
+        let last = self.last?;
+        if before.trim_end().len() != last.end
+            || !matches!(
+                last.class,
+                Class::Cardinal | Class::Year | Class::Decimal | Class::Date
+            )
+        {
+            return None;
+        }
+        let rest = after.trim_start();
+        if rest.chars().next().is_none_or(|c| digit(c).is_none()) {
+            return None;
+        }
+        let between = self
+            .tokens
+            .last()
+            .is_some_and(|t| prev_word(text, t.span.start).is_some_and(|(_, w)| w == "بين"));
+        let (spoken, end) = if self.sporty() {
+            ("مقابل".to_string(), i + dash_len)
+        } else if between {
+            ("و".to_string(), text.len() - rest.len())
+        } else {
+            ("إلى".to_string(), i + dash_len)
+        };
+        Some(Read {
+            start: i,
+            end,
+            class: Class::Range,
+            spoken,
+            rule: "dash between two numbers: range".into(),
+        })
+    }
+
+    /// The end of a number coordinated with the one ending at `end` (`و10`, `إلى 7`,
+    /// `- 7`), if there is one.
+    pub(super) fn coordinated_number_end(&self, end: usize) -> Option<usize> {
+        let text = self.text;
+        let rest = text[end..].trim_start();
+        let after_connector = ["و", "إلى ", "الى ", "حتى ", "- ", "– ", "-", "–"]
+            .iter()
+            .find_map(|c| rest.strip_prefix(c))?
+            .trim_start();
+        let first = after_connector.chars().next()?;
+        digit(first)?;
+        let start = text.len() - after_connector.len();
+        let len = text[start..]
+            .find(|c: char| digit(c).is_none())
+            .unwrap_or(text.len() - start);
+        Some(start + len)
+    }
 }

@@ -1,41 +1,42 @@
-//! The reader: walks a text, finds each token, reads its context and asks the class
-//! modules for its words.
+//! The reader: walks a text, finds each token, reads its context (the word before, the
+//! counted noun after) and hands the token to its class. Each class module holds both
+//! its verbalizer and, in an `impl Reader` block, the part of the reader that parses
+//! its tokens in the sentence (`time.rs` reads clock times, `date.rs` dates, …); this
+//! file keeps the walk, the shared context rules and the plain cardinal.
 
-use super::abbrev::{self, Where};
+use super::abbrev;
 use super::cardinal::{cardinal, Case, Form, Gender, LIMIT};
-use super::lexicon::{
-    self, counted_noun, is_known_noun, months, role, units, Number, Role, Unit, UnitKind,
-};
-use super::scan::{self, core, digit, next_word, prev_word, Core, Group, Next};
-use super::{date, decimal, digits, fraction, measure, money, ordinal, range, time};
+use super::lexicon::{self, counted_noun, is_known_noun, months, role, units, Number, Role, Unit};
+use super::scan::{self, digit, next_word, prev_word, Core, Group, Next};
+use super::{date, decimal, digits, ordinal, percent};
 use super::{Class, Spoken, Token};
 
 /// What the last number read was, for coordination (`1949 و1989`).
 #[derive(Debug, Clone, Copy)]
-struct Last {
-    end: usize,
-    case: Case,
-    class: Class,
+pub(super) struct Last {
+    pub(super) end: usize,
+    pub(super) case: Case,
+    pub(super) class: Class,
 }
 
 /// One token found and read.
-struct Read {
-    start: usize,
-    end: usize,
-    class: Class,
-    spoken: String,
-    rule: String,
+pub(super) struct Read {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) class: Class,
+    pub(super) spoken: String,
+    pub(super) rule: String,
 }
 
 /// Prefixes that may be glued to a number (without tatweel).
-const PREFIXES: &[&str] = &[
+pub(super) const PREFIXES: &[&str] = &[
     "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك", "ال", "وال", "بال", "لل", "ولل",
     "فال", "كال", "وبال", "فبال", "وكال",
 ];
 
 /// Scale words written after a number, with their value.
-fn scale_word(w: &str) -> Option<u64> {
-    Some(match w {
+pub(super) fn scale_word(w: &str) -> Option<u64> {
+    Some(match lexicon::undiacritize(w).as_ref() {
         "ألف" | "آلاف" | "ألفا" | "الف" | "الاف" => 1_000,
         "مليون" | "ملايين" | "مليونا" => 1_000_000,
         "مليار" | "مليارات" | "مليارا" | "بليون" => 1_000_000_000,
@@ -46,25 +47,81 @@ fn scale_word(w: &str) -> Option<u64> {
     })
 }
 
+/// Particles and other words that follow a number without being its counted noun.
+pub(super) fn is_particle(w: &str) -> bool {
+    matches!(
+        w,
+        "من" | "في"
+            | "على"
+            | "إلى"
+            | "الى"
+            | "عن"
+            | "و"
+            | "أو"
+            | "ثم"
+            | "حتى"
+            | "مع"
+            | "بين"
+            | "قبل"
+            | "بعد"
+            | "منذ"
+            | "خلال"
+            | "عند"
+            | "لدى"
+            | "نحو"
+            | "فقط"
+            | "تقريبا"
+            | "أي"
+            | "إلا"
+            | "لا"
+            | "لم"
+            | "لن"
+            | "قد"
+            | "كان"
+            | "كانت"
+            | "هو"
+            | "هي"
+            | "هم"
+            | "التي"
+            | "الذي"
+            | "الذين"
+            | "إن"
+            | "أن"
+            | "كما"
+            | "بينما"
+            | "فيما"
+            | "حيث"
+            | "سنويا"
+            | "يوميا"
+            | "شهريا"
+            | "أسبوعيا"
+    ) || w.starts_with("ال")
+}
+
 /// Opening punctuation that may stand before a number.
-fn is_opening(c: char) -> bool {
+pub(super) fn is_opening(c: char) -> bool {
     matches!(c, '(' | '«' | '"' | '\'' | '[' | '{' | '“' | '‘')
 }
 
 /// A symbol written right before digits: a currency, percent, or sign.
-fn is_symbol(s: &str) -> bool {
-    matches!(s, "%" | "٪" | "-" | "−" | "+")
+pub(super) fn is_symbol(s: &str) -> bool {
+    percent::is_sign(s)
+        || matches!(s, "-" | "−" | "+")
         || units()
             .get(s)
             .is_some_and(|u| u.before && !s.chars().any(is_arabic_letter))
 }
 
-fn is_arabic_letter(c: char) -> bool {
+pub(super) fn is_arabic_letter(c: char) -> bool {
     ('\u{621}'..='\u{64A}').contains(&c) || c == '\u{640}'
 }
 
 /// Joins a glued prefix to a word: `ل` + `الخامس` → `للخامس`.
-fn join_prefix(prefix: &str, word: &str) -> String {
+pub(super) fn join_prefix(prefix: &str, word: &str) -> String {
+    if let (Some(p), true) = (prefix.strip_suffix("ال"), word.starts_with("ال")) {
+        // `الـ3` read as an ordinal or hour already carries its article.
+        return join_prefix(p, word);
+    }
     if prefix.ends_with('ل') && word.starts_with("ال") {
         format!("{prefix}{}", &word["ا".len()..])
     } else {
@@ -72,28 +129,82 @@ fn join_prefix(prefix: &str, word: &str) -> String {
     }
 }
 
+/// Puts the article on every part of a cardinal: `أربع وعشرين` → `الأربع والعشرين`.
+pub(super) fn definite(words: &str) -> String {
+    let mut out = String::with_capacity(words.len() + 16);
+    for (i, part) in words.split(" و").enumerate() {
+        if i > 0 {
+            out.push_str(" و");
+        }
+        out.push_str("ال");
+        out.push_str(part);
+    }
+    out
+}
+
+/// Appends a note to a rule (no new allocation when there is room).
+pub(super) fn with(mut rule: String, note: &str) -> String {
+    rule.push_str(note);
+    rule
+}
+
 /// Strips a leading و or ف from a word if what remains is longer than one letter.
-fn strip_conj(w: &str) -> Option<&str> {
+pub(super) fn strip_conj(w: &str) -> Option<&str> {
     let rest = w.strip_prefix('و').or_else(|| w.strip_prefix('ف'))?;
     (rest.chars().count() >= 2).then_some(rest)
 }
 
 /// The role of a context word, also with a leading و/ف.
-fn role_of(w: &str) -> Option<(Role, &str)> {
+pub(super) fn role_of(w: &str) -> Option<(Role, &str)> {
     if let Some(r) = role(w) {
         return Some((r, w));
     }
-    let s = strip_conj(w)?;
-    role(s).map(|r| (r, s))
+    if let Some(r) = strip_conj(w).and_then(|s| role(s).map(|r| (r, s))) {
+        return Some(r);
+    }
+    // A noun with a glued preposition before an ordinal: `بالمرتبة 2`، `للمرة 100`.
+    let bare = w.trim_start_matches(['و', 'ف']);
+    let noun = ["بال", "كال", "فال", "وال"]
+        .iter()
+        .find_map(|p| bare.strip_prefix(p))
+        .or_else(|| bare.strip_prefix("لل"))?;
+    match role(&format!("ال{noun}"))? {
+        r @ Role::Ordinal(_) => Some((r, w)),
+        _ => None,
+    }
 }
 
 /// Whether a (cleaned) word is or ends a month name; `فبراير/شباط` counts.
-fn is_month_word(w: &str) -> bool {
+pub(super) fn is_month_word(w: &str) -> bool {
     w.split('/').any(|p| months().contains_key(p))
 }
 
+/// Whether a noun in `num` can be the counted noun of `n`: 3–10 take a plural, 11–99 a
+/// singular, 2 a dual or singular. A year followed by a plural (`2015 أزمات`) is not
+/// counting it.
+pub(super) fn fits(n: u64, num: Number) -> bool {
+    let r = n % 100;
+    match num {
+        Number::Plural => (3..=10).contains(&r),
+        Number::Dual => n == 2,
+        Number::Singular => !(3..=10).contains(&r),
+    }
+}
+
+/// For 11–99 a masculine singular must be written in the accusative (`عاما`, not
+/// `عام`); a number that does not show it is no count of that noun (`1991 قمة` aside,
+/// this keeps years from agreeing with a following noun).
+pub(super) fn shows_case(n: u64, f: &(Gender, Number, &'static str), written: &str) -> bool {
+    let r = n % 100;
+    if !(11..=99).contains(&r) || f.1 != Number::Singular || f.0 != Gender::Masc {
+        return true;
+    }
+    let w = lexicon::undiacritize(written);
+    w.ends_with('ا') || w.ends_with('ة') || w.ends_with('ى') || w.ends_with('ء') || w.ends_with('و')
+}
+
 /// Parses ASCII digits (at most 15) to a number.
-fn value(d: &str) -> Option<u64> {
+pub(super) fn value(d: &str) -> Option<u64> {
     if d.is_empty() || d.len() > 15 {
         return None;
     }
@@ -102,12 +213,12 @@ fn value(d: &str) -> Option<u64> {
 
 /// The walker over one text.
 pub struct Reader<'a> {
-    text: &'a str,
-    out: String,
-    tokens: Vec<Token>,
-    copied: usize,
-    last: Option<Last>,
-    sport: Option<bool>,
+    pub(super) text: &'a str,
+    pub(super) out: String,
+    pub(super) tokens: Vec<Token>,
+    pub(super) copied: usize,
+    pub(super) last: Option<Last>,
+    pub(super) sport: Option<bool>,
 }
 
 impl<'a> Reader<'a> {
@@ -139,6 +250,15 @@ impl<'a> Reader<'a> {
                 self.emit(r);
                 continue;
             }
+            if (b == b'-' || (b == 0xE2 && bytes.get(i + 1..i + 3) == Some(&[0x80, 0x93])))
+                && i >= self.copied
+            {
+                if let Some(r) = self.spaced_dash(i) {
+                    i = r.end.max(i + 1);
+                    self.emit(r);
+                    continue;
+                }
+            }
             if (b == b'.' || b == b'/') && i >= self.copied {
                 if let Some(r) = self.word_token(i) {
                     i = r.end.max(i + 1);
@@ -148,7 +268,7 @@ impl<'a> Reader<'a> {
             }
             i += 1;
         }
-        // Never leave a digit behind: the reader covers every digit, this is a guard.
+        // Every digit started a token above, so the rest holds none.
         self.out.push_str(&text[self.copied..]);
         Spoken {
             text: self.out,
@@ -156,7 +276,8 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn emit(&mut self, r: Read) {
+    /// Copies the text up to a token, then the token's words, and records it.
+    pub(super) fn emit(&mut self, r: Read) {
         let start = r.start.max(self.copied);
         self.out.push_str(&self.text[self.copied..start]);
         self.out.push_str(&r.spoken);
@@ -170,7 +291,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Whether the sentence talks about sport (so `3-1` is a score).
-    fn sporty(&mut self) -> bool {
+    pub(super) fn sporty(&mut self) -> bool {
         if let Some(s) = self.sport {
             return s;
         }
@@ -182,82 +303,11 @@ impl<'a> Reader<'a> {
         s
     }
 
-    /// A token without digits around byte `i` (a `.` or `/`): an abbreviation or a
-    /// month pair.
-    fn word_token(&self, i: usize) -> Option<Read> {
-        let text = self.text;
-        let start = text[..i]
-            .char_indices()
-            .rev()
-            .find(|(_, c)| c.is_whitespace())
-            .map(|(k, c)| k + c.len_utf8())
-            .unwrap_or(0);
-        if start < self.copied {
-            return None;
-        }
-        let len = text[start..]
-            .find(char::is_whitespace)
-            .unwrap_or(text.len() - start);
-        let raw = &text[start..start + len];
-        if scan::has_digit(raw) {
-            return None;
-        }
-        // Month pair: فبراير/شباط (optionally with a two-word second name).
-        let (off, w) = scan::clean(raw);
-        if let Some((a, b)) = w.split_once('/') {
-            if months().contains_key(a) {
-                let b_ok = months().contains_key(b)
-                    || next_word(text, start + off + w.len()).is_some_and(|n| {
-                        !n.glued && months().contains_key(format!("{b} {}", n.word).as_str())
-                    });
-                if b_ok {
-                    return Some(Read {
-                        start: start + off,
-                        end: start + off + w.len(),
-                        class: Class::Date,
-                        spoken: format!("{a} {b}"),
-                        rule: "month pair written with a slash: both names".into(),
-                    });
-                }
-            }
-        }
-        // Abbreviation: keep its own dots, drop other punctuation around it.
-        let t = raw.trim_start_matches(scan::is_punct);
-        let lead = raw.len() - t.len();
-        let t = t.trim_end_matches(|c: char| scan::is_punct(c) && c != '.');
-        let candidates = [t, t.trim_end_matches('.')];
-        for cand in candidates {
-            if let Some((spoken, wh)) = abbrev::lookup(cand) {
-                let ok = match wh {
-                    Where::Any => true,
-                    Where::Year => false,
-                    Where::Name => next_word(text, start + lead + cand.len()).is_some_and(|n| {
-                        !n.glued && !n.broken && !n.word.is_empty() && !scan::has_digit(n.word)
-                    }),
-                };
-                if ok && start + lead + cand.len() > i {
-                    return Some(Read {
-                        start: start + lead,
-                        end: start + lead + cand.len(),
-                        class: Class::Abbreviation,
-                        spoken: spoken.into(),
-                        rule: format!("abbreviation {cand} ({wh:?})"),
-                    });
-                }
-            }
-        }
-        None
-    }
-
     /// Reads the number starting at byte `p` with its prefix and context.
-    fn number(&mut self, p: usize) -> Read {
+    pub(super) fn number(&mut self, p: usize) -> Read {
         let text = self.text;
-        let word_start = text[..p]
-            .char_indices()
-            .rev()
-            .find(|(_, c)| c.is_whitespace())
-            .map(|(k, c)| k + c.len_utf8())
-            .unwrap_or(0)
+        let word_start = scan::last_space(&text[..p])
+            .map_or(0, |(k, len)| k + len)
             .max(self.copied);
         let lead = &text[word_start..p];
         // Split the lead: opening punctuation, then symbol/sign, then glued letters.
@@ -270,7 +320,7 @@ impl<'a> Reader<'a> {
         let prefix_raw = &lead[lead.len() - letters_len..];
         let before_prefix = &lead[..lead.len() - letters_len];
         let prefix: String = prefix_raw.chars().filter(|&c| c != '\u{640}').collect();
-        let c = core(text, p);
+        let mut c = scan::core(text, p);
         let mut ctx = Ctx {
             start: p - letters_len,
             prefix,
@@ -280,6 +330,7 @@ impl<'a> Reader<'a> {
             percent_before: false,
             mixed: false,
             digits: p,
+            phone: false,
         };
         if !prefix_raw.is_empty() && !PREFIXES.contains(&ctx.prefix.as_str()) {
             ctx.mixed = true;
@@ -298,6 +349,12 @@ impl<'a> Reader<'a> {
                         ctx.start = open_start;
                         match sym {
                             "%" | "٪" => ctx.percent_before = true,
+                            "+" if open_start > 0
+                                && text[..open_start].ends_with(|c: char| digit(c).is_some()) =>
+                            {
+                                // `90+2`: an addition, not a telephone prefix.
+                                ctx.prefix = " زائد ".into();
+                            }
                             "+" => ctx.plus = true,
                             "-" | "−" => ctx.neg = ctx.prefix.is_empty(),
                             _ => ctx.unit_before = units().get(sym),
@@ -346,7 +403,24 @@ impl<'a> Reader<'a> {
             ctx.mixed = true;
         }
         if ctx.mixed {
-            ctx.start = p;
+            // The letters stay as written; a hyphen joining them to the digits is read
+            // as a pause (`كوفيد-19` → `كوفيد تسعة عشر`).
+            ctx.start = if text[..p].ends_with('-') { p - 1 } else { p };
+        } else if ctx.prefix.is_empty() && ctx.start == p {
+            // `الـ 35` written apart.
+            if let Some((ws, w)) = prev_word(text, p) {
+                let raw = text[ws..p].trim_end();
+                if ws >= self.copied && (raw == "الـ" || raw == "ال") && w == "ال" {
+                    ctx.prefix = "ال".into();
+                    ctx.start = ws;
+                }
+            }
+        }
+        // After a telephone word the digits are a number to dial, not a quantity; the
+        // word is looked up once here for the whole token.
+        ctx.phone = self.after_phone_word(ctx.start);
+        if ctx.phone {
+            c = scan::core_with(text, p, false);
         }
         let r = self.dispatch(&c, &ctx);
         self.last = Some(Last {
@@ -357,7 +431,8 @@ impl<'a> Reader<'a> {
         r.read
     }
 
-    fn dispatch(&mut self, c: &Core, ctx: &Ctx) -> Outcome {
+    /// Sends a numeric token to its class by the shape of its separators.
+    pub(super) fn dispatch(&mut self, c: &Core, ctx: &Ctx) -> Outcome {
         if ctx.mixed {
             return self.identifier(c, ctx);
         }
@@ -375,54 +450,8 @@ impl<'a> Reader<'a> {
         outcome.unwrap_or_else(|| self.identifier(c, ctx))
     }
 
-    /// Reads every group of a token that fits no class, one after another.
-    fn identifier(&mut self, c: &Core, ctx: &Ctx) -> Outcome {
-        let mut parts = Vec::new();
-        for g in &c.groups {
-            let mut s = if digits::is_identifier(&g.int) || g.int.len() > 3 && ctx.mixed {
-                digits::read_groups(std::iter::once(g.int.as_str()), false)
-            } else {
-                decimal::whole_digits(&g.int, Form::masc(Case::Nom))
-            };
-            if let Some(f) = &g.frac {
-                s.push_str(" فاصل ");
-                s.push_str(&digits::read_groups(std::iter::once(f.as_str()), false));
-            }
-            parts.push(s);
-        }
-        let lead =
-            if ctx.mixed && ctx.start > 0 && !self.text[..ctx.start].ends_with(char::is_whitespace)
-            {
-                " "
-            } else {
-                ""
-            };
-        let trail = if self.text[c.end..].starts_with(|ch: char| ch.is_alphabetic()) {
-            " "
-        } else {
-            ""
-        };
-        let start = ctx.start;
-        let spoken = if ctx.mixed {
-            format!("{lead}{}{trail}", parts.join(" "))
-        } else {
-            join_prefix(&ctx.prefix, &parts.join(" "))
-        };
-        Outcome {
-            end: c.end,
-            case: Case::Nom,
-            read: Read {
-                start,
-                end: c.end,
-                class: Class::Identifier,
-                spoken,
-                rule: "code or mixed token: bare number or digit by digit".into(),
-            },
-        }
-    }
-
     /// The case and role the context gives a number starting at `start`.
-    fn context(&self, ctx: &Ctx) -> (Case, Option<Role>, String) {
+    pub(super) fn context(&self, ctx: &Ctx) -> (Case, Option<Role>, String) {
         let text = self.text;
         let p = ctx.prefix.as_str();
         let bare = p.trim_start_matches(['و', 'ف']);
@@ -445,8 +474,23 @@ impl<'a> Reader<'a> {
             }
         }
         let Some((ws, w)) = prev_word(text, ctx.start) else {
-            return (Case::Obl, None, "default oblique".into());
+            return (
+                Case::Nom,
+                None,
+                "sentence start → subject, nominative".into(),
+            );
         };
+        let raw_prev = text[ws..ctx.start].trim_end();
+        if raw_prev.ends_with(['.', '!', '?', '؟'])
+            && !raw_prev.ends_with("..")
+            && abbrev::lookup(raw_prev).is_none()
+        {
+            return (
+                Case::Nom,
+                None,
+                "sentence start → subject, nominative".into(),
+            );
+        }
         if is_month_word(w) {
             return (
                 Case::Obl,
@@ -454,8 +498,11 @@ impl<'a> Reader<'a> {
                 format!("after month {w} → year"),
             );
         }
-        if let Some((_, w2)) = prev_word(text, ws) {
-            let pair = format!("{} {w}", w2.rsplit('/').next().unwrap_or(w2));
+        let first = prev_word(text, ws).map(|(_, w2)| w2.rsplit('/').next().unwrap_or(w2));
+        if let Some(first) =
+            first.filter(|f| matches!(*f, "كانون" | "تشرين" | "ربيع" | "جمادى" | "ذو" | "ذي"))
+        {
+            let pair = format!("{first} {w}");
             if months().contains_key(pair.as_str()) {
                 return (
                     Case::Obl,
@@ -470,15 +517,34 @@ impl<'a> Reader<'a> {
                 Some(Role::Nominative),
                 format!("verb {v} → subject, nominative"),
             ),
-            Some((r, v)) => (Case::Obl, Some(r), format!("{v} → oblique")),
-            None => (Case::Obl, None, "default oblique".into()),
+            Some((r, v)) => {
+                let what = match r {
+                    Role::Oblique => "preposition or genitive word",
+                    Role::Year => "year word",
+                    Role::Time => "clock word",
+                    Role::Ordinal(_) => "ordinal head",
+                    Role::Nominative => "verb",
+                    Role::Phone => "telephone word",
+                };
+                (Case::Obl, Some(r), format!("{what} {v} → oblique"))
+            }
+            None => (
+                Case::Obl,
+                None,
+                "no deciding word before → default oblique".into(),
+            ),
         }
     }
 
     /// Reads one number (with a fraction part maybe) in its context.
-    fn single(&mut self, g: &Group, core_end: usize, ctx: &Ctx) -> Outcome {
+    pub(super) fn single(&mut self, g: &Group, core_end: usize, ctx: &Ctx) -> Outcome {
         let text = self.text;
-        let (case, role, mut rule) = self.context(ctx);
+        let (mut case, role, mut rule) = self.context(ctx);
+        if ctx.neg {
+            // `سالب` governs the number in the genitive: `سالب عشرين`.
+            case = Case::Obl;
+            rule.push_str("; after سالب → genitive");
+        }
         let done = |class: Class, spoken: String, end: usize, rule: String| Outcome {
             end,
             case,
@@ -486,26 +552,14 @@ impl<'a> Reader<'a> {
                 start: ctx.start,
                 end,
                 class,
-                spoken: join_prefix(&ctx.prefix, &spoken),
+                spoken: if ctx.prefix.is_empty() {
+                    spoken
+                } else {
+                    join_prefix(&ctx.prefix, &spoken)
+                },
                 rule,
             },
         };
-        // Telephones and codes.
-        let coord_phone = self.last.is_some_and(|l| {
-            l.class == Class::Telephone
-                && l.end <= ctx.start
-                && text[l.end..ctx.start].trim().is_empty()
-        });
-        if ctx.plus || coord_phone || (g.frac.is_none() && digits::is_identifier(&g.int)) {
-            let phone = ctx.plus || coord_phone || g.int.len() >= 7;
-            let s = digits::read_groups(std::iter::once(g.int.as_str()), ctx.plus);
-            let class = if phone {
-                Class::Telephone
-            } else {
-                Class::Identifier
-            };
-            return done(class, s, core_end, "digit by digit".into());
-        }
         let n = value(&g.int);
         let next = next_word(text, core_end);
         let sign = if ctx.neg { "سالب " } else { "" };
@@ -516,8 +570,29 @@ impl<'a> Reader<'a> {
             let end = pct_after
                 .map(|x| x.start + x.word.chars().next().map_or(0, char::len_utf8))
                 .unwrap_or(core_end);
-            let s = format!("{sign}{} بالمئة", self.plain(g, Form::masc(case)));
-            return done(Class::Percent, s, end, format!("{rule}; percent"));
+            let s = percent::percent(&format!("{sign}{}", self.plain(g, Form::masc(case))));
+            return done(Class::Percent, s, end, with(rule, "; percent"));
+        }
+        // Telephones and codes.
+        let coord_phone = self.last.is_some_and(|l| {
+            (l.class == Class::Telephone || (l.class == Class::Identifier && g.int.len() >= 2))
+                && l.end <= ctx.start
+                && text[l.end..ctx.start].trim().is_empty()
+        });
+        let dial = ctx.phone && g.int.len() >= 3;
+        if ctx.plus
+            || coord_phone
+            || dial
+            || (g.frac.is_none() && ctx.unit_before.is_none() && digits::is_identifier(&g.int))
+        {
+            let phone = ctx.plus || coord_phone || dial || g.int.len() >= 7;
+            let s = digits::read_groups(std::iter::once(g.int.as_str()), ctx.plus);
+            let class = if phone {
+                Class::Telephone
+            } else {
+                Class::Identifier
+            };
+            return done(class, s, core_end, "digit by digit".into());
         }
         // Currency or unit before the number.
         if let Some(u) = ctx.unit_before {
@@ -534,24 +609,36 @@ impl<'a> Reader<'a> {
             );
         };
         let whole = g.frac.is_none();
-        // Era marks after a year.
+        // Hours.
+        if whole && matches!(role, Some(Role::Time)) && n <= 24 {
+            return self.hour(n, 0, None, core_end, ctx, rule);
+        }
+        // Era marks after a year. `م` is also the metre: it marks a year only after
+        // a year word or on a four-digit number.
+        let year_like = matches!(role, Some(Role::Year)) || g.int.len() == 4;
         if whole && !ctx.neg && g.int.len() <= 4 {
             if let Some(x) = next.filter(|x| !x.broken || x.word.ends_with('.')) {
                 let raw_end = text[x.start..]
                     .find(char::is_whitespace)
                     .map_or(text.len(), |k| x.start + k);
                 let raw = text[x.start..raw_end].trim_end_matches(['،', ',', ')', '»', '"']);
+                // A full stop after `م` also ends the sentence: keep it.
+                let raw = match raw.strip_suffix('.') {
+                    Some(r) if date::era_mark(r).is_some() && raw != "ق.م." => r,
+                    _ => raw,
+                };
                 let (mark, mark_len) = match date::era_mark(raw) {
                     Some(m) => (Some(m), raw.len()),
                     None => (date::era_mark(x.word), x.word.len()),
                 };
+                let mark = mark.filter(|m| year_like || *m != "ميلادية");
                 if let Some(mark) = mark {
                     let s = format!("{} {mark}", date::year(n, case));
                     return done(
                         Class::Year,
                         s,
                         x.start + mark_len,
-                        format!("{rule}; year with era mark"),
+                        with(rule, "; year with era mark"),
                     );
                 }
             }
@@ -562,12 +649,8 @@ impl<'a> Reader<'a> {
                 Class::Year,
                 date::year(n, case),
                 core_end,
-                format!("{rule}; year: masculine cardinal"),
+                with(rule, "; year: masculine cardinal"),
             );
-        }
-        // Hours.
-        if whole && matches!(role, Some(Role::Time)) && n <= 24 {
-            return self.hour(n, 0, None, core_end, ctx, rule);
         }
         // Day of a month.
         if whole && (1..=31).contains(&n) && !ctx.neg {
@@ -577,8 +660,51 @@ impl<'a> Reader<'a> {
                     Class::Date,
                     s,
                     mend,
-                    format!("{rule}; day of month: ordinal + من"),
+                    with(rule, "; day of month: ordinal + من"),
                 );
+            }
+            // `من 5 إلى 10 يناير`، `بين 1 و5 يونيو`: the first day of a range of days.
+            if let Some(second_end) = self.coordinated_number_end(core_end) {
+                if self.month_after(second_end).is_some() {
+                    let s = ordinal::ordinal(n, Gender::Masc, case);
+                    return done(
+                        Class::Date,
+                        s,
+                        core_end,
+                        with(rule, "; first day of a range of days: ordinal"),
+                    );
+                }
+            }
+        }
+        // `خلال الـ24 ساعة الماضية`: a definite number counting the noun after it, not
+        // an ordinal: every part takes the article (`الأربع والعشرين ساعة`).
+        if whole && ctx.prefix.contains("ال") {
+            if let (Some((nx, (gd, num, _))), true) = self.counted_after(core_end, n) {
+                // Only a noun the lexicon knows: `الذكرى الـ75 للنكبة` is an ordinal.
+                if num != Number::Dual && n > 2 && is_known_noun(nx.word) {
+                    let form = Form {
+                        gender: gd,
+                        case,
+                        construct: num == Number::Singular,
+                    };
+                    let s = definite(&cardinal(n, form));
+                    let prefix = ctx.prefix.replacen("ال", "", 1);
+                    return Outcome {
+                        end: core_end,
+                        case,
+                        read: Read {
+                            start: ctx.start,
+                            end: core_end,
+                            class: Class::Cardinal,
+                            spoken: join_prefix(&prefix, &s),
+                            rule: format!(
+                                "{rule}; definite number counting {} ({})",
+                                nx.word,
+                                gd.label()
+                            ),
+                        },
+                    };
+                }
             }
         }
         // Ordinals.
@@ -619,8 +745,16 @@ impl<'a> Reader<'a> {
         if let Some(x) = next.filter(|x| !x.glued && !x.broken) {
             if let Some(scale) = scale_word(x.word) {
                 let after = next_word(text, x.end);
+                // The scale word is in construct with a noun after it (`ألف متفرج`):
+                // a known noun, or any Arabic word that is not a particle.
                 let noun_follows = after.is_some_and(|a| {
-                    !a.broken && (is_known_noun(a.word) || units().contains_key(a.word))
+                    !a.broken
+                        && !a.glued
+                        && (is_known_noun(a.word)
+                            || units().contains_key(a.word)
+                            || (a.word.chars().all(is_arabic_letter)
+                                && !is_particle(a.word)
+                                && !x.word.ends_with('ا')))
                 });
                 if whole {
                     if let Some(total) = n.checked_mul(scale).filter(|&t| t < LIMIT) {
@@ -642,10 +776,10 @@ impl<'a> Reader<'a> {
         }
         if !whole {
             let s = format!("{sign}{}", self.plain(g, Form::masc(case)));
-            return done(Class::Decimal, s, core_end, format!("{rule}; decimal"));
+            return done(Class::Decimal, s, core_end, with(rule, "; decimal"));
         }
         // The counted noun decides the gender.
-        let (noun, adjacent) = self.counted_after(core_end);
+        let (noun, adjacent) = self.counted_after(core_end, n);
         let mut gender = Gender::Masc;
         let mut construct = false;
         let mut class = Class::Cardinal;
@@ -654,6 +788,15 @@ impl<'a> Reader<'a> {
             rule.push_str(&format!("; noun {} → {sing} ({})", nx.word, gd.label()));
             if lexicon::is_currency(sing) {
                 class = Class::Money;
+            }
+            if adjacent && num == Number::Dual && n == 2 && !ctx.neg {
+                // `2 هجومين`: the dual says the number already.
+                return done(
+                    class,
+                    nx.word.to_string(),
+                    nx.end,
+                    with(rule, "; 2 with a dual noun: the noun alone"),
+                );
             }
             if adjacent && num == Number::Singular && !ctx.neg {
                 construct = true;
@@ -664,7 +807,7 @@ impl<'a> Reader<'a> {
                         "واحد"
                     };
                     let s = format!("{sing} {one}");
-                    return done(class, s, nx.end, format!("{rule}; 1 follows its noun"));
+                    return done(class, s, nx.end, with(rule, "; 1 follows its noun"));
                 }
                 if n == 2 && nx.word == sing {
                     let stem = sing
@@ -672,12 +815,7 @@ impl<'a> Reader<'a> {
                         .map(|s| format!("{s}ت"))
                         .unwrap_or_else(|| sing.to_string());
                     let s = format!("{stem}{}", if case == Case::Nom { "ان" } else { "ين" });
-                    return done(
-                        class,
-                        s,
-                        nx.end,
-                        format!("{rule}; 2 is the dual of its noun"),
-                    );
+                    return done(class, s, nx.end, with(rule, "; 2 is the dual of its noun"));
                 }
             }
         } else {
@@ -699,18 +837,36 @@ impl<'a> Reader<'a> {
     /// The counted noun after a number at `end`, looking past a coordinated number
     /// (`5 و10 سنوات`, `3 إلى 7 أيام`). Returns it and whether it follows directly.
     #[allow(clippy::type_complexity)]
-    fn counted_after(
+    pub(super) fn counted_after(
         &self,
         end: usize,
+        n: u64,
     ) -> (Option<(Next<'a>, (Gender, Number, &'static str))>, bool) {
         let text = self.text;
-        let Some(x) = next_word(text, end) else {
+        let Some(mut x) = next_word(text, end) else {
             return (None, false);
         };
+        let spaced_dash = !x.glued
+            && x.word.is_empty()
+            && matches!(text[end..].split_whitespace().next(), Some("-" | "–"));
+        if spaced_dash {
+            // `20 - 30 شخصا`: look at the number after the dash.
+            match next_word(text, x.end) {
+                Some(n) if n.word.chars().next().and_then(digit).is_some() => {
+                    x = Next {
+                        word: "إلى", ..n
+                    };
+                    x.end = x.start;
+                }
+                _ => return (None, false),
+            }
+        }
         if x.broken || x.glued {
             return (None, false);
         }
-        if let Some(found) = counted_noun(x.word) {
+        if let Some(found) =
+            counted_noun(x.word).filter(|f| fits(n, f.1) && shows_case(n, f, x.word))
+        {
             return (Some((x, found)), true);
         }
         // Coordinated number: و10 …, or إلى 7 …
@@ -726,11 +882,20 @@ impl<'a> Reader<'a> {
                 next_word(text, x.end)
             };
             if let Some(nw) = num_word.filter(|nw| nw.word.chars().any(|c| digit(c).is_some())) {
+                // The noun must fit the second number: `5 و15 سنة`, `3 إلى 7 أيام`.
+                let digits: String = nw
+                    .word
+                    .chars()
+                    .skip_while(|c| digit(*c).is_none())
+                    .map_while(digit)
+                    .map(|d| (b'0' + d) as char)
+                    .collect();
+                let m = value(&digits).unwrap_or(0);
                 let raw_end = text[nw.start..]
                     .find(char::is_whitespace)
                     .map_or(text.len(), |k| nw.start + k);
                 if let Some(y) = next_word(text, raw_end).filter(|y| !y.broken && !y.glued) {
-                    if let Some(found) = counted_noun(y.word) {
+                    if let Some(found) = counted_noun(y.word).filter(|f| fits(m, f.1)) {
                         return (Some((y, found)), false);
                     }
                 }
@@ -739,8 +904,24 @@ impl<'a> Reader<'a> {
         (None, false)
     }
 
+    /// Whether one of the two words before `pos` is a telephone word (`هاتف المكتب`).
+    pub(super) fn after_phone_word(&self, pos: usize) -> bool {
+        let is_phone = |w: &str| {
+            role(w) == Some(Role::Phone) || strip_conj(w).and_then(role) == Some(Role::Phone)
+        };
+        match prev_word(self.text, pos) {
+            Some((ws, w)) => {
+                // Two words back only for a telephone noun, not `الرقم` (`الرقم القياسي`).
+                is_phone(w)
+                    || prev_word(self.text, ws)
+                        .is_some_and(|(_, w2)| is_phone(w2) && !w2.contains("رقم"))
+            }
+            None => false,
+        }
+    }
+
     /// Gender of the noun before an `الـN` ordinal.
-    fn gender_before(&self, start: usize) -> Gender {
+    pub(super) fn gender_before(&self, start: usize) -> Gender {
         let mut before = start;
         // `الـ 35` written apart: skip that word.
         if let Some((ws, w)) = prev_word(self.text, start) {
@@ -756,555 +937,37 @@ impl<'a> Reader<'a> {
             .unwrap_or(Gender::Masc)
     }
 
-    /// A month name (or pair) right after `pos`: its end and spoken names.
-    fn month_after(&self, pos: usize) -> Option<(usize, String)> {
-        let text = self.text;
-        let x = next_word(text, pos).filter(|x| !x.broken && !x.glued)?;
-        let m = months();
-        let (a, b) = match x.word.split_once('/') {
-            Some((a, b)) => (a, Some(b)),
-            None => (x.word, None),
-        };
-        let after = next_word(text, x.end).filter(|y| !y.glued && !y.broken);
-        let two = |w: &str| after.filter(|y| m.contains_key(format!("{w} {}", y.word).as_str()));
-        match b {
-            None => {
-                if m.contains_key(a) {
-                    // `يناير / كانون الثاني` with spaces around the slash.
-                    let slash = next_word(text, x.end).filter(|y| {
-                        y.broken && y.word.is_empty() && text[x.end..].trim_start().starts_with('/')
-                    });
-                    if let Some(s) = slash {
-                        if let Some(z) = next_word(text, s.end).filter(|z| !z.glued) {
-                            if m.contains_key(z.word) {
-                                return Some((z.end, format!("{a} {}", z.word)));
-                            }
-                            if let Some(z2) = next_word(text, z.end).filter(|z2| {
-                                m.contains_key(format!("{} {}", z.word, z2.word).as_str())
-                            }) {
-                                return Some((z2.end, format!("{a} {} {}", z.word, z2.word)));
-                            }
-                        }
-                    }
-                    return Some((x.end, a.to_string()));
-                }
-                let y = two(a)?;
-                Some((y.end, format!("{a} {}", y.word)))
-            }
-            Some(b) => {
-                if !m.contains_key(a) {
-                    return None;
-                }
-                if m.contains_key(b) {
-                    return Some((x.end, format!("{a} {b}")));
-                }
-                let y = two(b)?;
-                Some((y.end, format!("{a} {b} {}", y.word)))
-            }
-        }
-    }
-
     /// A number in words without noun: whole or decimal, masculine.
-    fn plain(&self, g: &Group, form: Form) -> String {
+    pub(super) fn plain(&self, g: &Group, form: Form) -> String {
         match &g.frac {
             Some(f) => decimal::decimal(&g.int, f, form.case),
             None => decimal::whole_digits(&g.int, form),
         }
     }
-
-    /// Reads an amount or measure with a unit written before the number (`$50`) and
-    /// maybe a scale word after it (`$275 مليون`).
-    fn with_unit(
-        &mut self,
-        g: &Group,
-        u: &Unit,
-        core_end: usize,
-        case: Case,
-        mut rule: String,
-        ctx: &Ctx,
-    ) -> Outcome {
-        let text = self.text;
-        let sign = if ctx.neg { "سالب " } else { "" };
-        let next = next_word(text, core_end).filter(|x| !x.glued && !x.broken);
-        let class = if u.kind == UnitKind::Money {
-            Class::Money
-        } else {
-            Class::Measure
-        };
-        let mk = |spoken: String, end: usize, rule: String| Outcome {
-            end,
-            case,
-            read: Read {
-                start: ctx.start,
-                end,
-                class,
-                spoken,
-                rule,
-            },
-        };
-        if let Some(x) = next {
-            if let Some(scale) = scale_word(x.word) {
-                let total = value(&g.int)
-                    .filter(|_| g.frac.is_none())
-                    .and_then(|n| n.checked_mul(scale))
-                    .filter(|&t| t < LIMIT);
-                let words = match total {
-                    Some(t) => cardinal(
-                        t,
-                        Form {
-                            gender: Gender::Masc,
-                            case,
-                            construct: true,
-                        },
-                    ),
-                    None => format!("{} {}", self.plain(g, Form::masc(case)), x.word),
-                };
-                rule.push_str(&format!(
-                    "; symbol before with scale word {} → noun genitive",
-                    x.word
-                ));
-                let spoken =
-                    join_prefix(&ctx.prefix, &format!("{sign}{words} {}", u.forms.singular));
-                return mk(spoken, x.end, rule);
-            }
-        }
-        let n = value(&g.int)
-            .or_else(|| (g.frac.is_some() && g.int.chars().all(|c| c == '0')).then_some(0));
-        let Some(n) = n else {
-            let s = format!(
-                "{} {}",
-                digits::read_groups(std::iter::once(g.int.as_str()), false),
-                u.forms.singular
-            );
-            return mk(s, core_end, "too long: digit by digit".into());
-        };
-        let mut o = self.unit_reading(g, n, u, case, &mut rule, ctx);
-        o.read.start = ctx.start;
-        o.read.spoken = join_prefix(&ctx.prefix, &format!("{sign}{}", o.read.spoken));
-        o.end = core_end;
-        o.read.end = core_end;
-        o
-    }
-
-    /// An amount with two decimals read as units and hundredths (`$7.50` →
-    /// `سبعة دولارات وخمسين سنتا`), when the currency has a hundredth.
-    fn cents(&self, g: &Group, u: &Unit, case: Case) -> Option<String> {
-        let f = g.frac.as_deref()?;
-        if u.kind != UnitKind::Money || f.is_empty() || f.len() > 2 {
-            return None;
-        }
-        let sub = lexicon::subunit(u)?;
-        let n = value(&g.int).or_else(|| g.int.chars().all(|c| c == '0').then_some(0))?;
-        let c: u64 = f.parse().ok()?;
-        let c = if f.len() == 1 { c * 10 } else { c };
-        let mut parts = Vec::new();
-        if n > 0 || c == 0 {
-            parts.push(if n == 0 {
-                format!("صفر {}", u.forms.singular)
-            } else {
-                money::count(n, &u.forms, case).0
-            });
-        }
-        if c > 0 {
-            parts.push(money::count(c, &sub.forms, case).0);
-        }
-        Some(parts.join(" و"))
-    }
-
-    fn unit_reading(
-        &self,
-        g: &Group,
-        n: u64,
-        u: &Unit,
-        case: Case,
-        rule: &mut String,
-        ctx: &Ctx,
-    ) -> Outcome {
-        let class = if u.kind == UnitKind::Money {
-            Class::Money
-        } else {
-            Class::Measure
-        };
-        let (s, r) = match &g.frac {
-            Some(_) if self.cents(g, u, case).is_some() => (
-                self.cents(g, u, case).unwrap_or_default(),
-                "amount with hundredths",
-            ),
-            Some(_) => (
-                measure::decimal(&self.plain(g, Form::masc(case)), &u.forms),
-                "decimal: singular noun",
-            ),
-            None => money::count(n, &u.forms, case),
-        };
-        let sign = if ctx.neg && ctx.unit_before.is_none() {
-            "سالب "
-        } else {
-            ""
-        };
-        Outcome {
-            end: 0,
-            case,
-            read: Read {
-                start: ctx.start,
-                end: 0,
-                class,
-                spoken: format!("{sign}{s}"),
-                rule: format!(
-                    "{rule}; unit → {} ({}); {r}",
-                    u.forms.singular,
-                    u.forms.gender.label()
-                ),
-            },
-        }
-    }
-
-    /// Reads an hour (and minutes) with an optional period mark after it.
-    fn hour(&self, h: u64, m: u64, s: Option<u64>, end: usize, ctx: &Ctx, rule: String) -> Outcome {
-        let text = self.text;
-        let mut end_at = end;
-        let mut suffix = "";
-        let mut marked = false;
-        if let Some(x) = next_word(text, end)
-            .filter(|x| !x.glued || x.word.chars().all(|c| c.is_ascii_alphabetic()))
-        {
-            let raw_end = text[x.start..]
-                .find(char::is_whitespace)
-                .map_or(text.len(), |k| x.start + k);
-            let raw = text[x.start..raw_end].trim_end_matches(['،', ',']);
-            if let Some(p) = time::period_mark(raw).or_else(|| time::period_mark(x.word)) {
-                marked = true;
-                if raw.chars().count() <= 4 && !raw.starts_with("مساء") {
-                    // An abbreviation: replace it with the word.
-                    suffix = p;
-                    end_at = x.start
-                        + if time::period_mark(raw).is_some() {
-                            raw.len()
-                        } else {
-                            x.word.len()
-                        };
-                }
-            }
-        }
-        match time::time(h, m, s, marked) {
-            Some(mut t) => {
-                if !suffix.is_empty() {
-                    t.push(' ');
-                    t.push_str(suffix);
-                }
-                Outcome {
-                    end: end_at,
-                    case: Case::Nom,
-                    read: Read {
-                        start: ctx.start,
-                        end: end_at,
-                        class: Class::Time,
-                        spoken: join_prefix(&ctx.prefix, &t),
-                        rule: format!("{rule}; clock time: feminine ordinal hour"),
-                    },
-                }
-            }
-            None => Outcome {
-                end,
-                case: Case::Nom,
-                read: Read {
-                    start: ctx.start,
-                    end,
-                    class: Class::Identifier,
-                    spoken: join_prefix(&ctx.prefix, &cardinal(h, Form::masc(Case::Nom))),
-                    rule: "not a clock time".into(),
-                },
-            },
-        }
-    }
-
-    fn clock(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
-        if c.groups.iter().any(|g| g.frac.is_some() || g.int.len() > 2) {
-            return None;
-        }
-        let h = value(&c.groups[0].int)?;
-        let m = value(&c.groups[1].int)?;
-        let s = match c.groups.get(2) {
-            Some(g) => Some(value(&g.int)?),
-            None => None,
-        };
-        if h > 24 || m > 59 || s.is_some_and(|s| s > 59) {
-            return None;
-        }
-        let (_, _, rule) = self.context(ctx);
-        Some(self.hour(h, m, s, c.end, ctx, rule))
-    }
-
-    fn numeric_date(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
-        if c.groups.iter().any(|g| g.frac.is_some()) {
-            return None;
-        }
-        let v = |i: usize| -> Option<(u64, usize)> {
-            Some((value(&c.groups[i].int)?, c.groups[i].int.len()))
-        };
-        self.date_from(v(0)?, v(1)?.0, v(2)?, c.end, ctx)
-    }
-
-    /// Reads a numeric date (with an era mark after it maybe).
-    fn date_from(
-        &mut self,
-        a: (u64, usize),
-        b: u64,
-        y: (u64, usize),
-        end: usize,
-        ctx: &Ctx,
-    ) -> Option<Outcome> {
-        let (case, _, rule) = self.context(ctx);
-        let text = self.text;
-        let mut end_at = end;
-        let mut hijri = false;
-        let mut mark = "";
-        if let Some(x) = next_word(text, end).filter(|x| !x.glued) {
-            let raw_end = text[x.start..]
-                .find(char::is_whitespace)
-                .map_or(text.len(), |k| x.start + k);
-            let raw = text[x.start..raw_end].trim_end_matches(['،', ',']);
-            match raw {
-                "هـ" | "هـ." | "ه" => {
-                    hijri = true;
-                    mark = " هجرية";
-                    end_at = x.start + raw.len();
-                }
-                _ if x.word.starts_with("هجري") => hijri = true,
-                "م" | "م." => {
-                    mark = " ميلادية";
-                    end_at = x.start + raw.len();
-                }
-                _ => {}
-            }
-        }
-        let s = date::numeric(a, b, y, case, hijri)?;
-        Some(Outcome {
-            end: end_at,
-            case,
-            read: Read {
-                start: ctx.start,
-                end: end_at,
-                class: Class::Date,
-                spoken: join_prefix(&ctx.prefix, &format!("{s}{mark}")),
-                rule: format!(
-                    "{rule}; numeric date{}",
-                    if hijri { " (Hijri)" } else { "" }
-                ),
-            },
-        })
-    }
-
-    /// `01.11.2010` (a date) or `2.1.0` (a version: parts joined with نقطة).
-    fn dotted(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
-        let (a, b) = (&c.groups[0], &c.groups[1]);
-        if let (Some(m), None) = (&a.frac, &b.frac) {
-            if b.int.len() == 4 && a.int.len() <= 2 && m.len() <= 2 {
-                let y = (value(&b.int)?, 4);
-                if let Some(o) =
-                    self.date_from((value(&a.int)?, a.int.len()), value(m)?, y, c.end, ctx)
-                {
-                    return Some(o);
-                }
-            }
-        }
-        let raw = &self.text[c_digits_start(ctx)..c.end];
-        let parts: Vec<String> = raw
-            .split(['.', '٫'])
-            .map(|p| {
-                let d: String = p
-                    .chars()
-                    .filter_map(digit)
-                    .map(|d| (b'0' + d) as char)
-                    .collect();
-                decimal::whole_digits(&d, Form::masc(Case::Nom))
-            })
-            .collect();
-        Some(Outcome {
-            end: c.end,
-            case: Case::Nom,
-            read: Read {
-                start: ctx.start,
-                end: c.end,
-                class: Class::Identifier,
-                spoken: join_prefix(&ctx.prefix, &parts.join(" نقطة ")),
-                rule: "dotted numbers (a version): parts joined with نقطة".into(),
-            },
-        })
-    }
-
-    fn slash(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
-        let (a, b) = (&c.groups[0], &c.groups[1]);
-        if a.frac.is_some() || b.frac.is_some() {
-            return None;
-        }
-        let (x, y) = (value(&a.int)?, value(&b.int)?);
-        let (case, _, rule) = self.context(ctx);
-        let prev = prev_word(self.text, ctx.start).map_or("", |(_, w)| w);
-        let date_context = matches!(
-            strip_conj(prev).unwrap_or(prev),
-            "في" | "منذ"
-                | "يوم"
-                | "بتاريخ"
-                | "حتى"
-                | "قبل"
-                | "بعد"
-                | "تاريخ"
-                | "مساء"
-                | "صباح"
-        );
-        // `1 1/2`: a whole number before a fraction is joined with و.
-        let mixed_number = self.last.is_some_and(|l| {
-            l.class == Class::Cardinal && l.end < ctx.start && self.text[l.end..ctx.start] == *" "
-        });
-        let (class, s, r) = if x >= 1 && x < y && y <= 10 && !date_context {
-            (Class::Fraction, fraction::fraction(x, y, case), "fraction")
-        } else if let Some(d) = date::month_year(x, y).filter(|_| b.int.len() == 4) {
-            (Class::Date, d, "month/year date")
-        } else if let Some(d) = date::day_month(x, y, case).filter(|_| date_context || y > 10) {
-            (Class::Date, d, "day/month date")
-        } else if y > 0 {
-            (Class::Fraction, fraction::fraction(x, y, case), "fraction")
-        } else {
-            return None;
-        };
-        let sign = if ctx.neg { "سالب " } else { "" };
-        let and = if mixed_number && class == Class::Fraction {
-            "و"
-        } else {
-            ""
-        };
-        Some(Outcome {
-            end: c.end,
-            case,
-            read: Read {
-                start: ctx.start,
-                end: c.end,
-                class,
-                spoken: join_prefix(&ctx.prefix, &format!("{and}{sign}{s}")),
-                rule: format!("{rule}; {r}"),
-            },
-        })
-    }
-
-    fn dash(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
-        let (a, b) = (&c.groups[0], &c.groups[1]);
-        if a.int.len() <= 2 && b.int.len() == 4 && a.frac.is_none() && b.frac.is_none() {
-            if let Some(d) = value(&a.int)
-                .zip(value(&b.int))
-                .and_then(|(x, y)| date::month_year(x, y))
-            {
-                return Some(Outcome {
-                    end: c.end,
-                    case: Case::Obl,
-                    read: Read {
-                        start: ctx.start,
-                        end: c.end,
-                        class: Class::Date,
-                        spoken: join_prefix(&ctx.prefix, &d),
-                        rule: "month-year date".into(),
-                    },
-                });
-            }
-        }
-        if digits::is_identifier(&a.int) || digits::is_identifier(&b.int) {
-            let s = digits::read_groups([a.int.as_str(), b.int.as_str()].into_iter(), false);
-            return Some(Outcome {
-                end: c.end,
-                case: Case::Nom,
-                read: Read {
-                    start: ctx.start,
-                    end: c.end,
-                    class: Class::Telephone,
-                    spoken: join_prefix(&ctx.prefix, &s),
-                    rule: "digit groups with a dash: digit by digit".into(),
-                },
-            });
-        }
-        let x = value(&a.int)?;
-        let mut y = value(&b.int)?;
-        let (case, _, rule) = self.context(ctx);
-        let whole = a.frac.is_none() && b.frac.is_none();
-        let year_a = whole && a.int.len() == 4 && (1000..=2199).contains(&x);
-        if year_a && b.int.len() == 2 && y > x % 100 {
-            y += x - x % 100; // 1990-95
-        }
-        let prev = prev_word(self.text, ctx.start)
-            .map(|(_, w)| w)
-            .unwrap_or("");
-        let is_score = whole && !year_a && self.sporty() && x <= 50 && y <= 50;
-        if is_score || (whole && !year_a && x > y && x <= 20) {
-            let f = Form::masc(case);
-            let s = range::score(&cardinal(x, f), &cardinal(y, f));
-            return Some(Outcome {
-                end: c.end,
-                case,
-                read: Read {
-                    start: ctx.start,
-                    end: c.end,
-                    class: Class::Score,
-                    spoken: join_prefix(&ctx.prefix, &s),
-                    rule: format!("{rule}; score"),
-                },
-            });
-        }
-        // A range: both ends take the form the counted noun needs.
-        let (noun, _) = self.counted_after(c.end);
-        let gender = noun.map_or(Gender::Masc, |(_, (g, _, _))| g);
-        let f = Form {
-            gender,
-            case: Case::Obl,
-            construct: false,
-        };
-        let ra = if a.frac.is_some() {
-            self.plain(a, f)
-        } else {
-            cardinal(x, f)
-        };
-        let rb = if b.frac.is_some() {
-            self.plain(b, f)
-        } else {
-            cardinal(y, f)
-        };
-        let s = if prev == "بين" {
-            format!("{ra} و{rb}")
-        } else {
-            range::range(&ra, &rb, prev == "من")
-        };
-        Some(Outcome {
-            end: c.end,
-            case,
-            read: Read {
-                start: ctx.start,
-                end: c.end,
-                class: Class::Range,
-                spoken: join_prefix(&ctx.prefix, &s),
-                rule: format!("{rule}; range of {} numbers", gender.label()),
-            },
-        })
-    }
 }
 
 /// What a number token's surroundings say before it is read.
 #[derive(Clone)]
-struct Ctx {
-    start: usize,
-    prefix: String,
-    neg: bool,
-    plus: bool,
-    unit_before: Option<&'static Unit>,
-    percent_before: bool,
-    mixed: bool,
-    digits: usize,
+pub(super) struct Ctx {
+    pub(super) start: usize,
+    pub(super) prefix: String,
+    pub(super) neg: bool,
+    pub(super) plus: bool,
+    pub(super) unit_before: Option<&'static Unit>,
+    pub(super) percent_before: bool,
+    pub(super) mixed: bool,
+    pub(super) digits: usize,
+    pub(super) phone: bool,
 }
 
 /// Where the digits of a token start (after its prefix and symbols).
-fn c_digits_start(ctx: &Ctx) -> usize {
+pub(super) fn c_digits_start(ctx: &Ctx) -> usize {
     ctx.digits
 }
 
 /// A token read, with the end of what it consumed and its case (for coordination).
-struct Outcome {
-    end: usize,
-    case: Case,
-    read: Read,
+pub(super) struct Outcome {
+    pub(super) end: usize,
+    pub(super) case: Case,
+    pub(super) read: Read,
 }

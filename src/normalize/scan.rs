@@ -67,6 +67,12 @@ fn digits_at(text: &str, pos: usize) -> (String, usize) {
 
 /// Parses the numeric core starting at `pos` (which must be a digit).
 pub fn core(text: &str, pos: usize) -> Core {
+    core_with(text, pos, true)
+}
+
+/// Parses the numeric core at `pos`; `space_groups` says whether a plain space may
+/// group thousands (not in a telephone number: `800 555`).
+pub fn core_with(text: &str, pos: usize, space_groups: bool) -> Core {
     // First the raw runs of digits with the separator before each.
     let mut runs: Vec<(char, String)> = Vec::new();
     let (d, mut end) = digits_at(text, pos);
@@ -82,6 +88,9 @@ pub fn core(text: &str, pos: usize) -> Core {
             break;
         }
         let (d, e) = digits_at(text, end + c.len_utf8());
+        if is_space_group(c) && !space_groups {
+            break;
+        }
         if is_space_group(c) {
             // A space groups thousands only in `12 480` shapes.
             let prev = &runs[runs.len() - 1];
@@ -124,6 +133,11 @@ pub fn core(text: &str, pos: usize) -> Core {
                 cur.int.push_str(d);
                 grouped = true;
             }
+            // `15.000 ليرة`: a dot before three zeros groups thousands.
+            '.' if fits_group && d == "000" && next_sep.is_none() => {
+                cur.int.push_str(d);
+                grouped = true;
+            }
             '.' | '٫' if cur.frac.is_none() => cur.frac = Some(d.clone()),
             _ => {
                 groups.push(std::mem::take(&mut cur));
@@ -141,6 +155,47 @@ pub fn core(text: &str, pos: usize) -> Core {
 /// Whether every separator after the first run is `c` (for `1.400.000`).
 fn sep_all(runs: &[(char, String)], c: char) -> bool {
     runs[1..].iter().all(|r| r.0 == c)
+}
+
+/// Where the last whitespace in `s` starts and how long it is. Works on bytes: the
+/// reader calls it for every number, and `char::is_whitespace` would consult the
+/// Unicode tables for every Arabic letter. Spaces news text uses: ASCII, no-break
+/// and thin spaces.
+pub fn last_space(s: &str) -> Option<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut i = b.len();
+    while i > 0 {
+        i -= 1;
+        match b[i] {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => return Some((i, 1)),
+            0xA0 if i >= 1 && b[i - 1] == 0xC2 => return Some((i - 1, 2)),
+            0x80..=0x8A | 0xA8 | 0xA9 | 0xAF if i >= 2 && b[i - 2] == 0xE2 && b[i - 1] == 0x80 => {
+                return Some((i - 2, 3))
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where the first whitespace in `s` starts (see [`last_space`]).
+pub fn first_space(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => return Some(i),
+            0xC2 if b.get(i + 1) == Some(&0xA0) => return Some(i),
+            0xE2 if b.get(i + 1) == Some(&0x80)
+                && matches!(b.get(i + 2), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) =>
+            {
+                return Some(i)
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Punctuation stripped from the ends of a word before it is looked up.
@@ -187,15 +242,12 @@ pub fn clean(w: &str) -> (usize, &str) {
 /// The word (cleaned) ending at or before byte `before`, skipping spaces.
 pub fn prev_word(text: &str, before: usize) -> Option<(usize, &str)> {
     let head = text[..before].trim_end();
+    // An opening bracket or quote glued to the number is not a word: look past it.
+    let head = head.trim_end_matches(['(', '«', '"', '[', '“']).trim_end();
     if head.is_empty() {
         return None;
     }
-    let start = head
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0);
+    let start = last_space(head).map_or(0, |(i, len)| i + len);
     Some((start, clean(&head[start..]).1))
 }
 
@@ -222,7 +274,7 @@ pub fn next_word(text: &str, pos: usize) -> Option<Next<'_>> {
     let glued = lead == 0;
     let start = pos + lead;
     let tail = &text[start..];
-    let len = tail.find(char::is_whitespace).unwrap_or(tail.len());
+    let len = first_space(tail).unwrap_or(tail.len());
     if len == 0 {
         return None;
     }
@@ -245,4 +297,42 @@ pub fn next_word(text: &str, pos: usize) -> Option<Next<'_>> {
         glued,
         broken: off > 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn groups(s: &str) -> Vec<(String, Option<String>)> {
+        core(s, 0)
+            .groups
+            .into_iter()
+            .map(|g| (g.int, g.frac))
+            .collect()
+    }
+
+    #[test]
+    fn separators() {
+        assert_eq!(groups("12,480 نقطة"), vec![("12480".into(), None)]);
+        assert_eq!(groups("7,5"), vec![("7".into(), Some("5".into()))]);
+        assert_eq!(groups("٣٫٥"), vec![("3".into(), Some("5".into()))]);
+        assert_eq!(groups("3٬500٬000"), vec![("3500000".into(), None)]);
+        assert_eq!(groups("1.400.000"), vec![("1400000".into(), None)]);
+        assert_eq!(groups("15.000"), vec![("15000".into(), None)]);
+        assert_eq!(groups("10.7"), vec![("10".into(), Some("7".into()))]);
+        assert_eq!(groups("۱۲۳"), vec![("123".into(), None)]);
+        assert_eq!(core("2022-01-05", 0).seps, vec!['-', '-']);
+        assert_eq!(core("10:30", 0).seps, vec![':']);
+    }
+
+    #[test]
+    fn spaces_by_bytes() {
+        // `٠` is D9 A0: its A0 byte is not a no-break space.
+        assert_eq!(last_space("في ٠"), Some((4, 1)));
+        assert_eq!(last_space("٠٠"), None);
+        assert_eq!(last_space("في\u{a0}٥"), Some((4, 2)));
+        assert_eq!(first_space("٥\u{202f}كم"), Some(2));
+        assert_eq!(first_space("a\u{200f}b"), None);
+        assert_eq!(prev_word("قبل 30", 7), Some((0, "قبل")));
+    }
 }

@@ -3,8 +3,12 @@
 //! The hour is a feminine ordinal (it describes الساعة). Quarter, third and half hours
 //! have their own words; `:45` and `:40` are read as the next hour less a quarter/third.
 
+use super::cardinal::cardinal;
 use super::cardinal::{below_hundred, noun_number, Case, Form, Gender, NounNumber};
 use super::ordinal::ordinal;
+use super::reader::{join_prefix, value, with, Ctx, Outcome, Read, Reader};
+use super::scan::{next_word, Core};
+use super::Class;
 
 /// The hour 0..=24 as said on the 12-hour clock.
 fn hour_word(h: u64) -> String {
@@ -102,5 +106,115 @@ pub fn period_mark(word: &str) -> Option<&'static str> {
         "فجرا" | "فجرًا" | "فجراً" => Some("فجرا"),
         "ليلا" | "ليلًا" | "ليلاً" => Some("ليلا"),
         _ => None,
+    }
+}
+
+// The reader's part for this class: finding the token's parts and context in the
+// sentence (the functions above only verbalize a parsed value).
+impl<'a> Reader<'a> {
+    /// Reads an hour (and minutes) with an optional period mark after it.
+    pub(super) fn hour(
+        &self,
+        h: u64,
+        m: u64,
+        s: Option<u64>,
+        end: usize,
+        ctx: &Ctx,
+        rule: String,
+    ) -> Outcome {
+        let text = self.text;
+        let mut end_at = end;
+        let mut suffix = "";
+        let mut marked = false;
+        if let Some(x) = next_word(text, end).filter(|x| !x.glued || period_mark(x.word).is_some())
+        {
+            let raw_end = text[x.start..]
+                .find(char::is_whitespace)
+                .map_or(text.len(), |k| x.start + k);
+            let raw = text[x.start..raw_end].trim_end_matches(['،', ',']);
+            if let Some(p) = period_mark(raw).or_else(|| period_mark(x.word)) {
+                marked = true;
+                if raw.chars().count() <= 4 && !raw.starts_with("مساء") {
+                    // An abbreviation: replace it with the word.
+                    suffix = p;
+                    end_at = x.start
+                        + if period_mark(raw).is_some() {
+                            raw.len()
+                        } else {
+                            x.word.len()
+                        };
+                }
+            }
+        }
+        match time(h, m, s, marked) {
+            Some(mut t) => {
+                if !suffix.is_empty() {
+                    t.push(' ');
+                    t.push_str(suffix);
+                }
+                Outcome {
+                    end: end_at,
+                    case: Case::Nom,
+                    read: Read {
+                        start: ctx.start,
+                        end: end_at,
+                        class: Class::Time,
+                        spoken: join_prefix(&ctx.prefix, &t),
+                        rule: with(rule, "; clock time: feminine ordinal hour"),
+                    },
+                }
+            }
+            None => Outcome {
+                end,
+                case: Case::Nom,
+                read: Read {
+                    start: ctx.start,
+                    end,
+                    class: Class::Identifier,
+                    spoken: join_prefix(&ctx.prefix, &cardinal(h, Form::masc(Case::Nom))),
+                    rule: "not a clock time".into(),
+                },
+            },
+        }
+    }
+
+    /// `10:30`, `14:15:05`: a clock time, if the numbers are a valid time.
+    pub(super) fn clock(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        if c.groups.iter().any(|g| g.frac.is_some() || g.int.len() > 2) {
+            return None;
+        }
+        let h = value(&c.groups[0].int)?;
+        let m = value(&c.groups[1].int)?;
+        let s = match c.groups.get(2) {
+            Some(g) => Some(value(&g.int)?),
+            None => None,
+        };
+        if h > 24 || m > 59 || s.is_some_and(|s| s > 59) {
+            return None;
+        }
+        let (_, _, rule) = self.context(ctx);
+        Some(self.hour(h, m, s, c.end, ctx, rule))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock() {
+        assert_eq!(time(10, 30, None, false).as_deref(), Some("العاشرة والنصف"));
+        assert_eq!(time(7, 45, None, false).as_deref(), Some("الثامنة إلا ربعا"));
+        assert_eq!(
+            time(14, 15, None, false).as_deref(),
+            Some("الثانية والربع بعد الظهر")
+        );
+        assert_eq!(
+            time(3, 12, None, true).as_deref(),
+            Some("الثالثة واثنتا عشرة دقيقة")
+        );
+        assert_eq!(time(0, 0, None, false).as_deref(), Some("منتصف الليل"));
+        assert_eq!(time(25, 0, None, false), None);
+        assert_eq!(time(9, 60, None, false), None);
     }
 }
