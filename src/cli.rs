@@ -563,6 +563,12 @@ fn podcast(
         }
     }
     let maker = Maker::new(make, format, Some(info.title.clone()))?;
+    if info.base_url.is_none() {
+        eprintln!("rawi: warning: no --base-url: the feed's links are relative, and podcast apps need absolute ones");
+    }
+    if info.cover.is_none() {
+        eprintln!("rawi: warning: no --cover: Apple Podcasts asks for a square cover image");
+    }
     let all = select(articles, None);
     let names: Vec<String> = all.iter().map(|(_, p)| p.display().to_string()).collect();
     let slugs = podcast::slugs(&names);

@@ -186,16 +186,26 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
     let mut programme = Programme::assemble(&with_bounds, rate, &voice.pauses);
     let loudness = match opts.loudness {
         Some(target) => {
-            let r = loudness::normalize(&mut programme.samples, rate, target)
+            // Aim the PCM so that the file, after the encoder's own gain, is on target.
+            let codec = encode::codec_gain_db(opts.format);
+            let pcm_target = loudness::Target {
+                lufs: target.lufs - codec,
+                true_peak_dbtp: target.true_peak_dbtp
+                    - codec
+                    - encode::codec_peak_margin_db(opts.format),
+            };
+            let r = loudness::normalize(&mut programme.samples, rate, pcm_target)
                 .map_err(|e| Error::output(path, e))?;
+            let round = |x: f64| (x * 100.0).round() / 100.0;
             Some(LoudnessInfo {
                 target_lufs: target.lufs,
                 target_true_peak_dbtp: target.true_peak_dbtp,
                 before_lufs: r.before.lufs,
                 before_true_peak_dbtp: r.before.true_peak_dbtp,
-                after_lufs: r.after.lufs,
-                after_true_peak_dbtp: r.after.true_peak_dbtp,
+                after_lufs: round(r.after.lufs + codec),
+                after_true_peak_dbtp: round(r.after.true_peak_dbtp + codec),
                 gain_db: r.gain_db,
+                codec_gain_db: round(codec),
             })
         }
         None => None,

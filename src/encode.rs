@@ -93,6 +93,26 @@ pub struct Chapter {
 /// MP3 bit rate used when none is asked for: plenty for mono speech.
 pub const DEFAULT_MP3_KBPS: u32 = 64;
 
+/// Gain, in dB, that the encoder applies to the level of `format`: LAME's presets scale
+/// the input by 0.95 at 160 kbit/s and below to leave room for coding overshoot
+/// (`presets.c`, `abr_switch_map`), so a decoded MP3 is 0.45 dB quieter than its PCM.
+/// Loudness normalization aims that much higher to land on target in the file.
+pub fn codec_gain_db(format: Format) -> f64 {
+    match format {
+        Format::Mp3 => 20.0 * 0.95f64.log10(),
+        Format::Wav | Format::Flac => 0.0,
+    }
+}
+
+/// Extra true-peak headroom, in dB, for lossy coding: MP3 decoding adds a few tenths of
+/// a dB of inter-sample overshoot that the PCM limiter cannot see.
+pub fn codec_peak_margin_db(format: Format) -> f64 {
+    match format {
+        Format::Mp3 => 0.5,
+        Format::Wav | Format::Flac => 0.0,
+    }
+}
+
 /// Encodes mono samples in `format`, with tags and chapters.
 pub fn encode(
     format: Format,
