@@ -362,6 +362,19 @@ pub fn read_episodes(
         .and_then(|c| bundle.get(c).map(|bytes| (c.clone(), bytes.to_vec())));
     let mut episodes = Vec::new();
     for entry in &pm.episodes {
+        let slug = entry.dir.strip_prefix("episodes/").unwrap_or("");
+        let slug_ok = !slug.is_empty()
+            && slug
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && slug != "."
+            && slug != "..";
+        if !slug_ok {
+            return Err(Error::input(
+                origin,
+                format!("episode folder `{}` is not episodes/<name>", entry.dir),
+            ));
+        }
         let prefix = format!("{}/", entry.dir);
         let files: Vec<(String, Vec<u8>)> = bundle
             .files

@@ -81,6 +81,14 @@ impl Bundle {
     /// Writes the bundle's files into the folder `out` (created if missing), each file
     /// atomically.
     pub fn write_dir(&self, out: &Path) -> Result<()> {
+        for (name, _) in &self.files {
+            if !is_safe_member(name) {
+                return Err(Error::output(
+                    out,
+                    format!("refusing to write member `{name}`: it would land outside the folder"),
+                ));
+            }
+        }
         for (name, contents) in &self.files {
             let target = out.join(name);
             if let Some(parent) = target.parent() {
@@ -116,6 +124,18 @@ impl Bundle {
         }
         Ok(bundle)
     }
+}
+
+/// Whether a member name stays inside the bundle's folder: relative, no `..`, no empty or
+/// `.` parts, no backslashes (a zip made elsewhere may hold any name).
+pub fn is_safe_member(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('/')
+        && !name.contains('\\')
+        && !name.contains(':')
+        && name
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
 /// Writes `bytes` to a temporary file beside `out`, then renames it into place.
@@ -169,5 +189,18 @@ mod tests {
             1,
             "no temporary file left"
         );
+    }
+
+    #[test]
+    fn unsafe_member_names_are_refused() {
+        for bad in ["../x", "/etc/passwd", "a/../../b", "a//b", "c:\\x", ""] {
+            assert!(!is_safe_member(bad), "{bad}");
+        }
+        assert!(is_safe_member("episodes/a-1/audio/edition.mp3"));
+        let mut b = Bundle::default();
+        b.add("../escape.txt", "x");
+        let dir = tempfile::tempdir().unwrap();
+        assert!(b.write_dir(&dir.path().join("out")).is_err());
+        assert!(!dir.path().join("escape.txt").exists());
     }
 }

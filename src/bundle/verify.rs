@@ -406,6 +406,20 @@ fn check_podcast(pm: &PodcastManifest, files: &BTreeMap<&str, &[u8]>, problems: 
     if feed.is_none() {
         problems.push("feed.xml: missing".into());
     }
+    if let Some(feed) = &feed {
+        let items = feed.matches("<item>").count();
+        if items != pm.episodes.len() {
+            problems.push(format!(
+                "feed.xml: {items} items, the manifest lists {} episodes",
+                pm.episodes.len()
+            ));
+        }
+    }
+    for p in files.keys() {
+        if !super::is_safe_member(p) {
+            problems.push(format!("{p}: unsafe member name (absolute or with ..)"));
+        }
+    }
     let base = pm
         .podcast
         .base_url
