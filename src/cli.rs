@@ -675,14 +675,14 @@ fn podcast_merge(
                 format!("does not verify ({p}); rebuild that shard"),
             ));
         }
-        let (pm, c, eps) = podcast::read_episodes(&b, path)?;
+        let contents = podcast::read_episodes(&b, path)?;
         if first.is_none() {
-            first = Some(pm.podcast.clone());
+            first = Some(contents.manifest.podcast.clone());
         }
         if cover.is_none() {
-            cover = c;
+            cover = contents.cover;
         }
-        episodes.extend(eps);
+        episodes.extend(contents.episodes);
     }
     let mut info = channel.info(first.as_ref())?;
     if let Some(c) = channel.cover()? {

@@ -203,7 +203,7 @@ pub fn episode_guid(podcast_guid: &str, url: Option<&str>, file: &str) -> String
 /// is `(member name, bytes)`.
 pub fn assemble(
     info: &PodcastInfo,
-    cover: Option<(String, Vec<u8>)>,
+    cover: Option<Cover>,
     mut episodes: Vec<Episode>,
 ) -> Result<Bundle> {
     episodes.sort_by_key(|e| e.entry.index);
@@ -341,11 +341,22 @@ fn newest<'a>(dates: impl Iterator<Item = &'a str>) -> Option<String> {
     dates.filter_map(key).max().map(|(_, d)| d)
 }
 
+/// A cover image: (member name, bytes).
+pub type Cover = (String, Vec<u8>);
+
+/// What a podcast bundle holds, read back for `--merge`.
+#[derive(Debug, Clone)]
+pub struct Contents {
+    /// Its manifest.
+    pub manifest: PodcastManifest,
+    /// Its cover, if any.
+    pub cover: Option<Cover>,
+    /// Its episodes.
+    pub episodes: Vec<Episode>,
+}
+
 /// Reads the episodes of a podcast bundle (a shard's output), for `--merge`.
-pub fn read_episodes(
-    bundle: &Bundle,
-    origin: &std::path::Path,
-) -> Result<(PodcastManifest, Option<(String, Vec<u8>)>, Vec<Episode>)> {
+pub fn read_episodes(bundle: &Bundle, origin: &std::path::Path) -> Result<Contents> {
     let text = bundle.get("manifest.toml").ok_or_else(|| {
         Error::input(origin, "has no manifest.toml; is it a rawi podcast bundle?")
     })?;
@@ -393,7 +404,11 @@ pub fn read_episodes(
             files,
         });
     }
-    Ok((pm, cover, episodes))
+    Ok(Contents {
+        manifest: pm,
+        cover,
+        episodes,
+    })
 }
 
 #[cfg(test)]
