@@ -255,6 +255,21 @@ fn cache_resynthesizes_only_what_changed() {
     let edited = rawi(&["build", "b.txt", "-o", "b3.zip", "--cache", "clips"], d);
     let summary = stderr(&edited).lines().last().unwrap().to_owned();
     assert!(summary.contains("synthesized 1, cached"), "{summary}");
+    // --shard K/N picks articles by their index in path order, modulo N.
+    let s = rawi(
+        &[
+            "build", "c.md", "a.md", "b.txt", "--shard", "2/3", "-o", "sharded", "--cache", "clips",
+        ],
+        d,
+    );
+    assert!(s.status.success(), "{}", stderr(&s));
+    let built: Vec<String> = std::fs::read_dir(d.join("sharded"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(built, vec!["b.zip"]);
+    let bad = rawi(&["build", "a.md", "--shard", "4/3"], d);
+    assert_eq!(bad.status.code(), Some(2));
     // No cache at all: everything is spoken, nothing is stored.
     let none = rawi(&["build", "b.txt", "-o", "b4.zip", "--no-cache"], d);
     assert!(stderr(&none).contains("cached 0"), "{}", stderr(&none));
