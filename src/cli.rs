@@ -605,7 +605,7 @@ fn podcast(
                 index: *index,
                 dir: format!("episodes/{}", slugs[*index]),
                 title: m.article.title.clone(),
-                guid: podcast::episode_guid(&info.guid, m.article.url.as_deref(), &m.article.file),
+                guid: podcast::episode_guid(&info.guid, m.article.url.as_deref(), &slugs[*index]),
                 pub_date,
                 date_from: date_from.into(),
                 audio: String::new(),

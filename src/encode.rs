@@ -250,8 +250,19 @@ pub fn mp3(
         97..=128 => Bitrate::Kbps128,
         _ => Bitrate::Kbps160,
     };
+    // Only the rates MPEG audio defines: LAME would otherwise resample on its own, and
+    // the file would no longer match the manifest's timeline sample for sample.
+    const RATES: [u32; 9] = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
+    if !RATES.contains(&rate) {
+        return Err(format!(
+            "MP3 cannot hold {rate} Hz audio (MPEG rates: 8000 to 48000 Hz); \
+             give the voice a sample_rate of 22050 or 44100, or choose --format flac"
+        ));
+    }
     let err = |what: &str, e: &dyn fmt::Debug| format!("MP3 encoder: {what}: {e:?}");
     let mut b = Builder::new().ok_or("MP3 encoder: out of memory")?;
+    b.set_output_sample_rate(std::num::NonZeroU32::new(rate))
+        .map_err(|e| err("output sample rate", &e))?;
     b.set_num_channels(1).map_err(|e| err("channels", &e))?;
     b.set_sample_rate(rate)
         .map_err(|e| err("sample rate", &e))?;
@@ -400,6 +411,12 @@ mod tests {
         assert!(a.windows(4).any(|x| x == b"CHAP"));
         let tag_len = 10 + crate::bundle::verify::synchsafe_value(&a[6..10]) as usize;
         assert_eq!(a[tag_len], 0xFF, "frames follow the tag");
+    }
+
+    #[test]
+    fn mp3_refuses_rates_mpeg_lacks() {
+        let e = mp3(&tone(100), 96_000, &tags(), &[], 64).unwrap_err();
+        assert!(e.contains("96000 Hz"), "{e}");
     }
 
     #[test]

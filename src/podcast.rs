@@ -147,14 +147,14 @@ impl Shard {
 }
 
 /// A file-name-safe, URL-safe folder name for each path, unique, in the given order:
-/// ASCII letters, digits, `-`, `_` and `.` of the file stem, others become `-`; an Arabic
-/// name becomes `episode-<index+1>`.
+/// ASCII letters, digits, `-`, `_` and `.` of the file stem, others become `-`; a name
+/// with no ASCII letter or digit becomes `episode-<hash of the name>`. Clashes get `-2`,
+/// `-3`… in path order.
 pub fn slugs(names: &[String]) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     names
         .iter()
-        .enumerate()
-        .map(|(i, name)| {
+        .map(|name| {
             let stem = std::path::Path::new(name)
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -171,7 +171,10 @@ pub fn slugs(names: &[String]) -> Vec<String> {
                 .collect();
             slug = slug.trim_matches(['-', '.']).to_owned();
             if !slug.chars().any(|c| c.is_ascii_alphanumeric()) {
-                slug = format!("episode-{}", i + 1);
+                // An Arabic name: a short hash keeps the folder (and its URL) the same
+                // whatever other articles the run has.
+                let hash = crate::bundle::manifest::sha256_hex(stem.as_bytes());
+                slug = format!("episode-{}", &hash[..10]);
             }
             let mut candidate = slug.clone();
             let mut n = 2;
@@ -192,11 +195,16 @@ pub fn feed_url(base_url: Option<&str>) -> String {
     }
 }
 
-/// The guid of an episode: UUIDv5 of the article's URL, else its file name, in the
-/// podcast's own namespace — so it survives edits to the text and rebuilds.
-pub fn episode_guid(podcast_guid: &str, url: Option<&str>, file: &str) -> String {
+/// The guid of an episode: UUIDv5 of the article's URL, else of its episode folder name
+/// (from its file name, unique in the run), in the podcast's own namespace — so it
+/// survives edits to the text and rebuilds.
+pub fn episode_guid(podcast_guid: &str, url: Option<&str>, slug: &str) -> String {
     let ns = uuid::Uuid::parse_str(podcast_guid).unwrap_or(feed::PODCAST_GUID_NAMESPACE);
-    uuid::Uuid::new_v5(&ns, url.unwrap_or(file).as_bytes()).to_string()
+    let name = match url {
+        Some(u) => u.to_owned(),
+        None => format!("episode:{slug}"),
+    };
+    uuid::Uuid::new_v5(&ns, name.as_bytes()).to_string()
 }
 
 /// Assembles the podcast bundle from episodes (any order; sorted by index here). A cover
@@ -432,10 +440,12 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        assert_eq!(
-            slugs(&names),
-            vec!["gaza-news", "gaza-news-2", "episode-3", "x.y"]
-        );
+        let s = slugs(&names);
+        assert_eq!(&s[..2], ["gaza-news", "gaza-news-2"]);
+        assert!(s[2].starts_with("episode-") && s[2].len() == 18, "{}", s[2]);
+        assert_eq!(s[3], "x.y");
+        // The same Arabic name gives the same folder whatever comes before it.
+        assert_eq!(slugs(&names[2..3])[0], s[2]);
     }
 
     #[test]

@@ -28,6 +28,12 @@ pub struct Bundle {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
+/// Largest member read back from a zip (an hour of 48 kHz WAV is 350 MB).
+const MAX_MEMBER_BYTES: u64 = 2 << 30;
+
+/// Largest total read back from a zip.
+const MAX_BUNDLE_BYTES: u64 = 8 << 30;
+
 /// Members that are already compressed or gain little: stored as they are.
 fn is_stored(name: &str) -> bool {
     [".mp3", ".flac", ".png", ".jpg", ".wav"]
@@ -107,6 +113,7 @@ impl Bundle {
         let mut zip = zip::ZipArchive::new(file)
             .map_err(|e| Error::input(path, format!("is not a zip bundle: {e}")))?;
         let mut bundle = Bundle::default();
+        let mut total = 0u64;
         for i in 0..zip.len() {
             let mut f = zip
                 .by_index(i)
@@ -116,10 +123,20 @@ impl Bundle {
                 .map_err(|e| Error::input(path, format!("member {i} has a bad name: {e}")))?
                 .into_owned();
             // The declared size is not trusted for the allocation: a damaged zip may
-            // claim terabytes.
+            // claim terabytes, and a zip bomb may inflate far beyond what it declares.
             let mut contents = Vec::with_capacity(f.size().min(1 << 24) as usize);
-            std::io::Read::read_to_end(&mut f, &mut contents)
-                .map_err(|e| Error::input(path, format!("cannot read {name}: {e}")))?;
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(&mut f, MAX_MEMBER_BYTES + 1),
+                &mut contents,
+            )
+            .map_err(|e| Error::input(path, format!("cannot read {name}: {e}")))?;
+            total += contents.len() as u64;
+            if contents.len() as u64 > MAX_MEMBER_BYTES || total > MAX_BUNDLE_BYTES {
+                return Err(Error::input(
+                    path,
+                    format!("{name} inflates beyond what a bundle may hold; is it a zip bomb?"),
+                ));
+            }
             bundle.add(name, contents);
         }
         Ok(bundle)

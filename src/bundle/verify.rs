@@ -183,8 +183,12 @@ pub fn read_bundle(path: &Path) -> Result<Bundle> {
                 .map_err(|e| Error::input(&dir, format!("cannot read the folder: {e}")))?;
             for e in entries.flatten() {
                 let p = e.path();
-                if p.is_dir() {
+                // Symbolic links are not followed: a link loop must not hang verify.
+                let Ok(kind) = e.file_type() else { continue };
+                if kind.is_dir() {
                     stack.push(p);
+                } else if !kind.is_file() {
+                    continue;
                 } else if let Ok(rel) = p.strip_prefix(path) {
                     found.push((rel.to_string_lossy().replace('\\', "/"), p));
                 }
