@@ -588,41 +588,8 @@ fn podcast(
     let mut failed = 0;
     for (index, path) in &chosen {
         let result = maker.build(path).and_then(|ed| {
-            let bundle = ed.bundle()?;
-            let m = &ed.manifest;
-            let (pub_date, date_from) = match m.article.date.as_deref().and_then(feed::rfc2822) {
-                Some(d) => (d, "article"),
-                None => (feed::rfc2822(&fallback).unwrap_or_default(), "fallback"),
-            };
-            let mut files = bundle.files;
-            let manifest = files
-                .first()
-                .and_then(|(_, c)| {
-                    crate::bundle::Manifest::from_toml(&String::from_utf8_lossy(c)).ok()
-                })
-                .unwrap_or_else(|| m.clone());
-            let entry = podcast::EpisodeEntry {
-                index: *index,
-                dir: format!("episodes/{}", slugs[*index]),
-                title: m.article.title.clone(),
-                guid: podcast::episode_guid(&info.guid, m.article.url.as_deref(), &slugs[*index]),
-                pub_date,
-                date_from: date_from.into(),
-                audio: String::new(),
-                audio_bytes: 0,
-                audio_type: format.mime().into(),
-                duration_ms: m.audio.duration_ms,
-                source_file: m.article.file.clone(),
-            };
-            files.shrink_to_fit();
-            Ok((
-                ed,
-                podcast::Episode {
-                    entry,
-                    manifest,
-                    files,
-                },
-            ))
+            let ep = podcast::episode(&ed, *index, &slugs[*index], &info.guid, &fallback)?;
+            Ok((ed, ep))
         });
         match result {
             Ok((ed, ep)) => {

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bundle::manifest::{FileEntry, Manifest, SCHEMA_VERSION};
 use crate::bundle::{feed, page, Bundle};
+use crate::edition::Edition;
 use crate::error::{Error, Result};
 
 /// Fallback publication date when an article has no usable date, no `--date` was given and
@@ -205,6 +206,52 @@ pub fn episode_guid(podcast_guid: &str, url: Option<&str>, slug: &str) -> String
         None => format!("episode:{slug}"),
     };
     uuid::Uuid::new_v5(&ns, name.as_bytes()).to_string()
+}
+
+/// Makes an episode of a built edition: `index` is the article's place among all the
+/// run's articles, `slug` its folder name, `fallback_date` (ISO) the date used when the
+/// article has none.
+pub fn episode(
+    ed: &Edition,
+    index: usize,
+    slug: &str,
+    podcast_guid: &str,
+    fallback_date: &str,
+) -> Result<Episode> {
+    let mut bundle = ed.bundle()?;
+    let m = &ed.manifest;
+    let (pub_date, date_from) = match m.article.date.as_deref().and_then(feed::rfc2822) {
+        Some(d) => (d, "article"),
+        None => (
+            feed::rfc2822(fallback_date)
+                .or_else(|| feed::rfc2822(FALLBACK_DATE))
+                .unwrap_or_default(),
+            "fallback",
+        ),
+    };
+    // The manifest as written (with its [[file]] list), which is bundle.files[0].
+    let manifest = bundle
+        .get("manifest.toml")
+        .and_then(|c| Manifest::from_toml(&String::from_utf8_lossy(c)).ok())
+        .unwrap_or_else(|| m.clone());
+    bundle.files.shrink_to_fit();
+    Ok(Episode {
+        entry: EpisodeEntry {
+            index,
+            dir: format!("episodes/{slug}"),
+            title: m.article.title.clone(),
+            guid: episode_guid(podcast_guid, m.article.url.as_deref(), slug),
+            pub_date,
+            date_from: date_from.into(),
+            audio: String::new(),
+            audio_bytes: 0,
+            audio_type: ed.format.mime().into(),
+            duration_ms: m.audio.duration_ms,
+            source_file: m.article.file.clone(),
+        },
+        manifest,
+        files: bundle.files,
+    })
 }
 
 /// Assembles the podcast bundle from episodes (any order; sorted by index here). A cover
