@@ -106,6 +106,8 @@ pub struct Edition {
     pub mp3_kbps: u32,
     /// Album tag.
     pub album: Option<String>,
+    /// How long building it took (for reports; never written into the bundle).
+    pub elapsed: std::time::Duration,
 }
 
 /// The sentences of an article with their spoken forms, ready for a voice: sentences
@@ -147,6 +149,7 @@ pub fn clip_key(speaker: &Speaker, spoken: &str) -> String {
 
 /// Builds an edition from an article file.
 pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
+    let started = std::time::Instant::now();
     let speaker = ctx.speaker;
     let article = article::read(path)?;
     let file_name = path
@@ -269,6 +272,7 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
         format: opts.format,
         mp3_kbps: opts.mp3_kbps,
         album: opts.album.clone(),
+        elapsed: started.elapsed(),
     })
 }
 
