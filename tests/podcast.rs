@@ -75,6 +75,10 @@ fn unzip(zip: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+fn member_len(files: &[(String, Vec<u8>)], name: &str) -> usize {
+    member(files, name).len()
+}
+
 fn member<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
     &files
         .iter()
@@ -276,7 +280,131 @@ fn cache_resynthesizes_only_what_changed() {
     assert!(!d.join("xdg-cache").exists());
 }
 
+/// Parses the feed as XML (so any escaping slip fails here) and returns the path of
+/// every element, e.g. `rss/channel/item/enclosure`, with its attributes and text.
+#[allow(deprecated)] // unescape_value: its replacement's signature is still settling
+fn parse_feed(feed: &str) -> Vec<(String, Vec<(String, String)>, String)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(feed);
+    let mut stack: Vec<String> = Vec::new();
+    let mut out: Vec<(String, Vec<(String, String)>, String)> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    loop {
+        match reader.read_event().expect("feed.xml is well-formed XML") {
+            Event::Start(e) => {
+                stack.push(e.name().as_ref().to_owned());
+                let attrs = e
+                    .attributes()
+                    .map(|a| {
+                        let a = a.unwrap();
+                        let v = a.unescape_value().unwrap().into_owned();
+                        (a.key.as_ref().to_owned(), v)
+                    })
+                    .collect();
+                out.push((stack.join("/"), attrs, String::new()));
+                open.push(out.len() - 1);
+            }
+            Event::Empty(e) => {
+                let name = e.name().as_ref().to_owned();
+                let attrs = e
+                    .attributes()
+                    .map(|a| {
+                        let a = a.unwrap();
+                        let v = a.unescape_value().unwrap().into_owned();
+                        (a.key.as_ref().to_owned(), v)
+                    })
+                    .collect();
+                out.push((format!("{}/{name}", stack.join("/")), attrs, String::new()));
+            }
+            Event::Text(t) => {
+                if let Some(&i) = open.last() {
+                    out[i].2.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(&i) = open.last() {
+                    let name: String = r.as_ref().to_owned();
+                    let c = match name.as_str() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => panic!("unknown entity {other}"),
+                    };
+                    out[i].2.push_str(c);
+                }
+            }
+            Event::End(_) => {
+                stack.pop();
+                open.pop();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(stack.is_empty(), "unclosed elements: {stack:?}");
+    out
+}
+
 fn check_feed(feed: &str, files: &[(String, Vec<u8>)]) {
+    let elements = parse_feed(feed);
+    type Element = (String, Vec<(String, String)>, String);
+    let find = |path: &'static str| {
+        elements
+            .iter()
+            .filter(move |(p, _, _): &&Element| p == path)
+    };
+    // Apple's required channel tags, and each item's.
+    for required in [
+        "rss/channel/title",
+        "rss/channel/description",
+        "rss/channel/language",
+        "rss/channel/itunes:image",
+        "rss/channel/itunes:category",
+        "rss/channel/itunes:explicit",
+        "rss/channel/podcast:guid",
+    ] {
+        assert_eq!(find(required).count(), 1, "{required}");
+    }
+    for required in [
+        "rss/channel/item/title",
+        "rss/channel/item/enclosure",
+        "rss/channel/item/guid",
+        "rss/channel/item/pubDate",
+        "rss/channel/item/itunes:duration",
+        "rss/channel/item/podcast:chapters",
+    ] {
+        assert_eq!(find(required).count(), 3, "{required}");
+    }
+    let titles: Vec<&str> = find("rss/channel/item/title")
+        .map(|(_, _, t)| t.as_str())
+        .collect();
+    assert!(
+        titles.contains(&"افتتاح معرض الكتاب & <الدورة> الجديدة"),
+        "{titles:?}"
+    );
+    for (_, attrs, _) in find("rss/channel/item/enclosure") {
+        let get = |k: &str| {
+            attrs
+                .iter()
+                .find(|(a, _)| a == k)
+                .map(|(_, v)| v.as_str())
+                .unwrap()
+        };
+        let member = get("url")
+            .strip_prefix("https://example.org/daily/")
+            .unwrap();
+        assert_eq!(get("length"), member_len(files, member).to_string());
+        assert_eq!(get("type"), "audio/mpeg");
+    }
+    for (_, _, d) in find("rss/channel/item/itunes:duration") {
+        assert!(d.parse::<u64>().unwrap() > 0, "{d}");
+    }
+    let guids: std::collections::HashSet<&str> = find("rss/channel/item/guid")
+        .map(|(_, _, g)| g.as_str())
+        .collect();
+    assert_eq!(guids.len(), 3, "guids are unique");
     for tag in [
         "<title>النشرة</title>",
         "<language>ar</language>",
