@@ -282,12 +282,15 @@ fn cache_resynthesizes_only_what_changed() {
 
 /// Parses the feed as XML (so any escaping slip fails here) and returns the path of
 /// every element, e.g. `rss/channel/item/enclosure`, with its attributes and text.
+/// An XML element: its path from the root, its attributes, its text.
+type Element = (String, Vec<(String, String)>, String);
+
 #[allow(deprecated)] // unescape_value: its replacement's signature is still settling
-fn parse_feed(feed: &str) -> Vec<(String, Vec<(String, String)>, String)> {
+fn parse_feed(feed: &str) -> Vec<Element> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(feed);
     let mut stack: Vec<String> = Vec::new();
-    let mut out: Vec<(String, Vec<(String, String)>, String)> = Vec::new();
+    let mut out: Vec<Element> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     loop {
         match reader.read_event().expect("feed.xml is well-formed XML") {
@@ -349,7 +352,6 @@ fn parse_feed(feed: &str) -> Vec<(String, Vec<(String, String)>, String)> {
 
 fn check_feed(feed: &str, files: &[(String, Vec<u8>)]) {
     let elements = parse_feed(feed);
-    type Element = (String, Vec<(String, String)>, String);
     let find = |path: &'static str| {
         elements
             .iter()
