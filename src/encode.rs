@@ -3,8 +3,11 @@
 //! Everything here is deterministic: no clock, no random padding, so the same samples and
 //! tags always give the same bytes (bundles are reproducible). Tags:
 //! - WAV: a `LIST`/`INFO` chunk (title, artist, date, software);
-//! - MP3: an ID3v2.4 tag written here byte by byte (UTF-8 text frames, and `CHAP`/`CTOC`
-//!   frames for chapters, which podcast apps and `ffprobe -show_chapters` read);
+//! - MP3: an ID3v2.3 tag written here byte by byte (UTF-16 text frames, and `CHAP`/`CTOC`
+//!   frames for chapters, which podcast apps and `ffprobe -show_chapters` read). Version
+//!   2.3 rather than 2.4: it is what most players know, and ffmpeg up to at least 5.1 reads
+//!   the frames inside a v2.4 `CHAP` with v2.3 sizes, losing chapter titles of 128 bytes
+//!   or more;
 //! - FLAC: a Vorbis comment block, chapters as `CHAPTERnnn`/`CHAPTERnnnNAME`.
 
 use std::fmt;
@@ -232,7 +235,7 @@ fn vorbis_comment(tags: &Tags, chapters: &[Chapter]) -> Vec<u8> {
     out
 }
 
-/// An MP3: our ID3v2.4 tag, then LAME's frames (constant bit rate, with LAME's Info frame
+/// An MP3: our ID3v2.3 tag, then LAME's frames (constant bit rate, with LAME's Info frame
 /// so that players know the encoder delay and padding and stay sample-accurate).
 pub fn mp3(
     samples: &[f32],
@@ -300,7 +303,7 @@ pub fn mp3(
     Ok(out)
 }
 
-/// A 28-bit "synchsafe" integer: seven bits per byte, as ID3v2.4 sizes are written.
+/// A 28-bit "synchsafe" integer: seven bits per byte, as the ID3v2 tag size is written.
 fn synchsafe(n: usize) -> [u8; 4] {
     let n = n.min(0x0FFF_FFFF) as u32;
     [
@@ -311,24 +314,48 @@ fn synchsafe(n: usize) -> [u8; 4] {
     ]
 }
 
-/// One ID3v2.4 frame.
+/// One ID3v2.3 frame (its size is a plain 32-bit number in 2.3).
 fn id3_frame(id: &[u8; 4], body: &[u8]) -> Vec<u8> {
     let mut f = Vec::with_capacity(10 + body.len());
     f.extend_from_slice(id);
-    f.extend_from_slice(&synchsafe(body.len()));
+    f.extend_from_slice(&(body.len().min(u32::MAX as usize) as u32).to_be_bytes());
     f.extend_from_slice(&[0, 0]);
     f.extend_from_slice(body);
     f
 }
 
-/// A UTF-8 text frame.
+/// A text frame in UTF-16 with a byte-order mark (ID3v2.3 has no UTF-8).
 fn id3_text(id: &[u8; 4], text: &str) -> Vec<u8> {
-    let mut body = vec![3u8]; // encoding: UTF-8
-    body.extend_from_slice(text.as_bytes());
+    let mut body = vec![1u8, 0xFF, 0xFE]; // encoding: UTF-16, little-endian BOM
+    for unit in text.encode_utf16() {
+        body.extend_from_slice(&unit.to_le_bytes());
+    }
     id3_frame(id, &body)
 }
 
-/// An ID3v2.4 tag: text frames, then one `CHAP` frame per chapter and a `CTOC` listing them.
+/// The date frames of ID3v2.3 from an ISO 8601 date: `TYER` (YYYY), `TDAT` (DDMM) and
+/// `TIME` (HHMM) as far as the date goes. Anything else is left out.
+fn id3_date(iso: &str) -> Vec<u8> {
+    let digits = |s: Option<&str>, n: usize| {
+        s.filter(|s| s.len() == n && s.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_owned)
+    };
+    let mut out = Vec::new();
+    let Some(year) = digits(iso.get(0..4), 4) else {
+        return out;
+    };
+    out.extend(id3_text(b"TYER", &year));
+    let (month, day) = (digits(iso.get(5..7), 2), digits(iso.get(8..10), 2));
+    if let (Some(m), Some(d), Some("-")) = (month, day, iso.get(4..5)) {
+        out.extend(id3_text(b"TDAT", &format!("{d}{m}")));
+        if let (Some(h), Some(min)) = (digits(iso.get(11..13), 2), digits(iso.get(14..16), 2)) {
+            out.extend(id3_text(b"TIME", &format!("{h}{min}")));
+        }
+    }
+    out
+}
+
+/// An ID3v2.3 tag: text frames, then a `CTOC` table and one `CHAP` frame per chapter.
 pub fn id3v2(tags: &Tags, chapters: &[Chapter]) -> Vec<u8> {
     let mut frames = Vec::new();
     frames.extend(id3_text(b"TIT2", &tags.title));
@@ -339,7 +366,7 @@ pub fn id3v2(tags: &Tags, chapters: &[Chapter]) -> Vec<u8> {
         frames.extend(id3_text(b"TALB", a));
     }
     if let Some(d) = &tags.date {
-        frames.extend(id3_text(b"TDRC", d));
+        frames.extend(id3_date(d));
     }
     frames.extend(id3_text(b"TLAN", "ara"));
     frames.extend(id3_text(b"TSSE", &tags.software));
@@ -361,7 +388,7 @@ pub fn id3v2(tags: &Tags, chapters: &[Chapter]) -> Vec<u8> {
             frames.extend(id3_frame(b"CHAP", &body));
         }
     }
-    let mut out = b"ID3\x04\x00\x00".to_vec();
+    let mut out = b"ID3\x03\x00\x00".to_vec();
     out.extend_from_slice(&synchsafe(frames.len()));
     out.extend(frames);
     out
@@ -411,6 +438,22 @@ mod tests {
         assert!(a.windows(4).any(|x| x == b"CHAP"));
         let tag_len = 10 + crate::bundle::verify::synchsafe_value(&a[6..10]) as usize;
         assert_eq!(a[tag_len], 0xFF, "frames follow the tag");
+    }
+
+    #[test]
+    fn id3_dates() {
+        let d = id3_date("2024-06-02T09:30:00+03:00");
+        for (frame, value) in [(&b"TYER"[..], "2024"), (b"TDAT", "0206"), (b"TIME", "0930")] {
+            let at = d.windows(4).position(|w| w == frame).unwrap();
+            let body = &d[at + 10 + 3..at + 10 + 3 + value.len() * 2];
+            let text: Vec<u16> = body
+                .chunks(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            assert_eq!(String::from_utf16(&text).unwrap(), value);
+        }
+        assert!(id3_date("yesterday").is_empty());
+        assert_eq!(id3_date("2024").len(), 10 + 3 + 8);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const ARTICLE_A: &str = "+++
-title = \"الحكومة تعلن خطة جديدة للنقل العام\"
+title = \"الحكومة تعلن خطة جديدة للنقل العام في المدن الكبرى تشمل حافلات كهربائية وخطوطا جديدة للمترو\"
 author = \"سارة أحمد\"
 date = 2024-05-01
 source = \"وكالة الأنباء\"
@@ -24,6 +24,10 @@ url = \"https://news.example.org/a/1\"
 
 رحب السكان بالخطة، لكنهم طالبوا بتحسين المواعيد.
 ";
+
+/// Long enough (over 128 bytes in a tag) to catch size-encoding slips in ID3 chapters.
+const TITLE_A: &str =
+    "الحكومة تعلن خطة جديدة للنقل العام في المدن الكبرى تشمل حافلات كهربائية وخطوطا جديدة للمترو";
 
 const ARTICLE_B: &str = "ارتفاع أسعار القمح في الأسواق العالمية
 
@@ -150,14 +154,7 @@ fn build_has_chapters_transcripts_tags_and_is_reproducible() {
             .iter()
             .map(|c| c["title"].as_str().unwrap())
             .collect();
-        assert_eq!(
-            titles,
-            vec![
-                "الحكومة تعلن خطة جديدة للنقل العام",
-                "التمويل",
-                "ردود الفعل"
-            ]
-        );
+        assert_eq!(titles, vec![TITLE_A, "التمويل", "ردود الفعل"]);
         let sentences = m["sentence"].as_array().unwrap();
         for s in sentences {
             for key in [
@@ -196,10 +193,7 @@ fn build_has_chapters_transcripts_tags_and_is_reproducible() {
         let tj: serde_json::Value =
             serde_json::from_slice(member(&files, "transcript.json")).unwrap();
         assert_eq!(tj["version"], "1.0.0");
-        assert_eq!(
-            tj["segments"][0]["body"],
-            "الحكومة تعلن خطة جديدة للنقل العام"
-        );
+        assert_eq!(tj["segments"][0]["body"], TITLE_A);
         assert!(tj["segments"][1]["startTime"].as_f64() > tj["segments"][0]["endTime"].as_f64());
         let srt = text(&files, "transcript.srt");
         assert!(srt.starts_with("1\n00:00:00,"), "{srt}");
@@ -219,7 +213,7 @@ fn build_has_chapters_transcripts_tags_and_is_reproducible() {
         match format {
             "mp3" => {
                 assert_eq!(&audio_bytes[..3], b"ID3");
-                for frame in [&b"CHAP"[..], b"CTOC", b"TIT2", b"TPE1", b"TDRC"] {
+                for frame in [&b"CHAP"[..], b"CTOC", b"TIT2", b"TPE1", b"TYER", b"TDAT"] {
                     assert!(audio_bytes.windows(4).any(|w| w == frame), "no {frame:?}");
                 }
             }
@@ -610,14 +604,7 @@ fn ffmpeg_reads_chapters_loudness_and_lengths() {
                 .iter()
                 .map(|c| c["tags"]["title"].as_str().unwrap())
                 .collect();
-            assert_eq!(
-                titles,
-                vec![
-                    "الحكومة تعلن خطة جديدة للنقل العام",
-                    "التمويل",
-                    "ردود الفعل"
-                ]
-            );
+            assert_eq!(titles, vec![TITLE_A, "التمويل", "ردود الفعل"]);
             assert_eq!(
                 j["chapters"][1]["start"].as_i64(),
                 m["chapter"][1]["start_ms"].as_integer()
