@@ -175,6 +175,15 @@ pub fn write_atomic(out: &Path, bytes: &[u8]) -> Result<()> {
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::output(out, format!("cannot write: {e}")))?;
+    // Temporary files are private (0600); a bundle is meant to be published and read
+    // by a web server, so it gets the usual 0644.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::output(out, format!("cannot set permissions: {e}")))?;
+    }
     tmp.persist(out).map_err(|e| {
         Error::output(
             out,
@@ -201,6 +210,12 @@ mod tests {
         b.write_zip(&p).unwrap();
         let back = Bundle::read_zip(&p).unwrap();
         assert_eq!(back, b);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o644, "readable by a web server");
+        }
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),
             1,
