@@ -288,6 +288,7 @@ impl Maker {
             ));
         }
         let voice = Voice::load(&make.voice)?;
+        encode::check(format, voice.sample_rate).map_err(|e| Error::input("--format", e))?;
         let speaker = Speaker::open(&voice)?;
         let cache = if make.no_cache {
             None

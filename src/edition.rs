@@ -254,7 +254,7 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
             sample_rate: rate,
             channels: 1,
             samples: programme.samples.len() as u64,
-            bitrate_kbps: (opts.format == Format::Mp3).then_some(opts.mp3_kbps),
+            bitrate_kbps: (opts.format == Format::Mp3).then(|| encode::mp3_kbps(opts.mp3_kbps)),
             duration_ms: programme.duration_ms(),
         },
         loudness,

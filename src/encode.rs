@@ -96,6 +96,31 @@ pub struct Chapter {
 /// MP3 bit rate used when none is asked for: plenty for mono speech.
 pub const DEFAULT_MP3_KBPS: u32 = 64;
 
+/// The MP3 bit rate used for a requested one: the nearest of 32, 48, 64, 96, 128 and 160
+/// kbit/s at or above it (160 at most: MPEG-2, used at 22.05 kHz, goes no higher).
+pub fn mp3_kbps(requested: u32) -> u32 {
+    [32, 48, 64, 96, 128, 160]
+        .into_iter()
+        .find(|&k| requested <= k)
+        .unwrap_or(160)
+}
+
+/// MPEG audio's sample rates: the only ones an MP3 can hold. (LAME would resample other
+/// rates on its own, and the file would no longer match the timeline sample for sample.)
+const MP3_RATES: [u32; 9] = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
+
+/// Whether `format` can hold audio at `rate`; the reason if not. Checked before any
+/// synthesis so that a long batch does not fail at its last step.
+pub fn check(format: Format, rate: u32) -> Result<(), String> {
+    if format == Format::Mp3 && !MP3_RATES.contains(&rate) {
+        return Err(format!(
+            "MP3 cannot hold {rate} Hz audio (MPEG rates: 8000 to 48000 Hz); \
+             give the voice a sample_rate of 22050 or 44100, or choose --format flac"
+        ));
+    }
+    Ok(())
+}
+
 /// Gain, in dB, that the encoder applies to the level of `format`: LAME's presets scale
 /// the input by 0.95 at 160 kbit/s and below to leave room for coding overshoot
 /// (`presets.c`, `abr_switch_map`), so a decoded MP3 is 0.45 dB quieter than its PCM.
@@ -245,23 +270,15 @@ pub fn mp3(
     kbps: u32,
 ) -> Result<Vec<u8>, String> {
     use mp3lame_encoder::{Bitrate, Builder, FlushGap, Mode, MonoPcm, Quality};
-    let brate = match kbps {
-        0..=32 => Bitrate::Kbps32,
-        33..=48 => Bitrate::Kbps48,
-        49..=64 => Bitrate::Kbps64,
-        65..=96 => Bitrate::Kbps96,
-        97..=128 => Bitrate::Kbps128,
+    check(Format::Mp3, rate)?;
+    let brate = match mp3_kbps(kbps) {
+        32 => Bitrate::Kbps32,
+        48 => Bitrate::Kbps48,
+        64 => Bitrate::Kbps64,
+        96 => Bitrate::Kbps96,
+        128 => Bitrate::Kbps128,
         _ => Bitrate::Kbps160,
     };
-    // Only the rates MPEG audio defines: LAME would otherwise resample on its own, and
-    // the file would no longer match the manifest's timeline sample for sample.
-    const RATES: [u32; 9] = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
-    if !RATES.contains(&rate) {
-        return Err(format!(
-            "MP3 cannot hold {rate} Hz audio (MPEG rates: 8000 to 48000 Hz); \
-             give the voice a sample_rate of 22050 or 44100, or choose --format flac"
-        ));
-    }
     let err = |what: &str, e: &dyn fmt::Debug| format!("MP3 encoder: {what}: {e:?}");
     let mut b = Builder::new().ok_or("MP3 encoder: out of memory")?;
     b.set_output_sample_rate(std::num::NonZeroU32::new(rate))
