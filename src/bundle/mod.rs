@@ -175,14 +175,13 @@ pub fn write_atomic(out: &Path, bytes: &[u8]) -> Result<()> {
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::output(out, format!("cannot write: {e}")))?;
-    // Temporary files are private (0600); a bundle is meant to be published and read
-    // by a web server, so it gets the usual 0644.
+    // Temporary files are private (0600); a finished bundle is an ordinary file.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::output(out, format!("cannot set permissions: {e}")))?;
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
     }
     tmp.persist(out).map_err(|e| {
         Error::output(
