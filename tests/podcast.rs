@@ -647,5 +647,15 @@ fn ffmpeg_reads_chapters_loudness_and_lengths() {
             (i + 16.0).abs() <= 1.0,
             "{format}: ffmpeg measured {i} LUFS"
         );
+        let peak: f64 = summary
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("Peak:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap();
+        assert!(
+            peak <= -1.0,
+            "{format}: ffmpeg measured a true peak of {peak} dBTP"
+        );
     }
 }
