@@ -543,6 +543,7 @@ fn verify_names_what_is_wrong() {
         e.contains("transcript.vtt:") && e.contains("manifest says"),
         "{e}"
     );
+    assert!(e.contains("transcript.vtt: 0 cues for"), "{e}");
     assert!(e.contains("extra.txt: not listed"), "{e}");
 
     // A damaged or foreign zip is a clear error, not a panic.

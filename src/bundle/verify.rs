@@ -476,6 +476,22 @@ fn check_edition(
             }
         }
     }
+    // Transcripts: one cue per sentence in each.
+    let n = m.sentences.len();
+    for (name, count) in [
+        ("transcript.vtt", count_cues as fn(&[u8]) -> Option<usize>),
+        ("transcript.srt", count_cues),
+        ("transcript.json", count_segments),
+    ] {
+        let path = format!("{prefix}{name}");
+        if let Some(b) = files.get(path.as_str()) {
+            match count(b) {
+                Some(c) if c == n => {}
+                Some(c) => problems.push(format!("{path}: {c} cues for {n} sentences")),
+                None => problems.push(format!("{path}: cannot be read")),
+            }
+        }
+    }
     let chapters_path = format!("{prefix}chapters.json");
     if let Some(b) = files.get(chapters_path.as_str()) {
         match serde_json::from_slice::<super::chapters::ChaptersFile>(b) {
@@ -495,6 +511,19 @@ fn check_edition(
             }
         }
     }
+}
+
+/// Cues of a WebVTT or SRT file (timing lines).
+fn count_cues(b: &[u8]) -> Option<usize> {
+    let text = std::str::from_utf8(b).ok()?;
+    Some(text.lines().filter(|l| l.contains(" --> ")).count())
+}
+
+/// Segments of a Podcasting 2.0 JSON transcript.
+fn count_segments(b: &[u8]) -> Option<usize> {
+    serde_json::from_slice::<super::transcript_json::Transcript>(b)
+        .ok()
+        .map(|t| t.segments.len())
 }
 
 fn check_podcast(pm: &PodcastManifest, files: &BTreeMap<&str, &[u8]>, problems: &mut Vec<String>) {
