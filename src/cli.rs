@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 
 use crate::audio::{self, Programme};
 use crate::bundle::{feed, verify};
@@ -287,6 +288,7 @@ impl Maker {
             ));
         }
         let voice = Voice::load(&make.voice)?;
+        encode::check(format, voice.sample_rate).map_err(|e| Error::input("--format", e))?;
         let speaker = Speaker::open(&voice)?;
         let cache = if make.no_cache {
             None
@@ -373,6 +375,41 @@ impl Maker {
     }
 }
 
+/// What one finished article reports.
+struct Done {
+    out: String,
+    sentences: usize,
+    duration_ms: u64,
+    lufs: Option<f64>,
+    seconds: f64,
+}
+
+impl Done {
+    fn of(ed: &edition::Edition, out: String) -> Done {
+        Done {
+            out,
+            sentences: ed.sentences.len(),
+            duration_ms: ed.manifest.audio.duration_ms,
+            lufs: ed.manifest.loudness.as_ref().map(|l| l.after_lufs),
+            seconds: ed.elapsed.as_secs_f64(),
+        }
+    }
+
+    fn line(&self, path: &Path) -> String {
+        format!(
+            "rawi: {} -> {}: {} sentences, {} of audio{}, in {:.1} s",
+            path.display(),
+            self.out,
+            self.sentences,
+            clock(self.duration_ms),
+            self.lufs
+                .map(|l| format!(", {l:.1} LUFS"))
+                .unwrap_or_default(),
+            self.seconds
+        )
+    }
+}
+
 /// Articles of this shard, sorted by path, with their index in the whole sorted list.
 fn select(articles: &[PathBuf], shard: Option<Shard>) -> Vec<(usize, &PathBuf)> {
     let mut sorted: Vec<&PathBuf> = articles.iter().collect();
@@ -416,33 +453,28 @@ fn build(
         }
     }
     maker.plan(&chosen);
+    // Articles are built side by side (their sentences too, on the same pool), and
+    // reported in order once all are done.
+    let results: Vec<Result<Done>> = maker.pool.install(|| {
+        chosen
+            .par_iter()
+            .map(|path| {
+                let out = output_for(path, output, many, make.unpacked);
+                let ed = maker.build(path)?;
+                let bundle = ed.bundle()?;
+                if make.unpacked {
+                    bundle.write_dir(&out)?;
+                } else {
+                    bundle.write_zip(&out)?;
+                }
+                Ok(Done::of(&ed, out.display().to_string()))
+            })
+            .collect()
+    });
     let mut failed = 0;
-    for path in &chosen {
-        let out = output_for(path, output, many, make.unpacked);
-        let started = Instant::now();
-        let result = maker.build(path).and_then(|ed| {
-            let bundle = ed.bundle()?;
-            if make.unpacked {
-                bundle.write_dir(&out)?;
-            } else {
-                bundle.write_zip(&out)?;
-            }
-            Ok(ed)
-        });
+    for (path, result) in chosen.iter().zip(results) {
         match result {
-            Ok(ed) => maker.say(format!(
-                "rawi: {} -> {}: {} sentences, {} of audio{}, in {:.1} s",
-                path.display(),
-                out.display(),
-                ed.sentences.len(),
-                clock(ed.manifest.audio.duration_ms),
-                ed.manifest
-                    .loudness
-                    .as_ref()
-                    .map(|l| format!(", {:.1} LUFS", l.after_lufs))
-                    .unwrap_or_default(),
-                started.elapsed().as_secs_f64()
-            )),
+            Ok(done) => maker.say(done.line(path)),
             Err(e) => {
                 maker.say(format!("rawi: error: {e}"));
                 failed += 1;
@@ -563,6 +595,12 @@ fn podcast(
         }
     }
     let maker = Maker::new(make, format, Some(info.title.clone()))?;
+    if info.base_url.is_none() {
+        eprintln!("rawi: warning: no --base-url: the feed's links are relative, and podcast apps need absolute ones");
+    }
+    if info.cover.is_none() {
+        eprintln!("rawi: warning: no --cover: Apple Podcasts asks for a square cover image");
+    }
     let all = select(articles, None);
     let names: Vec<String> = all.iter().map(|(_, p)| p.display().to_string()).collect();
     let slugs = podcast::slugs(&names);
@@ -578,60 +616,24 @@ fn podcast(
     });
     let chosen: Vec<(usize, &PathBuf)> = select(articles, make.shard);
     maker.plan(&chosen.iter().map(|(_, p)| *p).collect::<Vec<_>>());
+    let results: Vec<Result<(Done, podcast::Episode)>> = maker.pool.install(|| {
+        chosen
+            .par_iter()
+            .map(|(index, path)| {
+                let ed = maker.build(path)?;
+                let ep = podcast::episode(&ed, *index, &slugs[*index], &info.guid, &fallback)?;
+                // Only the summary and the encoded files outlive this: the programme's
+                // samples are dropped here, so a long batch does not hold them all.
+                Ok((Done::of(&ed, ep.entry.dir.clone()), ep))
+            })
+            .collect()
+    });
     let mut episodes = Vec::new();
     let mut failed = 0;
-    for (index, path) in &chosen {
-        let result = maker.build(path).and_then(|ed| {
-            let bundle = ed.bundle()?;
-            let m = &ed.manifest;
-            let (pub_date, date_from) = match m.article.date.as_deref().and_then(feed::rfc2822) {
-                Some(d) => (d, "article"),
-                None => (feed::rfc2822(&fallback).unwrap_or_default(), "fallback"),
-            };
-            let mut files = bundle.files;
-            let manifest = files
-                .first()
-                .and_then(|(_, c)| {
-                    crate::bundle::Manifest::from_toml(&String::from_utf8_lossy(c)).ok()
-                })
-                .unwrap_or_else(|| m.clone());
-            let entry = podcast::EpisodeEntry {
-                index: *index,
-                dir: format!("episodes/{}", slugs[*index]),
-                title: m.article.title.clone(),
-                guid: podcast::episode_guid(&info.guid, m.article.url.as_deref(), &m.article.file),
-                pub_date,
-                date_from: date_from.into(),
-                audio: String::new(),
-                audio_bytes: 0,
-                audio_type: format.mime().into(),
-                duration_ms: m.audio.duration_ms,
-                source_file: m.article.file.clone(),
-            };
-            files.shrink_to_fit();
-            Ok((
-                ed,
-                podcast::Episode {
-                    entry,
-                    manifest,
-                    files,
-                },
-            ))
-        });
+    for ((_, path), result) in chosen.iter().zip(results) {
         match result {
-            Ok((ed, ep)) => {
-                maker.say(format!(
-                    "rawi: {} -> {}: {} sentences, {} of audio{}",
-                    path.display(),
-                    ep.entry.dir,
-                    ed.sentences.len(),
-                    clock(ed.manifest.audio.duration_ms),
-                    ed.manifest
-                        .loudness
-                        .as_ref()
-                        .map(|l| format!(", {:.1} LUFS", l.after_lufs))
-                        .unwrap_or_default(),
-                ));
+            Ok((done, ep)) => {
+                maker.say(done.line(path));
                 episodes.push(ep);
             }
             Err(e) => {
@@ -669,14 +671,14 @@ fn podcast_merge(
                 format!("does not verify ({p}); rebuild that shard"),
             ));
         }
-        let (pm, c, eps) = podcast::read_episodes(&b, path)?;
+        let contents = podcast::read_episodes(&b, path)?;
         if first.is_none() {
-            first = Some(pm.podcast.clone());
+            first = Some(contents.manifest.podcast.clone());
         }
         if cover.is_none() {
-            cover = c;
+            cover = contents.cover;
         }
-        episodes.extend(eps);
+        episodes.extend(contents.episodes);
     }
     let mut info = channel.info(first.as_ref())?;
     if let Some(c) = channel.cover()? {

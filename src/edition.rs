@@ -106,6 +106,8 @@ pub struct Edition {
     pub mp3_kbps: u32,
     /// Album tag.
     pub album: Option<String>,
+    /// How long building it took (for reports; never written into the bundle).
+    pub elapsed: std::time::Duration,
 }
 
 /// The sentences of an article with their spoken forms, ready for a voice: sentences
@@ -147,6 +149,7 @@ pub fn clip_key(speaker: &Speaker, spoken: &str) -> String {
 
 /// Builds an edition from an article file.
 pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
+    let started = std::time::Instant::now();
     let speaker = ctx.speaker;
     let article = article::read(path)?;
     let file_name = path
@@ -186,16 +189,26 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
     let mut programme = Programme::assemble(&with_bounds, rate, &voice.pauses);
     let loudness = match opts.loudness {
         Some(target) => {
-            let r = loudness::normalize(&mut programme.samples, rate, target)
+            // Aim the PCM so that the file, after the encoder's own gain, is on target.
+            let codec = encode::codec_gain_db(opts.format);
+            let pcm_target = loudness::Target {
+                lufs: target.lufs - codec,
+                true_peak_dbtp: target.true_peak_dbtp
+                    - codec
+                    - encode::codec_peak_margin_db(opts.format),
+            };
+            let r = loudness::normalize(&mut programme.samples, rate, pcm_target)
                 .map_err(|e| Error::output(path, e))?;
+            let round = |x: f64| (x * 100.0).round() / 100.0;
             Some(LoudnessInfo {
                 target_lufs: target.lufs,
                 target_true_peak_dbtp: target.true_peak_dbtp,
                 before_lufs: r.before.lufs,
                 before_true_peak_dbtp: r.before.true_peak_dbtp,
-                after_lufs: r.after.lufs,
-                after_true_peak_dbtp: r.after.true_peak_dbtp,
+                after_lufs: round(r.after.lufs + codec),
+                after_true_peak_dbtp: round(r.after.true_peak_dbtp + codec),
                 gain_db: r.gain_db,
+                codec_gain_db: round(codec),
             })
         }
         None => None,
@@ -241,7 +254,7 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
             sample_rate: rate,
             channels: 1,
             samples: programme.samples.len() as u64,
-            bitrate_kbps: (opts.format == Format::Mp3).then_some(opts.mp3_kbps),
+            bitrate_kbps: (opts.format == Format::Mp3).then(|| encode::mp3_kbps(opts.mp3_kbps)),
             duration_ms: programme.duration_ms(),
         },
         loudness,
@@ -259,6 +272,7 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
         format: opts.format,
         mp3_kbps: opts.mp3_kbps,
         album: opts.album.clone(),
+        elapsed: started.elapsed(),
     })
 }
 

@@ -3,8 +3,11 @@
 //! Everything here is deterministic: no clock, no random padding, so the same samples and
 //! tags always give the same bytes (bundles are reproducible). Tags:
 //! - WAV: a `LIST`/`INFO` chunk (title, artist, date, software);
-//! - MP3: an ID3v2.4 tag written here byte by byte (UTF-8 text frames, and `CHAP`/`CTOC`
-//!   frames for chapters, which podcast apps and `ffprobe -show_chapters` read);
+//! - MP3: an ID3v2.3 tag written here byte by byte (UTF-16 text frames, and `CHAP`/`CTOC`
+//!   frames for chapters, which podcast apps and `ffprobe -show_chapters` read). Version
+//!   2.3 rather than 2.4: it is what most players know, and ffmpeg up to at least 5.1 reads
+//!   the frames inside a v2.4 `CHAP` with v2.3 sizes, losing chapter titles of 128 bytes
+//!   or more;
 //! - FLAC: a Vorbis comment block, chapters as `CHAPTERnnn`/`CHAPTERnnnNAME`.
 
 use std::fmt;
@@ -92,6 +95,52 @@ pub struct Chapter {
 
 /// MP3 bit rate used when none is asked for: plenty for mono speech.
 pub const DEFAULT_MP3_KBPS: u32 = 64;
+
+/// The MP3 bit rate used for a requested one: the nearest of 32, 48, 64, 96, 128 and 160
+/// kbit/s at or above it (160 at most: MPEG-2, used at 22.05 kHz, goes no higher).
+pub fn mp3_kbps(requested: u32) -> u32 {
+    [32, 48, 64, 96, 128, 160]
+        .into_iter()
+        .find(|&k| requested <= k)
+        .unwrap_or(160)
+}
+
+/// MPEG audio's sample rates: the only ones an MP3 can hold. (LAME would resample other
+/// rates on its own, and the file would no longer match the timeline sample for sample.)
+const MP3_RATES: [u32; 9] = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
+
+/// Whether `format` can hold audio at `rate`; the reason if not. Checked before any
+/// synthesis so that a long batch does not fail at its last step.
+pub fn check(format: Format, rate: u32) -> Result<(), String> {
+    if format == Format::Mp3 && !MP3_RATES.contains(&rate) {
+        return Err(format!(
+            "MP3 cannot hold {rate} Hz audio (MPEG rates: 8000 to 48000 Hz); \
+             give the voice a sample_rate of 22050 or 44100, or choose --format flac"
+        ));
+    }
+    Ok(())
+}
+
+/// Gain, in dB, that the encoder applies to the level of `format`: LAME's presets scale
+/// the input by 0.95 at 160 kbit/s and below to leave room for coding overshoot
+/// (`presets.c`, `abr_switch_map`), so a decoded MP3 is 0.45 dB quieter than its PCM.
+/// Loudness normalization aims that much higher to land on target in the file.
+pub fn codec_gain_db(format: Format) -> f64 {
+    match format {
+        Format::Mp3 => 20.0 * 0.95f64.log10(),
+        Format::Wav | Format::Flac => 0.0,
+    }
+}
+
+/// Extra true-peak headroom, in dB, for lossy coding: MP3 decoding adds up to about 0.7 dB
+/// of overshoot on speech at 64 kbit/s (measured with ffmpeg's ebur128 on the samples),
+/// which the PCM limiter cannot see.
+pub fn codec_peak_margin_db(format: Format) -> f64 {
+    match format {
+        Format::Mp3 => 1.0,
+        Format::Wav | Format::Flac => 0.0,
+    }
+}
 
 /// Encodes mono samples in `format`, with tags and chapters.
 pub fn encode(
@@ -212,7 +261,7 @@ fn vorbis_comment(tags: &Tags, chapters: &[Chapter]) -> Vec<u8> {
     out
 }
 
-/// An MP3: our ID3v2.4 tag, then LAME's frames (constant bit rate, with LAME's Info frame
+/// An MP3: our ID3v2.3 tag, then LAME's frames (constant bit rate, with LAME's Info frame
 /// so that players know the encoder delay and padding and stay sample-accurate).
 pub fn mp3(
     samples: &[f32],
@@ -222,16 +271,19 @@ pub fn mp3(
     kbps: u32,
 ) -> Result<Vec<u8>, String> {
     use mp3lame_encoder::{Bitrate, Builder, FlushGap, Mode, MonoPcm, Quality};
-    let brate = match kbps {
-        0..=32 => Bitrate::Kbps32,
-        33..=48 => Bitrate::Kbps48,
-        49..=64 => Bitrate::Kbps64,
-        65..=96 => Bitrate::Kbps96,
-        97..=128 => Bitrate::Kbps128,
+    check(Format::Mp3, rate)?;
+    let brate = match mp3_kbps(kbps) {
+        32 => Bitrate::Kbps32,
+        48 => Bitrate::Kbps48,
+        64 => Bitrate::Kbps64,
+        96 => Bitrate::Kbps96,
+        128 => Bitrate::Kbps128,
         _ => Bitrate::Kbps160,
     };
     let err = |what: &str, e: &dyn fmt::Debug| format!("MP3 encoder: {what}: {e:?}");
     let mut b = Builder::new().ok_or("MP3 encoder: out of memory")?;
+    b.set_output_sample_rate(std::num::NonZeroU32::new(rate))
+        .map_err(|e| err("output sample rate", &e))?;
     b.set_num_channels(1).map_err(|e| err("channels", &e))?;
     b.set_sample_rate(rate)
         .map_err(|e| err("sample rate", &e))?;
@@ -269,7 +321,7 @@ pub fn mp3(
     Ok(out)
 }
 
-/// A 28-bit "synchsafe" integer: seven bits per byte, as ID3v2.4 sizes are written.
+/// A 28-bit "synchsafe" integer: seven bits per byte, as the ID3v2 tag size is written.
 fn synchsafe(n: usize) -> [u8; 4] {
     let n = n.min(0x0FFF_FFFF) as u32;
     [
@@ -280,24 +332,48 @@ fn synchsafe(n: usize) -> [u8; 4] {
     ]
 }
 
-/// One ID3v2.4 frame.
+/// One ID3v2.3 frame (its size is a plain 32-bit number in 2.3).
 fn id3_frame(id: &[u8; 4], body: &[u8]) -> Vec<u8> {
     let mut f = Vec::with_capacity(10 + body.len());
     f.extend_from_slice(id);
-    f.extend_from_slice(&synchsafe(body.len()));
+    f.extend_from_slice(&(body.len().min(u32::MAX as usize) as u32).to_be_bytes());
     f.extend_from_slice(&[0, 0]);
     f.extend_from_slice(body);
     f
 }
 
-/// A UTF-8 text frame.
+/// A text frame in UTF-16 with a byte-order mark (ID3v2.3 has no UTF-8).
 fn id3_text(id: &[u8; 4], text: &str) -> Vec<u8> {
-    let mut body = vec![3u8]; // encoding: UTF-8
-    body.extend_from_slice(text.as_bytes());
+    let mut body = vec![1u8, 0xFF, 0xFE]; // encoding: UTF-16, little-endian BOM
+    for unit in text.encode_utf16() {
+        body.extend_from_slice(&unit.to_le_bytes());
+    }
     id3_frame(id, &body)
 }
 
-/// An ID3v2.4 tag: text frames, then one `CHAP` frame per chapter and a `CTOC` listing them.
+/// The date frames of ID3v2.3 from an ISO 8601 date: `TYER` (YYYY), `TDAT` (DDMM) and
+/// `TIME` (HHMM) as far as the date goes. Anything else is left out.
+fn id3_date(iso: &str) -> Vec<u8> {
+    let digits = |s: Option<&str>, n: usize| {
+        s.filter(|s| s.len() == n && s.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_owned)
+    };
+    let mut out = Vec::new();
+    let Some(year) = digits(iso.get(0..4), 4) else {
+        return out;
+    };
+    out.extend(id3_text(b"TYER", &year));
+    let (month, day) = (digits(iso.get(5..7), 2), digits(iso.get(8..10), 2));
+    if let (Some(m), Some(d), Some("-")) = (month, day, iso.get(4..5)) {
+        out.extend(id3_text(b"TDAT", &format!("{d}{m}")));
+        if let (Some(h), Some(min)) = (digits(iso.get(11..13), 2), digits(iso.get(14..16), 2)) {
+            out.extend(id3_text(b"TIME", &format!("{h}{min}")));
+        }
+    }
+    out
+}
+
+/// An ID3v2.3 tag: text frames, then a `CTOC` table and one `CHAP` frame per chapter.
 pub fn id3v2(tags: &Tags, chapters: &[Chapter]) -> Vec<u8> {
     let mut frames = Vec::new();
     frames.extend(id3_text(b"TIT2", &tags.title));
@@ -308,7 +384,7 @@ pub fn id3v2(tags: &Tags, chapters: &[Chapter]) -> Vec<u8> {
         frames.extend(id3_text(b"TALB", a));
     }
     if let Some(d) = &tags.date {
-        frames.extend(id3_text(b"TDRC", d));
+        frames.extend(id3_date(d));
     }
     frames.extend(id3_text(b"TLAN", "ara"));
     frames.extend(id3_text(b"TSSE", &tags.software));
@@ -330,7 +406,7 @@ pub fn id3v2(tags: &Tags, chapters: &[Chapter]) -> Vec<u8> {
             frames.extend(id3_frame(b"CHAP", &body));
         }
     }
-    let mut out = b"ID3\x04\x00\x00".to_vec();
+    let mut out = b"ID3\x03\x00\x00".to_vec();
     out.extend_from_slice(&synchsafe(frames.len()));
     out.extend(frames);
     out
@@ -380,6 +456,28 @@ mod tests {
         assert!(a.windows(4).any(|x| x == b"CHAP"));
         let tag_len = 10 + crate::bundle::verify::synchsafe_value(&a[6..10]) as usize;
         assert_eq!(a[tag_len], 0xFF, "frames follow the tag");
+    }
+
+    #[test]
+    fn id3_dates() {
+        let d = id3_date("2024-06-02T09:30:00+03:00");
+        for (frame, value) in [(&b"TYER"[..], "2024"), (b"TDAT", "0206"), (b"TIME", "0930")] {
+            let at = d.windows(4).position(|w| w == frame).unwrap();
+            let body = &d[at + 10 + 3..at + 10 + 3 + value.len() * 2];
+            let text: Vec<u16> = body
+                .chunks(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            assert_eq!(String::from_utf16(&text).unwrap(), value);
+        }
+        assert!(id3_date("yesterday").is_empty());
+        assert_eq!(id3_date("2024").len(), 10 + 3 + 8);
+    }
+
+    #[test]
+    fn mp3_refuses_rates_mpeg_lacks() {
+        let e = mp3(&tone(100), 96_000, &tags(), &[], 64).unwrap_err();
+        assert!(e.contains("96000 Hz"), "{e}");
     }
 
     #[test]

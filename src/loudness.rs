@@ -94,36 +94,47 @@ pub fn normalize(samples: &mut [f32], rate: u32, target: Target) -> Result<Repor
         });
     }
     let original = samples.to_vec();
+    // Peaks scale with the gain: estimate them once, on the original.
+    let peaks = interpolated_peaks(&original);
     let mut gain_db = (target.lufs - before.lufs).min(MAX_GAIN_DB);
     // A little headroom: MP3 encoding and other meters move true peaks by a few tenths.
     let mut ceiling = target.true_peak_dbtp - 0.2;
     let mut after = before;
     // Limiting lowers the loudness a little and the interpolator only estimates true
-    // peaks: a few rounds of measuring and correcting settle both.
-    for _ in 0..4 {
+    // peaks: a few rounds of measuring and correcting settle both. Rounds measure the
+    // loudness alone; the full measure (with the costlier true peak) runs once the
+    // loudness is on target.
+    for round in 0..6 {
         let g = db_to_lin(gain_db) as f32;
         for (s, &o) in samples.iter_mut().zip(&original) {
             *s = o * g;
         }
-        limit(samples, db_to_lin(ceiling) as f32, rate);
+        let scaled: Vec<f32> = peaks.iter().map(|p| p * g).collect();
+        limit_with_peaks(samples, &scaled, db_to_lin(ceiling) as f32, rate);
+        let lufs = loudness(samples, rate)?;
+        if (lufs - target.lufs).abs() > 0.1 && round < 5 {
+            gain_db = (gain_db + target.lufs - lufs).min(MAX_GAIN_DB);
+            continue;
+        }
         after = measure(samples, rate)?;
-        let loud_ok = (after.lufs - target.lufs).abs() <= 0.1;
-        let peak_ok = after.true_peak_dbtp <= target.true_peak_dbtp;
-        if loud_ok && peak_ok {
+        if after.true_peak_dbtp <= target.true_peak_dbtp || round == 5 {
             break;
         }
-        if !peak_ok {
-            ceiling -= after.true_peak_dbtp - target.true_peak_dbtp + 0.05;
-        }
-        if !loud_ok {
-            gain_db = (gain_db + target.lufs - after.lufs).min(MAX_GAIN_DB);
-        }
+        ceiling -= after.true_peak_dbtp - target.true_peak_dbtp + 0.05;
     }
     Ok(Report {
         before,
         after,
         gain_db: (gain_db * 100.0).round() / 100.0,
     })
+}
+
+/// Integrated loudness alone (no true peak), LUFS.
+fn loudness(samples: &[f32], rate: u32) -> Result<f64, String> {
+    let mut m = EbuR128::new(1, rate, Mode::I).map_err(|e| format!("loudness meter: {e:?}"))?;
+    m.add_frames_f32(samples)
+        .map_err(|e| format!("loudness meter: {e:?}"))?;
+    Ok(m.loudness_global().unwrap_or(f64::NEG_INFINITY).max(-200.0))
 }
 
 fn db_to_lin(db: f64) -> f64 {
@@ -133,11 +144,16 @@ fn db_to_lin(db: f64) -> f64 {
 /// Look-ahead peak limiter: afterwards no sample, and no interpolated point between
 /// samples, exceeds `ceiling` (linear).
 pub fn limit(samples: &mut [f32], ceiling: f32, rate: u32) {
+    let peaks = interpolated_peaks(samples);
+    limit_with_peaks(samples, &peaks, ceiling, rate);
+}
+
+/// [`limit`] with the interpolated peaks of `samples` already known.
+fn limit_with_peaks(samples: &mut [f32], peaks: &[f32], ceiling: f32, rate: u32) {
     let n = samples.len();
-    if n == 0 {
+    if n == 0 || peaks.len() != n {
         return;
     }
-    let peaks = interpolated_peaks(samples);
     let need: Vec<f32> = peaks
         .iter()
         .map(|&p| if p > ceiling { ceiling / p } else { 1.0 })

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bundle::manifest::{FileEntry, Manifest, SCHEMA_VERSION};
 use crate::bundle::{feed, page, Bundle};
+use crate::edition::Edition;
 use crate::error::{Error, Result};
 
 /// Fallback publication date when an article has no usable date, no `--date` was given and
@@ -147,14 +148,14 @@ impl Shard {
 }
 
 /// A file-name-safe, URL-safe folder name for each path, unique, in the given order:
-/// ASCII letters, digits, `-`, `_` and `.` of the file stem, others become `-`; an Arabic
-/// name becomes `episode-<index+1>`.
+/// ASCII letters, digits, `-`, `_` and `.` of the file stem, others become `-`; a name
+/// with no ASCII letter or digit becomes `episode-<hash of the name>`. Clashes get `-2`,
+/// `-3`… in path order.
 pub fn slugs(names: &[String]) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     names
         .iter()
-        .enumerate()
-        .map(|(i, name)| {
+        .map(|name| {
             let stem = std::path::Path::new(name)
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -171,7 +172,10 @@ pub fn slugs(names: &[String]) -> Vec<String> {
                 .collect();
             slug = slug.trim_matches(['-', '.']).to_owned();
             if !slug.chars().any(|c| c.is_ascii_alphanumeric()) {
-                slug = format!("episode-{}", i + 1);
+                // An Arabic name: a short hash keeps the folder (and its URL) the same
+                // whatever other articles the run has.
+                let hash = crate::bundle::manifest::sha256_hex(stem.as_bytes());
+                slug = format!("episode-{}", &hash[..10]);
             }
             let mut candidate = slug.clone();
             let mut n = 2;
@@ -192,18 +196,69 @@ pub fn feed_url(base_url: Option<&str>) -> String {
     }
 }
 
-/// The guid of an episode: UUIDv5 of the article's URL, else its file name, in the
-/// podcast's own namespace — so it survives edits to the text and rebuilds.
-pub fn episode_guid(podcast_guid: &str, url: Option<&str>, file: &str) -> String {
+/// The guid of an episode: UUIDv5 of the article's URL, else of its episode folder name
+/// (from its file name, unique in the run), in the podcast's own namespace — so it
+/// survives edits to the text and rebuilds.
+pub fn episode_guid(podcast_guid: &str, url: Option<&str>, slug: &str) -> String {
     let ns = uuid::Uuid::parse_str(podcast_guid).unwrap_or(feed::PODCAST_GUID_NAMESPACE);
-    uuid::Uuid::new_v5(&ns, url.unwrap_or(file).as_bytes()).to_string()
+    let name = match url {
+        Some(u) => u.to_owned(),
+        None => format!("episode:{slug}"),
+    };
+    uuid::Uuid::new_v5(&ns, name.as_bytes()).to_string()
+}
+
+/// Makes an episode of a built edition: `index` is the article's place among all the
+/// run's articles, `slug` its folder name, `fallback_date` (ISO) the date used when the
+/// article has none.
+pub fn episode(
+    ed: &Edition,
+    index: usize,
+    slug: &str,
+    podcast_guid: &str,
+    fallback_date: &str,
+) -> Result<Episode> {
+    let mut bundle = ed.bundle()?;
+    let m = &ed.manifest;
+    let (pub_date, date_from) = match m.article.date.as_deref().and_then(feed::rfc2822) {
+        Some(d) => (d, "article"),
+        None => (
+            feed::rfc2822(fallback_date)
+                .or_else(|| feed::rfc2822(FALLBACK_DATE))
+                .unwrap_or_default(),
+            "fallback",
+        ),
+    };
+    // The manifest as written (with its [[file]] list), which is bundle.files[0].
+    let manifest = bundle
+        .get("manifest.toml")
+        .and_then(|c| Manifest::from_toml(&String::from_utf8_lossy(c)).ok())
+        .unwrap_or_else(|| m.clone());
+    bundle.files.shrink_to_fit();
+    Ok(Episode {
+        entry: EpisodeEntry {
+            index,
+            dir: format!("episodes/{slug}"),
+            title: m.article.title.clone(),
+            guid: episode_guid(podcast_guid, m.article.url.as_deref(), slug),
+            pub_date,
+            date_from: date_from.into(),
+            audio: String::new(),
+            audio_bytes: 0,
+            audio_type: ed.format.mime().into(),
+            duration_ms: m.audio.duration_ms,
+            source_file: m.article.file.clone(),
+        },
+        manifest,
+        files: bundle.files,
+    })
 }
 
 /// Assembles the podcast bundle from episodes (any order; sorted by index here). A cover
 /// is `(member name, bytes)`.
 pub fn assemble(
     info: &PodcastInfo,
-    cover: Option<(String, Vec<u8>)>,
+    cover: Option<Cover>,
     mut episodes: Vec<Episode>,
 ) -> Result<Bundle> {
     episodes.sort_by_key(|e| e.entry.index);
@@ -341,11 +396,22 @@ fn newest<'a>(dates: impl Iterator<Item = &'a str>) -> Option<String> {
     dates.filter_map(key).max().map(|(_, d)| d)
 }
 
+/// A cover image: (member name, bytes).
+pub type Cover = (String, Vec<u8>);
+
+/// What a podcast bundle holds, read back for `--merge`.
+#[derive(Debug, Clone)]
+pub struct Contents {
+    /// Its manifest.
+    pub manifest: PodcastManifest,
+    /// Its cover, if any.
+    pub cover: Option<Cover>,
+    /// Its episodes.
+    pub episodes: Vec<Episode>,
+}
+
 /// Reads the episodes of a podcast bundle (a shard's output), for `--merge`.
-pub fn read_episodes(
-    bundle: &Bundle,
-    origin: &std::path::Path,
-) -> Result<(PodcastManifest, Option<(String, Vec<u8>)>, Vec<Episode>)> {
+pub fn read_episodes(bundle: &Bundle, origin: &std::path::Path) -> Result<Contents> {
     let text = bundle.get("manifest.toml").ok_or_else(|| {
         Error::input(origin, "has no manifest.toml; is it a rawi podcast bundle?")
     })?;
@@ -362,6 +428,19 @@ pub fn read_episodes(
         .and_then(|c| bundle.get(c).map(|bytes| (c.clone(), bytes.to_vec())));
     let mut episodes = Vec::new();
     for entry in &pm.episodes {
+        let slug = entry.dir.strip_prefix("episodes/").unwrap_or("");
+        let slug_ok = !slug.is_empty()
+            && slug
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && slug != "."
+            && slug != "..";
+        if !slug_ok {
+            return Err(Error::input(
+                origin,
+                format!("episode folder `{}` is not episodes/<name>", entry.dir),
+            ));
+        }
         let prefix = format!("{}/", entry.dir);
         let files: Vec<(String, Vec<u8>)> = bundle
             .files
@@ -380,7 +459,11 @@ pub fn read_episodes(
             files,
         });
     }
-    Ok((pm, cover, episodes))
+    Ok(Contents {
+        manifest: pm,
+        cover,
+        episodes,
+    })
 }
 
 #[cfg(test)]
@@ -404,10 +487,12 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        assert_eq!(
-            slugs(&names),
-            vec!["gaza-news", "gaza-news-2", "episode-3", "x.y"]
-        );
+        let s = slugs(&names);
+        assert_eq!(&s[..2], ["gaza-news", "gaza-news-2"]);
+        assert!(s[2].starts_with("episode-") && s[2].len() == 18, "{}", s[2]);
+        assert_eq!(s[3], "x.y");
+        // The same Arabic name gives the same folder whatever comes before it.
+        assert_eq!(slugs(&names[2..3])[0], s[2]);
     }
 
     #[test]

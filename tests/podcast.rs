@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const ARTICLE_A: &str = "+++
-title = \"الحكومة تعلن خطة جديدة للنقل العام\"
+title = \"الحكومة تعلن خطة جديدة للنقل العام في المدن الكبرى تشمل حافلات كهربائية وخطوطا جديدة للمترو\"
 author = \"سارة أحمد\"
 date = 2024-05-01
 source = \"وكالة الأنباء\"
@@ -24,6 +24,10 @@ url = \"https://news.example.org/a/1\"
 
 رحب السكان بالخطة، لكنهم طالبوا بتحسين المواعيد.
 ";
+
+/// Long enough (over 128 bytes in a tag) to catch size-encoding slips in ID3 chapters.
+const TITLE_A: &str =
+    "الحكومة تعلن خطة جديدة للنقل العام في المدن الكبرى تشمل حافلات كهربائية وخطوطا جديدة للمترو";
 
 const ARTICLE_B: &str = "ارتفاع أسعار القمح في الأسواق العالمية
 
@@ -73,6 +77,10 @@ fn unzip(zip: &Path) -> Vec<(String, Vec<u8>)> {
             (f.name().unwrap().into_owned(), c)
         })
         .collect()
+}
+
+fn member_len(files: &[(String, Vec<u8>)], name: &str) -> usize {
+    member(files, name).len()
 }
 
 fn member<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
@@ -146,14 +154,7 @@ fn build_has_chapters_transcripts_tags_and_is_reproducible() {
             .iter()
             .map(|c| c["title"].as_str().unwrap())
             .collect();
-        assert_eq!(
-            titles,
-            vec![
-                "الحكومة تعلن خطة جديدة للنقل العام",
-                "التمويل",
-                "ردود الفعل"
-            ]
-        );
+        assert_eq!(titles, vec![TITLE_A, "التمويل", "ردود الفعل"]);
         let sentences = m["sentence"].as_array().unwrap();
         for s in sentences {
             for key in [
@@ -192,10 +193,7 @@ fn build_has_chapters_transcripts_tags_and_is_reproducible() {
         let tj: serde_json::Value =
             serde_json::from_slice(member(&files, "transcript.json")).unwrap();
         assert_eq!(tj["version"], "1.0.0");
-        assert_eq!(
-            tj["segments"][0]["body"],
-            "الحكومة تعلن خطة جديدة للنقل العام"
-        );
+        assert_eq!(tj["segments"][0]["body"], TITLE_A);
         assert!(tj["segments"][1]["startTime"].as_f64() > tj["segments"][0]["endTime"].as_f64());
         let srt = text(&files, "transcript.srt");
         assert!(srt.starts_with("1\n00:00:00,"), "{srt}");
@@ -215,7 +213,7 @@ fn build_has_chapters_transcripts_tags_and_is_reproducible() {
         match format {
             "mp3" => {
                 assert_eq!(&audio_bytes[..3], b"ID3");
-                for frame in [&b"CHAP"[..], b"CTOC", b"TIT2", b"TPE1", b"TDRC"] {
+                for frame in [&b"CHAP"[..], b"CTOC", b"TIT2", b"TPE1", b"TYER", b"TDAT"] {
                     assert!(audio_bytes.windows(4).any(|w| w == frame), "no {frame:?}");
                 }
             }
@@ -255,13 +253,154 @@ fn cache_resynthesizes_only_what_changed() {
     let edited = rawi(&["build", "b.txt", "-o", "b3.zip", "--cache", "clips"], d);
     let summary = stderr(&edited).lines().last().unwrap().to_owned();
     assert!(summary.contains("synthesized 1, cached"), "{summary}");
+    // --shard K/N picks articles by their index in path order, modulo N.
+    let s = rawi(
+        &[
+            "build", "c.md", "a.md", "b.txt", "--shard", "2/3", "-o", "sharded", "--cache", "clips",
+        ],
+        d,
+    );
+    assert!(s.status.success(), "{}", stderr(&s));
+    let built: Vec<String> = std::fs::read_dir(d.join("sharded"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(built, vec!["b.zip"]);
+    let bad = rawi(&["build", "a.md", "--shard", "4/3"], d);
+    assert_eq!(bad.status.code(), Some(2));
     // No cache at all: everything is spoken, nothing is stored.
     let none = rawi(&["build", "b.txt", "-o", "b4.zip", "--no-cache"], d);
     assert!(stderr(&none).contains("cached 0"), "{}", stderr(&none));
     assert!(!d.join("xdg-cache").exists());
 }
 
+/// Parses the feed as XML (so any escaping slip fails here) and returns the path of
+/// every element, e.g. `rss/channel/item/enclosure`, with its attributes and text.
+/// An XML element: its path from the root, its attributes, its text.
+type Element = (String, Vec<(String, String)>, String);
+
+#[allow(deprecated)] // unescape_value: its replacement's signature is still settling
+fn parse_feed(feed: &str) -> Vec<Element> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(feed);
+    let mut stack: Vec<String> = Vec::new();
+    let mut out: Vec<Element> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    loop {
+        match reader.read_event().expect("feed.xml is well-formed XML") {
+            Event::Start(e) => {
+                stack.push(e.name().as_ref().to_owned());
+                let attrs = e
+                    .attributes()
+                    .map(|a| {
+                        let a = a.unwrap();
+                        let v = a.unescape_value().unwrap().into_owned();
+                        (a.key.as_ref().to_owned(), v)
+                    })
+                    .collect();
+                out.push((stack.join("/"), attrs, String::new()));
+                open.push(out.len() - 1);
+            }
+            Event::Empty(e) => {
+                let name = e.name().as_ref().to_owned();
+                let attrs = e
+                    .attributes()
+                    .map(|a| {
+                        let a = a.unwrap();
+                        let v = a.unescape_value().unwrap().into_owned();
+                        (a.key.as_ref().to_owned(), v)
+                    })
+                    .collect();
+                out.push((format!("{}/{name}", stack.join("/")), attrs, String::new()));
+            }
+            Event::Text(t) => {
+                if let Some(&i) = open.last() {
+                    out[i].2.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(&i) = open.last() {
+                    let name: String = r.as_ref().to_owned();
+                    let c = match name.as_str() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => panic!("unknown entity {other}"),
+                    };
+                    out[i].2.push_str(c);
+                }
+            }
+            Event::End(_) => {
+                stack.pop();
+                open.pop();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(stack.is_empty(), "unclosed elements: {stack:?}");
+    out
+}
+
 fn check_feed(feed: &str, files: &[(String, Vec<u8>)]) {
+    let elements = parse_feed(feed);
+    let find = |path: &'static str| {
+        elements
+            .iter()
+            .filter(move |(p, _, _): &&Element| p == path)
+    };
+    // Apple's required channel tags, and each item's.
+    for required in [
+        "rss/channel/title",
+        "rss/channel/description",
+        "rss/channel/language",
+        "rss/channel/itunes:image",
+        "rss/channel/itunes:category",
+        "rss/channel/itunes:explicit",
+        "rss/channel/podcast:guid",
+    ] {
+        assert_eq!(find(required).count(), 1, "{required}");
+    }
+    for required in [
+        "rss/channel/item/title",
+        "rss/channel/item/enclosure",
+        "rss/channel/item/guid",
+        "rss/channel/item/pubDate",
+        "rss/channel/item/itunes:duration",
+        "rss/channel/item/podcast:chapters",
+    ] {
+        assert_eq!(find(required).count(), 3, "{required}");
+    }
+    let titles: Vec<&str> = find("rss/channel/item/title")
+        .map(|(_, _, t)| t.as_str())
+        .collect();
+    assert!(
+        titles.contains(&"افتتاح معرض الكتاب & <الدورة> الجديدة"),
+        "{titles:?}"
+    );
+    for (_, attrs, _) in find("rss/channel/item/enclosure") {
+        let get = |k: &str| {
+            attrs
+                .iter()
+                .find(|(a, _)| a == k)
+                .map(|(_, v)| v.as_str())
+                .unwrap()
+        };
+        let member = get("url")
+            .strip_prefix("https://example.org/daily/")
+            .unwrap();
+        assert_eq!(get("length"), member_len(files, member).to_string());
+        assert_eq!(get("type"), "audio/mpeg");
+    }
+    for (_, _, d) in find("rss/channel/item/itunes:duration") {
+        assert!(d.parse::<u64>().unwrap() > 0, "{d}");
+    }
+    let guids: std::collections::HashSet<&str> = find("rss/channel/item/guid")
+        .map(|(_, _, g)| g.as_str())
+        .collect();
+    assert_eq!(guids.len(), 3, "guids are unique");
     for tag in [
         "<title>النشرة</title>",
         "<language>ar</language>",
@@ -404,6 +543,7 @@ fn verify_names_what_is_wrong() {
         e.contains("transcript.vtt:") && e.contains("manifest says"),
         "{e}"
     );
+    assert!(e.contains("transcript.vtt: 0 cues for"), "{e}");
     assert!(e.contains("extra.txt: not listed"), "{e}");
 
     // A damaged or foreign zip is a clear error, not a panic.
@@ -465,14 +605,7 @@ fn ffmpeg_reads_chapters_loudness_and_lengths() {
                 .iter()
                 .map(|c| c["tags"]["title"].as_str().unwrap())
                 .collect();
-            assert_eq!(
-                titles,
-                vec![
-                    "الحكومة تعلن خطة جديدة للنقل العام",
-                    "التمويل",
-                    "ردود الفعل"
-                ]
-            );
+            assert_eq!(titles, vec![TITLE_A, "التمويل", "ردود الفعل"]);
             assert_eq!(
                 j["chapters"][1]["start"].as_i64(),
                 m["chapter"][1]["start_ms"].as_integer()
@@ -514,6 +647,16 @@ fn ffmpeg_reads_chapters_loudness_and_lengths() {
         assert!(
             (i + 16.0).abs() <= 1.0,
             "{format}: ffmpeg measured {i} LUFS"
+        );
+        let peak: f64 = summary
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("Peak:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap();
+        assert!(
+            peak <= -1.0,
+            "{format}: ffmpeg measured a true peak of {peak} dBTP"
         );
     }
 }

@@ -43,14 +43,13 @@ pub fn assign(
         prev_block = Some(s.block);
         if is_head && new_block {
             let title = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            if chapters.is_empty() || chapters.last().is_some_and(|c| c.sentence != s.id) {
-                chapters.push(ChapterEntry {
-                    title,
-                    start_ms: if chapters.is_empty() { 0 } else { s.start_ms },
-                    end_ms: 0,
-                    sentence: s.id,
-                });
-            }
+            chapters.push(ChapterEntry {
+                title,
+                // Podcast apps expect the first chapter at 0, not after the lead silence.
+                start_ms: if chapters.is_empty() { 0 } else { s.start_ms },
+                end_ms: 0,
+                sentence: s.id,
+            });
         } else if is_head {
             // A heading cut into pieces: the chapter title gets the whole heading.
             if let Some(c) = chapters.last_mut() {

@@ -44,12 +44,17 @@ pub struct LoudnessInfo {
     pub before_lufs: f64,
     /// True peak of the raw programme, dBTP.
     pub before_true_peak_dbtp: f64,
-    /// Integrated loudness of the normalized programme, LUFS.
+    /// Integrated loudness of the normalized programme as the file plays, LUFS: measured
+    /// on the PCM given to the encoder, plus the encoder's own gain (`codec_gain_db`).
     pub after_lufs: f64,
-    /// True peak of the normalized programme, dBTP.
+    /// True peak of the normalized programme (PCM measurement plus `codec_gain_db`),
+    /// dBTP; lossy decoding may add a few tenths, which the limiter leaves room for.
     pub after_true_peak_dbtp: f64,
     /// Gain applied before the limiter, dB.
     pub gain_db: f64,
+    /// Level change made by the encoder itself (LAME scales MP3 input by 0.95), dB.
+    #[serde(default)]
+    pub codec_gain_db: f64,
 }
 
 /// One chapter: the headline or a heading, and where it starts.

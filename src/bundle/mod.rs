@@ -28,6 +28,12 @@ pub struct Bundle {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
+/// Largest member read back from a zip (an hour of 48 kHz WAV is 350 MB).
+const MAX_MEMBER_BYTES: u64 = 2 << 30;
+
+/// Largest total read back from a zip.
+const MAX_BUNDLE_BYTES: u64 = 8 << 30;
+
 /// Members that are already compressed or gain little: stored as they are.
 fn is_stored(name: &str) -> bool {
     [".mp3", ".flac", ".png", ".jpg", ".wav"]
@@ -81,6 +87,14 @@ impl Bundle {
     /// Writes the bundle's files into the folder `out` (created if missing), each file
     /// atomically.
     pub fn write_dir(&self, out: &Path) -> Result<()> {
+        for (name, _) in &self.files {
+            if !is_safe_member(name) {
+                return Err(Error::output(
+                    out,
+                    format!("refusing to write member `{name}`: it would land outside the folder"),
+                ));
+            }
+        }
         for (name, contents) in &self.files {
             let target = out.join(name);
             if let Some(parent) = target.parent() {
@@ -99,6 +113,7 @@ impl Bundle {
         let mut zip = zip::ZipArchive::new(file)
             .map_err(|e| Error::input(path, format!("is not a zip bundle: {e}")))?;
         let mut bundle = Bundle::default();
+        let mut total = 0u64;
         for i in 0..zip.len() {
             let mut f = zip
                 .by_index(i)
@@ -108,14 +123,36 @@ impl Bundle {
                 .map_err(|e| Error::input(path, format!("member {i} has a bad name: {e}")))?
                 .into_owned();
             // The declared size is not trusted for the allocation: a damaged zip may
-            // claim terabytes.
+            // claim terabytes, and a zip bomb may inflate far beyond what it declares.
             let mut contents = Vec::with_capacity(f.size().min(1 << 24) as usize);
-            std::io::Read::read_to_end(&mut f, &mut contents)
-                .map_err(|e| Error::input(path, format!("cannot read {name}: {e}")))?;
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(&mut f, MAX_MEMBER_BYTES + 1),
+                &mut contents,
+            )
+            .map_err(|e| Error::input(path, format!("cannot read {name}: {e}")))?;
+            total += contents.len() as u64;
+            if contents.len() as u64 > MAX_MEMBER_BYTES || total > MAX_BUNDLE_BYTES {
+                return Err(Error::input(
+                    path,
+                    format!("{name} inflates beyond what a bundle may hold; is it a zip bomb?"),
+                ));
+            }
             bundle.add(name, contents);
         }
         Ok(bundle)
     }
+}
+
+/// Whether a member name stays inside the bundle's folder: relative, no `..`, no empty or
+/// `.` parts, no backslashes (a zip made elsewhere may hold any name).
+pub fn is_safe_member(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('/')
+        && !name.contains('\\')
+        && !name.contains(':')
+        && name
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
 /// Writes `bytes` to a temporary file beside `out`, then renames it into place.
@@ -172,10 +209,29 @@ mod tests {
         b.write_zip(&p).unwrap();
         let back = Bundle::read_zip(&p).unwrap();
         assert_eq!(back, b);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o644, "readable by a web server");
+        }
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),
             1,
             "no temporary file left"
         );
+    }
+
+    #[test]
+    fn unsafe_member_names_are_refused() {
+        for bad in ["../x", "/etc/passwd", "a/../../b", "a//b", "c:\\x", ""] {
+            assert!(!is_safe_member(bad), "{bad}");
+        }
+        assert!(is_safe_member("episodes/a-1/audio/edition.mp3"));
+        let mut b = Bundle::default();
+        b.add("../escape.txt", "x");
+        let dir = tempfile::tempdir().unwrap();
+        assert!(b.write_dir(&dir.path().join("out")).is_err());
+        assert!(!dir.path().join("escape.txt").exists());
     }
 }

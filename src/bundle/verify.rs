@@ -55,6 +55,88 @@ pub fn id3v2_len(b: &[u8]) -> usize {
     }
 }
 
+/// The chapters of an MP3's ID3v2 tag (`CHAP` frames): (start ms, end ms, title), in
+/// tag order. Reads versions 2.3 and 2.4; anything unreadable ends the list.
+pub fn id3_chapters(b: &[u8]) -> Vec<(u32, u32, String)> {
+    let mut out = Vec::new();
+    if b.len() < 10 || &b[..3] != b"ID3" {
+        return out;
+    }
+    let v4 = b[3] == 4;
+    let end = id3v2_len(b).min(b.len());
+    let size = |x: &[u8]| {
+        if v4 {
+            synchsafe_value(x) as usize
+        } else {
+            u32::from_be_bytes([x[0], x[1], x[2], x[3]]) as usize
+        }
+    };
+    let mut pos = 10;
+    while pos + 10 <= end {
+        let id = &b[pos..pos + 4];
+        let len = size(&b[pos + 4..pos + 8]);
+        let Some(body) = b.get(pos + 10..pos + 10 + len) else {
+            break;
+        };
+        if id == b"CHAP" {
+            let Some(zero) = body.iter().position(|&c| c == 0) else {
+                break;
+            };
+            let times = &body[zero + 1..];
+            if times.len() < 16 {
+                break;
+            }
+            let start = u32::from_be_bytes([times[0], times[1], times[2], times[3]]);
+            let stop = u32::from_be_bytes([times[4], times[5], times[6], times[7]]);
+            let mut title = String::new();
+            let sub = &times[16..];
+            if sub.len() >= 11 && &sub[..4] == b"TIT2" {
+                let n = size(&sub[4..8]).min(sub.len() - 10);
+                title = id3_string(&sub[10..10 + n]);
+            }
+            out.push((start, stop, title));
+        } else if id == [0, 0, 0, 0] {
+            break; // padding
+        }
+        pos += 10 + len;
+    }
+    out
+}
+
+/// Decodes an ID3 text frame body (encoding byte, then text).
+fn id3_string(body: &[u8]) -> String {
+    let Some((&enc, text)) = body.split_first() else {
+        return String::new();
+    };
+    match enc {
+        1 | 2 => {
+            let (le, text) = match text {
+                [0xFF, 0xFE, rest @ ..] => (true, rest),
+                [0xFE, 0xFF, rest @ ..] => (false, rest),
+                rest => (enc == 1, rest),
+            };
+            let units: Vec<u16> = text
+                .chunks_exact(2)
+                .map(|c| {
+                    if le {
+                        u16::from_le_bytes([c[0], c[1]])
+                    } else {
+                        u16::from_be_bytes([c[0], c[1]])
+                    }
+                })
+                .take_while(|&u| u != 0)
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        3 => String::from_utf8_lossy(text.split(|&c| c == 0).next().unwrap_or(&[])).into_owned(),
+        _ => text
+            .iter()
+            .take_while(|&&c| c != 0)
+            .map(|&c| c as char)
+            .collect(),
+    }
+}
+
 /// Reads an MP3's frame headers (Layer III) and LAME's Info frame.
 pub fn mp3_info(b: &[u8]) -> std::result::Result<Mp3Info, String> {
     let mut pos = id3v2_len(b);
@@ -183,8 +265,12 @@ pub fn read_bundle(path: &Path) -> Result<Bundle> {
                 .map_err(|e| Error::input(&dir, format!("cannot read the folder: {e}")))?;
             for e in entries.flatten() {
                 let p = e.path();
-                if p.is_dir() {
+                // Symbolic links are not followed: a link loop must not hang verify.
+                let Ok(kind) = e.file_type() else { continue };
+                if kind.is_dir() {
                     stack.push(p);
+                } else if !kind.is_file() {
+                    continue;
                 } else if let Ok(rel) = p.strip_prefix(path) {
                     found.push((rel.to_string_lossy().replace('\\', "/"), p));
                 }
@@ -370,6 +456,42 @@ fn check_edition(
         }
         prev = Some(c.start_ms);
     }
+    if m.audio.format == "mp3" {
+        if let Some(bytes) = files.get(audio_path.as_str()) {
+            let tagged: Vec<(u64, String)> = id3_chapters(bytes)
+                .into_iter()
+                .map(|(start, _, title)| (start as u64, title))
+                .collect();
+            let listed: Vec<(u64, String)> = m
+                .chapters
+                .iter()
+                .map(|c| (c.start_ms, c.title.clone()))
+                .collect();
+            if tagged != listed {
+                problems.push(format!(
+                    "{audio_path}: its ID3 chapters ({}) differ from the manifest's ({})",
+                    tagged.len(),
+                    listed.len()
+                ));
+            }
+        }
+    }
+    // Transcripts: one cue per sentence in each.
+    let n = m.sentences.len();
+    for (name, count) in [
+        ("transcript.vtt", count_cues as fn(&[u8]) -> Option<usize>),
+        ("transcript.srt", count_cues),
+        ("transcript.json", count_segments),
+    ] {
+        let path = format!("{prefix}{name}");
+        if let Some(b) = files.get(path.as_str()) {
+            match count(b) {
+                Some(c) if c == n => {}
+                Some(c) => problems.push(format!("{path}: {c} cues for {n} sentences")),
+                None => problems.push(format!("{path}: cannot be read")),
+            }
+        }
+    }
     let chapters_path = format!("{prefix}chapters.json");
     if let Some(b) = files.get(chapters_path.as_str()) {
         match serde_json::from_slice::<super::chapters::ChaptersFile>(b) {
@@ -391,6 +513,19 @@ fn check_edition(
     }
 }
 
+/// Cues of a WebVTT or SRT file (timing lines).
+fn count_cues(b: &[u8]) -> Option<usize> {
+    let text = std::str::from_utf8(b).ok()?;
+    Some(text.lines().filter(|l| l.contains(" --> ")).count())
+}
+
+/// Segments of a Podcasting 2.0 JSON transcript.
+fn count_segments(b: &[u8]) -> Option<usize> {
+    serde_json::from_slice::<super::transcript_json::Transcript>(b)
+        .ok()
+        .map(|t| t.segments.len())
+}
+
 fn check_podcast(pm: &PodcastManifest, files: &BTreeMap<&str, &[u8]>, problems: &mut Vec<String>) {
     if pm.schema_version != SCHEMA_VERSION {
         problems.push(format!(
@@ -405,6 +540,20 @@ fn check_podcast(pm: &PodcastManifest, files: &BTreeMap<&str, &[u8]>, problems: 
         .map(|b| String::from_utf8_lossy(b).into_owned());
     if feed.is_none() {
         problems.push("feed.xml: missing".into());
+    }
+    if let Some(feed) = &feed {
+        let items = feed.matches("<item>").count();
+        if items != pm.episodes.len() {
+            problems.push(format!(
+                "feed.xml: {items} items, the manifest lists {} episodes",
+                pm.episodes.len()
+            ));
+        }
+    }
+    for p in files.keys() {
+        if !super::is_safe_member(p) {
+            problems.push(format!("{p}: unsafe member name (absolute or with ..)"));
+        }
     }
     let base = pm
         .podcast
@@ -482,6 +631,31 @@ mod tests {
         assert_eq!(info.rate, 22050);
         assert!(info.delay_padding.is_some(), "{info:?}");
         assert_eq!(info.samples(), 30_000, "{info:?}");
+    }
+
+    #[test]
+    fn id3_chapters_read_back() {
+        let ch = vec![
+            crate::encode::Chapter {
+                title: "عنوان طويل ".repeat(20).trim().to_owned(),
+                start_ms: 0,
+                end_ms: 1500,
+            },
+            crate::encode::Chapter {
+                title: "قسم".into(),
+                start_ms: 1500,
+                end_ms: 3000,
+            },
+        ];
+        let tag = crate::encode::id3v2(&crate::encode::Tags::default(), &ch);
+        let back = id3_chapters(&tag);
+        assert_eq!(back.len(), 2);
+        assert_eq!(
+            (back[0].0, back[0].1, back[0].2.as_str()),
+            (0, 1500, ch[0].title.as_str())
+        );
+        assert_eq!(back[1].2, "قسم");
+        assert!(id3_chapters(b"ID3\x03\0\0\x7f\x7f\x7f\x7fCHAP\xff\xff").is_empty());
     }
 
     #[test]

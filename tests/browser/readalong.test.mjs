@@ -38,6 +38,11 @@ source = "وكالة الأنباء"
 رحب السكان بالخطة، لكنهم طالبوا بتحسين المواعيد. وقال أحدهم إن الحافلات الحالية قديمة جدا.
 `;
 
+const SECOND = `ارتفاع أسعار القمح في الأسواق العالمية
+
+القاهرة – ارتفعت أسعار القمح هذا الأسبوع بسبب الجفاف. ويتوقع الخبراء أن تستمر الزيادة.
+`;
+
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.mp3': 'audio/mpeg',
@@ -87,7 +92,14 @@ before(async () => {
     cwd: work,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  server = serve(root);
+  writeFileSync(join(work, 'second.txt'), SECOND);
+  execFileSync(
+    rawiBin,
+    ['podcast', 'article.md', 'second.txt', '-o', join(work, 'podcast'), '--unpacked', '--title', 'النشرة',
+      '--base-url', 'https://example.org/daily', '--cache', join(work, 'clips')],
+    { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  server = serve(work);
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   base = `http://127.0.0.1:${server.address().port}`;
   browser = await chromium.launch({
@@ -112,7 +124,7 @@ async function open() {
   const page = await browser.newPage({ viewport: { width: 390, height: 500 }, deviceScaleFactor: 2 });
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
-  await page.goto(`${base}/index.html`);
+  await page.goto(`${base}/bundle/index.html`);
   await page.waitForFunction(() => document.getElementById('audio').readyState >= 1, null, { timeout: 20000 });
   return { page, requests };
 }
@@ -155,7 +167,7 @@ test('seeking the audio highlights the sentence at that time', { timeout: 60000 
     { timeout: 5000 },
   );
   // Offline: everything came from the bundle's own server.
-  assert.deepEqual(requests.filter((u) => !u.startsWith(base)), []);
+  assert.deepEqual(requests.filter((u) => !u.startsWith(`${base}/bundle/`)), []);
   await page.close();
 });
 
@@ -189,5 +201,22 @@ test('right-to-left Arabic that fits a phone screen', { timeout: 60000 }, async 
   assert.match(info.viewport, /width=device-width/);
   assert.equal(info.direction, 'rtl');
   assert.ok(info.overflow <= 0, `page is ${info.overflow}px wider than a phone`);
+  await page.close();
+});
+
+test("the podcast's page leads to each episode's read-along page", { timeout: 60000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 700 } });
+  await page.goto(`${base}/podcast/index.html`);
+  const links = await page.evaluate(() => [...document.querySelectorAll('nav a')].map((a) => a.textContent));
+  assert.equal(links.length, 2);
+  await page.click('nav a >> nth=0');
+  await page.waitForFunction(() => document.getElementById('audio')?.readyState >= 1, null, { timeout: 20000 });
+  assert.match(page.url(), /\/podcast\/episodes\/[^/]+\/index\.html$/);
+  const second = await page.evaluate(() => {
+    const e = document.querySelectorAll('.s')[1];
+    return { id: e.id, start: Number(e.dataset.start) / 1000 };
+  });
+  await seek(page, second.start + 0.05);
+  assert.deepEqual(await active(page), [second.id]);
   await page.close();
 });
