@@ -14,10 +14,20 @@ use crate::error::{Error, Result};
 pub const DEFAULT_VOICE: &str = "espeak-ng-ar";
 
 /// Voice files compiled into the binary: (file name, contents).
-const BUILTIN: &[(&str, &str)] = &[(
-    "espeak-ng-ar.toml",
-    include_str!("../voices/espeak-ng-ar.toml"),
-)];
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "espeak-ng-ar.toml",
+        include_str!("../voices/espeak-ng-ar.toml"),
+    ),
+    (
+        "rawi-ar-low.toml",
+        include_str!("../voices/rawi-ar-low.toml"),
+    ),
+    (
+        "rawi-ar-high.toml",
+        include_str!("../voices/rawi-ar-high.toml"),
+    ),
+];
 
 /// Which engine runs a voice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
