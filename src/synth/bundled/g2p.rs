@@ -511,6 +511,8 @@ fn finish(
         stem_start = i;
     }
     let word_initial = clitics == 0 && article.is_none();
+    // Clitics and the article are never stressed.
+    let prefix_units = units.len();
     let n = gs.len();
     let stem_len = n - stem_start;
     while i < n {
@@ -717,7 +719,7 @@ fn finish(
     if rules {
         restore_vowels(&mut units, word_initial);
     }
-    to_word(&units, pausal)
+    to_word(&units, pausal, prefix_units)
 }
 
 fn letter_char(l: Letter) -> char {
@@ -823,7 +825,7 @@ fn restore_vowels(units: &mut [Unit], word_initial: bool) {
 }
 
 /// Units to phones, with the pausal ending, syllable weights, stress and emphasis.
-fn to_word(units: &[Unit], pausal: bool) -> Word {
+fn to_word(units: &[Unit], pausal: bool, prefix_units: usize) -> Word {
     let mut phones: Vec<Phone> = Vec::new();
     let push = |phones: &mut Vec<Phone>, ph: Ph, gem: bool| {
         phones.push(Phone {
@@ -834,7 +836,11 @@ fn to_word(units: &[Unit], pausal: bool) -> Word {
         })
     };
     let n = units.len();
+    let mut prefix_phones = 0;
     for (j, u) in units.iter().enumerate() {
+        if j == prefix_units {
+            prefix_phones = phones.len();
+        }
         match *u {
             Unit::C { ph, v, gem } => {
                 push(&mut phones, ph, gem);
@@ -890,7 +896,12 @@ fn to_word(units: &[Unit], pausal: bool) -> Word {
             p.gem = false;
         }
     }
-    stress(&mut phones);
+    let skip = if prefix_units < n { prefix_phones } else { 0 };
+    let skip = skip.min(phones.len());
+    stress(&mut phones[skip..]);
+    if !phones.iter().any(|p| p.stress) {
+        stress(&mut phones);
+    }
     emphasis(&mut phones);
     Word { phones }
 }
@@ -1044,7 +1055,7 @@ mod tests {
 
     #[test]
     fn article_and_sun_letters() {
-        assert_eq!(t("الشمس"), "? 'a sh: a m s");
+        assert_eq!(t("الشمس"), "? a sh: 'a m s");
         assert_eq!(t("القمر"), "? a l q 'a m a r");
     }
 
