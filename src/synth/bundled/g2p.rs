@@ -263,6 +263,8 @@ enum Vow {
     An,
     In,
     Un,
+    /// The a before ta marbuta, which a pause does not drop.
+    Ta,
 }
 
 /// A letter with its marks.
@@ -342,7 +344,14 @@ fn read_word(word: &str, pausal: bool, lex: &Lexicon) -> Word {
     let mut stem: Vec<Grapheme> = gs[stem_at..].to_vec();
     if !diacritized {
         let stem_letters: String = letters.chars().skip(stem_at).collect();
-        if let Some(g) = lookup_stem(&stem_letters, lex) {
+        if let Some(mut g) = lookup_stem(&stem_letters, lex) {
+            if article {
+                if let Some(last) = g.last_mut() {
+                    if matches!(last.vowel, Vow::A | Vow::I | Vow::U) {
+                        last.vowel = Vow::None;
+                    }
+                }
+            }
             stem = g;
         } else if !article && clitics == 0 {
             // A clitic without the article: only split it off when the rest is a known word
@@ -363,6 +372,13 @@ fn read_word(word: &str, pausal: bool, lex: &Lexicon) -> Word {
                     let mut all = gs[..n].to_vec();
                     all.extend(g);
                     return finish(&all, pausal, None, false, n);
+                }
+            }
+            // بـ/لـ before a verbal noun or participle (بتحسين، لتدريب، بمشاركة).
+            let mut cs = letters.chars();
+            if let (Some(c0), Some(c1)) = (cs.next(), cs.next()) {
+                if "بل".contains(c0) && "تم".contains(c1) && letters.chars().count() >= 5 {
+                    return finish(&gs, pausal, None, true, 1);
                 }
             }
         }
@@ -532,6 +548,26 @@ fn finish(
                     (Vow::Unknown, 'أ') if at_stem_start => Vow::A,
                     (v, _) => v,
                 };
+                // The seat tells the vowel around the hamza: ؤ goes with u, ئ with i.
+                let long_after = gs.get(i + 1).is_some_and(|n| {
+                    matches!((c, n.letter), ('ؤ', Letter::Waw) | ('ئ', Letter::Ya))
+                });
+                if given == Vow::Unknown && matches!(c, 'ؤ' | 'ئ') && !long_after {
+                    let seat = if c == 'ؤ' { Vow::U } else { Vow::I };
+                    match units.last_mut() {
+                        Some(Unit::C { v, .. }) if *v == Vow::Unknown => *v = seat,
+                        Some(Unit::Long(_)) if c == 'ؤ' => {
+                            units.push(Unit::C {
+                                ph: Ph::Glottal,
+                                v: Vow::U,
+                                gem: false,
+                            });
+                            i += 1;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                }
                 units.push(Unit::C {
                     ph: Ph::Glottal,
                     v,
@@ -592,8 +628,8 @@ fn finish(
             Letter::TaMarbuta => {
                 // -a before a pause or after the article's noun, -at in a construct.
                 if let Some(Unit::C { v, .. }) = units.last_mut() {
-                    if *v == Vow::Unknown {
-                        *v = Vow::A;
+                    if matches!(*v, Vow::Unknown | Vow::A) {
+                        *v = Vow::Ta;
                     }
                 }
                 let construct = !pausal && (article.is_none() || given != Vow::Unknown);
@@ -679,7 +715,8 @@ fn finish(
                         gem: true,
                     });
                 } else if !last
-                    && matches!(next, Some(Letter::Alef) | Some(Letter::Waw))
+                    && (matches!(next, Some(Letter::Alef) | Some(Letter::Waw))
+                        || is_waw && next == Some(Letter::Ya))
                     && !(is_waw && rest == "ا")
                 {
                     units.push(Unit::C {
@@ -689,8 +726,20 @@ fn finish(
                     });
                 } else if last || (is_waw && rest == "ا") {
                     units.push(Unit::Long(long));
-                } else if rules && stem_len == 3 && i == stem_start + 1 {
-                    // CwC / CyC: mostly a diphthong (يوم، قول، بيت، غير).
+                } else if rules
+                    && i == stem_start + 1
+                    && (stem_len == 3
+                        || matches!(next, Some(Letter::Cons(_)) | Some(Letter::Hamza(_)))
+                            && !matches!(
+                                gs.get(i + 2).map(|g| g.letter),
+                                None | Some(Letter::Alef)
+                                    | Some(Letter::Waw)
+                                    | Some(Letter::Ya)
+                                    | Some(Letter::TaMarbuta)
+                                    | Some(Letter::Maqsura)
+                            ))
+                {
+                    // CwC / CyC, CwCC: mostly a diphthong (يوم، قول، بيت، غير، موقع).
                     if let Some(Unit::C { v, .. }) = units.last_mut() {
                         if *v == Vow::Unknown {
                             *v = Vow::A;
@@ -717,7 +766,11 @@ fn finish(
         i += 1;
     }
     if rules {
-        restore_vowels(&mut units, word_initial);
+        restore_vowels(
+            &mut units,
+            word_initial,
+            article.map(|_| prefix_units).filter(|_| pausal),
+        );
     }
     to_word(&units, pausal, prefix_units)
 }
@@ -758,8 +811,30 @@ fn tanween_alef(gs: &[Grapheme], i: usize) -> bool {
 /// Restores unwritten short vowels: a consonant is followed by a vowel unless it can
 /// close the syllable, which it can after a vowel when enough consonants follow for the
 /// next one to start its own syllable.
-fn restore_vowels(units: &mut [Unit], word_initial: bool) {
+fn restore_vowels(units: &mut [Unit], word_initial: bool, noun_from: Option<usize>) {
     let n = units.len();
+    // A noun of three bare consonants after the article is mostly CaCC in pause
+    // (الشمس، النفط، الدعم).
+    if let Some(k) = noun_from {
+        let stem = &units[k.min(n)..];
+        let bare3 = stem.len() == 3
+            && stem.iter().all(|u| {
+                matches!(
+                    u,
+                    Unit::C {
+                        v: Vow::Unknown,
+                        ..
+                    }
+                )
+            });
+        if bare3 {
+            for (o, v) in [Vow::A, Vow::None, Vow::None].into_iter().enumerate() {
+                if let Unit::C { ph, gem, .. } = units[k + o] {
+                    units[k + o] = Unit::C { ph, v, gem };
+                }
+            }
+        }
+    }
     let consonants = units.iter().filter(|u| matches!(u, Unit::C { .. })).count();
     for j in 0..n {
         let Unit::C { ph, v, gem } = units[j] else {
@@ -804,19 +879,30 @@ fn restore_vowels(units: &mut [Unit], word_initial: bool) {
                 }
                 Unit::C { v, .. } => {
                     r += 1;
-                    if matches!(v, Vow::A | Vow::I | Vow::U | Vow::An | Vow::In | Vow::Un) {
+                    if matches!(
+                        v,
+                        Vow::A | Vow::I | Vow::U | Vow::An | Vow::In | Vow::Un | Vow::Ta
+                    ) {
                         ends_at_vowel = true;
                         break;
                     }
                 }
             }
         }
-        let coda = after_vowel && !gem && ((ends_at_vowel && r >= 2) || (!ends_at_vowel && r >= 3));
+        let after_long = j > 0 && matches!(units[j - 1], Unit::Long(_));
+        let after_aa = j > 0 && units[j - 1] == Unit::Long(Ph::Aa);
+        let coda = after_vowel
+            && !after_long
+            && !gem
+            && ((ends_at_vowel && r >= 2) || (!ends_at_vowel && r >= 3));
         let v = if coda {
             Vow::None
         } else if j == 0 && word_initial && ph == Ph::M && consonants >= 4 {
             // The participle prefix mu- (مستقبل، متحدث، منتخب).
             Vow::U
+        } else if after_aa {
+            // CaaCiC: the active participle and the broken plurals (كاتب، مساجد).
+            Vow::I
         } else {
             Vow::A
         };
@@ -850,7 +936,7 @@ fn to_word(units: &[Unit], pausal: bool, prefix_units: usize) -> Word {
                     continue;
                 }
                 match (v, last && pausal) {
-                    (Vow::A, false) => push(&mut phones, Ph::A, false),
+                    (Vow::A, false) | (Vow::Ta, _) => push(&mut phones, Ph::A, false),
                     (Vow::I, false) => push(&mut phones, Ph::I, false),
                     (Vow::U, false) => push(&mut phones, Ph::U, false),
                     (Vow::An, true) => push(&mut phones, Ph::Aa, false),

@@ -49,10 +49,14 @@ impl Lexicon {
     /// The diacritized spelling of an undiacritized word, if listed. A spelling with its
     /// hamza seats dropped (common in news text: اعلن for أعلن) also matches.
     pub fn get(&self, bare: &str) -> Option<&str> {
-        self.exact
-            .get(bare)
-            .or_else(|| self.loose.get(&loosen(bare)))
-            .map(String::as_str)
+        if let Some(v) = self.exact.get(bare) {
+            return Some(v);
+        }
+        // Only a spelling without any hamza seat is taken as loose: آن must not find أن.
+        if bare.chars().any(|c| matches!(c, 'أ' | 'إ' | 'آ' | 'ٱ')) {
+            return None;
+        }
+        self.loose.get(&loosen(bare)).map(String::as_str)
     }
 
     /// Number of entries.
