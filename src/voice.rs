@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// The voice used when none is named.
-pub const DEFAULT_VOICE: &str = "espeak-ng-ar";
+pub const DEFAULT_VOICE: &str = "rawi-ar-low";
 
 /// Voice files compiled into the binary: (file name, contents).
 const BUILTIN: &[(&str, &str)] = &[
