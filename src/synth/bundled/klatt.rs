@@ -177,7 +177,7 @@ pub fn render(frames: &[Frame], rate: u32, source: Source) -> Vec<f32> {
             // Aspiration: low-passed noise, stronger in the open phase when voiced.
             asp_state = 0.5 * n1 + 0.5 * asp_state;
             let breath = source.breathiness * av * if open { 1.0 } else { 0.35 };
-            let asp = asp_state * (ah + breath) * 0.9;
+            let asp = asp_state * (ah + breath) * 0.3;
             let mut y = tilt_state * 0.9 + asp;
             y = nasal_pole.run(nasal_zero.run_zero(y));
             for r in cascade.iter_mut().rev() {

@@ -118,6 +118,12 @@ pub fn frames(phrases: &[Phrase], style: &Style, rate: u32) -> Vec<Frame> {
             for (j, s) in segs[start..].iter_mut().enumerate() {
                 s.t[p::F0] = if j * 2 < count { a } else { b };
             }
+            if ph.ph == Ph::Ain {
+                // ع is pressed and creaky: the pitch dips while it lasts.
+                for s in segs[start..].iter_mut() {
+                    s.t[p::F0] *= 0.8;
+                }
+            }
             if ph.ph.is_vowel() && count == 1 {
                 // Split a vowel so the accent's rise and fall both have a target.
                 let s = segs[start];
