@@ -301,10 +301,10 @@ fn articulate(c: &Ctx, segs: &mut Vec<Seg>) {
             let mut burst = target(&a, locus, style);
             burst[p::AV] = if a.voiced { 0.35 } else { 0.0 };
             burst[p::AH] = 0.0;
-            let burst_ms = if matches!(c.ph.ph, Ph::K | Ph::Q) {
-                16.0
-            } else {
-                11.0
+            let burst_ms = match c.ph.ph {
+                Ph::Q => 20.0,
+                Ph::K => 16.0,
+                _ => 11.0,
             };
             segs.push(Seg {
                 ms: burst_ms,
