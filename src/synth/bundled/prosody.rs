@@ -303,7 +303,7 @@ fn articulate(c: &Ctx, segs: &mut Vec<Seg>) {
             burst[p::AH] = 0.0;
             let burst_ms = match c.ph.ph {
                 Ph::Q => 20.0,
-                Ph::K => 16.0,
+                Ph::K => 20.0,
                 _ => 11.0,
             };
             segs.push(Seg {
