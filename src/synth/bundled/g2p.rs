@@ -766,11 +766,7 @@ fn finish(
         i += 1;
     }
     if rules {
-        restore_vowels(
-            &mut units,
-            word_initial,
-            article.map(|_| prefix_units).filter(|_| pausal),
-        );
+        restore_vowels(&mut units, word_initial, article.map(|_| prefix_units));
     }
     to_word(&units, pausal, prefix_units)
 }
@@ -802,8 +798,9 @@ fn tanween_alef(gs: &[Grapheme], i: usize) -> bool {
     match prev.letter {
         Letter::Cons(Ph::H) | Letter::Cons(Ph::N) => false,
         Letter::Cons(_) => true,
-        // ـيًا، ـئًا، ـءًا
-        Letter::Hamza(_) | Letter::Ya => true,
+        // ـيًا، ـئًا، ـءًا, but not the plural ـايا (قضايا، ضحايا).
+        Letter::Hamza(_) => true,
+        Letter::Ya => i < 2 || gs[i - 2].letter != Letter::Alef,
         _ => false,
     }
 }

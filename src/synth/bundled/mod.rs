@@ -37,6 +37,8 @@ pub struct Settings {
     pub breathiness: f32,
     /// Open quotient of the glottal cycle, 0.4 (pressed) to 0.8 (breathy).
     pub open_quotient: f32,
+    /// Spectral tilt of the voice source, 0 (bright) to 0.9 (dark, soft).
+    pub tilt: f32,
     /// Silence between words in milliseconds.
     pub word_gap_ms: f32,
     /// A pronunciation lexicon file added to the bundled one (see
@@ -54,6 +56,7 @@ impl Default for Settings {
             intonation: 1.0,
             breathiness: 0.08,
             open_quotient: 0.6,
+            tilt: 0.35,
             word_gap_ms: 0.0,
             lexicon: None,
         }
@@ -132,7 +135,11 @@ impl super::Synthesizer for Bundled {
             } else {
                 0.6
             },
-            tilt: 0.35,
+            tilt: if s.tilt.is_finite() {
+                s.tilt.clamp(0.0, 0.9)
+            } else {
+                0.35
+            },
             breathiness: if s.breathiness.is_finite() {
                 s.breathiness.clamp(0.0, 1.0)
             } else {
