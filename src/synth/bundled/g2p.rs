@@ -312,8 +312,8 @@ fn graphemes(word: &str) -> Vec<Grapheme> {
     out
 }
 
-fn bare(gs: &[Grapheme], word: &str) -> String {
-    let _ = gs;
+/// The letters of a word without its marks.
+fn bare(word: &str) -> String {
     word.chars()
         .filter(|c| arabic_letter(*c).is_some())
         .collect()
@@ -331,13 +331,13 @@ fn read_word(word: &str, pausal: bool, lex: &Lexicon) -> Word {
     let diacritized = gs
         .iter()
         .any(|g| g.vowel != Vow::Unknown || g.shadda || g.dagger);
-    let letters = bare(&gs, word);
+    let letters = bare(word);
     // Whole-word entries first: they cover words that look like article + stem but are not
     // (الذي، الله).
     if !diacritized {
         if let Some(entry) = lex.get(&letters) {
             let gs = graphemes(entry);
-            return finish(&gs, pausal, None, false, 0);
+            return finish(&gs, pausal, false, false, 0);
         }
     }
     let (clitics, article, stem_at) = split_prefixes(&gs);
@@ -371,27 +371,21 @@ fn read_word(word: &str, pausal: bool, lex: &Lexicon) -> Word {
                 if let Some(g) = lookup_stem(&rest, lex) {
                     let mut all = gs[..n].to_vec();
                     all.extend(g);
-                    return finish(&all, pausal, None, false, n);
+                    return finish(&all, pausal, false, false, n);
                 }
             }
             // بـ/لـ before a verbal noun or participle (بتحسين، لتدريب، بمشاركة).
             let mut cs = letters.chars();
             if let (Some(c0), Some(c1)) = (cs.next(), cs.next()) {
                 if "بل".contains(c0) && "تم".contains(c1) && letters.chars().count() >= 5 {
-                    return finish(&gs, pausal, None, true, 1);
+                    return finish(&gs, pausal, false, true, 1);
                 }
             }
         }
     }
     let mut all = gs[..stem_at].to_vec();
     all.extend(stem);
-    finish(
-        &all,
-        pausal,
-        if article { Some(clitics) } else { None },
-        true,
-        clitics,
-    )
+    finish(&all, pausal, article, true, clitics)
 }
 
 /// Looks a stem up, also as a tanween-alef form (ملحوظا → مَلْحُوظًا).
@@ -433,20 +427,21 @@ fn split_prefixes(gs: &[Grapheme]) -> (usize, bool, usize) {
             .is_some_and(|g| !g.shadda && matches!(g.vowel, Vow::Unknown | Vow::None))
     };
     let n = gs.len();
-    let mut c = 0;
-    if is(0, 'و') || is(0, 'ف') {
-        c = 1;
-    }
-    for start in [c, 0] {
-        if start > 0 && c == 0 {
-            continue;
-        }
+    // A conjunction (و or ف) may come first; try after it, then from the word's start.
+    let starts: &[usize] = if is(0, 'و') || is(0, 'ف') {
+        &[1, 0]
+    } else {
+        &[0]
+    };
+    for &i in starts {
         // (ب|ك)? ال + at least two letters.
-        let mut i = start;
-        if is(i, 'ب') || is(i, 'ك') {
-            if is(i + 1, 'ا') && is(i + 2, 'ل') && plain_l(i + 2) && n >= i + 5 {
-                return (i + 1, true, i + 3);
-            }
+        if (is(i, 'ب') || is(i, 'ك'))
+            && is(i + 1, 'ا')
+            && is(i + 2, 'ل')
+            && plain_l(i + 2)
+            && n >= i + 5
+        {
+            return (i + 1, true, i + 3);
         }
         if is(i, 'ا') && is(i + 1, 'ل') && plain_l(i + 1) && n >= i + 4 {
             return (i, true, i + 2);
@@ -455,22 +450,14 @@ fn split_prefixes(gs: &[Grapheme]) -> (usize, bool, usize) {
         if is(i, 'ل') && is(i + 1, 'ل') && plain_l(i + 1) && n >= i + 4 {
             return (i + 1, true, i + 2);
         }
-        i = start;
-        let _ = i;
     }
     (0, false, 0)
 }
 
-/// Turns graphemes into phones: `article` is Some(number of clitics) when the letters
-/// after the clitics are the article; `rules` restores missing vowels; `stem_at` is where
-/// the word proper starts (after clitics), for hamzat al-wasl.
-fn finish(
-    gs: &[Grapheme],
-    pausal: bool,
-    article: Option<usize>,
-    rules: bool,
-    clitics: usize,
-) -> Word {
+/// Turns graphemes into phones. The first `clitics` graphemes are clitics; `article`
+/// says the article follows them; `rules` restores missing vowels; `pausal` reads the
+/// word as the last of its phrase.
+fn finish(gs: &[Grapheme], pausal: bool, article: bool, rules: bool, clitics: usize) -> Word {
     let mut units: Vec<Unit> = Vec::new();
     let mut i = 0;
     // Clitic letters.
@@ -496,7 +483,7 @@ fn finish(
     let mut stem_start = i;
     let mut article_l: Option<usize> = None;
     let mut assimilate = false;
-    if article.is_some() {
+    if article {
         // The article: ʔal at the start of a word, l after a clitic (wal-, bil-, lil-).
         if gs.get(i).is_some_and(|g| g.letter == Letter::Alef) {
             if clitics == 0 {
@@ -526,7 +513,7 @@ fn finish(
         }
         stem_start = i;
     }
-    let word_initial = clitics == 0 && article.is_none();
+    let word_initial = clitics == 0 && !article;
     // Clitics and the article are never stressed.
     let prefix_units = units.len();
     let n = gs.len();
@@ -632,7 +619,7 @@ fn finish(
                         *v = Vow::Ta;
                     }
                 }
-                let construct = !pausal && (article.is_none() || given != Vow::Unknown);
+                let construct = !pausal && (!article || given != Vow::Unknown);
                 if construct {
                     let v = if given == Vow::Unknown {
                         Vow::None
@@ -766,7 +753,7 @@ fn finish(
         i += 1;
     }
     if rules {
-        restore_vowels(&mut units, word_initial, article.map(|_| prefix_units));
+        restore_vowels(&mut units, word_initial, article.then_some(prefix_units));
     }
     to_word(&units, pausal, prefix_units)
 }
