@@ -374,12 +374,20 @@ fn read_word(word: &str, pausal: bool, lex: &Lexicon) -> Word {
                     return finish(&all, pausal, false, false, n);
                 }
             }
-            // بـ/لـ before a verbal noun or participle (بتحسين، لتدريب، بمشاركة).
-            let mut cs = letters.chars();
-            if let (Some(c0), Some(c1)) = (cs.next(), cs.next()) {
-                if "بل".contains(c0) && "تم".contains(c1) && letters.chars().count() >= 5 {
-                    return finish(&gs, pausal, false, true, 1);
-                }
+            let cs: Vec<char> = letters.chars().collect();
+            let at = |i: usize, set: &str| cs.get(i).is_some_and(|c| set.contains(*c));
+            // بـ/لـ before a verbal noun or participle (بتحسين، لتدريب، بمشاركة), و before
+            // an imperfect verb (ويشارك، وتسعى).
+            let clitic =
+                cs.len() >= 5 && (at(0, "بل") && at(1, "تم") || at(0, "و") && at(1, "يتن"));
+            // و ف ب before hamzat al-wasl of a derived form (واستمر، فانتقل، باستخدام):
+            // the alef is silent.
+            let wasl = cs.len() >= 5
+                && at(0, "وفب")
+                && at(1, "ا")
+                && (at(2, "س") && at(3, "ت") || at(2, "ن") || at(3, "ت"));
+            if clitic || wasl {
+                return finish(&gs, pausal, false, true, 1);
             }
         }
     }
@@ -516,6 +524,10 @@ fn finish(gs: &[Grapheme], pausal: bool, article: bool, rules: bool, clitics: us
     let word_initial = clitics == 0 && !article;
     // Clitics and the article are never stressed.
     let prefix_units = units.len();
+    // A silent wasl alef after a clitic or the article leaves the stem starting with a
+    // cluster, whose first consonant closes the prefix's syllable.
+    let mut wasl_skipped =
+        clitics > 0 && !article && gs.get(i).is_some_and(|g| g.letter == Letter::Alef);
     let n = gs.len();
     let stem_len = n - stem_start;
     while i < n {
@@ -576,6 +588,7 @@ fn finish(gs: &[Grapheme], pausal: bool, article: bool, rules: bool, clitics: us
                             gem: false,
                         });
                     } else if let Some(l) = article_l {
+                        wasl_skipped = true;
                         // al + iqtiSaad: the wasl vowel moves onto the article's l.
                         if let Some(Unit::C { v, .. }) = units.get_mut(l) {
                             *v = Vow::I;
@@ -721,7 +734,6 @@ fn finish(gs: &[Grapheme], pausal: bool, article: bool, rules: bool, clitics: us
                                 gs.get(i + 2).map(|g| g.letter),
                                 None | Some(Letter::Alef)
                                     | Some(Letter::Waw)
-                                    | Some(Letter::Ya)
                                     | Some(Letter::TaMarbuta)
                                     | Some(Letter::Maqsura)
                             ))
@@ -753,7 +765,16 @@ fn finish(gs: &[Grapheme], pausal: bool, article: bool, rules: bool, clitics: us
         i += 1;
     }
     if rules {
-        restore_vowels(&mut units, word_initial, article.then_some(prefix_units));
+        restore_vowels(
+            &mut units,
+            word_initial,
+            if wasl_skipped {
+                usize::MAX
+            } else {
+                prefix_units
+            },
+            article.then_some(prefix_units),
+        );
     }
     to_word(&units, pausal, prefix_units)
 }
@@ -795,7 +816,12 @@ fn tanween_alef(gs: &[Grapheme], i: usize) -> bool {
 /// Restores unwritten short vowels: a consonant is followed by a vowel unless it can
 /// close the syllable, which it can after a vowel when enough consonants follow for the
 /// next one to start its own syllable.
-fn restore_vowels(units: &mut [Unit], word_initial: bool, noun_from: Option<usize>) {
+fn restore_vowels(
+    units: &mut [Unit],
+    word_initial: bool,
+    stem_from: usize,
+    noun_from: Option<usize>,
+) {
     let n = units.len();
     // A noun of three bare consonants after the article is mostly CaCC in pause
     // (الشمس، النفط، الدعم).
@@ -875,14 +901,25 @@ fn restore_vowels(units: &mut [Unit], word_initial: bool, noun_from: Option<usiz
         }
         let after_long = j > 0 && matches!(units[j - 1], Unit::Long(_));
         let after_aa = j > 0 && units[j - 1] == Unit::Long(Ph::Aa);
-        let coda = after_vowel
+        // The stem's first consonant starts a syllable even after a clitic's vowel.
+        let coda = j != stem_from
+            && after_vowel
             && !after_long
             && !gem
             && ((ends_at_vowel && r >= 2) || (!ends_at_vowel && r >= 3));
         let v = if coda {
             Vow::None
-        } else if j == 0 && word_initial && ph == Ph::M && consonants >= 4 {
-            // The participle prefix mu- (مستقبل، متحدث، منتخب).
+        } else if ph == Ph::M
+            && (j == 0 && word_initial && consonants >= 4
+                || noun_from == Some(j)
+                    && units[j..]
+                        .iter()
+                        .filter(|u| matches!(u, Unit::C { ph, gem, .. } if !(*ph == Ph::Y && *gem)))
+                        .count()
+                        >= 4
+                    && cluster_after(units, j))
+        {
+            // The participle prefix mu- (مستقبل، متحدث، المستثمرين، المجتمع).
             Vow::U
         } else if after_aa {
             // CaaCiC: the active participle and the broken plurals (كاتب، مساجد).
@@ -892,6 +929,21 @@ fn restore_vowels(units: &mut [Unit], word_initial: bool, noun_from: Option<usiz
         };
         units[j] = Unit::C { ph, v, gem };
     }
+}
+
+/// Whether the two units after `j` are consonants without a written vowel between them
+/// (the cluster of mustaCCiC, muCtaCiC, muCCiC).
+fn cluster_after(units: &[Unit], j: usize) -> bool {
+    matches!(
+        (units.get(j + 1), units.get(j + 2)),
+        (
+            Some(Unit::C {
+                v: Vow::Unknown | Vow::None,
+                ..
+            }),
+            Some(Unit::C { .. })
+        )
+    )
 }
 
 /// Units to phones, with the pausal ending, syllable weights, stress and emphasis.
