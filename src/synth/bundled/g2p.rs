@@ -429,10 +429,14 @@ fn split_prefixes(gs: &[Grapheme]) -> (usize, bool, usize) {
             _ => false,
         })
     };
-    // The article's l carries no vowel and no shadda (الَّذي is not article + ذي).
+    // The article's l carries no vowel and no shadda (الَّذي is not article + ذي), or the
+    // kasra that joins it to a wasl alef (الِاقتصاد).
     let plain_l = |i: usize| {
-        gs.get(i)
-            .is_some_and(|g| !g.shadda && matches!(g.vowel, Vow::Unknown | Vow::None))
+        gs.get(i).is_some_and(|g| {
+            !g.shadda
+                && (matches!(g.vowel, Vow::Unknown | Vow::None)
+                    || g.vowel == Vow::I && gs.get(i + 1).is_some_and(|n| n.letter == Letter::Alef))
+        })
     };
     let n = gs.len();
     // A conjunction (و or ف) may come first; try after it, then from the word's start.
@@ -1011,6 +1015,14 @@ fn to_word(units: &[Unit], pausal: bool, prefix_units: usize) -> Word {
                 emph: false,
             },
         );
+    }
+    // The nisba -iyy is -ii before a pause.
+    if pausal {
+        let n = phones.len();
+        if n >= 2 && phones[n - 1].ph == Ph::Y && phones[n - 2].ph == Ph::I {
+            phones.pop();
+            phones[n - 2].ph = Ph::Ii;
+        }
     }
     // A final geminate is not held before a pause.
     if pausal {

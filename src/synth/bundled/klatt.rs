@@ -112,7 +112,7 @@ impl Noise {
     }
 
     /// Uniform in [-1, 1).
-    pub fn next(&mut self) -> f32 {
+    pub fn sample(&mut self) -> f32 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 17;
@@ -162,8 +162,8 @@ pub fn render(frames: &[Frame], rate: u32, source: Source) -> Vec<f32> {
             phase += period_f0 / fs;
             if phase >= 1.0 {
                 phase -= 1.0;
-                period_f0 = f0 * (1.0 + 0.006 * noise.next());
-                period_amp = 1.0 + 0.04 * noise.next();
+                period_f0 = f0 * (1.0 + 0.006 * noise.sample());
+                period_amp = 1.0 + 0.04 * noise.sample();
             }
             let x = phase / source.open_quotient;
             let open = x < 1.0;
@@ -172,8 +172,8 @@ pub fn render(frames: &[Frame], rate: u32, source: Source) -> Vec<f32> {
             let g = if open { 2.0 * x - 3.0 * x * x } else { 0.0 };
             let voice = g * av * period_amp;
             tilt_state = (1.0 - source.tilt) * voice + source.tilt * tilt_state;
-            let n1 = noise.next();
-            let n2 = noise.next();
+            let n1 = noise.sample();
+            let n2 = noise.sample();
             // Aspiration: low-passed noise, stronger in the open phase when voiced.
             asp_state = 0.5 * n1 + 0.5 * asp_state;
             let breath = source.breathiness * av * if open { 1.0 } else { 0.35 };
