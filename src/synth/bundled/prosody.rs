@@ -121,7 +121,7 @@ pub fn frames(phrases: &[Phrase], style: &Style, rate: u32) -> Vec<Frame> {
             if ph.ph == Ph::Ain {
                 // ع is pressed and creaky: the pitch dips while it lasts.
                 for s in segs[start..].iter_mut() {
-                    s.t[p::F0] *= 0.8;
+                    s.t[p::F0] *= 0.75;
                 }
             }
             if ph.ph.is_vowel() && count == 1 {
