@@ -9,6 +9,11 @@
 //! 3. [`klatt`] renders the tracks with a cascade/parallel formant synthesizer.
 //!
 //! Output is deterministic: the same text and settings give the same samples.
+//!
+//! Language facts are data files compiled in: `data/phonemes.tsv` (acoustic targets) and
+//! `data/lexicon.txt` (pronunciations). A voice may add its own lexicon with
+//! [`Settings::lexicon`]; a `--lexicon FILE` flag can set that field before
+//! [`Bundled::new`].
 
 pub mod g2p;
 pub mod klatt;
