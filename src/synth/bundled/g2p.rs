@@ -600,8 +600,7 @@ fn finish(gs: &[Grapheme], pausal: bool, article: bool, rules: bool, clitics: us
                     }
                 } else if last && i >= 1 && gs[i - 1].letter == Letter::Waw {
                     // The silent alef of the plural verb (قالوا).
-                } else if last
-                    && (set_prev_vowel_tanween(&mut units) || stem_len >= 4 && tanween_alef(gs, i))
+                } else if last && (prev_has_tanween(&units) || stem_len >= 4 && tanween_alef(gs, i))
                 {
                     if let Some(Unit::C { v, .. }) = units.last_mut() {
                         if matches!(*v, Vow::Unknown | Vow::A) {
@@ -677,18 +676,8 @@ fn finish(gs: &[Grapheme], pausal: bool, article: bool, rules: bool, clitics: us
                             gem: g.shadda,
                         });
                     }
-                } else if at_stem_start
-                    || !after_cons
-                        && !matches!(units.last(), Some(Unit::Long(_)))
-                        && units.is_empty()
-                {
-                    units.push(Unit::C {
-                        ph: cons,
-                        v: Vow::Unknown,
-                        gem: false,
-                    });
-                } else if !after_cons {
-                    // After a long vowel: a consonant (حاول، قائم).
+                } else if at_stem_start || !after_cons {
+                    // At the start, or after a long vowel: a consonant (وزير، حاول، قائم).
                     units.push(Unit::C {
                         ph: cons,
                         v: Vow::Unknown,
@@ -797,7 +786,7 @@ fn letter_char(l: Letter) -> char {
 }
 
 /// Whether the previous consonant carries a written tanween fath (ـًا).
-fn set_prev_vowel_tanween(units: &mut [Unit]) -> bool {
+fn prev_has_tanween(units: &[Unit]) -> bool {
     matches!(units.last(), Some(Unit::C { v: Vow::An, .. }))
 }
 
