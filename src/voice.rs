@@ -11,13 +11,23 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// The voice used when none is named.
-pub const DEFAULT_VOICE: &str = "espeak-ng-ar";
+pub const DEFAULT_VOICE: &str = "rawi-ar-low";
 
 /// Voice files compiled into the binary: (file name, contents).
-const BUILTIN: &[(&str, &str)] = &[(
-    "espeak-ng-ar.toml",
-    include_str!("../voices/espeak-ng-ar.toml"),
-)];
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "espeak-ng-ar.toml",
+        include_str!("../voices/espeak-ng-ar.toml"),
+    ),
+    (
+        "rawi-ar-low.toml",
+        include_str!("../voices/rawi-ar-low.toml"),
+    ),
+    (
+        "rawi-ar-high.toml",
+        include_str!("../voices/rawi-ar-high.toml"),
+    ),
+];
 
 /// Which engine runs a voice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,25 @@
 //! The bundled voice: a pure-Rust Arabic synthesizer (letters to sounds, prosody, a
 //! formant synthesizer). Needs nothing installed.
+//!
+//! The path from text to sound:
+//! 1. [`g2p`] reads the text into phrases of words of phonemes, restoring missing short
+//!    vowels by rule and from a lexicon ([`lexicon`]), with stress and emphasis marked.
+//! 2. [`prosody`] times every phoneme and gives it formant, amplitude and pitch targets,
+//!    smoothed into continuous parameter tracks.
+//! 3. [`klatt`] renders the tracks with a cascade/parallel formant synthesizer.
+//!
+//! Output is deterministic: the same text and settings give the same samples.
+//!
+//! Language facts are data files compiled in: `data/phonemes.tsv` (acoustic targets) and
+//! `data/lexicon.txt` (pronunciations). A voice may add its own lexicon with
+//! [`Settings::lexicon`]; a `--lexicon FILE` flag can set that field before
+//! [`Bundled::new`].
+
+pub mod g2p;
+pub mod klatt;
+pub mod lexicon;
+pub mod phoneme;
+pub mod prosody;
 
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +33,23 @@ pub struct Settings {
     pub pitch_hz: f32,
     /// Speaking rate; 1.0 is the normal pace.
     pub speed: f32,
+    /// Multiplies every formant frequency: about 1.0 for a man's vocal tract, 1.15 to 1.2
+    /// for a woman's.
+    pub formant_scale: f32,
+    /// Pitch range of accents and phrase endings; 1.0 normal, 0 monotone.
+    pub intonation: f32,
+    /// Breath noise in the voice, 0 to 1.
+    pub breathiness: f32,
+    /// Open quotient of the glottal cycle, 0.4 (pressed) to 0.8 (breathy).
+    pub open_quotient: f32,
+    /// Spectral tilt of the voice source, 0 (bright) to 0.9 (dark, soft).
+    pub tilt: f32,
+    /// Silence between words in milliseconds.
+    pub word_gap_ms: f32,
+    /// A pronunciation lexicon file added to the bundled one (see
+    /// `src/synth/bundled/lexicon.rs` for the format); a relative path is taken from the
+    /// current directory.
+    pub lexicon: Option<String>,
 }
 
 impl Default for Settings {
@@ -20,27 +57,122 @@ impl Default for Settings {
         Settings {
             pitch_hz: 110.0,
             speed: 1.0,
+            formant_scale: 1.0,
+            intonation: 1.0,
+            breathiness: 0.08,
+            open_quotient: 0.6,
+            tilt: 0.35,
+            word_gap_ms: 0.0,
+            lexicon: None,
         }
     }
 }
 
 /// The bundled synthesizer.
 pub struct Bundled {
-    #[allow(dead_code)]
     settings: Settings,
-    #[allow(dead_code)]
     rate: u32,
+    lexicon: Result<lexicon::Lexicon, String>,
 }
 
 impl Bundled {
-    /// Prepares the synthesizer.
+    /// Prepares the synthesizer; a user lexicon that cannot be read is reported by
+    /// [`synthesize`](super::Synthesizer::synthesize).
     pub fn new(settings: Settings, rate: u32) -> Bundled {
-        Bundled { settings, rate }
+        let mut lex = lexicon::Lexicon::bundled();
+        let lexicon = match &settings.lexicon {
+            None => Ok(lex),
+            Some(path) => match std::fs::read_to_string(path) {
+                Ok(text) => {
+                    lex.add(&text);
+                    Ok(lex)
+                }
+                Err(e) => Err(format!("cannot read the lexicon {path}: {e}")),
+            },
+        };
+        let rate = if (8_000..=192_000).contains(&rate) {
+            rate
+        } else {
+            22_050
+        };
+        Bundled {
+            settings,
+            rate,
+            lexicon,
+        }
+    }
+
+    /// The phonemes the voice would say for `text`, in the notation of
+    /// `tests/data/g2p/*.tsv` (see [`g2p::transcribe`]).
+    pub fn transcribe(&self, text: &str) -> Result<String, String> {
+        let lex = self.lexicon.as_ref().map_err(Clone::clone)?;
+        Ok(g2p::transcribe(text, lex))
+    }
+
+    fn style(&self) -> prosody::Style {
+        let s = &self.settings;
+        let finite = |x: f32, lo: f32, hi: f32, d: f32| {
+            if x.is_finite() {
+                x.clamp(lo, hi)
+            } else {
+                d
+            }
+        };
+        prosody::Style {
+            pitch_hz: finite(s.pitch_hz, 50.0, 400.0, 110.0),
+            speed: finite(s.speed, 0.3, 3.0, 1.0),
+            formant_scale: finite(s.formant_scale, 0.7, 1.4, 1.0),
+            intonation: finite(s.intonation, 0.0, 2.0, 1.0),
+            word_gap_ms: finite(s.word_gap_ms, 0.0, 500.0, 0.0),
+        }
     }
 }
 
 impl super::Synthesizer for Bundled {
-    fn synthesize(&self, _text: &str) -> Result<Clip, String> {
-        Err("the bundled synthesizer is not built yet; use --voice espeak-ng-ar".into())
+    fn synthesize(&self, text: &str) -> Result<Clip, String> {
+        let lex = self.lexicon.as_ref().map_err(Clone::clone)?;
+        let phrases = g2p::phrases(text, lex);
+        let style = self.style();
+        let s = &self.settings;
+        let source = klatt::Source {
+            open_quotient: if s.open_quotient.is_finite() {
+                s.open_quotient.clamp(0.3, 0.9)
+            } else {
+                0.6
+            },
+            tilt: if s.tilt.is_finite() {
+                s.tilt.clamp(0.0, 0.9)
+            } else {
+                0.35
+            },
+            breathiness: if s.breathiness.is_finite() {
+                s.breathiness.clamp(0.0, 1.0)
+            } else {
+                0.0
+            },
+        };
+        let frames = prosody::frames(&phrases, &style, self.rate);
+        let mut samples = klatt::render(&frames, self.rate, source);
+        scale(&mut samples);
+        Ok(Clip {
+            samples,
+            rate: self.rate,
+        })
+    }
+}
+
+/// Brings the clip to a fixed peak level: deterministic, and every clip equally loud.
+fn scale(samples: &mut [f32]) {
+    let peak = samples.iter().fold(
+        0.0f32,
+        |m, s| if s.is_finite() { m.max(s.abs()) } else { m },
+    );
+    let gain = if peak > 1e-6 { 0.8 / peak } else { 0.0 };
+    for s in samples.iter_mut() {
+        *s = if s.is_finite() {
+            (*s * gain).clamp(-1.0, 1.0)
+        } else {
+            0.0
+        };
     }
 }

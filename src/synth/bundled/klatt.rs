@@ -1,0 +1,203 @@
+//! A cascade/parallel formant synthesizer after Klatt (1980) with the KLGLOTT88 glottal
+//! source (Klatt & Klatt 1990).
+//!
+//! Parameters come as frames of [`FRAME`] samples. Resonator coefficients change once per
+//! frame, amplitudes are interpolated per sample, so that nothing jumps at a join.
+//! Voicing and aspiration go through the cascade of formant resonators (which gets the
+//! relative formant amplitudes of vowels right by itself); frication goes through two
+//! parallel resonators and a flat bypass, so each fricative gets its own spectrum.
+
+use std::f32::consts::PI;
+
+/// Samples per parameter frame (2.9 ms at 22,050 Hz).
+pub const FRAME: usize = 64;
+
+/// Index of each parameter in a frame.
+pub mod p {
+    /// Fundamental frequency, Hz.
+    pub const F0: usize = 0;
+    /// Voicing amplitude 0..1.
+    pub const AV: usize = 1;
+    /// Aspiration amplitude 0..1.
+    pub const AH: usize = 2;
+    /// Frication amplitude 0..1.
+    pub const AF: usize = 3;
+    /// Formant frequencies F1..F5 start here.
+    pub const F1: usize = 4;
+    /// Formant bandwidths B1..B5 start here.
+    pub const B1: usize = 9;
+    /// Frication resonators: frequency, bandwidth, gain, twice.
+    pub const FP1: usize = 14;
+    /// Flat frication gain.
+    pub const FAB: usize = 20;
+    /// Nasal zero frequency (equal to the nasal pole's for oral sounds).
+    pub const NZ: usize = 21;
+    /// Number of parameters.
+    pub const N: usize = 22;
+}
+
+/// One frame of parameters, indexed by the constants in [`p`].
+pub type Frame = [f32; p::N];
+
+/// The fixed nasal pole; an oral sound puts the nasal zero on it, cancelling both.
+pub const NASAL_POLE: f32 = 270.0;
+
+/// Settings of the glottal source.
+#[derive(Debug, Clone, Copy)]
+pub struct Source {
+    /// Open quotient of the glottal cycle (0.4 pressed .. 0.8 breathy).
+    pub open_quotient: f32,
+    /// Spectral tilt: the coefficient of a one-pole low-pass on the source (0..0.9).
+    pub tilt: f32,
+    /// Aspiration noise mixed into voicing, 0..1.
+    pub breathiness: f32,
+}
+
+/// A two-pole resonator (or, run backwards, an anti-resonator) in Klatt's form.
+#[derive(Debug, Clone, Copy, Default)]
+struct Resonator {
+    a: f32,
+    b: f32,
+    c: f32,
+    z1: f32,
+    z2: f32,
+}
+
+impl Resonator {
+    /// Sets centre frequency and bandwidth with unity gain at 0 Hz (cascade use).
+    fn set(&mut self, f: f32, bw: f32, rate: f32) {
+        let r = (-PI * bw / rate).exp();
+        self.c = -r * r;
+        self.b = 2.0 * r * (2.0 * PI * f / rate).cos();
+        self.a = 1.0 - self.b - self.c;
+    }
+
+    /// Sets centre frequency and bandwidth with unity gain at the centre (parallel use),
+    /// so that a frication gain means the same at any frequency.
+    fn set_peak(&mut self, f: f32, bw: f32, rate: f32) {
+        let r = (-PI * bw / rate).exp();
+        let theta = 2.0 * PI * f / rate;
+        self.c = -r * r;
+        self.b = 2.0 * r * theta.cos();
+        self.a = (1.0 - r) * (1.0 - 2.0 * r * (2.0 * theta).cos() + r * r).sqrt();
+    }
+
+    fn run(&mut self, x: f32) -> f32 {
+        let y = self.a * x + self.b * self.z1 + self.c * self.z2;
+        self.z2 = self.z1;
+        self.z1 = y;
+        y
+    }
+
+    /// The inverse filter: a zero pair at the frequency last given to [`set`].
+    fn run_zero(&mut self, x: f32) -> f32 {
+        if self.a.abs() < 1e-9 {
+            return x;
+        }
+        let y = (x - self.b * self.z1 - self.c * self.z2) / self.a;
+        self.z2 = self.z1;
+        self.z1 = x;
+        y
+    }
+}
+
+/// A small deterministic noise generator (xorshift32): the only randomness in the voice.
+#[derive(Debug, Clone)]
+pub struct Noise(u32);
+
+impl Noise {
+    /// A generator started from `seed`.
+    pub fn new(seed: u32) -> Noise {
+        Noise(seed.max(1))
+    }
+
+    /// Uniform in [-1, 1).
+    pub fn sample(&mut self) -> f32 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        self.0 = x;
+        (x as f32 / u32::MAX as f32) * 2.0 - 1.0
+    }
+}
+
+/// Renders parameter frames into samples at `rate`.
+pub fn render(frames: &[Frame], rate: u32, source: Source) -> Vec<f32> {
+    let fs = rate as f32;
+    let nyq = fs * 0.45;
+    let mut out = Vec::with_capacity(frames.len() * FRAME);
+    let mut noise = Noise::new(0x5eed_1234);
+    let mut cascade = [Resonator::default(); 5];
+    let mut nasal_pole = Resonator::default();
+    let mut nasal_zero = Resonator::default();
+    let mut fric = [Resonator::default(); 2];
+    let mut phase = 1.0f32;
+    let mut period_amp = 1.0f32;
+    let mut period_f0 = 100.0f32;
+    let mut tilt_state = 0.0f32;
+    let mut asp_state = 0.0f32;
+    let (mut hp_x, mut hp_y) = (0.0f32, 0.0f32);
+    nasal_pole.set(NASAL_POLE, 100.0, fs);
+    for (k, fr) in frames.iter().enumerate() {
+        let nx = frames.get(k + 1).unwrap_or(fr);
+        for (i, r) in cascade.iter_mut().enumerate() {
+            let f = fr[p::F1 + i].clamp(100.0, nyq);
+            r.set(f, fr[p::B1 + i].max(30.0), fs);
+        }
+        nasal_zero.set(fr[p::NZ].clamp(100.0, nyq), 100.0, fs);
+        for (i, r) in fric.iter_mut().enumerate() {
+            let f = fr[p::FP1 + 3 * i].clamp(200.0, nyq);
+            r.set_peak(f, fr[p::FP1 + 3 * i + 1].max(50.0), fs);
+        }
+        for s in 0..FRAME {
+            let t = s as f32 / FRAME as f32;
+            let lerp = |j: usize| fr[j] + (nx[j] - fr[j]) * t;
+            let f0 = lerp(p::F0).clamp(40.0, 600.0);
+            let av = lerp(p::AV).max(0.0);
+            let ah = lerp(p::AH).max(0.0);
+            let af = lerp(p::AF).max(0.0);
+            // The glottal cycle: a new period latches its length and a slight
+            // deterministic jitter and shimmer, which keep the voice from buzzing.
+            phase += period_f0 / fs;
+            if phase >= 1.0 {
+                phase -= 1.0;
+                period_f0 = f0 * (1.0 + 0.006 * noise.sample());
+                period_amp = 1.0 + 0.04 * noise.sample();
+            }
+            let x = phase / source.open_quotient;
+            let open = x < 1.0;
+            // KLGLOTT88: flow x²(1-x) over the open phase; its derivative excites the tract
+            // (the lip radiation's differentiation folded in).
+            let g = if open { 2.0 * x - 3.0 * x * x } else { 0.0 };
+            let voice = g * av * period_amp;
+            tilt_state = (1.0 - source.tilt) * voice + source.tilt * tilt_state;
+            let n1 = noise.sample();
+            let n2 = noise.sample();
+            // Aspiration: low-passed noise, stronger in the open phase when voiced.
+            asp_state = 0.5 * n1 + 0.5 * asp_state;
+            let breath = source.breathiness * av * if open { 1.0 } else { 0.35 };
+            let asp = asp_state * (ah + breath) * 0.3;
+            let mut y = tilt_state * 0.9 + asp;
+            y = nasal_pole.run(nasal_zero.run_zero(y));
+            for r in cascade.iter_mut().rev() {
+                y = r.run(y);
+            }
+            // Frication; voiced fricatives have their noise modulated by the glottal cycle.
+            let mut fnoise = n2 * af;
+            if av > 0.1 {
+                fnoise *= if open { 1.0 } else { 0.55 };
+            }
+            let par = fric[0].run(fnoise) * lerp(p::FP1 + 2)
+                + fric[1].run(fnoise) * lerp(p::FP1 + 5)
+                + fnoise * lerp(p::FAB);
+            let mixed = y + par * 0.5;
+            // A DC blocker: the source's mean is not zero.
+            let hp = mixed - hp_x + 0.995 * hp_y;
+            hp_x = mixed;
+            hp_y = hp;
+            out.push(hp);
+        }
+    }
+    out
+}

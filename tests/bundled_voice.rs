@@ -1,0 +1,169 @@
+//! The bundled voice: letters-to-sounds goldens, determinism, plausible audio for every
+//! sentence, and no panic on any input.
+
+use proptest::prelude::*;
+use rawi::synth::bundled::{Bundled, Settings};
+use rawi::synth::Synthesizer;
+use rawi::voice::Voice;
+
+fn voice() -> Bundled {
+    Bundled::new(Settings::default(), 22_050)
+}
+
+fn read_tsv(path: &str) -> Vec<(String, String)> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(a, b)| (a.trim().to_owned(), b.trim().to_owned()))
+        .collect()
+}
+
+#[test]
+fn g2p_goldens() {
+    let v = voice();
+    let mut total = 0;
+    let mut bad = Vec::new();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/g2p");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
+        .collect();
+    files.sort();
+    for f in files {
+        for (text, want) in read_tsv(f.to_str().unwrap()) {
+            total += 1;
+            let got = v.transcribe(&text).unwrap();
+            if got != want {
+                bad.push(format!("{text}\n  want {want}\n  got  {got}"));
+            }
+        }
+    }
+    assert!(total >= 300, "only {total} golden entries");
+    assert!(
+        bad.is_empty(),
+        "{} of {total} differ:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn same_text_gives_same_samples() {
+    let v = voice();
+    let text = "أعلنت الحكومة اليوم عن خطة جديدة، فهل تنجح؟";
+    let a = v.synthesize(text).unwrap();
+    let b = v.synthesize(text).unwrap();
+    assert_eq!(a, b);
+    let c = voice().synthesize(text).unwrap();
+    assert_eq!(a, c);
+}
+
+#[test]
+fn every_sentence_is_audible_at_a_human_rate() {
+    let v = voice();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/voice/");
+    let mut sentences = read_tsv(&format!("{dir}heldout.tsv"));
+    sentences.extend(read_tsv(&format!("{dir}heldout2.tsv")));
+    for (id, text) in sentences {
+        let clip = v.synthesize(&text).unwrap();
+        assert_eq!(clip.rate, 22_050);
+        assert!(clip.samples.iter().all(|s| s.is_finite() && s.abs() <= 1.0));
+        let rms = (clip.samples.iter().map(|s| s * s).sum::<f32>()
+            / clip.samples.len().max(1) as f32)
+            .sqrt();
+        assert!(rms > 0.02, "{id}: too quiet ({rms})");
+        let syllables = v
+            .transcribe(&text)
+            .unwrap()
+            .split(' ')
+            .filter(|p| {
+                let p = p.trim_start_matches('\'');
+                matches!(p, "a" | "i" | "u" | "aa" | "ii" | "uu")
+            })
+            .count() as f64;
+        let rate = syllables / clip.seconds();
+        assert!(
+            (2.0..=9.0).contains(&rate),
+            "{id}: {rate:.1} syllables/s ({syllables} in {:.2} s)",
+            clip.seconds()
+        );
+    }
+}
+
+#[test]
+fn bundled_voice_files_load() {
+    for name in ["rawi-ar-low", "rawi-ar-high"] {
+        let v = Voice::load(name).unwrap();
+        assert_eq!(v.name, name);
+        let s = v.bundled.clone().expect("a [bundled] table");
+        let clip = Bundled::new(s, v.sample_rate).synthesize("مرحبا").unwrap();
+        assert!(clip.samples.len() > 1000);
+    }
+}
+
+#[test]
+fn a_missing_user_lexicon_is_reported() {
+    let s = Settings {
+        lexicon: Some("/no/such/lexicon.txt".into()),
+        ..Settings::default()
+    };
+    let err = Bundled::new(s, 22_050).synthesize("نص").unwrap_err();
+    assert!(err.contains("lexicon"), "{err}");
+}
+
+#[test]
+fn a_user_lexicon_changes_the_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lex.txt");
+    std::fs::write(&path, "# mine\nكتب\tكُتُب\n").unwrap();
+    let s = Settings {
+        lexicon: Some(path.display().to_string()),
+        ..Settings::default()
+    };
+    assert_eq!(
+        Bundled::new(s, 22_050).transcribe("كتب").unwrap(),
+        "k 'u t u b"
+    );
+}
+
+#[test]
+fn text_without_words_gives_short_silence() {
+    let clip = voice().synthesize("«» ... ()").unwrap();
+    assert!(clip.seconds() < 0.5);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn any_text_synthesizes(text in "\\PC{0,40}") {
+        let clip = voice().synthesize(&text).unwrap();
+        prop_assert!(clip.samples.iter().all(|s| s.is_finite() && s.abs() <= 1.0));
+    }
+
+    #[test]
+    fn any_arabic_text_synthesizes(text in "[\u{0600}-\u{06FF} ،.؟]{0,40}") {
+        let clip = voice().synthesize(&text).unwrap();
+        prop_assert!(clip.samples.iter().all(|s| s.is_finite() && s.abs() <= 1.0));
+    }
+}
+
+/// Prints transcriptions of the lines of `$RAWI_G2P_DUMP` (for writing goldens):
+/// `RAWI_G2P_DUMP=words.txt cargo test --test bundled_voice dump -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn dump() {
+    let Ok(path) = std::env::var("RAWI_G2P_DUMP") else {
+        return;
+    };
+    let v = voice();
+    for line in std::fs::read_to_string(path).unwrap().lines() {
+        let line = line.trim();
+        if !line.is_empty() {
+            println!("{line}\t{}", v.transcribe(line).unwrap());
+        }
+    }
+}
