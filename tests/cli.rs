@@ -507,3 +507,23 @@ fn every_shipped_voice_file_parses() {
         );
     }
 }
+
+#[test]
+fn seed_article_through_espeak_ng() {
+    let Some(seed) = seed() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seed-espeak.zip");
+    let o = build(&seed, &out, &["--voice", "espeak-ng-ar", "--no-cache"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (manifest, _) = check_bundle(&out);
+    assert_eq!(manifest.voice.name, "espeak-ng-ar");
+    assert_eq!(manifest.voice.engine, "command");
+    assert!(
+        stderr(&o).contains(&format!(
+            "synthesized {}, cached 0",
+            manifest.sentences.len()
+        )),
+        "{}",
+        stderr(&o)
+    );
+}
