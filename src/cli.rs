@@ -37,6 +37,10 @@ struct MakeArgs {
     /// Voice name or voice file (see `rawi voices`).
     #[arg(long, default_value = voice::DEFAULT_VOICE)]
     voice: String,
+    /// A pronunciation lexicon added to a bundled voice's own (lines of diacritized
+    /// words, or `WORD<TAB>DIACRITIZED`).
+    #[arg(long, value_name = "FILE")]
+    lexicon: Option<PathBuf>,
     /// Sentences synthesized at once (default: the number of cores).
     #[arg(short = 'j', long)]
     jobs: Option<usize>,
@@ -144,6 +148,9 @@ enum Cmd {
         /// Voice name or voice file.
         #[arg(long, default_value = voice::DEFAULT_VOICE)]
         voice: String,
+        /// A pronunciation lexicon added to a bundled voice's own.
+        #[arg(long, value_name = "FILE")]
+        lexicon: Option<PathBuf>,
     },
     /// Print the spoken form of stdin, one output line per input line.
     Normalize {
@@ -228,7 +235,8 @@ fn run(cli: Cli) -> Result<i32> {
             text,
             output,
             voice,
-        } => say(text, &output, &voice),
+            lexicon,
+        } => say(text, &output, &voice, lexicon.as_deref()),
         Cmd::Normalize { explain } => normalize_stdin(explain),
         Cmd::Split {
             article,
@@ -287,7 +295,7 @@ impl Maker {
                 "out of range; give a loudness between -70 and 0 LUFS and a true peak between -20 and 0 dBTP",
             ));
         }
-        let voice = Voice::load(&make.voice)?;
+        let voice = load_voice(&make.voice, make.lexicon.as_deref())?;
         encode::check(format, voice.sample_rate).map_err(|e| Error::input("--format", e))?;
         let speaker = Speaker::open(&voice)?;
         let cache = if make.no_cache {
@@ -721,7 +729,16 @@ fn clock(ms: u64) -> String {
     format!("{}:{:02}", ms / 60_000, ms / 1000 % 60)
 }
 
-fn say(words: Vec<String>, output: &Path, voice: &str) -> Result<i32> {
+/// Loads a voice by name or file, with the user's lexicon if one is given.
+fn load_voice(name: &str, lexicon: Option<&Path>) -> Result<Voice> {
+    let voice = Voice::load(name)?;
+    match lexicon {
+        Some(path) => voice.with_lexicon(path),
+        None => Ok(voice),
+    }
+}
+
+fn say(words: Vec<String>, output: &Path, voice: &str, lexicon: Option<&Path>) -> Result<i32> {
     let raw = if words.is_empty() {
         let mut s = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
@@ -737,7 +754,7 @@ fn say(words: Vec<String>, output: &Path, voice: &str) -> Result<i32> {
             "is empty; give the text to speak as an argument or on stdin",
         ));
     }
-    let voice = Voice::load(voice)?;
+    let voice = load_voice(voice, lexicon)?;
     let speaker = Speaker::open(&voice)?;
     let mut clips = Vec::new();
     for line in cleaned.lines().filter(|l| !l.trim().is_empty()) {
@@ -849,7 +866,7 @@ fn voices() -> Result<i32> {
                 format!(
                     "{}{default}\t{}\t{status}\t{}\t{}",
                     v.name,
-                    format!("{:?}", v.engine).to_lowercase(),
+                    v.engine.as_str().to_owned(),
                     listed.origin,
                     v.description
                 )

@@ -246,7 +246,7 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
         },
         voice: VoiceInfo {
             name: voice.name.clone(),
-            engine: format!("{:?}", voice.engine).to_lowercase(),
+            engine: voice.engine.as_str().to_owned(),
         },
         audio: AudioInfo {
             path: format!("audio/edition.{}", opts.format),

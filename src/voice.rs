@@ -41,6 +41,17 @@ pub enum EngineKind {
     Http,
 }
 
+impl EngineKind {
+    /// The lowercase name used in voice files and manifests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EngineKind::Bundled => "bundled",
+            EngineKind::Command => "command",
+            EngineKind::Http => "http",
+        }
+    }
+}
+
 /// Pauses after each kind of boundary, in milliseconds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -321,13 +332,39 @@ impl Voice {
         }
     }
 
+    /// Adds a user pronunciation lexicon (`--lexicon FILE`) to a bundled voice.
+    pub fn with_lexicon(mut self, path: &Path) -> Result<Voice> {
+        let bad = |reason: String| Error::Voice {
+            name: self.name.clone(),
+            reason,
+        };
+        if self.engine != EngineKind::Bundled {
+            return Err(bad(format!(
+                "--lexicon applies to bundled voices only; {} is a {} voice",
+                self.name,
+                self.engine.as_str()
+            )));
+        }
+        let full = std::fs::canonicalize(path)
+            .map_err(|e| bad(format!("cannot read the lexicon {}: {e}", path.display())))?;
+        let mut settings = self.bundled.clone().unwrap_or_default();
+        settings.lexicon = Some(full.to_string_lossy().into_owned());
+        self.bundled = Some(settings);
+        Ok(self)
+    }
+
     /// A stable text of everything that changes the sound, for cache keys and manifests.
+    /// A user lexicon counts by its contents, so editing it re-speaks what it changes.
     pub fn fingerprint(&self) -> String {
         let mut v = self.clone();
         v.description.clear();
         v.pauses = Pauses::default();
         v.limits = Limits::default();
-        toml::to_string(&v).unwrap_or_default()
+        let mut text = toml::to_string(&v).unwrap_or_default();
+        if let Some(lexicon) = self.bundled.as_ref().and_then(|b| b.lexicon.as_ref()) {
+            text.push_str(&std::fs::read_to_string(lexicon).unwrap_or_default());
+        }
+        text
     }
 }
 

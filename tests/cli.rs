@@ -527,3 +527,63 @@ fn seed_article_through_espeak_ng() {
         stderr(&o)
     );
 }
+
+#[test]
+fn user_lexicon_changes_the_bundled_voice_and_its_cache_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let lex = dir.path().join("names.txt");
+    let say = |out: &Path, extra: &[&str]| {
+        rawi()
+            .args(["say", "--voice", "rawi-ar-low", "-o"])
+            .arg(out)
+            .args(extra)
+            .arg("كازاخستان")
+            .output()
+            .unwrap()
+    };
+    let plain = dir.path().join("plain.wav");
+    assert!(say(&plain, &[]).status.success());
+    // A name respelled with other vowels must sound different.
+    std::fs::write(&lex, "كازاخستان\tكُوزُوخُوسْتُون\n").unwrap();
+    let with = dir.path().join("with.wav");
+    let o = say(&with, &["--lexicon", lex.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_ne!(
+        std::fs::read(&plain).unwrap(),
+        std::fs::read(&with).unwrap()
+    );
+    // Only bundled voices take a lexicon.
+    let o = rawi()
+        .args(["say", "--voice", "espeak-ng-ar", "--lexicon"])
+        .arg(&lex)
+        .arg("-o")
+        .arg(dir.path().join("x.wav"))
+        .arg("نص")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bundled voices only"), "{}", stderr(&o));
+    // Editing the lexicon re-speaks: the cache key follows its contents.
+    let article = dir.path().join("a.txt");
+    std::fs::write(&article, "العنوان\n\nزار الوفد كازاخستان أمس.\n").unwrap();
+    let cache = dir.path().join("cache");
+    let run = || {
+        let o = rawi()
+            .arg("build")
+            .arg(&article)
+            .arg("-o")
+            .arg(dir.path().join("a.zip"))
+            .arg("--cache")
+            .arg(&cache)
+            .arg("--lexicon")
+            .arg(&lex)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    assert!(run().contains("synthesized 2, cached 0"));
+    assert!(run().contains("synthesized 0, cached 2"));
+    std::fs::write(&lex, "كازاخستان\tكَازَاخِسْتَان\n").unwrap();
+    assert!(run().contains("synthesized 2, cached 0"));
+}
