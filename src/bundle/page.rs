@@ -5,21 +5,9 @@
 
 use super::manifest::Manifest;
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML element content and attribute values: the XML escaping of the
+/// feed serves HTML too (`&apos;` is an HTML5 entity).
+pub use super::feed::escape;
 
 const STYLE: &str = r#"
 :root{color-scheme:light dark;--hl:#ffe58a;--fg:#1b1b1b;--bg:#fdfcf8;--muted:#666}
