@@ -43,6 +43,9 @@ pub enum Break {
     Period,
     /// A question mark: a final rise.
     Question,
+    /// No punctuation, but a long phrase is cut before a preposition or conjunction, as
+    /// a reader would take a breath: a short pause with a slight rise.
+    Minor,
 }
 
 /// Words between two punctuation marks.
@@ -68,17 +71,27 @@ pub fn phrases(text: &str, lex: &Lexicon) -> Vec<Phrase> {
         if words.is_empty() {
             return;
         }
-        let n = words.len();
-        let read: Vec<Word> = words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| read_word(w, i + 1 == n, lex))
-            .filter(|w| !w.phones.is_empty())
-            .collect();
-        words.clear();
-        if !read.is_empty() {
-            out.push(Phrase { words: read, end });
+        let mut start = 0;
+        for cut in minor_breaks(words).into_iter().chain([words.len()]) {
+            let part = &words[start..cut];
+            let n = part.len();
+            let read: Vec<Word> = part
+                .iter()
+                .enumerate()
+                .map(|(i, w)| read_word(w, i + 1 == n, lex))
+                .filter(|w| !w.phones.is_empty())
+                .collect();
+            if !read.is_empty() {
+                let end = if cut == words.len() {
+                    end
+                } else {
+                    Break::Minor
+                };
+                out.push(Phrase { words: read, end });
+            }
+            start = cut;
         }
+        words.clear();
     };
     for c in text.chars() {
         let kind = char_kind(c);
@@ -106,6 +119,53 @@ pub fn phrases(text: &str, lex: &Lexicon) -> Vec<Phrase> {
     flush_word(&mut cur, &mut words);
     flush_phrase(&mut words, Break::Period, &mut out);
     out
+}
+
+/// Words that start a new minor phrase in a long unpunctuated one.
+const PHRASE_STARTERS: &[&str] = &[
+    "في",
+    "على",
+    "إلى",
+    "الى",
+    "من",
+    "عن",
+    "حتى",
+    "خلال",
+    "بعد",
+    "قبل",
+    "بين",
+    "منذ",
+    "لكن",
+    "الذي",
+    "التي",
+    "الذين",
+    "حيث",
+    "بسبب",
+];
+
+/// Where to cut a phrase of many words: before a preposition, relative pronoun or a
+/// word with the conjunction و, once four words have passed since the last cut and at
+/// least three remain.
+fn minor_breaks(words: &[String]) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    let mut last = 0;
+    let n = words.len();
+    for (i, w) in words.iter().enumerate() {
+        if i < last + 4 || i + 3 > n {
+            continue;
+        }
+        let bare: String = w.chars().filter(|c| !is_mark(*c)).collect();
+        let conj = bare.starts_with('و') && bare.chars().count() >= 5;
+        // في المئة is one unit with the number before it.
+        let percent = words
+            .get(i + 1)
+            .is_some_and(|n| n.contains("المئة") || n.contains("المائة"));
+        if (conj || PHRASE_STARTERS.contains(&bare.as_str())) && !percent {
+            cuts.push(i);
+            last = i;
+        }
+    }
+    cuts
 }
 
 /// A phonemic transcription of a text, for tests and debugging: phones separated by
@@ -1180,6 +1240,15 @@ mod tests {
     fn article_and_sun_letters() {
         assert_eq!(t("الشمس"), "? a sh: 'a m s");
         assert_eq!(t("القمر"), "? a l q 'a m a r");
+    }
+
+    #[test]
+    fn long_phrases_get_a_breath() {
+        let t = t("اجتمع وزير الخارجية بنظيره الفرنسي في العاصمة صباح أمس");
+        assert_eq!(t.matches(" || ").count(), 1, "{t}");
+        assert!(t.contains("|| f 'ii"), "{t}");
+        let short = super::transcribe("ثلاثة في المئة", &Lexicon::bundled());
+        assert!(!short.contains("||"), "{short}");
     }
 
     #[test]

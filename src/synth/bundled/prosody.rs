@@ -103,6 +103,7 @@ pub fn frames(phrases: &[Phrase], style: &Style, rate: u32) -> Vec<Frame> {
                     Break::Question => (base, end * (1.0 + 0.5 * range)),
                     Break::Comma => (base, base * (1.0 + 0.15 * range)),
                     Break::Colon => (base, base),
+                    Break::Minor => (base, base * (1.0 + 0.08 * range)),
                 }
             } else if accent {
                 // The first accent of a phrase is the highest.
@@ -154,6 +155,7 @@ pub fn frames(phrases: &[Phrase], style: &Style, rate: u32) -> Vec<Frame> {
         let pause = match phrase.end {
             Break::Comma => 220.0,
             Break::Colon => 260.0,
+            Break::Minor => 110.0,
             Break::Period | Break::Question => 380.0,
         };
         let mut gap = silence;
