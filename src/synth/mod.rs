@@ -9,8 +9,10 @@ use crate::error::{Error, Result};
 use crate::voice::{EngineKind, Voice};
 
 /// Version of rawi's synthesis path; part of every clip's cache key, so that a change in
-/// how audio is made never reuses stale clips.
-pub const SYNTH_VERSION: &str = concat!("rawi-synth-", env!("CARGO_PKG_VERSION"), "-1");
+/// how audio is made never reuses stale clips. Bump the last number with every change
+/// that alters the sound: the bundled voice's rules, data or signal path, or the clip
+/// processing after a voice.
+pub const SYNTH_VERSION: &str = concat!("rawi-synth-", env!("CARGO_PKG_VERSION"), "-2");
 
 /// An engine ready to speak.
 pub trait Synthesizer: Send + Sync {

@@ -199,18 +199,8 @@ pub fn transcribe(text: &str, lex: &Lexicon) -> String {
 }
 
 /// Single digits, read one by one: normalized text has none, but no input must be mute.
-const DIGITS: [&str; 10] = [
-    "صفر",
-    "واحد",
-    "اثنان",
-    "ثلاثة",
-    "أربعة",
-    "خمسة",
-    "ستة",
-    "سبعة",
-    "ثمانية",
-    "تسعة",
-];
+/// The digit names are the normalizer's own.
+use crate::normalize::cardinal::DIGITS;
 
 enum CharKind {
     Letter,
