@@ -360,17 +360,26 @@ pub fn assemble(
     Ok(b)
 }
 
-/// An item description: the first sentences after the headline, up to about 300 chars.
+/// An item description: the story's first sentences (dateline, paragraphs and quotes;
+/// no headings), up to about 300 chars, the dateline set off with a dash as in print.
 fn describe(m: &Manifest) -> String {
     let mut out = String::new();
-    for s in m.sentences.iter().filter(|s| s.kind != "title") {
+    let mut after_dateline = false;
+    let body = m
+        .sentences
+        .iter()
+        .filter(|s| matches!(s.kind.as_str(), "dateline" | "paragraph" | "quote"));
+    for s in body {
         if out.chars().count() > 300 {
             break;
         }
-        if !out.is_empty() {
+        if after_dateline {
+            out.push_str(" – ");
+        } else if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(s.text.trim());
+        after_dateline = s.kind == "dateline";
     }
     if out.is_empty() {
         out = m.article.title.clone();
