@@ -230,8 +230,7 @@ fn ends_with_credit(line: &str) -> bool {
     };
     let credit = &body[open + 1..];
     let words = credit.split_whitespace().count();
-    words >= 1
-        && words <= MAX_CREDIT_WORDS
+    (1..=MAX_CREDIT_WORDS).contains(&words)
         && !credit.contains('(')
         && line.split_whitespace().count() <= MAX_CAPTION_WORDS
         && open > 0
