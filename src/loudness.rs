@@ -364,8 +364,8 @@ mod tests {
         x[3] = -0.95;
         let n = x.len();
         x[n - 1] = 0.99;
-        for k in 9000..9400 {
-            x[k] *= 12.0;
+        for v in &mut x[9000..9400] {
+            *v *= 12.0;
         }
         let peaks = interpolated_peaks(&x);
         for ceiling in [0.3f32, 0.5, 0.89] {
