@@ -101,27 +101,8 @@ enum Cmd {
         /// Merge the outputs of sharded runs (`--shard K/N`) into one podcast.
         #[arg(long, num_args = 1.., value_name = "SHARD_OUTPUT", conflicts_with = "articles")]
         merge: Vec<PathBuf>,
-        /// Podcast title (required unless merging).
-        #[arg(long)]
-        title: Option<String>,
-        /// Podcast description (default: the title).
-        #[arg(long)]
-        description: Option<String>,
-        /// Podcast author.
-        #[arg(long)]
-        author: Option<String>,
-        /// Where the bundle will be published; enclosure and image URLs start with it.
-        #[arg(long, value_name = "URL")]
-        base_url: Option<String>,
-        /// Cover image (PNG or JPEG; Apple asks for 1400 to 3000 px square).
-        #[arg(long, value_name = "FILE")]
-        cover: Option<PathBuf>,
-        /// Apple Podcasts category, `Top` or `Top/Sub`.
-        #[arg(long, default_value = "News/Daily News")]
-        category: String,
-        /// Mark the podcast as explicit.
-        #[arg(long)]
-        explicit: bool,
+        #[command(flatten)]
+        channel: ChannelArgs,
         /// Publication date (YYYY-MM-DD) of articles that have none; default: the newest
         /// article date of the batch, else 2000-01-01.
         #[arg(long, value_name = "YYYY-MM-DD")]
@@ -204,26 +185,11 @@ fn run(cli: Cli) -> Result<i32> {
             articles,
             output,
             merge,
-            title,
-            description,
-            author,
-            base_url,
-            cover,
-            category,
-            explicit,
+            channel,
             date,
             format,
             make,
         } => {
-            let channel = ChannelArgs {
-                title,
-                description,
-                author,
-                base_url,
-                cover,
-                category,
-                explicit,
-            };
             if merge.is_empty() {
                 podcast(&articles, &output, &channel, date.as_deref(), format, &make)
             } else {
@@ -494,13 +460,28 @@ fn build(
 }
 
 /// The channel options of `rawi podcast`.
+#[derive(clap::Args, Debug)]
 struct ChannelArgs {
+    /// Podcast title (required unless merging).
+    #[arg(long)]
     title: Option<String>,
+    /// Podcast description (default: the title).
+    #[arg(long)]
     description: Option<String>,
+    /// Podcast author.
+    #[arg(long)]
     author: Option<String>,
+    /// Where the bundle will be published; enclosure and image URLs start with it.
+    #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Cover image (PNG or JPEG; Apple asks for 1400 to 3000 px square).
+    #[arg(long, value_name = "FILE")]
     cover: Option<PathBuf>,
+    /// Apple Podcasts category, `Top` or `Top/Sub`.
+    #[arg(long, default_value = "News/Daily News")]
     category: String,
+    /// Mark the podcast as explicit.
+    #[arg(long)]
     explicit: bool,
 }
 
