@@ -8,7 +8,7 @@ use super::cardinal::{cardinal, Case, Form, Gender};
 use super::lexicon::months;
 use super::lexicon::{gregorian_name, hijri_name};
 use super::ordinal::ordinal;
-use super::reader::{c_digits_start, join_prefix, value, Ctx, Outcome, Read, Reader};
+use super::reader::{c_digits_start, join_prefix, value, Ctx, Outcome, Reader};
 use super::scan::{digit, next_word, Core};
 use super::{decimal, scan, Class};
 
@@ -197,20 +197,17 @@ impl<'a> Reader<'a> {
             }
         }
         let s = numeric(a, b, y, case, hijri)?;
-        Some(Outcome {
-            end: end_at,
+        Some(Outcome::new(
+            ctx.start,
+            end_at,
             case,
-            read: Read {
-                start: ctx.start,
-                end: end_at,
-                class: Class::Date,
-                spoken: join_prefix(&ctx.prefix, &format!("{s}{mark}")),
-                rule: format!(
-                    "{rule}; numeric date{}",
-                    if hijri { " (Hijri)" } else { "" }
-                ),
-            },
-        })
+            Class::Date,
+            join_prefix(&ctx.prefix, &format!("{s}{mark}")),
+            format!(
+                "{rule}; numeric date{}",
+                if hijri { " (Hijri)" } else { "" }
+            ),
+        ))
     }
 
     /// `01.11.2010` (a date) or `2.1.0` (a version: parts joined with نقطة).
@@ -238,16 +235,13 @@ impl<'a> Reader<'a> {
                 decimal::whole_digits(&d, Form::masc(Case::Nom))
             })
             .collect();
-        Some(Outcome {
-            end: c.end,
-            case: Case::Nom,
-            read: Read {
-                start: ctx.start,
-                end: c.end,
-                class: Class::Identifier,
-                spoken: join_prefix(&ctx.prefix, &parts.join(" نقطة ")),
-                rule: "dotted numbers (a version): parts joined with نقطة".into(),
-            },
-        })
+        Some(Outcome::new(
+            ctx.start,
+            c.end,
+            Case::Nom,
+            Class::Identifier,
+            join_prefix(&ctx.prefix, &parts.join(" نقطة ")),
+            "dotted numbers (a version): parts joined with نقطة".into(),
+        ))
     }
 }

@@ -2,7 +2,7 @@
 
 use super::cardinal::digit_by_digit;
 use super::cardinal::{Case, Form};
-use super::reader::{join_prefix, Ctx, Outcome, Read, Reader};
+use super::reader::{join_prefix, Ctx, Outcome, Reader};
 use super::scan::Core;
 use super::{decimal, Class};
 
@@ -65,16 +65,13 @@ impl<'a> Reader<'a> {
         } else {
             join_prefix(&ctx.prefix, &parts.join(" "))
         };
-        Outcome {
-            end: c.end,
-            case: Case::Nom,
-            read: Read {
-                start,
-                end: c.end,
-                class: Class::Identifier,
-                spoken,
-                rule: "code or mixed token: bare number or digit by digit".into(),
-            },
-        }
+        Outcome::new(
+            start,
+            c.end,
+            Case::Nom,
+            Class::Identifier,
+            spoken,
+            "code or mixed token: bare number or digit by digit".into(),
+        )
     }
 }

@@ -1,7 +1,7 @@
 //! Fractions: `1/2` → `نصف`, `3/4` → `ثلاثة أرباع`, `2/3` → `ثلثان`.
 
 use super::cardinal::{cardinal, Case, Form};
-use super::reader::{join_prefix, strip_conj, value, Ctx, Outcome, Read, Reader};
+use super::reader::{join_prefix, strip_conj, value, Ctx, Outcome, Reader};
 use super::scan::{next_word, prev_word, Core};
 use super::{date, Class};
 
@@ -115,17 +115,14 @@ impl<'a> Reader<'a> {
         } else {
             ""
         };
-        Some(Outcome {
-            end: c.end,
+        Some(Outcome::new(
+            ctx.start,
+            c.end,
             case,
-            read: Read {
-                start: ctx.start,
-                end: c.end,
-                class,
-                spoken: join_prefix(&ctx.prefix, &format!("{and}{sign}{s}")),
-                rule: format!("{rule}; {r}"),
-            },
-        })
+            class,
+            join_prefix(&ctx.prefix, &format!("{and}{sign}{s}")),
+            format!("{rule}; {r}"),
+        ))
     }
 }
 

@@ -7,7 +7,7 @@ use super::cardinal::LIMIT;
 use super::cardinal::{cardinal, noun_number, Case, Form, Gender, NounNumber};
 use super::lexicon::NounForms;
 use super::lexicon::{self, Unit, UnitKind};
-use super::reader::{join_prefix, scale_word, value, Ctx, Outcome, Read, Reader};
+use super::reader::{join_prefix, scale_word, value, Ctx, Outcome, Reader};
 use super::scan::{next_word, Group};
 use super::{digits, measure, Class};
 
@@ -73,16 +73,8 @@ impl<'a> Reader<'a> {
         } else {
             Class::Measure
         };
-        let mk = |spoken: String, end: usize, rule: String| Outcome {
-            end,
-            case,
-            read: Read {
-                start: ctx.start,
-                end,
-                class,
-                spoken,
-                rule,
-            },
+        let mk = |spoken: String, end: usize, rule: String| {
+            Outcome::new(ctx.start, end, case, class, spoken, rule)
         };
         if let Some(x) = next {
             if let Some(scale) = scale_word(x.word) {
@@ -184,20 +176,17 @@ impl<'a> Reader<'a> {
         } else {
             ""
         };
-        Outcome {
-            end: 0,
+        Outcome::new(
+            ctx.start,
+            0,
             case,
-            read: Read {
-                start: ctx.start,
-                end: 0,
-                class,
-                spoken: format!("{sign}{s}"),
-                rule: format!(
-                    "{rule}; unit → {} ({}); {r}",
-                    u.forms.singular,
-                    u.forms.gender.label()
-                ),
-            },
-        }
+            class,
+            format!("{sign}{s}"),
+            format!(
+                "{rule}; unit → {} ({}); {r}",
+                u.forms.singular,
+                u.forms.gender.label()
+            ),
+        )
     }
 }

@@ -33,32 +33,26 @@ impl<'a> Reader<'a> {
                 .zip(value(&b.int))
                 .and_then(|(x, y)| date::month_year(x, y))
             {
-                return Some(Outcome {
-                    end: c.end,
-                    case: Case::Obl,
-                    read: Read {
-                        start: ctx.start,
-                        end: c.end,
-                        class: Class::Date,
-                        spoken: join_prefix(&ctx.prefix, &d),
-                        rule: "month-year date".into(),
-                    },
-                });
+                return Some(Outcome::new(
+                    ctx.start,
+                    c.end,
+                    Case::Obl,
+                    Class::Date,
+                    join_prefix(&ctx.prefix, &d),
+                    "month-year date".into(),
+                ));
             }
         }
         if digits::is_identifier(&a.int) || digits::is_identifier(&b.int) {
             let s = digits::read_groups([a.int.as_str(), b.int.as_str()].into_iter(), false);
-            return Some(Outcome {
-                end: c.end,
-                case: Case::Nom,
-                read: Read {
-                    start: ctx.start,
-                    end: c.end,
-                    class: Class::Telephone,
-                    spoken: join_prefix(&ctx.prefix, &s),
-                    rule: "digit groups with a dash: digit by digit".into(),
-                },
-            });
+            return Some(Outcome::new(
+                ctx.start,
+                c.end,
+                Case::Nom,
+                Class::Telephone,
+                join_prefix(&ctx.prefix, &s),
+                "digit groups with a dash: digit by digit".into(),
+            ));
         }
         let x = value(&a.int)?;
         let mut y = value(&b.int)?;
@@ -75,17 +69,14 @@ impl<'a> Reader<'a> {
         if is_score || (whole && !year_a && x > y && x <= 20) {
             let f = Form::masc(case);
             let s = score(&cardinal(x, f), &cardinal(y, f));
-            return Some(Outcome {
-                end: c.end,
+            return Some(Outcome::new(
+                ctx.start,
+                c.end,
                 case,
-                read: Read {
-                    start: ctx.start,
-                    end: c.end,
-                    class: Class::Score,
-                    spoken: join_prefix(&ctx.prefix, &s),
-                    rule: with(rule, "; score"),
-                },
-            });
+                Class::Score,
+                join_prefix(&ctx.prefix, &s),
+                with(rule, "; score"),
+            ));
         }
         // A range: both ends take the form the counted noun needs.
         let (noun, _) = self.counted_after(c.end, y);
@@ -127,17 +118,14 @@ impl<'a> Reader<'a> {
         } else {
             range(&ra, &rb, prev == "من" || after_preposition)
         };
-        Some(Outcome {
-            end: c.end,
+        Some(Outcome::new(
+            ctx.start,
+            c.end,
             case,
-            read: Read {
-                start: ctx.start,
-                end: c.end,
-                class: Class::Range,
-                spoken: join_prefix(&ctx.prefix, &s),
-                rule: format!("{rule}; range of {} numbers", gender.label()),
-            },
-        })
+            Class::Range,
+            join_prefix(&ctx.prefix, &s),
+            format!("{rule}; range of {} numbers", gender.label()),
+        ))
     }
 
     /// A dash standing apart between two numbers (`20 - 30`): a range, read إلى, or و

@@ -545,20 +545,19 @@ impl<'a> Reader<'a> {
             case = Case::Obl;
             rule.push_str("; after سالب → genitive");
         }
-        let done = |class: Class, spoken: String, end: usize, rule: String| Outcome {
-            end,
-            case,
-            read: Read {
-                start: ctx.start,
+        let done = |class: Class, spoken: String, end: usize, rule: String| {
+            Outcome::new(
+                ctx.start,
                 end,
+                case,
                 class,
-                spoken: if ctx.prefix.is_empty() {
+                if ctx.prefix.is_empty() {
                     spoken
                 } else {
                     join_prefix(&ctx.prefix, &spoken)
                 },
                 rule,
-            },
+            )
         };
         let n = value(&g.int);
         let next = next_word(text, core_end);
@@ -689,21 +688,18 @@ impl<'a> Reader<'a> {
                     };
                     let s = definite(&cardinal(n, form));
                     let prefix = ctx.prefix.replacen("ال", "", 1);
-                    return Outcome {
-                        end: core_end,
+                    return Outcome::new(
+                        ctx.start,
+                        core_end,
                         case,
-                        read: Read {
-                            start: ctx.start,
-                            end: core_end,
-                            class: Class::Cardinal,
-                            spoken: join_prefix(&prefix, &s),
-                            rule: format!(
-                                "{rule}; definite number counting {} ({})",
-                                nx.word,
-                                gd.label()
-                            ),
-                        },
-                    };
+                        Class::Cardinal,
+                        join_prefix(&prefix, &s),
+                        format!(
+                            "{rule}; definite number counting {} ({})",
+                            nx.word,
+                            gd.label()
+                        ),
+                    );
                 }
             }
         }
@@ -718,17 +714,14 @@ impl<'a> Reader<'a> {
         if let (Some(gd), true) = (ordinal_gender, whole) {
             let prefix = ctx.prefix.replacen("ال", "", 1);
             let s = join_prefix(&prefix, &ordinal::ordinal(n, gd, case));
-            return Outcome {
-                end: core_end,
+            return Outcome::new(
+                ctx.start,
+                core_end,
                 case,
-                read: Read {
-                    start: ctx.start,
-                    end: core_end,
-                    class: Class::Ordinal,
-                    spoken: s,
-                    rule: format!("{rule}; ordinal agreeing with a {} noun", gd.label()),
-                },
-            };
+                Class::Ordinal,
+                s,
+                format!("{rule}; ordinal agreeing with a {} noun", gd.label()),
+            );
         }
         // Units after the number (also glued: 5كم).
         if let Some(x) = next.filter(|x| !x.broken || x.glued) {
@@ -970,4 +963,28 @@ pub(super) struct Outcome {
     pub(super) end: usize,
     pub(super) case: Case,
     pub(super) read: Read,
+}
+
+impl Outcome {
+    /// A token read from `start` to `end` (byte offsets) as `class`, in `case`.
+    pub(super) fn new(
+        start: usize,
+        end: usize,
+        case: Case,
+        class: Class,
+        spoken: String,
+        rule: String,
+    ) -> Outcome {
+        Outcome {
+            end,
+            case,
+            read: Read {
+                start,
+                end,
+                class,
+                spoken,
+                rule,
+            },
+        }
+    }
 }

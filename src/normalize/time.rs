@@ -6,7 +6,7 @@
 use super::cardinal::cardinal;
 use super::cardinal::{below_hundred, noun_number, Case, Form, Gender, NounNumber};
 use super::ordinal::ordinal;
-use super::reader::{join_prefix, value, with, Ctx, Outcome, Read, Reader};
+use super::reader::{join_prefix, value, with, Ctx, Outcome, Reader};
 use super::scan::{next_word, Core};
 use super::Class;
 
@@ -152,29 +152,23 @@ impl<'a> Reader<'a> {
                     t.push(' ');
                     t.push_str(suffix);
                 }
-                Outcome {
-                    end: end_at,
-                    case: Case::Nom,
-                    read: Read {
-                        start: ctx.start,
-                        end: end_at,
-                        class: Class::Time,
-                        spoken: join_prefix(&ctx.prefix, &t),
-                        rule: with(rule, "; clock time: feminine ordinal hour"),
-                    },
-                }
+                Outcome::new(
+                    ctx.start,
+                    end_at,
+                    Case::Nom,
+                    Class::Time,
+                    join_prefix(&ctx.prefix, &t),
+                    with(rule, "; clock time: feminine ordinal hour"),
+                )
             }
-            None => Outcome {
+            None => Outcome::new(
+                ctx.start,
                 end,
-                case: Case::Nom,
-                read: Read {
-                    start: ctx.start,
-                    end,
-                    class: Class::Identifier,
-                    spoken: join_prefix(&ctx.prefix, &cardinal(h, Form::masc(Case::Nom))),
-                    rule: "not a clock time".into(),
-                },
-            },
+                Case::Nom,
+                Class::Identifier,
+                join_prefix(&ctx.prefix, &cardinal(h, Form::masc(Case::Nom))),
+                "not a clock time".into(),
+            ),
         }
     }
 
