@@ -279,7 +279,18 @@ fn cache_resynthesizes_only_what_changed() {
 /// An XML element: its path from the root, its attributes, its text.
 type Element = (String, Vec<(String, String)>, String);
 
+/// An element's attributes, unescaped.
 #[allow(deprecated)] // unescape_value: its replacement's signature is still settling
+fn attributes(e: &quick_xml::events::BytesStart) -> Vec<(String, String)> {
+    e.attributes()
+        .map(|a| {
+            let a = a.unwrap();
+            let v = a.unescape_value().unwrap().into_owned();
+            (a.key.as_ref().to_owned(), v)
+        })
+        .collect()
+}
+
 fn parse_feed(feed: &str) -> Vec<Element> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(feed);
@@ -290,27 +301,13 @@ fn parse_feed(feed: &str) -> Vec<Element> {
         match reader.read_event().expect("feed.xml is well-formed XML") {
             Event::Start(e) => {
                 stack.push(e.name().as_ref().to_owned());
-                let attrs = e
-                    .attributes()
-                    .map(|a| {
-                        let a = a.unwrap();
-                        let v = a.unescape_value().unwrap().into_owned();
-                        (a.key.as_ref().to_owned(), v)
-                    })
-                    .collect();
+                let attrs = attributes(&e);
                 out.push((stack.join("/"), attrs, String::new()));
                 open.push(out.len() - 1);
             }
             Event::Empty(e) => {
                 let name = e.name().as_ref().to_owned();
-                let attrs = e
-                    .attributes()
-                    .map(|a| {
-                        let a = a.unwrap();
-                        let v = a.unescape_value().unwrap().into_owned();
-                        (a.key.as_ref().to_owned(), v)
-                    })
-                    .collect();
+                let attrs = attributes(&e);
                 out.push((format!("{}/{name}", stack.join("/")), attrs, String::new()));
             }
             Event::Text(t) => {
