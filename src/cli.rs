@@ -744,12 +744,8 @@ fn say(words: Vec<String>, output: &Path, voice: &str, lexicon: Option<&Path>) -
             if !spoken.text.chars().any(char::is_alphanumeric) {
                 continue;
             }
-            let mut clip = speaker.speak(&spoken.text)?;
-            audio::trim_silence(&mut clip, 30);
-            clips.push((
-                audio::resample(&clip, voice.sample_rate),
-                Boundary::Sentence,
-            ));
+            let clip = edition::speak_clip(&speaker, &spoken.text, voice.sample_rate)?;
+            clips.push((clip, Boundary::Sentence));
         }
     }
     let pauses = voice::Pauses {

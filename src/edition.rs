@@ -276,6 +276,14 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
     })
 }
 
+/// Speaks one sentence and finishes the clip: edges trimmed to the voice's own pauses'
+/// worth of silence, resampled to `rate`. `rawi say` and editions share it.
+pub fn speak_clip(speaker: &Speaker, spoken: &str, rate: u32) -> Result<Clip> {
+    let mut clip = speaker.speak(spoken)?;
+    audio::trim_silence(&mut clip, CLIP_EDGE_MS);
+    Ok(audio::resample(&clip, rate))
+}
+
 /// One sentence's finished clip (trimmed, at `rate`): from the cache when it is there,
 /// else from the voice, and then kept in the cache.
 fn clip_for(ctx: &Context, spoken: &str, rate: u32) -> Result<Clip> {
@@ -286,9 +294,7 @@ fn clip_for(ctx: &Context, spoken: &str, rate: u32) -> Result<Clip> {
             return Ok(clip);
         }
     }
-    let mut clip = ctx.speaker.speak(spoken)?;
-    audio::trim_silence(&mut clip, CLIP_EDGE_MS);
-    let clip = audio::resample(&clip, rate);
+    let clip = speak_clip(ctx.speaker, spoken, rate)?;
     ctx.stats.synthesized.fetch_add(1, Ordering::Relaxed);
     if let Some(cache) = ctx.cache {
         if let Err(e) = cache.put(&key, &clip) {
