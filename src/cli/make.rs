@@ -1,0 +1,271 @@
+//! What `build` and `podcast` share: the voice, cache and loudness options, the worker
+//! pool, the progress bar and the per-article report.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::article;
+use crate::cache::Cache;
+use crate::edition::{self, Context, Options, Stats};
+use crate::encode::{self, Format};
+use crate::error::{Error, Result};
+use crate::loudness;
+use crate::podcast::Shard;
+use crate::synth::Speaker;
+use crate::voice::{self, Voice};
+
+/// Options shared by `build` and `podcast`: voice, cache, loudness, sharding.
+#[derive(clap::Args, Debug)]
+pub(crate) struct MakeArgs {
+    /// Voice name or voice file (see `rawi voices`).
+    #[arg(long, default_value = voice::DEFAULT_VOICE)]
+    pub(crate) voice: String,
+    /// A pronunciation lexicon added to a bundled voice's own (lines of diacritized
+    /// words, or `WORD<TAB>DIACRITIZED`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) lexicon: Option<PathBuf>,
+    /// Sentences synthesized at once (default: the number of cores).
+    #[arg(short = 'j', long)]
+    pub(crate) jobs: Option<usize>,
+    /// Also read Arabic image captions.
+    #[arg(long)]
+    pub(crate) read_captions: bool,
+    /// Write folders instead of zips.
+    #[arg(long)]
+    pub(crate) unpacked: bool,
+    /// Folder of the clip cache (default: the user's cache dir, `rawi/clips`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache: Option<PathBuf>,
+    /// Neither read nor write the clip cache.
+    #[arg(long, conflicts_with = "cache")]
+    pub(crate) no_cache: bool,
+    /// Integrated loudness to normalize to, LUFS (EBU R128).
+    #[arg(long, default_value_t = -16.0, allow_negative_numbers = true, value_name = "LUFS")]
+    pub(crate) loudness: f64,
+    /// Highest true peak, dBTP.
+    #[arg(long, default_value_t = -1.0, allow_negative_numbers = true, value_name = "DBTP")]
+    pub(crate) true_peak: f64,
+    /// Keep the voice's own level (no loudness normalization).
+    #[arg(long)]
+    pub(crate) no_loudness: bool,
+    /// MP3 bit rate, kbit/s.
+    #[arg(long, default_value_t = encode::DEFAULT_MP3_KBPS, value_name = "KBPS")]
+    pub(crate) bitrate: u32,
+    /// Build only the K-th of N slices of the articles (sorted by path; article i goes to
+    /// slice i mod N + 1), e.g. `--shard 2/8`.
+    #[arg(long, value_name = "K/N")]
+    pub(crate) shard: Option<Shard>,
+}
+
+/// A thread pool of `jobs` workers (default: the number of cores).
+pub(crate) fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
+    let n = jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .map_err(|e| Error::output("-j", format!("cannot start {n} workers: {e}")))
+}
+
+/// Where the bundle of `article` goes.
+pub(crate) fn output_for(
+    article: &Path,
+    output: Option<&Path>,
+    many: bool,
+    unpacked: bool,
+) -> PathBuf {
+    let stem = article
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "edition".into());
+    let name = if unpacked {
+        stem
+    } else {
+        format!("{stem}.zip")
+    };
+    match output {
+        Some(o) if !many => o.to_path_buf(),
+        Some(dir) => dir.join(name),
+        None => PathBuf::from(name),
+    }
+}
+
+/// The voice, pool, cache and options a `build` or `podcast` run needs.
+pub(crate) struct Maker {
+    speaker: Speaker,
+    pub(crate) pool: rayon::ThreadPool,
+    cache: Option<Cache>,
+    stats: Stats,
+    opts: Options,
+    progress: ProgressBar,
+    started: Instant,
+}
+
+impl Maker {
+    pub(crate) fn new(make: &MakeArgs, format: Format, album: Option<String>) -> Result<Maker> {
+        if !(-70.0..=0.0).contains(&make.loudness) || !(-20.0..=0.0).contains(&make.true_peak) {
+            return Err(Error::input(
+                "--loudness/--true-peak",
+                "out of range; give a loudness between -70 and 0 LUFS and a true peak between -20 and 0 dBTP",
+            ));
+        }
+        let voice = load_voice(&make.voice, make.lexicon.as_deref())?;
+        encode::check(format, voice.sample_rate).map_err(|e| Error::input("--format", e))?;
+        let speaker = Speaker::open(&voice)?;
+        let cache = if make.no_cache {
+            None
+        } else {
+            make.cache
+                .clone()
+                .or_else(Cache::default_dir)
+                .map(Cache::new)
+        };
+        let progress = if std::io::stderr().is_terminal() {
+            let p = ProgressBar::new(0);
+            p.set_style(
+                ProgressStyle::with_template("{bar:30} {pos}/{len} sentences {elapsed} {wide_msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            p
+        } else {
+            ProgressBar::hidden()
+        };
+        Ok(Maker {
+            speaker,
+            pool: pool(make.jobs)?,
+            cache,
+            stats: Stats::default(),
+            opts: Options {
+                read_captions: make.read_captions,
+                format,
+                mp3_kbps: make.bitrate,
+                loudness: (!make.no_loudness).then_some(loudness::Target {
+                    lufs: make.loudness,
+                    true_peak_dbtp: make.true_peak,
+                }),
+                album,
+            },
+            progress,
+            started: Instant::now(),
+        })
+    }
+
+    /// Counts the sentences to speak, for the progress bar (cheap: no synthesis).
+    pub(crate) fn plan(&self, articles: &[&PathBuf]) {
+        if self.progress.is_hidden() {
+            return;
+        }
+        let max = self.speaker.voice().limits.max_chars;
+        let total: usize = articles
+            .iter()
+            .filter_map(|p| article::read(p).ok())
+            .map(|a| edition::prepare(&a, &self.opts, max).0.len())
+            .sum();
+        self.progress.set_length(total as u64);
+    }
+
+    pub(crate) fn build(&self, path: &Path) -> Result<edition::Edition> {
+        self.progress.set_message(path.display().to_string());
+        let on_clip = || self.progress.inc(1);
+        let ctx = Context {
+            speaker: &self.speaker,
+            cache: self.cache.as_ref(),
+            stats: &self.stats,
+            on_clip: &on_clip,
+        };
+        self.pool.install(|| edition::build(path, &self.opts, &ctx))
+    }
+
+    /// Prints a line without tearing the progress bar.
+    pub(crate) fn say(&self, line: String) {
+        self.progress.suspend(|| eprintln!("{line}"));
+    }
+
+    /// The closing line of the run.
+    pub(crate) fn finish(&self, what: &str, done: usize, failed: usize) {
+        self.progress.finish_and_clear();
+        let failed = if failed > 0 {
+            format!(" ({failed} failed)")
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "rawi: {what}: {done} built{failed} in {:.1} s: {}",
+            self.started.elapsed().as_secs_f64(),
+            self.stats.summary()
+        );
+    }
+}
+
+/// What one finished article reports.
+pub(crate) struct Done {
+    out: String,
+    sentences: usize,
+    duration_ms: u64,
+    lufs: Option<f64>,
+    seconds: f64,
+}
+
+impl Done {
+    pub(crate) fn of(ed: &edition::Edition, out: String) -> Done {
+        Done {
+            out,
+            sentences: ed.sentences.len(),
+            duration_ms: ed.manifest.audio.duration_ms,
+            lufs: ed.manifest.loudness.as_ref().map(|l| l.after_lufs),
+            seconds: ed.elapsed.as_secs_f64(),
+        }
+    }
+
+    pub(crate) fn line(&self, path: &Path) -> String {
+        format!(
+            "rawi: {} -> {}: {} sentences, {} of audio{}, in {:.1} s",
+            path.display(),
+            self.out,
+            self.sentences,
+            clock(self.duration_ms),
+            self.lufs
+                .map(|l| format!(", {l:.1} LUFS"))
+                .unwrap_or_default(),
+            self.seconds
+        )
+    }
+}
+
+/// Articles of this shard, sorted by path, with their index in the whole sorted list.
+pub(crate) fn select(articles: &[PathBuf], shard: Option<Shard>) -> Vec<(usize, &PathBuf)> {
+    let mut sorted: Vec<&PathBuf> = articles.iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    sorted
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| shard.is_none_or(|s| s.contains(*i)))
+        .collect()
+}
+
+pub(crate) fn exit_code(failed: usize, total: usize) -> i32 {
+    match failed {
+        0 => 0,
+        n if n == total => 2,
+        _ => 1,
+    }
+}
+
+/// `m:ss` for a duration in milliseconds.
+pub(crate) fn clock(ms: u64) -> String {
+    format!("{}:{:02}", ms / 60_000, ms / 1000 % 60)
+}
+
+/// Loads a voice by name or file, with the user's lexicon if one is given.
+pub(crate) fn load_voice(name: &str, lexicon: Option<&Path>) -> Result<Voice> {
+    let voice = Voice::load(name)?;
+    match lexicon {
+        Some(path) => voice.with_lexicon(path),
+        None => Ok(voice),
+    }
+}

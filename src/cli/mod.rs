@@ -1,0 +1,170 @@
+//! The command line: argument parsing, then one file per command, each a few calls into
+//! the library. Exit codes: 0 success, 1 some inputs failed (the rest were produced), 2
+//! usage or fatal error. Errors go to stderr as one line naming the file and what to do.
+
+mod build;
+mod make;
+mod normalize;
+mod podcast;
+mod say;
+mod split;
+mod verify;
+mod voices;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::encode::Format;
+use crate::error::Result;
+use crate::voice;
+
+use make::MakeArgs;
+use podcast::ChannelArgs;
+
+/// rawi (راوي): Arabic news articles to audio editions.
+#[derive(Parser, Debug)]
+#[command(name = "rawi", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Build one audio edition (a zip bundle) per article.
+    Build {
+        /// Article files (.txt, .md, .html).
+        #[arg(required = true)]
+        articles: Vec<PathBuf>,
+        /// Output: the bundle for one article, a folder for several.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Audio format of the edition.
+        #[arg(long, default_value = "wav")]
+        format: Format,
+        #[command(flatten)]
+        make: MakeArgs,
+    },
+    /// Build a podcast: one bundle with an episode per article and a feed.xml.
+    Podcast {
+        /// Article files (.txt, .md, .html).
+        #[arg(required_unless_present = "merge")]
+        articles: Vec<PathBuf>,
+        /// The podcast bundle to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Merge the outputs of sharded runs (`--shard K/N`) into one podcast.
+        #[arg(long, num_args = 1.., value_name = "SHARD_OUTPUT", conflicts_with = "articles")]
+        merge: Vec<PathBuf>,
+        #[command(flatten)]
+        channel: ChannelArgs,
+        /// Publication date (YYYY-MM-DD) of articles that have none; default: the newest
+        /// article date of the batch, else 2000-01-01.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        /// Audio format of the episodes.
+        #[arg(long, default_value = "mp3")]
+        format: Format,
+        #[command(flatten)]
+        make: MakeArgs,
+    },
+    /// Check bundles against their manifests (hashes, durations, timeline, feed).
+    Verify {
+        /// Bundles (zip files or folders).
+        #[arg(required = true)]
+        bundles: Vec<PathBuf>,
+    },
+    /// Speak one text (argument or stdin) to a WAV file, after normalization.
+    Say {
+        /// The text; read from stdin when absent.
+        text: Vec<String>,
+        /// The WAV file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Voice name or voice file.
+        #[arg(long, default_value = voice::DEFAULT_VOICE)]
+        voice: String,
+        /// A pronunciation lexicon added to a bundled voice's own.
+        #[arg(long, value_name = "FILE")]
+        lexicon: Option<PathBuf>,
+    },
+    /// Print the spoken form of stdin, one output line per input line.
+    Normalize {
+        /// Also show what each token became and which rule decided it.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Print the sentences that would be read, one per line.
+    Split {
+        /// The article file.
+        article: PathBuf,
+        /// Also read Arabic image captions.
+        #[arg(long)]
+        read_captions: bool,
+        /// Prefix each sentence with its block kind.
+        #[arg(long)]
+        kinds: bool,
+    },
+    /// List the voices found and whether each can run here.
+    Voices,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("rawi: error: {e}");
+            2
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Cmd::Build {
+            articles,
+            output,
+            format,
+            make,
+        } => build::build(&articles, output.as_deref(), format, &make),
+        Cmd::Podcast {
+            articles,
+            output,
+            merge,
+            channel,
+            date,
+            format,
+            make,
+        } => {
+            if merge.is_empty() {
+                podcast::podcast(&articles, &output, &channel, date.as_deref(), format, &make)
+            } else {
+                podcast::podcast_merge(&merge, &output, &channel, make.unpacked)
+            }
+        }
+        Cmd::Verify { bundles } => verify::verify(&bundles),
+        Cmd::Say {
+            text,
+            output,
+            voice,
+            lexicon,
+        } => say::say(text, &output, &voice, lexicon.as_deref()),
+        Cmd::Normalize { explain } => normalize::normalize_stdin(explain),
+        Cmd::Split {
+            article,
+            read_captions,
+            kinds,
+        } => split::split(&article, read_captions, kinds),
+        Cmd::Voices => voices::voices(),
+    }
+}

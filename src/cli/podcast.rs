@@ -1,0 +1,241 @@
+//! `rawi podcast`: one bundle with an episode per article and a feed, or the merge of
+//! sharded runs.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::make::{exit_code, select, Done, MakeArgs, Maker};
+use crate::article;
+use crate::bundle::{feed, verify};
+use crate::encode::Format;
+use crate::error::{Error, Result};
+use crate::podcast::{self, PodcastInfo};
+
+/// The channel options of `rawi podcast`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct ChannelArgs {
+    /// Podcast title (required unless merging).
+    #[arg(long)]
+    title: Option<String>,
+    /// Podcast description (default: the title).
+    #[arg(long)]
+    description: Option<String>,
+    /// Podcast author.
+    #[arg(long)]
+    author: Option<String>,
+    /// Where the bundle will be published; enclosure and image URLs start with it.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Cover image (PNG or JPEG; Apple asks for 1400 to 3000 px square).
+    #[arg(long, value_name = "FILE")]
+    cover: Option<PathBuf>,
+    /// Apple Podcasts category, `Top` or `Top/Sub`.
+    #[arg(long, default_value = "News/Daily News")]
+    category: String,
+    /// Mark the podcast as explicit.
+    #[arg(long)]
+    explicit: bool,
+}
+
+impl ChannelArgs {
+    /// The podcast info, from these options over `base` (a shard's, when merging).
+    fn info(&self, base: Option<&PodcastInfo>) -> Result<PodcastInfo> {
+        let title = self
+            .title
+            .clone()
+            .or_else(|| base.map(|b| b.title.clone()))
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| Error::input("--title", "is required: name the podcast with --title"))?;
+        let base_url = self
+            .base_url
+            .clone()
+            .or_else(|| base.and_then(|b| b.base_url.clone()))
+            .map(|u| u.trim_end_matches('/').to_owned());
+        if let Some(u) = &base_url {
+            if !(u.starts_with("https://") || u.starts_with("http://")) {
+                return Err(Error::input(
+                    "--base-url",
+                    format!("`{u}` is not an http(s) URL; give where the bundle will be published"),
+                ));
+            }
+        }
+        let guid = match &base_url {
+            Some(u) => feed::podcast_guid(&podcast::feed_url(Some(u))).to_string(),
+            None => uuid::Uuid::new_v5(&feed::PODCAST_GUID_NAMESPACE, title.as_bytes()).to_string(),
+        };
+        let explicit = self.explicit || base.is_some_and(|b| b.explicit);
+        Ok(PodcastInfo {
+            description: self
+                .description
+                .clone()
+                .or_else(|| base.map(|b| b.description.clone()))
+                .unwrap_or_else(|| title.clone()),
+            author: self
+                .author
+                .clone()
+                .or_else(|| base.and_then(|b| b.author.clone())),
+            category: if self.category != "News/Daily News" || base.is_none() {
+                self.category.clone()
+            } else {
+                base.map(|b| b.category.clone()).unwrap_or_default()
+            },
+            explicit,
+            guid,
+            cover: base.and_then(|b| b.cover.clone()),
+            base_url,
+            title,
+        })
+    }
+
+    /// The cover member (name, bytes), if `--cover` was given.
+    fn cover(&self) -> Result<Option<(String, Vec<u8>)>> {
+        let Some(path) = &self.cover else {
+            return Ok(None);
+        };
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::input(path, format!("cannot read the cover: {e}")))?;
+        let name = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            "cover.png"
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            "cover.jpg"
+        } else {
+            return Err(Error::input(
+                path,
+                "is not a PNG or JPEG image; give a PNG or JPEG cover",
+            ));
+        };
+        Ok(Some((name.to_owned(), bytes)))
+    }
+}
+
+fn write_bundle(bundle: &crate::bundle::Bundle, out: &Path, unpacked: bool) -> Result<()> {
+    if unpacked {
+        bundle.write_dir(out)
+    } else {
+        bundle.write_zip(out)
+    }
+}
+
+/// Builds the podcast bundle from articles; returns the exit code.
+pub(crate) fn podcast(
+    articles: &[PathBuf],
+    output: &Path,
+    channel: &ChannelArgs,
+    date: Option<&str>,
+    format: Format,
+    make: &MakeArgs,
+) -> Result<i32> {
+    let mut info = channel.info(None)?;
+    let cover = channel.cover()?;
+    info.cover = cover.as_ref().map(|(n, _)| n.clone());
+    if let Some(d) = date {
+        if feed::rfc2822(d).is_none() {
+            return Err(Error::input(
+                "--date",
+                format!("`{d}` is not a date like 2024-05-01"),
+            ));
+        }
+    }
+    let maker = Maker::new(make, format, Some(info.title.clone()))?;
+    if info.base_url.is_none() {
+        eprintln!("rawi: warning: no --base-url: the feed's links are relative, and podcast apps need absolute ones");
+    }
+    if info.cover.is_none() {
+        eprintln!("rawi: warning: no --cover: Apple Podcasts asks for a square cover image");
+    }
+    let all = select(articles, None);
+    let names: Vec<String> = all.iter().map(|(_, p)| p.display().to_string()).collect();
+    let slugs = podcast::slugs(&names);
+    // Undated articles get --date, else the newest date of the whole batch (all shards
+    // see the same list, so they agree), else a fixed date: never the clock.
+    let fallback = date.map(str::to_owned).unwrap_or_else(|| {
+        all.iter()
+            .filter_map(|(_, p)| article::read(p).ok()?.meta.date)
+            .filter(|d| feed::rfc2822(d).is_some())
+            .map(|d| d.chars().take(10).collect::<String>())
+            .max()
+            .unwrap_or_else(|| podcast::FALLBACK_DATE.to_owned())
+    });
+    let chosen: Vec<(usize, &PathBuf)> = select(articles, make.shard);
+    maker.plan(&chosen.iter().map(|(_, p)| *p).collect::<Vec<_>>());
+    let results: Vec<Result<(Done, podcast::Episode)>> = maker.pool.install(|| {
+        chosen
+            .par_iter()
+            .map(|(index, path)| {
+                let ed = maker.build(path)?;
+                let ep = podcast::episode(&ed, *index, &slugs[*index], &info.guid, &fallback)?;
+                // Only the summary and the encoded files outlive this: the programme's
+                // samples are dropped here, so a long batch does not hold them all.
+                Ok((Done::of(&ed, ep.entry.dir.clone()), ep))
+            })
+            .collect()
+    });
+    let mut episodes = Vec::new();
+    let mut failed = 0;
+    for ((_, path), result) in chosen.iter().zip(results) {
+        match result {
+            Ok((done, ep)) => {
+                maker.say(done.line(path));
+                episodes.push(ep);
+            }
+            Err(e) => {
+                maker.say(format!("rawi: error: {e}"));
+                failed += 1;
+            }
+        }
+    }
+    if episodes.is_empty() && failed > 0 {
+        maker.finish("podcast", 0, failed);
+        return Ok(2);
+    }
+    let done = episodes.len();
+    let bundle = podcast::assemble(&info, cover, episodes)?;
+    write_bundle(&bundle, output, make.unpacked)?;
+    maker.finish(&format!("podcast {}", output.display()), done, failed);
+    Ok(exit_code(failed, chosen.len()))
+}
+
+/// Merges the bundles of sharded runs into one podcast; returns the exit code.
+pub(crate) fn podcast_merge(
+    shards: &[PathBuf],
+    output: &Path,
+    channel: &ChannelArgs,
+    unpacked: bool,
+) -> Result<i32> {
+    let mut first: Option<PodcastInfo> = None;
+    let mut cover = None;
+    let mut episodes = Vec::new();
+    for path in shards {
+        let b = verify::read_bundle(path)?;
+        let problems = verify::check(&b);
+        if let Some(p) = problems.first() {
+            return Err(Error::input(
+                path,
+                format!("does not verify ({p}); rebuild that shard"),
+            ));
+        }
+        let contents = podcast::read_episodes(&b, path)?;
+        if first.is_none() {
+            first = Some(contents.manifest.podcast.clone());
+        }
+        if cover.is_none() {
+            cover = contents.cover;
+        }
+        episodes.extend(contents.episodes);
+    }
+    let mut info = channel.info(first.as_ref())?;
+    if let Some(c) = channel.cover()? {
+        cover = Some(c);
+    }
+    info.cover = cover.as_ref().map(|(n, _)| n.clone());
+    let n = episodes.len();
+    let bundle = podcast::assemble(&info, cover, episodes)?;
+    write_bundle(&bundle, output, unpacked)?;
+    eprintln!(
+        "rawi: podcast {}: merged {n} episodes from {} shards",
+        output.display(),
+        shards.len()
+    );
+    Ok(0)
+}
