@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Scores a rawi voice with the offline ASR judge (see /work/shared/tools/asr-judge/README.md).
+# Scores a rawi voice with the offline ASR judge (see ../shared/tools/asr-judge/README.md).
 # Usage: tools/judge-voice.sh VOICE SENTENCES.tsv OUTDIR
 # Synthesizes every line (id<TAB>text) with `rawi say`, prints the speed (audio seconds per
 # CPU second of synthesis), then the judge's scores.
 set -euo pipefail
 voice=$1; tsv=$2; out=$3
-judge=${JUDGE_DIR:-/work/shared/tools/asr-judge}
+judge=${JUDGE_DIR:-../shared/tools/asr-judge}
 py=${JUDGE_PY:-$HOME/.cache/asr-judge/.venv/bin/python}
 rawi=${RAWI:-target/release/rawi}
 mkdir -p "$out"

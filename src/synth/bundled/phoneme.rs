@@ -246,6 +246,9 @@ pub struct Acoustic {
     pub bypass: f32,
     /// Nasal zero frequency, 0 for oral sounds.
     pub nasal_zero: f32,
+    /// How firmly the sound holds its formants against a neighbour (vowels 1): the
+    /// boundary between two sounds is the mean of their targets weighted by this.
+    pub weight: f32,
 }
 
 const TABLE: &str = include_str!("data/phonemes.tsv");
@@ -271,6 +274,7 @@ pub fn acoustic(p: Ph) -> Acoustic {
             fric: [(0.0, 0.0, 0.0); 2],
             bypass: 0.0,
             nasal_zero: 0.0,
+            weight: 1.0,
         })
 }
 
@@ -282,7 +286,7 @@ fn parse(text: &str) -> Vec<(Ph, Acoustic)> {
             continue;
         }
         let cols: Vec<&str> = line.split_whitespace().collect();
-        if cols.len() < 21 {
+        if cols.len() < 22 {
             continue;
         }
         let Some(p) = ALL.iter().copied().find(|p| p.symbol() == cols[0]) else {
@@ -316,6 +320,7 @@ fn parse(text: &str) -> Vec<(Ph, Acoustic)> {
                 fric: [(n[11], n[12], n[13]), (n[14], n[15], n[16])],
                 bypass: n[17],
                 nasal_zero: n[18],
+                weight: n[19].max(0.0),
             },
         ));
     }

@@ -1,12 +1,18 @@
 //! Prosody and articulation: phones become timed segments with formant, amplitude and
 //! pitch targets, laid out as synthesizer frames and smoothed into continuous tracks.
 //!
-//! Durations start from each phoneme's base duration and are scaled for stress,
-//! gemination and phrase-final lengthening. Pitch declines across a phrase, peaks on
-//! each word's stressed vowel, and ends with a fall (.), a rise (؟) or a continuation
-//! rise (،). Targets are step functions; a zero-phase smoother then turns them into
-//! transitions of a few tens of milliseconds (formants) or a few milliseconds
-//! (amplitudes), which is how consonant loci bend the neighbouring vowels.
+//! Durations start from each phoneme's duration at a newsreader's pace and are scaled
+//! for stress, gemination and phrase-final lengthening. Pitch declines across a phrase,
+//! peaks on each word's stressed vowel, and ends with a fall (.), a rise (؟) or a
+//! continuation rise (،); it is drawn as straight lines between targets in the vowels, so
+//! it moves through every syllable instead of stepping.
+//!
+//! Formants are drawn the same way: at each boundary between two sounds the tracks pass
+//! through the mean of both sounds' targets weighted by how firmly each holds its shape
+//! (`w` in `data/phonemes.tsv`; consonant targets are loci), glide from there to the
+//! sound's own target, hold it, and glide on to the next boundary. A vowel after /d/
+//! therefore starts near the alveolar locus and one after /b/ near its own target, as
+//! locus equations describe. Amplitudes change within a few milliseconds, without clicks.
 
 use super::g2p::{Break, Phone, Phrase};
 use super::klatt::{p, Frame, FRAME, NASAL_POLE};
@@ -27,11 +33,42 @@ pub struct Style {
     pub word_gap_ms: f32,
 }
 
-/// One stretch of constant targets.
+/// One stretch of targets.
 #[derive(Debug, Clone, Copy)]
 struct Seg {
     ms: f32,
     t: Frame,
+    /// Weight of this segment's formants at its boundaries (see the module comment).
+    w: f32,
+    /// Longest glide from a boundary to the target, ms.
+    glide_ms: f32,
+    /// Whether the segment's pitch target is a point of the pitch contour (vowels and ع).
+    pitch: bool,
+}
+
+impl Seg {
+    /// A segment with no shape of its own: silence, or a copy of a neighbour's formants.
+    fn plain(ms: f32, t: Frame) -> Seg {
+        Seg {
+            ms,
+            t,
+            w: 0.0,
+            glide_ms: 20.0,
+            pitch: false,
+        }
+    }
+
+    /// A segment of phoneme `a`'s shape.
+    fn of(ms: f32, t: Frame, a: &Acoustic) -> Seg {
+        let vowel = a.kind == Kind::Vowel;
+        Seg {
+            ms,
+            t,
+            w: a.weight,
+            glide_ms: if vowel { 40.0 } else { 18.0 },
+            pitch: vowel,
+        }
+    }
 }
 
 /// Lays out the phrases as frames at `rate`.
@@ -40,10 +77,7 @@ pub fn frames(phrases: &[Phrase], style: &Style, rate: u32) -> Vec<Frame> {
     let speed = style.speed.clamp(0.3, 3.0);
     let mut silence = neutral(style);
     silence[p::F0] = style.pitch_hz;
-    segs.push(Seg {
-        ms: 60.0,
-        t: silence,
-    });
+    segs.push(Seg::plain(60.0, silence));
     let n_phr = phrases.len();
     for (pi, phrase) in phrases.iter().enumerate() {
         let flat: Vec<(Phone, usize)> = phrase
@@ -87,6 +121,9 @@ pub fn frames(phrases: &[Phrase], style: &Style, rate: u32) -> Vec<Frame> {
             // Pitch: the baseline, an accent on stressed vowels of words that have more
             // than one syllable or are not the phrase's last, and the phrase's ending.
             let is_final_vowel = Some(k) == last_vowel;
+            if ph.ph == Ph::Ain {
+                segs[start].pitch = true;
+            }
             let word_vowels = phrase.words[wi]
                 .phones
                 .iter()
@@ -107,10 +144,11 @@ pub fn frames(phrases: &[Phrase], style: &Style, rate: u32) -> Vec<Frame> {
                 }
             } else if accent {
                 // The first accent of a phrase is the highest.
-                let lift = if wi == 0 { 0.22 } else { 0.15 };
+                // The peak comes late in the stressed vowel and falls over what follows.
+                let lift = if wi == 0 { 0.24 } else { 0.16 };
                 (
+                    base * (1.0 + 0.5 * lift * range),
                     base * (1.0 + lift * range),
-                    base * (1.0 + 0.6 * lift * range),
                 )
             } else {
                 (base, base)
@@ -146,10 +184,7 @@ pub fn frames(phrases: &[Phrase], style: &Style, rate: u32) -> Vec<Frame> {
                 gap[p::AV] = 0.0;
                 gap[p::AH] = 0.0;
                 gap[p::AF] = 0.0;
-                segs.push(Seg {
-                    ms: style.word_gap_ms,
-                    t: gap,
-                });
+                segs.push(Seg::plain(style.word_gap_ms, gap));
             }
         }
         let pause = match phrase.end {
@@ -166,14 +201,12 @@ pub fn frames(phrases: &[Phrase], style: &Style, rate: u32) -> Vec<Frame> {
         gap[p::AV] = 0.0;
         gap[p::AH] = 0.0;
         gap[p::AF] = 0.0;
-        segs.push(Seg {
-            ms: if pi + 1 == n_phr {
-                120.0
-            } else {
-                pause / speed
-            },
-            t: gap,
-        });
+        let ms = if pi + 1 == n_phr {
+            120.0
+        } else {
+            pause / speed
+        };
+        segs.push(Seg::plain(ms, gap));
     }
     lay_out(&segs, rate)
 }
@@ -278,12 +311,9 @@ fn articulate(c: &Ctx, segs: &mut Vec<Seg>) {
             let (f, b) = vowel_formants(c.ph);
             let mut t = target(&a, f, style);
             set_formants(&mut t, f, b, style);
-            let stress = if c.ph.stress { 1.2 } else { 1.0 };
+            let stress = if c.ph.stress { 1.15 } else { 1.0 };
             t[p::AV] = if c.ph.stress { 1.0 } else { 0.85 };
-            segs.push(Seg {
-                ms: dur * stress,
-                t,
-            });
+            segs.push(Seg::of(dur * stress, t, &a));
         }
         Kind::Stop => {
             let mut closure = target(&a, locus, style);
@@ -296,10 +326,7 @@ fn articulate(c: &Ctx, segs: &mut Vec<Seg>) {
             } else {
                 closure[p::AV] = 0.0;
             }
-            segs.push(Seg {
-                ms: dur * gem,
-                t: closure,
-            });
+            segs.push(Seg::of(dur * gem, closure, &a));
             let mut burst = target(&a, locus, style);
             burst[p::AV] = if a.voiced { 0.35 } else { 0.0 };
             burst[p::AH] = 0.0;
@@ -308,35 +335,31 @@ fn articulate(c: &Ctx, segs: &mut Vec<Seg>) {
                 Ph::K => 20.0,
                 _ => 11.0,
             };
-            segs.push(Seg {
-                ms: burst_ms,
-                t: burst,
-            });
+            segs.push(Seg::of(burst_ms, burst, &a));
             if !a.voiced && a.ah > 0.0 {
-                let f = next_vowel.map(|v| vowel_formants(v).0).unwrap_or(locus);
+                // Aspiration carries the formant transition to the vowel, which is where
+                // much of a stop's place is heard.
+                let f = match next_vowel.map(vowel_formants) {
+                    Some((v, _)) => {
+                        let k = a.weight / (a.weight + 1.0);
+                        [0, 1, 2].map(|i| k * locus[i] + (1.0 - k) * v[i])
+                    }
+                    None => locus,
+                };
                 let mut asp = target(&a, f, style);
                 asp[p::AV] = 0.0;
                 asp[p::AF] = 0.0;
                 asp[p::AH] = a.ah;
-                segs.push(Seg {
-                    ms: 45.0 * a.ah,
-                    t: asp,
-                });
+                segs.push(Seg::of(40.0 * a.ah, asp, &a));
             }
         }
         Kind::Affr => {
             let mut closure = target(&a, locus, style);
             closure[p::AF] = 0.0;
             closure[p::F1] = 200.0 * style.formant_scale;
-            segs.push(Seg {
-                ms: dur * 0.8 * gem,
-                t: closure,
-            });
+            segs.push(Seg::of(dur * 0.8 * gem, closure, &a));
             let fric = target(&a, locus, style);
-            segs.push(Seg {
-                ms: dur * 0.9,
-                t: fric,
-            });
+            segs.push(Seg::of(dur * 0.9, fric, &a));
         }
         Kind::Glottal => {
             let mut t = target(&a, locus, style);
@@ -345,7 +368,7 @@ fn articulate(c: &Ctx, segs: &mut Vec<Seg>) {
                 t[p::AH] = 0.0;
                 // Between vowels the stop is short; after a pause it is only an onset.
                 let ms = if c.prev.is_some() { dur * gem } else { 25.0 };
-                segs.push(Seg { ms, t });
+                segs.push(Seg::of(ms, t, &a));
             } else {
                 // h between vowels is partly voiced.
                 t[p::AV] = if c.prev.is_some_and(|q| q.ph.is_vowel()) && next_vowel.is_some() {
@@ -353,7 +376,7 @@ fn articulate(c: &Ctx, segs: &mut Vec<Seg>) {
                 } else {
                     0.0
                 };
-                segs.push(Seg { ms: dur * gem, t });
+                segs.push(Seg::of(dur * gem, t, &a));
             }
         }
         Kind::Tap => {
@@ -362,23 +385,21 @@ fn articulate(c: &Ctx, segs: &mut Vec<Seg>) {
             closed[p::AV] = 0.3;
             closed[p::F1] = 280.0 * style.formant_scale;
             let taps = if c.ph.gem { 2 } else { 1 };
-            segs.push(Seg { ms: dur * 0.35, t });
+            segs.push(Seg::of(dur * 0.35, t, &a));
             for _ in 0..taps {
-                segs.push(Seg {
-                    ms: 18.0,
-                    t: closed,
-                });
-                segs.push(Seg { ms: dur * 0.3, t });
+                segs.push(Seg::of(16.0, closed, &a));
+                segs.push(Seg::of(dur * 0.3, t, &a));
             }
         }
         Kind::Fric | Kind::Nasal | Kind::Lat | Kind::Glide | Kind::Phar => {
             let t = target(&a, locus, style);
-            segs.push(Seg { ms: dur * gem, t });
+            segs.push(Seg::of(dur * gem, t, &a));
         }
     }
 }
 
-/// Samples the segments into frames and smooths each track.
+/// Samples the segments into frames: formants and pitch as glides between targets,
+/// the other tracks as steps, then every track lightly smoothed.
 fn lay_out(segs: &[Seg], rate: u32) -> Vec<Frame> {
     let frame_ms = FRAME as f32 * 1000.0 / rate.max(1) as f32;
     let mut frames: Vec<Frame> = Vec::new();
@@ -389,8 +410,10 @@ fn lay_out(segs: &[Seg], rate: u32) -> Vec<Frame> {
             frames.push(s.t);
         }
     }
-    // Time constants in ms: formants glide, amplitudes move fast but without clicks,
-    // pitch moves slowest.
+    draw_formants(segs, &mut frames, frame_ms);
+    draw_pitch(segs, &mut frames, frame_ms);
+    // Time constants in ms: amplitudes move fast but without clicks; formants and pitch,
+    // already drawn as glides, only have their corners rounded.
     let smooth = |frames: &mut Vec<Frame>, idx: std::ops::Range<usize>, tau_ms: f32| {
         let k = (-frame_ms / tau_ms).exp();
         for j in idx {
@@ -406,10 +429,125 @@ fn lay_out(segs: &[Seg], rate: u32) -> Vec<Frame> {
             }
         }
     };
-    smooth(&mut frames, p::F0..p::F0 + 1, 25.0);
+    smooth(&mut frames, p::F0..p::F0 + 1, 12.0);
     smooth(&mut frames, p::AV..p::AF + 1, 3.0);
-    smooth(&mut frames, p::F1..p::FP1, 9.0);
+    smooth(&mut frames, p::F1..p::FP1, 5.0);
     smooth(&mut frames, p::FP1..p::NZ, 3.0);
     smooth(&mut frames, p::NZ..p::N, 6.0);
+    // The smoother's tails never reach zero; cut them so that silent stretches are exactly
+    // silent (and the synthesizer never meets denormal numbers).
+    for f in frames.iter_mut() {
+        for j in [p::AV, p::AH, p::AF, p::FP1 + 2, p::FP1 + 5, p::FAB] {
+            if f[j] < 1e-4 {
+                f[j] = 0.0;
+            }
+        }
+    }
     frames
+}
+
+/// Formant frequencies and bandwidths of a frame.
+const SHAPE: std::ops::Range<usize> = p::F1..p::FP1;
+
+/// Draws the formant tracks: a boundary value between every two stretches of one shape,
+/// glides from it to each stretch's target and back out (see the module comment).
+fn draw_formants(segs: &[Seg], frames: &mut [Frame], frame_ms: f32) {
+    const W: usize = p::FP1 - p::F1;
+    struct Run {
+        t0: f32,
+        t1: f32,
+        target: [f32; W],
+        w: f32,
+        glide_ms: f32,
+    }
+    let mut runs: Vec<Run> = Vec::new();
+    let mut t = 0.0f32;
+    for s in segs {
+        let ms = s.ms.max(0.0);
+        let mut target = [0.0; W];
+        target.copy_from_slice(&s.t[SHAPE]);
+        match runs.last_mut() {
+            Some(r) if r.target == target && r.w == s.w => r.t1 = t + ms,
+            _ => runs.push(Run {
+                t0: t,
+                t1: t + ms,
+                target,
+                w: s.w,
+                glide_ms: s.glide_ms,
+            }),
+        }
+        t += ms;
+    }
+    if runs.is_empty() {
+        return;
+    }
+    // bounds[i] is the value at the start of run i (and the end of run i-1).
+    let mut bounds: Vec<[f32; W]> = Vec::with_capacity(runs.len() + 1);
+    bounds.push(runs[0].target);
+    for pair in runs.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let sum = a.w + b.w;
+        let (wa, wb) = if sum > 1e-6 {
+            (a.w / sum, b.w / sum)
+        } else {
+            (0.5, 0.5)
+        };
+        bounds.push(std::array::from_fn(|j| wa * a.target[j] + wb * b.target[j]));
+    }
+    if let Some(last) = runs.last() {
+        bounds.push(last.target);
+    }
+    let mut r = 0;
+    for (i, f) in frames.iter_mut().enumerate() {
+        let tc = (i as f32 + 0.5) * frame_ms;
+        while r + 1 < runs.len() && tc >= runs[r].t1 {
+            r += 1;
+        }
+        let run = &runs[r];
+        let dur = (run.t1 - run.t0).max(1e-3);
+        let ramp = run.glide_ms.min(0.5 * dur).max(1e-3);
+        let into = (tc - run.t0).clamp(0.0, dur);
+        let left = dur - into;
+        for j in 0..W {
+            let target = run.target[j];
+            f[p::F1 + j] = if into < ramp {
+                bounds[r][j] + (target - bounds[r][j]) * (into / ramp)
+            } else if left < ramp {
+                bounds[r + 1][j] + (target - bounds[r + 1][j]) * (left / ramp)
+            } else {
+                target
+            };
+        }
+    }
+}
+
+/// Draws the pitch as straight lines between the targets of vowels (two per vowel, at a
+/// quarter and three quarters of it, when it carries a rise or fall) and of ع; the pitch
+/// of consonants between them follows the line.
+fn draw_pitch(segs: &[Seg], frames: &mut [Frame], frame_ms: f32) {
+    let mut points: Vec<(f32, f32)> = Vec::new();
+    let mut t = 0.0f32;
+    for s in segs {
+        let ms = s.ms.max(0.0);
+        if s.pitch {
+            points.push((t + 0.5 * ms, s.t[p::F0]));
+        }
+        t += ms;
+    }
+    if points.is_empty() {
+        return;
+    }
+    let mut k = 0;
+    for (i, f) in frames.iter_mut().enumerate() {
+        let tc = (i as f32 + 0.5) * frame_ms;
+        while k < points.len() && points[k].0 <= tc {
+            k += 1;
+        }
+        f[p::F0] = match (k.checked_sub(1).map(|j| points[j]), points.get(k)) {
+            (Some((t0, a)), Some(&(t1, b))) if t1 > t0 => a + (b - a) * (tc - t0) / (t1 - t0),
+            (Some((_, a)), _) => a,
+            (None, Some(&(_, b))) => b,
+            (None, None) => f[p::F0],
+        };
+    }
 }
