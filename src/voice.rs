@@ -258,7 +258,11 @@ impl Voice {
                     }
                 }
             },
-            EngineKind::Bundled => {}
+            EngineKind::Bundled => {
+                if let Some(Err(e)) = self.bundled.as_ref().map(|b| b.validate()) {
+                    return bad(e);
+                }
+            }
         }
         Ok(())
     }

@@ -93,6 +93,112 @@ fn every_sentence_is_audible_at_a_human_rate() {
     }
 }
 
+/// Seconds of speech in a clip: its length minus every silent stretch of 150 ms or more
+/// (10 ms frames 40 dB below the loudest), the same rule as `tools/pace.py`. Shorter
+/// silences, such as stop closures, are speech.
+fn speech_seconds(clip: &rawi::audio::Clip) -> f64 {
+    let n = (clip.rate / 100) as usize;
+    let rms: Vec<f32> = clip
+        .samples
+        .chunks_exact(n)
+        .map(|c| (c.iter().map(|s| s * s).sum::<f32>() / n as f32).sqrt())
+        .collect();
+    let floor = rms.iter().fold(0.0f32, |m, r| m.max(*r)) * 0.01;
+    let (mut kept, mut run) = (0usize, 0usize);
+    for r in rms {
+        if r < floor {
+            run += 1;
+        } else {
+            if run < 15 {
+                kept += run;
+            }
+            run = 0;
+            kept += 1;
+        }
+    }
+    kept as f64 / 100.0
+}
+
+/// Words per minute of a voice over sentences' spoken text, pauses excluded.
+fn pace(v: &Bundled, sentences: &[(String, String)]) -> f64 {
+    let (mut words, mut seconds) = (0usize, 0.0f64);
+    for (_, text) in sentences {
+        let spoken = rawi::normalize::normalize(text).text;
+        words += spoken
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
+        seconds += speech_seconds(&v.synthesize(&spoken).unwrap());
+    }
+    words as f64 * 60.0 / seconds
+}
+
+#[test]
+fn default_voices_speak_at_a_newsreaders_pace() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/voice/");
+    let sentences = read_tsv(&format!("{dir}heldout.tsv"));
+    for name in ["rawi-ar-low", "rawi-ar-high"] {
+        let v = Voice::load(name).unwrap();
+        let s = v.bundled.clone().expect("a [bundled] table");
+        let wpm = pace(&Bundled::new(s, v.sample_rate), &sentences);
+        assert!(
+            (105.0..=120.0).contains(&wpm),
+            "{name}: {wpm:.1} words a minute"
+        );
+    }
+}
+
+#[test]
+fn wpm_sets_the_pace() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/voice/");
+    let sentences: Vec<_> = read_tsv(&format!("{dir}heldout.tsv"))
+        .into_iter()
+        .take(6)
+        .collect();
+    let at = |wpm: f32| {
+        let s = Settings {
+            wpm: Some(wpm),
+            ..Settings::default()
+        };
+        pace(&Bundled::new(s, 22_050), &sentences)
+    };
+    let (slow, fast) = (at(90.0), at(135.0));
+    // The pace follows the setting within a tenth (it is calibrated on news text).
+    assert!((slow / 90.0 - 1.0).abs() < 0.1, "asked 90, got {slow:.1}");
+    assert!((fast / 135.0 - 1.0).abs() < 0.1, "asked 135, got {fast:.1}");
+}
+
+#[test]
+fn pace_settings_are_validated() {
+    let load = |body: &str| {
+        Voice::from_toml(
+            &format!("name = \"x\"\nengine = \"bundled\"\n[bundled]\n{body}\n"),
+            "test",
+        )
+    };
+    assert!(load("wpm = 112.0").is_ok());
+    assert!(load("speed = 1.2").is_ok());
+    for bad in [
+        "wpm = 500.0",
+        "wpm = 0.0",
+        "speed = 0.0",
+        "speed = 9.0",
+        "wpm = 110.0\nspeed = 1.2",
+    ] {
+        let err = load(bad).unwrap_err().to_string();
+        assert!(err.contains("[bundled]"), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn long_vowels_stay_longer_than_short_ones() {
+    // Arabic vowel length is phonemic: the fast pace must not merge كَتَبَ and كاتَبَ.
+    let v = voice();
+    let short = speech_seconds(&v.synthesize("كَتَبَ").unwrap());
+    let long = speech_seconds(&v.synthesize("كاتَبَ").unwrap());
+    assert!(long > short + 0.06, "كاتب {long:.3} s, كتب {short:.3} s");
+}
+
 #[test]
 fn bundled_voice_files_load() {
     for name in ["rawi-ar-low", "rawi-ar-high"] {

@@ -5,7 +5,15 @@
 //! frame, amplitudes are interpolated per sample, so that nothing jumps at a join.
 //! Voicing and aspiration go through the cascade of formant resonators (which gets the
 //! relative formant amplitudes of vowels right by itself); frication goes through two
-//! parallel resonators and a flat bypass, so each fricative gets its own spectrum.
+//! parallel resonators and a high-passed bypass, so each fricative gets its own spectrum.
+//!
+//! Two details keep the sound from being dull and flat:
+//! - the cascade has two formants above F5 (at 1.25 and 1.5 times F5), standing in for
+//!   the vocal tract's higher resonances, so vowels keep their energy above 4 kHz;
+//! - each frication resonator is applied twice in series (a fourth-order band-pass), so
+//!   that /s/ is a band high up, /ʃ/ one lower, /x/ a low one, instead of every fricative
+//!   spreading its noise from 0 Hz to the top; the bypass is differentiated noise, flat
+//!   and weak in the low frequencies (/f/, /θ/, the burst of /b/).
 
 use std::f32::consts::PI;
 
@@ -128,10 +136,11 @@ pub fn render(frames: &[Frame], rate: u32, source: Source) -> Vec<f32> {
     let nyq = fs * 0.45;
     let mut out = Vec::with_capacity(frames.len() * FRAME);
     let mut noise = Noise::new(0x5eed_1234);
-    let mut cascade = [Resonator::default(); 5];
+    let mut cascade = [Resonator::default(); 7];
     let mut nasal_pole = Resonator::default();
     let mut nasal_zero = Resonator::default();
-    let mut fric = [Resonator::default(); 2];
+    let mut fric = [Resonator::default(); 4];
+    let mut prev_noise = 0.0f32;
     let mut phase = 1.0f32;
     let mut period_amp = 1.0f32;
     let mut period_f0 = 100.0f32;
@@ -141,14 +150,28 @@ pub fn render(frames: &[Frame], rate: u32, source: Source) -> Vec<f32> {
     nasal_pole.set(NASAL_POLE, 100.0, fs);
     for (k, fr) in frames.iter().enumerate() {
         let nx = frames.get(k + 1).unwrap_or(fr);
-        for (i, r) in cascade.iter_mut().enumerate() {
+        for (i, r) in cascade.iter_mut().take(5).enumerate() {
             let f = fr[p::F1 + i].clamp(100.0, nyq);
             r.set(f, fr[p::B1 + i].max(30.0), fs);
         }
+        let f5 = fr[p::F1 + 4];
+        cascade[5].set((f5 * 1.25).clamp(100.0, nyq), 500.0, fs);
+        cascade[6].set((f5 * 1.5).clamp(100.0, nyq), 700.0, fs);
+        let nasal = fr[p::NZ] != NASAL_POLE || nx[p::NZ] != NASAL_POLE;
         nasal_zero.set(fr[p::NZ].clamp(100.0, nyq), 100.0, fs);
-        for (i, r) in fric.iter_mut().enumerate() {
-            let f = fr[p::FP1 + 3 * i].clamp(200.0, nyq);
-            r.set_peak(f, fr[p::FP1 + 3 * i + 1].max(50.0), fs);
+        let frication = fr[p::AF] > 0.0 || nx[p::AF] > 0.0;
+        if frication {
+            for (i, r) in fric.iter_mut().enumerate() {
+                let j = p::FP1 + 3 * (i / 2);
+                let f = fr[j].clamp(200.0, nyq);
+                r.set_peak(f, fr[j + 1].max(50.0), fs);
+            }
+        } else {
+            // Silent resonators start afresh rather than ring into the next fricative.
+            for r in fric.iter_mut() {
+                r.z1 = 0.0;
+                r.z2 = 0.0;
+            }
         }
         for s in 0..FRAME {
             let t = s as f32 / FRAME as f32;
@@ -179,19 +202,38 @@ pub fn render(frames: &[Frame], rate: u32, source: Source) -> Vec<f32> {
             let breath = source.breathiness * av * if open { 1.0 } else { 0.35 };
             let asp = asp_state * (ah + breath) * 0.3;
             let mut y = tilt_state * 0.9 + asp;
-            y = nasal_pole.run(nasal_zero.run_zero(y));
+            if nasal {
+                y = nasal_pole.run(nasal_zero.run_zero(y));
+            } else {
+                // Pole and zero coincide and cancel: only their memories move on, so a
+                // nasal that follows starts from the right state.
+                nasal_zero.z2 = nasal_zero.z1;
+                nasal_zero.z1 = y;
+                nasal_pole.z2 = nasal_pole.z1;
+                nasal_pole.z1 = y;
+            }
             for r in cascade.iter_mut().rev() {
                 y = r.run(y);
             }
-            // Frication; voiced fricatives have their noise modulated by the glottal cycle.
-            let mut fnoise = n2 * af;
-            if av > 0.1 {
-                fnoise *= if open { 1.0 } else { 0.55 };
+            let mut mixed = y;
+            if frication {
+                // Frication; voiced fricatives have their noise modulated by the glottal
+                // cycle.
+                let mut fnoise = n2 * af;
+                if av > 0.1 {
+                    fnoise *= if open { 1.0 } else { 0.55 };
+                }
+                let diff = 0.5 * (fnoise - prev_noise);
+                prev_noise = fnoise;
+                let x1 = fric[0].run(fnoise);
+                let b1 = fric[1].run(x1);
+                let x2 = fric[2].run(fnoise);
+                let b2 = fric[3].run(x2);
+                let par = b1 * lerp(p::FP1 + 2) + b2 * lerp(p::FP1 + 5) + diff * lerp(p::FAB);
+                mixed += par * 0.5;
+            } else {
+                prev_noise = 0.0;
             }
-            let par = fric[0].run(fnoise) * lerp(p::FP1 + 2)
-                + fric[1].run(fnoise) * lerp(p::FP1 + 5)
-                + fnoise * lerp(p::FAB);
-            let mixed = y + par * 0.5;
             // A DC blocker: the source's mean is not zero.
             let hp = mixed - hp_x + 0.995 * hp_y;
             hp_x = mixed;

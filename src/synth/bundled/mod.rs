@@ -31,8 +31,13 @@ use crate::audio::Clip;
 pub struct Settings {
     /// Base pitch in hertz.
     pub pitch_hz: f32,
-    /// Speaking rate; 1.0 is the normal pace.
+    /// Speaking rate: 1.0 is a newsreader's pace (about [`REFERENCE_WPM`] words a minute
+    /// on news text, pauses excluded), 0.5 half as fast, 2.0 twice. Between 0.3 and 3.
     pub speed: f32,
+    /// The pace in words per minute instead of `speed` (pauses excluded; between 40 and
+    /// 300). When set it decides the speed, as `wpm / REFERENCE_WPM`; a voice file must
+    /// not set both.
+    pub wpm: Option<f32>,
     /// Multiplies every formant frequency: about 1.0 for a man's vocal tract, 1.15 to 1.2
     /// for a woman's.
     pub formant_scale: f32,
@@ -57,6 +62,7 @@ impl Default for Settings {
         Settings {
             pitch_hz: 110.0,
             speed: 1.0,
+            wpm: None,
             formant_scale: 1.0,
             intonation: 1.0,
             breathiness: 0.08,
@@ -64,6 +70,42 @@ impl Default for Settings {
             tilt: 0.35,
             word_gap_ms: 0.0,
             lexicon: None,
+        }
+    }
+}
+
+/// Words per minute of the bundled voice at speed 1.0, measured on news text with pauses
+/// excluded (`tools/pace.py` on the seed article, rawi-ar-low); converts [`Settings::wpm`]
+/// to a speed.
+pub const REFERENCE_WPM: f32 = 111.0;
+
+impl Settings {
+    /// Checks the settings a voice file gave; the error says which field and what range.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.speed.is_finite() && (0.3..=3.0).contains(&self.speed)) {
+            return Err(format!(
+                "[bundled] speed = {} is out of range; give 0.3 to 3 (1.0 is a newsreader's pace)",
+                self.speed
+            ));
+        }
+        if let Some(wpm) = self.wpm {
+            if !(wpm.is_finite() && (40.0..=300.0).contains(&wpm)) {
+                return Err(format!(
+                    "[bundled] wpm = {wpm} is out of range; give 40 to 300 words a minute"
+                ));
+            }
+            if self.speed != 1.0 {
+                return Err("[bundled] sets both wpm and speed; keep one of them".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// The speed the voice speaks at: from `wpm` when set, else `speed`.
+    pub fn effective_speed(&self) -> f32 {
+        match self.wpm {
+            Some(w) if w.is_finite() => w / REFERENCE_WPM,
+            _ => self.speed,
         }
     }
 }
@@ -120,7 +162,7 @@ impl Bundled {
         };
         prosody::Style {
             pitch_hz: finite(s.pitch_hz, 50.0, 400.0, 110.0),
-            speed: finite(s.speed, 0.3, 3.0, 1.0),
+            speed: finite(s.effective_speed(), 0.3, 3.0, 1.0),
             formant_scale: finite(s.formant_scale, 0.7, 1.4, 1.0),
             intonation: finite(s.intonation, 0.0, 2.0, 1.0),
             word_gap_ms: finite(s.word_gap_ms, 0.0, 500.0, 0.0),

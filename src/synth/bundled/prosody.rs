@@ -330,10 +330,14 @@ fn articulate(c: &Ctx, segs: &mut Vec<Seg>) {
             let mut burst = target(&a, locus, style);
             burst[p::AV] = if a.voiced { 0.35 } else { 0.0 };
             burst[p::AH] = 0.0;
+            // The burst: a short band of noise whose colour (the frication resonators of
+            // the stop's row) tells the place: flat and weak for /b/, high for /t d/,
+            // lowered for /tˤ dˤ/, mid and compact for /k/, low for /q/. Velar and uvular
+            // bursts last longer.
+            burst[p::AF] = a.af * 1.8;
             let burst_ms = match c.ph.ph {
-                Ph::Q => 20.0,
-                Ph::K => 20.0,
-                _ => 11.0,
+                Ph::Q | Ph::K => 22.0,
+                _ => 13.0,
             };
             segs.push(Seg::of(burst_ms, burst, &a));
             if !a.voiced && a.ah > 0.0 {
