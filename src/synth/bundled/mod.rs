@@ -77,7 +77,7 @@ impl Default for Settings {
 /// Words per minute of the bundled voice at speed 1.0, measured on news text with pauses
 /// excluded (`tools/pace.py` on the seed article, rawi-ar-low); converts [`Settings::wpm`]
 /// to a speed.
-pub const REFERENCE_WPM: f32 = 111.0;
+pub const REFERENCE_WPM: f32 = 109.0;
 
 impl Settings {
     /// Checks the settings a voice file gave; the error says which field and what range.
