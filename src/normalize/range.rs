@@ -162,13 +162,13 @@ impl<'a> Reader<'a> {
         } else {
             ("إلى".to_string(), i + dash_len)
         };
-        Some(Read {
-            start: i,
+        Some(Read::new(
+            i,
             end,
-            class: Class::Range,
+            Class::Range,
             spoken,
-            rule: "dash between two numbers: range".into(),
-        })
+            "dash between two numbers: range".into(),
+        ))
     }
 
     /// The end of a number coordinated with the one ending at `end` (`و10`, `إلى 7`,
