@@ -156,7 +156,7 @@ mod props {
         }
 
         #[test]
-        fn text_without_numbers_passes_through(input in "[[\\p{Arabic}&&\\P{Nd}] a-zA-Z،؛!؟]{0,60}") {
+        fn text_without_numbers_passes_through(input in "[[\\p{Arabic}&&\\P{Nd}] ،؛!؟]{0,60}") {
             prop_assert_eq!(normalize(&input).text, input);
         }
 

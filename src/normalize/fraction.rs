@@ -78,7 +78,7 @@ impl<'a> Reader<'a> {
         if bare_noun(prev) == "رقم" || matches!(prev, "عدد" | "العدد" | "قرار" | "القرار" | "مرسوم" | "المرسوم" | "قانون" | "القانون") {
             let s = format!(
                 "{} على {}",
-                cardinal(x, Form::masc(Case::Nom)),
+                cardinal(x, Form::masc(Case::Obl)),
                 cardinal(y, Form::masc(Case::Obl))
             );
             return Some(Outcome::new(ctx.start, c.end, case, Class::Identifier, join_prefix(&ctx.prefix, &s), format!("{rule}; document number")));

@@ -9,7 +9,7 @@
 //! guess, so `rawi check` lists it for an editor instead of dropping it silently.
 
 use super::cardinal::digit_by_digit;
-use super::lexicon::latin;
+use super::lexicon::{latin, units};
 use super::reader::{Read, Reader};
 use super::{Class, Guess};
 
@@ -144,6 +144,11 @@ impl<'a> Reader<'a> {
             .find(|c: char| !c.is_ascii_alphabetic())
             .unwrap_or(rest.len());
         let w = &rest[..wlen];
+        // A currency or unit code before a number (`AED 1,250`) is read with the number.
+        let after = rest[wlen..].trim_start_matches(' ');
+        if units().contains_key(w) && after.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
         Some(match word(w) {
             Some(s) => Read::new(i, i + wlen, Class::Latin, s, format!("Latin {w}")),
             None => {

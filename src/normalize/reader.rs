@@ -305,7 +305,7 @@ impl<'a> Reader<'a> {
                     continue;
                 }
             }
-            if i >= self.copied && b.is_ascii_alphabetic() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
+            if i >= self.copied && b.is_ascii_alphabetic() && (i == 0 || !bytes[i - 1].is_ascii_alphabetic()) {
                 if let Some(r) = self.latin(i) {
                     i = r.end.max(i + 1);
                     self.emit(r);
@@ -326,7 +326,7 @@ impl<'a> Reader<'a> {
                     continue;
                 }
             }
-            if i >= self.copied && matches!(b, b'&' | b'+' | b'%' | b'/' | 0xC2 | 0xC3 | 0xD9) {
+            if i >= self.copied && matches!(b, b'&' | b'+' | b'%' | b'/' | 0xC2 | 0xC3) {
                 if let Some(r) = self.symbol(i) {
                     i = r.end.max(i + 1);
                     self.emit(r);
@@ -387,12 +387,16 @@ impl<'a> Reader<'a> {
             '&' => "و",
             '×' => "في",
             '+' => "زائد",
-            '%' | '٪' => "بالمئة",
+            '%' => "بالمئة",
             '°' => "درجة",
             '/' => "",
             _ => return None,
         };
         let end = i + c.len_utf8();
+        // `%30`، `+216`: a symbol before digits is read with the number.
+        if text[end..].starts_with(|d: char| digit(d).is_some()) && c != '/' && c != '×' {
+            return None;
+        }
         let before = text[..i].ends_with(char::is_whitespace) || i == 0;
         let after = text[end..].starts_with(char::is_whitespace) || end == text.len();
         let mut s = String::new();
@@ -756,9 +760,9 @@ impl<'a> Reader<'a> {
         let counts = next.is_some_and(|x| {
             !x.glued && x.word.starts_with('ل') && !matches!(x.word, "لا" | "لم" | "لن")
         });
-        if after_ref && !counts && g.frac.is_none() && !ctx.plus {
+        if after_ref && !counts && g.frac.is_none() && !ctx.plus && !ctx.phone {
             if g.int.len() <= 4 && !g.int.starts_with('0') {
-                let s = decimal::whole_digits(&g.int, Form::masc(Case::Nom));
+                let s = decimal::whole_digits(&g.int, Form::masc(Case::Obl));
                 return done(Class::Identifier, s, core_end, with(rule, "; reference number"));
             }
             let s = digits::dial(&g.int);
@@ -766,8 +770,14 @@ impl<'a> Reader<'a> {
         }
         // A long run of digits written without separators is dialled, not counted.
         let raw_digits = &text[ctx.digits..core_end];
+        // Leading zeros (telephones) and runs too long for a number keep their own
+        // reading below; a round number (`12000000 طفل`) and a number before its counted
+        // noun are quantities.
         let long_run = g.frac.is_none()
-            && g.int.len() >= 8
+            && (8..=15).contains(&g.int.len())
+            && !g.int.starts_with('0')
+            && !g.int.ends_with("000")
+            && !next.is_some_and(|x| !x.broken && counted_noun(x.word).is_some())
             && raw_digits.len() == g.int.len()
             && ctx.unit_before.is_none()
             && !next.is_some_and(|x| scale_word(x.word).is_some() || units().contains_key(x.word));
@@ -1111,7 +1121,9 @@ impl<'a> Reader<'a> {
                 _ => return (None, false),
             }
         }
-        if x.broken || x.glued {
+        // A glued Arabic word is a noun of its own (`2000تلميذ`); other glued text is not.
+        let glued_word = x.glued && x.word.starts_with(is_arabic_letter) && !x.word.starts_with('\u{640}');
+        if x.broken || (x.glued && !glued_word) {
             return (None, false);
         }
         if let Some(found) =

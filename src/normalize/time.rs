@@ -228,7 +228,7 @@ mod tests {
         );
         assert_eq!(
             time(3, 12, None, true).as_deref(),
-            Some("الثالثة واثنتا عشرة دقيقة")
+            Some("الثالثة واثنتي عشرة دقيقة")
         );
         assert_eq!(time(0, 0, None, false).as_deref(), Some("منتصف الليل"));
         assert_eq!(time(25, 0, None, false), None);

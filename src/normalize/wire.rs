@@ -36,8 +36,11 @@ impl<'a> Reader<'a> {
             return None;
         }
         let end = rest.find('\n').map_or(text.len(), |k| i + k);
+        // The space before the mark goes with it.
+        let head = &text[self.copied..i];
+        let start = i - (head.len() - head.trim_end().len());
         Some(Read::new(
-            i,
+            start,
             end,
             Class::Boilerplate,
             String::new(),
