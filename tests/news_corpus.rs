@@ -129,28 +129,46 @@ impl Lcg {
     }
 }
 
+/// The runs of digits in a line (digits with single separators between them), as byte
+/// ranges: the sample is drawn from these, so it does not depend on how rawi reads.
+fn digit_runs(line: &str) -> Vec<std::ops::Range<usize>> {
+    let b = line.as_bytes();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() {
+            if b[i].is_ascii_digit() {
+                i += 1;
+            } else if matches!(b[i], b'.' | b',' | b'/' | b':' | b'-')
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+            {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        runs.push(start..i);
+    }
+    runs
+}
+
 #[test]
 #[ignore = "draws the hand-judged sample; run with --ignored --nocapture"]
 fn draw_sample() {
+    // Every digit run of the corpus, in file and line order.
     let mut spans = Vec::new();
     for f in articles() {
         let body = std::fs::read_to_string(&f).expect("corpus article is UTF-8");
         let id = f.file_stem().unwrap_or_default().to_string_lossy().to_string();
         for raw in body.split('\n') {
             let line = clean_line(raw.trim_end_matches('\r'));
-            let sp = normalize(&line);
-            for t in &sp.tokens {
-                let span = &line[t.span.clone()];
-                if !span.chars().any(|c| c.is_ascii_digit()) {
-                    continue;
-                }
-                let a = line[..t.span.start].char_indices().rev().nth(30).map_or(0, |(i, _)| i);
-                let b = line[t.span.end..]
-                    .char_indices()
-                    .nth(30)
-                    .map_or(line.len(), |(i, _)| t.span.end + i);
-                let ctx = line[a..b].replace('\t', " ");
-                spans.push(format!("{id}\t{span}\t{ctx}\t{}\t{}", t.spoken, t.class.as_str()));
+            for r in digit_runs(&line) {
+                spans.push((id.clone(), line.clone(), r));
             }
         }
     }
@@ -160,6 +178,22 @@ fn draw_sample() {
         picked.insert((rng.next() as usize) % spans.len());
     }
     for i in picked {
-        println!("{}", spans[i]);
+        let (id, line, r) = &spans[i];
+        let sp = normalize(line);
+        // The token that reads this run (it may be wider: a prefix, a unit, a month).
+        let (span, spoken, class) = sp
+            .tokens
+            .iter()
+            .find(|t| t.span.start <= r.start && r.start < t.span.end.max(t.span.start + 1))
+            .map_or((&line[r.clone()], "?".to_string(), "none"), |t| {
+                (&line[t.span.clone()], t.spoken.clone(), t.class.as_str())
+            });
+        let a = line[..r.start].char_indices().rev().nth(30).map_or(0, |(k, _)| k);
+        let b = line[r.end..]
+            .char_indices()
+            .nth(30)
+            .map_or(line.len(), |(k, _)| r.end + k);
+        let ctx = line[a..b].replace('\t', " ");
+        println!("{id}\t{span}\t{ctx}\t{spoken}\t{class}");
     }
 }

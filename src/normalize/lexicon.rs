@@ -342,7 +342,14 @@ pub fn counted_noun(word: &str) -> Option<(Gender, Number, &'static str)> {
     if let Some((n, num)) = forms.get(word) {
         return Some((n.gender, *num, n.singular));
     }
-    // Fallbacks by shape, for nouns the lexicon lacks.
+    // Fallbacks by shape, for nouns the lexicon lacks. A counted noun is indefinite and
+    // bare: a word with the article or a glued preposition (`بالمائة`) is none.
+    if ["ال", "بال", "لل", "وال", "كال", "فال"]
+        .iter()
+        .any(|p| word.starts_with(p))
+    {
+        return None;
+    }
     if let Some(stem) = word.strip_suffix("ات") {
         if stem.chars().count() >= 2 {
             // A sound feminine plural: its singular is usually stem+ة (طالبات →

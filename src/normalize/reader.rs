@@ -441,8 +441,9 @@ impl<'a> Reader<'a> {
         let before_prefix = &lead[..lead.len() - letters_len];
         let prefix: String = prefix_raw.chars().filter(|&c| c != '\u{640}').collect();
         let mut c = scan::core(text, p);
-        if c.groups.len() == 1 && c.groups[0].frac.is_none() {
-            if let Some(sp) = scan::spaced(text, p) {
+        if c.groups.len() <= 2 && c.groups.iter().all(|g| g.frac.is_none()) {
+            // `26 / 9 / 1436`، `08-08- 1984`: separators with spaces.
+            if let Some(sp) = scan::spaced(text, p).filter(|sp| sp.groups.len() > c.groups.len()) {
                 c = sp;
             }
         }
@@ -754,6 +755,15 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        // `04 أفريل`: a day written with a leading zero is still a day.
+        if g.frac.is_none() && g.int.len() == 2 && g.int.starts_with('0') && !ctx.neg {
+            if let Some(d) = value(&g.int).filter(|d| (1..=9).contains(d)) {
+                if let Some((mend, names)) = self.month_after(core_end) {
+                    let s = format!("{} {names}", date::day(d, case));
+                    return done(Class::Date, s, mend, with(rule, "; day of month: ordinal + من"));
+                }
+            }
+        }
         // After `رقم`: a reference number, unless what follows says it counts
         // (`الرقم 431 لعدد المقبوض عليهم`).
         let after_ref = prev_word(text, ctx.start).is_some_and(|(_, w)| bare_noun(w) == "رقم");
@@ -781,6 +791,22 @@ impl<'a> Reader<'a> {
             && raw_digits.len() == g.int.len()
             && ctx.unit_before.is_none()
             && !next.is_some_and(|x| scale_word(x.word).is_some() || units().contains_key(x.word));
+        // `71.341.666`: a Tunisian telephone number grouped with dots.
+        let dotted_phone = raw_digits.len() == 10
+            && raw_digits.as_bytes().get(2) == Some(&b'.')
+            && raw_digits.as_bytes().get(6) == Some(&b'.')
+            && !next.is_some_and(|x| {
+                !x.broken
+                    && (counted_noun(x.word).is_some()
+                        || scale_word(x.word).is_some()
+                        || units().contains_key(x.word))
+            });
+        if dotted_phone {
+            let s = digits::read_groups(raw_digits.split('.'), false);
+            let mut o = done(Class::Telephone, s, core_end, "dotted 2.3.3 digits: a telephone".into());
+            o.read.guess = Some(Guess::IdentifierOrQuantity);
+            return o;
+        }
         if long_run && !(ctx.phone && !counts) && !ctx.plus {
             let s = digits::dial(&g.int);
             let mut o = done(Class::Identifier, s, core_end, "long digit run: digits in groups".into());
@@ -845,7 +871,11 @@ impl<'a> Reader<'a> {
                     Some(m) => (Some(m), raw.len()),
                     None => (date::era_mark(x.word), x.word.len()),
                 };
-                let mark = mark.filter(|m| year_like || *m != "ميلادية");
+                // `1095 م د` is an amount in millions of dinars, not a year.
+                let dinars = text[x.start + mark_len..]
+                    .strip_prefix(" د")
+                    .is_some_and(|r| r.chars().next().is_none_or(|c| !is_arabic_letter(c)));
+                let mark = mark.filter(|m| (year_like || *m != "ميلادية") && !dinars);
                 if let Some(mark) = mark {
                     let s = format!("{} {mark}", date::year(n, case));
                     return done(
@@ -980,6 +1010,17 @@ impl<'a> Reader<'a> {
                 },
                 None => (x.word, None),
             };
+            // `91،1 م د`: Tunisian papers abbreviate مليون دينار.
+            if x.word == "م" && !x.glued && text[x.end..].starts_with(" د") && text[x.end + " د".len()..].chars().next().is_none_or(|c| !is_arabic_letter(c)) {
+                let mut o = done(
+                    Class::Money,
+                    format!("{sign}{} مليون دينار", self.plain(g, Form::masc(case))),
+                    x.end + " د".len(),
+                    with(rule, "; م د: million dinars"),
+                );
+                o.read.gender = Some(Gender::Masc);
+                return o;
+            }
             if let Some(u) = units().get(uw).filter(|u| u.after) {
                 let ctx2 = Ctx { ..ctx.clone() };
                 let mut o = self.unit_reading(g, n, u, case, &mut rule, &ctx2);
