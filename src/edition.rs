@@ -10,8 +10,7 @@ use crate::article::{self, Article};
 use crate::audio::{self, Clip, Programme};
 use crate::bundle::manifest::{
     ArticleInfo, AudioInfo, FileEntry, LoudnessInfo, Manifest, ReviewEntry, SentenceEntry,
-    VoiceInfo,
-    SCHEMA_VERSION,
+    VoiceInfo, SCHEMA_VERSION,
 };
 use crate::bundle::{chapters, page, srt, transcript_json, vtt, Bundle};
 use crate::cache::Cache;

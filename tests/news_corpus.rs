@@ -30,11 +30,54 @@ fn articles() -> Vec<PathBuf> {
 
 /// Number words that a stray letter could be glued to.
 const NUMBER_WORDS: &[&str] = &[
-    "واحد", "اثنان", "اثنين", "ثلاثة", "أربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة",
-    "عشرة", "عشر", "عشرون", "عشرين", "ثلاثون", "ثلاثين", "أربعون", "أربعين", "خمسون",
-    "خمسين", "ستون", "ستين", "سبعون", "سبعين", "ثمانون", "ثمانين", "تسعون", "تسعين", "مئة",
-    "مئتين", "ثلاثمئة", "أربعمئة", "خمسمئة", "ستمئة", "سبعمئة", "ثمانمئة", "تسعمئة", "ألف",
-    "ألفين", "آلاف", "مليون", "مليار", "صفر", "ثلاث", "أربع", "خمس", "سبع", "تسع",
+    "واحد",
+    "اثنان",
+    "اثنين",
+    "ثلاثة",
+    "أربعة",
+    "خمسة",
+    "ستة",
+    "سبعة",
+    "ثمانية",
+    "تسعة",
+    "عشرة",
+    "عشر",
+    "عشرون",
+    "عشرين",
+    "ثلاثون",
+    "ثلاثين",
+    "أربعون",
+    "أربعين",
+    "خمسون",
+    "خمسين",
+    "ستون",
+    "ستين",
+    "سبعون",
+    "سبعين",
+    "ثمانون",
+    "ثمانين",
+    "تسعون",
+    "تسعين",
+    "مئة",
+    "مئتين",
+    "ثلاثمئة",
+    "أربعمئة",
+    "خمسمئة",
+    "ستمئة",
+    "سبعمئة",
+    "ثمانمئة",
+    "تسعمئة",
+    "ألف",
+    "ألفين",
+    "آلاف",
+    "مليون",
+    "مليار",
+    "صفر",
+    "ثلاث",
+    "أربع",
+    "خمس",
+    "سبع",
+    "تسع",
 ];
 
 /// Whether a spoken word is a number word with a stray `ه`، `م` or `ر` glued on.
@@ -61,7 +104,11 @@ fn corpus_reads_without_digits_symbols_or_stray_letters() {
     let mut problems = Vec::new();
     for f in &files {
         let body = std::fs::read_to_string(f).expect("corpus article is UTF-8");
-        let name = f.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let name = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         let mut out_lines = 0;
         for (n, raw) in body.split('\n').enumerate() {
             let line = clean_line(raw.trim_end_matches('\r'));
@@ -83,7 +130,11 @@ fn corpus_reads_without_digits_symbols_or_stray_letters() {
                 .count();
             let latin = sp.text.chars().filter(char::is_ascii_alphabetic).count();
             let mut bad = Vec::new();
-            if sp.text.chars().any(|c| c.is_ascii_digit() || ('\u{660}'..='\u{669}').contains(&c)) {
+            if sp
+                .text
+                .chars()
+                .any(|c| c.is_ascii_digit() || ('\u{660}'..='\u{669}').contains(&c))
+            {
                 bad.push("digit");
             }
             if sp.text.contains(['%', '٪', '&', '×', '°', '@', '+']) {
@@ -95,7 +146,11 @@ fn corpus_reads_without_digits_symbols_or_stray_letters() {
             if sp.text.split(|c: char| !c.is_alphabetic()).any(glued) {
                 bad.push("number word with a stray letter");
             }
-            if sp.tokens.iter().any(|t| t.class == Class::Boilerplate && !t.spoken.is_empty()) {
+            if sp
+                .tokens
+                .iter()
+                .any(|t| t.class == Class::Boilerplate && !t.spoken.is_empty())
+            {
                 bad.push("boilerplate spoken");
             }
             if !bad.is_empty() {
@@ -112,7 +167,11 @@ fn corpus_reads_without_digits_symbols_or_stray_letters() {
     for p in problems.iter().take(40) {
         eprintln!("{p}");
     }
-    assert!(problems.is_empty(), "{} corpus lines read badly", problems.len());
+    assert!(
+        problems.is_empty(),
+        "{} corpus lines read badly",
+        problems.len()
+    );
 }
 
 /// A small deterministic generator (64-bit LCG, Knuth's constants): the sample must be
@@ -164,7 +223,11 @@ fn draw_sample() {
     let mut spans = Vec::new();
     for f in articles() {
         let body = std::fs::read_to_string(&f).expect("corpus article is UTF-8");
-        let id = f.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        let id = f
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         for raw in body.split('\n') {
             let line = clean_line(raw.trim_end_matches('\r'));
             for r in digit_runs(&line) {
@@ -188,7 +251,11 @@ fn draw_sample() {
             .map_or((&line[r.clone()], "?".to_string(), "none"), |t| {
                 (&line[t.span.clone()], t.spoken.clone(), t.class.as_str())
             });
-        let a = line[..r.start].char_indices().rev().nth(30).map_or(0, |(k, _)| k);
+        let a = line[..r.start]
+            .char_indices()
+            .rev()
+            .nth(30)
+            .map_or(0, |(k, _)| k);
         let b = line[r.end..]
             .char_indices()
             .nth(30)

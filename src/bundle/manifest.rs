@@ -53,7 +53,11 @@ pub struct ReviewEntry {
 
 impl ReviewEntry {
     /// The doubtful readings of one sentence's spoken form, in order.
-    pub fn of(sentence: usize, written: &str, spoken: &crate::normalize::Spoken) -> Vec<ReviewEntry> {
+    pub fn of(
+        sentence: usize,
+        written: &str,
+        spoken: &crate::normalize::Spoken,
+    ) -> Vec<ReviewEntry> {
         spoken
             .tokens
             .iter()

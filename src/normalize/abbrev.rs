@@ -60,7 +60,13 @@ impl<'a> Reader<'a> {
                         !n.glued && months().contains_key(format!("{b} {}", n.word).as_str())
                     });
                 if b_ok {
-                    return Some(Read::new(start + off, start + off + w.len(), Class::Date, format!("{a} {b}"), "month pair written with a slash: both names".into()));
+                    return Some(Read::new(
+                        start + off,
+                        start + off + w.len(),
+                        Class::Date,
+                        format!("{a} {b}"),
+                        "month pair written with a slash: both names".into(),
+                    ));
                 }
             }
         }
@@ -79,7 +85,13 @@ impl<'a> Reader<'a> {
                     }),
                 };
                 if ok && !cand.is_empty() {
-                    return Some(Read::new(start + lead, start + lead + cand.len(), Class::Abbreviation, spoken.into(), format!("abbreviation {cand} ({wh:?})")));
+                    return Some(Read::new(
+                        start + lead,
+                        start + lead + cand.len(),
+                        Class::Abbreviation,
+                        spoken.into(),
+                        format!("abbreviation {cand} ({wh:?})"),
+                    ));
                 }
             }
         }

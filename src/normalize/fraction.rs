@@ -75,19 +75,45 @@ impl<'a> Reader<'a> {
                 | "السبت"
         );
         // `القرار رقم 4/2`: a document number, read `أربعة على اثنين`.
-        if bare_noun(prev) == "رقم" || matches!(prev, "عدد" | "العدد" | "قرار" | "القرار" | "مرسوم" | "المرسوم" | "قانون" | "القانون") {
+        if bare_noun(prev) == "رقم"
+            || matches!(
+                prev,
+                "عدد"
+                    | "العدد"
+                    | "قرار"
+                    | "القرار"
+                    | "مرسوم"
+                    | "المرسوم"
+                    | "قانون"
+                    | "القانون"
+            )
+        {
             let s = format!(
                 "{} على {}",
                 cardinal(x, Form::masc(Case::Obl)),
                 cardinal(y, Form::masc(Case::Obl))
             );
-            return Some(Outcome::new(ctx.start, c.end, case, Class::Identifier, join_prefix(&ctx.prefix, &s), format!("{rule}; document number")));
+            return Some(Outcome::new(
+                ctx.start,
+                c.end,
+                case,
+                Class::Identifier,
+                join_prefix(&ctx.prefix, &s),
+                format!("{rule}; document number"),
+            ));
         }
         // `تعادلا 2/2`، `بنتيجة 3/1`: a score.
         if lexicon::is_score_word(strip_conj(prev).unwrap_or(prev)) && x <= 50 && y <= 50 {
             let f = Form::masc(case);
             let s = score(&cardinal(x, f), &cardinal(y, f));
-            return Some(Outcome::new(ctx.start, c.end, case, Class::Score, join_prefix(&ctx.prefix, &s), format!("{rule}; score")));
+            return Some(Outcome::new(
+                ctx.start,
+                c.end,
+                case,
+                Class::Score,
+                join_prefix(&ctx.prefix, &s),
+                format!("{rule}; score"),
+            ));
         }
         // `1 1/2`: a whole number before a fraction is joined with و.
         let mixed_number = self.last.is_some_and(|l| {

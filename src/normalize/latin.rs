@@ -49,7 +49,9 @@ pub fn word(w: &str) -> Option<String> {
         return Some(s.to_string());
     }
     let letters = w.chars().filter(char::is_ascii_alphabetic).count();
-    let upper = w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let upper = w
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     // An acronym (all capitals, short) or a lone letter or two is spelled.
     if (upper && letters <= 6) || letters <= 2 {
         return Some(spell(w));
@@ -110,9 +112,11 @@ fn is_address(t: &str) -> bool {
     t.contains('@')
         || l.starts_with("www.")
         || l.starts_with("http")
-        || [".com", ".net", ".org", ".tn", ".sa", ".info", ".gov", ".edu", ".fr"]
-            .iter()
-            .any(|tld| l.ends_with(tld) && l.len() > tld.len())
+        || [
+            ".com", ".net", ".org", ".tn", ".sa", ".info", ".gov", ".edu", ".fr",
+        ]
+        .iter()
+        .any(|tld| l.ends_with(tld) && l.len() > tld.len())
 }
 
 // The reader's part for this class.
@@ -196,9 +200,6 @@ mod tests {
         assert_eq!(word("FIFA").as_deref(), Some("فيفا"));
         assert_eq!(word("fifa").as_deref(), Some("فيفا"));
         assert_eq!(word("Pullmantur"), None);
-        assert_eq!(
-            address("info@example.com").0,
-            "إنفو آت example دوت كوم"
-        );
+        assert_eq!(address("info@example.com").0, "إنفو آت example دوت كوم");
     }
 }

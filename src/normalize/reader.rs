@@ -33,7 +33,13 @@ pub(super) struct Read {
 
 impl Read {
     /// A token read from `start` to `end` with no case, gender or guess recorded.
-    pub(super) fn new(start: usize, end: usize, class: Class, spoken: String, rule: String) -> Read {
+    pub(super) fn new(
+        start: usize,
+        end: usize,
+        class: Class,
+        spoken: String,
+        rule: String,
+    ) -> Read {
         Read {
             start,
             end,
@@ -204,13 +210,19 @@ pub(super) fn role_of(w: &str) -> Option<(Role, &str)> {
 
 /// A noun without its glued conjunction, preposition and article: `بالذكرى` → `ذكرى`.
 pub(super) fn bare_noun(w: &str) -> &str {
-    let w = w.strip_prefix('و').or_else(|| w.strip_prefix('ف')).filter(|r| r.chars().count() >= 3).unwrap_or(w);
+    let w = w
+        .strip_prefix('و')
+        .or_else(|| w.strip_prefix('ف'))
+        .filter(|r| r.chars().count() >= 3)
+        .unwrap_or(w);
     for p in ["بال", "كال", "لل", "ال"] {
         if let Some(r) = w.strip_prefix(p).filter(|r| r.chars().count() >= 2) {
             return r;
         }
     }
-    w.strip_prefix(['ب', 'ل']).filter(|r| *r == "رقم").unwrap_or(w)
+    w.strip_prefix(['ب', 'ل'])
+        .filter(|r| *r == "رقم")
+        .unwrap_or(w)
 }
 
 /// Whether a (cleaned) word is or ends a month name; `فبراير/شباط` counts.
@@ -283,7 +295,12 @@ impl<'a> Reader<'a> {
             let is_digit = b.is_ascii_digit()
                 || (b == 0xD9 && bytes.get(i + 1).is_some_and(|n| (0xA0..=0xA9).contains(n)))
                 || (b == 0xDB && bytes.get(i + 1).is_some_and(|n| (0xB0..=0xB9).contains(n)));
-            if is_digit && i >= self.copied && bytes.get(i.wrapping_sub(1)).is_none_or(|p| !p.is_ascii_alphanumeric()) {
+            if is_digit
+                && i >= self.copied
+                && bytes
+                    .get(i.wrapping_sub(1))
+                    .is_none_or(|p| !p.is_ascii_alphanumeric())
+            {
                 if let Some(r) = self.latin_term_at(i) {
                     i = r.end.max(i + 1);
                     self.emit(r);
@@ -305,7 +322,10 @@ impl<'a> Reader<'a> {
                     continue;
                 }
             }
-            if i >= self.copied && b.is_ascii_alphabetic() && (i == 0 || !bytes[i - 1].is_ascii_alphabetic()) {
+            if i >= self.copied
+                && b.is_ascii_alphabetic()
+                && (i == 0 || !bytes[i - 1].is_ascii_alphabetic())
+            {
                 if let Some(r) = self.latin(i) {
                     i = r.end.max(i + 1);
                     self.emit(r);
@@ -673,8 +693,9 @@ impl<'a> Reader<'a> {
         match role_of(w) {
             // `من قتل 25`: after a preposition the word is a verbal noun, not a verb.
             Some((Role::Nominative, v))
-                if prev_word(text, ws)
-                    .is_some_and(|(_, w2)| role_of(w2).is_some_and(|(r, _)| r == Role::Oblique)) =>
+                if prev_word(text, ws).is_some_and(|(_, w2)| {
+                    role_of(w2).is_some_and(|(r, _)| r == Role::Oblique)
+                }) =>
             {
                 (
                     Case::Obl,
@@ -760,7 +781,12 @@ impl<'a> Reader<'a> {
             if let Some(d) = value(&g.int).filter(|d| (1..=9).contains(d)) {
                 if let Some((mend, names)) = self.month_after(core_end) {
                     let s = format!("{} {names}", date::day(d, case));
-                    return done(Class::Date, s, mend, with(rule, "; day of month: ordinal + من"));
+                    return done(
+                        Class::Date,
+                        s,
+                        mend,
+                        with(rule, "; day of month: ordinal + من"),
+                    );
                 }
             }
         }
@@ -773,10 +799,20 @@ impl<'a> Reader<'a> {
         if after_ref && !counts && g.frac.is_none() && !ctx.plus && !ctx.phone {
             if g.int.len() <= 4 && !g.int.starts_with('0') {
                 let s = decimal::whole_digits(&g.int, Form::masc(Case::Obl));
-                return done(Class::Identifier, s, core_end, with(rule, "; reference number"));
+                return done(
+                    Class::Identifier,
+                    s,
+                    core_end,
+                    with(rule, "; reference number"),
+                );
             }
             let s = digits::dial(&g.int);
-            return done(Class::Identifier, s, core_end, "reference number: digits in groups".into());
+            return done(
+                Class::Identifier,
+                s,
+                core_end,
+                "reference number: digits in groups".into(),
+            );
         }
         // A long run of digits written without separators is dialled, not counted.
         let raw_digits = &text[ctx.digits..core_end];
@@ -803,13 +839,23 @@ impl<'a> Reader<'a> {
             });
         if dotted_phone {
             let s = digits::read_groups(raw_digits.split('.'), false);
-            let mut o = done(Class::Telephone, s, core_end, "dotted 2.3.3 digits: a telephone".into());
+            let mut o = done(
+                Class::Telephone,
+                s,
+                core_end,
+                "dotted 2.3.3 digits: a telephone".into(),
+            );
             o.read.guess = Some(Guess::IdentifierOrQuantity);
             return o;
         }
         if long_run && !(ctx.phone && !counts) && !ctx.plus {
             let s = digits::dial(&g.int);
-            let mut o = done(Class::Identifier, s, core_end, "long digit run: digits in groups".into());
+            let mut o = done(
+                Class::Identifier,
+                s,
+                core_end,
+                "long digit run: digits in groups".into(),
+            );
             o.read.guess = Some(Guess::IdentifierOrQuantity);
             return o;
         }
@@ -820,10 +866,16 @@ impl<'a> Reader<'a> {
                 && text[l.end..ctx.start].trim().is_empty()
         });
         let dial = ctx.phone && g.int.len() >= 3 && !counts;
+        // `و05 بحارة`: a padded small number before its counted noun is a quantity.
+        let small_count = g.int.len() <= 3
+            && next.is_some_and(|x| !x.broken && !x.glued && counted_noun(x.word).is_some());
         if ctx.plus
             || coord_phone
             || dial
-            || (g.frac.is_none() && ctx.unit_before.is_none() && digits::is_identifier(&g.int))
+            || (g.frac.is_none()
+                && ctx.unit_before.is_none()
+                && digits::is_identifier(&g.int)
+                && !small_count)
         {
             let phone = ctx.plus || coord_phone || dial || g.int.len() >= 7;
             let s = digits::read_groups(std::iter::once(g.int.as_str()), ctx.plus);
@@ -909,12 +961,17 @@ impl<'a> Reader<'a> {
             }
             // `13 من الشهر المقبل`، `10 من ذي القعدة`: a day of the month.
             if let Some(x) = next.filter(|x| !x.glued && !x.broken && x.word == "من") {
-                let month = next_word(text, x.end).is_some_and(|y| {
-                    !y.broken && matches!(y.word, "الشهر" | "شهر" | "الشهور")
-                }) || self.month_after(x.end).is_some();
+                let month = next_word(text, x.end)
+                    .is_some_and(|y| !y.broken && matches!(y.word, "الشهر" | "شهر" | "الشهور"))
+                    || self.month_after(x.end).is_some();
                 if month {
                     let s = ordinal::ordinal(n, Gender::Masc, case);
-                    return done(Class::Date, s, core_end, with(rule, "; day of the month: ordinal"));
+                    return done(
+                        Class::Date,
+                        s,
+                        core_end,
+                        with(rule, "; day of the month: ordinal"),
+                    );
                 }
             }
             // `من 5 إلى 10 يناير`، `بين 1 و5 يونيو`: the first day of a range of days.
@@ -948,7 +1005,10 @@ impl<'a> Reader<'a> {
                     case,
                     Class::Cardinal,
                     join_prefix(&prefix, &s),
-                    format!("{rule}; definite number after the plural of {sing} ({})", gd.label()),
+                    format!(
+                        "{rule}; definite number after the plural of {sing} ({})",
+                        gd.label()
+                    ),
                 );
                 o.read.gender = Some(gd);
                 return o;
@@ -1011,7 +1071,14 @@ impl<'a> Reader<'a> {
                 None => (x.word, None),
             };
             // `91،1 م د`: Tunisian papers abbreviate مليون دينار.
-            if x.word == "م" && !x.glued && text[x.end..].starts_with(" د") && text[x.end + " د".len()..].chars().next().is_none_or(|c| !is_arabic_letter(c)) {
+            if x.word == "م"
+                && !x.glued
+                && text[x.end..].starts_with(" د")
+                && text[x.end + " د".len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !is_arabic_letter(c))
+            {
                 let mut o = done(
                     Class::Money,
                     format!("{sign}{} مليون دينار", self.plain(g, Form::masc(case))),
@@ -1163,7 +1230,8 @@ impl<'a> Reader<'a> {
             }
         }
         // A glued Arabic word is a noun of its own (`2000تلميذ`); other glued text is not.
-        let glued_word = x.glued && x.word.starts_with(is_arabic_letter) && !x.word.starts_with('\u{640}');
+        let glued_word =
+            x.glued && x.word.starts_with(is_arabic_letter) && !x.word.starts_with('\u{640}');
         if x.broken || (x.glued && !glued_word) {
             return (None, false);
         }

@@ -54,7 +54,11 @@ pub fn spaced(text: &str, pos: usize) -> Option<Core> {
     while groups.len() < 3 {
         let rest = &text[end..];
         let a = rest.trim_start_matches([' ', '\u{a0}']);
-        let Some(sep) = a.chars().next().filter(|c| matches!(c, '/' | '-' | '.' | ':')) else {
+        let Some(sep) = a
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '/' | '-' | '.' | ':'))
+        else {
             break;
         };
         let b = a[1..].trim_start_matches([' ', '\u{a0}']);
@@ -161,7 +165,14 @@ pub fn core_with(text: &str, pos: usize, space_groups: bool) -> Core {
             break;
         }
         let (d, e) = digits_at(text, end + sep_len);
-        if wire && text[e..].starts_with(|ch: char| digit(ch).is_some() || is_sep(ch) && ch != ' ' && text[e + ch.len_utf8()..].starts_with(|x: char| digit(x).is_some())) {
+        if wire
+            && text[e..].starts_with(|ch: char| {
+                digit(ch).is_some()
+                    || is_sep(ch)
+                        && ch != ' '
+                        && text[e + ch.len_utf8()..].starts_with(|x: char| digit(x).is_some())
+            })
+        {
             break;
         }
         if is_space_group(c) && !space_groups {
@@ -415,7 +426,10 @@ mod tests {
         assert_eq!(groups("9ر40 مليار"), vec![("40".into(), Some("9".into()))]);
         assert_eq!(groups("87ر0"), vec![("0".into(), Some("87".into()))]);
         assert_eq!(groups("4،2 بالمائة"), vec![("4".into(), Some("2".into()))]);
-        assert_eq!(groups("54.\u{200F}92"), vec![("92".into(), Some("54".into()))]);
+        assert_eq!(
+            groups("54.\u{200F}92"),
+            vec![("92".into(), Some("54".into()))]
+        );
         assert_eq!(groups("5رجال"), vec![("5".into(), None)]);
         let s = spaced("26 / 9 / 1436", 0).map(|c| c.groups.len());
         assert_eq!(s, Some(3));

@@ -15,8 +15,7 @@ fn end_mark(s: &str, closes: &[&str], open_ok: bool) -> bool {
         return false;
     };
     let a = t[m.len()..].trim_start_matches([' ', '\u{a0}']);
-    closes.iter().any(|c| a.starts_with(c))
-        || (open_ok && (a.is_empty() || a.starts_with('\n')))
+    closes.iter().any(|c| a.starts_with(c)) || (open_ok && (a.is_empty() || a.starts_with('\n')))
 }
 
 // The reader's part for this class.
@@ -26,7 +25,9 @@ impl<'a> Reader<'a> {
     pub(super) fn wire(&mut self, i: usize) -> Option<Read> {
         let text = self.text;
         let rest = &text[i..];
-        let open = ["//", "(", "-", "–"].iter().find(|o| rest.starts_with(**o))?;
+        let open = ["//", "(", "-", "–"]
+            .iter()
+            .find(|o| rest.starts_with(**o))?;
         let closes: &[&str] = match *open {
             "//" => &["//", "/"],
             "(" => &[")"],
