@@ -201,15 +201,12 @@ fn digit_runs(line: &str) -> Vec<std::ops::Range<usize>> {
         }
         let start = i;
         while i < b.len() {
-            if b[i].is_ascii_digit() {
-                i += 1;
-            } else if matches!(b[i], b'.' | b',' | b'/' | b':' | b'-')
-                && b.get(i + 1).is_some_and(u8::is_ascii_digit)
-            {
-                i += 1;
-            } else {
+            let sep = matches!(b[i], b'.' | b',' | b'/' | b':' | b'-')
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit);
+            if !(b[i].is_ascii_digit() || sep) {
                 break;
             }
+            i += 1;
         }
         runs.push(start..i);
     }

@@ -848,7 +848,7 @@ impl<'a> Reader<'a> {
             o.read.guess = Some(Guess::IdentifierOrQuantity);
             return o;
         }
-        if long_run && !(ctx.phone && !counts) && !ctx.plus {
+        if long_run && (counts || !ctx.phone) && !ctx.plus {
             let s = digits::dial(&g.int);
             let mut o = done(
                 Class::Identifier,
