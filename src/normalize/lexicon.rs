@@ -350,6 +350,13 @@ pub fn counted_noun(word: &str) -> Option<(Gender, Number, &'static str)> {
     {
         return None;
     }
+    // Nor is a known noun behind a glued preposition (`في 2019 لمدة يومين`, `بمدينة`): a
+    // counted noun never takes one, so the number is not counting it.
+    if let Some(rest) = ['ب', 'ل', 'ك'].iter().find_map(|p| word.strip_prefix(*p)) {
+        if rest.chars().count() >= 2 && forms.contains_key(rest) {
+            return None;
+        }
+    }
     if let Some(stem) = word.strip_suffix("ات") {
         if stem.chars().count() >= 2 {
             // A sound feminine plural: its singular is usually stem+ة (طالبات →
