@@ -73,25 +73,25 @@ pub fn resample(clip: &Clip, rate: u32) -> Clip {
     let n_out = ((clip.samples.len() as f64) * rate as f64 / clip.rate as f64).round() as usize;
     let mut samples = RESAMPLERS.with(|cell| {
         let mut map = cell.borrow_mut();
-        let key = (clip.rate, rate);
-        if !map.contains_key(&key) {
-            // Building one costs FFT plans: one per pair of rates and thread is reused.
-            match rubato::Async::<f32>::new_sinc(
-                rate as f64 / clip.rate as f64,
-                1.0,
-                &rubato::SincInterpolationParameters::default(),
-                1024,
-                1,
-                rubato::FixedAsync::Input,
-            ) {
-                Ok(r) => {
-                    map.insert(key, r);
+        let r = match map.entry((clip.rate, rate)) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            // Building one costs its filter tables: one per pair of rates and thread is
+            // reused.
+            std::collections::hash_map::Entry::Vacant(e) => {
+                match rubato::Async::<f32>::new_sinc(
+                    rate as f64 / clip.rate as f64,
+                    1.0,
+                    &rubato::SincInterpolationParameters::default(),
+                    1024,
+                    1,
+                    rubato::FixedAsync::Input,
+                ) {
+                    Ok(r) => e.insert(r),
+                    // rubato refuses only zero rates and absurd ratios, excluded above
+                    // (voice rates are 8 to 192 kHz).
+                    Err(_) => return Vec::new(),
                 }
-                Err(_) => return Vec::new(),
             }
-        }
-        let Some(r) = map.get_mut(&key) else {
-            return Vec::new();
         };
         let Ok(input) = rubato::audioadapter_buffers::direct::InterleavedSlice::new(
             &clip.samples[..],
