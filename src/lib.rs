@@ -19,6 +19,7 @@ pub mod audio;
 pub mod bundle;
 pub mod cache;
 pub mod cli;
+pub mod decode;
 pub mod edition;
 pub mod encode;
 pub mod error;

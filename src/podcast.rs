@@ -387,22 +387,12 @@ fn describe(m: &Manifest) -> String {
     out
 }
 
-/// The newest of RFC 2822 dates (compared through their ISO form).
+/// The newest of RFC 2822 dates, compared as instants (offsets counted).
 fn newest<'a>(dates: impl Iterator<Item = &'a str>) -> Option<String> {
-    let key = |d: &str| -> Option<(String, String)> {
-        // "Wed, 01 May 2024 10:30:00 +0000" -> "2024-05-01 10:30:00" (zones ignored:
-        // close enough to pick a lastBuildDate).
-        let p: Vec<&str> = d.split_whitespace().collect();
-        let months = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
-        let m = months.iter().position(|x| Some(x) == p.get(2))? + 1;
-        Some((
-            format!("{}-{m:02}-{} {}", p.get(3)?, p.get(1)?, p.get(4)?),
-            d.to_owned(),
-        ))
-    };
-    dates.filter_map(key).max().map(|(_, d)| d)
+    dates
+        .filter_map(|d| Some((jiff::fmt::rfc2822::parse(d).ok()?.timestamp(), d.to_owned())))
+        .max()
+        .map(|(_, d)| d)
 }
 
 /// A cover image: (member name, bytes).
