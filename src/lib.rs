@@ -22,6 +22,8 @@ pub mod cli;
 pub mod edition;
 pub mod encode;
 pub mod error;
+pub mod fsx;
+pub mod limits;
 pub mod loudness;
 pub mod normalize;
 pub mod podcast;

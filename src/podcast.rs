@@ -188,6 +188,40 @@ pub fn slugs(names: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// `true` for a date rawi accepts (`--date`, an article's `date`): a real calendar date
+/// `YYYY-MM-DD`, optionally with a time and a UTC offset of at most ±14:00 whose minutes
+/// are under 60 (RFC 3339 form).
+pub fn is_valid_date(s: &str) -> bool {
+    if feed::rfc2822(s).is_none() {
+        return false;
+    }
+    let s = s.trim();
+    // The offset, if any, follows the time (after the date's own `-`s, at byte 10).
+    let Some(zone_at) = s.get(10..).and_then(|t| t.rfind(['+', '-'])) else {
+        return true;
+    };
+    let digits: String = s[10 + zone_at + 1..]
+        .chars()
+        .filter(|c| *c != ':')
+        .collect();
+    let (Some(h), Some(m)) = (
+        digits.get(..2).and_then(|h| h.parse::<u32>().ok()),
+        digits.get(2..).and_then(|m| m.parse::<u32>().ok()),
+    ) else {
+        return false;
+    };
+    h <= 14 && m < 60 && (h < 14 || m == 0)
+}
+
+/// `true` for an absolute `http://` or `https://` address: the only kind an article's
+/// `url` may carry into a feed or a page.
+pub fn is_web_url(u: &str) -> bool {
+    let lower = u.trim().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && lower.len() > "https://".len()
+        && !u.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
 /// The podcast's `podcast:guid` and feed URL from its base URL (or title, without one).
 pub fn feed_url(base_url: Option<&str>) -> String {
     match base_url {
@@ -220,7 +254,13 @@ pub fn episode(
 ) -> Result<Episode> {
     let mut bundle = ed.bundle()?;
     let m = &ed.manifest;
-    let (pub_date, date_from) = match m.article.date.as_deref().and_then(feed::rfc2822) {
+    let (pub_date, date_from) = match m
+        .article
+        .date
+        .as_deref()
+        .filter(|d| is_valid_date(d))
+        .and_then(feed::rfc2822)
+    {
         Some(d) => (d, "article"),
         None => (
             feed::rfc2822(fallback_date)
@@ -297,7 +337,9 @@ pub fn assemble(
         .map(|(ep, d)| feed::Item {
             title: &ep.entry.title,
             description: d,
-            link: ep.manifest.article.url.as_deref(),
+            // Only a web address may become a link: a shard's manifest is not trusted to
+            // hold only what rawi wrote (a `javascript:` URL must never reach a reader).
+            link: ep.manifest.article.url.as_deref().filter(|u| is_web_url(u)),
             guid: &ep.entry.guid,
             pub_date: &ep.entry.pub_date,
             enclosure_url: url(&ep.entry.audio),
