@@ -334,6 +334,31 @@ mod tests {
         );
     }
 
+    /// Issue 10 row 12: long runs of quotes and brackets once made splitting quadratic.
+    /// The shape of the result is checked; the speed is in `benches/segment.rs`.
+    #[test]
+    fn long_runs_of_quotes_and_brackets() {
+        for run in ["\"", "(", ")", "]", ".\"", ".)", "«."] {
+            let text = format!("نص {}", run.repeat(100_000 / run.len()));
+            let ranges = split_text(&text);
+            assert!(!ranges.is_empty(), "{run}");
+            let mut end = 0;
+            for r in &ranges {
+                assert!(
+                    r.start >= end && r.end > r.start,
+                    "{run}: ordered, not empty"
+                );
+                end = r.end;
+            }
+            assert_eq!(end, text.len(), "{run}: nothing lost at the end");
+            for r in cut_long(&text, 400) {
+                assert!(text[r].chars().count() <= 400, "{run}");
+            }
+        }
+        // An open quotation still holds the sentence together.
+        assert_eq!(sentences("قال \"أ. ب\". ثم."), vec!["قال \"أ. ب\".", "ثم."]);
+    }
+
     #[test]
     fn long_sentences_are_cut_at_commas() {
         let s = "كلمة ".repeat(10) + "، " + &"أخرى ".repeat(10);
