@@ -217,9 +217,14 @@ pub fn is_valid_date(s: &str) -> bool {
 /// `url` may carry into a feed or a page.
 pub fn is_web_url(u: &str) -> bool {
     let lower = u.trim().to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://"))
-        && lower.len() > "https://".len()
-        && !u.chars().any(|c| c.is_control() || c.is_whitespace())
+    let host = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    host.is_some_and(|h| !h.is_empty() && !h.starts_with('/'))
+        && !u
+            .trim()
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace())
 }
 
 /// The podcast's `podcast:guid` and feed URL from its base URL (or title, without one).
@@ -544,6 +549,46 @@ mod tests {
         assert_eq!(s[3], "x.y");
         // The same Arabic name gives the same folder whatever comes before it.
         assert_eq!(slugs(&names[2..3])[0], s[2]);
+    }
+
+    #[test]
+    fn dates_and_urls_from_articles_are_checked() {
+        for ok in [
+            "2024-05-01",
+            "2024-02-29",
+            "2024-05-01T09:30:00+03:00",
+            "2024-05-01T09:30:00Z",
+            "2024-05-01T09:30:00-14:00",
+        ] {
+            assert!(is_valid_date(ok), "{ok}");
+        }
+        for bad in [
+            "2024-02-30",
+            "2023-02-29",
+            "2024-05-01T09:30:00+99:99",
+            "2024-05-01T09:30:00+14:30",
+            "2024-05-01T09:30:00+03:75",
+            "2024-5-1",
+            "tomorrow",
+            "",
+        ] {
+            assert!(!is_valid_date(bad), "{bad}");
+        }
+        for ok in ["https://example.org/a", "http://x"] {
+            assert!(is_web_url(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:x",
+            "data:text/html,x",
+            "https://",
+            "//x",
+            "https:///x",
+            "https://a b",
+            "ftp://x",
+        ] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
     }
 
     #[test]
