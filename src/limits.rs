@@ -32,9 +32,11 @@ pub const MAX_SENTENCE_SPOKEN_CHARS: usize =
 /// five to twenty seconds). A longer clip is an error for that sentence.
 pub const MAX_SENTENCE_AUDIO_S: f64 = 180.0;
 
-/// Longest edition, in seconds of audio (four hours). Checked before synthesis from the
-/// spoken text, and again on the assembled audio.
-pub const MAX_ARTICLE_AUDIO_S: f64 = 4.0 * 3600.0;
+/// Longest edition, in seconds of audio (three hours). Checked before synthesis from the
+/// spoken text, and counted while the clips arrive. An edition is held in memory whole
+/// while it is normalized and encoded (about 1.5 GB an hour at 22 050 Hz, measured), so
+/// this also bounds the memory a build may take.
+pub const MAX_ARTICLE_AUDIO_S: f64 = 3.0 * 3600.0;
 
 /// A speaking rate faster than any voice reads Arabic news (characters of spoken text per
 /// second). Estimates made with it are lower bounds on the audio's length, so refusing on
