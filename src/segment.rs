@@ -212,8 +212,8 @@ fn trimmed(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     (!t.is_empty()).then(|| r.start + lead..r.start + lead + t.len())
 }
 
-/// `true` when a sentence ends in an abbreviation (`د.`), so the full stop is not its
-/// end. Only the last two words are looked at.
+/// `true` when a sentence's full stop is not its end: it ends in an abbreviation (`د.`)
+/// or in a headline's `..`. Only the tail is looked at.
 fn ends_in_abbreviation(sentence: &str) -> bool {
     // Only the tail can hold the last two words that matter: looking at the whole
     // sentence would make a long run of fragments with no space quadratic.
@@ -223,6 +223,11 @@ fn ends_in_abbreviation(sentence: &str) -> bool {
         from -= 1;
     }
     let tail = &sentence[from..];
+    // A headline's `..` joins its two halves (`X .. Y`): not the end of a sentence.
+    let t = tail.trim_end();
+    if t.ends_with("..") && !t.ends_with("...") {
+        return true;
+    }
     if from > 0 && !tail.contains(char::is_whitespace) {
         // The last word is longer than the tail: far longer than any abbreviation.
         return false;
@@ -312,6 +317,15 @@ mod tests {
             sentences("ولد عام 1950 م. ثم رحل."),
             vec!["ولد عام 1950 م.", "ثم رحل."]
         );
+    }
+
+    #[test]
+    fn headline_double_dot_stays_one_sentence() {
+        assert_eq!(
+            sentences("ارتفاع الأسعار .. والحكومة تتدخل"),
+            vec!["ارتفاع الأسعار .. والحكومة تتدخل"]
+        );
+        assert_eq!(sentences("الأسعار.. والحكومة"), vec!["الأسعار.. والحكومة"]);
     }
 
     #[test]
