@@ -23,6 +23,8 @@ pub mod decode;
 pub mod edition;
 pub mod encode;
 pub mod error;
+pub mod fsx;
+pub mod limits;
 pub mod loudness;
 pub mod normalize;
 pub mod podcast;
