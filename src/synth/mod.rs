@@ -12,7 +12,7 @@ use crate::voice::{EngineKind, Voice};
 /// how audio is made never reuses stale clips. Bump the last number with every change
 /// that alters the sound: the bundled voice's rules, data or signal path, or the clip
 /// processing after a voice.
-pub const SYNTH_VERSION: &str = concat!("rawi-synth-", env!("CARGO_PKG_VERSION"), "-2");
+pub const SYNTH_VERSION: &str = concat!("rawi-synth-", env!("CARGO_PKG_VERSION"), "-3");
 
 /// An engine ready to speak.
 pub trait Synthesizer: Send + Sync {
