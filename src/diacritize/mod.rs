@@ -358,6 +358,19 @@ fn apply_rule(word: &mut [Unit], r: &RuleWord) -> bool {
 /// Looks the word up in the lexicon, whole or without its clitics and article; the stem
 /// takes the entry's marks, the clitics keep the model's.
 fn lexicon(word: &mut [Unit], lex: &Lexicon) -> bool {
+    // Entries give the pausal reading: the ending a word takes in the sentence (case,
+    // or a vowel joining the next word) stays the model's.
+    let ending = word.last().map(|u| u.marks).filter(|m| !m.is_empty());
+    let found = lexicon_stem(word, lex);
+    if found {
+        if let (Some(u), Some(m)) = (word.last_mut(), ending) {
+            u.marks = m;
+        }
+    }
+    found
+}
+
+fn lexicon_stem(word: &mut [Unit], lex: &Lexicon) -> bool {
     let bare: String = word.iter().map(|u| u.ch).collect();
     if let Some(v) = lex.get(&bare) {
         return apply(word, v, true);
@@ -377,6 +390,12 @@ fn lexicon(word: &mut [Unit], lex: &Lexicon) -> bool {
         let (clitics, stem_units) = word.split_at_mut(n);
         if !apply(stem_units, v, true) {
             continue;
+        }
+        // The article before a hamzat al-wasl (الاتحاد): the lam takes the joining
+        // vowel and the alef stays silent, as the model reads them.
+        if (p.ends_with("ال") || p.ends_with("لل")) && stem_units[0].ch == 'ا' {
+            stem_units[0].marks = Marks::default();
+            return true;
         }
         // The article assimilates to a sun letter: its lam is silent, the letter doubled.
         if p.ends_with("ال") || p.ends_with("لل") {
