@@ -165,15 +165,25 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
     }
     check_speech(path, &sentences, &spoken)?;
     let rate = voice.sample_rate;
+    // The diacritize stage: every manifest sentence records it; the voice is given it
+    // when its text form asks for it.
+    let diacritized = crate::diacritize::sentences(&spoken, voice).map_err(|e| Error::Synth {
+        voice: voice.name.clone(),
+        reason: format!("{}: {e}", path.display()),
+    })?;
+    let given: Vec<&str> = match voice.text_form() {
+        crate::voice::TextForm::Diacritized => diacritized.iter().map(String::as_str).collect(),
+        crate::voice::TextForm::Plain => spoken.iter().map(|sp| sp.text.as_str()).collect(),
+    };
     // The audio made so far, across workers: a voice far slower than the estimate is
     // stopped at the edition's limit instead of filling the memory.
     let made = AtomicU64::new(0);
     let max_samples = (limits::MAX_ARTICLE_AUDIO_S * f64::from(rate)) as u64;
-    let clips: Vec<Clip> = spoken
+    let clips: Vec<Clip> = given
         .par_iter()
         .zip(sentences.par_iter())
-        .map(|(sp, s)| {
-            let clip = clip_for(ctx, &sp.text, rate).and_then(|clip| {
+        .map(|(text, s)| {
+            let clip = clip_for(ctx, text, rate).and_then(|clip| {
                 let total = made.fetch_add(clip.samples.len() as u64, Ordering::Relaxed)
                     + clip.samples.len() as u64;
                 if total > max_samples {
@@ -240,16 +250,18 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
         .iter()
         .zip(&spoken)
         .zip(&programme.cues)
-        .map(|((s, sp), cue)| SentenceEntry {
+        .zip(diacritized.iter().zip(&given))
+        .map(|(((s, sp), cue), (diacritized, given))| SentenceEntry {
             id: s.id,
             block: s.block,
             kind: s.kind.as_str().to_owned(),
             text: s.text.clone(),
             spoken: sp.text.clone(),
+            diacritized: diacritized.clone(),
             start_ms: programme.ms(cue.start),
             end_ms: programme.ms(cue.end),
             chapter: 0,
-            clip: clip_key(speaker, &sp.text),
+            clip: clip_key(speaker, given),
         })
         .collect();
     let meta = &article.meta;

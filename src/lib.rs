@@ -6,6 +6,7 @@
 //! source (.txt | .md | .html) -> article   Article { meta, blocks }
 //!   -> segment      sentences with their block kind and pause
 //!   -> normalize    the words a presenter says (numbers, dates, amounts, abbreviations)
+//!   -> diacritize   short vowels: rawi's rules, written marks, lexicon, a neural model
 //!   -> synth        one clip per sentence, from a voice (voice.rs)
 //!   -> audio        one programme with a timeline
 //!   -> bundle       zip: manifest.toml, audio, transcript, source
@@ -20,6 +21,7 @@ pub mod bundle;
 pub mod cache;
 pub mod cli;
 pub mod decode;
+pub mod diacritize;
 pub mod edition;
 pub mod encode;
 pub mod error;

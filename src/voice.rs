@@ -52,6 +52,17 @@ impl EngineKind {
     }
 }
 
+/// The form of the text a voice is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextForm {
+    /// The spoken text as rawi wrote it, without added marks.
+    Plain,
+    /// The spoken text with the short vowels of the diacritize stage: engines read
+    /// undiacritized Arabic worse.
+    Diacritized,
+}
+
 /// Pauses after each kind of boundary, in milliseconds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -187,6 +198,9 @@ pub struct Voice {
     /// Sample rate of editions built with this voice; clips at other rates are resampled.
     #[serde(default = "default_rate")]
     pub sample_rate: u32,
+    /// The text the engine receives (see [`TextForm`]); unset: [`Voice::text_form`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<TextForm>,
     /// What a `command` or `http` engine answers with: `wav` (the default), `mp3`,
     /// `flac`, `ogg` (Vorbis) or `pcm_s16le` (raw 16-bit mono).
     #[serde(default, skip_serializing_if = "is_wav")]
@@ -362,6 +376,16 @@ impl Voice {
                 crate::synth::http::Endpoint::parse(&h.url)?.reachable()
             }
         }
+    }
+
+    /// The text form the voice is given: its `text` setting, else diacritized for the
+    /// bundled voice (whose letter rules then only read what the stage left bare) and
+    /// plain for programs and servers, which may do their own diacritization.
+    pub fn text_form(&self) -> TextForm {
+        self.text.unwrap_or(match self.engine {
+            EngineKind::Bundled => TextForm::Diacritized,
+            EngineKind::Command | EngineKind::Http => TextForm::Plain,
+        })
     }
 
     /// Adds a user pronunciation lexicon (`--lexicon FILE`) to a bundled voice.

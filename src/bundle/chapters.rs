@@ -105,6 +105,7 @@ mod tests {
             kind: kind.into(),
             text: text.into(),
             spoken: text.into(),
+            diacritized: String::new(),
             start_ms: start,
             end_ms: start + 500,
             chapter: 99,

@@ -209,6 +209,10 @@ pub struct SentenceEntry {
     pub text: String,
     /// What the voice was given.
     pub spoken: String,
+    /// The spoken text with short vowels from the diacritize stage (empty in bundles made
+    /// before it existed); a voice with `text = "diacritized"` is given this.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub diacritized: String,
     /// Where it starts in the audio, in milliseconds.
     pub start_ms: u64,
     /// Where it ends, in milliseconds.

@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod diacritize;
 mod make;
 mod normalize;
 mod podcast;
@@ -96,6 +97,26 @@ enum Cmd {
         #[arg(long)]
         explain: bool,
     },
+    /// Print stdin with its short vowels, one output line per input line (normalized
+    /// first unless --no-normalize).
+    Diacritize {
+        /// Also show each word and where its marks came from (rules, written, lexicon,
+        /// model).
+        #[arg(long)]
+        explain: bool,
+        /// Take the lines as they are, without normalizing numbers and abbreviations.
+        #[arg(long)]
+        no_normalize: bool,
+        /// Drop the case vowel of the last word before a pause, as it is read.
+        #[arg(long)]
+        pausal: bool,
+        /// Leave out the built-in lexicon (to measure the model alone).
+        #[arg(long)]
+        no_lexicon: bool,
+        /// A pronunciation lexicon added to the bundled one (it wins over the model).
+        #[arg(long, value_name = "FILE")]
+        lexicon: Option<PathBuf>,
+    },
     /// Print the sentences that would be read, one per line.
     Split {
         /// The article file.
@@ -170,6 +191,21 @@ fn run(cli: Cli) -> Result<i32> {
             lexicon,
         } => say::say(text, &output, &voice, lexicon.as_deref()),
         Cmd::Normalize { explain } => normalize::normalize_stdin(explain),
+        Cmd::Diacritize {
+            explain,
+            no_normalize,
+            pausal,
+            no_lexicon,
+            lexicon,
+        } => diacritize::diacritize_stdin(
+            diacritize::Flags {
+                explain,
+                no_normalize,
+                pausal,
+                no_lexicon,
+            },
+            lexicon.as_deref(),
+        ),
         Cmd::Split {
             article,
             read_captions,

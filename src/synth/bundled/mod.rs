@@ -173,7 +173,10 @@ impl Bundled {
 impl super::Synthesizer for Bundled {
     fn synthesize(&self, text: &str) -> Result<Clip, String> {
         let lex = self.lexicon.as_ref().map_err(Clone::clone)?;
-        let phrases = g2p::phrases(text, lex);
+        // The diacritize stage marks every word (lexicon, then the model); the letter
+        // rules of g2p keep its marks and only restore what it left bare.
+        let marked = crate::diacritize::diacritize_text(text, lex, Default::default())?;
+        let phrases = g2p::phrases(&marked.text, lex);
         let style = self.style();
         let s = &self.settings;
         let source = klatt::Source {

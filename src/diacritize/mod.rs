@@ -1,0 +1,712 @@
+//! Diacritization: the short vowels, shadda, sukun and tanween of a spoken text, between
+//! normalization and synthesis.
+//!
+//! Each word's marks come from one source, in this order of trust:
+//! 1. **rules**: the words rawi wrote itself (number words of the normalizer) take the
+//!    case and gender endings the reader decided, from a table of diacritized words
+//!    ([`numbers`]), never a guess;
+//! 2. **written**: marks written in the article are kept as they are;
+//! 3. **lexicon**: the bundled voice's lexicon and a user's `--lexicon` (the stem's vowels;
+//!    a case ending the entry leaves out comes from the model);
+//! 4. **model**: libtashkeel's neural diacritizer (feature `diacritize-model`, on by
+//!    default), one sentence per call, long lines cut at sentence or clause bounds.
+//!
+//! Without the model feature, words outside the lexicon and the rules stay bare and the
+//! bundled voice restores their vowels by its letter rules.
+
+#[cfg(feature = "diacritize-model")]
+mod model;
+pub mod numbers;
+
+use std::ops::Range;
+
+use crate::normalize::Spoken;
+use crate::synth::bundled::lexicon::Lexicon;
+
+/// Where a word's marks came from (shown by `rawi diacritize --explain`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A number word rawi wrote, vowelled by rule.
+    Rules,
+    /// Marks written in the input.
+    Written,
+    /// The pronunciation lexicon.
+    Lexicon,
+    /// The neural model.
+    Model,
+    /// No source marked it (model off, or nothing to mark).
+    Bare,
+}
+
+impl Source {
+    /// The lowercase name shown by `--explain`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Rules => "rules",
+            Source::Written => "written",
+            Source::Lexicon => "lexicon",
+            Source::Model => "model",
+            Source::Bare => "bare",
+        }
+    }
+}
+
+/// One diacritized word and where its marks came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The word with its marks.
+    pub text: String,
+    /// Its source.
+    pub source: Source,
+}
+
+/// A diacritized text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Diacritized {
+    /// The text with marks; its letters and every other character are the input's.
+    pub text: String,
+    /// Its Arabic words, in order.
+    pub words: Vec<Word>,
+}
+
+/// How to mark the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// Drop the case vowel of the last word before a pause (`.`, `،`, end of text), as a
+    /// reader says it; written marks are kept.
+    pub pausal: bool,
+}
+
+/// Whether the model is compiled in (the `diacritize-model` feature).
+pub const HAS_MODEL: bool = cfg!(feature = "diacritize-model");
+
+/// The longest piece of text given to the model in one call, in characters: its memory
+/// grows with the square of the length, and news sentences are shorter.
+const MAX_PIECE: usize = 400;
+
+const SHADDA: char = '\u{0651}';
+const SUKUN: char = '\u{0652}';
+
+/// The marks the model and the scorer deal in: tanween, short vowels, shadda, sukun.
+fn is_harakah(c: char) -> bool {
+    ('\u{064B}'..='\u{0652}').contains(&c)
+}
+
+/// Other combining marks (dagger alef, maddah, hamza above…) and tatweel, kept with their
+/// letter.
+fn is_other_mark(c: char) -> bool {
+    crate::synth::bundled::lexicon::is_mark(c) && !is_harakah(c)
+}
+
+fn is_letter(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0671}')
+}
+
+/// The marks on one letter: shadda and at most one vowel, tanween or sukun.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Marks {
+    shadda: bool,
+    vowel: Option<char>,
+}
+
+impl Marks {
+    fn is_empty(self) -> bool {
+        !self.shadda && self.vowel.is_none()
+    }
+
+    fn push_to(self, s: &mut String) {
+        if self.shadda {
+            s.push(SHADDA);
+        }
+        if let Some(v) = self.vowel {
+            s.push(v);
+        }
+    }
+
+    fn from_str(marks: &str) -> Marks {
+        let mut m = Marks::default();
+        for c in marks.chars() {
+            if c == SHADDA {
+                m.shadda = true;
+            } else if is_harakah(c) {
+                m.vowel = Some(c);
+            }
+        }
+        m
+    }
+}
+
+/// One character of the input with the marks written after it.
+#[derive(Debug, Clone)]
+struct Unit {
+    ch: char,
+    /// Every combining mark written after it, verbatim.
+    written: String,
+    /// The marks decided for it.
+    marks: Marks,
+    /// Combining marks other than harakat to add after it (a lexicon's dagger alef).
+    extra: String,
+    /// Byte offset of `ch` in the input.
+    at: usize,
+}
+
+impl Unit {
+    fn has_written(&self) -> bool {
+        self.written.chars().any(is_harakah)
+    }
+}
+
+fn units(text: &str) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::with_capacity(text.len() / 2);
+    for (at, c) in text.char_indices() {
+        if crate::synth::bundled::lexicon::is_mark(c) {
+            if let Some(u) = out.last_mut() {
+                u.written.push(c);
+                continue;
+            }
+        }
+        out.push(Unit {
+            ch: c,
+            written: String::new(),
+            marks: Marks::default(),
+            extra: String::new(),
+            at,
+        });
+    }
+    out
+}
+
+/// Diacritizes a line of plain text (no rawi-written words known).
+pub fn diacritize_text(text: &str, lex: &Lexicon, opts: Options) -> Result<Diacritized, String> {
+    diacritize(
+        &Spoken {
+            text: text.to_owned(),
+            tokens: Vec::new(),
+        },
+        lex,
+        opts,
+    )
+}
+
+/// Diacritizes a normalized text; its tokens say which words rawi wrote and in what case.
+pub fn diacritize(spoken: &Spoken, lex: &Lexicon, opts: Options) -> Result<Diacritized, String> {
+    let text = spoken.text.as_str();
+    let mut units = units(text);
+    run_model(&mut units)?;
+    let words = word_ranges(&units);
+    let rules = rule_words(spoken);
+    let mut sources = Vec::with_capacity(words.len());
+    for w in &words {
+        let start = units[w.start].at;
+        let source = if let Some(r) = rules.iter().find(|r| r.span.contains(&start)) {
+            if apply_rule(&mut units[w.clone()], r) {
+                Source::Rules
+            } else {
+                model_source()
+            }
+        } else if units[w.clone()].iter().any(Unit::has_written) {
+            Source::Written
+        } else if lexicon(&mut units[w.clone()], lex) {
+            Source::Lexicon
+        } else {
+            model_source()
+        };
+        sources.push(source);
+    }
+    if opts.pausal {
+        pausal(&mut units, &words);
+    }
+    Ok(render(&units, &words, &sources))
+}
+
+/// The lexicon a voice's text is diacritized with: the bundled one, and a bundled voice's
+/// own lexicon file on top.
+pub fn voice_lexicon(voice: &crate::voice::Voice) -> Result<Lexicon, String> {
+    let mut lex = Lexicon::bundled();
+    if let Some(path) = voice.bundled.as_ref().and_then(|b| b.lexicon.as_ref()) {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the lexicon {path}: {e}"))?;
+        lex.add(&text);
+    }
+    Ok(lex)
+}
+
+/// The diacritized text of each spoken sentence of a build, for `voice` (in parallel; the
+/// model is shared). Pausal: a voice reads a sentence's last word without its case vowel.
+pub fn sentences(spoken: &[Spoken], voice: &crate::voice::Voice) -> Result<Vec<String>, String> {
+    use rayon::prelude::*;
+    let lex = voice_lexicon(voice)?;
+    spoken
+        .par_iter()
+        .map(|sp| diacritize(sp, &lex, Options { pausal: true }).map(|d| d.text))
+        .collect()
+}
+
+fn model_source() -> Source {
+    if HAS_MODEL {
+        Source::Model
+    } else {
+        Source::Bare
+    }
+}
+
+/// A word rawi wrote, with its diacritized form.
+struct RuleWord {
+    /// Byte range in the spoken text.
+    span: Range<usize>,
+    /// The word with its marks.
+    text: String,
+    /// Whether its case ending was decided (else the model's ending is kept).
+    ending: bool,
+}
+
+/// The words rawi wrote, as byte ranges of the spoken text with their diacritized form.
+fn rule_words(spoken: &Spoken) -> Vec<RuleWord> {
+    let mut out = Vec::new();
+    // Output offset = input offset + what earlier tokens added.
+    let mut delta: isize = 0;
+    let mut prev_case = None;
+    for t in &spoken.tokens {
+        let start = (t.span.start as isize + delta).max(0) as usize;
+        delta += t.spoken.len() as isize - t.span.len() as isize;
+        if spoken.text.get(start..start + t.spoken.len()) != Some(t.spoken.as_str()) {
+            continue;
+        }
+        let words: Vec<&str> = t.spoken.split(' ').collect();
+        let case = if t.rule.contains("coordinated") {
+            prev_case
+        } else {
+            None
+        }
+        .or_else(|| numbers::token_case(t))
+        .or_else(|| numbers::form_case(&words));
+        prev_case = case;
+        // Undecided: the table's vowels inside the words, the model's case endings.
+        let vowelled = numbers::vowel_words(
+            &words,
+            case.unwrap_or(numbers::Case::Nom),
+            numbers::has_counted_noun(t),
+        );
+        let mut at = start;
+        for (w, v) in words.iter().zip(vowelled) {
+            if let Some(v) = v {
+                out.push(RuleWord {
+                    span: at..at + w.len(),
+                    text: v,
+                    ending: case.is_some(),
+                });
+            }
+            at += w.len() + 1;
+        }
+    }
+    out
+}
+
+/// Ranges of units that form Arabic words (letters with their marks).
+fn word_ranges(units: &[Unit]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, u) in units.iter().enumerate() {
+        match (is_letter(u.ch), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..units.len());
+    }
+    out
+}
+
+/// Sets the marks of `word` from a diacritized spelling of the same letters; a letter the
+/// spelling leaves bare keeps its marks when `keep_bare`. False (and nothing changed) when
+/// the letters differ.
+fn apply(word: &mut [Unit], diacritized: &str, keep_bare: bool) -> bool {
+    let from = units(diacritized);
+    let same = from.len() == word.len() && from.iter().zip(word.iter()).all(|(a, b)| a.ch == b.ch);
+    if !same {
+        return false;
+    }
+    for (u, f) in word.iter_mut().zip(from) {
+        let m = Marks::from_str(&f.written);
+        if !(m.is_empty() && keep_bare) {
+            u.marks = m;
+        }
+        u.extra = f.written.chars().filter(|c| is_other_mark(*c)).collect();
+    }
+    true
+}
+
+/// Sets the marks of a word rawi wrote; an undecided case ending stays the model's.
+fn apply_rule(word: &mut [Unit], r: &RuleWord) -> bool {
+    let last = word.last().map(|u| u.marks);
+    if !apply(word, &r.text, false) {
+        return false;
+    }
+    if !r.ending {
+        if let (Some(u), Some(m)) = (word.last_mut(), last) {
+            u.marks = m;
+        }
+    }
+    true
+}
+
+/// Looks the word up in the lexicon, whole or without its clitics and article; the stem
+/// takes the entry's marks, the clitics keep the model's.
+fn lexicon(word: &mut [Unit], lex: &Lexicon) -> bool {
+    // Entries give the pausal reading: the ending a word takes in the sentence (case,
+    // or a vowel joining the next word) stays the model's.
+    let ending = word.last().map(|u| u.marks).filter(|m| !m.is_empty());
+    let found = lexicon_stem(word, lex);
+    if found {
+        if let (Some(u), Some(m)) = (word.last_mut(), ending) {
+            u.marks = m;
+        }
+    }
+    found
+}
+
+fn lexicon_stem(word: &mut [Unit], lex: &Lexicon) -> bool {
+    let bare: String = word.iter().map(|u| u.ch).collect();
+    if let Some(v) = lex.get(&bare) {
+        return apply(word, v, true);
+    }
+    const PREFIXES: [&str; 14] = [
+        "و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وب",
+    ];
+    for p in PREFIXES {
+        let n = p.chars().count();
+        if !bare.starts_with(p) || word.len() < n + 2 {
+            continue;
+        }
+        let stem: String = bare.chars().skip(n).collect();
+        let Some(v) = lex.get(&stem) else {
+            continue;
+        };
+        let (clitics, stem_units) = word.split_at_mut(n);
+        if !apply(stem_units, v, true) {
+            continue;
+        }
+        // The article before a hamzat al-wasl (الاتحاد): the lam takes the joining
+        // vowel and the alef stays silent, as the model reads them.
+        if (p.ends_with("ال") || p.ends_with("لل")) && stem_units[0].ch == 'ا' {
+            stem_units[0].marks = Marks::default();
+            return true;
+        }
+        // The article assimilates to a sun letter: its lam is silent, the letter doubled.
+        if p.ends_with("ال") || p.ends_with("لل") {
+            let first = stem_units[0].ch;
+            if "تثدذرزسشصضطظلن".contains(first) {
+                stem_units[0].marks.shadda = true;
+                if let Some(lam) = clitics.last_mut() {
+                    lam.marks = Marks::default();
+                }
+            } else if let Some(lam) = clitics.last_mut() {
+                lam.marks = Marks {
+                    shadda: false,
+                    vowel: Some(SUKUN),
+                };
+            }
+        }
+        return true;
+    }
+    false
+}
+
+/// Drops the case vowel of the last word before each pause.
+fn pausal(units: &mut [Unit], words: &[Range<usize>]) {
+    for (k, w) in words.iter().enumerate() {
+        let next_start = words.get(k + 1).map_or(units.len(), |n| n.start);
+        let pause = next_start == units.len()
+            || units[w.end..next_start]
+                .iter()
+                .any(|u| ".!?؟،,؛;:\n".contains(u.ch));
+        if !pause {
+            continue;
+        }
+        let last = &mut units[w.end - 1];
+        if last.has_written() {
+            continue;
+        }
+        match last.marks.vowel {
+            Some('\u{064C}' | '\u{064D}' | '\u{064E}' | '\u{064F}' | '\u{0650}') => {
+                last.marks.vowel = None
+            }
+            Some('\u{064B}') if last.ch != 'ا' && last.ch != 'ء' => last.marks.vowel = None,
+            _ => {}
+        }
+    }
+}
+
+fn render(units: &[Unit], words: &[Range<usize>], sources: &[Source]) -> Diacritized {
+    let mut text = String::with_capacity(units.len() * 4);
+    let mut word_texts = vec![String::new(); words.len()];
+    let mut k = 0;
+    for (i, u) in units.iter().enumerate() {
+        while k < words.len() && words[k].end <= i {
+            k += 1;
+        }
+        let start = text.len();
+        text.push(u.ch);
+        if u.has_written() {
+            let w = Marks::from_str(&u.written);
+            if w.vowel.is_none() {
+                // A written shadda alone: the model's vowel completes it.
+                text.push_str(&u.written);
+                if let Some(v) = u.marks.vowel {
+                    text.push(v);
+                }
+            } else {
+                text.push_str(&u.written);
+            }
+        } else {
+            u.marks.push_to(&mut text);
+            text.push_str(&u.written);
+            text.push_str(&u.extra);
+        }
+        if k < words.len() && words[k].contains(&i) {
+            word_texts[k].push_str(&text[start..]);
+        }
+    }
+    let words = word_texts
+        .into_iter()
+        .zip(sources)
+        .map(|(text, &source)| Word { text, source })
+        .collect();
+    Diacritized { text, words }
+}
+
+/// Runs the model over the text, piece by piece, and sets every letter's predicted marks
+/// (written marks are given to the model as hints and kept).
+#[cfg(feature = "diacritize-model")]
+fn run_model(units: &mut [Unit]) -> Result<(), String> {
+    for piece in pieces(units) {
+        if fully_marked(&units[piece.clone()]) {
+            continue;
+        }
+        let mut ids = Vec::with_capacity(piece.len() + 2);
+        let mut hints = Vec::with_capacity(piece.len() + 2);
+        let mut at = Vec::with_capacity(piece.len() + 2);
+        for i in piece.clone() {
+            let u = &units[i];
+            let Some(id) = alphabet::id(u.ch) else {
+                continue;
+            };
+            // Runs of spaces (left by characters the model does not know) count once.
+            if id == alphabet::SPACE && ids.last().is_none_or(|&l| l == alphabet::SPACE) {
+                continue;
+            }
+            ids.push(id);
+            hints.push(alphabet::hint(Marks::from_str(&u.written)));
+            at.push(i);
+        }
+        while ids.last() == Some(&alphabet::SPACE) {
+            ids.pop();
+            hints.pop();
+            at.pop();
+        }
+        // The model leaves the last letter of its input bare: a following full stop lets
+        // it give that letter its case ending too.
+        ids.push(alphabet::SPACE);
+        hints.push(alphabet::NO_MARK);
+        ids.push(alphabet::FULL_STOP);
+        hints.push(alphabet::NO_MARK);
+        let classes = model::predict(&ids, &hints)?;
+        for (&i, &c) in at.iter().zip(&classes) {
+            if is_letter(units[i].ch) {
+                units[i].marks = alphabet::marks(c);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether every word of a piece already carries written marks (text the stage made
+/// before): the model would only confirm them.
+#[cfg(feature = "diacritize-model")]
+fn fully_marked(piece: &[Unit]) -> bool {
+    word_ranges(piece)
+        .into_iter()
+        .all(|w| piece[w].iter().any(Unit::has_written))
+}
+
+#[cfg(not(feature = "diacritize-model"))]
+fn run_model(_units: &mut [Unit]) -> Result<(), String> {
+    Ok(())
+}
+
+/// Cuts the text into pieces for the model: sentences, and within a sentence longer than
+/// [`MAX_PIECE`] characters, clauses (at `،` `؛` `:`), then words.
+#[cfg_attr(not(feature = "diacritize-model"), allow(dead_code))]
+fn pieces(units: &[Unit]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, u) in units.iter().enumerate() {
+        if ".!?؟\n".contains(u.ch) {
+            split_long(units, start..i + 1, &mut out);
+            start = i + 1;
+        }
+    }
+    split_long(units, start..units.len(), &mut out);
+    out.retain(|r| units[r.clone()].iter().any(|u| is_letter(u.ch)));
+    out
+}
+
+#[cfg_attr(not(feature = "diacritize-model"), allow(dead_code))]
+fn split_long(units: &[Unit], r: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let mut start = r.start;
+    while r.end - start > MAX_PIECE {
+        let window = start..start + MAX_PIECE;
+        let cut = units[window.clone()]
+            .iter()
+            .rposition(|u| "،,؛;:".contains(u.ch))
+            .filter(|&p| p > MAX_PIECE / 4)
+            .or_else(|| units[window].iter().rposition(|u| u.ch == ' '))
+            .filter(|&p| p > 0)
+            .unwrap_or(MAX_PIECE - 1);
+        out.push(start..start + cut + 1);
+        start += cut + 1;
+    }
+    if start < r.end {
+        out.push(start..r.end);
+    }
+}
+
+/// The model's alphabet and mark classes (`data/model_letters.tsv`, `data/model_marks.tsv`).
+#[cfg(feature = "diacritize-model")]
+mod alphabet {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+
+    use super::Marks;
+
+    const LETTERS: &str = include_str!("data/model_letters.tsv");
+    const MARKS: &str = include_str!("data/model_marks.tsv");
+
+    /// The id of a space.
+    pub const SPACE: i64 = 1;
+    /// The id of a full stop.
+    pub const FULL_STOP: i64 = 8;
+    /// The hint for a letter without written marks.
+    pub const NO_MARK: i64 = 1;
+    /// The id every digit is read as.
+    const DIGIT: i64 = 2;
+
+    fn code_point(s: &str) -> Option<char> {
+        u32::from_str_radix(s.strip_prefix("U+")?, 16)
+            .ok()
+            .and_then(char::from_u32)
+    }
+
+    fn letters() -> &'static HashMap<char, i64> {
+        static L: OnceLock<HashMap<char, i64>> = OnceLock::new();
+        L.get_or_init(|| {
+            LETTERS
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| {
+                    let mut f = l.split('\t');
+                    let id = f.next()?.trim().parse().ok()?;
+                    Some((code_point(f.next()?.trim())?, id))
+                })
+                .filter(|&(_, id)| id != 0)
+                .collect()
+        })
+    }
+
+    fn classes() -> &'static Vec<(i64, Marks)> {
+        static M: OnceLock<Vec<(i64, Marks)>> = OnceLock::new();
+        M.get_or_init(|| {
+            MARKS
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| {
+                    let (id, marks) = l.split_once('\t')?;
+                    let id: i64 = id.trim().parse().ok()?;
+                    if marks.trim() == "PAD" {
+                        return None;
+                    }
+                    let s: String = marks.split_whitespace().filter_map(code_point).collect();
+                    Some((id, Marks::from_str(&s)))
+                })
+                .collect()
+        })
+    }
+
+    /// The model's id for a character, `None` for one it does not read.
+    pub fn id(c: char) -> Option<i64> {
+        if c.is_ascii_digit() || ('\u{0660}'..='\u{0669}').contains(&c) {
+            return Some(DIGIT);
+        }
+        let c = if c == '\t' { ' ' } else { c };
+        letters().get(&c).copied()
+    }
+
+    /// The hint id for written marks (no mark when the model has no class for them).
+    pub fn hint(m: Marks) -> i64 {
+        classes()
+            .iter()
+            .find(|(_, c)| *c == m)
+            .map_or(NO_MARK, |(id, _)| *id)
+    }
+
+    /// The marks of a predicted class; padding and unknown classes give none.
+    pub fn marks(class: u8) -> Marks {
+        classes()
+            .iter()
+            .find(|(id, _)| *id == i64::from(class))
+            .map_or(Marks::default(), |(_, m)| *m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_cut_long_sentences_at_clauses() {
+        let clause = "كلمة ".repeat(50);
+        let text = format!("{clause}، {clause}، {clause}.");
+        let us = units(&text);
+        let ps = pieces(&us);
+        assert!(ps.len() >= 2, "{ps:?}");
+        assert!(ps.iter().all(|p| p.len() <= MAX_PIECE));
+        assert_eq!(ps.first().map(|p| p.start), Some(0));
+        for w in ps.windows(2) {
+            assert_eq!(w[0].end, w[1].start);
+        }
+    }
+
+    #[test]
+    fn written_marks_are_kept_verbatim() {
+        let lex = Lexicon::default();
+        let d = diacritize_text("كَتَبَ الولد", &lex, Options::default()).unwrap();
+        assert!(d.text.starts_with("كَتَبَ "), "{}", d.text);
+        assert_eq!(d.words[0].source, Source::Written);
+    }
+
+    #[test]
+    fn lexicon_marks_the_stem_after_the_article() {
+        let mut lex = Lexicon::default();
+        lex.add("شَمْس\n");
+        let d = diacritize_text("والشمس", &lex, Options::default()).unwrap();
+        assert_eq!(d.words[0].source, Source::Lexicon);
+        let stripped: String = d.text.chars().filter(|c| !is_harakah(*c)).collect();
+        assert_eq!(stripped, "والشمس");
+        assert!(d.text.contains("الشَّمْس"), "{}", d.text);
+    }
+
+    #[test]
+    fn no_letters_no_panic() {
+        let lex = Lexicon::default();
+        for t in ["", " ", "123", "abc", "\u{064E}", "ـ", "،،،"] {
+            let d = diacritize_text(t, &lex, Options { pausal: true }).unwrap();
+            let stripped: String = d.text.chars().filter(|c| !is_harakah(*c)).collect();
+            assert_eq!(stripped, t.replace('\u{064E}', ""), "{t:?}");
+        }
+    }
+}

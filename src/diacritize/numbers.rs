@@ -1,0 +1,282 @@
+//! Vowels for the words rawi wrote itself: the number words of the normalizer, with the
+//! case the reader decided (or the one their own form shows) and tanween only where the
+//! number is not the first term of a construct. The words are data
+//! (`data/number_words.tsv`).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::normalize::Token;
+
+const TABLE: &str = include_str!("data/number_words.tsv");
+
+/// A grammatical case for the ending of a number word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// Marfūʿ.
+    Nom,
+    /// Manṣūb.
+    Acc,
+    /// Majrūr.
+    Gen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    /// Declinable, tanween when not in construct.
+    Noun,
+    /// Fixed ending.
+    Fixed,
+    /// First part of a compound 11–19.
+    Unit,
+    /// عشر/عشرة after a [`Kind::Unit`].
+    Teen,
+}
+
+struct Forms {
+    nom: String,
+    acc: String,
+    gen: String,
+}
+
+type Table = HashMap<(Kind, String), Forms>;
+
+fn table() -> &'static Table {
+    static T: OnceLock<Table> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = HashMap::new();
+        for line in TABLE.lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let f: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let [kind, bare, nom, acc, gen] = f[..] else {
+                continue;
+            };
+            let kind = match kind {
+                "n" => Kind::Noun,
+                "f" => Kind::Fixed,
+                "u" => Kind::Unit,
+                "t" => Kind::Teen,
+                _ => continue,
+            };
+            t.insert(
+                (kind, bare.to_owned()),
+                Forms {
+                    nom: nom.to_owned(),
+                    acc: acc.to_owned(),
+                    gen: gen.to_owned(),
+                },
+            );
+        }
+        t
+    })
+}
+
+/// The case of a token as the normalizer's reader decided it, read from its rule text
+/// (`nominative`, `oblique` after a preposition…); `None` when it does not say.
+pub fn token_case(token: &Token) -> Option<Case> {
+    let rule = token.rule.as_str();
+    // A default is no decision: the word's form, else the model, decides then.
+    if rule.contains("default") {
+        None
+    } else if rule.contains("nominative") {
+        Some(Case::Nom)
+    } else if rule.contains("accusative") || rule.contains("object") {
+        Some(Case::Acc)
+    } else if rule.contains("preposition")
+        || rule.contains("genitive")
+        || rule.contains("clock word")
+        || rule.contains("after month")
+    {
+        Some(Case::Gen)
+    } else if rule.contains("oblique") {
+        Some(Case::Acc)
+    } else {
+        None
+    }
+}
+
+/// The case a token's own words show (`-ون`/`-ان` nominative, `-ين` oblique), for tokens
+/// whose rule does not say.
+pub fn form_case(words: &[&str]) -> Option<Case> {
+    for w in words {
+        let w = if known(table(), w) {
+            w
+        } else {
+            w.strip_prefix('و').unwrap_or(w)
+        };
+        if let Some(forms) = table().get(&(Kind::Fixed, w.to_owned())) {
+            if forms.nom == forms.acc && forms.acc == forms.gen {
+                if w.ends_with("ون") || w.ends_with("ان") {
+                    return Some(Case::Nom);
+                }
+                if w.ends_with("ين") {
+                    return Some(Case::Gen);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Whether the token reads a counted noun after it (its rule names one).
+pub fn has_counted_noun(token: &Token) -> bool {
+    token.rule.contains("noun ")
+}
+
+/// The diacritized words of a token's spoken form: one entry per word, `None` for a word
+/// the table does not know. `construct_at_end` says the last word governs a noun after it.
+pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Option<String>> {
+    let t = table();
+    let mut out = Vec::with_capacity(words.len());
+    let mut after_unit = false;
+    for (i, w) in words.iter().enumerate() {
+        // A conjunction or preposition the normalizer kept on the number (وخمسة، بإحدى).
+        let (conj, w) = if known(t, w) {
+            ("", *w)
+        } else {
+            [("و", "وَ"), ("ب", "بِ"), ("ل", "لِ"), ("ك", "كَ"), ("وب", "وَبِ")]
+                .iter()
+                .find_map(|(p, v)| w.strip_prefix(p).filter(|r| known(t, r)).map(|r| (*v, r)))
+                .unwrap_or(("", *w))
+        };
+        let next = words.get(i + 1).copied();
+        let teen_next = next.is_some_and(|n| n == "عشر" || n == "عشرة");
+        let kind_order: &[Kind] = if after_unit && (w == "عشر" || w == "عشرة") {
+            &[Kind::Teen]
+        } else if teen_next {
+            &[Kind::Unit, Kind::Noun, Kind::Fixed]
+        } else {
+            &[Kind::Noun, Kind::Fixed]
+        };
+        let mut found = None;
+        for k in kind_order {
+            if let Some(v) = lookup(t, *k, w, case) {
+                found = Some((*k, v));
+                break;
+            }
+        }
+        after_unit = matches!(found, Some((Kind::Unit, _)));
+        let Some((kind, mut v)) = found else {
+            out.push(None);
+            continue;
+        };
+        if kind == Kind::Noun && !v.starts_with("ال") {
+            let construct = match next {
+                Some(n) => !n.starts_with('و') && !n.starts_with('ب'),
+                None => construct_at_end,
+            };
+            if !construct {
+                v = with_tanween(&v, w.ends_with('ة'));
+            }
+        }
+        out.push(Some(format!("{conj}{v}")));
+    }
+    out
+}
+
+fn known(t: &Table, w: &str) -> bool {
+    [Kind::Noun, Kind::Fixed, Kind::Unit, Kind::Teen]
+        .iter()
+        .any(|k| t.contains_key(&(*k, w.to_owned())))
+        || w.strip_prefix("ال").is_some_and(|s| {
+            t.contains_key(&(Kind::Fixed, s.to_owned()))
+                || t.contains_key(&(Kind::Noun, s.to_owned()))
+        })
+}
+
+/// The form of `w` for `case`, also with the article added to a listed word.
+fn lookup(t: &Table, kind: Kind, w: &str, case: Case) -> Option<String> {
+    let pick = |f: &Forms| match case {
+        Case::Nom => f.nom.clone(),
+        Case::Acc => f.acc.clone(),
+        Case::Gen => f.gen.clone(),
+    };
+    if let Some(f) = t.get(&(kind, w.to_owned())) {
+        return Some(pick(f));
+    }
+    let stem = w.strip_prefix("ال")?;
+    if kind == Kind::Unit || kind == Kind::Teen {
+        return None;
+    }
+    let f = t
+        .get(&(Kind::Noun, stem.to_owned()))
+        .or_else(|| t.get(&(Kind::Fixed, stem.to_owned())))?;
+    Some(with_article(&pick(f)))
+}
+
+/// Sun letters take the article's lam into a shadda; moon letters keep it with a sukun.
+fn with_article(stem: &str) -> String {
+    let mut chars = stem.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    if "تثدذرزسشصضطظلن".contains(first) {
+        format!("ال{first}\u{0651}{}", chars.as_str())
+    } else {
+        format!("الْ{stem}")
+    }
+}
+
+/// Turns the final short vowel into tanween (fathatan only on ta marbuta, whose alef
+/// seat is not written).
+fn with_tanween(v: &str, ta_marbuta: bool) -> String {
+    let mut s = v.to_owned();
+    match s.chars().last() {
+        Some('\u{064F}') => {
+            s.pop();
+            s.push('\u{064C}');
+        }
+        Some('\u{0650}') => {
+            s.pop();
+            s.push('\u{064D}');
+        }
+        Some('\u{064E}') if ta_marbuta => {
+            s.pop();
+            s.push('\u{064B}');
+        }
+        _ => {}
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn teens_are_built_on_fatha() {
+        let v = vowel_words(&["اثنتا", "عشرة"], Case::Nom, true);
+        assert_eq!(v, vec![Some("اثْنَتَا".into()), Some("عَشْرَةَ".into())]);
+        let v = vowel_words(&["ثلاثة", "عشر"], Case::Gen, true);
+        assert_eq!(v, vec![Some("ثَلَاثَةَ".into()), Some("عَشَرَ".into())]);
+    }
+
+    #[test]
+    fn construct_and_tanween() {
+        let v = vowel_words(&["ثلاثة"], Case::Nom, true);
+        assert_eq!(v, vec![Some("ثَلَاثَةُ".into())]);
+        let v = vowel_words(&["ألف", "وخمسمئة"], Case::Gen, true);
+        assert_eq!(v, vec![Some("أَلْفٍ".into()), Some("وَخَمْسِمِئَةِ".into())]);
+        let v = vowel_words(&["خمسة", "وعشرين"], Case::Acc, false);
+        assert_eq!(v, vec![Some("خَمْسَةً".into()), Some("وَعِشْرِينَ".into())]);
+        let v = vowel_words(&["خمسة", "بالمئة"], Case::Gen, false);
+        assert_eq!(v, vec![Some("خَمْسَةٍ".into()), Some("بِالْمِئَةِ".into())]);
+    }
+
+    #[test]
+    fn article_and_unknown_words() {
+        let v = vowel_words(&["الحادي", "والعشرين"], Case::Gen, false);
+        assert_eq!(v, vec![Some("الْحَادِي".into()), Some("وَالْعِشْرِينَ".into())]);
+        let v = vowel_words(&["مارس"], Case::Gen, false);
+        assert_eq!(v, vec![None]);
+    }
+
+    #[test]
+    fn form_decides_when_the_rule_does_not() {
+        assert_eq!(form_case(&["ألف", "وعشرون"]), Some(Case::Nom));
+        assert_eq!(form_case(&["ألفين", "وأربعة"]), Some(Case::Gen));
+        assert_eq!(form_case(&["ثلاثة"]), None);
+    }
+}
