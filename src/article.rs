@@ -7,7 +7,8 @@
 //!   lines with no final punctuation and a closing `المصدر : …` line;
 //! - Markdown with optional TOML front matter between `+++` lines.
 //!
-//! A minimal HTML reader handles `<h1>`–`<h6>`, `<p>`, `<blockquote>`, `<figcaption>`.
+//! - HTML, from a fragment to a whole saved news page, through a real parser and
+//!   main-content extraction (see `article/html.rs`).
 
 use std::ops::Range;
 use std::path::Path;
@@ -16,6 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::text;
+
+mod html;
 
 /// Articles larger than this are refused: a news article is tens of kilobytes, and a file
 /// of many megabytes is almost always the wrong file.
@@ -181,7 +184,7 @@ pub fn parse(raw: &str, format: Format) -> std::result::Result<Article, String> 
     let (meta, blocks) = match format {
         Format::Plain => parse_plain(&source),
         Format::Markdown => parse_markdown(&source)?,
-        Format::Html => parse_html(&source),
+        Format::Html => html::parse(&source)?,
     };
     if !blocks
         .iter()
@@ -570,136 +573,6 @@ fn link_parts(s: &str) -> Option<(&str, &str)> {
     let after = &inner[close + 2..];
     let end = after.find(')')?;
     Some((&inner[..close], &after[end + 1..]))
-}
-
-/// A small HTML reader: enough for the article markup newsroom systems export.
-fn parse_html(source: &str) -> (Meta, Vec<Block>) {
-    let mut meta = Meta::default();
-    let mut blocks = Vec::new();
-    let mut i = 0;
-    let lower = source.to_ascii_lowercase();
-    let mut current: Option<(BlockKind, usize)> = None;
-    let mut buf = String::new();
-    let mut skip_depth = 0usize;
-    while i < source.len() {
-        if source[i..].starts_with('<') {
-            let end = match source[i..].find('>') {
-                Some(e) => i + e + 1,
-                None => break,
-            };
-            let tag = &lower[i + 1..end - 1];
-            let closing = tag.starts_with('/');
-            let name: String = tag
-                .trim_start_matches('/')
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect();
-            if matches!(
-                name.as_str(),
-                "script" | "style" | "head" | "nav" | "footer" | "aside"
-            ) {
-                skip_depth = if closing {
-                    skip_depth.saturating_sub(1)
-                } else {
-                    skip_depth + 1
-                };
-            }
-            let kind = match name.as_str() {
-                "h1" => Some(BlockKind::Title),
-                "h2" | "h3" | "h4" | "h5" | "h6" => Some(BlockKind::Heading),
-                "p" | "li" => Some(BlockKind::Paragraph),
-                "blockquote" => Some(BlockKind::Quote),
-                "figcaption" => Some(BlockKind::Caption),
-                _ => None,
-            };
-            if let Some(kind) = kind {
-                if closing {
-                    if let Some((k, start)) = current.take() {
-                        let text = text::clean_line(&decode_entities(&buf));
-                        let k = if k == BlockKind::Title && meta.title.is_some() {
-                            BlockKind::Heading
-                        } else {
-                            k
-                        };
-                        if !text.is_empty() {
-                            if k == BlockKind::Title {
-                                meta.title = Some(text.clone());
-                            }
-                            let k = if k == BlockKind::Paragraph && source_line(&text).is_some() {
-                                BlockKind::Source
-                            } else {
-                                k
-                            };
-                            blocks.push(Block {
-                                kind: k,
-                                text,
-                                span: start..end,
-                            });
-                        }
-                    }
-                    buf.clear();
-                } else if current.is_none() || kind == BlockKind::Quote {
-                    current = Some((kind, i));
-                    buf.clear();
-                }
-            } else if name == "br" {
-                buf.push(' ');
-            }
-            i = end;
-            continue;
-        }
-        let c = source[i..].chars().next().unwrap_or(' ');
-        if current.is_some() && skip_depth == 0 {
-            buf.push(if c == '\n' { ' ' } else { c });
-        }
-        i += c.len_utf8();
-    }
-    (meta, blocks)
-}
-
-/// Decodes the character references that appear in article HTML.
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(pos) = rest.find('&') {
-        out.push_str(&rest[..pos]);
-        rest = &rest[pos..];
-        let Some(end) = rest.find(';').filter(|&e| e <= 10) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let name = &rest[1..end];
-        let decoded = match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some(' '),
-            "laquo" => Some('«'),
-            "raquo" => Some('»'),
-            _ if name.starts_with("#x") || name.starts_with("#X") => {
-                u32::from_str_radix(&name[2..], 16)
-                    .ok()
-                    .and_then(char::from_u32)
-            }
-            _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
