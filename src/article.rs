@@ -5,7 +5,8 @@
 //!   (`واشنطن –`) opening the first paragraph, image captions (Latin-script lines, and
 //!   Arabic lines that end in a parenthesized credit such as `(رويترز)`), short heading
 //!   lines with no final punctuation and a closing `المصدر : …` line;
-//! - Markdown with optional TOML front matter between `+++` lines.
+//! - Markdown (CommonMark, see `article/markdown.rs`) with optional TOML front matter
+//!   between `+++` lines.
 //!
 //! - HTML, from a fragment to a whole saved news page, through a real parser and
 //!   main-content extraction (see `article/html.rs`).
@@ -19,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::text;
 
 mod html;
+mod markdown;
 
 /// Articles larger than this are refused: a news article is tens of kilobytes, and a file
 /// of many megabytes is almost always the wrong file.
@@ -410,75 +412,7 @@ fn parse_markdown(source: &str) -> std::result::Result<(Meta, Vec<Block>), Strin
             }
         }
     }
-    let body = &source[body_start.min(source.len())..];
-    let mut para: Option<(BlockKind, String, Range<usize>)> = None;
-    let flush = |para: &mut Option<(BlockKind, String, Range<usize>)>, blocks: &mut Vec<Block>| {
-        if let Some((kind, text, span)) = para.take() {
-            let text = strip_inline(&text);
-            if !text.is_empty() {
-                blocks.push(Block { kind, text, span });
-            }
-        }
-    };
-    let mut offset = body_start;
-    for line in body.split('\n') {
-        let span = offset..offset + line.len();
-        offset += line.len() + 1;
-        let t = line.trim();
-        if t.is_empty() {
-            flush(&mut para, &mut blocks);
-            continue;
-        }
-        let hashes = t.chars().take_while(|&c| c == '#').count();
-        if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') {
-            flush(&mut para, &mut blocks);
-            let text = strip_inline(t[hashes..].trim().trim_end_matches('#').trim());
-            // Many newsroom exports repeat the front matter's title as the first `#`
-            // heading; read it once.
-            if hashes == 1 && meta.title.as_deref() == Some(text.as_str()) {
-                continue;
-            }
-            let kind = if hashes == 1 && meta.title.is_none() {
-                meta.title = Some(text.clone());
-                BlockKind::Title
-            } else {
-                BlockKind::Heading
-            };
-            blocks.push(Block { kind, text, span });
-            continue;
-        }
-        if let Some(caption) = image_caption(t) {
-            flush(&mut para, &mut blocks);
-            if !caption.is_empty() {
-                blocks.push(Block {
-                    kind: BlockKind::Caption,
-                    text: strip_inline(caption),
-                    span,
-                });
-            }
-            continue;
-        }
-        let (kind, content) = if let Some(q) = t.strip_prefix('>') {
-            (BlockKind::Quote, q.trim())
-        } else if let Some(item) = list_item(t) {
-            flush(&mut para, &mut blocks);
-            (BlockKind::Paragraph, item)
-        } else {
-            (BlockKind::Paragraph, t)
-        };
-        match &mut para {
-            Some((k, text, s)) if *k == kind => {
-                text.push(' ');
-                text.push_str(content);
-                s.end = span.end;
-            }
-            _ => {
-                flush(&mut para, &mut blocks);
-                para = Some((kind, content.to_owned(), span));
-            }
-        }
-    }
-    flush(&mut para, &mut blocks);
+    blocks.extend(markdown::parse_body(source, body_start, &mut meta));
     split_first_dateline(source, &mut blocks);
     for b in blocks.iter_mut() {
         if b.kind == BlockKind::Paragraph {
@@ -491,88 +425,6 @@ fn parse_markdown(source: &str) -> std::result::Result<(Meta, Vec<Block>), Strin
         }
     }
     Ok((meta, blocks))
-}
-
-/// `![caption](image)` alone on a line gives the caption.
-fn image_caption(line: &str) -> Option<&str> {
-    let rest = line.strip_prefix("![")?;
-    let close = rest.find("](")?;
-    rest.ends_with(')').then(|| rest[..close].trim())
-}
-
-/// `- item`, `* item`, `+ item`, `1. item` give the item's text.
-fn list_item(line: &str) -> Option<&str> {
-    for bullet in ["- ", "* ", "+ "] {
-        if let Some(item) = line.strip_prefix(bullet) {
-            return Some(item.trim());
-        }
-    }
-    let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
-    if digits > 0 && digits < 4 {
-        let rest = &line[digits..];
-        if let Some(item) = rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") ")) {
-            return Some(item.trim());
-        }
-    }
-    None
-}
-
-/// Removes inline Markdown: emphasis markers, code ticks, links (keeping their text),
-/// inline images and HTML tags.
-fn strip_inline(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(c) = rest.chars().next() {
-        if rest.starts_with("![") {
-            if let Some((_, after)) = link_parts(&rest[1..]) {
-                rest = after;
-                continue;
-            }
-        }
-        if c == '[' {
-            if let Some((label, after)) = link_parts(rest) {
-                out.push_str(label);
-                rest = after;
-                continue;
-            }
-        }
-        if c == '<' {
-            if let Some(end) = rest.find('>') {
-                let tag = &rest[1..end];
-                if tag
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '/')
-                {
-                    rest = &rest[end + 1..];
-                    continue;
-                }
-            }
-        }
-        // `*` and `` ` `` are markup; `_` only at word edges, since it is rare in Arabic
-        // text and common in identifiers.
-        let is_marker = c == '*' || c == '`' || (c == '_' && is_edge(&out, &rest[1..]));
-        if !is_marker {
-            out.push(c);
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    text::clean_line(&out)
-}
-
-fn is_edge(before: &str, after: &str) -> bool {
-    let b = before.chars().last().is_none_or(|c| !c.is_alphanumeric());
-    let a = after.chars().next().is_none_or(|c| !c.is_alphanumeric());
-    b || a
-}
-
-/// Splits `[label](target)rest` into the label and the rest.
-fn link_parts(s: &str) -> Option<(&str, &str)> {
-    let inner = s.strip_prefix('[')?;
-    let close = inner.find("](")?;
-    let after = &inner[close + 2..];
-    let end = after.find(')')?;
-    Some((&inner[..close], &after[end + 1..]))
 }
 
 #[cfg(test)]
