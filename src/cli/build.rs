@@ -13,9 +13,19 @@ pub(crate) fn build(
     articles: &[PathBuf],
     output: Option<&Path>,
     format: Format,
+    cover: Option<&Path>,
     make: &MakeArgs,
 ) -> Result<i32> {
-    let maker = Maker::new(make, format, None)?;
+    let cover = cover
+        .map(super::make::read_cover)
+        .transpose()?
+        .map(std::sync::Arc::new);
+    if cover.is_some() && format == Format::Wav {
+        eprintln!(
+            "rawi: warning: --cover is embedded in MP3 and FLAC only; WAV editions carry none"
+        );
+    }
+    let maker = Maker::new(make, format, None, cover)?;
     let chosen: Vec<&PathBuf> = if make.shard.is_some() {
         select(articles, make.shard)
             .into_iter()

@@ -71,6 +71,14 @@ pub(crate) fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::output("-j", format!("cannot start {n} workers: {e}")))
 }
 
+/// Reads a `--cover` image: PNG or JPEG, else a clear error.
+pub(crate) fn read_cover(path: &Path) -> Result<encode::Cover> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::input(path, format!("cannot read the cover: {e}")))?;
+    encode::Cover::from_bytes(bytes)
+        .ok_or_else(|| Error::input(path, "is not a PNG or JPEG image; give a PNG or JPEG cover"))
+}
+
 /// Where the bundle of `article` goes.
 pub(crate) fn output_for(
     article: &Path,
@@ -106,7 +114,12 @@ pub(crate) struct Maker {
 }
 
 impl Maker {
-    pub(crate) fn new(make: &MakeArgs, format: Format, album: Option<String>) -> Result<Maker> {
+    pub(crate) fn new(
+        make: &MakeArgs,
+        format: Format,
+        album: Option<String>,
+        cover: Option<std::sync::Arc<encode::Cover>>,
+    ) -> Result<Maker> {
         if !(-70.0..=0.0).contains(&make.loudness) || !(-20.0..=0.0).contains(&make.true_peak) {
             return Err(Error::input(
                 "--loudness/--true-peak",
@@ -148,6 +161,7 @@ impl Maker {
                     true_peak_dbtp: make.true_peak,
                 }),
                 album,
+                cover,
             },
             progress,
             started: Instant::now(),

@@ -39,7 +39,7 @@ Examples:
 const BUILD_EXAMPLES: &str = "\
 Examples:
   rawi build samples/cup-final.txt -o final.zip
-  rawi build samples/*.txt -o editions/ --format flac
+  rawi build samples/*.txt -o editions/ --format flac --cover cover.png
   rawi build article.md --voice espeak-ng-ar --read-captions --unpacked";
 
 /// Examples shown at the end of `rawi podcast --help`.
@@ -79,6 +79,9 @@ enum Cmd {
         /// Audio format of the edition.
         #[arg(long, default_value = "wav", value_parser = format_parser(), ignore_case = true)]
         format: Format,
+        /// Cover image (PNG or JPEG) embedded in MP3 (APIC) and FLAC (PICTURE) editions.
+        #[arg(long, value_name = "FILE")]
+        cover: Option<PathBuf>,
         #[command(flatten)]
         make: MakeArgs,
     },
@@ -186,8 +189,15 @@ fn run(cli: Cli) -> Result<i32> {
             articles,
             output,
             format,
+            cover,
             make,
-        } => build::build(&articles, output.as_deref(), format, &make),
+        } => build::build(
+            &articles,
+            output.as_deref(),
+            format,
+            cover.as_deref(),
+            &make,
+        ),
         Cmd::Podcast {
             articles,
             output,

@@ -93,19 +93,13 @@ impl ChannelArgs {
         let Some(path) = &self.cover else {
             return Ok(None);
         };
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::input(path, format!("cannot read the cover: {e}")))?;
-        let name = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        let cover = super::make::read_cover(path)?;
+        let name = if cover.mime == "image/png" {
             "cover.png"
-        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            "cover.jpg"
         } else {
-            return Err(Error::input(
-                path,
-                "is not a PNG or JPEG image; give a PNG or JPEG cover",
-            ));
+            "cover.jpg"
         };
-        Ok(Some((name.to_owned(), bytes)))
+        Ok(Some((name.to_owned(), cover.data)))
     }
 }
 
@@ -137,7 +131,11 @@ pub(crate) fn podcast(
             ));
         }
     }
-    let maker = Maker::new(make, format, Some(info.title.clone()))?;
+    let embedded = cover
+        .as_ref()
+        .and_then(|(_, bytes)| crate::encode::Cover::from_bytes(bytes.clone()))
+        .map(std::sync::Arc::new);
+    let maker = Maker::new(make, format, Some(info.title.clone()), embedded)?;
     if info.base_url.is_none() {
         eprintln!("rawi: warning: no --base-url: the feed's links are relative, and podcast apps need absolute ones");
     }
