@@ -141,7 +141,7 @@ fn is_boilerplate(el: ElementRef<'_>) -> bool {
         .filter(|w| !w.is_empty());
     for w in words {
         let w = w.to_ascii_lowercase();
-        if m.class_words.iter().any(|c| *c == w) {
+        if m.class_words.contains(&w) {
             return true;
         }
     }

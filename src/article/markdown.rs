@@ -149,11 +149,7 @@ pub(super) fn parse_body(source: &str, body_start: usize, meta: &mut Meta) -> Ve
                     r.flush(open, meta);
                     open = Open::Text;
                 }
-                TagEnd::TableCell => {
-                    if !r.buf.trim().is_empty() {
-                        r.buf.push_str("، ");
-                    }
-                }
+                TagEnd::TableCell if !r.buf.trim().is_empty() => r.buf.push_str("، "),
                 TagEnd::BlockQuote(_) => {
                     r.flush(open, meta);
                     r.quote_depth = r.quote_depth.saturating_sub(1);
