@@ -9,8 +9,8 @@ use sha2::{Digest, Sha256};
 use crate::article::{self, Article};
 use crate::audio::{self, Clip, Programme};
 use crate::bundle::manifest::{
-    ArticleInfo, AudioInfo, FileEntry, LoudnessInfo, Manifest, SentenceEntry, VoiceInfo,
-    SCHEMA_VERSION,
+    ArticleInfo, AudioInfo, FileEntry, LoudnessInfo, Manifest, ReviewEntry, SentenceEntry,
+    VoiceInfo, SCHEMA_VERSION,
 };
 use crate::bundle::{chapters, page, srt, transcript_json, vtt, Bundle};
 use crate::cache::Cache;
@@ -264,6 +264,11 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
         },
         loudness,
         chapters,
+        review: sentences
+            .iter()
+            .zip(&spoken)
+            .flat_map(|(s, sp)| ReviewEntry::of(s.id, &s.text, sp))
+            .collect(),
         sentences: entries,
         files: Vec::new(),
     };

@@ -187,6 +187,11 @@ fn must_continue(sentence: &str) -> bool {
     if straight_quotes % 2 == 1 || sentence.matches('«').count() > sentence.matches('»').count() {
         return true;
     }
+    // A headline's `..` joins its two halves (`X .. Y`): not the end of a sentence.
+    let t = sentence.trim_end();
+    if t.ends_with("..") && !t.ends_with("...") {
+        return true;
+    }
     let mut words = sentence.split_whitespace().rev();
     let Some(last) = words.next() else {
         return false;
@@ -268,6 +273,15 @@ mod tests {
             sentences("ولد عام 1950 م. ثم رحل."),
             vec!["ولد عام 1950 م.", "ثم رحل."]
         );
+    }
+
+    #[test]
+    fn headline_double_dot_stays_one_sentence() {
+        assert_eq!(
+            sentences("ارتفاع الأسعار .. والحكومة تتدخل"),
+            vec!["ارتفاع الأسعار .. والحكومة تتدخل"]
+        );
+        assert_eq!(sentences("الأسعار.. والحكومة"), vec!["الأسعار.. والحكومة"]);
     }
 
     #[test]

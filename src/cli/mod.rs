@@ -3,6 +3,7 @@
 //! usage or fatal error. Errors go to stderr as one line naming the file and what to do.
 
 mod build;
+mod check;
 mod completions;
 mod make;
 mod man;
@@ -148,6 +149,15 @@ enum Cmd {
     },
     /// List the voices found and whether each can run here.
     Voices,
+    /// List every span read by a fallback or a guess (for an editor to check).
+    Check {
+        /// Article files (.txt, .md, .html).
+        #[arg(required = true)]
+        articles: Vec<PathBuf>,
+        /// Exit with status 1 when anything is listed.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  rawi completions bash > ~/.local/share/bash-completion/completions/rawi\n  rawi completions zsh > ~/.zfunc/_rawi\n  rawi completions fish > ~/.config/fish/completions/rawi.fish"
@@ -227,6 +237,7 @@ fn run(cli: Cli) -> Result<i32> {
             kinds,
         } => split::split(&article, read_captions, kinds),
         Cmd::Voices => voices::voices(),
+        Cmd::Check { articles, strict } => check::check(&articles, strict),
         Cmd::Completions { shell } => completions::completions(shell),
         Cmd::Man { command } => man::man(command.as_deref()),
     }
