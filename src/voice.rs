@@ -149,8 +149,7 @@ pub struct CommandSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpSpec {
-    /// The endpoint, `http://host:port/path` (plain HTTP: put a local TLS proxy in front
-    /// of a remote https server).
+    /// The endpoint, `https://host/path` or `http://host:port/path`.
     pub url: String,
     /// The `model` field of the request.
     #[serde(default)]
@@ -162,6 +161,13 @@ pub struct HttpSpec {
     /// token itself never goes in a voice file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_env: Option<String>,
+    /// A PEM file of certificate authorities to trust instead of the built-in roots (a
+    /// company gateway, a self-signed test server); relative to the voice file's folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// Most requests in flight at once for this voice (4 when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_parallel: Option<usize>,
     /// More fields for the JSON body (`speed`, `language`, …).
     #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
     pub extra: toml::Table,
@@ -181,6 +187,13 @@ pub struct Voice {
     /// Sample rate of editions built with this voice; clips at other rates are resampled.
     #[serde(default = "default_rate")]
     pub sample_rate: u32,
+    /// What a `command` or `http` engine answers with: `wav` (the default), `mp3`,
+    /// `flac`, `ogg` (Vorbis) or `pcm_s16le` (raw 16-bit mono).
+    #[serde(default, skip_serializing_if = "is_wav")]
+    pub output_format: crate::decode::AudioFormat,
+    /// Sample rate of raw PCM answers (the voice's `sample_rate` when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pcm_sample_rate: Option<u32>,
     /// Pauses between sentences, paragraphs and headings.
     #[serde(default)]
     pub pauses: Pauses,
@@ -199,6 +212,10 @@ pub struct Voice {
     /// Where the definition came from (a path, or `built-in`).
     #[serde(skip)]
     pub origin: String,
+}
+
+fn is_wav(f: &crate::decode::AudioFormat) -> bool {
+    *f == crate::decode::AudioFormat::Wav
 }
 
 fn default_rate() -> u32 {
@@ -234,6 +251,14 @@ impl Voice {
         if !(self.limits.timeout_s > 0.0 && self.limits.timeout_s.is_finite()) {
             return bad("limits.timeout_s must be a positive number of seconds".into());
         }
+        if let Some(r) = self.pcm_sample_rate {
+            if !(8_000..=192_000).contains(&r) {
+                return bad(format!("pcm_sample_rate {r} is outside 8000 to 192000 Hz"));
+            }
+        }
+        if self.engine == EngineKind::Bundled && !is_wav(&self.output_format) {
+            return bad("output_format applies to command and http voices only".into());
+        }
         match self.engine {
             EngineKind::Command => match &self.command {
                 None => return bad("engine is \"command\" but there is no [command] table".into()),
@@ -255,6 +280,9 @@ impl Voice {
                 Some(h) => {
                     if let Err(e) = crate::synth::http::Endpoint::parse(&h.url) {
                         return bad(format!("[http] url: {e}"));
+                    }
+                    if h.max_parallel == Some(0) {
+                        return bad("[http] max_parallel must be at least 1".into());
                     }
                 }
             },
@@ -360,6 +388,12 @@ impl Voice {
         v.description.clear();
         v.pauses = Pauses::default();
         v.limits = Limits::default();
+        if let Some(h) = v.http.as_mut() {
+            // Where the certificates are and how many requests run at once do not change
+            // the sound.
+            h.ca_file = None;
+            h.max_parallel = None;
+        }
         let mut text = toml::to_string(&v).unwrap_or_default();
         if let Some(lexicon) = self.bundled.as_ref().and_then(|b| b.lexicon.as_ref()) {
             text.push_str(&std::fs::read_to_string(lexicon).unwrap_or_default());

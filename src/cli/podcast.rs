@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::make::{exit_code, select, Done, MakeArgs, Maker};
+use super::make::{exit_code, inputs, select, Done, MakeArgs, Maker};
 use crate::article;
 use crate::bundle::{feed, verify};
 use crate::encode::Format;
 use crate::error::{Error, Result};
+use crate::fsx::{self, OutputKind};
 use crate::podcast::{self, PodcastInfo};
 
 /// The channel options of `rawi podcast`.
@@ -103,6 +104,16 @@ impl ChannelArgs {
     }
 }
 
+/// Checks the podcast's output path before any work (see [`fsx::check_output`]).
+fn check_output(out: &Path, unpacked: bool, inputs: &[&Path]) -> Result<()> {
+    let kind = if unpacked {
+        OutputKind::BundleDir
+    } else {
+        OutputKind::File
+    };
+    fsx::check_output(out, kind, inputs)
+}
+
 fn write_bundle(bundle: &crate::bundle::Bundle, out: &Path, unpacked: bool) -> Result<()> {
     if unpacked {
         bundle.write_dir(out)
@@ -121,16 +132,19 @@ pub(crate) fn podcast(
     make: &MakeArgs,
 ) -> Result<i32> {
     let mut info = channel.info(None)?;
-    let cover = channel.cover()?;
-    info.cover = cover.as_ref().map(|(n, _)| n.clone());
     if let Some(d) = date {
-        if feed::rfc2822(d).is_none() {
+        if !podcast::is_valid_date(d) {
             return Err(Error::input(
                 "--date",
-                format!("`{d}` is not a date like 2024-05-01"),
+                format!("`{d}` is not a date like 2024-05-01 (or 2024-05-01T09:30:00+01:00)"),
             ));
         }
     }
+    let mut inputs = inputs(articles, make);
+    inputs.extend(channel.cover.as_deref());
+    check_output(output, make.unpacked, &inputs)?;
+    let cover = channel.cover()?;
+    info.cover = cover.as_ref().map(|(n, _)| n.clone());
     let embedded = cover
         .as_ref()
         .and_then(|(_, bytes)| crate::encode::Cover::from_bytes(bytes.clone()))
@@ -150,7 +164,7 @@ pub(crate) fn podcast(
     let fallback = date.map(str::to_owned).unwrap_or_else(|| {
         all.iter()
             .filter_map(|(_, p)| article::read(p).ok()?.meta.date)
-            .filter(|d| feed::rfc2822(d).is_some())
+            .filter(|d| podcast::is_valid_date(d))
             .map(|d| d.chars().take(10).collect::<String>())
             .max()
             .unwrap_or_else(|| podcast::FALLBACK_DATE.to_owned())
@@ -201,6 +215,9 @@ pub(crate) fn podcast_merge(
     channel: &ChannelArgs,
     unpacked: bool,
 ) -> Result<i32> {
+    let mut inputs: Vec<&Path> = shards.iter().map(PathBuf::as_path).collect();
+    inputs.extend(channel.cover.as_deref());
+    check_output(output, unpacked, &inputs)?;
     let mut first: Option<PodcastInfo> = None;
     let mut cover = None;
     let mut episodes = Vec::new();

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use wait_timeout::ChildExt;
 
-use crate::audio::{decode_wav, Clip};
+use crate::audio::Clip;
 use crate::voice::{CommandSpec, TextInput, Voice, WavOutput};
 
 /// Most of a program's standard error kept for an error message.
@@ -18,6 +18,8 @@ const STDERR_SNIPPET: usize = 300;
 pub struct CommandEngine {
     spec: CommandSpec,
     timeout: Duration,
+    /// What the program prints, and the rate of raw PCM.
+    format: (crate::decode::AudioFormat, u32),
 }
 
 impl CommandEngine {
@@ -31,6 +33,10 @@ impl CommandEngine {
                 output: WavOutput::Stdout,
             }),
             timeout: Duration::from_secs_f64(voice.limits.timeout_s),
+            format: (
+                voice.output_format,
+                voice.pcm_sample_rate.unwrap_or(voice.sample_rate),
+            ),
         }
     }
 }
@@ -150,6 +156,7 @@ impl super::Synthesizer for CommandEngine {
                 .map_err(|e| format!("`{}` wrote no WAV file: {e}", spec.program))?,
             None => out,
         };
-        decode_wav(&wav).map_err(|e| format!("`{}` {e}", spec.program))
+        crate::decode::decode(&wav, self.format.0, self.format.1)
+            .map_err(|e| format!("`{}` {e}", spec.program))
     }
 }

@@ -12,12 +12,18 @@ use crate::voice::{EngineKind, Voice};
 /// how audio is made never reuses stale clips. Bump the last number with every change
 /// that alters the sound: the bundled voice's rules, data or signal path, or the clip
 /// processing after a voice.
-pub const SYNTH_VERSION: &str = concat!("rawi-synth-", env!("CARGO_PKG_VERSION"), "-2");
+pub const SYNTH_VERSION: &str = concat!("rawi-synth-", env!("CARGO_PKG_VERSION"), "-3");
 
 /// An engine ready to speak.
 pub trait Synthesizer: Send + Sync {
     /// Speaks one text. The error is a reason without the voice's name.
     fn synthesize(&self, text: &str) -> std::result::Result<Clip, String>;
+
+    /// Whether the engine tries again by itself (with backoff and the server's
+    /// `Retry-After`), so that [`Speaker`] must not multiply its tries.
+    fn retries_itself(&self) -> bool {
+        false
+    }
 }
 
 /// A voice opened for synthesis, with its retries.
@@ -57,7 +63,12 @@ impl Speaker {
     /// Speaks one text, trying again as the voice allows; the clip is at the engine's rate.
     pub fn speak(&self, text: &str) -> Result<Clip> {
         let mut last = String::new();
-        for _ in 0..=self.voice.limits.retries {
+        let tries = if self.engine.retries_itself() {
+            0
+        } else {
+            self.voice.limits.retries
+        };
+        for _ in 0..=tries {
             match self.engine.synthesize(text) {
                 Ok(clip) if clip.rate > 0 => return Ok(clip),
                 Ok(_) => last = "gave audio with a zero sample rate".into(),
