@@ -5,9 +5,11 @@
 //!   (`واشنطن –`) opening the first paragraph, image captions (Latin-script lines, and
 //!   Arabic lines that end in a parenthesized credit such as `(رويترز)`), short heading
 //!   lines with no final punctuation and a closing `المصدر : …` line;
-//! - Markdown with optional TOML front matter between `+++` lines.
+//! - Markdown (CommonMark, see `article/markdown.rs`) with optional TOML front matter
+//!   between `+++` lines.
 //!
-//! A minimal HTML reader handles `<h1>`–`<h6>`, `<p>`, `<blockquote>`, `<figcaption>`.
+//! - HTML, from a fragment to a whole saved news page, through a real parser and
+//!   main-content extraction (see `article/html.rs`).
 
 use std::ops::Range;
 use std::path::Path;
@@ -16,6 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::text;
+
+mod html;
+mod markdown;
 
 /// Articles larger than this are refused: a news article is tens of kilobytes, and a file
 /// of many megabytes is almost always the wrong file (see [`crate::limits`]).
@@ -160,7 +165,7 @@ pub fn parse(raw: &str, format: Format) -> std::result::Result<Article, String> 
     let (meta, blocks) = match format {
         Format::Plain => parse_plain(&source),
         Format::Markdown => parse_markdown(&source)?,
-        Format::Html => parse_html(&source),
+        Format::Html => html::parse(&source)?,
     };
     if !blocks
         .iter()
@@ -386,75 +391,7 @@ fn parse_markdown(source: &str) -> std::result::Result<(Meta, Vec<Block>), Strin
             }
         }
     }
-    let body = &source[body_start.min(source.len())..];
-    let mut para: Option<(BlockKind, String, Range<usize>)> = None;
-    let flush = |para: &mut Option<(BlockKind, String, Range<usize>)>, blocks: &mut Vec<Block>| {
-        if let Some((kind, text, span)) = para.take() {
-            let text = strip_inline(&text);
-            if !text.is_empty() {
-                blocks.push(Block { kind, text, span });
-            }
-        }
-    };
-    let mut offset = body_start;
-    for line in body.split('\n') {
-        let span = offset..offset + line.len();
-        offset += line.len() + 1;
-        let t = line.trim();
-        if t.is_empty() {
-            flush(&mut para, &mut blocks);
-            continue;
-        }
-        let hashes = t.chars().take_while(|&c| c == '#').count();
-        if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') {
-            flush(&mut para, &mut blocks);
-            let text = strip_inline(t[hashes..].trim().trim_end_matches('#').trim());
-            // Many newsroom exports repeat the front matter's title as the first `#`
-            // heading; read it once.
-            if hashes == 1 && meta.title.as_deref() == Some(text.as_str()) {
-                continue;
-            }
-            let kind = if hashes == 1 && meta.title.is_none() {
-                meta.title = Some(text.clone());
-                BlockKind::Title
-            } else {
-                BlockKind::Heading
-            };
-            blocks.push(Block { kind, text, span });
-            continue;
-        }
-        if let Some(caption) = image_caption(t) {
-            flush(&mut para, &mut blocks);
-            if !caption.is_empty() {
-                blocks.push(Block {
-                    kind: BlockKind::Caption,
-                    text: strip_inline(caption),
-                    span,
-                });
-            }
-            continue;
-        }
-        let (kind, content) = if let Some(q) = t.strip_prefix('>') {
-            (BlockKind::Quote, q.trim())
-        } else if let Some(item) = list_item(t) {
-            flush(&mut para, &mut blocks);
-            (BlockKind::Paragraph, item)
-        } else {
-            (BlockKind::Paragraph, t)
-        };
-        match &mut para {
-            Some((k, text, s)) if *k == kind => {
-                text.push(' ');
-                text.push_str(content);
-                s.end = span.end;
-            }
-            _ => {
-                flush(&mut para, &mut blocks);
-                para = Some((kind, content.to_owned(), span));
-            }
-        }
-    }
-    flush(&mut para, &mut blocks);
+    blocks.extend(markdown::parse_body(source, body_start, &mut meta));
     split_first_dateline(source, &mut blocks);
     for b in blocks.iter_mut() {
         if b.kind == BlockKind::Paragraph {
@@ -467,218 +404,6 @@ fn parse_markdown(source: &str) -> std::result::Result<(Meta, Vec<Block>), Strin
         }
     }
     Ok((meta, blocks))
-}
-
-/// `![caption](image)` alone on a line gives the caption.
-fn image_caption(line: &str) -> Option<&str> {
-    let rest = line.strip_prefix("![")?;
-    let close = rest.find("](")?;
-    rest.ends_with(')').then(|| rest[..close].trim())
-}
-
-/// `- item`, `* item`, `+ item`, `1. item` give the item's text.
-fn list_item(line: &str) -> Option<&str> {
-    for bullet in ["- ", "* ", "+ "] {
-        if let Some(item) = line.strip_prefix(bullet) {
-            return Some(item.trim());
-        }
-    }
-    let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
-    if digits > 0 && digits < 4 {
-        let rest = &line[digits..];
-        if let Some(item) = rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") ")) {
-            return Some(item.trim());
-        }
-    }
-    None
-}
-
-/// Removes inline Markdown: emphasis markers, code ticks, links (keeping their text),
-/// inline images and HTML tags.
-fn strip_inline(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(c) = rest.chars().next() {
-        if rest.starts_with("![") {
-            if let Some((_, after)) = link_parts(&rest[1..]) {
-                rest = after;
-                continue;
-            }
-        }
-        if c == '[' {
-            if let Some((label, after)) = link_parts(rest) {
-                out.push_str(label);
-                rest = after;
-                continue;
-            }
-        }
-        if c == '<' {
-            if let Some(end) = rest.find('>') {
-                let tag = &rest[1..end];
-                if tag
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '/')
-                {
-                    rest = &rest[end + 1..];
-                    continue;
-                }
-            }
-        }
-        // `*` and `` ` `` are markup; `_` only at word edges, since it is rare in Arabic
-        // text and common in identifiers.
-        let is_marker = c == '*' || c == '`' || (c == '_' && is_edge(&out, &rest[1..]));
-        if !is_marker {
-            out.push(c);
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    text::clean_line(&out)
-}
-
-fn is_edge(before: &str, after: &str) -> bool {
-    let b = before.chars().last().is_none_or(|c| !c.is_alphanumeric());
-    let a = after.chars().next().is_none_or(|c| !c.is_alphanumeric());
-    b || a
-}
-
-/// Splits `[label](target)rest` into the label and the rest.
-fn link_parts(s: &str) -> Option<(&str, &str)> {
-    let inner = s.strip_prefix('[')?;
-    let close = inner.find("](")?;
-    let after = &inner[close + 2..];
-    let end = after.find(')')?;
-    Some((&inner[..close], &after[end + 1..]))
-}
-
-/// A small HTML reader: enough for the article markup newsroom systems export.
-fn parse_html(source: &str) -> (Meta, Vec<Block>) {
-    let mut meta = Meta::default();
-    let mut blocks = Vec::new();
-    let mut i = 0;
-    let lower = source.to_ascii_lowercase();
-    let mut current: Option<(BlockKind, usize)> = None;
-    let mut buf = String::new();
-    let mut skip_depth = 0usize;
-    while i < source.len() {
-        if source[i..].starts_with('<') {
-            let end = match source[i..].find('>') {
-                Some(e) => i + e + 1,
-                None => break,
-            };
-            let tag = &lower[i + 1..end - 1];
-            let closing = tag.starts_with('/');
-            let name: String = tag
-                .trim_start_matches('/')
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect();
-            if matches!(
-                name.as_str(),
-                "script" | "style" | "head" | "nav" | "footer" | "aside"
-            ) {
-                skip_depth = if closing {
-                    skip_depth.saturating_sub(1)
-                } else {
-                    skip_depth + 1
-                };
-            }
-            let kind = match name.as_str() {
-                "h1" => Some(BlockKind::Title),
-                "h2" | "h3" | "h4" | "h5" | "h6" => Some(BlockKind::Heading),
-                "p" | "li" => Some(BlockKind::Paragraph),
-                "blockquote" => Some(BlockKind::Quote),
-                "figcaption" => Some(BlockKind::Caption),
-                _ => None,
-            };
-            if let Some(kind) = kind {
-                if closing {
-                    if let Some((k, start)) = current.take() {
-                        let text = text::clean_line(&decode_entities(&buf));
-                        let k = if k == BlockKind::Title && meta.title.is_some() {
-                            BlockKind::Heading
-                        } else {
-                            k
-                        };
-                        if !text.is_empty() {
-                            if k == BlockKind::Title {
-                                meta.title = Some(text.clone());
-                            }
-                            let k = if k == BlockKind::Paragraph && source_line(&text).is_some() {
-                                BlockKind::Source
-                            } else {
-                                k
-                            };
-                            blocks.push(Block {
-                                kind: k,
-                                text,
-                                span: start..end,
-                            });
-                        }
-                    }
-                    buf.clear();
-                } else if current.is_none() || kind == BlockKind::Quote {
-                    current = Some((kind, i));
-                    buf.clear();
-                }
-            } else if name == "br" {
-                buf.push(' ');
-            }
-            i = end;
-            continue;
-        }
-        let c = source[i..].chars().next().unwrap_or(' ');
-        if current.is_some() && skip_depth == 0 {
-            buf.push(if c == '\n' { ' ' } else { c });
-        }
-        i += c.len_utf8();
-    }
-    (meta, blocks)
-}
-
-/// Decodes the character references that appear in article HTML.
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(pos) = rest.find('&') {
-        out.push_str(&rest[..pos]);
-        rest = &rest[pos..];
-        let Some(end) = rest.find(';').filter(|&e| e <= 10) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let name = &rest[1..end];
-        let decoded = match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some(' '),
-            "laquo" => Some('«'),
-            "raquo" => Some('»'),
-            _ if name.starts_with("#x") || name.starts_with("#X") => {
-                u32::from_str_radix(&name[2..], 16)
-                    .ok()
-                    .and_then(char::from_u32)
-            }
-            _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]

@@ -38,6 +38,8 @@ pub struct Options {
     pub loudness: Option<loudness::Target>,
     /// Album tag for the audio file (the podcast's title); the article's source if absent.
     pub album: Option<String>,
+    /// Cover art embedded in MP3 and FLAC files (`--cover`).
+    pub cover: Option<std::sync::Arc<encode::Cover>>,
 }
 
 impl Default for Options {
@@ -48,6 +50,7 @@ impl Default for Options {
             mp3_kbps: encode::DEFAULT_MP3_KBPS,
             loudness: Some(loudness::Target::default()),
             album: None,
+            cover: None,
         }
     }
 }
@@ -107,6 +110,8 @@ pub struct Edition {
     pub mp3_kbps: u32,
     /// Album tag.
     pub album: Option<String>,
+    /// Cover art for the audio file's tags.
+    pub cover: Option<std::sync::Arc<encode::Cover>>,
     /// How long building it took (for reports; never written into the bundle).
     pub elapsed: std::time::Duration,
 }
@@ -312,6 +317,7 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
         format: opts.format,
         mp3_kbps: opts.mp3_kbps,
         album: opts.album.clone(),
+        cover: opts.cover.clone(),
         elapsed: started.elapsed(),
     })
 }
@@ -488,6 +494,7 @@ impl Edition {
             album: self.album.clone().or_else(|| a.source.clone()),
             date: a.date.clone(),
             software: self.manifest.generator.clone(),
+            cover: self.cover.clone(),
         }
     }
 

@@ -3,15 +3,17 @@
 //! Everything here is deterministic: no clock, no random padding, so the same samples and
 //! tags always give the same bytes (bundles are reproducible). Tags:
 //! - WAV: a `LIST`/`INFO` chunk (title, artist, date, software);
-//! - MP3: an ID3v2.3 tag written here byte by byte (UTF-16 text frames, and `CHAP`/`CTOC`
-//!   frames for chapters, which podcast apps and `ffprobe -show_chapters` read). Version
-//!   2.3 rather than 2.4: it is what most players know, and ffmpeg up to at least 5.1 reads
-//!   the frames inside a v2.4 `CHAP` with v2.3 sizes, losing chapter titles of 128 bytes
-//!   or more;
-//! - FLAC: a Vorbis comment block, chapters as `CHAPTERnnn`/`CHAPTERnnnNAME`.
+//! - MP3: an ID3v2.3 tag made with the `id3` crate (UTF-16 text frames, `CHAP`/`CTOC`
+//!   frames for chapters, which podcast apps and `ffprobe -show_chapters` read, and the
+//!   cover as an `APIC` frame). Version 2.3 rather than 2.4: it is what most players know,
+//!   and ffmpeg up to at least 5.1 reads the frames inside a v2.4 `CHAP` with v2.3 sizes,
+//!   losing chapter titles of 128 bytes or more;
+//! - FLAC: a Vorbis comment block, chapters as `CHAPTERnnn`/`CHAPTERnnnNAME`, and the
+//!   cover as a `PICTURE` block.
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use crate::audio::to_i16;
 
@@ -80,6 +82,77 @@ pub struct Tags {
     pub date: Option<String>,
     /// Encoder, e.g. `rawi 0.1.0`.
     pub software: String,
+    /// Cover art, embedded in MP3 (`APIC`) and FLAC (`PICTURE`); shared, not copied, by
+    /// the episodes of a podcast.
+    pub cover: Option<Arc<Cover>>,
+}
+
+/// A cover image to embed in the audio file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cover {
+    /// `image/png` or `image/jpeg`.
+    pub mime: &'static str,
+    /// The image file's bytes.
+    pub data: Vec<u8>,
+}
+
+impl Cover {
+    /// Recognizes a PNG or JPEG image by its signature; `None` for anything else.
+    pub fn from_bytes(data: Vec<u8>) -> Option<Cover> {
+        let mime = if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+            "image/png"
+        } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            "image/jpeg"
+        } else {
+            return None;
+        };
+        Some(Cover { mime, data })
+    }
+
+    /// Width, height and bits per pixel, as far as the image's header tells them (PNG
+    /// `IHDR`, JPEG start-of-frame); zeros, which FLAC readers accept, when it does not.
+    fn dimensions(&self) -> (u32, u32, u32) {
+        let d = &self.data;
+        let be32 = |i: usize| {
+            d.get(i..i + 4)
+                .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        let be16 = |i: usize| {
+            d.get(i..i + 2)
+                .map(|b| u16::from_be_bytes([b[0], b[1]]) as u32)
+        };
+        if self.mime == "image/png" && d.get(12..16) == Some(b"IHDR") {
+            let channels = match d.get(25) {
+                Some(0) | Some(3) => 1,
+                Some(4) => 2,
+                Some(2) => 3,
+                _ => 4,
+            };
+            let bits = d.get(24).copied().unwrap_or(8) as u32;
+            return (
+                be32(16).unwrap_or(0),
+                be32(20).unwrap_or(0),
+                bits * channels,
+            );
+        }
+        // JPEG: walk the marker segments to the first start-of-frame.
+        let mut i = 2;
+        while let (Some(&0xFF), Some(&marker)) = (d.get(i), d.get(i + 1)) {
+            let is_sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+            if is_sof {
+                let bits = d.get(i + 4).copied().unwrap_or(8) as u32;
+                let comps = d.get(i + 9).copied().unwrap_or(3) as u32;
+                return (
+                    be16(i + 7).unwrap_or(0),
+                    be16(i + 5).unwrap_or(0),
+                    bits * comps,
+                );
+            }
+            let Some(len) = be16(i + 2) else { break };
+            i += 2 + len as usize;
+        }
+        (0, 0, 0)
+    }
 }
 
 /// A chapter for the audio file's own chapter list.
@@ -224,11 +297,37 @@ pub fn flac(
         flacenc::component::MetadataBlockData::new_unknown(4, &vorbis_comment(tags, chapters))
             .map_err(|e| format!("FLAC tags: {e:?}"))?;
     stream.add_metadata_block(block);
+    if let Some(cover) = &tags.cover {
+        let block = flacenc::component::MetadataBlockData::new_unknown(6, &flac_picture(cover))
+            .map_err(|e| format!("FLAC cover: {e:?}"))?;
+        stream.add_metadata_block(block);
+    }
     let mut sink = flacenc::bitsink::ByteSink::new();
     stream
         .write(&mut sink)
         .map_err(|e| format!("FLAC writing failed: {e:?}"))?;
     Ok(sink.into_inner())
+}
+
+/// The body of a FLAC `PICTURE` metadata block (RFC 9639, section 8.8): the front cover.
+/// Written here because flacenc takes metadata blocks as bodies; the layout is a few
+/// big-endian fields.
+fn flac_picture(cover: &Cover) -> Vec<u8> {
+    let (width, height, depth) = cover.dimensions();
+    let mut out = Vec::with_capacity(32 + cover.mime.len() + cover.data.len());
+    let mut field = |v: u32| out.extend_from_slice(&v.to_be_bytes());
+    field(3); // picture type: front cover
+    field(cover.mime.len() as u32);
+    out.extend_from_slice(cover.mime.as_bytes());
+    let mut field = |v: u32| out.extend_from_slice(&v.to_be_bytes());
+    field(0); // description: none
+    field(width);
+    field(height);
+    field(depth);
+    field(0); // colours: not an indexed image's palette count
+    field(cover.data.len().min(u32::MAX as usize) as u32);
+    out.extend_from_slice(&cover.data);
+    out
 }
 
 /// The body of a Vorbis comment metadata block.
@@ -316,44 +415,14 @@ pub fn mp3(
             }
         }
     }
-    let mut out = id3v2(tags, chapters);
+    let mut out = id3v2(tags, chapters)?;
     out.extend_from_slice(&frames);
     Ok(out)
 }
 
-/// A 28-bit "synchsafe" integer: seven bits per byte, as the ID3v2 tag size is written.
-fn synchsafe(n: usize) -> [u8; 4] {
-    let n = n.min(0x0FFF_FFFF) as u32;
-    [
-        (n >> 21) as u8 & 0x7F,
-        (n >> 14) as u8 & 0x7F,
-        (n >> 7) as u8 & 0x7F,
-        n as u8 & 0x7F,
-    ]
-}
-
-/// One ID3v2.3 frame (its size is a plain 32-bit number in 2.3).
-fn id3_frame(id: &[u8; 4], body: &[u8]) -> Vec<u8> {
-    let mut f = Vec::with_capacity(10 + body.len());
-    f.extend_from_slice(id);
-    f.extend_from_slice(&(body.len().min(u32::MAX as usize) as u32).to_be_bytes());
-    f.extend_from_slice(&[0, 0]);
-    f.extend_from_slice(body);
-    f
-}
-
-/// A text frame in UTF-16 with a byte-order mark (ID3v2.3 has no UTF-8).
-fn id3_text(id: &[u8; 4], text: &str) -> Vec<u8> {
-    let mut body = vec![1u8, 0xFF, 0xFE]; // encoding: UTF-16, little-endian BOM
-    for unit in text.encode_utf16() {
-        body.extend_from_slice(&unit.to_le_bytes());
-    }
-    id3_frame(id, &body)
-}
-
 /// The date frames of ID3v2.3 from an ISO 8601 date: `TYER` (YYYY), `TDAT` (DDMM) and
 /// `TIME` (HHMM) as far as the date goes. Anything else is left out.
-fn id3_date(iso: &str) -> Vec<u8> {
+fn id3_date(iso: &str) -> Vec<(&'static str, String)> {
     let digits = |s: Option<&str>, n: usize| {
         s.filter(|s| s.len() == n && s.bytes().all(|b| b.is_ascii_digit()))
             .map(str::to_owned)
@@ -362,54 +431,70 @@ fn id3_date(iso: &str) -> Vec<u8> {
     let Some(year) = digits(iso.get(0..4), 4) else {
         return out;
     };
-    out.extend(id3_text(b"TYER", &year));
+    out.push(("TYER", year));
     let (month, day) = (digits(iso.get(5..7), 2), digits(iso.get(8..10), 2));
     if let (Some(m), Some(d), Some("-")) = (month, day, iso.get(4..5)) {
-        out.extend(id3_text(b"TDAT", &format!("{d}{m}")));
+        out.push(("TDAT", format!("{d}{m}")));
         if let (Some(h), Some(min)) = (digits(iso.get(11..13), 2), digits(iso.get(14..16), 2)) {
-            out.extend(id3_text(b"TIME", &format!("{h}{min}")));
+            out.push(("TIME", format!("{h}{min}")));
         }
     }
     out
 }
 
-/// An ID3v2.3 tag: text frames, then a `CTOC` table and one `CHAP` frame per chapter.
-pub fn id3v2(tags: &Tags, chapters: &[Chapter]) -> Vec<u8> {
-    let mut frames = Vec::new();
-    frames.extend(id3_text(b"TIT2", &tags.title));
+/// An ID3v2.3 tag: text frames, the cover (`APIC`), then a `CTOC` table and one `CHAP`
+/// frame per chapter. Frames keep this order, so the bytes are the same every time.
+pub fn id3v2(tags: &Tags, chapters: &[Chapter]) -> Result<Vec<u8>, String> {
+    use id3::frame::{Chapter as Chap, Picture, PictureType, TableOfContents};
+    use id3::{Frame, Tag, TagLike, Version};
+    let mut tag = Tag::new();
+    tag.add_frame(Frame::text("TIT2", tags.title.clone()));
     if let Some(a) = &tags.artist {
-        frames.extend(id3_text(b"TPE1", a));
+        tag.add_frame(Frame::text("TPE1", a.clone()));
     }
     if let Some(a) = &tags.album {
-        frames.extend(id3_text(b"TALB", a));
+        tag.add_frame(Frame::text("TALB", a.clone()));
     }
-    if let Some(d) = &tags.date {
-        frames.extend(id3_date(d));
+    for (id, value) in tags.date.as_deref().map(id3_date).unwrap_or_default() {
+        tag.add_frame(Frame::text(id, value));
     }
-    frames.extend(id3_text(b"TLAN", "ara"));
-    frames.extend(id3_text(b"TSSE", &tags.software));
+    tag.add_frame(Frame::text("TLAN", "ara"));
+    tag.add_frame(Frame::text("TSSE", tags.software.clone()));
+    if let Some(cover) = &tags.cover {
+        tag.add_frame(Picture {
+            mime_type: cover.mime.to_owned(),
+            picture_type: PictureType::CoverFront,
+            description: String::new(),
+            data: cover.data.clone(),
+        });
+    }
     if !chapters.is_empty() {
         // CTOC holds at most 255 entries; chapters beyond stay as CHAP frames.
-        let mut toc = b"toc\0".to_vec();
-        toc.push(0x03); // top-level, ordered
-        toc.push(chapters.len().min(255) as u8);
-        for i in 0..chapters.len().min(255) {
-            toc.extend_from_slice(format!("ch{i}\0").as_bytes());
-        }
-        frames.extend(id3_frame(b"CTOC", &toc));
+        tag.add_frame(TableOfContents {
+            element_id: "toc".into(),
+            top_level: true,
+            ordered: true,
+            elements: (0..chapters.len().min(255))
+                .map(|i| format!("ch{i}"))
+                .collect(),
+            frames: Vec::new(),
+        });
         for (i, c) in chapters.iter().enumerate() {
-            let mut body = format!("ch{i}\0").into_bytes();
-            body.extend_from_slice(&(c.start_ms.min(u32::MAX as u64) as u32).to_be_bytes());
-            body.extend_from_slice(&(c.end_ms.min(u32::MAX as u64) as u32).to_be_bytes());
-            body.extend_from_slice(&[0xFF; 8]); // byte offsets unused
-            body.extend(id3_text(b"TIT2", &c.title));
-            frames.extend(id3_frame(b"CHAP", &body));
+            tag.add_frame(Chap {
+                element_id: format!("ch{i}"),
+                start_time: c.start_ms.min(u32::MAX as u64) as u32,
+                end_time: c.end_ms.min(u32::MAX as u64) as u32,
+                // Byte offsets unused.
+                start_offset: u32::MAX,
+                end_offset: u32::MAX,
+                frames: vec![Frame::text("TIT2", c.title.clone())],
+            });
         }
     }
-    let mut out = b"ID3\x03\x00\x00".to_vec();
-    out.extend_from_slice(&synchsafe(frames.len()));
-    out.extend(frames);
-    out
+    let mut out = Vec::new();
+    tag.write_to(&mut out, Version::Id3v23)
+        .map_err(|e| format!("ID3 tag: {e}"))?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -427,6 +512,7 @@ mod tests {
             album: None,
             date: Some("2024-05-01".into()),
             software: "rawi test".into(),
+            cover: None,
         }
     }
 
@@ -461,17 +547,82 @@ mod tests {
     #[test]
     fn id3_dates() {
         let d = id3_date("2024-06-02T09:30:00+03:00");
-        for (frame, value) in [(&b"TYER"[..], "2024"), (b"TDAT", "0206"), (b"TIME", "0930")] {
-            let at = d.windows(4).position(|w| w == frame).unwrap();
-            let body = &d[at + 10 + 3..at + 10 + 3 + value.len() * 2];
-            let text: Vec<u16> = body
-                .chunks(2)
-                .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                .collect();
-            assert_eq!(String::from_utf16(&text).unwrap(), value);
-        }
+        let want = [("TYER", "2024"), ("TDAT", "0206"), ("TIME", "0930")];
+        assert_eq!(
+            d,
+            want.map(|(i, v)| (i, v.to_owned())).to_vec(),
+            "ID3v2.3 splits the date in three frames"
+        );
         assert!(id3_date("yesterday").is_empty());
-        assert_eq!(id3_date("2024").len(), 10 + 3 + 8);
+        assert_eq!(id3_date("2024").len(), 1);
+    }
+
+    /// A 2×1 PNG, for the cover tests.
+    const PNG: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0,
+        0, 2, 0, 0, 0, 1, 8, 2, 0, 0, 0,
+    ];
+
+    #[test]
+    fn id3_tag_reads_back_with_cover_and_chapters() {
+        let mut t = tags();
+        t.cover = Some(Arc::new(Cover::from_bytes(PNG.to_vec()).unwrap()));
+        let ch = [
+            Chapter {
+                title: "الأول".into(),
+                start_ms: 0,
+                end_ms: 700,
+            },
+            Chapter {
+                title: "الثاني".into(),
+                start_ms: 700,
+                end_ms: 1500,
+            },
+        ];
+        let bytes = id3v2(&t, &ch).unwrap();
+        assert_eq!(bytes, id3v2(&t, &ch).unwrap(), "deterministic");
+        let tag = id3::Tag::read_from2(std::io::Cursor::new(&bytes)).unwrap();
+        use id3::TagLike;
+        assert_eq!(tag.version(), id3::Version::Id3v23);
+        assert_eq!(tag.title(), Some("عنوان"));
+        assert_eq!(tag.artist(), Some("وكالة"));
+        let pic = tag.pictures().next().unwrap();
+        assert_eq!(
+            (pic.mime_type.as_str(), pic.data.as_slice()),
+            ("image/png", PNG)
+        );
+        let chaps: Vec<_> = tag.chapters().collect();
+        assert_eq!(chaps.len(), 2);
+        assert_eq!((chaps[1].start_time, chaps[1].end_time), (700, 1500));
+        assert_eq!(
+            tag.tables_of_contents().next().unwrap().elements,
+            ["ch0", "ch1"]
+        );
+        // rawi verify's own reader agrees.
+        let read = crate::bundle::verify::id3_chapters(&bytes);
+        assert_eq!(read[1], (700, 1500, "الثاني".to_owned()));
+    }
+
+    #[test]
+    fn flac_picture_block_and_dimensions() {
+        let cover = Cover::from_bytes(PNG.to_vec()).unwrap();
+        assert_eq!(cover.dimensions(), (2, 1, 24));
+        let mut t = tags();
+        t.cover = Some(Arc::new(cover));
+        let a = flac(&tone(5000), 22050, &t, &[]).unwrap();
+        assert_eq!(a, flac(&tone(5000), 22050, &t, &[]).unwrap());
+        let at = a.windows(9).position(|w| w == b"image/png").unwrap();
+        // Block header (type 6, 70 bytes), then picture type 3 and the MIME type's length.
+        assert_eq!(a[at - 12] & 0x7F, 6);
+        assert_eq!(&a[at - 11..at], &[0, 0, 70, 0, 0, 0, 3, 0, 0, 0, 9]);
+        assert!(Cover::from_bytes(b"GIF89a".to_vec()).is_none());
+        let jpeg = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 0, 5, 0, 7, 3,
+        ];
+        assert_eq!(
+            Cover::from_bytes(jpeg.to_vec()).unwrap().dimensions(),
+            (7, 5, 24)
+        );
     }
 
     #[test]

@@ -521,7 +521,7 @@ mod tests {
                 end_ms: 3000,
             },
         ];
-        let tag = crate::encode::id3v2(&crate::encode::Tags::default(), &ch);
+        let tag = crate::encode::id3v2(&crate::encode::Tags::default(), &ch).unwrap();
         let back = id3_chapters(&tag);
         assert_eq!(back.len(), 2);
         assert_eq!(

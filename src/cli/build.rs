@@ -14,6 +14,7 @@ pub(crate) fn build(
     articles: &[PathBuf],
     output: Option<&Path>,
     format: Format,
+    cover: Option<&Path>,
     make: &MakeArgs,
 ) -> Result<i32> {
     // The same file named twice is built once.
@@ -30,7 +31,8 @@ pub(crate) fn build(
     let outs = outputs(&chosen, articles, output, many, make.unpacked);
     // Every output is checked before any synthesis: a bad `-o` fails in a moment, not
     // after minutes of speech, and never replaces a device, a link or an input.
-    let inputs = inputs(articles, make);
+    let mut inputs = inputs(articles, make);
+    inputs.extend(cover);
     let kind = if make.unpacked {
         OutputKind::BundleDir
     } else {
@@ -46,7 +48,16 @@ pub(crate) fn build(
     for out in &outs {
         fsx::check_output(out, kind, &inputs)?;
     }
-    let maker = Maker::new(make, format, None)?;
+    let cover = cover
+        .map(super::make::read_cover)
+        .transpose()?
+        .map(std::sync::Arc::new);
+    if cover.is_some() && format == Format::Wav {
+        eprintln!(
+            "rawi: warning: --cover is embedded in MP3 and FLAC only; WAV editions carry none"
+        );
+    }
+    let maker = Maker::new(make, format, None, cover)?;
     maker.plan(&chosen);
     // Articles are built side by side (their sentences too, on the same pool), and
     // reported in order once all are done.

@@ -85,6 +85,13 @@ pub(crate) fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::output("-j", format!("cannot start {n} workers: {e}")))
 }
 
+/// Reads a `--cover` image: PNG or JPEG, else a clear error.
+pub(crate) fn read_cover(path: &Path) -> Result<encode::Cover> {
+    let bytes = fsx::read_input(path, limits::MAX_COVER_BYTES, "cover")?;
+    encode::Cover::from_bytes(bytes)
+        .ok_or_else(|| Error::input(path, "is not a PNG or JPEG image; give a PNG or JPEG cover"))
+}
+
 /// Where the bundle of each article goes, in the order of `articles`. With one article and
 /// `-o`, that path; otherwise a name from the file stem (`story.zip`, or the folder
 /// `story` with `--unpacked`) in the `-o` folder or the current one. Articles that share a
@@ -156,7 +163,12 @@ pub(crate) struct Maker {
 }
 
 impl Maker {
-    pub(crate) fn new(make: &MakeArgs, format: Format, album: Option<String>) -> Result<Maker> {
+    pub(crate) fn new(
+        make: &MakeArgs,
+        format: Format,
+        album: Option<String>,
+        cover: Option<std::sync::Arc<encode::Cover>>,
+    ) -> Result<Maker> {
         if !(-70.0..=0.0).contains(&make.loudness) || !(-20.0..=0.0).contains(&make.true_peak) {
             return Err(Error::input(
                 "--loudness/--true-peak",
@@ -198,6 +210,7 @@ impl Maker {
                     true_peak_dbtp: make.true_peak,
                 }),
                 album,
+                cover,
             },
             progress,
             started: Instant::now(),

@@ -5,7 +5,9 @@
 mod build;
 mod check;
 mod diacritize;
+mod completions;
 mod make;
+mod man;
 mod normalize;
 mod podcast;
 mod say;
@@ -24,9 +26,42 @@ use crate::voice;
 use make::MakeArgs;
 use podcast::ChannelArgs;
 
+/// Examples shown at the end of `rawi --help`.
+const EXAMPLES: &str = "\
+Examples:
+  rawi build samples/cup-final.txt -o final.zip
+  rawi build page.html --format mp3 -o page.zip
+  rawi podcast samples/*.txt -o daily.zip --title \"النشرة\" --cover cover.png
+  rawi verify daily.zip
+  echo \"وصل 3 وزراء\" | rawi normalize
+  rawi completions bash > ~/.local/share/bash-completion/completions/rawi
+  rawi man | man -l -";
+
+/// Examples shown at the end of `rawi build --help`.
+const BUILD_EXAMPLES: &str = "\
+Examples:
+  rawi build samples/cup-final.txt -o final.zip
+  rawi build samples/*.txt -o editions/ --format flac --cover cover.png
+  rawi build article.md --voice espeak-ng-ar --read-captions --unpacked";
+
+/// Examples shown at the end of `rawi podcast --help`.
+const PODCAST_EXAMPLES: &str = "\
+Examples:
+  rawi podcast samples/*.txt samples/*.md -o daily.zip --title \"النشرة\" \\
+      --base-url https://example.org/daily --cover cover.png
+  rawi podcast articles/*.md -o shard-2.zip --title T --shard 2/4
+  rawi podcast --merge shard-*.zip -o daily.zip --title T";
+
+/// The audio formats `--format` takes, listed in `--help` and checked by clap.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["wav", "mp3", "flac"])
+        .try_map(|s| s.parse::<Format>())
+}
+
 /// rawi (راوي): Arabic news articles to audio editions.
 #[derive(Parser, Debug)]
-#[command(name = "rawi", version, about, long_about = None)]
+#[command(name = "rawi", version, about, long_about = None, after_help = EXAMPLES)]
 pub struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -35,6 +70,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Build one audio edition (a zip bundle) per article.
+    #[command(after_help = BUILD_EXAMPLES)]
     Build {
         /// Article files (.txt, .md, .html).
         #[arg(required = true)]
@@ -43,12 +79,16 @@ enum Cmd {
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// Audio format of the edition.
-        #[arg(long, default_value = "wav")]
+        #[arg(long, default_value = "wav", value_parser = format_parser(), ignore_case = true)]
         format: Format,
+        /// Cover image (PNG or JPEG) embedded in MP3 (APIC) and FLAC (PICTURE) editions.
+        #[arg(long, value_name = "FILE")]
+        cover: Option<PathBuf>,
         #[command(flatten)]
         make: MakeArgs,
     },
     /// Build a podcast: one bundle with an episode per article and a feed.xml.
+    #[command(after_help = PODCAST_EXAMPLES)]
     Podcast {
         /// Article files (.txt, .md, .html).
         #[arg(required_unless_present = "merge")]
@@ -66,7 +106,7 @@ enum Cmd {
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<String>,
         /// Audio format of the episodes.
-        #[arg(long, default_value = "mp3")]
+        #[arg(long, default_value = "mp3", value_parser = format_parser(), ignore_case = true)]
         format: Format,
         #[command(flatten)]
         make: MakeArgs,
@@ -139,6 +179,20 @@ enum Cmd {
         #[arg(long)]
         strict: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  rawi completions bash > ~/.local/share/bash-completion/completions/rawi\n  rawi completions zsh > ~/.zfunc/_rawi\n  rawi completions fish > ~/.config/fish/completions/rawi.fish"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of rawi or of one command.
+    #[command(after_help = "Examples:\n  rawi man | man -l -\n  rawi man build > rawi-build.1")]
+    Man {
+        /// A command, for its own page (e.g. `build`).
+        command: Option<String>,
+    },
 }
 
 /// Runs the command line; returns the process exit code.
@@ -166,8 +220,15 @@ fn run(cli: Cli) -> Result<i32> {
             articles,
             output,
             format,
+            cover,
             make,
-        } => build::build(&articles, output.as_deref(), format, &make),
+        } => build::build(
+            &articles,
+            output.as_deref(),
+            format,
+            cover.as_deref(),
+            &make,
+        ),
         Cmd::Podcast {
             articles,
             output,
@@ -213,5 +274,7 @@ fn run(cli: Cli) -> Result<i32> {
         } => split::split(&article, read_captions, kinds),
         Cmd::Voices => voices::voices(),
         Cmd::Check { articles, strict } => check::check(&articles, strict),
+        Cmd::Completions { shell } => completions::completions(shell),
+        Cmd::Man { command } => man::man(command.as_deref()),
     }
 }

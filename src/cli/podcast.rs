@@ -11,7 +11,6 @@ use crate::bundle::{feed, verify};
 use crate::encode::Format;
 use crate::error::{Error, Result};
 use crate::fsx::{self, OutputKind};
-use crate::limits;
 use crate::podcast::{self, PodcastInfo};
 
 /// The channel options of `rawi podcast`.
@@ -95,18 +94,13 @@ impl ChannelArgs {
         let Some(path) = &self.cover else {
             return Ok(None);
         };
-        let bytes = fsx::read_input(path, limits::MAX_COVER_BYTES, "cover")?;
-        let name = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        let cover = super::make::read_cover(path)?;
+        let name = if cover.mime == "image/png" {
             "cover.png"
-        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            "cover.jpg"
         } else {
-            return Err(Error::input(
-                path,
-                "is not a PNG or JPEG image; give a PNG or JPEG cover",
-            ));
+            "cover.jpg"
         };
-        Ok(Some((name.to_owned(), bytes)))
+        Ok(Some((name.to_owned(), cover.data)))
     }
 }
 
@@ -151,7 +145,11 @@ pub(crate) fn podcast(
     check_output(output, make.unpacked, &inputs)?;
     let cover = channel.cover()?;
     info.cover = cover.as_ref().map(|(n, _)| n.clone());
-    let maker = Maker::new(make, format, Some(info.title.clone()))?;
+    let embedded = cover
+        .as_ref()
+        .and_then(|(_, bytes)| crate::encode::Cover::from_bytes(bytes.clone()))
+        .map(std::sync::Arc::new);
+    let maker = Maker::new(make, format, Some(info.title.clone()), embedded)?;
     if info.base_url.is_none() {
         eprintln!("rawi: warning: no --base-url: the feed's links are relative, and podcast apps need absolute ones");
     }
