@@ -85,6 +85,13 @@ fn decode_samples(
     if channels == 0 || rate == 0 {
         return Err("WAV format chunk has zero channels or a zero sample rate".into());
     }
+    // Speech is mono or stereo; thousands of channels is damage (or an attack on the
+    // mix-down), not a voice.
+    if channels > 2 {
+        return Err(format!(
+            "WAV has {channels} channels; a voice must give mono or stereo"
+        ));
+    }
     let width = (bits as usize).div_ceil(8);
     let read: fn(&[u8]) -> f32 = match (tag, bits) {
         (1, 8) => |b| (b[0] as f32 - 128.0) / 128.0,
@@ -248,7 +255,8 @@ impl Programme {
             .iter()
             .map(|(c, _)| c.samples.len() + ms(pauses.paragraph_ms))
             .sum::<usize>()
-            + ms(pauses.lead_ms + pauses.tail_ms);
+            + ms(pauses.lead_ms)
+            + ms(pauses.tail_ms);
         let mut samples = Vec::with_capacity(total);
         samples.resize(ms(pauses.lead_ms), 0.0);
         let mut cues = Vec::with_capacity(clips.len());

@@ -1,8 +1,19 @@
 //! Voices: TOML files that say which engine speaks and how.
 //!
-//! rawi looks for a voice named `NAME` as `./voices/NAME.toml`, then in the user's config
-//! dir (`~/.config/rawi/voices/NAME.toml` on Linux), then among the voices compiled into
-//! the binary, so `rawi build` works from any directory. `--voice` also takes a file path.
+//! rawi looks for a voice named `NAME` in the user's config dir
+//! (`~/.config/rawi/voices/NAME.toml` on Linux), then among the voices compiled into the
+//! binary, then as `./voices/NAME.toml`, so `rawi build` works from any directory.
+//! `--voice` also takes a file path.
+//!
+//! A voice file is code (a command voice runs a program), so a file that merely sits in
+//! the current directory never replaces a built-in voice: the built-in wins unless
+//! `--voice` names the file as a path or the user's own config dir holds it. A voice that
+//! is not built-in is announced on standard error, and `rawi voices` reports a file in
+//! `./voices` that a built-in hides.
+//!
+//! Every number in a voice file is checked when the file is read (see the limits below),
+//! so that a hostile or mistyped value is a one-line error naming the file and the field,
+//! never a panic, a huge allocation or a run that never ends.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +23,24 @@ use crate::error::{Error, Result};
 
 /// The voice used when none is named.
 pub const DEFAULT_VOICE: &str = "rawi-ar-low";
+
+/// Longest `limits.timeout_s` accepted, in seconds: one request taking more than an hour
+/// is a mistake, and `Duration::from_secs_f64` panics on values it cannot hold.
+pub const MAX_TIMEOUT_S: f64 = 3600.0;
+
+/// Longest pause accepted in `[pauses]`, in milliseconds: a pause is silence that the
+/// edition allocates, so a huge value would be a huge allocation.
+pub const MAX_PAUSE_MS: u32 = 10_000;
+
+/// Most retries accepted in `limits.retries`: each retry can take a whole timeout.
+pub const MAX_RETRIES: u32 = 10;
+
+/// Accepted range of `limits.max_chars`: below it sentences are cut into fragments too
+/// short to sound like speech; above it one request holds a whole article.
+pub const MAX_CHARS_RANGE: std::ops::RangeInclusive<usize> = 20..=5_000;
+
+/// Accepted range of `sample_rate`, in hertz (also the range of clips taken from a voice).
+pub const SAMPLE_RATE_RANGE: std::ops::RangeInclusive<u32> = 8_000..=96_000;
 
 /// Voice files compiled into the binary: (file name, contents).
 const BUILTIN: &[(&str, &str)] = &[
@@ -217,22 +246,57 @@ impl Voice {
         Ok(v)
     }
 
-    /// Checks that the settings fit together.
+    /// Checks that the settings fit together and every number is within its limit. The
+    /// error names the file (`origin`) and the field.
     fn check(&self) -> Result<()> {
         let bad = |reason: String| {
             Err(Error::Voice {
-                name: self.name.clone(),
+                name: self.origin.clone(),
                 reason,
             })
         };
-        if !(8_000..=192_000).contains(&self.sample_rate) {
+        if !SAMPLE_RATE_RANGE.contains(&self.sample_rate) {
             return bad(format!(
-                "sample_rate {} is outside 8000 to 192000 Hz",
-                self.sample_rate
+                "sample_rate {} is outside {} to {} Hz",
+                self.sample_rate,
+                SAMPLE_RATE_RANGE.start(),
+                SAMPLE_RATE_RANGE.end()
             ));
         }
-        if !(self.limits.timeout_s > 0.0 && self.limits.timeout_s.is_finite()) {
-            return bad("limits.timeout_s must be a positive number of seconds".into());
+        let t = self.limits.timeout_s;
+        if !(t.is_finite() && t > 0.0 && t <= MAX_TIMEOUT_S) {
+            return bad(format!(
+                "limits.timeout_s {t} must be more than 0 and at most {MAX_TIMEOUT_S} seconds"
+            ));
+        }
+        if self.limits.retries > MAX_RETRIES {
+            return bad(format!(
+                "limits.retries {} is more than {MAX_RETRIES}",
+                self.limits.retries
+            ));
+        }
+        if !MAX_CHARS_RANGE.contains(&self.limits.max_chars) {
+            return bad(format!(
+                "limits.max_chars {} is outside {} to {}",
+                self.limits.max_chars,
+                MAX_CHARS_RANGE.start(),
+                MAX_CHARS_RANGE.end()
+            ));
+        }
+        let p = &self.pauses;
+        for (field, ms) in [
+            ("clause_ms", p.clause_ms),
+            ("sentence_ms", p.sentence_ms),
+            ("paragraph_ms", p.paragraph_ms),
+            ("heading_ms", p.heading_ms),
+            ("lead_ms", p.lead_ms),
+            ("tail_ms", p.tail_ms),
+        ] {
+            if ms > MAX_PAUSE_MS {
+                return bad(format!(
+                    "pauses.{field} {ms} is more than {MAX_PAUSE_MS} ms"
+                ));
+            }
         }
         match self.engine {
             EngineKind::Command => match &self.command {
@@ -264,21 +328,34 @@ impl Voice {
     }
 
     /// Finds a voice by name or file path (see the module documentation for the order).
+    /// A voice that is not built-in is announced on standard error with its file, since
+    /// running it may run a program.
     pub fn load(spec: &str) -> Result<Voice> {
+        let voice = Self::find(spec)?;
+        if voice.origin != BUILT_IN {
+            eprintln!("rawi: voice {} from {}", voice.name, voice.origin);
+        }
+        Ok(voice)
+    }
+
+    /// [`Voice::load`] without the announcement.
+    fn find(spec: &str) -> Result<Voice> {
         let path = Path::new(spec);
         if spec.ends_with(".toml") || spec.contains(std::path::MAIN_SEPARATOR) || path.is_file() {
             return Self::from_file(path);
         }
-        for dir in search_dirs() {
+        if let Some(dir) = config_voice_dir() {
             let candidate = dir.join(format!("{spec}.toml"));
             if candidate.is_file() {
                 return Self::from_file(&candidate);
             }
         }
-        for (file, text) in BUILTIN {
-            if file.strip_suffix(".toml") == Some(spec) {
-                return Self::from_toml(text, "built-in");
-            }
+        if let Some(text) = builtin(spec) {
+            return Self::from_toml(text, BUILT_IN);
+        }
+        let candidate = Path::new(LOCAL_VOICE_DIR).join(format!("{spec}.toml"));
+        if candidate.is_file() {
+            return Self::from_file(&candidate);
         }
         let known: Vec<String> = list()
             .into_iter()
@@ -353,27 +430,44 @@ impl Voice {
         Ok(self)
     }
 
-    /// A stable text of everything that changes the sound, for cache keys and manifests.
-    /// A user lexicon counts by its contents, so editing it re-speaks what it changes.
+    /// A stable text of everything in the voice file that changes the sound, for cache
+    /// keys and manifests. A user lexicon counts by the entries each sentence may use (see
+    /// `Speaker::fingerprint_for`), not by its path, so this reads no file.
     pub fn fingerprint(&self) -> String {
         let mut v = self.clone();
         v.description.clear();
         v.pauses = Pauses::default();
         v.limits = Limits::default();
-        let mut text = toml::to_string(&v).unwrap_or_default();
-        if let Some(lexicon) = self.bundled.as_ref().and_then(|b| b.lexicon.as_ref()) {
-            text.push_str(&std::fs::read_to_string(lexicon).unwrap_or_default());
+        if let Some(b) = v.bundled.as_mut() {
+            b.lexicon = None;
         }
-        text
+        toml::to_string(&v).unwrap_or_default()
     }
 }
 
-/// Folders searched for voice files, in order.
+/// The origin of a voice compiled into rawi.
+pub const BUILT_IN: &str = "built-in";
+
+/// The folder, relative to the current directory, searched last for voice files.
+pub const LOCAL_VOICE_DIR: &str = "voices";
+
+/// The user's own voice folder (`~/.config/rawi/voices` on Linux), if the platform has one.
+pub fn config_voice_dir() -> Option<PathBuf> {
+    dirs::config_dir().map(|c| c.join("rawi").join("voices"))
+}
+
+/// The text of the built-in voice named `name`, if there is one.
+fn builtin(name: &str) -> Option<&'static str> {
+    BUILTIN
+        .iter()
+        .find(|(file, _)| file.strip_suffix(".toml") == Some(name))
+        .map(|(_, text)| *text)
+}
+
+/// Folders searched for voice files, in order (the built-in voices come between them).
 pub fn search_dirs() -> Vec<PathBuf> {
-    let mut dirs = vec![PathBuf::from("voices")];
-    if let Some(config) = dirs::config_dir() {
-        dirs.push(config.join("rawi").join("voices"));
-    }
+    let mut dirs: Vec<PathBuf> = config_voice_dir().into_iter().collect();
+    dirs.push(PathBuf::from(LOCAL_VOICE_DIR));
     dirs
 }
 
@@ -411,25 +505,33 @@ pub struct Listed {
     pub voice: Result<Voice>,
 }
 
-/// Every voice found, in search order; a name found earlier hides later ones.
+/// The `.toml` files of a folder, sorted.
+fn toml_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Every voice found, in search order (config dir, built-in, `./voices`). A name found
+/// earlier hides later ones; a file in `./voices` hidden that way is listed as not usable,
+/// saying what hides it, so that nobody believes it is the voice that speaks.
 pub fn list() -> Vec<Listed> {
     let mut out: Vec<Listed> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for dir in search_dirs() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        files.sort();
-        for f in files {
-            let stem = f
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if seen.insert(stem) {
+    let mut seen = std::collections::HashMap::new();
+    let stem = |f: &Path| {
+        f.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    if let Some(dir) = config_voice_dir() {
+        for f in toml_files(&dir) {
+            if seen.insert(stem(&f), f.display().to_string()).is_none() {
                 out.push(Listed {
                     origin: f.display().to_string(),
                     voice: Voice::from_file(&f),
@@ -438,12 +540,35 @@ pub fn list() -> Vec<Listed> {
         }
     }
     for (file, text) in BUILTIN {
-        let stem = file.trim_end_matches(".toml").to_owned();
-        if seen.insert(stem) {
+        let name = file.trim_end_matches(".toml").to_owned();
+        if seen.insert(name, BUILT_IN.to_owned()).is_none() {
             out.push(Listed {
-                origin: "built-in".into(),
-                voice: Voice::from_toml(text, "built-in"),
+                origin: BUILT_IN.into(),
+                voice: Voice::from_toml(text, BUILT_IN),
             });
+        }
+    }
+    for f in toml_files(Path::new(LOCAL_VOICE_DIR)) {
+        let origin = f.display().to_string();
+        match seen.get(&stem(&f)) {
+            Some(by) => out.push(Listed {
+                voice: Err(Error::Voice {
+                    name: origin.clone(),
+                    reason: format!(
+                        "is hidden by the {by} voice {}, which speaks instead; \
+                         pass --voice {origin} to use this file",
+                        stem(&f)
+                    ),
+                }),
+                origin,
+            }),
+            None => {
+                seen.insert(stem(&f), origin.clone());
+                out.push(Listed {
+                    voice: Voice::from_file(&f),
+                    origin,
+                });
+            }
         }
     }
     out
@@ -457,6 +582,7 @@ mod tests {
     fn builtin_voices_parse() {
         for (file, text) in BUILTIN {
             let v = Voice::from_toml(text, file).unwrap();
+            assert!(v.pauses.lead_ms + v.pauses.tail_ms <= 2 * MAX_PAUSE_MS);
             assert_eq!(format!("{}.toml", v.name), *file);
         }
     }

@@ -79,17 +79,36 @@ impl Bundled {
     /// Prepares the synthesizer; a user lexicon that cannot be read is reported by
     /// [`synthesize`](super::Synthesizer::synthesize).
     pub fn new(settings: Settings, rate: u32) -> Bundled {
-        let mut lex = lexicon::Lexicon::bundled();
         let lexicon = match &settings.lexicon {
-            None => Ok(lex),
-            Some(path) => match std::fs::read_to_string(path) {
-                Ok(text) => {
-                    lex.add(&text);
-                    Ok(lex)
-                }
-                Err(e) => Err(format!("cannot read the lexicon {path}: {e}")),
-            },
+            None => Ok(lexicon::Lexicon::bundled()),
+            Some(path) => lexicon::Lexicon::read_user(std::path::Path::new(path)).map(|user| {
+                let mut lex = lexicon::Lexicon::bundled();
+                lex.extend(&user);
+                lex
+            }),
         };
+        Self::with_lexicon(settings, rate, lexicon)
+    }
+
+    /// Prepares the synthesizer with a user lexicon already read (so that a run reads the
+    /// file once); the `lexicon` setting is not read again.
+    pub fn with_user_lexicon(
+        settings: Settings,
+        rate: u32,
+        user: Option<&lexicon::Lexicon>,
+    ) -> Bundled {
+        let mut lex = lexicon::Lexicon::bundled();
+        if let Some(user) = user {
+            lex.extend(user);
+        }
+        Self::with_lexicon(settings, rate, Ok(lex))
+    }
+
+    fn with_lexicon(
+        settings: Settings,
+        rate: u32,
+        lexicon: Result<lexicon::Lexicon, String>,
+    ) -> Bundled {
         let rate = if (8_000..=192_000).contains(&rate) {
             rate
         } else {
