@@ -71,9 +71,7 @@ fn setup() -> (tempfile::TempDir, PathBuf) {
 
 /// A good WAV (half a second of a tone at 22,050 Hz) for command voices to print.
 fn good_wav(dir: &Path) -> PathBuf {
-    let samples: Vec<f32> = (0..11_025)
-        .map(|i| 0.4 * (i as f32 * 0.06).sin())
-        .collect();
+    let samples: Vec<f32> = (0..11_025).map(|i| 0.4 * (i as f32 * 0.06).sin()).collect();
     let p = dir.join("good.wav");
     std::fs::write(&p, rawi::audio::encode_wav(&samples, 22_050)).unwrap();
     p
@@ -89,7 +87,9 @@ fn build(home: &Path, article: &Path, out: &Path, extra: &[&str]) -> Command {
 fn counts(o: &Output) -> (usize, usize) {
     let e = stderr(o);
     let n = |label: &str| -> usize {
-        let at = e.find(label).unwrap_or_else(|| panic!("no `{label}` in {e}"));
+        let at = e
+            .find(label)
+            .unwrap_or_else(|| panic!("no `{label}` in {e}"));
         e[at + label.len()..]
             .trim_start()
             .split(|c: char| !c.is_ascii_digit())
@@ -154,7 +154,10 @@ fn voice_numbers_are_range_checked() {
             .lines()
             .find(|l| l.contains(file))
             .unwrap_or_else(|| panic!("{file} not listed: {listing}"));
-        assert!(line.contains("not usable") && line.contains(field), "{line}");
+        assert!(
+            line.contains("not usable") && line.contains(field),
+            "{line}"
+        );
         std::fs::remove_file(voices.join(file)).unwrap();
     }
 }
@@ -177,7 +180,11 @@ fn local_voice_file_never_shadows_a_builtin() {
     let o = run(c);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!work.join("SHADOW-VOICE-RAN").exists());
-    assert!(!stderr(&o).contains("voice rawi-ar-low from"), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("voice rawi-ar-low from"),
+        "{}",
+        stderr(&o)
+    );
     // `rawi voices` says the file is hidden.
     let mut c = rawi(home);
     c.arg("voices").current_dir(&work);
@@ -186,7 +193,10 @@ fn local_voice_file_never_shadows_a_builtin() {
         .lines()
         .find(|l| l.contains("voices/rawi-ar-low.toml"))
         .unwrap_or_else(|| panic!("{listing}"));
-    assert!(line.contains("not usable") && line.contains("hidden"), "{line}");
+    assert!(
+        line.contains("not usable") && line.contains("hidden"),
+        "{line}"
+    );
     // Named as a path, the file is used, and said to be.
     let mut c = build(
         home,
@@ -407,7 +417,11 @@ fn damaged_or_special_cache_files_are_misses() {
     std::fs::write(&clips[0], &bytes).unwrap();
     let second = run(build(home, &article, &home.join("b.zip"), &args));
     assert!(second.status.success(), "{}", stderr(&second));
-    assert!(stderr(&second).contains("damaged clip"), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("damaged clip"),
+        "{}",
+        stderr(&second)
+    );
     assert_eq!(counts(&second), (1, n - 1));
     assert_eq!(
         std::fs::read(home.join("a.zip")).unwrap(),
