@@ -466,3 +466,248 @@ fn lexicon_edit_respeaks_only_its_sentences() {
     assert!(second.status.success(), "{}", stderr(&second));
     assert_eq!(counts(&second), (1, 2));
 }
+
+/// A second short article, for podcasts of two episodes.
+fn second_article(dir: &Path) -> PathBuf {
+    let p = dir.join("weather.txt");
+    std::fs::write(
+        &p,
+        "أمطار غزيرة في الشمال\n\nهطلت أمطار غزيرة على المدن الشمالية أمس.\n",
+    )
+    .unwrap();
+    p
+}
+
+fn podcast(home: &Path, articles: &[&Path], out: &Path, extra: &[&str]) -> Output {
+    let mut c = rawi(home);
+    c.arg("podcast")
+        .args(articles)
+        .arg("-o")
+        .arg(out)
+        .args(["--title", "نشرة", "--no-cache", "--date", "2024-05-01"])
+        .args(extra);
+    run(c)
+}
+
+fn verify(home: &Path, bundle: &Path) -> Output {
+    let mut c = rawi(home);
+    c.arg("verify").arg(bundle);
+    run(c)
+}
+
+#[test]
+fn low_bitrate_mp3_verifies_and_merges() {
+    let (dir, article) = setup();
+    let home = dir.path();
+    let second = second_article(home);
+    for kbps in ["32", "48"] {
+        let out = home.join(format!("m{kbps}.zip"));
+        let o = run(build(
+            home,
+            &article,
+            &out,
+            &["--no-cache", "--format", "mp3", "--bitrate", kbps],
+        ));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v = verify(home, &out);
+        assert!(v.status.success(), "{kbps} kbit/s: {}", stderr(&v));
+        // What a decoder makes of it is what the manifest says, sample for sample.
+        let b = rawi::bundle::Bundle::read_zip(&out).unwrap();
+        let m = rawi::bundle::Manifest::from_toml(&String::from_utf8_lossy(
+            b.get("manifest.toml").unwrap(),
+        ))
+        .unwrap();
+        let mp3 = home.join(format!("m{kbps}.mp3"));
+        std::fs::write(&mp3, b.get("audio/edition.mp3").unwrap()).unwrap();
+        if let Ok(d) = Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(&mp3)
+            .args(["-f", "s16le", "-"])
+            .output()
+        {
+            assert!(d.status.success());
+            assert_eq!(d.stdout.len() as u64 / 2, m.audio.samples, "{kbps} kbit/s");
+        } else {
+            eprintln!("note: ffmpeg is absent; decoded length not checked");
+        }
+        // Shards at this bit rate merge.
+        let s1 = home.join(format!("s1-{kbps}.zip"));
+        let s2 = home.join(format!("s2-{kbps}.zip"));
+        for (shard, out) in [("1/2", &s1), ("2/2", &s2)] {
+            let o = podcast(
+                home,
+                &[&article, &second],
+                out,
+                &["--bitrate", kbps, "--shard", shard],
+            );
+            assert!(o.status.success(), "{}", stderr(&o));
+        }
+        let merged = home.join(format!("merged-{kbps}.zip"));
+        let mut c = rawi(home);
+        c.arg("podcast")
+            .arg("--merge")
+            .arg(&s1)
+            .arg(&s2)
+            .arg("-o")
+            .arg(&merged);
+        let o = run(c);
+        assert!(o.status.success(), "{kbps} kbit/s: {}", stderr(&o));
+        assert!(verify(home, &merged).status.success());
+    }
+}
+
+#[test]
+fn incomplete_shard_set_is_refused() {
+    let (dir, article) = setup();
+    let home = dir.path();
+    let second = second_article(home);
+    let s1 = home.join("s1.zip");
+    let o = podcast(home, &[&article, &second], &s1, &["--shard", "1/2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut c = rawi(home);
+    c.arg("podcast")
+        .arg("--merge")
+        .arg(&s1)
+        .arg("-o")
+        .arg(home.join("m.zip"))
+        .args(["--title", "T"]);
+    let o = run(c);
+    let e = stderr(&o);
+    assert!(!o.status.success(), "{e}");
+    assert!(e.contains("missing shard 2/2"), "{e}");
+    assert!(!home.join("m.zip").exists());
+}
+
+/// Rewrites a zip bundle's `manifest.toml` with `edit`.
+fn edit_manifest(zip: &Path, out: &Path, edit: impl Fn(&str) -> String) {
+    let mut b = rawi::bundle::Bundle::read_zip(zip).unwrap();
+    for (name, contents) in &mut b.files {
+        if name == "manifest.toml" {
+            *contents = edit(&String::from_utf8_lossy(contents)).into_bytes();
+        }
+    }
+    b.write_zip(out).unwrap();
+}
+
+#[test]
+fn reserved_member_as_cover_is_refused() {
+    let (dir, article) = setup();
+    let home = dir.path();
+    let second = second_article(home);
+    let s1 = home.join("s1.zip");
+    let o = podcast(home, &[&article, &second], &s1, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for cover in ["feed.xml", "manifest.toml", "episodes/story/manifest.toml"] {
+        let hostile = home.join("hostile.zip");
+        edit_manifest(&s1, &hostile, |m| {
+            m.replacen(
+                "[podcast]\n",
+                &format!("[podcast]\ncover = \"{cover}\"\n"),
+                1,
+            )
+        });
+        let v = verify(home, &hostile);
+        assert!(!v.status.success(), "{cover}");
+        assert!(stderr(&v).contains("cover"), "{}", stderr(&v));
+        let mut c = rawi(home);
+        c.arg("podcast")
+            .arg("--merge")
+            .arg(&hostile)
+            .arg("-o")
+            .arg(home.join("m"))
+            .arg("--unpacked");
+        let o = run(c);
+        assert!(!o.status.success(), "{cover}: {}", stderr(&o));
+        assert!(!home.join("m").exists());
+    }
+}
+
+#[test]
+fn duplicate_member_names_are_refused() {
+    let (dir, article) = setup();
+    let home = dir.path();
+    let good = home.join("good.zip");
+    let o = run(build(home, &article, &good, &["--no-cache"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A second `audio/edition.wav` with other contents: written under a name of the same
+    // length, then renamed in the zip's bytes (zip writers refuse duplicates).
+    let mut b = rawi::bundle::Bundle::read_zip(&good).unwrap();
+    let wav = rawi::audio::encode_wav(&vec![0.25; 8000], 22_050);
+    b.add("audio/edition.wax", wav);
+    let mut bytes = b.to_zip().unwrap();
+    let (from, to) = (b"audio/edition.wax", b"audio/edition.wav");
+    let mut i = 0;
+    while i + from.len() <= bytes.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + to.len()].copy_from_slice(to);
+        }
+        i += 1;
+    }
+    let dup = home.join("dup.zip");
+    std::fs::write(&dup, bytes).unwrap();
+    let v = verify(home, &dup);
+    assert!(!v.status.success());
+    assert!(
+        stderr(&v).contains("audio/edition.wav: appears more than once"),
+        "{}",
+        stderr(&v)
+    );
+}
+
+#[test]
+fn unlisted_huge_members_are_never_read() {
+    use std::io::Write;
+    let (dir, article) = setup();
+    let home = dir.path();
+    let good = home.join("good.zip");
+    let o = run(build(home, &article, &good, &["--no-cache"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Two unlisted members of 384 MiB of zeros each (a few hundred KB deflated).
+    let b = rawi::bundle::Bundle::read_zip(&good).unwrap();
+    let hostile = home.join("hostile.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&hostile).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(false);
+    for (name, contents) in &b.files {
+        zip.start_file(name.as_str(), opts).unwrap();
+        zip.write_all(contents).unwrap();
+    }
+    let zeros = vec![0u8; 1 << 20];
+    for name in ["junk/a.bin", "junk/b.bin"] {
+        zip.start_file(name, opts).unwrap();
+        for _ in 0..384 {
+            zip.write_all(&zeros).unwrap();
+        }
+    }
+    zip.finish().unwrap();
+    // verify runs with 256 MiB of data memory: reading either member whole would fail.
+    let mut c = rawi(home);
+    c.arg("verify").arg(&hostile);
+    limit_data(&mut c, 256 << 20);
+    let v = run(c);
+    let e = stderr(&v);
+    assert_eq!(v.status.code(), Some(1), "{e}");
+    assert!(
+        e.contains("junk/a.bin: not listed") && e.contains("junk/b.bin: not listed"),
+        "{e}"
+    );
+}
+
+/// Caps a child's data segment (heap and anonymous mappings) at `bytes`.
+fn limit_data(c: &mut Command, bytes: u64) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setrlimit is async-signal-safe.
+    unsafe {
+        c.pre_exec(move || {
+            let lim = libc::rlimit {
+                rlim_cur: bytes as libc::rlim_t,
+                rlim_max: bytes as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_DATA, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}

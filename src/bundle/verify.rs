@@ -456,12 +456,65 @@ fn open_source(path: &Path, problems: &mut Vec<String>) -> Result<Box<dyn Source
         names.push((name.clone(), f.size()));
         index.entry(name).or_insert(i);
     }
+    // The zip reader keeps one entry per name; count the central directory's own records
+    // to see a name given twice.
+    if let Some(all) = central_directory_names(path) {
+        if all.len() != names.len() {
+            let mut seen = HashSet::new();
+            for n in &all {
+                if !seen.insert(n.as_str()) {
+                    names.push((n.clone(), 0));
+                }
+            }
+        }
+    }
     directory_problems(&names, problems);
     Ok(Box::new(ZipSource {
         zip,
         index,
         sizes: names.into_iter().collect(),
     }))
+}
+
+/// The member names of a zip's central directory, every record (duplicates included),
+/// read from the end-of-central-directory record; `None` for a zip this small parser does
+/// not follow (ZIP64, a comment hiding the record).
+fn central_directory_names(path: &Path) -> Option<Vec<String>> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    let tail_len = len.min(22 + 65_535);
+    f.seek(SeekFrom::Start(len - tail_len)).ok()?;
+    let mut tail = vec![0u8; tail_len as usize];
+    f.read_exact(&mut tail).ok()?;
+    let at = (0..=tail.len().checked_sub(22)?)
+        .rev()
+        .find(|&i| tail[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])?;
+    let e = &tail[at..];
+    let u16_at = |b: &[u8], i: usize| u16::from_le_bytes([b[i], b[i + 1]]) as usize;
+    let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let count = u16_at(e, 10);
+    let size = u32_at(e, 12) as u64;
+    let offset = u32_at(e, 16) as u64;
+    if count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF || size > 64 << 20 {
+        return None;
+    }
+    f.seek(SeekFrom::Start(offset)).ok()?;
+    let mut cd = vec![0u8; size as usize];
+    f.read_exact(&mut cd).ok()?;
+    let mut names = Vec::with_capacity(count);
+    let mut pos = 0usize;
+    while names.len() < count {
+        let rec = cd.get(pos..pos + 46)?;
+        if rec[..4] != [0x50, 0x4b, 0x01, 0x02] {
+            return None;
+        }
+        let (n, x, c) = (u16_at(rec, 28), u16_at(rec, 30), u16_at(rec, 32));
+        let name = cd.get(pos + 46..pos + 46 + n)?;
+        names.push(String::from_utf8_lossy(name).into_owned());
+        pos += 46 + n + x + c;
+    }
+    Some(names)
 }
 
 /// Reads a bundle from a zip file or a folder, whole, into memory. Verify first
