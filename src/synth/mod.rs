@@ -77,6 +77,36 @@ pub fn check_clip(clip: &Clip, text: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// Whether `voice` can run on this machine, and if not, why.
+pub fn availability(voice: &Voice) -> std::result::Result<(), String> {
+    match voice.engine {
+        EngineKind::Bundled => Ok(()),
+        EngineKind::Command => {
+            let Some(c) = &voice.command else {
+                return Err("no [command] table".into());
+            };
+            match crate::voice::find_program(&c.program) {
+                Some(_) => Ok(()),
+                None => Err(format!(
+                    "program `{}` is not installed or not on PATH",
+                    c.program
+                )),
+            }
+        }
+        EngineKind::Http => {
+            let Some(h) = &voice.http else {
+                return Err("no [http] table".into());
+            };
+            if let Some(var) = &h.api_key_env {
+                if std::env::var_os(var).is_none() {
+                    return Err(format!("the API key variable {var} is not set"));
+                }
+            }
+            http::Endpoint::parse(&h.url)?.reachable()
+        }
+    }
+}
+
 /// A voice opened for synthesis, with its retries.
 pub struct Speaker {
     voice: Voice,
@@ -90,7 +120,7 @@ pub struct Speaker {
 impl Speaker {
     /// Opens `voice`, checking first that it can run here.
     pub fn open(voice: &Voice) -> Result<Speaker> {
-        voice.availability().map_err(|reason| Error::Synth {
+        availability(voice).map_err(|reason| Error::Synth {
             voice: voice.name.clone(),
             reason: format!(
                 "{reason}; install it or choose another voice with --voice (see `rawi voices`)"
@@ -171,6 +201,16 @@ mod tests {
 
     fn clip(samples: Vec<f32>, rate: u32) -> Clip {
         Clip { samples, rate }
+    }
+
+    #[test]
+    fn missing_program_is_reported() {
+        let v = Voice::from_toml(
+            "name='x'\nengine='command'\n[command]\nprogram='rawi-no-such-program'\n",
+            "t",
+        )
+        .unwrap();
+        assert!(availability(&v).unwrap_err().contains("not installed"));
     }
 
     #[test]

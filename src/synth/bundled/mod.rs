@@ -21,52 +21,11 @@ pub mod lexicon;
 pub mod phoneme;
 pub mod prosody;
 
-use serde::{Deserialize, Serialize};
-
 use crate::audio::Clip;
 
-/// Settings of a bundled voice (the `[bundled]` table of its TOML file).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Settings {
-    /// Base pitch in hertz.
-    pub pitch_hz: f32,
-    /// Speaking rate; 1.0 is the normal pace.
-    pub speed: f32,
-    /// Multiplies every formant frequency: about 1.0 for a man's vocal tract, 1.15 to 1.2
-    /// for a woman's.
-    pub formant_scale: f32,
-    /// Pitch range of accents and phrase endings; 1.0 normal, 0 monotone.
-    pub intonation: f32,
-    /// Breath noise in the voice, 0 to 1.
-    pub breathiness: f32,
-    /// Open quotient of the glottal cycle, 0.4 (pressed) to 0.8 (breathy).
-    pub open_quotient: f32,
-    /// Spectral tilt of the voice source, 0 (bright) to 0.9 (dark, soft).
-    pub tilt: f32,
-    /// Silence between words in milliseconds.
-    pub word_gap_ms: f32,
-    /// A pronunciation lexicon file added to the bundled one (see
-    /// `src/synth/bundled/lexicon.rs` for the format); a relative path is taken from the
-    /// current directory.
-    pub lexicon: Option<String>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            pitch_hz: 110.0,
-            speed: 1.0,
-            formant_scale: 1.0,
-            intonation: 1.0,
-            breathiness: 0.08,
-            open_quotient: 0.6,
-            tilt: 0.35,
-            word_gap_ms: 0.0,
-            lexicon: None,
-        }
-    }
-}
+/// Settings of a bundled voice: defined with the other voice settings, so that the voice
+/// module depends on no engine.
+pub use crate::voice::BundledSettings as Settings;
 
 /// The bundled synthesizer.
 pub struct Bundled {
