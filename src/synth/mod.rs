@@ -113,7 +113,8 @@ pub struct Speaker {
     engine: Box<dyn Synthesizer>,
     /// [`Voice::fingerprint`], computed once.
     fingerprint: String,
-    /// The user's lexicon (`--lexicon`, or a bundled voice's `lexicon` setting), read once.
+    /// The entry lines of the user's lexicon (`--lexicon`, or a bundled voice's `lexicon`
+    /// setting), read once, for [`Speaker::fingerprint_for`].
     user_lexicon: Option<Lexicon>,
 }
 
@@ -126,25 +127,27 @@ impl Speaker {
                 "{reason}; install it or choose another voice with --voice (see `rawi voices`)"
             ),
         })?;
-        let mut user_lexicon = None;
+        let mut user_index = None;
         let engine: Box<dyn Synthesizer> = match voice.engine {
             EngineKind::Command => Box::new(command::CommandEngine::new(voice)),
             EngineKind::Http => Box::new(http::HttpEngine::new(voice)?),
             EngineKind::Bundled => {
                 let settings = voice.bundled.clone().unwrap_or_default();
+                let mut user = None;
                 if let Some(path) = &settings.lexicon {
-                    let user = Lexicon::read_user(std::path::Path::new(path)).map_err(|e| {
+                    let mut lex = Lexicon::read_user(std::path::Path::new(path)).map_err(|e| {
                         Error::Voice {
                             name: voice.name.clone(),
                             reason: e,
                         }
                     })?;
-                    user_lexicon = Some(user);
+                    user_index = Some(lex.take_index());
+                    user = Some(lex);
                 }
                 Box::new(bundled::Bundled::with_user_lexicon(
                     settings,
                     voice.sample_rate,
-                    user_lexicon.as_ref(),
+                    user,
                 ))
             }
         };
@@ -152,7 +155,7 @@ impl Speaker {
             voice: voice.clone(),
             engine,
             fingerprint: voice.fingerprint(),
-            user_lexicon,
+            user_lexicon: user_index,
         })
     }
 

@@ -75,7 +75,13 @@ impl Lexicon {
         )
         .map_err(|e| bad(e.to_string()))?;
         let text = String::from_utf8(bytes).map_err(|_| bad("it is not UTF-8 text".into()))?;
-        let mut lex = Lexicon::default();
+        let n = text.lines().count();
+        let mut lex = Lexicon {
+            exact: HashMap::with_capacity(n),
+            loose: HashMap::with_capacity(n),
+            lines: HashMap::with_capacity(n),
+            longest_key: 0,
+        };
         for (key, value, line) in entries(&text) {
             let loose = loosen(&key);
             lex.longest_key = lex.longest_key.max(loose.chars().count());
@@ -89,12 +95,26 @@ impl Lexicon {
         Ok(lex)
     }
 
-    /// Adds every entry of `other` over this lexicon's.
-    pub fn extend(&mut self, other: &Lexicon) {
-        self.exact
-            .extend(other.exact.iter().map(|(k, v)| (k.clone(), v.clone())));
-        self.loose
-            .extend(other.loose.iter().map(|(k, v)| (k.clone(), v.clone())));
+    /// This (user's) lexicon over the bundled one: the bundled entries fill in the words
+    /// it lacks. Takes the big user maps by value so that nothing large is copied.
+    pub fn over_bundled(mut self) -> Lexicon {
+        let bundled = Lexicon::bundled();
+        for (k, v) in bundled.exact {
+            self.exact.entry(k).or_insert(v);
+        }
+        for (k, v) in bundled.loose {
+            self.loose.entry(k).or_insert(v);
+        }
+        self
+    }
+
+    /// Moves the entry lines out (for [`Lexicon::entries_in`]), leaving the lookup maps.
+    pub fn take_index(&mut self) -> Lexicon {
+        Lexicon {
+            lines: std::mem::take(&mut self.lines),
+            longest_key: self.longest_key,
+            ..Lexicon::default()
+        }
     }
 
     /// The lines of a user's lexicon (see [`Lexicon::read_user`]) that `text` may use:
@@ -214,5 +234,12 @@ mod tests {
         assert_eq!(lex.entries_in("والحكومة اعلنت"), ["أعلن\tأَعْلَنَ", "حُكُومَة"]);
         assert!(lex.entries_in("قال الوزير").is_empty());
         assert!(Lexicon::read_user(dir.path()).is_err());
+        // Over the bundled lexicon, user entries win and bundled ones fill in.
+        let mut user = Lexicon::read_user(&p).unwrap();
+        let index = user.take_index();
+        assert_eq!(index.entries_in("حكومة").len(), 1);
+        let lex = user.over_bundled();
+        assert_eq!(lex.get("حكومة"), Some("حُكُومَة"));
+        assert_eq!(lex.get("هذا"), Some("هٰذَا"));
     }
 }

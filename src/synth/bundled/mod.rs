@@ -40,11 +40,8 @@ impl Bundled {
     pub fn new(settings: Settings, rate: u32) -> Bundled {
         let lexicon = match &settings.lexicon {
             None => Ok(lexicon::Lexicon::bundled()),
-            Some(path) => lexicon::Lexicon::read_user(std::path::Path::new(path)).map(|user| {
-                let mut lex = lexicon::Lexicon::bundled();
-                lex.extend(&user);
-                lex
-            }),
+            Some(path) => lexicon::Lexicon::read_user(std::path::Path::new(path))
+                .map(lexicon::Lexicon::over_bundled),
         };
         Self::with_lexicon(settings, rate, lexicon)
     }
@@ -54,12 +51,12 @@ impl Bundled {
     pub fn with_user_lexicon(
         settings: Settings,
         rate: u32,
-        user: Option<&lexicon::Lexicon>,
+        user: Option<lexicon::Lexicon>,
     ) -> Bundled {
-        let mut lex = lexicon::Lexicon::bundled();
-        if let Some(user) = user {
-            lex.extend(user);
-        }
+        let lex = match user {
+            Some(user) => user.over_bundled(),
+            None => lexicon::Lexicon::bundled(),
+        };
         Self::with_lexicon(settings, rate, Ok(lex))
     }
 
