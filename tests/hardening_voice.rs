@@ -312,7 +312,7 @@ fn endless_output_is_stopped() {
     let o = run_within(c, Duration::from_secs(60));
     let e = stderr(&o);
     assert!(!o.status.success());
-    assert!(e.contains("wrote more than"), "{e}");
+    assert!(e.contains("wrote too much"), "{e}");
 }
 
 /// Whether a process has ended (gone, or a zombie waiting for its reaper).

@@ -135,9 +135,11 @@ impl super::Synthesizer for CommandEngine {
         };
         let too_much = || {
             format!(
-                "`{}` wrote more than {} MB and was stopped; is it a speech program?",
+                "`{}` wrote too much (more than {} MB of output or {} KiB of errors) \
+                 and was stopped; is it a speech program?",
                 spec.program,
-                MAX_VOICE_OUTPUT_BYTES / 1_000_000
+                MAX_VOICE_OUTPUT_BYTES / 1_000_000,
+                MAX_VOICE_STDERR_BYTES >> 10
             )
         };
         // Wait for the program to end, watching the deadline and the output caps.
