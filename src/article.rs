@@ -18,8 +18,8 @@ use crate::error::{Error, Result};
 use crate::text;
 
 /// Articles larger than this are refused: a news article is tens of kilobytes, and a file
-/// of many megabytes is almost always the wrong file.
-pub const MAX_ARTICLE_BYTES: u64 = 8 * 1024 * 1024;
+/// of many megabytes is almost always the wrong file (see [`crate::limits`]).
+pub const MAX_ARTICLE_BYTES: u64 = crate::limits::MAX_ARTICLE_BYTES;
 
 /// What a block is in the article's structure; decides whether and how it is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -123,31 +123,10 @@ pub struct Article {
 }
 
 /// Reads and parses an article file, with a clear error for each way it can be unusable.
+/// The file must be a regular file (a device or FIFO is refused before it is opened) and
+/// is read through the [`MAX_ARTICLE_BYTES`] cap.
 pub fn read(path: &Path) -> Result<Article> {
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::input(path, "no such file; check the path"),
-        std::io::ErrorKind::PermissionDenied => {
-            Error::input(path, "permission denied; check the file's permissions")
-        }
-        _ => Error::input(path, format!("cannot read: {e}")),
-    })?;
-    if meta.is_dir() {
-        return Err(Error::input(
-            path,
-            "is a directory; give an article file (.txt, .md or .html)",
-        ));
-    }
-    if meta.len() > MAX_ARTICLE_BYTES {
-        return Err(Error::input(
-            path,
-            format!(
-                "is {} MB, larger than the {} MB an article may be; split it or check it is the right file",
-                meta.len() / (1024 * 1024),
-                MAX_ARTICLE_BYTES / (1024 * 1024)
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+    let bytes = crate::fsx::read_input(path, MAX_ARTICLE_BYTES, "article")?;
     let content = decode(path, &bytes)?;
     parse(&content, Format::detect(path, &content)).map_err(|reason| Error::input(path, reason))
 }

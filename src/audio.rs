@@ -25,100 +25,35 @@ impl Clip {
 
 /// Reads a WAV file leniently: PCM 8/16/24/32-bit or 32/64-bit float, any channel count
 /// (mixed down to mono), and the "streaming" headers that programs writing to a pipe
-/// leave with a size of 0 or 0xFFFFFFFF.
+/// leave with a size of 0 or 0xFFFFFFFF. The decoding is [`crate::decode`]'s.
 pub fn decode_wav(bytes: &[u8]) -> Result<Clip, String> {
-    if bytes.len() < 12 || &bytes[0..4] != b"RIFF" || &bytes[8..12] != b"WAVE" {
-        return Err(if bytes.is_empty() {
-            "printed no WAV (no output at all)".into()
-        } else {
-            format!("printed {} bytes that are not a WAV file", bytes.len())
-        });
-    }
-    let mut pos = 12;
-    let mut fmt: Option<(u16, u16, u32, u16)> = None;
-    while pos + 8 <= bytes.len() {
-        let id = &bytes[pos..pos + 4];
-        let size = u32::from_le_bytes([
-            bytes[pos + 4],
-            bytes[pos + 5],
-            bytes[pos + 6],
-            bytes[pos + 7],
-        ]) as usize;
-        let body = pos + 8;
-        if id == b"fmt " {
-            if size < 16 || body + 16 > bytes.len() {
-                return Err("WAV has a truncated format chunk".into());
-            }
-            let b = &bytes[body..];
-            let mut tag = u16::from_le_bytes([b[0], b[1]]);
-            let channels = u16::from_le_bytes([b[2], b[3]]);
-            let rate = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
-            let bits = u16::from_le_bytes([b[14], b[15]]);
-            if tag == 0xFFFE && size >= 40 && body + 26 <= bytes.len() {
-                tag = u16::from_le_bytes([b[24], b[25]]);
-            }
-            fmt = Some((tag, channels, rate, bits));
-        } else if id == b"data" {
-            let (tag, channels, rate, bits) =
-                fmt.ok_or("WAV data comes before its format chunk")?;
-            // A size of 0 or one past the end means the writer could not seek back to fill
-            // it in: the data runs to the end of the stream.
-            let end = if size == 0 || body.saturating_add(size) > bytes.len() {
-                bytes.len()
-            } else {
-                body + size
-            };
-            return decode_samples(&bytes[body..end], tag, channels, rate, bits);
-        }
-        pos = body.saturating_add(size + (size & 1));
-    }
-    Err("WAV has no data chunk".into())
-}
-
-fn decode_samples(
-    data: &[u8],
-    tag: u16,
-    channels: u16,
-    rate: u32,
-    bits: u16,
-) -> Result<Clip, String> {
-    if channels == 0 || rate == 0 {
-        return Err("WAV format chunk has zero channels or a zero sample rate".into());
-    }
     // Speech is mono or stereo; thousands of channels is damage (or an attack on the
     // mix-down), not a voice.
-    if channels > 2 {
-        return Err(format!(
-            "WAV has {channels} channels; a voice must give mono or stereo"
-        ));
-    }
-    let width = (bits as usize).div_ceil(8);
-    let read: fn(&[u8]) -> f32 = match (tag, bits) {
-        (1, 8) => |b| (b[0] as f32 - 128.0) / 128.0,
-        (1, 16) => |b| i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0,
-        (1, 24) => |b| (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0,
-        (1, 32) => |b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32 / 2_147_483_648.0,
-        (3, 32) => |b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]),
-        (3, 64) => |b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) as f32,
-        _ => {
+    if let Some(channels) = wav_channels(bytes) {
+        if channels > 2 {
             return Err(format!(
-                "WAV sample format {tag} with {bits} bits is not supported"
-            ))
+                "WAV has {channels} channels; a voice must give mono or stereo"
+            ));
         }
-    };
-    let frame = width * channels as usize;
-    let samples = data
-        .chunks_exact(frame)
-        .map(|f| f.chunks_exact(width).map(read).sum::<f32>() / channels as f32)
-        .map(|s| {
-            if s.is_finite() {
-                s.clamp(-1.0, 1.0)
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    Ok(Clip { samples, rate })
+    }
+    crate::decode::decode(bytes, crate::decode::AudioFormat::Wav, 0)
+}
+
+/// The channel count in a WAV's format chunk, if it has one.
+fn wav_channels(bytes: &[u8]) -> Option<u16> {
+    if bytes.len() < 12 || &bytes[0..4] != b"RIFF" || &bytes[8..12] != b"WAVE" {
+        return None;
+    }
+    let mut pos = 12usize;
+    while pos + 8 <= bytes.len() {
+        let size = u32::from_le_bytes(bytes[pos + 4..pos + 8].try_into().ok()?) as usize;
+        if &bytes[pos..pos + 4] == b"fmt " {
+            let b = bytes.get(pos + 10..pos + 12)?;
+            return Some(u16::from_le_bytes([b[0], b[1]]));
+        }
+        pos = pos.checked_add(8)?.checked_add(size + (size & 1))?;
+    }
+    None
 }
 
 /// Encodes mono samples as a 16-bit PCM WAV file.
@@ -148,61 +83,63 @@ pub fn to_i16(s: f32) -> i16 {
     (s.clamp(-1.0, 1.0) * 32767.0).round() as i16
 }
 
-/// Resamples with a windowed-sinc low-pass interpolator (Blackman window, 16 zero
-/// crossings each side), which keeps speech clean both up and down.
+/// Resamples through `rubato`'s band-limited sinc resampler (256 taps, Blackman-Harris
+/// window, cutoff chosen by rubato to keep aliasing under the window's sidelobes), run
+/// over the whole clip with its start-up delay taken off. (rubato's FFT resampler is as
+/// good and faster, but its FFT library doubles the binary's size for a step that only
+/// runs when a voice answers at another rate.) The length is the input's times the
+/// ratio, rounded, so that timelines stay exact.
 pub fn resample(clip: &Clip, rate: u32) -> Clip {
-    if clip.rate == rate || clip.samples.is_empty() || clip.rate == 0 {
+    if clip.rate == rate || clip.samples.is_empty() || clip.rate == 0 || rate == 0 {
         return Clip {
             samples: clip.samples.clone(),
             rate,
         };
     }
-    let ratio = rate as f64 / clip.rate as f64;
-    let cutoff = ratio.min(1.0) * 0.97;
-    const ZEROS: f64 = 16.0;
-    let half = (ZEROS / cutoff).ceil() as i64;
-    let n_out = ((clip.samples.len() as f64) * ratio).round() as usize;
-    let src = &clip.samples;
-    let mut out = Vec::with_capacity(n_out);
-    for i in 0..n_out {
-        let t = i as f64 / ratio;
-        let center = t.floor() as i64;
-        let mut acc = 0.0f64;
-        let mut norm = 0.0f64;
-        for k in (center - half + 1)..=(center + half) {
-            let x = t - k as f64;
-            let w = window(x / (half as f64)) * sinc(x * cutoff) * cutoff;
-            norm += w;
-            if k >= 0 && (k as usize) < src.len() {
-                acc += w * src[k as usize] as f64;
+    let n_out = ((clip.samples.len() as f64) * rate as f64 / clip.rate as f64).round() as usize;
+    let mut samples = RESAMPLERS.with(|cell| {
+        let mut map = cell.borrow_mut();
+        let r = match map.entry((clip.rate, rate)) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            // Building one costs its filter tables: one per pair of rates and thread is
+            // reused.
+            std::collections::hash_map::Entry::Vacant(e) => {
+                match rubato::Async::<f32>::new_sinc(
+                    rate as f64 / clip.rate as f64,
+                    1.0,
+                    &rubato::SincInterpolationParameters::default(),
+                    1024,
+                    1,
+                    rubato::FixedAsync::Input,
+                ) {
+                    Ok(r) => e.insert(r),
+                    // rubato refuses only zero rates and absurd ratios, excluded above
+                    // (voice rates are 8 to 192 kHz).
+                    Err(_) => return Vec::new(),
+                }
             }
+        };
+        let Ok(input) = rubato::audioadapter_buffers::direct::InterleavedSlice::new(
+            &clip.samples[..],
+            1,
+            clip.samples.len(),
+        ) else {
+            return Vec::new();
+        };
+        use rubato::Resampler;
+        match r.process_all(&input, clip.samples.len(), None) {
+            Ok(out) => out.take_data(),
+            Err(_) => Vec::new(),
         }
-        // Dividing by the weights' sum keeps a constant signal exactly constant.
-        out.push(if norm.abs() > 1e-9 {
-            (acc / norm) as f32
-        } else {
-            0.0
-        });
-    }
-    Clip { samples: out, rate }
+    });
+    samples.resize(n_out, 0.0);
+    Clip { samples, rate }
 }
 
-fn sinc(x: f64) -> f64 {
-    if x.abs() < 1e-9 {
-        1.0
-    } else {
-        let px = std::f64::consts::PI * x;
-        px.sin() / px
-    }
-}
-
-/// Blackman window on [-1, 1].
-fn window(x: f64) -> f64 {
-    if x.abs() >= 1.0 {
-        return 0.0;
-    }
-    let p = std::f64::consts::PI * (x + 1.0);
-    0.42 - 0.5 * p.cos() + 0.08 * (2.0 * p).cos()
+thread_local! {
+    /// Resamplers by (input rate, output rate), for this thread.
+    static RESAMPLERS: std::cell::RefCell<std::collections::HashMap<(u32, u32), rubato::Async<f32>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// Level below which a clip's edges count as silence (about −50 dBFS).
@@ -359,6 +296,82 @@ mod tests {
             .iter()
             .fold(0.0f32, |m, s| m.max(s.abs()));
         assert!((0.45..0.55).contains(&peak), "{peak}");
+    }
+
+    /// Level of `hz` in `x` (dB re full-scale sine), by Goertzel's algorithm over the middle
+    /// of the clip with a Blackman-Harris window (sidelobes below −90 dB, so a strong tone
+    /// far away does not leak into the bin measured).
+    fn level_db(x: &[f32], rate: u32, hz: f64) -> f64 {
+        let x = &x[x.len() / 4..x.len() * 3 / 4];
+        let n = x.len() as f64;
+        let w = |i: usize| {
+            let p = 2.0 * std::f64::consts::PI * i as f64 / (n - 1.0);
+            0.35875 - 0.48829 * p.cos() + 0.14128 * (2.0 * p).cos() - 0.01168 * (3.0 * p).cos()
+        };
+        let k = 2.0 * (2.0 * std::f64::consts::PI * hz / rate as f64).cos();
+        let (mut s1, mut s2) = (0.0f64, 0.0f64);
+        let mut wsum = 0.0;
+        for (i, &v) in x.iter().enumerate() {
+            let s0 = v as f64 * w(i) + k * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+            wsum += w(i);
+        }
+        let power = s1 * s1 + s2 * s2 - k * s1 * s2;
+        20.0 * (2.0 * power.max(1e-30).sqrt() / wsum).log10()
+    }
+
+    #[test]
+    fn resampling_keeps_the_passband_and_rejects_aliases_and_images() {
+        // One second at half scale, the phase computed in f64 so that rounding does not
+        // add a noise floor of its own.
+        let pure = |rate: u32, hz: f64| Clip {
+            samples: (0..rate)
+                .map(|i| {
+                    (0.5 * (2.0 * std::f64::consts::PI * hz * i as f64 / rate as f64).sin()) as f32
+                })
+                .collect(),
+            rate,
+        };
+        // (from, to): the speech rates rawi meets, up and down.
+        for (from, to) in [
+            (16_000, 22_050),
+            (22_050, 48_000),
+            (24_000, 22_050),
+            (48_000, 22_050),
+            (44_100, 16_000),
+        ] {
+            let nyq = from.min(to) as f64 / 2.0;
+            // Passband: tones up to 80 % of the lower Nyquist keep their level.
+            for frac in [0.02, 0.1, 0.3, 0.6, 0.8] {
+                let hz = (nyq * frac).round();
+                let r = resample(&pure(from, hz), to);
+                assert_eq!(r.samples.len(), to as usize);
+                let gain = level_db(&r.samples, to, hz) - 20.0 * 0.5f64.log10();
+                assert!(gain.abs() < 0.5, "{from}->{to} at {hz} Hz: {gain:.2} dB");
+            }
+            if to < from {
+                // Down: a tone above the new Nyquist must not fold back into the band.
+                let hz = to as f64 * 0.5 + (from as f64 * 0.5 - to as f64 * 0.5) * 0.5;
+                let alias = to as f64 - hz;
+                let r = resample(&pure(from, hz), to);
+                let a = level_db(&r.samples, to, alias.abs()) - 20.0 * 0.5f64.log10();
+                assert!(
+                    a < -50.0,
+                    "{from}->{to}: {hz} Hz aliased to {alias} at {a:.1} dB"
+                );
+            } else {
+                // Up: a tone must not leave an image above the old Nyquist.
+                let hz = from as f64 * 0.3;
+                let image = from as f64 - hz;
+                let r = resample(&pure(from, hz), to);
+                let a = level_db(&r.samples, to, image) - 20.0 * 0.5f64.log10();
+                assert!(
+                    a < -50.0,
+                    "{from}->{to}: image of {hz} Hz at {image} is {a:.1} dB"
+                );
+            }
+        }
     }
 
     #[test]

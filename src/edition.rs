@@ -1,7 +1,7 @@
 //! One article to one audio edition: the whole pipeline behind `rawi build`.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -9,13 +9,14 @@ use sha2::{Digest, Sha256};
 use crate::article::{self, Article};
 use crate::audio::{self, Clip, Programme};
 use crate::bundle::manifest::{
-    ArticleInfo, AudioInfo, FileEntry, LoudnessInfo, Manifest, SentenceEntry, VoiceInfo,
-    SCHEMA_VERSION,
+    ArticleInfo, AudioInfo, FileEntry, LoudnessInfo, Manifest, ReviewEntry, SentenceEntry,
+    VoiceInfo, SCHEMA_VERSION,
 };
 use crate::bundle::{chapters, page, srt, transcript_json, vtt, Bundle};
 use crate::cache::Cache;
 use crate::encode::{self, Format, Tags};
 use crate::error::{Error, Result};
+use crate::limits;
 use crate::loudness;
 use crate::normalize::{self, Spoken};
 use crate::segment::{self, Sentence, SplitOptions};
@@ -151,7 +152,8 @@ pub fn clip_key(speaker: &Speaker, spoken: &str) -> String {
 pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
     let started = std::time::Instant::now();
     let speaker = ctx.speaker;
-    let article = article::read(path)?;
+    let mut article = article::read(path)?;
+    drop_bad_meta(path, &mut article.meta);
     let file_name = path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
@@ -161,12 +163,31 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
     if sentences.is_empty() {
         return Err(Error::input(path, "has no sentence to read"));
     }
+    check_speech(path, &sentences, &spoken)?;
     let rate = voice.sample_rate;
+    // The audio made so far, across workers: a voice far slower than the estimate is
+    // stopped at the edition's limit instead of filling the memory.
+    let made = AtomicU64::new(0);
+    let max_samples = (limits::MAX_ARTICLE_AUDIO_S * f64::from(rate)) as u64;
     let clips: Vec<Clip> = spoken
         .par_iter()
         .zip(sentences.par_iter())
         .map(|(sp, s)| {
-            let clip = clip_for(ctx, &sp.text, rate).map_err(|e| match e {
+            let clip = clip_for(ctx, &sp.text, rate).and_then(|clip| {
+                let total = made.fetch_add(clip.samples.len() as u64, Ordering::Relaxed)
+                    + clip.samples.len() as u64;
+                if total > max_samples {
+                    return Err(Error::input(
+                        path,
+                        format!(
+                            "makes more than {} of audio, the longest an edition may be; split the article",
+                            hours(limits::MAX_ARTICLE_AUDIO_S)
+                        ),
+                    ));
+                }
+                Ok(clip)
+            });
+            let clip = clip.map_err(|e| match e {
                 Error::Synth { voice, reason } => Error::Synth {
                     voice,
                     reason: format!(
@@ -187,6 +208,8 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
         .zip(sentences.iter().map(|s| s.boundary))
         .collect();
     let mut programme = Programme::assemble(&with_bounds, rate, &voice.pauses);
+    // The clips are in the programme now; holding both would double the memory.
+    drop(with_bounds);
     let loudness = match opts.loudness {
         Some(target) => {
             // Aim the PCM so that the file, after the encoder's own gain, is on target.
@@ -259,6 +282,11 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
         },
         loudness,
         chapters,
+        review: sentences
+            .iter()
+            .zip(&spoken)
+            .flat_map(|(s, sp)| ReviewEntry::of(s.id, &s.text, sp))
+            .collect(),
         sentences: entries,
         files: Vec::new(),
     };
@@ -277,11 +305,132 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
 }
 
 /// Speaks one sentence and finishes the clip: edges trimmed to the voice's own pauses'
-/// worth of silence, resampled to `rate`. `rawi say` and editions share it.
+/// worth of silence, resampled to `rate`. `rawi say` and editions share it. A clip longer
+/// than [`limits::MAX_SENTENCE_AUDIO_S`] is an error (and so never cached).
 pub fn speak_clip(speaker: &Speaker, spoken: &str, rate: u32) -> Result<Clip> {
     let mut clip = speaker.speak(spoken)?;
     audio::trim_silence(&mut clip, CLIP_EDGE_MS);
+    let seconds = clip.samples.len() as f64 / f64::from(clip.rate.max(1));
+    if seconds > limits::MAX_SENTENCE_AUDIO_S {
+        return Err(Error::Synth {
+            voice: speaker.voice().name.clone(),
+            reason: format!(
+                "gave {seconds:.0} s of audio for one sentence, more than the {:.0} s a sentence may last; check the voice",
+                limits::MAX_SENTENCE_AUDIO_S
+            ),
+        });
+    }
     Ok(audio::resample(&clip, rate))
+}
+
+/// `4 h` or `3.5 h`, for messages.
+fn hours(seconds: f64) -> String {
+    format!("{} h", (seconds / 360.0).round() / 10.0)
+}
+
+/// The longest run of decimal digits (any script) in `s`.
+fn longest_digit_run(s: &str) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for c in s.chars() {
+        if crate::text::is_digit(c) {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    best
+}
+
+/// Refuses, before any synthesis, an article whose speech would be absurd: a digit run
+/// too long to be a number, a sentence that would take minutes to say, or an edition
+/// beyond [`limits::MAX_ARTICLE_AUDIO_S`]. Durations are estimated at a speaking rate
+/// faster than any voice's ([`limits::FAST_SPEECH_CHARS_PER_S`]), so a refusal is certain
+/// and an article that fits is never refused. The error names the file and the sentence.
+pub fn check_speech(path: &Path, sentences: &[Sentence], spoken: &[Spoken]) -> Result<()> {
+    check_spoken(
+        path,
+        sentences
+            .iter()
+            .zip(spoken)
+            .map(|(s, sp)| (s.id, s.text.as_str(), sp.text.as_str())),
+    )
+}
+
+/// [`check_speech`] over `(id, written, spoken)` triples, for callers without an article
+/// (`rawi say`).
+pub fn check_spoken<'a>(
+    path: &Path,
+    sentences: impl IntoIterator<Item = (usize, &'a str, &'a str)>,
+) -> Result<()> {
+    let mut total_chars = 0usize;
+    let mut count = 0usize;
+    for (id, text, spoken) in sentences {
+        count += 1;
+        let run = longest_digit_run(text);
+        if run > limits::MAX_DIGIT_RUN {
+            return Err(Error::input(
+                path,
+                format!(
+                    "sentence {} («{}») has a run of {run} digits, more than the {} a number read aloud may have; check the article",
+                    id,
+                    short(text),
+                    limits::MAX_DIGIT_RUN
+                ),
+            ));
+        }
+        let chars = spoken.chars().count();
+        if chars > limits::MAX_SENTENCE_SPOKEN_CHARS {
+            return Err(Error::input(
+                path,
+                format!(
+                    "sentence {} («{}») would take more than {:.0} minutes to read ({chars} characters once numbers are written out); shorten it",
+                    id,
+                    short(text),
+                    limits::MAX_SENTENCE_AUDIO_S / 60.0
+                ),
+            ));
+        }
+        total_chars += chars;
+    }
+    let seconds = total_chars as f64 / limits::FAST_SPEECH_CHARS_PER_S;
+    if seconds > limits::MAX_ARTICLE_AUDIO_S {
+        return Err(Error::input(
+            path,
+            format!(
+                "would make at least {} of audio ({} sentences), more than the {} an edition may last; split the article",
+                hours(seconds),
+                count,
+                hours(limits::MAX_ARTICLE_AUDIO_S)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Drops an article's `date` that is not a real date and a `url` that is not a web
+/// address, with a warning: neither may reach the manifest, the tags or a feed.
+fn drop_bad_meta(path: &Path, meta: &mut article::Meta) {
+    if let Some(d) = meta.date.take() {
+        if crate::podcast::is_valid_date(&d) {
+            meta.date = Some(d);
+        } else {
+            eprintln!(
+                "rawi: warning: {}: date `{d}` is not a real date like 2024-05-01; ignored",
+                path.display()
+            );
+        }
+    }
+    if let Some(u) = meta.url.take() {
+        if crate::podcast::is_web_url(&u) {
+            meta.url = Some(u);
+        } else {
+            eprintln!(
+                "rawi: warning: {}: url `{u}` is not an http(s) address; ignored",
+                path.display()
+            );
+        }
+    }
 }
 
 /// One sentence's finished clip (trimmed, at `rate`): from the cache when it is there,

@@ -129,14 +129,19 @@ fn abbreviations() -> &'static HashSet<&'static str> {
 /// Abbreviations that, after a number, are a calendar mark and may end a sentence.
 const AFTER_NUMBER_MAY_END: &[&str] = &["م.", "هـ.", "ق.م."];
 
-/// Sentence ranges (byte offsets, trimmed) in one block's text.
+/// Sentence ranges (byte offsets, trimmed) in one block's text. Linear in the text: the
+/// quotation marks of a sentence being joined are counted once per fragment, not again
+/// over the whole sentence each time a fragment is added (a run of 100 000 `"` is 100 000
+/// fragments).
 pub fn split_text(text: &str) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
     let mut pending: Option<Range<usize>> = None;
+    let mut quotes = Quotes::default();
     for (start, frag) in split_at_ellipsis(text) {
         let Some(r) = trimmed(text, start..start + frag.len()) else {
             continue;
         };
+        quotes.add(&text[r.clone()]);
         let cur = match pending.take() {
             Some(p) => p.start..r.end,
             None => r,
@@ -144,16 +149,43 @@ pub fn split_text(text: &str) -> Vec<Range<usize>> {
         // A bound with no space after it is inside a word (`ص.ب.`, `U.S.`), never the
         // end of a sentence in news text.
         let glued = start + frag.len() < text.len() && !frag.ends_with(char::is_whitespace);
-        if glued || must_continue(&text[cur.clone()]) {
+        if glued || quotes.open() || ends_in_abbreviation(&text[cur.clone()]) {
             pending = Some(cur);
         } else {
             ranges.push(cur);
+            quotes = Quotes::default();
         }
     }
     if let Some(p) = pending {
         ranges.push(p);
     }
     ranges
+}
+
+/// Quotation marks seen so far in a sentence being built.
+#[derive(Default)]
+struct Quotes {
+    straight: usize,
+    opening: usize,
+    closing: usize,
+}
+
+impl Quotes {
+    fn add(&mut self, s: &str) {
+        for c in s.chars() {
+            match c {
+                '"' => self.straight += 1,
+                '«' => self.opening += 1,
+                '»' => self.closing += 1,
+                _ => {}
+            }
+        }
+    }
+
+    /// `true` while a quotation is still open: the sentence must go on.
+    fn open(&self) -> bool {
+        self.straight % 2 == 1 || self.opening > self.closing
+    }
 }
 
 /// UAX #29 fragments, further split after `…` followed by a space (UAX #29 does not
@@ -180,14 +212,27 @@ fn trimmed(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     (!t.is_empty()).then(|| r.start + lead..r.start + lead + t.len())
 }
 
-/// `true` when a fragment must not end a sentence: it ends in an abbreviation or a
-/// quotation is still open.
-fn must_continue(sentence: &str) -> bool {
-    let straight_quotes = sentence.matches('"').count();
-    if straight_quotes % 2 == 1 || sentence.matches('«').count() > sentence.matches('»').count() {
+/// `true` when a sentence's full stop is not its end: it ends in an abbreviation (`د.`)
+/// or in a headline's `..`. Only the tail is looked at.
+fn ends_in_abbreviation(sentence: &str) -> bool {
+    // Only the tail can hold the last two words that matter: looking at the whole
+    // sentence would make a long run of fragments with no space quadratic.
+    const TAIL_BYTES: usize = 96;
+    let mut from = sentence.len().saturating_sub(TAIL_BYTES);
+    while !sentence.is_char_boundary(from) {
+        from -= 1;
+    }
+    let tail = &sentence[from..];
+    // A headline's `..` joins its two halves (`X .. Y`): not the end of a sentence.
+    let t = tail.trim_end();
+    if t.ends_with("..") && !t.ends_with("...") {
         return true;
     }
-    let mut words = sentence.split_whitespace().rev();
+    if from > 0 && !tail.contains(char::is_whitespace) {
+        // The last word is longer than the tail: far longer than any abbreviation.
+        return false;
+    }
+    let mut words = tail.split_whitespace().rev();
     let Some(last) = words.next() else {
         return false;
     };
@@ -202,11 +247,14 @@ fn must_continue(sentence: &str) -> bool {
 /// Cuts a sentence longer than `max_chars` characters at the last `،`/`؛`/`,`/`;` that
 /// keeps a piece under the limit, else at the last space, else anywhere. Ranges are
 /// relative to `s` and trimmed.
-fn cut_long(s: &str, max_chars: usize) -> Vec<Range<usize>> {
+pub fn cut_long(s: &str, max_chars: usize) -> Vec<Range<usize>> {
     let max_chars = max_chars.max(8);
     let mut out = Vec::new();
     let mut start = 0;
-    while s[start..].chars().count() > max_chars {
+    // Characters left after `start`, kept up to date instead of recounted each cut, so a
+    // long line costs one pass, not one per cut.
+    let mut left = s.chars().count();
+    while left > max_chars {
         let limit = s[start..]
             .char_indices()
             .nth(max_chars)
@@ -220,6 +268,7 @@ fn cut_long(s: &str, max_chars: usize) -> Vec<Range<usize>> {
         if let Some(r) = trimmed(s, start..cut) {
             out.push(r);
         }
+        left -= s[start..cut].chars().count();
         start = cut;
     }
     if let Some(r) = trimmed(s, start..s.len()) {
@@ -271,6 +320,15 @@ mod tests {
     }
 
     #[test]
+    fn headline_double_dot_stays_one_sentence() {
+        assert_eq!(
+            sentences("ارتفاع الأسعار .. والحكومة تتدخل"),
+            vec!["ارتفاع الأسعار .. والحكومة تتدخل"]
+        );
+        assert_eq!(sentences("الأسعار.. والحكومة"), vec!["الأسعار.. والحكومة"]);
+    }
+
+    #[test]
     fn no_break_inside_decimals() {
         assert_eq!(
             sentences("ارتفع بنسبة 3.5 بالمئة. وانخفض ٣٫٥."),
@@ -288,6 +346,31 @@ mod tests {
             sentences("قال «جئنا. وسنبقى» وانصرف. انتهى."),
             vec!["قال «جئنا. وسنبقى» وانصرف.", "انتهى."]
         );
+    }
+
+    /// Issue 10 row 12: long runs of quotes and brackets once made splitting quadratic.
+    /// The shape of the result is checked; the speed is in `benches/segment.rs`.
+    #[test]
+    fn long_runs_of_quotes_and_brackets() {
+        for run in ["\"", "(", ")", "]", ".\"", ".)", "«."] {
+            let text = format!("نص {}", run.repeat(100_000 / run.len()));
+            let ranges = split_text(&text);
+            assert!(!ranges.is_empty(), "{run}");
+            let mut end = 0;
+            for r in &ranges {
+                assert!(
+                    r.start >= end && r.end > r.start,
+                    "{run}: ordered, not empty"
+                );
+                end = r.end;
+            }
+            assert_eq!(end, text.len(), "{run}: nothing lost at the end");
+            for r in cut_long(&text, 400) {
+                assert!(text[r].chars().count() <= 400, "{run}");
+            }
+        }
+        // An open quotation still holds the sentence together.
+        assert_eq!(sentences("قال \"أ. ب\". ثم."), vec!["قال \"أ. ب\".", "ثم."]);
     }
 
     #[test]

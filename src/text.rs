@@ -51,8 +51,14 @@ pub fn clean(raw: &str) -> String {
 pub fn clean_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
-    for c in line.chars() {
-        if is_invisible(c) || c == TATWEEL {
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        // Kept: a right-to-left mark between a decimal point and a digit (`54.\u{200F}92`)
+        // records that the paper stored the decimal reversed; the normalizer reads it.
+        let stored_decimal = c == '\u{200F}'
+            && out.ends_with(['.', ','])
+            && chars.peek().is_some_and(char::is_ascii_digit);
+        if (is_invisible(c) && !stored_decimal) || c == TATWEEL {
             continue;
         }
         if c == ' ' || is_odd_space(c) {

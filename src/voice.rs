@@ -178,8 +178,7 @@ pub struct CommandSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpSpec {
-    /// The endpoint, `http://host:port/path` (plain HTTP: put a local TLS proxy in front
-    /// of a remote https server).
+    /// The endpoint, `https://host/path` or `http://host:port/path`.
     pub url: String,
     /// The `model` field of the request.
     #[serde(default)]
@@ -191,6 +190,13 @@ pub struct HttpSpec {
     /// token itself never goes in a voice file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_env: Option<String>,
+    /// A PEM file of certificate authorities to trust instead of the built-in roots (a
+    /// company gateway, a self-signed test server); relative to the voice file's folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// Most requests in flight at once for this voice (4 when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_parallel: Option<usize>,
     /// More fields for the JSON body (`speed`, `language`, …).
     #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
     pub extra: toml::Table,
@@ -253,6 +259,13 @@ pub struct Voice {
     /// Sample rate of editions built with this voice; clips at other rates are resampled.
     #[serde(default = "default_rate")]
     pub sample_rate: u32,
+    /// What a `command` or `http` engine answers with: `wav` (the default), `mp3`,
+    /// `flac`, `ogg` (Vorbis) or `pcm_s16le` (raw 16-bit mono).
+    #[serde(default, skip_serializing_if = "is_wav")]
+    pub output_format: crate::decode::AudioFormat,
+    /// Sample rate of raw PCM answers (the voice's `sample_rate` when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pcm_sample_rate: Option<u32>,
     /// Pauses between sentences, paragraphs and headings.
     #[serde(default)]
     pub pauses: Pauses,
@@ -271,6 +284,10 @@ pub struct Voice {
     /// Where the definition came from (a path, or `built-in`).
     #[serde(skip)]
     pub origin: String,
+}
+
+fn is_wav(f: &crate::decode::AudioFormat) -> bool {
+    *f == crate::decode::AudioFormat::Wav
 }
 
 fn default_rate() -> u32 {
@@ -341,6 +358,14 @@ impl Voice {
                 ));
             }
         }
+        if let Some(r) = self.pcm_sample_rate {
+            if !(8_000..=192_000).contains(&r) {
+                return bad(format!("pcm_sample_rate {r} is outside 8000 to 192000 Hz"));
+            }
+        }
+        if self.engine == EngineKind::Bundled && !is_wav(&self.output_format) {
+            return bad("output_format applies to command and http voices only".into());
+        }
         match self.engine {
             EngineKind::Command => match &self.command {
                 None => return bad("engine is \"command\" but there is no [command] table".into()),
@@ -370,6 +395,9 @@ impl Voice {
                             "[http] url `{}` is not an http:// URL with a host",
                             h.url
                         ));
+                    }
+                    if h.max_parallel == Some(0) {
+                        return bad("[http] max_parallel must be at least 1".into());
                     }
                 }
             },
@@ -461,6 +489,12 @@ impl Voice {
         v.limits = Limits::default();
         if let Some(b) = v.bundled.as_mut() {
             b.lexicon = None;
+        }
+        if let Some(h) = v.http.as_mut() {
+            // Where the certificates are and how many requests run at once do not change
+            // the sound.
+            h.ca_file = None;
+            h.max_parallel = None;
         }
         toml::to_string(&v).unwrap_or_default()
     }

@@ -240,7 +240,7 @@ fn bad_clips_are_errors_and_never_cached() {
         ("voice-empty.wav", "empty"),
         ("voice-silent.wav", "silence"),
         ("voice-nan.wav", "silence"),
-        ("voice-65535ch.wav", "channels"),
+        ("voice-65535ch.wav", "channel"),
         ("voice-4ghz.wav", "Hz"),
     ] {
         let mut c = build(

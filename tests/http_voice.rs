@@ -1,112 +1,229 @@
 //! The `http` engine against a real speech server on loopback: a small server in the test
-//! that reads each JSON request and answers with a WAV (plain or chunked), an error, or
-//! nothing at all.
+//! that reads each JSON request and answers with a WAV (plain or chunked) or an MP3, an
+//! error, a rate limit, or nothing at all; over plain HTTP or over TLS with a certificate
+//! authority and a server certificate made in the test (rcgen, served with rustls).
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// How the test server answers.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Behaviour {
     Wav,
     ChunkedWav,
+    Mp3,
     Error500,
     Hang,
+    /// The first request gets `429 Too Many Requests` with `Retry-After: 1`, then WAVs.
+    RateLimitedOnce,
+    /// `401`, echoing the request's Authorization header in the body.
+    EchoAuth401,
+    /// A WAV after a short pause, so that parallel requests overlap.
+    SlowWav,
 }
 
-/// Starts a server on 127.0.0.1; returns its port and the request bodies it has seen.
-fn serve(behaviour: Behaviour) -> (u16, Arc<Mutex<Vec<String>>>) {
+/// What the server saw: request bodies, Authorization headers, and the most requests it
+/// had in flight at once.
+#[derive(Default)]
+struct Seen {
+    bodies: Mutex<Vec<String>>,
+    auth: Mutex<Vec<String>>,
+    in_flight: AtomicUsize,
+    most_in_flight: AtomicUsize,
+    requests: AtomicUsize,
+}
+
+/// A certificate authority and a server certificate for 127.0.0.1 signed by it: (CA PEM,
+/// server TLS config).
+fn tls_material() -> (String, Arc<rustls::ServerConfig>) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "rawi test CA");
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf_params =
+        CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
+    let leaf = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(rustls::pki_types::PrivatePkcs8KeyDer::from(
+        leaf_key.serialize_der(),
+    ));
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![leaf.der().clone()], key)
+    .unwrap();
+    (ca_cert.pem(), Arc::new(config))
+}
+
+/// Starts a server on 127.0.0.1, over TLS when `tls` is given; returns its port and what
+/// it sees.
+fn serve(behaviour: Behaviour, tls: Option<Arc<rustls::ServerConfig>>) -> (u16, Arc<Seen>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::new(Seen::default());
     let seen2 = seen.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().take(200) {
-            let Ok(mut stream) = stream else { continue };
+            let Ok(stream) = stream else { continue };
             let seen = seen2.clone();
-            std::thread::spawn(move || {
-                let mut req = Vec::new();
-                let mut buf = [0u8; 4096];
-                // Read headers, then exactly Content-Length bytes of body.
-                let body = loop {
-                    let n = stream.read(&mut buf).unwrap_or(0);
-                    if n == 0 {
+            let tls = tls.clone();
+            std::thread::spawn(move || match tls {
+                Some(config) => {
+                    let Ok(conn) = rustls::ServerConnection::new(config) else {
                         return;
-                    }
-                    req.extend_from_slice(&buf[..n]);
-                    if let Some(end) = req.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&req[..end]).to_ascii_lowercase();
-                        let len: usize = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .and_then(|v| v.trim().parse().ok())
-                            .unwrap_or(0);
-                        while req.len() < end + 4 + len {
-                            let n = stream.read(&mut buf).unwrap_or(0);
-                            if n == 0 {
-                                break;
-                            }
-                            req.extend_from_slice(&buf[..n]);
-                        }
-                        break String::from_utf8_lossy(&req[end + 4..]).into_owned();
-                    }
-                };
-                seen.lock().unwrap().push(body.clone());
-                let json: serde_json::Value = serde_json::from_str(&body).expect("a JSON body");
-                let text = json["input"].as_str().unwrap_or("").to_owned();
-                // A tone whose length follows the text, so clips differ per sentence.
-                let n = 2000 + 100 * text.chars().count();
-                let samples: Vec<f32> = (0..n).map(|i| 0.3 * (i as f32 * 0.05).sin()).collect();
-                let wav = rawi::audio::encode_wav(&samples, 24000);
-                match behaviour {
-                    Behaviour::Wav => {
-                        let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: audio/wav\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", wav.len());
-                        let _ = stream.write_all(&wav);
-                    }
-                    Behaviour::ChunkedWav => {
-                        let _ = write!(
-                            stream,
-                            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        );
-                        for chunk in wav.chunks(1000) {
-                            let _ = write!(stream, "{:x}\r\n", chunk.len());
-                            let _ = stream.write_all(chunk);
-                            let _ = write!(stream, "\r\n");
-                        }
-                        let _ = write!(stream, "0\r\n\r\n");
-                    }
-                    Behaviour::Error500 => {
-                        let msg = "model not loaded";
-                        let _ = write!(
-                            stream,
-                            "HTTP/1.1 500 Internal Server Error\r\nContent-Length: {}\r\n\r\n{msg}",
-                            msg.len()
-                        );
-                    }
-                    Behaviour::Hang => std::thread::sleep(std::time::Duration::from_secs(20)),
+                    };
+                    answer(rustls::StreamOwned::new(conn, stream), behaviour, &seen);
                 }
+                None => answer(stream, behaviour, &seen),
             });
         }
     });
     (port, seen)
 }
 
-fn voice_file(dir: &Path, port: u16, timeout_s: f64) -> PathBuf {
+/// Reads one request and answers it as `behaviour` says.
+fn answer<S: Read + Write>(mut stream: S, behaviour: Behaviour, seen: &Seen) {
+    let mut req = Vec::new();
+    let mut buf = [0u8; 4096];
+    // Read headers, then exactly Content-Length bytes of body.
+    let (head, body) = loop {
+        let n = stream.read(&mut buf).unwrap_or(0);
+        if n == 0 {
+            return;
+        }
+        req.extend_from_slice(&buf[..n]);
+        if let Some(end) = req.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&req[..end]).into_owned();
+            let len: usize = head
+                .to_ascii_lowercase()
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:").map(str::to_owned))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            while req.len() < end + 4 + len {
+                let n = stream.read(&mut buf).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                req.extend_from_slice(&buf[..n]);
+            }
+            break (head, String::from_utf8_lossy(&req[end + 4..]).into_owned());
+        }
+    };
+    let n_request = seen.requests.fetch_add(1, Ordering::SeqCst);
+    let now = seen.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    seen.most_in_flight.fetch_max(now, Ordering::SeqCst);
+    let auth = head
+        .lines()
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_default();
+    seen.auth.lock().unwrap().push(auth.clone());
+    seen.bodies.lock().unwrap().push(body.clone());
+    let json: serde_json::Value = serde_json::from_str(&body).expect("a JSON body");
+    let text = json["input"].as_str().unwrap_or("").to_owned();
+    // A tone whose length follows the text, so clips differ per sentence.
+    let n = 2000 + 100 * text.chars().count();
+    let samples: Vec<f32> = (0..n).map(|i| 0.3 * (i as f32 * 0.05).sin()).collect();
+    let wav = rawi::audio::encode_wav(&samples, 24000);
+    let send = |stream: &mut S, status: &str, extra: &str, body: &[u8]| {
+        let _ = write!(
+            stream,
+            "HTTP/1.1 {status}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        let _ = stream.write_all(body);
+        let _ = stream.flush();
+    };
+    if behaviour == Behaviour::SlowWav {
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
+    // Done with the request before answering: once the client has the answer, it may send
+    // the next one, which must not count as overlapping with this one.
+    seen.in_flight.fetch_sub(1, Ordering::SeqCst);
+    match behaviour {
+        Behaviour::Wav => send(&mut stream, "200 OK", "Content-Type: audio/wav\r\n", &wav),
+        Behaviour::SlowWav => send(&mut stream, "200 OK", "Content-Type: audio/wav\r\n", &wav),
+        Behaviour::Mp3 => {
+            let mp3 = rawi::encode::mp3(&samples, 24000, &rawi::encode::Tags::default(), &[], 64)
+                .unwrap();
+            send(&mut stream, "200 OK", "Content-Type: audio/mpeg\r\n", &mp3)
+        }
+        Behaviour::RateLimitedOnce if n_request == 0 => send(
+            &mut stream,
+            "429 Too Many Requests",
+            "Retry-After: 1\r\n",
+            b"slow down",
+        ),
+        Behaviour::RateLimitedOnce => send(&mut stream, "200 OK", "", &wav),
+        Behaviour::EchoAuth401 => send(
+            &mut stream,
+            "401 Unauthorized",
+            "",
+            format!("bad token: {auth}").as_bytes(),
+        ),
+        Behaviour::ChunkedWav => {
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            );
+            for chunk in wav.chunks(1000) {
+                let _ = write!(stream, "{:x}\r\n", chunk.len());
+                let _ = stream.write_all(chunk);
+                let _ = write!(stream, "\r\n");
+            }
+            let _ = write!(stream, "0\r\n\r\n");
+            let _ = stream.flush();
+        }
+        Behaviour::Error500 => send(
+            &mut stream,
+            "500 Internal Server Error",
+            "",
+            b"model not loaded",
+        ),
+        Behaviour::Hang => std::thread::sleep(std::time::Duration::from_secs(20)),
+    }
+}
+
+/// Writes a voice file for the test server; `more` goes at the end of the `[http]` table
+/// (`ca_file`, `api_key_env`, …) and `top` before it (`output_format`).
+fn voice_with(dir: &Path, url: &str, timeout_s: f64, top: &str, more: &str) -> PathBuf {
     let p = dir.join("server.toml");
     std::fs::write(
         &p,
         format!(
-            "name = \"server\"\nengine = \"http\"\nsample_rate = 22050\n[http]\nurl = \"http://127.0.0.1:{port}/v1/audio/speech\"\nmodel = \"tts-1\"\nvoice = \"ar-1\"\n[http.extra]\nspeed = 0.9\n[limits]\ntimeout_s = {timeout_s}\nretries = 0\n"
+            "name = \"server\"\nengine = \"http\"\nsample_rate = 22050\n{top}\n[http]\nurl = \"{url}\"\nmodel = \"tts-1\"\nvoice = \"ar-1\"\n{more}\n[http.extra]\nspeed = 0.9\n[limits]\ntimeout_s = {timeout_s}\nretries = 0\n"
         ),
     )
     .unwrap();
     p
 }
 
+fn voice_file(dir: &Path, port: u16, timeout_s: f64) -> PathBuf {
+    let url = format!("http://127.0.0.1:{port}/v1/audio/speech");
+    voice_with(dir, &url, timeout_s, "", "")
+}
+
 fn build(voice: &Path, out: &Path) -> std::process::Output {
+    build_env(voice, out, &[])
+}
+
+fn build_env(voice: &Path, out: &Path, env: &[(&str, &str)]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_rawi"))
         .arg("build")
         .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/cup-final.txt"))
@@ -114,29 +231,35 @@ fn build(voice: &Path, out: &Path) -> std::process::Output {
         .arg(out)
         .arg("--voice")
         .arg(voice)
+        .arg("--no-cache")
+        .envs(env.iter().copied())
         .output()
         .unwrap()
+}
+
+fn manifest(out: &Path) -> rawi::bundle::Manifest {
+    let bundle = rawi::bundle::Bundle::read_zip(out).unwrap();
+    rawi::bundle::Manifest::from_toml(
+        std::str::from_utf8(bundle.get("manifest.toml").unwrap()).unwrap(),
+    )
+    .unwrap()
 }
 
 #[test]
 fn builds_through_a_speech_server() {
     for behaviour in [Behaviour::Wav, Behaviour::ChunkedWav] {
-        let (port, seen) = serve(behaviour);
+        let (port, seen) = serve(behaviour, None);
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("e.zip");
         let o = build(&voice_file(dir.path(), port, 10.0), &out);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let bundle = rawi::bundle::Bundle::read_zip(&out).unwrap();
-        let manifest = rawi::bundle::Manifest::from_toml(
-            std::str::from_utf8(bundle.get("manifest.toml").unwrap()).unwrap(),
-        )
-        .unwrap();
+        let manifest = manifest(&out);
         assert_eq!(
             manifest.audio.sample_rate, 22050,
             "24 kHz answers resampled to the voice's rate"
         );
         assert_eq!(manifest.voice.engine, "http");
-        let bodies = seen.lock().unwrap();
+        let bodies = seen.bodies.lock().unwrap();
         assert_eq!(
             bodies.len(),
             manifest.sentences.len(),
@@ -167,12 +290,134 @@ fn builds_through_a_speech_server() {
 }
 
 #[test]
+fn https_with_a_test_certificate_authority() {
+    let (ca_pem, config) = tls_material();
+    let (port, seen) = serve(Behaviour::Wav, Some(config));
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("https://127.0.0.1:{port}/v1/audio/speech");
+    // Without the CA the server's certificate is not trusted, and the error says what to do.
+    let out = dir.path().join("e.zip");
+    let o = build(&voice_with(dir.path(), &url, 10.0, "", ""), &out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("TLS") && err.contains("ca_file"), "{err}");
+    assert!(!out.exists());
+    // With it (a path relative to the voice file), the build goes through.
+    std::fs::write(dir.path().join("test-ca.pem"), &ca_pem).unwrap();
+    let voice = voice_with(dir.path(), &url, 10.0, "", "ca_file = \"test-ca.pem\"");
+    let o = build(&voice, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m = manifest(&out);
+    assert_eq!(m.voice.engine, "http");
+    assert_eq!(seen.bodies.lock().unwrap().len(), m.sentences.len());
+    let v = Command::new(env!("CARGO_BIN_EXE_rawi"))
+        .arg("verify")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+}
+
+#[test]
+fn a_rate_limit_is_waited_out() {
+    let (port, seen) = serve(Behaviour::RateLimitedOnce, None);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("e.zip");
+    // retries = 0: a 429 is not a failure, and is tried again all the same.
+    let o = build(&voice_file(dir.path(), port, 10.0), &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m = manifest(&out);
+    assert_eq!(
+        seen.requests.load(Ordering::SeqCst),
+        m.sentences.len() + 1,
+        "every sentence once, and the refused one once more"
+    );
+}
+
+#[test]
+fn the_token_goes_in_the_header_and_nowhere_else() {
+    const TOKEN: &str = "sk-test-0123456789-secret";
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("e.zip");
+    let more = "api_key_env = \"RAWI_TEST_TOKEN\"";
+    // Accepted: sent as a bearer token, absent from the bundle and from what rawi prints.
+    let (port, seen) = serve(Behaviour::Wav, None);
+    let url = format!("http://127.0.0.1:{port}/v1/audio/speech");
+    let voice = voice_with(dir.path(), &url, 10.0, "", more);
+    let o = build_env(&voice, &out, &[("RAWI_TEST_TOKEN", TOKEN)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(seen
+        .auth
+        .lock()
+        .unwrap()
+        .iter()
+        .all(|a| a == &format!("Bearer {TOKEN}")));
+    let bundle = rawi::bundle::Bundle::read_zip(&out).unwrap();
+    for (name, bytes) in &bundle.files {
+        assert!(
+            !bytes.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes()),
+            "the token is in {name}"
+        );
+    }
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!printed.contains(TOKEN), "{printed}");
+    // Refused by a server that echoes the header back: the error still hides it.
+    let (port, _) = serve(Behaviour::EchoAuth401, None);
+    let url = format!("http://127.0.0.1:{port}/v1/audio/speech");
+    let voice = voice_with(dir.path(), &url, 10.0, "", more);
+    let o = build_env(&voice, &out, &[("RAWI_TEST_TOKEN", TOKEN)]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("HTTP 401") && err.contains("RAWI_TEST_TOKEN"),
+        "{err}"
+    );
+    assert!(!err.contains(TOKEN), "{err}");
+    // Not set: said before anything is sent.
+    let o = build_env(&voice, &out, &[("RAWI_TEST_TOKEN", "")]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("RAWI_TEST_TOKEN"), "{err}");
+}
+
+#[test]
+fn max_parallel_limits_requests_in_flight() {
+    let (port, seen) = serve(Behaviour::SlowWav, None);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("e.zip");
+    let url = format!("http://127.0.0.1:{port}/v1/audio/speech");
+    let voice = voice_with(dir.path(), &url, 10.0, "", "max_parallel = 1");
+    let o = build(&voice, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(seen.most_in_flight.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn an_mp3_answer_is_decoded() {
+    let (port, seen) = serve(Behaviour::Mp3, None);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("e.zip");
+    let url = format!("http://127.0.0.1:{port}/v1/audio/speech");
+    let voice = voice_with(dir.path(), &url, 10.0, "output_format = \"mp3\"", "");
+    let o = build(&voice, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let first: serde_json::Value = serde_json::from_str(&seen.bodies.lock().unwrap()[0]).unwrap();
+    assert_eq!(first["response_format"], "mp3");
+    let m = manifest(&out);
+    assert!(m.audio.duration_ms > 1000, "{}", m.audio.duration_ms);
+}
+
+#[test]
 fn server_errors_and_hangs_fail_cleanly() {
     for (behaviour, expect) in [
         (Behaviour::Error500, "HTTP 500: model not loaded"),
         (Behaviour::Hang, "did not answer within"),
     ] {
-        let (port, _) = serve(behaviour);
+        let (port, _) = serve(behaviour, None);
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("e.zip");
         let o = build(&voice_file(dir.path(), port, 1.0), &out);

@@ -21,6 +21,8 @@ fn golden_files() {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
+        // The hand-judged corpus sample is a record of verdicts, not input/output pairs.
+        .filter(|p| !p.ends_with("corpus_sample_judged.tsv"))
         .collect();
     files.sort();
     let mut failures = Vec::new();
@@ -156,7 +158,7 @@ mod props {
         }
 
         #[test]
-        fn text_without_numbers_passes_through(input in "[[\\p{Arabic}&&\\P{Nd}] a-zA-Z،؛!؟]{0,60}") {
+        fn text_without_numbers_passes_through(input in "[[\\p{Arabic}&&\\P{Nd}] ،؛!؟]{0,60}") {
             prop_assert_eq!(normalize(&input).text, input);
         }
 

@@ -184,89 +184,41 @@ pub fn write(ch: &Channel, items: &[Item]) -> String {
     x
 }
 
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// Reads an ISO 8601 / RFC 3339 date as an article or `--date` gives it: `2024-05-01`,
+/// `2024-05-01T10:30:00Z`, `2024-05-01 10:30+03:00`, or with an IANA zone as
+/// `2024-05-01T10:30[Africa/Tunis]`. A date without a time is midnight; without an offset
+/// or zone, UTC. Impossible dates (`2024-02-30`) and offsets (`+99:99`) are errors that
+/// say what is wrong, in one line.
+pub fn parse_date(text: &str) -> Result<jiff::ZonedDateTime, String> {
+    let s = text.trim();
+    let pieces = jiff::fmt::temporal::Pieces::parse(s).map_err(|e| {
+        format!("`{s}` is not a date like 2024-05-01 or 2024-05-01T10:30+01:00 ({e})")
+    })?;
+    let time = pieces.time().unwrap_or(jiff::civil::Time::midnight());
+    let when = pieces.date().to_datetime(time);
+    let zone = match pieces.to_numeric_offset() {
+        Some(offset) => offset.to_time_zone(),
+        None => pieces
+            .to_time_zone()
+            .map_err(|e| format!("`{s}`: unknown time zone ({e})"))?
+            .unwrap_or(jiff::tz::TimeZone::UTC),
+    };
+    let zoned = when
+        .to_zoned_datetime(zone)
+        .map_err(|e| format!("`{s}`: {e}"))?;
+    if !(1000..=9999).contains(&zoned.year()) {
+        return Err(format!("`{s}`: the year is outside 1000 to 9999"));
+    }
+    Ok(zoned)
 }
 
-/// Converts an ISO 8601 date (`2024-05-01`, `2024-05-01T10:30:00Z`,
-/// `2024-05-01 10:30+03:00`) to RFC 2822 (`Wed, 01 May 2024 10:30:00 +0000`). A date
-/// without a time is taken as midnight UTC. `None` for anything else.
+/// Converts a date that [`parse_date`] reads to RFC 2822 (`Wed, 01 May 2024 10:30:00
+/// +0000`), keeping its offset. `None` for anything else. The day has two digits, as in
+/// the RSS specification's examples (jiff's own printer writes `1 May`), so that feeds
+/// stay byte-identical to earlier ones.
 pub fn rfc2822(iso: &str) -> Option<String> {
-    let s = iso.trim();
-    let num = |t: &str| -> Option<u32> {
-        (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| t.parse().ok())
-            .flatten()
-    };
-    let date = s.get(..10)?;
-    let mut parts = date.split('-');
-    let y = num(parts.next()?)?;
-    let m = num(parts.next()?)?;
-    let d = num(parts.next()?)?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1000..=9999).contains(&y) {
-        return None;
-    }
-    let dim = [
-        31,
-        28 + u32::from(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)),
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if d > dim[m as usize - 1] {
-        return None;
-    }
-    let rest = &s[10..];
-    let (mut hh, mut mm, mut ss, mut zone) = (0, 0, 0, "+0000".to_owned());
-    if let Some(t) = rest.strip_prefix(['T', ' ', 't']) {
-        let (clock, z) = match t.find(['Z', 'z', '+', '-']) {
-            Some(i) => (&t[..i], &t[i..]),
-            None => (t, ""),
-        };
-        let clock = clock.split('.').next()?;
-        let mut c = clock.split(':');
-        hh = num(c.next()?)?;
-        mm = num(c.next()?)?;
-        ss = c.next().map_or(Some(0), num)?;
-        if hh > 23 || mm > 59 || ss > 60 {
-            return None;
-        }
-        zone = match z {
-            "" | "Z" | "z" => "+0000".into(),
-            z => {
-                let sign = &z[..1];
-                let digits: String = z[1..].chars().filter(|c| *c != ':').collect();
-                if digits.len() != 4 || num(&digits).is_none() {
-                    return None;
-                }
-                format!("{sign}{digits}")
-            }
-        };
-    } else if !rest.is_empty() {
-        return None;
-    }
-    let days = days_from_civil(y as i64, m, d);
-    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
-    let month = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ][m as usize - 1];
-    Some(format!(
-        "{weekday}, {d:02} {month} {y} {hh:02}:{mm:02}:{ss:02} {zone}"
-    ))
+    let zoned = parse_date(iso).ok()?;
+    Some(zoned.strftime("%a, %d %b %Y %H:%M:%S %z").to_string())
 }
 
 #[cfg(test)]
@@ -307,9 +259,29 @@ mod tests {
             "yesterday",
             "2024-13-01",
             "2024-05-01x",
+            "2024-02-30",
+            "2024-05-01T10:30+99:99",
+            "2024-05-01T25:00Z",
+            "2024-05-01T10:30[Not/AZone]",
         ] {
             assert!(rfc2822(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn zones_and_errors() {
+        assert_eq!(
+            rfc2822("2024-05-01T10:30:00-04:30").unwrap(),
+            "Wed, 01 May 2024 10:30:00 -0430"
+        );
+        // Tunis keeps one offset all year (+01:00).
+        assert_eq!(
+            rfc2822("2024-07-01T09:00[Africa/Tunis]").unwrap(),
+            "Mon, 01 Jul 2024 09:00:00 +0100"
+        );
+        let e = parse_date("2024-02-30").unwrap_err();
+        assert!(e.contains("2024-02-30") && !e.contains('\n'), "{e}");
+        assert!(parse_date("2024-05-01T10:30+99:99").is_err());
     }
 
     #[test]

@@ -27,10 +27,51 @@ pub struct Manifest {
     /// One entry per sentence, in reading order.
     #[serde(rename = "sentence", default)]
     pub sentences: Vec<SentenceEntry>,
+    /// Spans read by a fallback or a guess (unknown noun gender, ambiguous identifier
+    /// or quantity, unknown Latin word), for an editor to check. Absent when there are
+    /// none, so bundles without any are written exactly as before.
+    #[serde(rename = "review", default, skip_serializing_if = "Vec::is_empty")]
+    pub review: Vec<ReviewEntry>,
     /// Every other member of the bundle with its hash, so that `rawi verify` can tell a
     /// damaged or edited bundle. Filled in when the bundle is assembled.
     #[serde(rename = "file", default)]
     pub files: Vec<FileEntry>,
+}
+
+/// One doubtful reading: where it is, what was written and what rawi said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewEntry {
+    /// The sentence (its `id`).
+    pub sentence: usize,
+    /// The span as written.
+    pub text: String,
+    /// What rawi says for it.
+    pub reading: String,
+    /// Why it is a guess.
+    pub reason: String,
+}
+
+impl ReviewEntry {
+    /// The doubtful readings of one sentence's spoken form, in order.
+    pub fn of(
+        sentence: usize,
+        written: &str,
+        spoken: &crate::normalize::Spoken,
+    ) -> Vec<ReviewEntry> {
+        spoken
+            .tokens
+            .iter()
+            .filter_map(|t| {
+                let g = t.guess?;
+                Some(ReviewEntry {
+                    sentence,
+                    text: written.get(t.span.clone()).unwrap_or_default().to_string(),
+                    reading: t.spoken.clone(),
+                    reason: g.as_str().to_string(),
+                })
+            })
+            .collect()
+    }
 }
 
 /// Measured loudness (EBU R128) and the target it was normalized to.

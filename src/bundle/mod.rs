@@ -57,7 +57,14 @@ impl Bundle {
 
     /// The zip archive's bytes.
     pub fn to_zip(&self) -> std::io::Result<Vec<u8>> {
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        Ok(self
+            .zip_into(std::io::Cursor::new(Vec::new()))?
+            .into_inner())
+    }
+
+    /// Writes the zip archive into `sink` (a file, or memory) and returns it.
+    fn zip_into<W: Write + std::io::Seek>(&self, sink: W) -> std::io::Result<W> {
+        let mut zip = zip::ZipWriter::new(sink);
         for (name, contents) in &self.files {
             let method = if is_stored(name) {
                 zip::CompressionMethod::Stored
@@ -73,19 +80,23 @@ impl Bundle {
                 .map_err(std::io::Error::other)?;
             zip.write_all(contents)?;
         }
-        Ok(zip.finish().map_err(std::io::Error::other)?.into_inner())
+        zip.finish().map_err(std::io::Error::other)
     }
 
-    /// Writes the bundle as a zip at `out`, atomically.
+    /// Writes the bundle as a zip at `out`, atomically. The zip is written straight into
+    /// the temporary file, so the edition is not held in memory a second time as a zip.
     pub fn write_zip(&self, out: &Path) -> Result<()> {
-        let bytes = self
-            .to_zip()
-            .map_err(|e| Error::output(out, format!("cannot build the zip: {e}")))?;
-        write_atomic(out, &bytes)
+        write_atomic_with(out, |file| {
+            let mut w = std::io::BufWriter::new(file);
+            self.zip_into(&mut w)?;
+            w.flush()
+        })
     }
 
-    /// Writes the bundle's files into the folder `out` (created if missing), each file
-    /// atomically.
+    /// Writes the bundle's files as the folder `out`, atomically: into a temporary folder
+    /// beside it, then renamed into place. An existing rawi bundle folder (or an empty
+    /// folder) at `out` is replaced whole, so no file of an earlier build survives; any
+    /// other existing folder is refused, so nothing of the user's is lost.
     pub fn write_dir(&self, out: &Path) -> Result<()> {
         for (name, _) in &self.files {
             if !is_safe_member(name) {
@@ -95,21 +106,77 @@ impl Bundle {
                 ));
             }
         }
+        crate::fsx::check_output(out, crate::fsx::OutputKind::BundleDir, &[])?;
+        let parent = parent_dir(out);
+        crate::fsx::clean_stale_temps(parent);
+        let tmp = tempfile::Builder::new()
+            .prefix(".rawi-")
+            .suffix(".part")
+            .tempdir_in(parent)
+            .map_err(|e| {
+                Error::output(out, format!("cannot write in {}: {e}", parent.display()))
+            })?;
         for (name, contents) in &self.files {
-            let target = out.join(name);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| Error::output(parent, format!("cannot create the folder: {e}")))?;
+            let target = tmp.path().join(name);
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::output(out, format!("cannot create {name}'s folder: {e}"))
+                })?;
             }
-            write_atomic(&target, contents)?;
+            let write = || -> std::io::Result<()> {
+                let mut f = std::fs::File::create(&target)?;
+                f.write_all(contents)?;
+                f.sync_all()
+            };
+            write().map_err(|e| Error::output(out, format!("cannot write {name}: {e}")))?;
+        }
+        // Temporary folders are private (0700); a finished bundle is an ordinary folder.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755));
+        }
+        // An existing bundle is moved aside, the new one moved in, and only then is the old
+        // one removed: a kill between the renames leaves the old bundle whole under a
+        // `.rawi-*.old` name (cleaned by a later run), never a mix of the two.
+        let aside = if std::fs::symlink_metadata(out).is_ok() {
+            let old = tempfile::Builder::new()
+                .prefix(".rawi-")
+                .suffix(".old")
+                .tempdir_in(parent)
+                .map_err(|e| {
+                    Error::output(out, format!("cannot write in {}: {e}", parent.display()))
+                })?
+                .keep();
+            std::fs::rename(out, &old).map_err(|e| {
+                let _ = std::fs::remove_dir(&old);
+                Error::output(out, format!("cannot move the old bundle aside: {e}"))
+            })?;
+            Some(old)
+        } else {
+            None
+        };
+        let tmp_path = tmp.keep();
+        if let Err(e) = std::fs::rename(&tmp_path, out) {
+            // Put the old bundle back; drop the new one.
+            if let Some(old) = &aside {
+                let _ = std::fs::rename(old, out);
+            }
+            let _ = std::fs::remove_dir_all(&tmp_path);
+            return Err(Error::output(
+                out,
+                format!("cannot move the finished folder into place: {e}"),
+            ));
+        }
+        if let Some(old) = aside {
+            let _ = std::fs::remove_dir_all(old);
         }
         Ok(())
     }
 
     /// Reads a zip bundle back.
     pub fn read_zip(path: &Path) -> Result<Bundle> {
-        let file = std::fs::File::open(path)
-            .map_err(|e| Error::input(path, format!("cannot open: {e}")))?;
+        let file = crate::fsx::open_input(path, crate::limits::MAX_BUNDLE_FILE_BYTES, "bundle")?;
         let mut zip = zip::ZipArchive::new(file)
             .map_err(|e| Error::input(path, format!("is not a zip bundle: {e}")))?;
         let mut bundle = Bundle::default();
@@ -155,24 +222,35 @@ pub fn is_safe_member(name: &str) -> bool {
             .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
-/// Writes `bytes` to a temporary file beside `out`, then renames it into place.
-pub fn write_atomic(out: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match out.parent() {
+/// The folder `out` is written in (`.` for a bare file name).
+fn parent_dir(out: &Path) -> &Path {
+    match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
-    };
-    if out.is_dir() {
-        return Err(Error::output(
-            out,
-            "is a directory; give a file name for the bundle",
-        ));
     }
+}
+
+/// Writes `bytes` to a temporary file beside `out`, then renames it into place.
+pub fn write_atomic(out: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(out, |f| f.write_all(bytes))
+}
+
+/// Lets `fill` write a temporary file beside `out`, then renames it into place. `out` must
+/// be absent or a regular file (never a device, FIFO or link: the rename would replace
+/// it). Stale temporaries of killed runs in that folder are cleaned first.
+pub fn write_atomic_with(
+    out: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
+    let dir = parent_dir(out);
+    crate::fsx::check_output(out, crate::fsx::OutputKind::File, &[])?;
+    crate::fsx::clean_stale_temps(dir);
     let mut tmp = tempfile::Builder::new()
         .prefix(".rawi-")
         .suffix(".part")
         .tempfile_in(dir)
         .map_err(|e| Error::output(out, format!("cannot write in {}: {e}", dir.display())))?;
-    tmp.write_all(bytes)
+    fill(tmp.as_file_mut())
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::output(out, format!("cannot write: {e}")))?;
     // Temporary files are private (0600); a finished bundle is an ordinary file.

@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::make::{exit_code, output_for, select, Done, MakeArgs, Maker};
+use super::make::{exit_code, inputs, outputs, select, Done, MakeArgs, Maker};
 use crate::encode::Format;
 use crate::error::{Error, Result};
+use crate::fsx::{self, OutputKind};
 
 /// Builds each article into its own bundle; returns the exit code.
 pub(crate) fn build(
@@ -15,38 +16,56 @@ pub(crate) fn build(
     format: Format,
     make: &MakeArgs,
 ) -> Result<i32> {
-    let maker = Maker::new(make, format, None)?;
+    // The same file named twice is built once.
+    let mut seen = std::collections::HashSet::new();
     let chosen: Vec<&PathBuf> = if make.shard.is_some() {
         select(articles, make.shard)
             .into_iter()
             .map(|(_, p)| p)
             .collect()
     } else {
-        articles.iter().collect()
+        articles.iter().filter(|p| seen.insert(*p)).collect()
     };
     let many = articles.len() > 1 || make.shard.is_some();
+    let outs = outputs(&chosen, articles, output, many, make.unpacked);
+    // Every output is checked before any synthesis: a bad `-o` fails in a moment, not
+    // after minutes of speech, and never replaces a device, a link or an input.
+    let inputs = inputs(articles, make);
+    let kind = if make.unpacked {
+        OutputKind::BundleDir
+    } else {
+        OutputKind::File
+    };
     if many {
         if let Some(dir) = output {
+            fsx::check_output(dir, OutputKind::Container, &inputs)?;
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::output(dir, format!("cannot create the output folder: {e}")))?;
         }
     }
+    for out in &outs {
+        fsx::check_output(out, kind, &inputs)?;
+    }
+    let maker = Maker::new(make, format, None)?;
     maker.plan(&chosen);
     // Articles are built side by side (their sentences too, on the same pool), and
     // reported in order once all are done.
     let results: Vec<Result<Done>> = maker.pool.install(|| {
         chosen
             .par_iter()
-            .map(|path| {
-                let out = output_for(path, output, many, make.unpacked);
+            .zip(outs.par_iter())
+            .map(|(path, out)| {
                 let ed = maker.build(path)?;
+                let done = Done::of(&ed, out.display().to_string());
                 let bundle = ed.bundle()?;
+                // The samples are not needed once encoded: free them before the write.
+                drop(ed);
                 if make.unpacked {
-                    bundle.write_dir(&out)?;
+                    bundle.write_dir(out)?;
                 } else {
-                    bundle.write_zip(&out)?;
+                    bundle.write_zip(out)?;
                 }
-                Ok(Done::of(&ed, out.display().to_string()))
+                Ok(done)
             })
             .collect()
     });

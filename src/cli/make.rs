@@ -12,6 +12,8 @@ use crate::cache::Cache;
 use crate::edition::{self, Context, Options, Stats};
 use crate::encode::{self, Format};
 use crate::error::{Error, Result};
+use crate::fsx;
+use crate::limits;
 use crate::loudness;
 use crate::podcast::Shard;
 use crate::synth::Speaker;
@@ -60,38 +62,86 @@ pub(crate) struct MakeArgs {
     pub(crate) shard: Option<Shard>,
 }
 
-/// A thread pool of `jobs` workers (default: the number of cores).
+/// A thread pool of `jobs` workers (default: the number of cores), at most
+/// [`limits::MAX_JOBS`].
 pub(crate) fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
+    if let Some(j) = jobs {
+        if !(1..=limits::MAX_JOBS).contains(&j) {
+            return Err(Error::input(
+                "-j",
+                format!(
+                    "{j} workers asked for; give between 1 and {}",
+                    limits::MAX_JOBS
+                ),
+            ));
+        }
+    }
     let n = jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
+        .clamp(1, limits::MAX_JOBS);
     rayon::ThreadPoolBuilder::new()
         .num_threads(n)
         .build()
         .map_err(|e| Error::output("-j", format!("cannot start {n} workers: {e}")))
 }
 
-/// Where the bundle of `article` goes.
-pub(crate) fn output_for(
-    article: &Path,
+/// Where the bundle of each article goes, in the order of `articles`. With one article and
+/// `-o`, that path; otherwise a name from the file stem (`story.zip`, or the folder
+/// `story` with `--unpacked`) in the `-o` folder or the current one. Articles that share a
+/// stem get `story-2`, `story-3`… in the order of their paths sorted as strings (the order
+/// `--shard` uses), so names do not depend on the order of the arguments and every article
+/// has its own bundle.
+pub(crate) fn outputs(
+    articles: &[&PathBuf],
+    all: &[PathBuf],
     output: Option<&Path>,
     many: bool,
     unpacked: bool,
-) -> PathBuf {
-    let stem = article
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "edition".into());
-    let name = if unpacked {
-        stem
-    } else {
-        format!("{stem}.zip")
-    };
-    match output {
-        Some(o) if !many => o.to_path_buf(),
-        Some(dir) => dir.join(name),
-        None => PathBuf::from(name),
+) -> Vec<PathBuf> {
+    if let (Some(o), false) = (output, many) {
+        return articles.iter().map(|_| o.to_path_buf()).collect();
     }
+    let mut sorted: Vec<&PathBuf> = all.iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    let mut taken = std::collections::HashSet::new();
+    let mut names = std::collections::HashMap::new();
+    for path in sorted {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "edition".into());
+        let mut candidate = stem.clone();
+        let mut n = 2;
+        while !taken.insert(candidate.clone()) {
+            candidate = format!("{stem}-{n}");
+            n += 1;
+        }
+        names.insert(path, candidate);
+    }
+    articles
+        .iter()
+        .map(|path| {
+            let stem = names.get(path).cloned().unwrap_or_else(|| "edition".into());
+            let name = if unpacked {
+                stem
+            } else {
+                format!("{stem}.zip")
+            };
+            match output {
+                Some(dir) => dir.join(name),
+                None => PathBuf::from(name),
+            }
+        })
+        .collect()
+}
+
+/// The input files a run reads (articles and lexicon), which no output may replace.
+pub(crate) fn inputs<'a>(articles: &'a [PathBuf], make: &'a MakeArgs) -> Vec<&'a Path> {
+    let mut v: Vec<&Path> = articles.iter().map(PathBuf::as_path).collect();
+    v.extend(make.lexicon.as_deref());
+    v
 }
 
 /// The voice, pool, cache and options a `build` or `podcast` run needs.
@@ -265,7 +315,12 @@ pub(crate) fn clock(ms: u64) -> String {
 pub(crate) fn load_voice(name: &str, lexicon: Option<&Path>) -> Result<Voice> {
     let voice = Voice::load(name)?;
     match lexicon {
-        Some(path) => voice.with_lexicon(path),
+        Some(path) => {
+            // A device or FIFO given as the lexicon must not hang or fill the memory when
+            // the voice reads it: only a regular file under the cap gets that far.
+            fsx::open_input(path, limits::MAX_LEXICON_BYTES, "lexicon")?;
+            voice.with_lexicon(path)
+        }
         None => Ok(voice),
     }
 }

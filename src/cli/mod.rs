@@ -3,6 +3,7 @@
 //! usage or fatal error. Errors go to stderr as one line naming the file and what to do.
 
 mod build;
+mod check;
 mod make;
 mod normalize;
 mod podcast;
@@ -108,6 +109,15 @@ enum Cmd {
     },
     /// List the voices found and whether each can run here.
     Voices,
+    /// List every span read by a fallback or a guess (for an editor to check).
+    Check {
+        /// Article files (.txt, .md, .html).
+        #[arg(required = true)]
+        articles: Vec<PathBuf>,
+        /// Exit with status 1 when anything is listed.
+        #[arg(long)]
+        strict: bool,
+    },
 }
 
 /// Runs the command line; returns the process exit code.
@@ -166,5 +176,6 @@ fn run(cli: Cli) -> Result<i32> {
             kinds,
         } => split::split(&article, read_captions, kinds),
         Cmd::Voices => voices::voices(),
+        Cmd::Check { articles, strict } => check::check(&articles, strict),
     }
 }

@@ -5,11 +5,13 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::make::{exit_code, select, Done, MakeArgs, Maker};
+use super::make::{exit_code, inputs, select, Done, MakeArgs, Maker};
 use crate::article;
 use crate::bundle::{feed, verify};
 use crate::encode::Format;
 use crate::error::{Error, Result};
+use crate::fsx::{self, OutputKind};
+use crate::limits;
 use crate::podcast::{self, PodcastInfo};
 
 /// The channel options of `rawi podcast`.
@@ -95,8 +97,7 @@ impl ChannelArgs {
         let Some(path) = &self.cover else {
             return Ok(None);
         };
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::input(path, format!("cannot read the cover: {e}")))?;
+        let bytes = fsx::read_input(path, limits::MAX_COVER_BYTES, "cover")?;
         let name = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
             "cover.png"
         } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -109,6 +110,16 @@ impl ChannelArgs {
         };
         Ok(Some((name.to_owned(), bytes)))
     }
+}
+
+/// Checks the podcast's output path before any work (see [`fsx::check_output`]).
+fn check_output(out: &Path, unpacked: bool, inputs: &[&Path]) -> Result<()> {
+    let kind = if unpacked {
+        OutputKind::BundleDir
+    } else {
+        OutputKind::File
+    };
+    fsx::check_output(out, kind, inputs)
 }
 
 fn write_bundle(bundle: &crate::bundle::Bundle, out: &Path, unpacked: bool) -> Result<()> {
@@ -129,17 +140,20 @@ pub(crate) fn podcast(
     make: &MakeArgs,
 ) -> Result<i32> {
     let mut info = channel.info(None)?;
-    let cover = channel.cover()?;
-    info.cover = cover.as_ref().map(|(n, _)| n.clone());
     info.shard = make.shard.map(|s| s.to_string());
     if let Some(d) = date {
-        if feed::rfc2822(d).is_none() {
+        if !podcast::is_valid_date(d) {
             return Err(Error::input(
                 "--date",
-                format!("`{d}` is not a date like 2024-05-01"),
+                format!("`{d}` is not a date like 2024-05-01 (or 2024-05-01T09:30:00+01:00)"),
             ));
         }
     }
+    let mut inputs = inputs(articles, make);
+    inputs.extend(channel.cover.as_deref());
+    check_output(output, make.unpacked, &inputs)?;
+    let cover = channel.cover()?;
+    info.cover = cover.as_ref().map(|(n, _)| n.clone());
     let maker = Maker::new(make, format, Some(info.title.clone()))?;
     if info.base_url.is_none() {
         eprintln!("rawi: warning: no --base-url: the feed's links are relative, and podcast apps need absolute ones");
@@ -155,7 +169,7 @@ pub(crate) fn podcast(
     let fallback = date.map(str::to_owned).unwrap_or_else(|| {
         all.iter()
             .filter_map(|(_, p)| article::read(p).ok()?.meta.date)
-            .filter(|d| feed::rfc2822(d).is_some())
+            .filter(|d| podcast::is_valid_date(d))
             .map(|d| d.chars().take(10).collect::<String>())
             .max()
             .unwrap_or_else(|| podcast::FALLBACK_DATE.to_owned())
@@ -206,6 +220,9 @@ pub(crate) fn podcast_merge(
     channel: &ChannelArgs,
     unpacked: bool,
 ) -> Result<i32> {
+    let mut inputs: Vec<&Path> = shards.iter().map(PathBuf::as_path).collect();
+    inputs.extend(channel.cover.as_deref());
+    check_output(output, unpacked, &inputs)?;
     let mut first: Option<PodcastInfo> = None;
     let mut cover = None;
     let mut episodes = Vec::new();

@@ -6,6 +6,8 @@ use super::make::load_voice;
 use crate::audio::{self, Programme};
 use crate::edition;
 use crate::error::{Error, Result};
+use crate::fsx::{self, OutputKind};
+use crate::limits;
 use crate::segment::{self, Boundary};
 use crate::synth::Speaker;
 use crate::voice;
@@ -20,8 +22,21 @@ pub(crate) fn say(
 ) -> Result<i32> {
     let raw = if words.is_empty() {
         let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .map_err(|e| Error::input("<stdin>", format!("cannot read: {e}")))?;
+        // Capped like an article file: a stream that never ends must not fill the memory.
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(std::io::stdin(), limits::MAX_ARTICLE_BYTES + 1),
+            &mut s,
+        )
+        .map_err(|e| Error::input("<stdin>", format!("cannot read: {e}")))?;
+        if s.len() as u64 > limits::MAX_ARTICLE_BYTES {
+            return Err(Error::input(
+                "<stdin>",
+                format!(
+                    "is larger than the {} limit for a text; give a shorter text",
+                    fsx::human_bytes(limits::MAX_ARTICLE_BYTES)
+                ),
+            ));
+        }
         s
     } else {
         words.join(" ")
@@ -33,18 +48,43 @@ pub(crate) fn say(
             "is empty; give the text to speak as an argument or on stdin",
         ));
     }
+    // The output is checked before the voice speaks: never a device, link or the lexicon.
+    let inputs: Vec<&Path> = lexicon.into_iter().collect();
+    fsx::check_output(output, OutputKind::File, &inputs)?;
     let voice = load_voice(voice, lexicon)?;
     let speaker = Speaker::open(&voice)?;
-    let mut clips = Vec::new();
+    // Sentences as in an edition: split, cut at the voice's length, written out; the
+    // same limits on digits and speech length apply before the voice says a word.
+    let mut pieces = Vec::new();
     for line in cleaned.lines().filter(|l| !l.trim().is_empty()) {
         for r in segment::split_text(line) {
-            let spoken = normalize::normalize(&line[r]);
-            if !spoken.text.chars().any(char::is_alphanumeric) {
-                continue;
+            let sentence = &line[r];
+            for c in segment::cut_long(sentence, voice.limits.max_chars) {
+                let written = &sentence[c];
+                let spoken = normalize::normalize(written);
+                if spoken.text.chars().any(char::is_alphanumeric) {
+                    pieces.push((written.to_owned(), spoken.text));
+                }
             }
-            let clip = edition::speak_clip(&speaker, &spoken.text, voice.sample_rate)?;
-            clips.push((clip, Boundary::Sentence));
         }
+    }
+    edition::check_spoken(
+        Path::new("<text>"),
+        pieces
+            .iter()
+            .enumerate()
+            .map(|(i, (w, s))| (i + 1, w.as_str(), s.as_str())),
+    )?;
+    let mut clips = Vec::new();
+    for (_, spoken) in &pieces {
+        let clip = edition::speak_clip(&speaker, spoken, voice.sample_rate)?;
+        clips.push((clip, Boundary::Sentence));
+    }
+    if clips.is_empty() {
+        return Err(Error::input(
+            "<text>",
+            "has nothing to say (only punctuation or symbols); give words to speak",
+        ));
     }
     let pauses = voice::Pauses {
         lead_ms: 0,

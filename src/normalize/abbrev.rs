@@ -60,13 +60,13 @@ impl<'a> Reader<'a> {
                         !n.glued && months().contains_key(format!("{b} {}", n.word).as_str())
                     });
                 if b_ok {
-                    return Some(Read {
-                        start: start + off,
-                        end: start + off + w.len(),
-                        class: Class::Date,
-                        spoken: format!("{a} {b}"),
-                        rule: "month pair written with a slash: both names".into(),
-                    });
+                    return Some(Read::new(
+                        start + off,
+                        start + off + w.len(),
+                        Class::Date,
+                        format!("{a} {b}"),
+                        "month pair written with a slash: both names".into(),
+                    ));
                 }
             }
         }
@@ -85,13 +85,13 @@ impl<'a> Reader<'a> {
                     }),
                 };
                 if ok && !cand.is_empty() {
-                    return Some(Read {
-                        start: start + lead,
-                        end: start + lead + cand.len(),
-                        class: Class::Abbreviation,
-                        spoken: spoken.into(),
-                        rule: format!("abbreviation {cand} ({wh:?})"),
-                    });
+                    return Some(Read::new(
+                        start + lead,
+                        start + lead + cand.len(),
+                        Class::Abbreviation,
+                        spoken.into(),
+                        format!("abbreviation {cand} ({wh:?})"),
+                    ));
                 }
             }
         }

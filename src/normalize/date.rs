@@ -9,7 +9,7 @@ use super::lexicon::months;
 use super::lexicon::{gregorian_name, hijri_name};
 use super::ordinal::ordinal;
 use super::reader::{c_digits_start, join_prefix, value, Ctx, Outcome, Reader};
-use super::scan::{digit, next_word, Core};
+use super::scan::{digit, Core};
 use super::{decimal, scan, Class};
 
 /// Reads a year (a masculine cardinal) in `case`.
@@ -177,24 +177,31 @@ impl<'a> Reader<'a> {
         let mut end_at = end;
         let mut hijri = false;
         let mut mark = "";
-        if let Some(x) = next_word(text, end).filter(|x| !x.glued) {
-            let raw_end = text[x.start..]
-                .find(char::is_whitespace)
-                .map_or(text.len(), |k| x.start + k);
-            let raw = text[x.start..raw_end].trim_end_matches(['،', ',']);
-            match raw {
-                "هـ" | "هـ." | "ه" => {
-                    hijri = true;
-                    mark = " هجرية";
-                    end_at = x.start + raw.len();
-                }
-                _ if x.word.starts_with("هجري") => hijri = true,
-                "م" | "م." => {
-                    mark = " ميلادية";
-                    end_at = x.start + raw.len();
-                }
-                _ => {}
+        // The mark after the year, glued (`1436هـ`) or apart (`1436 هـ`).
+        let rest = &text[end..];
+        let gap = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
+        let word_start = end + gap;
+        let raw_end = text[word_start..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |k| word_start + k);
+        let raw = text[word_start..raw_end].trim_end_matches(['،', ',', ')', '»', '"', '.']);
+        match raw {
+            "هـ" | "ه" | "هجري" | "هجرية" => {
+                hijri = true;
+                mark = " هجرية";
+                end_at = word_start + raw.len();
             }
+            "م" | "ميلادي" | "ميلادية" => {
+                mark = " ميلادية";
+                end_at = word_start + raw.len();
+            }
+            _ => {}
+        }
+        // A year of 13xx–15xx is a Hijri year (Gregorian dates of those centuries
+        // are not written in digits in the news).
+        let year = if a.1 == 4 { a.0 } else { y.0 };
+        if (1300..=1599).contains(&year) && (a.1 == 4 || y.1 == 4) {
+            hijri = true;
         }
         let s = numeric(a, b, y, case, hijri)?;
         Some(Outcome::new(

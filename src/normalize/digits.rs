@@ -27,6 +27,23 @@ pub fn read_groups<'a>(groups: impl Iterator<Item = &'a str>, plus: bool) -> Str
     out
 }
 
+/// Reads a long identifier (an ID, account or record number) the way it is dictated:
+/// digit by digit in groups of three, a last group of four rather than a lone digit.
+pub fn dial(digits: &str) -> String {
+    let n = digits.len();
+    if n <= 4 {
+        return read_groups(std::iter::once(digits), false);
+    }
+    let mut cuts = Vec::new();
+    let mut i = 0;
+    while n - i > 4 {
+        cuts.push(&digits[i..i + 3]);
+        i += 3;
+    }
+    cuts.push(&digits[i..]);
+    read_groups(cuts.into_iter(), false)
+}
+
 // The reader's part for this class: finding the token's parts and context in the
 // sentence (the functions above only verbalize a parsed value).
 impl<'a> Reader<'a> {

@@ -1,9 +1,10 @@
 //! Fractions: `1/2` → `نصف`, `3/4` → `ثلاثة أرباع`, `2/3` → `ثلثان`.
 
 use super::cardinal::{cardinal, Case, Form};
-use super::reader::{join_prefix, strip_conj, value, Ctx, Outcome, Reader};
+use super::range::score;
+use super::reader::{bare_noun, join_prefix, strip_conj, value, Ctx, Outcome, Reader};
 use super::scan::{next_word, prev_word, Core};
-use super::{date, Class};
+use super::{date, lexicon, Class};
 
 const NAMES: [&str; 11] = [
     "", "", "نصف", "ثلث", "ربع", "خمس", "سدس", "سبع", "ثمن", "تسع", "عشر",
@@ -73,6 +74,47 @@ impl<'a> Reader<'a> {
                 | "الجمعة"
                 | "السبت"
         );
+        // `القرار رقم 4/2`: a document number, read `أربعة على اثنين`.
+        if bare_noun(prev) == "رقم"
+            || matches!(
+                prev,
+                "عدد"
+                    | "العدد"
+                    | "قرار"
+                    | "القرار"
+                    | "مرسوم"
+                    | "المرسوم"
+                    | "قانون"
+                    | "القانون"
+            )
+        {
+            let s = format!(
+                "{} على {}",
+                cardinal(x, Form::masc(Case::Obl)),
+                cardinal(y, Form::masc(Case::Obl))
+            );
+            return Some(Outcome::new(
+                ctx.start,
+                c.end,
+                case,
+                Class::Identifier,
+                join_prefix(&ctx.prefix, &s),
+                format!("{rule}; document number"),
+            ));
+        }
+        // `تعادلا 2/2`، `بنتيجة 3/1`: a score.
+        if lexicon::is_score_word(strip_conj(prev).unwrap_or(prev)) && x <= 50 && y <= 50 {
+            let f = Form::masc(case);
+            let s = score(&cardinal(x, f), &cardinal(y, f));
+            return Some(Outcome::new(
+                ctx.start,
+                c.end,
+                case,
+                Class::Score,
+                join_prefix(&ctx.prefix, &s),
+                format!("{rule}; score"),
+            ));
+        }
         // `1 1/2`: a whole number before a fraction is joined with و.
         let mixed_number = self.last.is_some_and(|l| {
             l.class == Class::Cardinal && l.end < ctx.start && self.text[l.end..ctx.start] == *" "

@@ -342,7 +342,21 @@ pub fn counted_noun(word: &str) -> Option<(Gender, Number, &'static str)> {
     if let Some((n, num)) = forms.get(word) {
         return Some((n.gender, *num, n.singular));
     }
-    // Fallbacks by shape, for nouns the lexicon lacks.
+    // Fallbacks by shape, for nouns the lexicon lacks. A counted noun is indefinite and
+    // bare: a word with the article or a glued preposition (`بالمائة`) is none.
+    if ["ال", "بال", "لل", "وال", "كال", "فال"]
+        .iter()
+        .any(|p| word.starts_with(p))
+    {
+        return None;
+    }
+    // Nor is a known noun behind a glued preposition (`في 2019 لمدة يومين`, `بمدينة`): a
+    // counted noun never takes one, so the number is not counting it.
+    if let Some(rest) = ['ب', 'ل', 'ك'].iter().find_map(|p| word.strip_prefix(*p)) {
+        if rest.chars().count() >= 2 && forms.contains_key(rest) {
+            return None;
+        }
+    }
     if let Some(stem) = word.strip_suffix("ات") {
         if stem.chars().count() >= 2 {
             // A sound feminine plural: its singular is usually stem+ة (طالبات →
@@ -405,4 +419,53 @@ fn currencies() -> &'static HashSet<&'static str> {
 /// Whether a noun (by its singular) is a currency.
 pub fn is_currency(singular: &str) -> bool {
     currencies().contains(singular)
+}
+
+/// The spoken form of a period written after a slash (`م3/يوم` → `يوميا`).
+pub fn per_unit(word: &str) -> Option<&'static str> {
+    static T: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    T.get_or_init(|| {
+        rows(include_str!("data/per.tsv"))
+            .filter(|r| r.len() >= 2)
+            .map(|r| (r[0], r[1]))
+            .collect()
+    })
+    .get(word)
+    .copied()
+}
+
+/// One row of the Latin lexicon: how a letter, acronym, term or unit is said.
+pub fn latin(word: &str) -> Option<&'static str> {
+    static T: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    T.get_or_init(|| {
+        rows(include_str!("data/latin.tsv"))
+            .filter(|r| r.len() >= 2)
+            .map(|r| (r[0], r[1]))
+            .collect()
+    })
+    .get(word)
+    .copied()
+}
+
+/// Whether a word before two numbers makes them a score (`تعادلا 2/2`، `بنتيجة 1-1`).
+pub fn is_score_word(word: &str) -> bool {
+    let w = undiacritize(word);
+    w.starts_with("تعادل")
+        || matches!(
+            w.as_ref(),
+            "بنتيجة"
+                | "نتيجة"
+                | "النتيجة"
+                | "بنتيجه"
+                | "فاز"
+                | "فازت"
+                | "فوز"
+                | "بفوز"
+                | "انتصر"
+                | "هزم"
+                | "خسر"
+                | "بحصة"
+                | "بهدفين"
+                | "النهائية"
+        )
 }

@@ -11,6 +11,7 @@ pub mod date;
 pub mod decimal;
 pub mod digits;
 pub mod fraction;
+pub mod latin;
 pub mod lexicon;
 pub mod measure;
 pub mod money;
@@ -19,6 +20,7 @@ pub mod percent;
 pub mod range;
 pub mod scan;
 pub mod time;
+pub mod wire;
 
 mod reader;
 
@@ -59,6 +61,12 @@ pub enum Class {
     Identifier,
     /// An abbreviation expanded from the lexicon.
     Abbreviation,
+    /// Latin letters, an acronym, a known foreign term, an e-mail address or a URL.
+    Latin,
+    /// A symbol read as a word (`&`, `×`, `+`).
+    Symbol,
+    /// Wire boilerplate (end marks, agency codes, filing times), dropped from speech.
+    Boilerplate,
 }
 
 impl Class {
@@ -80,6 +88,9 @@ impl Class {
             Class::Telephone => "telephone",
             Class::Identifier => "identifier",
             Class::Abbreviation => "abbreviation",
+            Class::Latin => "latin",
+            Class::Symbol => "symbol",
+            Class::Boilerplate => "boilerplate",
         }
     }
 }
@@ -95,6 +106,38 @@ pub struct Token {
     pub spoken: String,
     /// The rule that decided its form, for `--explain`.
     pub rule: String,
+    /// Set when the reading rests on a fallback or a guess an editor should check.
+    pub guess: Option<Guess>,
+    /// The grammatical case the words were given, where the token is a number in a
+    /// sentence (for the diacritizer: it writes the case endings of rawi's words).
+    pub case: Option<Case>,
+    /// The gender the number took to agree with its counted noun, where one decided it.
+    pub gender: Option<Gender>,
+}
+
+/// Why a token's reading is a guess (listed by `rawi check` and in the manifest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Guess {
+    /// The counted noun is not in the lexicon: its gender came from its shape.
+    NounGender,
+    /// A digit run that may be an identifier or a quantity.
+    IdentifierOrQuantity,
+    /// A decimal whose style (which side is the fraction) was inferred.
+    DecimalStyle,
+    /// A Latin word rawi has no reading for: kept as written.
+    UnknownLatin,
+}
+
+impl Guess {
+    /// A short description for editors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Guess::NounGender => "unknown noun gender",
+            Guess::IdentifierOrQuantity => "ambiguous identifier/quantity",
+            Guess::DecimalStyle => "decimal style inferred",
+            Guess::UnknownLatin => "unknown Latin word",
+        }
+    }
 }
 
 /// A text in its spoken form, with what each rewritten token became.

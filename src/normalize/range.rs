@@ -2,7 +2,7 @@
 //! `3-1` → `ثلاثة مقابل واحد`.
 
 use super::cardinal::{cardinal, Case, Form, Gender};
-use super::lexicon::Role;
+use super::lexicon::{self, Role};
 use super::reader::{join_prefix, role_of, strip_conj, value, with, Ctx, Outcome, Read, Reader};
 use super::scan::{digit, prev_word, Core};
 use super::{date, digits, Class};
@@ -65,7 +65,8 @@ impl<'a> Reader<'a> {
         let prev = prev_word(self.text, ctx.start)
             .map(|(_, w)| w)
             .unwrap_or("");
-        let is_score = whole && !year_a && self.sporty() && x <= 50 && y <= 50;
+        let score_word = lexicon::is_score_word(strip_conj(prev).unwrap_or(prev));
+        let is_score = whole && !year_a && (score_word || self.sporty()) && x <= 50 && y <= 50;
         if is_score || (whole && !year_a && x > y && x <= 20) {
             let f = Form::masc(case);
             let s = score(&cardinal(x, f), &cardinal(y, f));
@@ -162,13 +163,13 @@ impl<'a> Reader<'a> {
         } else {
             ("إلى".to_string(), i + dash_len)
         };
-        Some(Read {
-            start: i,
+        Some(Read::new(
+            i,
             end,
-            class: Class::Range,
+            Class::Range,
             spoken,
-            rule: "dash between two numbers: range".into(),
-        })
+            "dash between two numbers: range".into(),
+        ))
     }
 
     /// The end of a number coordinated with the one ending at `end` (`و10`, `إلى 7`,

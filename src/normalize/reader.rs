@@ -9,7 +9,7 @@ use super::cardinal::{cardinal, Case, Form, Gender, LIMIT};
 use super::lexicon::{self, counted_noun, is_known_noun, months, role, units, Number, Role, Unit};
 use super::scan::{self, digit, next_word, prev_word, Core, Group, Next};
 use super::{date, decimal, digits, ordinal, percent};
-use super::{Class, Spoken, Token};
+use super::{Class, Guess, Spoken, Token};
 
 /// What the last number read was, for coordination (`1949 و1989`).
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +26,31 @@ pub(super) struct Read {
     pub(super) class: Class,
     pub(super) spoken: String,
     pub(super) rule: String,
+    pub(super) guess: Option<Guess>,
+    pub(super) case: Option<Case>,
+    pub(super) gender: Option<Gender>,
+}
+
+impl Read {
+    /// A token read from `start` to `end` with no case, gender or guess recorded.
+    pub(super) fn new(
+        start: usize,
+        end: usize,
+        class: Class,
+        spoken: String,
+        rule: String,
+    ) -> Read {
+        Read {
+            start,
+            end,
+            class,
+            spoken,
+            rule,
+            guess: None,
+            case: None,
+            gender: None,
+        }
+    }
 }
 
 /// Prefixes that may be glued to a number (without tatweel).
@@ -148,6 +173,15 @@ pub(super) fn with(mut rule: String, note: &str) -> String {
     rule
 }
 
+/// Whether Latin letters glued after digits are a unit of measure (`64GB`, `5km`).
+fn latin_unit_after(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    let len = rest
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(rest.len());
+    units().contains_key(&rest[..len])
+}
+
 /// Strips a leading و or ف from a word if what remains is longer than one letter.
 pub(super) fn strip_conj(w: &str) -> Option<&str> {
     let rest = w.strip_prefix('و').or_else(|| w.strip_prefix('ف'))?;
@@ -172,6 +206,23 @@ pub(super) fn role_of(w: &str) -> Option<(Role, &str)> {
         r @ Role::Ordinal(_) => Some((r, w)),
         _ => None,
     }
+}
+
+/// A noun without its glued conjunction, preposition and article: `بالذكرى` → `ذكرى`.
+pub(super) fn bare_noun(w: &str) -> &str {
+    let w = w
+        .strip_prefix('و')
+        .or_else(|| w.strip_prefix('ف'))
+        .filter(|r| r.chars().count() >= 3)
+        .unwrap_or(w);
+    for p in ["بال", "كال", "لل", "ال"] {
+        if let Some(r) = w.strip_prefix(p).filter(|r| r.chars().count() >= 2) {
+            return r;
+        }
+    }
+    w.strip_prefix(['ب', 'ل'])
+        .filter(|r| *r == "رقم")
+        .unwrap_or(w)
 }
 
 /// Whether a (cleaned) word is or ends a month name; `فبراير/شباط` counts.
@@ -244,6 +295,18 @@ impl<'a> Reader<'a> {
             let is_digit = b.is_ascii_digit()
                 || (b == 0xD9 && bytes.get(i + 1).is_some_and(|n| (0xA0..=0xA9).contains(n)))
                 || (b == 0xDB && bytes.get(i + 1).is_some_and(|n| (0xB0..=0xB9).contains(n)));
+            if is_digit
+                && i >= self.copied
+                && bytes
+                    .get(i.wrapping_sub(1))
+                    .is_none_or(|p| !p.is_ascii_alphanumeric())
+            {
+                if let Some(r) = self.latin_term_at(i) {
+                    i = r.end.max(i + 1);
+                    self.emit(r);
+                    continue;
+                }
+            }
             if is_digit {
                 let r = self.number(i);
                 i = r.end.max(i + 1);
@@ -259,8 +322,32 @@ impl<'a> Reader<'a> {
                     continue;
                 }
             }
+            if i >= self.copied
+                && b.is_ascii_alphabetic()
+                && (i == 0 || !bytes[i - 1].is_ascii_alphabetic())
+            {
+                if let Some(r) = self.latin(i) {
+                    i = r.end.max(i + 1);
+                    self.emit(r);
+                    continue;
+                }
+            }
+            if matches!(b, b'/' | b'(' | b'-') && i >= self.copied {
+                if let Some(r) = self.wire(i) {
+                    i = r.end.max(i + 1);
+                    self.emit(r);
+                    continue;
+                }
+            }
             if (b == b'.' || b == b'/') && i >= self.copied {
                 if let Some(r) = self.word_token(i) {
+                    i = r.end.max(i + 1);
+                    self.emit(r);
+                    continue;
+                }
+            }
+            if i >= self.copied && matches!(b, b'&' | b'+' | b'%' | b'/' | 0xC2 | 0xC3) {
+                if let Some(r) = self.symbol(i) {
                     i = r.end.max(i + 1);
                     self.emit(r);
                     continue;
@@ -280,14 +367,67 @@ impl<'a> Reader<'a> {
     pub(super) fn emit(&mut self, r: Read) {
         let start = r.start.max(self.copied);
         self.out.push_str(&self.text[self.copied..start]);
+        // `زاد1%`، `وقالj`: a token glued to the word before is read apart from it.
+        if start > 0
+            && self.text[..start].ends_with(|c: char| c.is_alphabetic() && c != '\u{640}')
+            && r.spoken.starts_with(|c: char| c.is_alphabetic())
+        {
+            self.out.push(' ');
+        }
         self.out.push_str(&r.spoken);
         self.copied = r.end.max(start);
+        // `2000تلميذ`: a word glued after the token is a word of its own.
+        let glued_after = self.text[self.copied..]
+            .chars()
+            .next()
+            .is_some_and(|c| is_arabic_letter(c) && c != '\u{640}' || c.is_ascii_alphabetic());
+        if glued_after && r.spoken.ends_with(|c: char| c.is_alphabetic()) {
+            self.out.push(' ');
+        }
+        let guess = r
+            .guess
+            .or_else(|| r.rule.contains("(fallback)").then_some(Guess::NounGender));
         self.tokens.push(Token {
             span: start..self.copied,
             class: r.class,
             spoken: r.spoken,
             rule: r.rule,
+            guess,
+            case: r.case,
+            gender: r.gender,
         });
+    }
+
+    /// A symbol standing alone (`&`, `×`, `+`, `%`, `°`, `/`): the word it stands for,
+    /// so that no symbol reaches the voice.
+    pub(super) fn symbol(&mut self, i: usize) -> Option<Read> {
+        let text = self.text;
+        let c = text[i..].chars().next()?;
+        let spoken = match c {
+            '&' => "و",
+            '×' => "في",
+            '+' => "زائد",
+            '%' => "بالمئة",
+            '°' => "درجة",
+            '/' => "",
+            _ => return None,
+        };
+        let end = i + c.len_utf8();
+        // `%30`، `+216`: a symbol before digits is read with the number.
+        if text[end..].starts_with(|d: char| digit(d).is_some()) && c != '/' && c != '×' {
+            return None;
+        }
+        let before = text[..i].ends_with(char::is_whitespace) || i == 0;
+        let after = text[end..].starts_with(char::is_whitespace) || end == text.len();
+        let mut s = String::new();
+        if !before && !spoken.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(spoken);
+        if !after && !spoken.is_empty() || (!before && !after && spoken.is_empty()) {
+            s.push(' ');
+        }
+        Some(Read::new(i, end, Class::Symbol, s, format!("symbol {c}")))
     }
 
     /// Whether the sentence talks about sport (so `3-1` is a score).
@@ -321,6 +461,12 @@ impl<'a> Reader<'a> {
         let before_prefix = &lead[..lead.len() - letters_len];
         let prefix: String = prefix_raw.chars().filter(|&c| c != '\u{640}').collect();
         let mut c = scan::core(text, p);
+        if c.groups.len() <= 2 && c.groups.iter().all(|g| g.frac.is_none()) {
+            // `26 / 9 / 1436`، `08-08- 1984`: separators with spaces.
+            if let Some(sp) = scan::spaced(text, p).filter(|sp| sp.groups.len() > c.groups.len()) {
+                c = sp;
+            }
+        }
         let mut ctx = Ctx {
             start: p - letters_len,
             prefix,
@@ -331,9 +477,17 @@ impl<'a> Reader<'a> {
             mixed: false,
             digits: p,
             phone: false,
+            split: false,
         };
         if !prefix_raw.is_empty() && !PREFIXES.contains(&ctx.prefix.as_str()) {
-            ctx.mixed = true;
+            if ctx.prefix.chars().count() >= 2 && before_prefix.is_empty() {
+                // `زاد1%`، `فبراير2010`: a word glued to the digits is a word of its own.
+                ctx.split = true;
+                ctx.prefix.clear();
+                ctx.start = p;
+            } else {
+                ctx.mixed = true;
+            }
         }
         let open = before_prefix.trim_start_matches(is_opening);
         if letters_len == 0 && !open.is_empty() {
@@ -356,7 +510,12 @@ impl<'a> Reader<'a> {
                                 ctx.prefix = " زائد ".into();
                             }
                             "+" => ctx.plus = true,
-                            "-" | "−" => ctx.neg = ctx.prefix.is_empty(),
+                            // `E-12734`، `GBU-43`: a hyphen in a model number.
+                            "-" | "−" => {
+                                ctx.neg = ctx.prefix.is_empty()
+                                    && !text[..open_start]
+                                        .ends_with(|c: char| c.is_ascii_alphanumeric())
+                            }
                             _ => ctx.unit_before = units().get(sym),
                         }
                         if (sym == "-" || sym == "−") && !ctx.prefix.is_empty() {
@@ -397,8 +556,7 @@ impl<'a> Reader<'a> {
             .chars()
             .next()
             .is_some_and(|ch| ch.is_ascii_alphabetic())
-            && !text[c.end..].starts_with("km")
-            && !text[c.end..].starts_with("kg")
+            && !latin_unit_after(text, c.end)
         {
             ctx.mixed = true;
         }
@@ -422,7 +580,28 @@ impl<'a> Reader<'a> {
         if ctx.phone {
             c = scan::core_with(text, p, false);
         }
-        let r = self.dispatch(&c, &ctx);
+        // `(85) كبسولة`، `( 21 ) شوال`: brackets around a lone number are a house style;
+        // the number is read with what follows them.
+        if c.groups.len() == 1 && !ctx.mixed && ctx.prefix.is_empty() {
+            let head = text[..ctx.start].trim_end_matches([' ', '\u{a0}']);
+            let tail = &text[c.end..];
+            let tail_t = tail.trim_start_matches([' ', '\u{a0}']);
+            let pair = [('(', ')'), ('«', '»'), ('"', '"'), ('“', '”')]
+                .into_iter()
+                .find(|(o, cl)| head.ends_with(*o) && tail_t.starts_with(*cl));
+            if let Some((o, cl)) = pair {
+                let open = head.len() - o.len_utf8();
+                if open >= self.copied {
+                    ctx.start = open;
+                    c.end = text.len() - tail_t.len() + cl.len_utf8();
+                }
+            }
+        }
+        let inferred = c.inferred;
+        let mut r = self.dispatch(&c, &ctx);
+        if inferred {
+            r.read.guess = Some(Guess::DecimalStyle);
+        }
         self.last = Some(Last {
             end: r.end,
             case: r.case,
@@ -512,6 +691,18 @@ impl<'a> Reader<'a> {
             }
         }
         match role_of(w) {
+            // `من قتل 25`: after a preposition the word is a verbal noun, not a verb.
+            Some((Role::Nominative, v))
+                if prev_word(text, ws).is_some_and(|(_, w2)| {
+                    role_of(w2).is_some_and(|(r, _)| r == Role::Oblique)
+                }) =>
+            {
+                (
+                    Case::Obl,
+                    Some(Role::Oblique),
+                    format!("verbal noun {v} after a preposition → oblique"),
+                )
+            }
             Some((Role::Nominative, v)) => (
                 Case::Nom,
                 Some(Role::Nominative),
@@ -572,17 +763,119 @@ impl<'a> Reader<'a> {
             let s = percent::percent(&format!("{sign}{}", self.plain(g, Form::masc(case))));
             return done(Class::Percent, s, end, with(rule, "; percent"));
         }
+        // Clock times in press styles: `الساعة 1.30`، `الساعة 0450`.
+        if matches!(role, Some(Role::Time)) && !ctx.neg && ctx.unit_before.is_none() {
+            let hm = match &g.frac {
+                Some(f) if f.len() == 2 && g.int.len() <= 2 => Some((g.int.as_str(), f.as_str())),
+                None if g.int.len() == 4 => Some((&g.int[..2], &g.int[2..])),
+                _ => None,
+            };
+            if let Some((h, m)) = hm.and_then(|(h, m)| Some((value(h)?, value(m)?))) {
+                if h <= 24 && m <= 59 {
+                    return self.hour(h, m, None, core_end, ctx, with(rule, "; press time"));
+                }
+            }
+        }
+        // `04 أفريل`: a day written with a leading zero is still a day.
+        if g.frac.is_none() && g.int.len() == 2 && g.int.starts_with('0') && !ctx.neg {
+            if let Some(d) = value(&g.int).filter(|d| (1..=9).contains(d)) {
+                if let Some((mend, names)) = self.month_after(core_end) {
+                    let s = format!("{} {names}", date::day(d, case));
+                    return done(
+                        Class::Date,
+                        s,
+                        mend,
+                        with(rule, "; day of month: ordinal + من"),
+                    );
+                }
+            }
+        }
+        // After `رقم`: a reference number, unless what follows says it counts
+        // (`الرقم 431 لعدد المقبوض عليهم`).
+        let after_ref = prev_word(text, ctx.start).is_some_and(|(_, w)| bare_noun(w) == "رقم");
+        let counts = next.is_some_and(|x| {
+            !x.glued && x.word.starts_with('ل') && !matches!(x.word, "لا" | "لم" | "لن")
+        });
+        if after_ref && !counts && g.frac.is_none() && !ctx.plus && !ctx.phone {
+            if g.int.len() <= 4 && !g.int.starts_with('0') {
+                let s = decimal::whole_digits(&g.int, Form::masc(Case::Obl));
+                return done(
+                    Class::Identifier,
+                    s,
+                    core_end,
+                    with(rule, "; reference number"),
+                );
+            }
+            let s = digits::dial(&g.int);
+            return done(
+                Class::Identifier,
+                s,
+                core_end,
+                "reference number: digits in groups".into(),
+            );
+        }
+        // A long run of digits written without separators is dialled, not counted.
+        let raw_digits = &text[ctx.digits..core_end];
+        // Leading zeros (telephones) and runs too long for a number keep their own
+        // reading below; a round number (`12000000 طفل`) and a number before its counted
+        // noun are quantities.
+        let long_run = g.frac.is_none()
+            && (8..=15).contains(&g.int.len())
+            && !g.int.starts_with('0')
+            && !g.int.ends_with("000")
+            && !next.is_some_and(|x| !x.broken && counted_noun(x.word).is_some())
+            && raw_digits.len() == g.int.len()
+            && ctx.unit_before.is_none()
+            && !next.is_some_and(|x| scale_word(x.word).is_some() || units().contains_key(x.word));
+        // `71.341.666`: a Tunisian telephone number grouped with dots.
+        let dotted_phone = raw_digits.len() == 10
+            && raw_digits.as_bytes().get(2) == Some(&b'.')
+            && raw_digits.as_bytes().get(6) == Some(&b'.')
+            && !next.is_some_and(|x| {
+                !x.broken
+                    && (counted_noun(x.word).is_some()
+                        || scale_word(x.word).is_some()
+                        || units().contains_key(x.word))
+            });
+        if dotted_phone {
+            let s = digits::read_groups(raw_digits.split('.'), false);
+            let mut o = done(
+                Class::Telephone,
+                s,
+                core_end,
+                "dotted 2.3.3 digits: a telephone".into(),
+            );
+            o.read.guess = Some(Guess::IdentifierOrQuantity);
+            return o;
+        }
+        if long_run && (counts || !ctx.phone) && !ctx.plus {
+            let s = digits::dial(&g.int);
+            let mut o = done(
+                Class::Identifier,
+                s,
+                core_end,
+                "long digit run: digits in groups".into(),
+            );
+            o.read.guess = Some(Guess::IdentifierOrQuantity);
+            return o;
+        }
         // Telephones and codes.
         let coord_phone = self.last.is_some_and(|l| {
             (l.class == Class::Telephone || (l.class == Class::Identifier && g.int.len() >= 2))
                 && l.end <= ctx.start
                 && text[l.end..ctx.start].trim().is_empty()
         });
-        let dial = ctx.phone && g.int.len() >= 3;
+        let dial = ctx.phone && g.int.len() >= 3 && !counts;
+        // `و05 بحارة`: a padded small number before its counted noun is a quantity.
+        let small_count = g.int.len() <= 3
+            && next.is_some_and(|x| !x.broken && !x.glued && counted_noun(x.word).is_some());
         if ctx.plus
             || coord_phone
             || dial
-            || (g.frac.is_none() && ctx.unit_before.is_none() && digits::is_identifier(&g.int))
+            || (g.frac.is_none()
+                && ctx.unit_before.is_none()
+                && digits::is_identifier(&g.int)
+                && !small_count)
         {
             let phone = ctx.plus || coord_phone || dial || g.int.len() >= 7;
             let s = digits::read_groups(std::iter::once(g.int.as_str()), ctx.plus);
@@ -630,7 +923,11 @@ impl<'a> Reader<'a> {
                     Some(m) => (Some(m), raw.len()),
                     None => (date::era_mark(x.word), x.word.len()),
                 };
-                let mark = mark.filter(|m| year_like || *m != "ميلادية");
+                // `1095 م د` is an amount in millions of dinars, not a year.
+                let dinars = text[x.start + mark_len..]
+                    .strip_prefix(" د")
+                    .is_some_and(|r| r.chars().next().is_none_or(|c| !is_arabic_letter(c)));
+                let mark = mark.filter(|m| (year_like || *m != "ميلادية") && !dinars);
                 if let Some(mark) = mark {
                     let s = format!("{} {mark}", date::year(n, case));
                     return done(
@@ -662,6 +959,21 @@ impl<'a> Reader<'a> {
                     with(rule, "; day of month: ordinal + من"),
                 );
             }
+            // `13 من الشهر المقبل`، `10 من ذي القعدة`: a day of the month.
+            if let Some(x) = next.filter(|x| !x.glued && !x.broken && x.word == "من") {
+                let month = next_word(text, x.end)
+                    .is_some_and(|y| !y.broken && matches!(y.word, "الشهر" | "شهر" | "الشهور"))
+                    || self.month_after(x.end).is_some();
+                if month {
+                    let s = ordinal::ordinal(n, Gender::Masc, case);
+                    return done(
+                        Class::Date,
+                        s,
+                        core_end,
+                        with(rule, "; day of the month: ordinal"),
+                    );
+                }
+            }
             // `من 5 إلى 10 يناير`، `بين 1 و5 يونيو`: the first day of a range of days.
             if let Some(second_end) = self.coordinated_number_end(core_end) {
                 if self.month_after(second_end).is_some() {
@@ -677,6 +989,31 @@ impl<'a> Reader<'a> {
         }
         // `خلال الـ24 ساعة الماضية`: a definite number counting the noun after it, not
         // an ordinal: every part takes the article (`الأربع والعشرين ساعة`).
+        if whole && ctx.prefix.contains("ال") && n > 2 {
+            // `الساعات الـ24`، `المنتخبات الـ16`: a plural before: a definite cardinal.
+            if let Some((gd, sing)) = self.plural_before(ctx.start) {
+                let form = Form {
+                    gender: gd,
+                    case,
+                    construct: false,
+                };
+                let s = definite(&cardinal(n, form));
+                let prefix = ctx.prefix.replacen("ال", "", 1);
+                let mut o = Outcome::new(
+                    ctx.start,
+                    core_end,
+                    case,
+                    Class::Cardinal,
+                    join_prefix(&prefix, &s),
+                    format!(
+                        "{rule}; definite number after the plural of {sing} ({})",
+                        gd.label()
+                    ),
+                );
+                o.read.gender = Some(gd);
+                return o;
+            }
+        }
         if whole && ctx.prefix.contains("ال") {
             if let (Some((nx, (gd, num, _))), true) = self.counted_after(core_end, n) {
                 // Only a noun the lexicon knows: `الذكرى الـ75 للنكبة` is an ordinal.
@@ -725,6 +1062,44 @@ impl<'a> Reader<'a> {
         }
         // Units after the number (also glued: 5كم).
         if let Some(x) = next.filter(|x| !x.broken || x.glued) {
+            // `م3/يوم`: a unit per a period.
+            let (uw, per) = match x.word.split_once('/') {
+                Some((a, b)) => match lexicon::per_unit(b) {
+                    Some(p) => (a, Some(p)),
+                    None => (x.word, None),
+                },
+                None => (x.word, None),
+            };
+            // `91،1 م د`: Tunisian papers abbreviate مليون دينار.
+            if x.word == "م"
+                && !x.glued
+                && text[x.end..].starts_with(" د")
+                && text[x.end + " د".len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !is_arabic_letter(c))
+            {
+                let mut o = done(
+                    Class::Money,
+                    format!("{sign}{} مليون دينار", self.plain(g, Form::masc(case))),
+                    x.end + " د".len(),
+                    with(rule, "; م د: million dinars"),
+                );
+                o.read.gender = Some(Gender::Masc);
+                return o;
+            }
+            if let Some(u) = units().get(uw).filter(|u| u.after) {
+                let ctx2 = Ctx { ..ctx.clone() };
+                let mut o = self.unit_reading(g, n, u, case, &mut rule, &ctx2);
+                o.end = x.end;
+                o.read.end = x.end;
+                o.read.spoken = join_prefix(&ctx.prefix, &o.read.spoken);
+                if let Some(p) = per {
+                    o.read.spoken.push(' ');
+                    o.read.spoken.push_str(p);
+                }
+                return o;
+            }
             if let Some(u) = units().get(x.word).filter(|u| u.after) {
                 let ctx2 = Ctx { ..ctx.clone() };
                 let mut o = self.unit_reading(g, n, u, case, &mut rule, &ctx2);
@@ -854,7 +1229,10 @@ impl<'a> Reader<'a> {
                 _ => return (None, false),
             }
         }
-        if x.broken || x.glued {
+        // A glued Arabic word is a noun of its own (`2000تلميذ`); other glued text is not.
+        let glued_word =
+            x.glued && x.word.starts_with(is_arabic_letter) && !x.word.starts_with('\u{640}');
+        if x.broken || (x.glued && !glued_word) {
             return (None, false);
         }
         if let Some(found) =
@@ -923,11 +1301,21 @@ impl<'a> Reader<'a> {
             }
         }
         prev_word(self.text, before)
-            .and_then(|(_, w)| {
-                let w = w.strip_prefix("ال").unwrap_or(w);
-                counted_noun(w).map(|(g, _, _)| g)
-            })
+            .and_then(|(_, w)| counted_noun(bare_noun(w)).map(|(g, _, _)| g))
             .unwrap_or(Gender::Masc)
+    }
+
+    /// The noun right before an `الـN` token when it is a plural (`الساعات`): its
+    /// singular's gender and the singular.
+    pub(super) fn plural_before(&self, start: usize) -> Option<(Gender, &'static str)> {
+        let (_, w) = prev_word(self.text, start)?;
+        if !w.starts_with("ال") && !w.contains("ال") {
+            return None;
+        }
+        match counted_noun(bare_noun(w))? {
+            (g, Number::Plural, sing) if is_known_noun(bare_noun(w)) => Some((g, sing)),
+            _ => None,
+        }
     }
 
     /// A number in words without noun: whole or decimal, masculine.
@@ -951,6 +1339,8 @@ pub(super) struct Ctx {
     pub(super) mixed: bool,
     pub(super) digits: usize,
     pub(super) phone: bool,
+    /// The digits are glued to a word that is not a prefix (`زاد1%`): read apart.
+    pub(super) split: bool,
 }
 
 /// Where the digits of a token start (after its prefix and symbols).
@@ -984,6 +1374,9 @@ impl Outcome {
                 class,
                 spoken,
                 rule,
+                guess: None,
+                case: Some(case),
+                gender: None,
             },
         }
     }

@@ -35,6 +35,71 @@ pub struct Core {
     pub groups: Vec<Group>,
     /// Separator before each group after the first (`:` `/` `-` or ` ` for others).
     pub seps: Vec<char>,
+    /// Whether a decimal was read in a stored style whose order had to be inferred
+    /// (digits around a right-to-left mark).
+    pub inferred: bool,
+}
+
+/// The right-to-left mark some papers store inside decimals (`54.\u{200F}92`).
+const RLM: char = '\u{200F}';
+
+/// A date or clock time written with spaces around its separators: `26 / 9 / 1436`,
+/// `11 : 59`, `12 - 7 - 2015`. Returns `None` for any other shape (a spaced dash
+/// between two numbers is a range or score, read elsewhere).
+pub fn spaced(text: &str, pos: usize) -> Option<Core> {
+    let (first, mut end) = digits_at(text, pos);
+    let mut groups = vec![first];
+    let mut seps = Vec::new();
+    let mut spaced_any = false;
+    while groups.len() < 3 {
+        let rest = &text[end..];
+        let a = rest.trim_start_matches([' ', '\u{a0}']);
+        let Some(sep) = a
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '/' | '-' | '.' | ':'))
+        else {
+            break;
+        };
+        let b = a[1..].trim_start_matches([' ', '\u{a0}']);
+        if !b.starts_with(|c: char| digit(c).is_some()) {
+            break;
+        }
+        if a.len() != rest.len() || b.len() + 1 != a.len() {
+            spaced_any = true;
+        }
+        if seps.first().is_some_and(|&f| f != sep) {
+            break;
+        }
+        let at = text.len() - b.len();
+        let (d, e) = digits_at(text, at);
+        groups.push(d);
+        seps.push(sep);
+        end = e;
+    }
+    if !spaced_any {
+        return None;
+    }
+    let ok = match (groups.len(), seps.first()) {
+        (2, Some(':')) => groups[0].len() <= 2 && groups[1].len() == 2,
+        (3, Some('/' | '-' | '.')) => {
+            let (a, b, c) = (groups[0].len(), groups[1].len(), groups[2].len());
+            b <= 2 && ((a <= 2 && (c == 4 || c == 2)) || (a == 4 && c <= 2))
+        }
+        _ => false,
+    };
+    if !ok {
+        return None;
+    }
+    Some(Core {
+        end,
+        groups: groups
+            .into_iter()
+            .map(|int| Group { int, frac: None })
+            .collect(),
+        seps,
+        inferred: false,
+    })
 }
 
 /// A separator that may sit between digits inside one numeric token.
@@ -79,15 +144,37 @@ pub fn core_with(text: &str, pos: usize, space_groups: bool) -> Core {
     runs.push(('\0', d));
     loop {
         let mut it = text[end..].chars();
-        let Some(c) = it.next() else { break };
-        if !is_sep(c) {
+        let Some(mut c) = it.next() else { break };
+        let mut sep_len = c.len_utf8();
+        // Wire decimals `9ر40` (the fraction written first) and comma decimals `4،2`:
+        // only straight between digits.
+        let wire = (c == 'ر' || c == '،') && runs.len() == 1;
+        // `54.\u{200F}92`: a decimal stored around a right-to-left mark.
+        if (c == '.' || c == ',') && text[end + 1..].starts_with(RLM) {
+            c = RLM;
+            sep_len += RLM.len_utf8();
+        } else if c == RLM && text[end + RLM.len_utf8()..].starts_with(['.', ',']) {
+            sep_len += 1;
+        } else if !is_sep(c) && !wire {
             break;
         }
-        let Some(n) = it.next() else { break };
+        let Some(n) = text[end + sep_len..].chars().next() else {
+            break;
+        };
         if digit(n).is_none() {
             break;
         }
-        let (d, e) = digits_at(text, end + c.len_utf8());
+        let (d, e) = digits_at(text, end + sep_len);
+        if wire
+            && text[e..].starts_with(|ch: char| {
+                digit(ch).is_some()
+                    || is_sep(ch)
+                        && ch != ' '
+                        && text[e + ch.len_utf8()..].starts_with(|x: char| digit(x).is_some())
+            })
+        {
+            break;
+        }
         if is_space_group(c) && !space_groups {
             break;
         }
@@ -116,12 +203,20 @@ pub fn core_with(text: &str, pos: usize, space_groups: bool) -> Core {
     };
     let mut first_chunk_len = cur.int.len();
     let mut grouped = false;
+    let mut inferred = false;
     let count = runs.len();
     for i in 1..count {
         let (sep, ref d) = runs[i];
         let next_sep = runs.get(i + 1).map(|r| r.0);
         let fits_group = d.len() == 3 && cur.frac.is_none() && (grouped || first_chunk_len <= 3);
         match sep {
+            // Fraction first: `9ر40` is forty point nine; `54.\u{200F}92` is shown
+            // to readers as 92.54.
+            'ر' | RLM if cur.frac.is_none() => {
+                inferred |= sep == RLM;
+                cur.frac = Some(std::mem::replace(&mut cur.int, d.clone()));
+            }
+            '،' if cur.frac.is_none() => cur.frac = Some(d.clone()),
             ',' | '٬' | ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' if fits_group => {
                 cur.int.push_str(d);
                 grouped = true;
@@ -149,7 +244,12 @@ pub fn core_with(text: &str, pos: usize, space_groups: bool) -> Core {
         }
     }
     groups.push(cur);
-    Core { end, groups, seps }
+    Core {
+        end,
+        groups,
+        seps,
+        inferred,
+    }
 }
 
 /// Whether every separator after the first run is `c` (for `1.400.000`).
@@ -323,6 +423,18 @@ mod tests {
         assert_eq!(groups("۱۲۳"), vec![("123".into(), None)]);
         assert_eq!(core("2022-01-05", 0).seps, vec!['-', '-']);
         assert_eq!(core("10:30", 0).seps, vec![':']);
+        assert_eq!(groups("9ر40 مليار"), vec![("40".into(), Some("9".into()))]);
+        assert_eq!(groups("87ر0"), vec![("0".into(), Some("87".into()))]);
+        assert_eq!(groups("4،2 بالمائة"), vec![("4".into(), Some("2".into()))]);
+        assert_eq!(
+            groups("54.\u{200F}92"),
+            vec![("92".into(), Some("54".into()))]
+        );
+        assert_eq!(groups("5رجال"), vec![("5".into(), None)]);
+        let s = spaced("26 / 9 / 1436", 0).map(|c| c.groups.len());
+        assert_eq!(s, Some(3));
+        assert!(spaced("2 - 1", 0).is_none());
+        assert!(spaced("26/9/1436", 0).is_none());
     }
 
     #[test]

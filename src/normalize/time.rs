@@ -22,16 +22,17 @@ fn hour_word(h: u64) -> String {
     ordinal(h12, Gender::Fem, Case::Nom)
 }
 
-/// Minutes other than the named fractions: `وخمس دقائق`، `وعشرون دقيقة`.
+/// Minutes other than the named fractions: `وخمس دقائق`، `وعشرين دقيقة`. The
+/// sentence rarely decides their case, so they take the broadcast default, oblique.
 fn minutes(m: u64) -> String {
     let f = Form {
         gender: Gender::Fem,
-        case: Case::Nom,
+        case: Case::Obl,
         construct: false,
     };
     match noun_number(m) {
         NounNumber::One => "ودقيقة واحدة".into(),
-        NounNumber::Two => "ودقيقتان".into(),
+        NounNumber::Two => "ودقيقتين".into(),
         NounNumber::Plural => format!("و{} دقائق", below_hundred(m, f)),
         _ => format!("و{} دقيقة", below_hundred(m, f)),
     }
@@ -146,6 +147,28 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        // `15:16 ت م`: the time zone a wire marks its times with.
+        if suffix.is_empty() {
+            let rest = &text[end_at..];
+            for (mark, says) in [
+                (" ت م", "بتوقيت مكة المكرمة"),
+                (" ت.م", "بتوقيت مكة المكرمة"),
+                (" ت غ", "بتوقيت غرينتش"),
+                (" ت.غ", "بتوقيت غرينتش"),
+                (" GMT", "بتوقيت غرينتش"),
+                (" غرينتش", "بتوقيت غرينتش"),
+            ] {
+                let closed = rest
+                    .strip_prefix(mark)
+                    .is_some_and(|r| r.chars().next().is_none_or(|c| !c.is_alphabetic()));
+                if closed {
+                    marked = true;
+                    suffix = says;
+                    end_at += mark.len();
+                    break;
+                }
+            }
+        }
         match time(h, m, s, marked) {
             Some(mut t) => {
                 if !suffix.is_empty() {
@@ -205,7 +228,7 @@ mod tests {
         );
         assert_eq!(
             time(3, 12, None, true).as_deref(),
-            Some("الثالثة واثنتا عشرة دقيقة")
+            Some("الثالثة واثنتي عشرة دقيقة")
         );
         assert_eq!(time(0, 0, None, false).as_deref(), Some("منتصف الليل"));
         assert_eq!(time(25, 0, None, false), None);

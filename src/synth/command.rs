@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use crate::audio::{decode_wav, Clip};
+use crate::audio::Clip;
 use crate::voice::{CommandSpec, TextInput, Voice, WavOutput};
 
 /// Most of a program's standard error kept for an error message.
@@ -34,6 +34,8 @@ pub const MAX_VOICE_STDERR_BYTES: u64 = 1 << 20;
 pub struct CommandEngine {
     spec: CommandSpec,
     timeout: Duration,
+    /// What the program prints, and the rate of raw PCM.
+    format: (crate::decode::AudioFormat, u32),
 }
 
 impl CommandEngine {
@@ -47,6 +49,10 @@ impl CommandEngine {
                 output: WavOutput::Stdout,
             }),
             timeout: Duration::from_secs_f64(voice.limits.timeout_s),
+            format: (
+                voice.output_format,
+                voice.pcm_sample_rate.unwrap_or(voice.sample_rate),
+            ),
         }
     }
 }
@@ -193,7 +199,8 @@ impl super::Synthesizer for CommandEngine {
                 .map_err(|e| format!("`{}` wrote no usable WAV file: {e}", spec.program))?,
             None => out,
         };
-        decode_wav(&wav).map_err(|e| format!("`{}` {e}", spec.program))
+        crate::decode::decode(&wav, self.format.0, self.format.1)
+            .map_err(|e| format!("`{}` {e}", spec.program))
     }
 }
 

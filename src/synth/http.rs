@@ -1,47 +1,80 @@
-//! The `http` engine: a speech server reached over plain HTTP/1.1, by default with the
+//! The `http` engine: a speech server reached over HTTP or HTTPS, by default with the
 //! OpenAI-compatible request `POST /v1/audio/speech` and a JSON body
-//! `{"model", "input", "voice", "response_format": "wav", …}`, answered with a WAV.
+//! `{"model", "input", "voice", "response_format", …}`, answered with audio in the voice's
+//! `output_format` (WAV, MP3, FLAC, Ogg/Vorbis or raw PCM).
 //!
-//! The client is small and written here on purpose: one request per sentence,
-//! `Connection: close`, `Content-Length` or chunked answers, and a deadline on the whole
-//! exchange so a server that hangs cannot stall a build.
+//! The client is `ureq` (blocking, pure Rust) with `rustls`: https works with Mozilla's
+//! root certificates compiled in, or with the certificates of a `ca_file` for a company
+//! gateway or a test server. On top of it this module adds what a hosted speech API asks
+//! of a well-behaved client: at most `max_parallel` requests at a time per voice, tries
+//! again after `429`/`503` as `Retry-After` says (capped), retries network failures and
+//! server errors with exponential backoff, and keeps the bearer token out of every message.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
-use crate::audio::{decode_wav, Clip};
+use crate::audio::Clip;
+use crate::decode::{decode, AudioFormat};
 use crate::error::{Error, Result};
 use crate::voice::{HttpSpec, Voice};
 
 /// Largest answer accepted: several minutes of 48 kHz audio.
-const MAX_RESPONSE: usize = 256 * 1024 * 1024;
+const MAX_RESPONSE: u64 = 256 * 1024 * 1024;
 
-/// A parsed `http://host:port/path` URL.
+/// Longest wait a `Retry-After` may ask for; a server asking for more is reported.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// First wait before trying again after a failure; doubled each time.
+const BACKOFF_START: Duration = Duration::from_millis(500);
+
+/// Longest wait between tries without a `Retry-After`.
+const BACKOFF_MAX: Duration = Duration::from_secs(8);
+
+/// How many times a `429`/`503` answer is waited out at least, even for a voice with
+/// `retries = 0`: rate limits are normal traffic for a hosted API, not failures.
+const RATE_LIMIT_TRIES: u32 = 3;
+
+/// Requests of one voice in flight at once when `max_parallel` is not given.
+const DEFAULT_PARALLEL: usize = 4;
+
+/// Longest time to open a connection (the voice's timeout if shorter).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A parsed `http(s)://host:port/path` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
+    /// Whether the server speaks TLS.
+    pub https: bool,
     /// Host name or address.
     pub host: String,
-    /// Port (80 when not given).
+    /// Port (80 or 443 when not given).
     pub port: u16,
     /// Path and query, starting with `/`.
     pub path: String,
 }
 
 impl Endpoint {
-    /// Parses an endpoint URL; only plain `http://` is spoken.
+    /// Parses an endpoint URL: `http://` or `https://`.
     pub fn parse(url: &str) -> std::result::Result<Endpoint, String> {
-        let rest = if let Some(r) = url.strip_prefix("http://") {
-            r
-        } else if url.starts_with("https://") {
-            return Err(format!("{url}: https is not spoken by rawi's client; run a local TLS proxy and give its http:// address"));
+        let (https, rest) = if let Some(r) = url.strip_prefix("http://") {
+            (false, r)
+        } else if let Some(r) = url.strip_prefix("https://") {
+            (true, r)
         } else {
-            return Err(format!("{url}: expected an http://host:port/path address"));
+            return Err(format!(
+                "{url}: expected an http://host:port/path or https://host/path address"
+            ));
         };
         let (authority, path) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, "/"),
         };
+        if authority.contains('@') {
+            return Err(format!(
+                "{url}: credentials do not go in the address; name a variable in api_key_env"
+            ));
+        }
         let (host, port) = match authority.rsplit_once(':') {
             Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => (
                 h,
@@ -49,55 +82,99 @@ impl Endpoint {
                     format!("{url}: the port «{p}» is not a number from 1 to 65535")
                 })?,
             ),
-            _ => (authority, 80),
+            _ => (authority, if https { 443 } else { 80 }),
         };
         let host = host.trim_start_matches('[').trim_end_matches(']');
         if host.is_empty() {
             return Err(format!("{url}: no host"));
         }
         Ok(Endpoint {
+            https,
             host: host.to_owned(),
             port,
             path: path.to_owned(),
         })
     }
 
-    fn addrs(&self) -> std::result::Result<Vec<SocketAddr>, String> {
-        (self.host.as_str(), self.port)
+    /// Whether a connection opens within a second (for `rawi voices` and before a build).
+    pub fn reachable(&self) -> std::result::Result<(), String> {
+        use std::net::{TcpStream, ToSocketAddrs};
+        let addrs: Vec<_> = (self.host.as_str(), self.port)
             .to_socket_addrs()
-            .map(|a| a.collect())
-            .map_err(|e| format!("cannot resolve {}: {e}", self.host))
-    }
-
-    fn connect(&self, timeout: Duration) -> std::result::Result<TcpStream, String> {
+            .map_err(|e| format!("server not reachable: cannot resolve {}: {e}", self.host))?
+            .collect();
         let mut last = format!("{} has no address", self.host);
-        for addr in self.addrs()? {
-            match TcpStream::connect_timeout(&addr, timeout) {
-                Ok(s) => return Ok(s),
+        for addr in addrs {
+            match TcpStream::connect_timeout(&addr, Duration::from_secs(1)) {
+                Ok(_) => return Ok(()),
                 Err(e) => last = format!("cannot connect to {addr}: {e}"),
             }
         }
-        Err(last)
+        Err(format!("server not reachable: {last}"))
+    }
+}
+
+/// A counting semaphore: at most `max_parallel` requests of one voice in flight, however
+/// many threads rawi speaks with.
+struct Gate {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+/// One place in a [`Gate`], given back when dropped.
+struct Pass<'a>(&'a Gate);
+
+impl Gate {
+    fn new(n: usize) -> Gate {
+        Gate {
+            free: Mutex::new(n.max(1)),
+            freed: Condvar::new(),
+        }
     }
 
-    /// Whether a connection opens within a second (for `rawi voices`).
-    pub fn reachable(&self) -> std::result::Result<(), String> {
-        self.connect(Duration::from_secs(1))
-            .map(|_| ())
-            .map_err(|e| format!("server not reachable: {e}"))
+    fn enter(&self) -> Pass<'_> {
+        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+        }
+        *free -= 1;
+        Pass(self)
     }
+}
+
+impl Drop for Pass<'_> {
+    fn drop(&mut self) {
+        let mut free = self.0.free.lock().unwrap_or_else(|p| p.into_inner());
+        *free += 1;
+        self.0.freed.notify_one();
+    }
+}
+
+/// Why one request failed, and whether trying again may help.
+struct Failure {
+    reason: String,
+    /// `Some` for a failure worth trying again; the wait the server asked for, if any.
+    again: Option<Option<Duration>>,
+    /// A `429`/`503`: counted against [`RATE_LIMIT_TRIES`] rather than `retries`.
+    rate_limited: bool,
 }
 
 /// An `http` voice ready to send requests.
 pub struct HttpEngine {
-    endpoint: Endpoint,
+    url: String,
     spec: HttpSpec,
+    agent: ureq::Agent,
     token: Option<String>,
+    retries: u32,
     timeout: Duration,
+    format: AudioFormat,
+    pcm_rate: u32,
+    gate: Arc<Gate>,
 }
 
 impl HttpEngine {
-    /// Prepares the engine from a voice with an `[http]` table.
+    /// Prepares the engine from a voice with an `[http]` table: reads the token from the
+    /// environment and the `ca_file`, if any (relative to the voice file's folder).
     pub fn new(voice: &Voice) -> Result<HttpEngine> {
         let bad = |reason: String| Error::Voice {
             name: voice.name.clone(),
@@ -107,16 +184,42 @@ impl HttpEngine {
             .http
             .clone()
             .ok_or_else(|| bad("no [http] table".into()))?;
-        let endpoint = Endpoint::parse(&spec.url).map_err(bad)?;
-        let token = spec
-            .api_key_env
-            .as_ref()
-            .and_then(|v| std::env::var(v).ok());
+        Endpoint::parse(&spec.url).map_err(bad)?;
+        let token = match &spec.api_key_env {
+            Some(var) => match std::env::var(var) {
+                Ok(t) if !t.trim().is_empty() => Some(t.trim().to_owned()),
+                _ => {
+                    return Err(bad(format!(
+                        "the API key variable {var} is not set; export it before running rawi"
+                    )))
+                }
+            },
+            None => None,
+        };
+        let timeout = Duration::from_secs_f64(voice.limits.timeout_s);
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if let Some(ca) = &spec.ca_file {
+            let path = ca_path(&voice.origin, ca);
+            tls = tls.root_certs(read_ca(&path).map_err(bad)?);
+        }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(timeout))
+            .timeout_connect(Some(CONNECT_TIMEOUT.min(timeout)))
+            .user_agent(concat!("rawi/", env!("CARGO_PKG_VERSION")))
+            .tls_config(tls.build())
+            .build()
+            .into();
         Ok(HttpEngine {
-            endpoint,
-            spec,
+            url: spec.url.clone(),
+            agent,
             token,
-            timeout: Duration::from_secs_f64(voice.limits.timeout_s),
+            retries: voice.limits.retries,
+            timeout,
+            format: voice.output_format,
+            pcm_rate: voice.pcm_sample_rate.unwrap_or(voice.sample_rate),
+            gate: Arc::new(Gate::new(spec.max_parallel.unwrap_or(DEFAULT_PARALLEL))),
+            spec,
         })
     }
 
@@ -130,145 +233,211 @@ impl HttpEngine {
         body.insert("model".into(), self.spec.model.clone().into());
         body.insert("voice".into(), self.spec.voice.clone().into());
         body.insert("input".into(), text.into());
-        body.insert("response_format".into(), "wav".into());
+        let format = match self.format {
+            // OpenAI's name for raw 16-bit PCM.
+            AudioFormat::PcmS16le => "pcm",
+            // OpenAI calls Ogg/Opus "opus"; rawi decodes Ogg/Vorbis, asked for as "ogg".
+            f => f.as_str(),
+        };
+        body.insert("response_format".into(), format.into());
         serde_json::Value::Object(body).to_string()
     }
-}
 
-impl super::Synthesizer for HttpEngine {
-    fn synthesize(&self, text: &str) -> std::result::Result<Clip, String> {
-        let deadline = Instant::now() + self.timeout;
-        let ep = &self.endpoint;
-        let mut stream = ep.connect(self.timeout)?;
-        let body = self.body(text);
-        let mut req = format!(
-            "POST {} HTTP/1.1\r\nHost: {}:{}\r\nUser-Agent: rawi/{}\r\nContent-Type: application/json\r\nAccept: audio/wav\r\nContent-Length: {}\r\nConnection: close\r\n",
-            ep.path,
-            ep.host,
-            ep.port,
-            env!("CARGO_PKG_VERSION"),
-            body.len()
-        );
+    /// One request, one answer.
+    fn once(&self, text: &str) -> std::result::Result<Clip, Failure> {
+        let format = self.format;
+        let mut req = self
+            .agent
+            .post(&self.url)
+            .header("Content-Type", "application/json")
+            .header("Accept", format.mime());
         if let Some(t) = &self.token {
-            req.push_str(&format!("Authorization: Bearer {t}\r\n"));
+            req = req.header("Authorization", &format!("Bearer {t}"));
         }
-        req.push_str("\r\n");
-        req.push_str(&body);
-        let _ = stream.set_write_timeout(Some(self.timeout));
-        stream
-            .write_all(req.as_bytes())
-            .map_err(|e| format!("cannot send the request to {}:{}: {e}", ep.host, ep.port))?;
-        let raw = read_until_deadline(&mut stream, deadline)?;
-        let (status, payload) = parse_response(&raw)?;
+        let mut resp = req.send(self.body(text)).map_err(|e| self.transport(e))?;
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(retry_after);
+        let payload = resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE)
+            .read_to_vec()
+            .map_err(|e| self.transport(e))?;
         if !(200..300).contains(&status) {
             let snippet: String = String::from_utf8_lossy(&payload)
                 .trim()
                 .chars()
                 .take(200)
                 .collect();
-            return Err(format!("server answered HTTP {status}: {snippet}"));
+            let rate_limited = status == 429 || status == 503;
+            let again = if rate_limited || status == 408 || status >= 500 {
+                Some(retry_after)
+            } else {
+                None
+            };
+            let mut reason = format!("server answered HTTP {status}: {snippet}");
+            if status == 401 || status == 403 {
+                reason.push_str(&match &self.spec.api_key_env {
+                    Some(var) => format!(" (check the token in {var})"),
+                    None => " (the server wants a token: name its variable in api_key_env)".into(),
+                });
+            }
+            return Err(Failure {
+                reason,
+                again,
+                rate_limited,
+            });
         }
-        decode_wav(&payload).map_err(|e| format!("server {e}"))
+        decode(&payload, format, self.pcm_rate).map_err(|e| Failure {
+            reason: format!("server {e}"),
+            again: None,
+            rate_limited: false,
+        })
+    }
+
+    /// Describes a failure below HTTP (connection, TLS, timeout): all worth a retry but
+    /// a certificate the client does not trust.
+    fn transport(&self, e: ureq::Error) -> Failure {
+        let (reason, again) = match &e {
+            ureq::Error::Timeout(_) => (
+                format!(
+                    "the server did not answer within the voice's timeout ({:.0} s)",
+                    self.timeout.as_secs_f64()
+                ),
+                true,
+            ),
+            ureq::Error::HostNotFound => ("cannot resolve the server's host name".into(), true),
+            // rustls reports a refused handshake (an untrusted certificate, a name
+            // mismatch) as invalid data on the stream.
+            ureq::Error::Io(io) if io.kind() != std::io::ErrorKind::InvalidData => {
+                (format!("cannot talk to the server: {e}"), true)
+            }
+            ureq::Error::ConnectionFailed => (format!("cannot talk to the server: {e}"), true),
+            ureq::Error::Io(_) | ureq::Error::Rustls(_) | ureq::Error::Tls(_) => (
+                format!(
+                    "TLS failed: {e} (for a private certificate authority, give its PEM file as ca_file)"
+                ),
+                false,
+            ),
+            ureq::Error::BodyExceedsLimit(_) => {
+                ("the server's answer is larger than 256 MB".into(), false)
+            }
+            _ => (format!("the request failed: {e}"), true),
+        };
+        Failure {
+            reason,
+            again: again.then_some(None),
+            rate_limited: false,
+        }
+    }
+
+    /// Takes the token out of a message, whatever a server echoed back.
+    fn scrub(&self, msg: String) -> String {
+        match &self.token {
+            Some(t) if !t.is_empty() => msg.replace(t.as_str(), "[token]"),
+            _ => msg,
+        }
     }
 }
 
-/// Reads the whole answer (the server closes the connection), within the deadline.
-fn read_until_deadline(
-    stream: &mut TcpStream,
-    deadline: Instant,
-) -> std::result::Result<Vec<u8>, String> {
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 64 * 1024];
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err("the server did not answer within the voice's timeout".into());
-        }
-        let _ = stream.set_read_timeout(Some(left));
-        match stream.read(&mut buf) {
-            Ok(0) => return Ok(raw),
-            Ok(n) => {
-                raw.extend_from_slice(&buf[..n]);
-                if raw.len() > MAX_RESPONSE {
-                    return Err("the server's answer is larger than 256 MB".into());
+impl super::Synthesizer for HttpEngine {
+    fn synthesize(&self, text: &str) -> std::result::Result<Clip, String> {
+        let _pass = self.gate.enter();
+        let (mut failures, mut limited) = (0u32, 0u32);
+        let mut backoff = BACKOFF_START;
+        loop {
+            let f = match self.once(text) {
+                Ok(clip) => return Ok(clip),
+                Err(f) => f,
+            };
+            let wait = match f.again {
+                None => return Err(self.scrub(f.reason)),
+                Some(w) => w,
+            };
+            if f.rate_limited {
+                limited += 1;
+                if limited > RATE_LIMIT_TRIES.max(self.retries) {
+                    return Err(self.scrub(format!("{} (still after {limited} tries)", f.reason)));
+                }
+            } else {
+                failures += 1;
+                if failures > self.retries {
+                    return Err(self.scrub(f.reason));
                 }
             }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                return Err("the server did not answer within the voice's timeout".into())
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(format!("reading the answer failed: {e}")),
+            let wait = match wait {
+                Some(w) if w > MAX_RETRY_AFTER => {
+                    return Err(self.scrub(format!(
+                        "{} (the server asks to wait {} s, more than rawi waits)",
+                        f.reason,
+                        w.as_secs()
+                    )))
+                }
+                Some(w) => w,
+                None => backoff,
+            };
+            std::thread::sleep(wait);
+            backoff = (backoff * 2).min(BACKOFF_MAX);
         }
+    }
+
+    fn retries_itself(&self) -> bool {
+        true
     }
 }
 
-/// Splits an HTTP/1.1 answer into its status and body (de-chunked).
-fn parse_response(raw: &[u8]) -> std::result::Result<(u16, Vec<u8>), String> {
-    let head_end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or("the server's answer is not HTTP (no header end)")?;
-    let head = String::from_utf8_lossy(&raw[..head_end]);
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let status: u16 = status_line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| format!("the server's answer has a bad status line «{status_line}»"))?;
-    let mut chunked = false;
-    let mut length: Option<usize> = None;
-    for line in lines {
-        if let Some((k, v)) = line.split_once(':') {
-            let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
-            if k == "transfer-encoding" && v.to_ascii_lowercase().contains("chunked") {
-                chunked = true;
-            } else if k == "content-length" {
-                length = v.parse().ok();
-            }
-        }
+/// Where a voice's `ca_file` is: as given when absolute, else next to the voice file
+/// (or in the current folder for a built-in voice).
+fn ca_path(origin: &str, ca: &str) -> PathBuf {
+    let p = Path::new(ca);
+    if p.is_absolute() || origin == "built-in" {
+        return p.to_path_buf();
     }
-    let body = &raw[head_end + 4..];
-    if chunked {
-        return dechunk(body).map(|b| (status, b));
-    }
-    match length {
-        Some(n) if n <= body.len() => Ok((status, body[..n].to_vec())),
-        Some(n) => Err(format!(
-            "the server's answer was cut short ({} of {n} bytes)",
-            body.len()
-        )),
-        None => Ok((status, body.to_vec())),
+    match Path::new(origin).parent() {
+        Some(dir) => dir.join(p),
+        None => p.to_path_buf(),
     }
 }
 
-/// Decodes a chunked transfer-encoded body.
-fn dechunk(mut body: &[u8]) -> std::result::Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = body
-            .windows(2)
-            .position(|w| w == b"\r\n")
-            .ok_or("a chunked answer was cut short")?;
-        let size_text = String::from_utf8_lossy(&body[..line_end]);
-        let size_hex = size_text.split(';').next().unwrap_or("").trim();
-        let size = usize::from_str_radix(size_hex, 16)
-            .map_err(|_| format!("bad chunk size «{size_hex}»"))?;
-        body = &body[line_end + 2..];
-        if size == 0 {
-            return Ok(out);
+/// Reads the PEM certificates of a `ca_file`.
+fn read_ca(path: &Path) -> std::result::Result<ureq::tls::RootCerts, String> {
+    let pem =
+        std::fs::read(path).map_err(|e| format!("cannot read ca_file {}: {e}", path.display()))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c),
+            Ok(_) => {}
+            Err(e) => {
+                return Err(format!(
+                    "ca_file {} is not a PEM certificate file: {e}",
+                    path.display()
+                ))
+            }
         }
-        if body.len() < size {
-            return Err("a chunked answer was cut short".into());
-        }
-        out.extend_from_slice(&body[..size]);
-        body = body.get(size + 2..).unwrap_or(&[]);
     }
+    if certs.is_empty() {
+        return Err(format!(
+            "ca_file {} holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)",
+            path.display()
+        ));
+    }
+    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
+}
+
+/// Reads a `Retry-After` value: seconds, or an HTTP date (RFC 9110), as a wait from now.
+fn retry_after(v: &str) -> Option<Duration> {
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = jiff::fmt::rfc2822::parse(v).ok()?;
+    let left = when.timestamp().duration_since(jiff::Timestamp::now());
+    Some(Duration::try_from(left).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -279,30 +448,64 @@ mod tests {
     fn urls() {
         let e = Endpoint::parse("http://127.0.0.1:8880/v1/audio/speech").unwrap();
         assert_eq!(
-            (e.host.as_str(), e.port, e.path.as_str()),
-            ("127.0.0.1", 8880, "/v1/audio/speech")
+            (e.host.as_str(), e.port, e.path.as_str(), e.https),
+            ("127.0.0.1", 8880, "/v1/audio/speech", false)
         );
         assert_eq!(Endpoint::parse("http://tts.local").unwrap().port, 80);
         assert_eq!(Endpoint::parse("http://[::1]:9000/x").unwrap().host, "::1");
-        assert!(Endpoint::parse("https://api.example/v1")
-            .unwrap_err()
-            .contains("TLS proxy"));
+        let s = Endpoint::parse("https://api.example/v1").unwrap();
+        assert_eq!((s.https, s.port), (true, 443));
         assert!(Endpoint::parse("ftp://x").is_err());
         assert!(Endpoint::parse("http://h:notaport/").is_err());
+        assert!(Endpoint::parse("https://user:secret@h/")
+            .unwrap_err()
+            .contains("api_key_env"));
     }
 
     #[test]
-    fn responses() {
-        let (s, b) = parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdef").unwrap();
-        assert_eq!((s, b.as_slice()), (200, &b"abc"[..]));
-        let (s, b) = parse_response(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n").unwrap();
-        assert_eq!((s, b.as_slice()), (200, &b"abcde"[..]));
-        assert!(
-            parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
-                .unwrap_err()
-                .contains("cut short")
+    fn retry_after_forms() {
+        assert_eq!(retry_after("1"), Some(Duration::from_secs(1)));
+        assert_eq!(retry_after(" 120 "), Some(Duration::from_secs(120)));
+        // A date in the past means "now".
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(Duration::ZERO)
         );
-        assert!(parse_response(b"garbage").is_err());
-        assert!(parse_response(b"HTTP/1.1 2x0 OK\r\n\r\n").is_err());
+        assert_eq!(retry_after("soon"), None);
+        assert_eq!(retry_after("-3"), None);
+    }
+
+    #[test]
+    fn ca_paths_are_relative_to_the_voice_file() {
+        assert_eq!(
+            ca_path("/etc/rawi/voices/v.toml", "ca.pem"),
+            PathBuf::from("/etc/rawi/voices/ca.pem")
+        );
+        assert_eq!(
+            ca_path("/x/v.toml", "/abs/ca.pem"),
+            PathBuf::from("/abs/ca.pem")
+        );
+        assert_eq!(ca_path("built-in", "ca.pem"), PathBuf::from("ca.pem"));
+    }
+
+    #[test]
+    fn a_bad_ca_file_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ca.pem");
+        std::fs::write(&p, "not a certificate").unwrap();
+        assert!(read_ca(&p).unwrap_err().contains("holds no certificate"));
+        assert!(read_ca(&dir.path().join("missing.pem"))
+            .unwrap_err()
+            .contains("cannot read ca_file"));
+    }
+
+    #[test]
+    fn gate_counts() {
+        let g = Gate::new(2);
+        let a = g.enter();
+        let _b = g.enter();
+        assert_eq!(*g.free.lock().unwrap(), 0);
+        drop(a);
+        assert_eq!(*g.free.lock().unwrap(), 1);
     }
 }

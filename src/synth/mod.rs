@@ -18,7 +18,7 @@ use bundled::lexicon::Lexicon;
 /// how audio is made never reuses stale clips. Bump the last number with every change
 /// that alters the sound: the bundled voice's rules, data or signal path, or the clip
 /// processing after a voice.
-pub const SYNTH_VERSION: &str = concat!("rawi-synth-", env!("CARGO_PKG_VERSION"), "-2");
+pub const SYNTH_VERSION: &str = concat!("rawi-synth-", env!("CARGO_PKG_VERSION"), "-3");
 
 /// Shortest clip accepted from a voice, in seconds: anything shorter holds no speech.
 pub const MIN_CLIP_S: f64 = 0.02;
@@ -37,6 +37,12 @@ pub const SILENT_PEAK: f32 = 0.001;
 pub trait Synthesizer: Send + Sync {
     /// Speaks one text. The error is a reason without the voice's name.
     fn synthesize(&self, text: &str) -> std::result::Result<Clip, String>;
+
+    /// Whether the engine tries again by itself (with backoff and the server's
+    /// `Retry-After`), so that [`Speaker`] must not multiply its tries.
+    fn retries_itself(&self) -> bool {
+        false
+    }
 }
 
 /// Whether a clip from a voice can be speech for `text`: finite samples, a sample rate
@@ -182,7 +188,12 @@ impl Speaker {
     /// rate and has passed [`check_clip`].
     pub fn speak(&self, text: &str) -> Result<Clip> {
         let mut last = String::new();
-        for _ in 0..=self.voice.limits.retries {
+        let tries = if self.engine.retries_itself() {
+            0
+        } else {
+            self.voice.limits.retries
+        };
+        for _ in 0..=tries {
             match self.engine.synthesize(text) {
                 Ok(clip) => match check_clip(&clip, text) {
                     Ok(()) => return Ok(clip),

@@ -1,0 +1,338 @@
+//! File-system safety shared by every command: inputs are regular files read through a
+//! size cap, outputs are regular files or folders that are not any input, and temporaries
+//! left by killed runs are cleaned.
+//!
+//! Why: a device (`/dev/zero`), a FIFO with no writer or a socket given as an input would
+//! hang rawi or fill the memory; an output that is a device node, a FIFO, a symbolic link
+//! or one of the inputs would be replaced by the rename that makes writes atomic, losing
+//! the file (or, run as root, a system file).
+
+use std::fs::{File, Metadata};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::limits;
+
+/// What kind of non-regular file `meta` is, for messages.
+fn kind_name(meta: &Metadata) -> &'static str {
+    let t = meta.file_type();
+    if t.is_dir() {
+        return "a directory";
+    }
+    if t.is_symlink() {
+        return "a symbolic link";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    "not a regular file"
+}
+
+/// A size in words a person reads at a glance, exact to the byte below 1 KiB and to a
+/// tenth above (`8.0 MiB`, `8.3 MiB`, never "8 MB, larger than 8 MB").
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} bytes");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    // Round down, so a file one byte over a limit never reads as equal to it.
+    let tenths = (v * 10.0).floor() / 10.0;
+    format!("{tenths:.1} {}", UNITS[unit])
+}
+
+/// The error for an input that cannot be opened, by cause.
+fn open_error(path: &Path, what: &str, e: &std::io::Error) -> Error {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Error::input(path, "no such file; check the path"),
+        std::io::ErrorKind::PermissionDenied => {
+            Error::input(path, "permission denied; check the file's permissions")
+        }
+        _ => Error::input(path, format!("cannot read the {what}: {e}")),
+    }
+}
+
+/// Opens an input that must be a regular file of at most `max_bytes`, without blocking
+/// (the type is checked before opening, so a FIFO is never opened), and checks it again
+/// on the open handle. `what` names the input in messages ("article", "cover"...).
+pub fn open_input(path: &Path, max_bytes: u64, what: &str) -> Result<File> {
+    let meta = std::fs::metadata(path).map_err(|e| open_error(path, what, &e))?;
+    check_regular(path, &meta, max_bytes, what)?;
+    let file = File::open(path).map_err(|e| open_error(path, what, &e))?;
+    // The path may have changed between the two looks: trust only the open handle.
+    let meta = file
+        .metadata()
+        .map_err(|e| Error::input(path, format!("cannot read the {what}: {e}")))?;
+    check_regular(path, &meta, max_bytes, what)?;
+    Ok(file)
+}
+
+fn check_regular(path: &Path, meta: &Metadata, max_bytes: u64, what: &str) -> Result<()> {
+    if !meta.is_file() {
+        return Err(Error::input(
+            path,
+            format!(
+                "is {}, not a regular file; give the {what} as a file",
+                kind_name(meta)
+            ),
+        ));
+    }
+    if meta.len() > max_bytes {
+        return Err(too_big(path, meta.len(), max_bytes, what));
+    }
+    Ok(())
+}
+
+fn too_big(path: &Path, len: u64, max_bytes: u64, what: &str) -> Error {
+    Error::input(
+        path,
+        format!(
+            "is {} ({len} bytes), larger than the {} limit for {what} files; check it is the right file",
+            human_bytes(len),
+            human_bytes(max_bytes)
+        ),
+    )
+}
+
+/// Reads a whole input file (see [`open_input`]), never more than `max_bytes`: a file that
+/// grows while it is read is cut off and refused, not followed.
+pub fn read_input(path: &Path, max_bytes: u64, what: &str) -> Result<Vec<u8>> {
+    let file = open_input(path, max_bytes, what)?;
+    let expected = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(expected.min(max_bytes) as usize);
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::input(path, format!("cannot read the {what}: {e}")))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_big(path, bytes.len() as u64, max_bytes, what));
+    }
+    Ok(bytes)
+}
+
+/// `true` when `a` and `b` are the same file on disk (same device and inode; through any
+/// links or `..`).
+fn same_file(a: &Metadata, b: &Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        a.dev() == b.dev() && a.ino() == b.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+/// What an output path must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// A file (zip, WAV) replaced by rename: absent or an existing regular file.
+    File,
+    /// A bundle folder replaced by rename: absent, empty, or a rawi bundle folder.
+    BundleDir,
+    /// A folder that outputs are written into: absent or a folder (a link to one is fine,
+    /// nothing replaces it).
+    Container,
+}
+
+/// Checks an output path before any work is done: it must not be a device, FIFO, socket
+/// or symbolic link (the rename that writes it would replace that node), nor the wrong kind
+/// for `kind`, nor the same file as any of `inputs`.
+pub fn check_output(out: &Path, kind: OutputKind, inputs: &[&Path]) -> Result<()> {
+    let refuse = |reason: String| Err(Error::output(out, reason));
+    let Ok(link_meta) = std::fs::symlink_metadata(out) else {
+        // Absent: nothing to lose. (An unreadable parent fails at write time, clearly.)
+        return Ok(());
+    };
+    let meta = match std::fs::metadata(out) {
+        Ok(m) => m,
+        Err(_) => {
+            return refuse(
+                "is a dangling symbolic link; give a plain file name for the output".into(),
+            )
+        }
+    };
+    for input in inputs {
+        if let Ok(im) = std::fs::metadata(input) {
+            if same_file(&meta, &im) {
+                return refuse(format!(
+                    "is the input {}; give a different output, or the input would be lost",
+                    input.display()
+                ));
+            }
+        }
+    }
+    if kind == OutputKind::Container {
+        if meta.is_dir() {
+            return Ok(());
+        }
+        return refuse(format!(
+            "is {}, not a folder; give a folder for the outputs of several articles",
+            kind_name(&meta)
+        ));
+    }
+    if link_meta.file_type().is_symlink() {
+        return refuse(
+            "is a symbolic link; rawi replaces its output by renaming, which would replace the link: give the path it points to".into(),
+        );
+    }
+    match kind {
+        OutputKind::File if meta.is_file() => Ok(()),
+        OutputKind::File if meta.is_dir() => {
+            refuse("is a directory; give a file name for the output".into())
+        }
+        OutputKind::BundleDir if meta.is_dir() => {
+            if is_replaceable_dir(out) {
+                Ok(())
+            } else {
+                refuse("is a folder that is neither empty nor a rawi bundle; give a new or empty folder, so nothing in it is lost".into())
+            }
+        }
+        OutputKind::BundleDir if meta.is_file() => {
+            refuse("is a file, and --unpacked writes a folder; give a folder name".into())
+        }
+        _ => refuse(format!(
+            "is {}; give the name of a regular file or folder to write",
+            kind_name(&meta)
+        )),
+    }
+}
+
+/// `true` for an empty folder or one rawi wrote: it holds a `manifest.toml` that names rawi
+/// as its generator.
+pub fn is_replaceable_dir(dir: &Path) -> bool {
+    let Ok(mut entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    if entries.next().is_none() {
+        return true;
+    }
+    let manifest = dir.join("manifest.toml");
+    match std::fs::symlink_metadata(&manifest) {
+        Ok(m) if m.is_file() && m.len() < 64 * 1024 * 1024 => {}
+        _ => return false,
+    }
+    read_input(&manifest, 64 * 1024 * 1024, "manifest")
+        .map(|b| {
+            let text = String::from_utf8_lossy(&b);
+            text.lines()
+                .any(|l| l.starts_with("generator = \"rawi ") || l.starts_with("schema_version"))
+        })
+        .unwrap_or(false)
+}
+
+/// `true` for a name rawi gives its temporaries: `.rawi-` then six letters or digits
+/// (tempfile's random part), then `.part` (or `.old`, an unpacked bundle being replaced).
+pub fn is_rawi_temp_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(".rawi-") else {
+        return false;
+    };
+    let Some(mid) = rest
+        .strip_suffix(".part")
+        .or_else(|| rest.strip_suffix(".old"))
+    else {
+        return false;
+    };
+    mid.len() == 6 && mid.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Removes rawi's own temporaries in `dir` older than [`limits::STALE_TEMP_AGE_S`]: left
+/// by runs killed between writing and renaming. Nothing else is touched; failures are
+/// ignored (another run may be removing the same file). Returns what was removed.
+pub fn clean_stale_temps(dir: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return removed;
+    };
+    let now = std::time::SystemTime::now();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !is_rawi_temp_name(name) {
+            continue;
+        }
+        let Ok(meta) = e.metadata() else { continue };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age.as_secs() > limits::STALE_TEMP_AGE_S);
+        if !old {
+            continue;
+        }
+        let p = e.path();
+        let gone = if meta.is_dir() {
+            std::fs::remove_dir_all(&p).is_ok()
+        } else if meta.is_file() {
+            std::fs::remove_file(&p).is_ok()
+        } else {
+            false
+        };
+        if gone {
+            removed.push(p);
+        }
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_exactly() {
+        assert_eq!(human_bytes(12), "12 bytes");
+        assert_eq!(human_bytes(8 * 1024 * 1024), "8.0 MiB");
+        assert_eq!(human_bytes(8 * 1024 * 1024 + 1), "8.0 MiB");
+        assert_eq!(human_bytes(8 * 1024 * 1024 + 200_000), "8.1 MiB");
+    }
+
+    #[test]
+    fn temp_names() {
+        assert!(is_rawi_temp_name(".rawi-a1B2c3.part"));
+        assert!(is_rawi_temp_name(".rawi-a1B2c3.old"));
+        assert!(!is_rawi_temp_name(".rawi-a1B2c3.zip"));
+        assert!(!is_rawi_temp_name(".rawi-toolong1.part"));
+        assert!(!is_rawi_temp_name("rawi-a1B2c3.part"));
+        assert!(!is_rawi_temp_name(".rawi-a/b2c3.part"));
+    }
+
+    #[test]
+    fn inputs_must_be_regular_and_small() {
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("a.txt");
+        std::fs::write(&f, "abc").unwrap();
+        assert_eq!(read_input(&f, 3, "article").unwrap(), b"abc");
+        let e = read_input(&f, 2, "article").unwrap_err().to_string();
+        assert!(
+            e.contains("(3 bytes), larger than the 2 bytes limit"),
+            "{e}"
+        );
+        let e = read_input(d.path(), 10, "article").unwrap_err().to_string();
+        assert!(e.contains("is a directory"), "{e}");
+        #[cfg(unix)]
+        {
+            let e = read_input(Path::new("/dev/zero"), 10, "article")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("is a device"), "{e}");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Every limit rawi enforces, in one place: what a hostile or mistaken input may cost.
+//!
+//! The policy: each input is read through a size cap; the speech an article asks for is
+//! estimated before any synthesis and refused when it would be absurd; a voice's output and
+//! settings are bounded; the worker pool is bounded. A limit that is hit is a clear one-line
+//! error naming the file (and sentence) and what to do, never a hang, a panic or a machine
+//! out of memory. The README's "Limits" table lists these constants; keep them in step.
+
+/// Largest article file, in bytes (8 MiB: a long feature is well under 200 KB).
+pub const MAX_ARTICLE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Largest `--cover` image, in bytes (Apple asks for at most 512 KB; room for PNGs).
+pub const MAX_COVER_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Largest pronunciation lexicon (`--lexicon`), in bytes.
+pub const MAX_LEXICON_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Largest bundle (zip) `verify` and `podcast --merge` open, in bytes.
+pub const MAX_BUNDLE_FILE_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+
+/// Longest run of digits in one sentence. The normalizer reads a long run digit by digit
+/// (about one second each); beyond this it is not a number anyone wants read aloud, and a
+/// 100 KB run would make a day of audio.
+pub const MAX_DIGIT_RUN: usize = 64;
+
+/// Longest spoken form of one sentence, in characters (after numbers and abbreviations are
+/// written out). At [`FAST_SPEECH_CHARS_PER_S`] this is [`MAX_SENTENCE_AUDIO_S`] of speech.
+pub const MAX_SENTENCE_SPOKEN_CHARS: usize =
+    (MAX_SENTENCE_AUDIO_S * FAST_SPEECH_CHARS_PER_S) as usize;
+
+/// Longest clip one sentence may give, in seconds (three minutes; a news sentence takes
+/// five to twenty seconds). A longer clip is an error for that sentence.
+pub const MAX_SENTENCE_AUDIO_S: f64 = 180.0;
+
+/// Longest edition, in seconds of audio (three hours). Checked before synthesis from the
+/// spoken text, and counted while the clips arrive. An edition is held in memory whole
+/// while it is normalized and encoded (about 1.5 GB an hour at 22 050 Hz, measured), so
+/// this also bounds the memory a build may take.
+pub const MAX_ARTICLE_AUDIO_S: f64 = 3.0 * 3600.0;
+
+/// A speaking rate faster than any voice reads Arabic news (characters of spoken text per
+/// second). Estimates made with it are lower bounds on the audio's length, so refusing on
+/// them never refuses an article that would have fitted.
+pub const FAST_SPEECH_CHARS_PER_S: f64 = 25.0;
+
+/// Most worker threads (`-j`).
+pub const MAX_JOBS: usize = 256;
+
+/// Most retries of a failed sentence a voice may ask for (`[limits] retries`).
+pub const MAX_RETRIES: u32 = 10;
+
+/// Longest time a voice may take for one sentence (`[limits] timeout_s`), in seconds.
+pub const MAX_VOICE_TIMEOUT_S: f64 = 3600.0;
+
+/// Most bytes a voice program or server may return for one sentence (stdout, or an HTTP
+/// body): three minutes of 48 kHz 32-bit stereo WAV is about 70 MB.
+pub const MAX_VOICE_OUTPUT_BYTES: u64 = 128 * 1024 * 1024;
+
+/// Most bytes of a voice program's stderr kept (for its error message).
+pub const MAX_VOICE_STDERR_BYTES: u64 = 64 * 1024;
+
+/// Longest pause a voice may ask for (`[pauses]`, any of them), in milliseconds.
+pub const MAX_PAUSE_MS: u32 = 10_000;
+
+/// Age after which a `.rawi-*.part` temporary left by a killed run is removed, in seconds
+/// (a running build renames its temporary within seconds; an hour is far beyond any
+/// write, so a file that old belongs to a run that died).
+pub const STALE_TEMP_AGE_S: u64 = 3600;
+
+// The limits must agree with each other; checked when compiling.
+const _: () = assert!(MAX_SENTENCE_AUDIO_S < MAX_ARTICLE_AUDIO_S);
+// A digit run read digit by digit (about nine spoken characters a digit) fits in one
+// sentence.
+const _: () = assert!(MAX_DIGIT_RUN * 9 < MAX_SENTENCE_SPOKEN_CHARS);

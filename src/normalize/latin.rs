@@ -1,0 +1,205 @@
+//! Latin script inside Arabic text: letters and acronyms read with the Arabic names of
+//! the letters (`STC` → `إس تي سي`), known terms and brands from `data/latin.tsv`
+//! (`FIFA` → `فيفا`), model numbers (`A380` → the letter, then the number), e-mail
+//! addresses and URLs.
+//!
+//! The rule for addresses: they are spelled as a presenter dictates them: each part
+//! read as a word (from the lexicon) or letter by letter, `@` as `آت`, `.` as `دوت`,
+//! `/` as `سلاش`. A word rawi has no reading for is kept as written and flagged as a
+//! guess, so `rawi check` lists it for an editor instead of dropping it silently.
+
+use super::cardinal::digit_by_digit;
+use super::lexicon::{latin, units};
+use super::reader::{Read, Reader};
+use super::{Class, Guess};
+
+/// The Arabic name of a Latin letter (either case).
+pub fn letter_name(c: char) -> Option<&'static str> {
+    let mut buf = [0u8; 4];
+    latin(c.to_ascii_uppercase().encode_utf8(&mut buf))
+}
+
+/// Spells a word letter by letter (digits digit by digit).
+pub fn spell(word: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in word.chars() {
+        if let Some(n) = letter_name(c) {
+            parts.push(n.to_string());
+        } else if c.is_ascii_digit() {
+            parts.push(digit_by_digit(&c.to_string()));
+        }
+    }
+    parts.join(" ")
+}
+
+/// How a Latin word is said, and whether that is a guess (`None` if it cannot be).
+pub fn word(w: &str) -> Option<String> {
+    if let Some(s) = latin(w) {
+        return Some(s.to_string());
+    }
+    let mut cap = String::with_capacity(w.len());
+    for (i, c) in w.chars().enumerate() {
+        cap.push(if i == 0 {
+            c.to_ascii_uppercase()
+        } else {
+            c.to_ascii_lowercase()
+        });
+    }
+    if let Some(s) = latin(&cap).or_else(|| latin(&w.to_ascii_uppercase())) {
+        return Some(s.to_string());
+    }
+    let letters = w.chars().filter(char::is_ascii_alphabetic).count();
+    let upper = w
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    // An acronym (all capitals, short) or a lone letter or two is spelled.
+    if (upper && letters <= 6) || letters <= 2 {
+        return Some(spell(w));
+    }
+    None
+}
+
+/// Reads an e-mail address or URL part by part (see the module comment).
+pub fn address(a: &str) -> (String, bool) {
+    let mut out: Vec<String> = Vec::new();
+    let mut unknown = false;
+    let body = a
+        .strip_prefix("https://")
+        .or_else(|| a.strip_prefix("http://"))
+        .unwrap_or(a);
+    let mut piece = String::new();
+    let flush = |piece: &mut String, out: &mut Vec<String>, unknown: &mut bool| {
+        if piece.is_empty() {
+            return;
+        }
+        match word(piece) {
+            Some(s) => out.push(s),
+            None => {
+                *unknown = true;
+                out.push(piece.clone());
+            }
+        }
+        piece.clear();
+    };
+    for c in body.chars() {
+        let sym = match c {
+            '@' => Some("آت"),
+            '.' => Some("دوت"),
+            '/' => Some("سلاش"),
+            '-' => Some("داش"),
+            '_' => Some("أندرسكور"),
+            _ => None,
+        };
+        match sym {
+            Some(s) => {
+                flush(&mut piece, &mut out, &mut unknown);
+                out.push(s.to_string());
+            }
+            None if c.is_ascii_digit() => {
+                flush(&mut piece, &mut out, &mut unknown);
+                out.push(digit_by_digit(&c.to_string()));
+            }
+            None => piece.push(c),
+        }
+    }
+    flush(&mut piece, &mut out, &mut unknown);
+    (out.join(" "), unknown)
+}
+
+/// Whether a run of Latin text is an e-mail address or a web address.
+fn is_address(t: &str) -> bool {
+    let l = t.to_ascii_lowercase();
+    t.contains('@')
+        || l.starts_with("www.")
+        || l.starts_with("http")
+        || [
+            ".com", ".net", ".org", ".tn", ".sa", ".info", ".gov", ".edu", ".fr",
+        ]
+        .iter()
+        .any(|tld| l.ends_with(tld) && l.len() > tld.len())
+}
+
+// The reader's part for this class.
+impl<'a> Reader<'a> {
+    /// Reads the Latin text starting at byte `i` (an ASCII letter at a word start).
+    pub(super) fn latin(&mut self, i: usize) -> Option<Read> {
+        let text = self.text;
+        let rest = &text[i..];
+        let len = rest
+            .find(|c: char| {
+                !(c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '_' | '-' | '/' | ':'))
+            })
+            .unwrap_or(rest.len());
+        let run = rest[..len].trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+        if is_address(run) {
+            let (s, unknown) = address(run);
+            let mut r = Read::new(i, i + run.len(), Class::Latin, s, "address: spelled".into());
+            if unknown {
+                r.guess = Some(Guess::UnknownLatin);
+            }
+            return Some(r);
+        }
+        // A listed term as written, hyphen and all (`Wi-Fi`).
+        if let Some(s) = latin(run) {
+            let rule = format!("Latin term {run}");
+            return Some(Read::new(i, i + run.len(), Class::Latin, s.into(), rule));
+        }
+        let wlen = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        let w = &rest[..wlen];
+        // A currency or unit code before a number (`AED 1,250`) is read with the number.
+        let after = rest[wlen..].trim_start_matches(' ');
+        if units().contains_key(w) && after.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        Some(match word(w) {
+            Some(s) => Read::new(i, i + wlen, Class::Latin, s, format!("Latin {w}")),
+            None => {
+                let mut r = Read::new(
+                    i,
+                    i + wlen,
+                    Class::Latin,
+                    w.to_string(),
+                    "unknown Latin word: kept as written".into(),
+                );
+                r.guess = Some(Guess::UnknownLatin);
+                r
+            }
+        })
+    }
+
+    /// A listed term that starts with digits (`4G`, `3D`) at byte `i`.
+    pub(super) fn latin_term_at(&self, i: usize) -> Option<Read> {
+        let rest = &self.text[i..];
+        let len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let run = &rest[..len];
+        if !run.contains(|c: char| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let s = latin(run)?;
+        Some(Read::new(
+            i,
+            i + len,
+            Class::Latin,
+            s.into(),
+            format!("Latin term {run}"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words() {
+        assert_eq!(word("STC").as_deref(), Some("إس تي سي"));
+        assert_eq!(word("FIFA").as_deref(), Some("فيفا"));
+        assert_eq!(word("fifa").as_deref(), Some("فيفا"));
+        assert_eq!(word("Pullmantur"), None);
+        assert_eq!(address("info@example.com").0, "إنفو آت example دوت كوم");
+    }
+}
