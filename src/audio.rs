@@ -27,7 +27,33 @@ impl Clip {
 /// (mixed down to mono), and the "streaming" headers that programs writing to a pipe
 /// leave with a size of 0 or 0xFFFFFFFF. The decoding is [`crate::decode`]'s.
 pub fn decode_wav(bytes: &[u8]) -> Result<Clip, String> {
+    // Speech is mono or stereo; thousands of channels is damage (or an attack on the
+    // mix-down), not a voice.
+    if let Some(channels) = wav_channels(bytes) {
+        if channels > 2 {
+            return Err(format!(
+                "WAV has {channels} channels; a voice must give mono or stereo"
+            ));
+        }
+    }
     crate::decode::decode(bytes, crate::decode::AudioFormat::Wav, 0)
+}
+
+/// The channel count in a WAV's format chunk, if it has one.
+fn wav_channels(bytes: &[u8]) -> Option<u16> {
+    if bytes.len() < 12 || &bytes[0..4] != b"RIFF" || &bytes[8..12] != b"WAVE" {
+        return None;
+    }
+    let mut pos = 12usize;
+    while pos + 8 <= bytes.len() {
+        let size = u32::from_le_bytes(bytes[pos + 4..pos + 8].try_into().ok()?) as usize;
+        if &bytes[pos..pos + 4] == b"fmt " {
+            let b = bytes.get(pos + 10..pos + 12)?;
+            return Some(u16::from_le_bytes([b[0], b[1]]));
+        }
+        pos = pos.checked_add(8)?.checked_add(size + (size & 1))?;
+    }
+    None
 }
 
 /// Encodes mono samples as a 16-bit PCM WAV file.
@@ -166,7 +192,8 @@ impl Programme {
             .iter()
             .map(|(c, _)| c.samples.len() + ms(pauses.paragraph_ms))
             .sum::<usize>()
-            + ms(pauses.lead_ms + pauses.tail_ms);
+            + ms(pauses.lead_ms)
+            + ms(pauses.tail_ms);
         let mut samples = Vec::with_capacity(total);
         samples.resize(ms(pauses.lead_ms), 0.0);
         let mut cues = Vec::with_capacity(clips.len());

@@ -146,7 +146,7 @@ pub fn prepare(
 /// The cache key of one clip: engine, voice settings, spoken text and synth version.
 pub fn clip_key(speaker: &Speaker, spoken: &str) -> String {
     let mut h = Sha256::new();
-    for part in [SYNTH_VERSION, &speaker.voice().fingerprint(), spoken] {
+    for part in [SYNTH_VERSION, &speaker.fingerprint_for(spoken), spoken] {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }

@@ -416,8 +416,142 @@ pub fn mp3(
         }
     }
     let mut out = id3v2(tags, chapters)?;
+    // At low bit rates a frame is too small for LAME's tag and LAME writes none; decoders
+    // then keep the encoder delay and padding, and the file is longer than its timeline.
+    // Put the tag in a frame of its own, at a bit rate large enough to hold it.
+    if !has_info_tag(&frames) {
+        if let Some(tag) = info_frame(&frames, samples.len() as u64, mp3_kbps(kbps)) {
+            out.extend_from_slice(&tag);
+        }
+    }
     out.extend_from_slice(&frames);
     Ok(out)
+}
+
+/// LAME's encoder delay in samples (3.100: `ENCDELAY` 576, the decoder's own 529 samples
+/// come on top and are not counted in the tag).
+const LAME_ENCODER_DELAY: u64 = 576;
+
+/// (samples per frame, side-information bytes, frame length in bytes) of an MPEG audio
+/// Layer III frame header, with the bit-rate index `br` in place of its own; `None` if
+/// the header is not Layer III.
+fn frame_geometry(h: u32, br: usize) -> Option<(u64, usize, usize)> {
+    let version = (h >> 19) & 3; // 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5
+    let sr_idx = ((h >> 10) & 3) as usize;
+    if h >> 21 != 0x7FF
+        || version == 1
+        || (h >> 17) & 3 != 1
+        || sr_idx == 3
+        || !(1..15).contains(&br)
+    {
+        return None;
+    }
+    let mpeg1 = version == 3;
+    let kbps: u64 = if mpeg1 {
+        [
+            0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
+        ][br]
+    } else {
+        [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160][br]
+    };
+    let rate = [44100u64, 48000, 32000][sr_idx] >> (3 - version.max(1));
+    let spf = if mpeg1 { 1152 } else { 576 };
+    let mono = (h >> 6) & 3 == 3;
+    let side = match (mpeg1, mono) {
+        (true, false) => 32,
+        (true, true) => 17,
+        (false, false) => 17,
+        (false, true) => 9,
+    };
+    Some((spf, side, (spf / 8 * kbps * 1000 / rate) as usize))
+}
+
+/// The first four bytes of `frames` as a header.
+fn first_header(frames: &[u8]) -> Option<u32> {
+    Some(u32::from_be_bytes(frames.get(..4)?.try_into().ok()?))
+}
+
+/// Whether the stream's first frame is a Xing/Info tag frame.
+fn has_info_tag(frames: &[u8]) -> bool {
+    let Some(h) = first_header(frames) else {
+        return false;
+    };
+    let Some((_, side, _)) = frame_geometry(h, ((h >> 12) & 15) as usize) else {
+        return false;
+    };
+    let at = 4 + side + if h & 0x10000 == 0 { 2 } else { 0 };
+    matches!(frames.get(at..at + 4), Some(b"Info") | Some(b"Xing"))
+}
+
+/// CRC-16 as the LAME tag uses it (polynomial 0x8005, reflected, initial 0).
+fn crc16(bytes: &[u8], mut crc: u16) -> u16 {
+    for &b in bytes {
+        crc ^= b as u16;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xA001
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    crc
+}
+
+/// A Xing "Info" frame with LAME's extension (encoder delay and padding), for a CBR
+/// stream `frames` of `samples` input samples: the layout LAME itself writes (Xing
+/// header with frame count, byte count, table of contents and quality, then the 36-byte
+/// LAME tag and its CRC), in a silent frame whose bit rate is the smallest that holds it.
+fn info_frame(frames: &[u8], samples: u64, kbps: u32) -> Option<Vec<u8>> {
+    let h = first_header(frames)?;
+    let (spf, side, _) = frame_geometry(h, ((h >> 12) & 15) as usize)?;
+    // Count the audio frames by walking their headers.
+    let mut count = 0u64;
+    let mut pos = 0usize;
+    while pos + 4 <= frames.len() {
+        let fh = u32::from_be_bytes(frames[pos..pos + 4].try_into().ok()?);
+        let (_, _, len) = frame_geometry(fh, ((fh >> 12) & 15) as usize)?;
+        pos += len + ((fh >> 9) & 1) as usize;
+        count += 1;
+    }
+    let padding = (count * spf).checked_sub(samples + LAME_ENCODER_DELAY)?;
+    if padding > 0xFFF {
+        return None;
+    }
+    let need = 4 + side + 120 + 36;
+    let br = (1..15).find(|&br| frame_geometry(h, br).is_some_and(|(_, _, len)| len >= need))?;
+    let (_, _, len) = frame_geometry(h, br)?;
+    // Same version, rate and mode; the chosen bit rate; no CRC; no padding slot.
+    let header = (h & !(0xF << 12) & !(1 << 9)) | ((br as u32) << 12) | 0x10000;
+    let mut f = vec![0u8; len];
+    f[..4].copy_from_slice(&header.to_be_bytes());
+    let total = (len + frames.len()) as u32;
+    let mut t: Vec<u8> = Vec::with_capacity(156);
+    t.extend_from_slice(b"Info");
+    t.extend_from_slice(&0x0Fu32.to_be_bytes()); // frames, bytes, TOC, quality
+    t.extend_from_slice(&(count as u32).to_be_bytes());
+    t.extend_from_slice(&total.to_be_bytes());
+    t.extend((0..100u32).map(|i| (i * 256 / 100) as u8)); // TOC of a constant bit rate
+    t.extend_from_slice(&0u32.to_be_bytes()); // quality
+    t.extend_from_slice(b"LAME3.100");
+    t.push(0x01); // tag revision 0, CBR
+    t.push(0); // lowpass unknown
+    t.extend_from_slice(&[0; 4]); // peak
+    t.extend_from_slice(&[0; 4]); // radio and audiophile gain
+    t.push(0); // encoding flags, ATH type
+    t.push(kbps.min(255) as u8);
+    let dp = ((LAME_ENCODER_DELAY as u32) << 12) | padding as u32;
+    t.extend_from_slice(&dp.to_be_bytes()[1..]);
+    t.push(0); // misc
+    t.push(0); // MP3 gain
+    t.extend_from_slice(&[0; 2]); // preset, surround
+    t.extend_from_slice(&total.to_be_bytes()); // music length
+    t.extend_from_slice(&crc16(frames, 0).to_be_bytes()); // music CRC
+    let end = 4 + side + t.len();
+    f[4 + side..end].copy_from_slice(&t);
+    let tag_crc = crc16(&f[..end], 0);
+    f[end..end + 2].copy_from_slice(&tag_crc.to_be_bytes());
+    Some(f)
 }
 
 /// The date frames of ID3v2.3 from an ISO 8601 date: `TYER` (YYYY), `TDAT` (DDMM) and
@@ -542,6 +676,15 @@ mod tests {
         assert!(a.windows(4).any(|x| x == b"CHAP"));
         let tag_len = 10 + crate::bundle::verify::synchsafe_value(&a[6..10]) as usize;
         assert_eq!(a[tag_len], 0xFF, "frames follow the tag");
+    }
+
+    #[test]
+    fn every_bit_rate_gives_a_sample_exact_length() {
+        for kbps in [32, 48, 64, 96, 128, 160] {
+            let m = mp3(&tone(30_000), 22050, &tags(), &[], kbps).unwrap();
+            let (rate, n) = crate::bundle::verify::audio_length("a.mp3", &m).unwrap();
+            assert_eq!((rate, n), (22050, 30_000), "{kbps} kbit/s");
+        }
     }
 
     #[test]

@@ -47,6 +47,17 @@ pub struct PodcastInfo {
     /// The cover member, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover: Option<String>,
+    /// For the bundle of a sharded run (`--shard K/N`), which slice it is, `K/N`, so that
+    /// `--merge` can tell a complete set of shards from an incomplete one. Absent from
+    /// whole podcasts (and from shards written before this field existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+}
+
+/// Whether `name` may be a podcast's cover member: only the names rawi writes, never a
+/// member that means something else (`feed.xml`, `manifest.toml`, an episode's file).
+pub fn is_cover_member(name: &str) -> bool {
+    matches!(name, "cover.png" | "cover.jpg")
 }
 
 /// One episode in the podcast manifest.
@@ -123,6 +134,74 @@ pub struct Shard {
     pub k: usize,
     /// How many slices.
     pub n: usize,
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
+/// Checks that the shards given to `--merge` are a whole set: every one says which slice
+/// it is, all of the same N, each slice once. The error names what is missing. Bundles
+/// that carry no slice at all (whole podcasts, or shards from an older rawi) are merged
+/// as given.
+pub fn check_shard_set(shards: &[(std::path::PathBuf, Option<String>)]) -> Result<()> {
+    if shards.iter().all(|(_, s)| s.is_none()) {
+        return Ok(());
+    }
+    let mut n_seen: Option<(usize, &std::path::Path)> = None;
+    let mut have = std::collections::BTreeMap::new();
+    for (path, s) in shards {
+        let Some(s) = s else {
+            return Err(Error::input(
+                path,
+                "is not a shard (built without --shard) but the others are; merge shards of one run only",
+            ));
+        };
+        let shard: Shard = s.parse().map_err(|_| {
+            Error::input(
+                path,
+                format!("has a damaged shard field `{s}` in its manifest"),
+            )
+        })?;
+        match n_seen {
+            Some((n, first)) if n != shard.n => {
+                return Err(Error::input(
+                    path,
+                    format!(
+                        "is shard {shard}, but {} is one of {n}; merge shards of one run only",
+                        first.display()
+                    ),
+                ))
+            }
+            _ => n_seen = Some((shard.n, path)),
+        }
+        if let Some(other) = have.insert(shard.k, path) {
+            return Err(Error::input(
+                path,
+                format!("is shard {shard}, and so is {}", other.display()),
+            ));
+        }
+    }
+    let n = n_seen.map_or(0, |(n, _)| n);
+    let missing: Vec<String> = (1..=n)
+        .filter(|k| !have.contains_key(k))
+        .map(|k| format!("{k}/{n}"))
+        .collect();
+    if !missing.is_empty() {
+        let first = &shards[0].0;
+        return Err(Error::input(
+            first,
+            format!(
+                "the shard set is incomplete: missing shard{} {}; build {} and merge all {n}",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(", "),
+                if missing.len() > 1 { "them" } else { "it" },
+            ),
+        ));
+    }
+    Ok(())
 }
 
 impl std::str::FromStr for Shard {
@@ -467,11 +546,16 @@ pub fn read_episodes(bundle: &Bundle, origin: &std::path::Path) -> Result<Conten
             format!("is not a podcast bundle (manifest.toml: {e})"),
         )
     })?;
-    let cover = pm
-        .podcast
-        .cover
-        .as_ref()
-        .and_then(|c| bundle.get(c).map(|bytes| (c.clone(), bytes.to_vec())));
+    let cover = match &pm.podcast.cover {
+        Some(c) if !is_cover_member(c) => {
+            return Err(Error::input(
+                origin,
+                format!("names `{c}` as its cover; a cover is cover.png or cover.jpg"),
+            ))
+        }
+        Some(c) => bundle.get(c).map(|bytes| (c.clone(), bytes.to_vec())),
+        None => None,
+    };
     let mut episodes = Vec::new();
     for entry in &pm.episodes {
         let slug = entry.dir.strip_prefix("episodes/").unwrap_or("");
@@ -525,6 +609,26 @@ mod tests {
         assert!("0/3".parse::<Shard>().is_err());
         assert!("4/3".parse::<Shard>().is_err());
         assert!("x".parse::<Shard>().is_err());
+        assert_eq!(s[1].to_string(), "2/3");
+    }
+
+    #[test]
+    fn shard_sets_must_be_whole() {
+        let set = |v: &[Option<&str>]| -> Vec<(std::path::PathBuf, Option<String>)> {
+            v.iter()
+                .enumerate()
+                .map(|(i, s)| (format!("s{i}.zip").into(), s.map(str::to_owned)))
+                .collect()
+        };
+        assert!(check_shard_set(&set(&[Some("1/2"), Some("2/2")])).is_ok());
+        assert!(check_shard_set(&set(&[None, None])).is_ok());
+        let e = check_shard_set(&set(&[Some("1/3")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("missing shards 2/3, 3/3"), "{e}");
+        assert!(check_shard_set(&set(&[Some("1/2"), Some("1/2")])).is_err());
+        assert!(check_shard_set(&set(&[Some("1/2"), Some("2/3")])).is_err());
+        assert!(check_shard_set(&set(&[Some("1/2"), None])).is_err());
     }
 
     #[test]

@@ -29,10 +29,10 @@ pub struct Bundle {
 }
 
 /// Largest member read back from a zip (an hour of 48 kHz WAV is 350 MB).
-const MAX_MEMBER_BYTES: u64 = 2 << 30;
+pub(crate) const MAX_MEMBER_BYTES: u64 = 2 << 30;
 
 /// Largest total read back from a zip.
-const MAX_BUNDLE_BYTES: u64 = 8 << 30;
+pub(crate) const MAX_BUNDLE_BYTES: u64 = 8 << 30;
 
 /// Members that are already compressed or gain little: stored as they are.
 fn is_stored(name: &str) -> bool {

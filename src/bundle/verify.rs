@@ -4,13 +4,23 @@
 //! times increasing and inside the audio, and a feed's enclosure lengths. Each problem is
 //! one line naming the member and what is wrong.
 //!
+//! Members are streamed, not unpacked: names and sizes come from the zip's central
+//! directory (or the folder) and are checked against the caps before anything is read;
+//! listed members are hashed while they stream; members nobody lists are never read; a
+//! WAV or FLAC is read only as far as its header. Memory stays bounded by the largest
+//! text member and an MP3's frames, whatever a hostile zip holds. A name that appears
+//! twice is a problem (a reader would see only one copy).
+//!
 //! Also here: the ID3 chapter reader.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
 
 use super::manifest::{FileEntry, Manifest, SCHEMA_VERSION};
-use super::Bundle;
+use super::{Bundle, MAX_BUNDLE_BYTES, MAX_MEMBER_BYTES};
 use crate::error::{Error, Result};
 use crate::podcast::PodcastManifest;
 
@@ -129,12 +139,155 @@ pub fn audio_length(path: &str, b: &[u8]) -> std::result::Result<(u32, u64), Str
     }
 }
 
-/// Reads a bundle from a zip file or a folder.
-pub fn read_bundle(path: &Path) -> Result<Bundle> {
+/// Largest text member read (manifest, feed, transcripts, chapters): far above any real
+/// one, and what verify may hold in memory for one member.
+pub const MAX_TEXT_BYTES: u64 = 64 << 20;
+
+/// How much of a WAV or FLAC is read for its length: the header, with room for the
+/// metadata chunks and blocks that may come first.
+const AUDIO_HEAD_BYTES: u64 = 1 << 20;
+
+/// Where a bundle's members come from, for [`check`]: a zip, a folder or memory.
+trait Source {
+    /// Every member and its size (the zip's declared size, or the file's).
+    fn sizes(&self) -> &BTreeMap<String, u64>;
+    /// A reader of the member's contents.
+    fn open(&mut self, name: &str) -> std::result::Result<Box<dyn Read + '_>, String>;
+}
+
+/// Reads at most `cap` bytes of a member; more is an error unless `head` (then the
+/// first `cap` bytes are returned). `None` when there is no such member.
+fn read_member(
+    src: &mut dyn Source,
+    name: &str,
+    cap: u64,
+    head: bool,
+) -> Option<std::result::Result<Vec<u8>, String>> {
+    src.sizes().get(name)?;
+    let r = src.open(name).and_then(|r| {
+        let mut buf = Vec::new();
+        r.take(cap + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("cannot be read: {e}"))?;
+        if buf.len() as u64 > cap {
+            if head {
+                buf.truncate(cap as usize);
+            } else {
+                return Err(format!("is larger than the {} MiB verify reads", cap >> 20));
+            }
+        }
+        Ok(buf)
+    });
+    Some(r)
+}
+
+/// Streams a member through SHA-256: (bytes, hex digest), reading at most the member
+/// cap (a zip bomb inflating past its declared size stops there).
+fn hash_member(src: &mut dyn Source, name: &str) -> std::result::Result<(u64, String), String> {
+    let mut r = src.open(name)?.take(MAX_MEMBER_BYTES + 1);
+    let mut h = Sha256::new();
+    let mut n = 0u64;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let got = r
+            .read(&mut buf)
+            .map_err(|e| format!("cannot be read: {e}"))?;
+        if got == 0 {
+            break;
+        }
+        n += got as u64;
+        h.update(&buf[..got]);
+    }
+    Ok((n, h.finalize().iter().map(|b| format!("{b:02x}")).collect()))
+}
+
+/// A zip bundle, opened on its central directory.
+struct ZipSource {
+    zip: zip::ZipArchive<std::fs::File>,
+    index: BTreeMap<String, usize>,
+    sizes: BTreeMap<String, u64>,
+}
+
+impl Source for ZipSource {
+    fn sizes(&self) -> &BTreeMap<String, u64> {
+        &self.sizes
+    }
+    fn open(&mut self, name: &str) -> std::result::Result<Box<dyn Read + '_>, String> {
+        let i = *self.index.get(name).ok_or("is missing")?;
+        let f = self
+            .zip
+            .by_index(i)
+            .map_err(|e| format!("is damaged: {e}"))?;
+        Ok(Box::new(f))
+    }
+}
+
+/// A bundle unpacked in a folder (symbolic links and special files are not members).
+struct DirSource {
+    paths: BTreeMap<String, PathBuf>,
+    sizes: BTreeMap<String, u64>,
+}
+
+impl Source for DirSource {
+    fn sizes(&self) -> &BTreeMap<String, u64> {
+        &self.sizes
+    }
+    fn open(&mut self, name: &str) -> std::result::Result<Box<dyn Read + '_>, String> {
+        let p = self.paths.get(name).ok_or("is missing")?;
+        let f = std::fs::File::open(p).map_err(|e| format!("cannot be read: {e}"))?;
+        Ok(Box::new(f))
+    }
+}
+
+/// A bundle in memory.
+struct MemSource<'a> {
+    files: BTreeMap<String, &'a [u8]>,
+    sizes: BTreeMap<String, u64>,
+}
+
+impl Source for MemSource<'_> {
+    fn sizes(&self) -> &BTreeMap<String, u64> {
+        &self.sizes
+    }
+    fn open(&mut self, name: &str) -> std::result::Result<Box<dyn Read + '_>, String> {
+        let b = self.files.get(name).ok_or("is missing")?;
+        Ok(Box::new(*b))
+    }
+}
+
+/// Problems visible from the names and sizes alone: duplicates, unsafe names, members or
+/// totals beyond the caps. Such members are then never read.
+fn directory_problems(names: &[(String, u64)], problems: &mut Vec<String>) {
+    let mut seen = HashSet::new();
+    let mut total = 0u64;
+    for (name, size) in names {
+        if !seen.insert(name.as_str()) {
+            problems.push(format!(
+                "{name}: appears more than once in the bundle (only one copy would be read)"
+            ));
+        }
+        if *size > MAX_MEMBER_BYTES {
+            problems.push(format!(
+                "{name}: {size} bytes, more than a bundle member may have ({} GiB)",
+                MAX_MEMBER_BYTES >> 30
+            ));
+        }
+        total = total.saturating_add(*size);
+    }
+    if total > MAX_BUNDLE_BYTES {
+        problems.push(format!(
+            "the members add up to {total} bytes, more than a bundle may have ({} GiB)",
+            MAX_BUNDLE_BYTES >> 30
+        ));
+    }
+}
+
+/// Opens a zip or folder bundle on its member list. Problems of the list itself go to
+/// `problems`; an unreadable bundle is an error.
+fn open_source(path: &Path, problems: &mut Vec<String>) -> Result<Box<dyn Source>> {
     if path.is_dir() {
-        let mut b = Bundle::default();
-        let mut stack = vec![path.to_path_buf()];
         let mut found = Vec::new();
+        let mut stack = vec![path.to_path_buf()];
         while let Some(dir) = stack.pop() {
             let entries = std::fs::read_dir(&dir)
                 .map_err(|e| Error::input(&dir, format!("cannot read the folder: {e}")))?;
@@ -144,17 +297,114 @@ pub fn read_bundle(path: &Path) -> Result<Bundle> {
                 let Ok(kind) = e.file_type() else { continue };
                 if kind.is_dir() {
                     stack.push(p);
-                } else if !kind.is_file() {
-                    continue;
-                } else if let Ok(rel) = p.strip_prefix(path) {
-                    found.push((rel.to_string_lossy().replace('\\', "/"), p));
+                } else if kind.is_file() {
+                    if let Ok(rel) = p.strip_prefix(path) {
+                        let size = e.metadata().map(|m| m.len()).unwrap_or(0);
+                        found.push((rel.to_string_lossy().replace('\\', "/"), size, p));
+                    }
                 }
             }
         }
         found.sort();
-        for (rel, p) in found {
-            let c = std::fs::read(&p).map_err(|e| Error::input(&p, format!("cannot read: {e}")))?;
-            b.add(rel, c);
+        let names: Vec<(String, u64)> = found.iter().map(|(n, s, _)| (n.clone(), *s)).collect();
+        directory_problems(&names, problems);
+        return Ok(Box::new(DirSource {
+            sizes: names.into_iter().collect(),
+            paths: found.into_iter().map(|(n, _, p)| (n, p)).collect(),
+        }));
+    }
+    // A regular file of a bounded size only: a device or FIFO is refused, never read.
+    let file = crate::fsx::open_input(path, crate::limits::MAX_BUNDLE_FILE_BYTES, "bundle")?;
+    let mut zip = zip::ZipArchive::new(file)
+        .map_err(|e| Error::input(path, format!("is not a zip bundle: {e}")))?;
+    let mut names = Vec::new();
+    let mut index = BTreeMap::new();
+    for i in 0..zip.len() {
+        // Only the central directory is read here, never the contents.
+        let f = zip
+            .by_index_raw(i)
+            .map_err(|e| Error::input(path, format!("damaged member {i}: {e}")))?;
+        let name = f
+            .name()
+            .map_err(|e| Error::input(path, format!("member {i} has a bad name: {e}")))?
+            .into_owned();
+        names.push((name.clone(), f.size()));
+        index.entry(name).or_insert(i);
+    }
+    // The zip reader keeps one entry per name; count the central directory's own records
+    // to see a name given twice.
+    if let Some(all) = central_directory_names(path) {
+        if all.len() != names.len() {
+            let mut seen = HashSet::new();
+            for n in &all {
+                if !seen.insert(n.as_str()) {
+                    names.push((n.clone(), 0));
+                }
+            }
+        }
+    }
+    directory_problems(&names, problems);
+    Ok(Box::new(ZipSource {
+        zip,
+        index,
+        sizes: names.into_iter().collect(),
+    }))
+}
+
+/// The member names of a zip's central directory, every record (duplicates included),
+/// read from the end-of-central-directory record; `None` for a zip this small parser does
+/// not follow (ZIP64, a comment hiding the record).
+fn central_directory_names(path: &Path) -> Option<Vec<String>> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    let tail_len = len.min(22 + 65_535);
+    f.seek(SeekFrom::Start(len - tail_len)).ok()?;
+    let mut tail = vec![0u8; tail_len as usize];
+    f.read_exact(&mut tail).ok()?;
+    let at = (0..=tail.len().checked_sub(22)?)
+        .rev()
+        .find(|&i| tail[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])?;
+    let e = &tail[at..];
+    let u16_at = |b: &[u8], i: usize| u16::from_le_bytes([b[i], b[i + 1]]) as usize;
+    let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let count = u16_at(e, 10);
+    let size = u32_at(e, 12) as u64;
+    let offset = u32_at(e, 16) as u64;
+    if count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF || size > 64 << 20 {
+        return None;
+    }
+    f.seek(SeekFrom::Start(offset)).ok()?;
+    let mut cd = vec![0u8; size as usize];
+    f.read_exact(&mut cd).ok()?;
+    let mut names = Vec::with_capacity(count);
+    let mut pos = 0usize;
+    while names.len() < count {
+        let rec = cd.get(pos..pos + 46)?;
+        if rec[..4] != [0x50, 0x4b, 0x01, 0x02] {
+            return None;
+        }
+        let (n, x, c) = (u16_at(rec, 28), u16_at(rec, 30), u16_at(rec, 32));
+        let name = cd.get(pos + 46..pos + 46 + n)?;
+        names.push(String::from_utf8_lossy(name).into_owned());
+        pos += 46 + n + x + c;
+    }
+    Some(names)
+}
+
+/// Reads a bundle from a zip file or a folder, whole, into memory. Verify first
+/// ([`verify`] streams): a verified bundle holds only listed members of listed sizes.
+pub fn read_bundle(path: &Path) -> Result<Bundle> {
+    if path.is_dir() {
+        let mut problems = Vec::new();
+        let mut src = open_source(path, &mut problems)?;
+        let names: Vec<String> = src.sizes().keys().cloned().collect();
+        let mut b = Bundle::default();
+        for name in names {
+            let c = read_member(src.as_mut(), &name, MAX_MEMBER_BYTES, false)
+                .unwrap_or_else(|| Err("is missing".into()))
+                .map_err(|e| Error::input(path, format!("{name} {e}")))?;
+            b.add(name, c);
         }
         Ok(b)
     } else {
@@ -162,52 +412,91 @@ pub fn read_bundle(path: &Path) -> Result<Bundle> {
     }
 }
 
-/// Checks a bundle at `path`; returns the problems found (empty when it is sound). An
-/// unreadable bundle is an error.
+/// One text member of a zip or folder bundle (at most [`MAX_TEXT_BYTES`]), read alone.
+pub fn read_member_text(path: &Path, name: &str) -> Result<String> {
+    let mut problems = Vec::new();
+    let mut src = open_source(path, &mut problems)?;
+    let bytes = text(src.as_mut(), name)
+        .unwrap_or_else(|| Err("is missing".into()))
+        .map_err(|e| Error::input(path, format!("{name} {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Checks a bundle at `path`, streaming its members; returns the problems found (empty
+/// when it is sound). An unreadable bundle is an error.
 pub fn verify(path: &Path) -> Result<Vec<String>> {
-    let bundle = read_bundle(path)?;
-    Ok(check(&bundle))
+    let mut problems = Vec::new();
+    let mut src = open_source(path, &mut problems)?;
+    check_source(src.as_mut(), &mut problems);
+    Ok(problems)
 }
 
 /// Checks a bundle in memory.
 pub fn check(bundle: &Bundle) -> Vec<String> {
     let mut problems = Vec::new();
-    let Some(text) = bundle.get("manifest.toml") else {
-        return vec!["manifest.toml: missing; this is not a rawi bundle".into()];
+    let names: Vec<(String, u64)> = bundle
+        .files
+        .iter()
+        .map(|(p, c)| (p.clone(), c.len() as u64))
+        .collect();
+    directory_problems(&names, &mut problems);
+    let mut src = MemSource {
+        files: bundle
+            .files
+            .iter()
+            .map(|(p, c)| (p.clone(), c.as_slice()))
+            .collect(),
+        sizes: names.into_iter().collect(),
     };
-    let text = String::from_utf8_lossy(text);
+    check_source(&mut src, &mut problems);
+    problems
+}
+
+/// A text member, or the reason it cannot be read; `None` when absent.
+fn text(src: &mut dyn Source, name: &str) -> Option<std::result::Result<Vec<u8>, String>> {
+    read_member(src, name, MAX_TEXT_BYTES, false)
+}
+
+fn check_source(src: &mut dyn Source, problems: &mut Vec<String>) {
+    let text = match text(src, "manifest.toml") {
+        None => {
+            problems.push("manifest.toml: missing; this is not a rawi bundle".into());
+            return;
+        }
+        Some(Err(e)) => {
+            problems.push(format!("manifest.toml: {e}"));
+            return;
+        }
+        Some(Ok(t)) => t,
+    };
+    let text = String::from_utf8_lossy(&text);
     let value: toml::Table = match toml::from_str(&text) {
         Ok(v) => v,
         Err(e) => {
-            return vec![format!(
+            problems.push(format!(
                 "manifest.toml: not valid TOML: {}",
                 e.message().trim()
-            )]
+            ));
+            return;
         }
     };
-    let files: BTreeMap<&str, &[u8]> = bundle
-        .files
-        .iter()
-        .map(|(p, c)| (p.as_str(), c.as_slice()))
-        .collect();
     if value.contains_key("podcast") {
         match PodcastManifest::from_toml(&text) {
-            Ok(pm) => check_podcast(&pm, &files, &mut problems),
+            Ok(pm) => check_podcast(&pm, src, problems),
             Err(e) => problems.push(format!("manifest.toml: not a podcast manifest: {e}")),
         }
     } else {
         match Manifest::from_toml(&text) {
-            Ok(m) => check_edition(&m, "", &files, &mut problems),
+            Ok(m) => check_edition(&m, "", src, problems),
             Err(e) => problems.push(format!("manifest.toml: not an edition manifest: {e}")),
         }
     }
-    problems
 }
 
 fn check_files(
     entries: &[FileEntry],
     prefix: &str,
-    files: &BTreeMap<&str, &[u8]>,
+    src: &mut dyn Source,
     problems: &mut Vec<String>,
 ) {
     let manifest = format!("{prefix}manifest.toml");
@@ -215,21 +504,33 @@ fn check_files(
     for f in entries {
         let full = format!("{prefix}{}", f.path);
         listed.insert(full.clone());
-        match files.get(full.as_str()) {
-            None => problems.push(format!("{full}: listed in {manifest} but missing")),
-            Some(c) if c.len() as u64 != f.bytes => problems.push(format!(
-                "{full}: {} bytes, the manifest says {}",
-                c.len(),
+        let Some(&size) = src.sizes().get(full.as_str()) else {
+            problems.push(format!("{full}: listed in {manifest} but missing"));
+            continue;
+        };
+        // The declared size is checked before reading; the bytes that actually stream
+        // out are checked again (a zip may declare one size and inflate to another).
+        if size != f.bytes || size > MAX_MEMBER_BYTES {
+            problems.push(format!(
+                "{full}: {size} bytes, the manifest says {}",
                 f.bytes
-            )),
-            Some(c) if super::manifest::sha256_hex(c) != f.sha256 => problems.push(format!(
+            ));
+            continue;
+        }
+        match hash_member(src, &full) {
+            Err(e) => problems.push(format!("{full}: {e}")),
+            Ok((n, _)) if n != f.bytes => {
+                problems.push(format!("{full}: {n} bytes, the manifest says {}", f.bytes))
+            }
+            Ok((_, hash)) if hash != f.sha256 => problems.push(format!(
                 "{full}: SHA-256 differs from the manifest (the file was changed or damaged)"
             )),
-            Some(_) => {}
+            Ok(_) => {}
         }
     }
-    for p in files.keys() {
-        if p.starts_with(prefix) && *p != manifest && !listed.contains(*p) {
+    let names: Vec<String> = src.sizes().keys().cloned().collect();
+    for p in &names {
+        if p.starts_with(prefix) && *p != manifest && !listed.contains(p) {
             // Members of nested episodes are checked by their own manifest.
             let nested = prefix.is_empty() && p.starts_with("episodes/");
             if !nested {
@@ -239,12 +540,62 @@ fn check_files(
     }
 }
 
-fn check_edition(
-    m: &Manifest,
-    prefix: &str,
-    files: &BTreeMap<&str, &[u8]>,
-    problems: &mut Vec<String>,
-) {
+/// Sample rate and sample count of an audio member, reading no more than it needs: the
+/// header of a WAV or FLAC, the frames of an MP3.
+fn member_audio_length(
+    src: &mut dyn Source,
+    path: &str,
+) -> Option<std::result::Result<(u32, u64), String>> {
+    let size = *src.sizes().get(path)?;
+    let r = if path.ends_with(".mp3") {
+        read_member(src, path, MAX_MEMBER_BYTES, false)?.and_then(|b| audio_length(path, &b))
+    } else if path.ends_with(".wav") {
+        read_member(src, path, AUDIO_HEAD_BYTES, true)?.and_then(|b| wav_length(&b, size))
+    } else {
+        read_member(src, path, AUDIO_HEAD_BYTES, true)?.and_then(|b| audio_length(path, &b))
+    };
+    Some(r)
+}
+
+/// Sample rate and sample count of a WAV from its first bytes and its whole size.
+pub fn wav_length(head: &[u8], size: u64) -> std::result::Result<(u32, u64), String> {
+    if head.len() < 12 || &head[0..4] != b"RIFF" || &head[8..12] != b"WAVE" {
+        return Err("is not a WAV file".into());
+    }
+    let mut pos = 12usize;
+    let mut fmt: Option<(u16, u32, u16)> = None;
+    while pos + 8 <= head.len() {
+        let id = &head[pos..pos + 4];
+        let len = u32::from_le_bytes([head[pos + 4], head[pos + 5], head[pos + 6], head[pos + 7]]);
+        let body = pos + 8;
+        if id == b"fmt " {
+            let b = head
+                .get(body..body + 16)
+                .ok_or("WAV has a truncated format chunk")?;
+            let channels = u16::from_le_bytes([b[2], b[3]]);
+            let rate = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
+            let bits = u16::from_le_bytes([b[14], b[15]]);
+            fmt = Some((channels, rate, bits));
+        } else if id == b"data" {
+            let (channels, rate, bits) = fmt.ok_or("WAV data comes before its format chunk")?;
+            let frame = u64::from(channels) * u64::from(bits).div_ceil(8);
+            if frame == 0 || rate == 0 {
+                return Err("WAV format chunk has zero channels, bits or rate".into());
+            }
+            let rest = size.saturating_sub(body as u64);
+            let data = if len == 0 || u64::from(len) > rest {
+                rest
+            } else {
+                u64::from(len)
+            };
+            return Ok((rate, data / frame));
+        }
+        pos = body.saturating_add(len as usize + (len as usize & 1));
+    }
+    Err("WAV has no data chunk in its first MiB".into())
+}
+
+fn check_edition(m: &Manifest, prefix: &str, src: &mut dyn Source, problems: &mut Vec<String>) {
     let man = format!("{prefix}manifest.toml");
     if m.schema_version != SCHEMA_VERSION {
         problems.push(format!(
@@ -255,11 +606,11 @@ fn check_edition(
     if m.files.is_empty() {
         problems.push(format!("{man}: lists no [[file]] hashes"));
     }
-    check_files(&m.files, prefix, files, problems);
+    check_files(&m.files, prefix, src, problems);
     let audio_path = format!("{prefix}{}", m.audio.path);
     let dur = m.audio.duration_ms;
-    if let Some(bytes) = files.get(audio_path.as_str()) {
-        match audio_length(&m.audio.path, bytes) {
+    if let Some(length) = member_audio_length(src, &audio_path) {
+        match length {
             Err(e) => problems.push(format!("{audio_path}: cannot be read: {e}")),
             Ok((rate, samples)) => {
                 if rate != m.audio.sample_rate {
@@ -333,8 +684,9 @@ fn check_edition(
         prev = Some(c.start_ms);
     }
     if m.audio.format == "mp3" {
-        if let Some(bytes) = files.get(audio_path.as_str()) {
-            let tagged: Vec<(u64, String)> = id3_chapters(bytes)
+        // The tag is at the start: read as far as its declared end.
+        if let Some(Ok(bytes)) = read_member(src, &audio_path, 16 << 20, true) {
+            let tagged: Vec<(u64, String)> = id3_chapters(&bytes)
                 .into_iter()
                 .map(|(start, _, title)| (start as u64, title))
                 .collect();
@@ -360,8 +712,8 @@ fn check_edition(
         ("transcript.json", count_segments),
     ] {
         let path = format!("{prefix}{name}");
-        if let Some(b) = files.get(path.as_str()) {
-            match count(b) {
+        if let Some(b) = text(src, &path) {
+            match b.ok().and_then(|b| count(&b)) {
                 Some(c) if c == n => {}
                 Some(c) => problems.push(format!("{path}: {c} cues for {n} sentences")),
                 None => problems.push(format!("{path}: cannot be read")),
@@ -369,8 +721,10 @@ fn check_edition(
         }
     }
     let chapters_path = format!("{prefix}chapters.json");
-    if let Some(b) = files.get(chapters_path.as_str()) {
-        match serde_json::from_slice::<super::chapters::ChaptersFile>(b) {
+    if let Some(b) = text(src, &chapters_path) {
+        match b.and_then(|b| {
+            serde_json::from_slice::<super::chapters::ChaptersFile>(&b).map_err(|e| e.to_string())
+        }) {
             Err(e) => problems.push(format!("{chapters_path}: not a chapters file: {e}")),
             Ok(cf) => {
                 let ok = cf.chapters.len() == m.chapters.len()
@@ -402,18 +756,29 @@ fn count_segments(b: &[u8]) -> Option<usize> {
         .map(|t| t.segments.len())
 }
 
-fn check_podcast(pm: &PodcastManifest, files: &BTreeMap<&str, &[u8]>, problems: &mut Vec<String>) {
+fn check_podcast(pm: &PodcastManifest, src: &mut dyn Source, problems: &mut Vec<String>) {
     if pm.schema_version != SCHEMA_VERSION {
         problems.push(format!(
             "manifest.toml: schema_version {} is not {SCHEMA_VERSION}",
             pm.schema_version
         ));
     }
-    check_files(&pm.files, "", files, problems);
+    check_files(&pm.files, "", src, problems);
     // Root [[file]] covers every member; don't report nested ones again as unlisted.
-    let feed = files
-        .get("feed.xml")
-        .map(|b| String::from_utf8_lossy(b).into_owned());
+    if let Some(cover) = &pm.podcast.cover {
+        if !crate::podcast::is_cover_member(cover) {
+            problems.push(format!(
+                "manifest.toml: cover `{cover}` is not cover.png or cover.jpg"
+            ));
+        } else if !pm.files.iter().any(|f| f.path == *cover) {
+            problems.push(format!(
+                "manifest.toml: cover `{cover}` is not among the listed files"
+            ));
+        }
+    }
+    let feed = text(src, "feed.xml")
+        .and_then(|b| b.ok())
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
     if feed.is_none() {
         problems.push("feed.xml: missing".into());
     }
@@ -426,7 +791,7 @@ fn check_podcast(pm: &PodcastManifest, files: &BTreeMap<&str, &[u8]>, problems: 
             ));
         }
     }
-    for p in files.keys() {
+    for p in src.sizes().keys() {
         if !super::is_safe_member(p) {
             problems.push(format!("{p}: unsafe member name (absolute or with ..)"));
         }
@@ -439,12 +804,13 @@ fn check_podcast(pm: &PodcastManifest, files: &BTreeMap<&str, &[u8]>, problems: 
     for e in &pm.episodes {
         let prefix = format!("{}/", e.dir);
         let mpath = format!("{prefix}manifest.toml");
-        match files.get(mpath.as_str()) {
+        match text(src, &mpath) {
             None => problems.push(format!("{mpath}: missing (episode «{}»)", e.title)),
-            Some(t) => match Manifest::from_toml(&String::from_utf8_lossy(t)) {
+            Some(Err(err)) => problems.push(format!("{mpath}: {err}")),
+            Some(Ok(t)) => match Manifest::from_toml(&String::from_utf8_lossy(&t)) {
                 Err(err) => problems.push(format!("{mpath}: {err}")),
                 Ok(m) => {
-                    check_edition(&m, &prefix, files, problems);
+                    check_edition(&m, &prefix, src, problems);
                     if m.audio.duration_ms != e.duration_ms {
                         problems.push(format!(
                             "manifest.toml: episode {} lasts {} ms, its manifest says {}",
@@ -454,7 +820,7 @@ fn check_podcast(pm: &PodcastManifest, files: &BTreeMap<&str, &[u8]>, problems: 
                 }
             },
         }
-        let actual = files.get(e.audio.as_str()).map(|b| b.len() as u64);
+        let actual = src.sizes().get(e.audio.as_str()).copied();
         if actual != Some(e.audio_bytes) {
             problems.push(format!(
                 "{}: {} bytes, the podcast manifest says {}",

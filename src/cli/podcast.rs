@@ -84,6 +84,8 @@ impl ChannelArgs {
             explicit,
             guid,
             cover: base.and_then(|b| b.cover.clone()),
+            // A merged podcast, or a whole one, is no shard; a sharded run sets it.
+            shard: None,
             base_url,
             title,
         })
@@ -132,6 +134,7 @@ pub(crate) fn podcast(
     make: &MakeArgs,
 ) -> Result<i32> {
     let mut info = channel.info(None)?;
+    info.shard = make.shard.map(|s| s.to_string());
     if let Some(d) = date {
         if !podcast::is_valid_date(d) {
             return Err(Error::input(
@@ -221,15 +224,29 @@ pub(crate) fn podcast_merge(
     let mut first: Option<PodcastInfo> = None;
     let mut cover = None;
     let mut episodes = Vec::new();
+    let mut set = Vec::new();
+    // First verify every shard by streaming (nothing unlisted or oversized is read), and
+    // check that the shards are a whole set, before unpacking any of them.
     for path in shards {
-        let b = verify::read_bundle(path)?;
-        let problems = verify::check(&b);
+        let problems = verify::verify(path)?;
         if let Some(p) = problems.first() {
             return Err(Error::input(
                 path,
                 format!("does not verify ({p}); rebuild that shard"),
             ));
         }
+        let manifest = verify::read_member_text(path, "manifest.toml")?;
+        let pm = podcast::PodcastManifest::from_toml(&manifest).map_err(|e| {
+            Error::input(
+                path,
+                format!("is not a podcast bundle (manifest.toml: {e})"),
+            )
+        })?;
+        set.push((path.clone(), pm.podcast.shard));
+    }
+    podcast::check_shard_set(&set)?;
+    for path in shards {
+        let b = verify::read_bundle(path)?;
         let contents = podcast::read_episodes(&b, path)?;
         if first.is_none() {
             first = Some(contents.manifest.podcast.clone());

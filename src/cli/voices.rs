@@ -12,7 +12,7 @@ pub(crate) fn voices() -> Result<i32> {
     for listed in voice::list() {
         let line = match &listed.voice {
             Ok(v) => {
-                let status = match v.availability() {
+                let status = match crate::synth::availability(v) {
                     Ok(()) => "usable".to_owned(),
                     Err(why) => format!("not usable: {why}"),
                 };

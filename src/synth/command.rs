@@ -1,18 +1,34 @@
 //! The `command` engine: any program that turns text into a WAV. It runs without a shell,
 //! so article text can never be read as shell syntax; text goes on standard input or as
 //! one argument, and the WAV comes back on standard output or in a temporary file.
+//!
+//! A voice program is untrusted: it may hang, fork, or write forever. So it runs in a
+//! process group of its own; `timeout_s` covers the whole exchange (start, writing the
+//! text, reading its output to the end); standard output and error are capped; and the
+//! whole group is killed when the program ends, on timeout and on every error, so no
+//! background child it left can keep rawi waiting on a pipe. On Linux the program also
+//! gets SIGKILL if rawi itself dies (`PR_SET_PDEATHSIG`), even by `kill -9`; what that does
+//! not reach is a grandchild the program started before rawi died (it is in the voice's
+//! group, which `kill -- -PGID` ends) or one that left the group on purpose.
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
-use std::time::Duration;
-
-use wait_timeout::ChildExt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
 
 use crate::audio::Clip;
 use crate::voice::{CommandSpec, TextInput, Voice, WavOutput};
 
 /// Most of a program's standard error kept for an error message.
 const STDERR_SNIPPET: usize = 300;
+
+/// Most bytes taken from a voice's standard output (or its WAV file): ten minutes of
+/// 96 kHz 32-bit stereo. A voice that writes more is stopped with an error at once.
+pub const MAX_VOICE_OUTPUT_BYTES: u64 = 96_000 * 8 * 600;
+
+/// Most bytes of a voice's standard error read before it is stopped.
+pub const MAX_VOICE_STDERR_BYTES: u64 = 1 << 20;
 
 /// A command voice ready to run.
 pub struct CommandEngine {
@@ -77,67 +93,94 @@ impl super::Synthesizer for CommandEngine {
         if spec.input == TextInput::Arg && !has_text_arg {
             args.push(text.to_owned());
         }
-        let mut child = Command::new(&spec.program)
-            .args(&args)
+        let mut cmd = Command::new(&spec.program);
+        cmd.args(&args)
             .stdin(if spec.input == TextInput::Stdin {
                 Stdio::piped()
             } else {
                 Stdio::null()
             })
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => {
-                    format!("program `{}` is not installed or not on PATH", spec.program)
-                }
-                std::io::ErrorKind::PermissionDenied => format!(
-                    "program `{}` cannot be run (permission denied)",
-                    spec.program
-                ),
-                _ => format!("cannot start `{}`: {e}", spec.program),
-            })?;
+            .stderr(Stdio::piped());
+        group::isolate(&mut cmd);
+        let started = Instant::now();
+        let deadline = started + self.timeout;
+        let mut child = cmd.spawn().map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                format!("program `{}` is not installed or not on PATH", spec.program)
+            }
+            std::io::ErrorKind::PermissionDenied => format!(
+                "program `{}` cannot be run (permission denied)",
+                spec.program
+            ),
+            _ => format!("cannot start `{}`: {e}", spec.program),
+        })?;
+        // From here on the group dies with this guard, whichever way we leave.
+        let mut guard = group::Guard::new(child.id());
         // Feed and drain on threads: a program that writes while we write would otherwise
-        // fill a pipe and both sides would wait forever.
-        let stdin_thread = child.stdin.take().map(|mut stdin| {
+        // fill a pipe and both sides would wait forever. The threads are never joined
+        // without a deadline: a process that escaped the group could hold a pipe open.
+        if let Some(mut stdin) = child.stdin.take() {
             let t = text.to_owned();
             std::thread::spawn(move || {
                 let _ = stdin.write_all(t.as_bytes());
                 let _ = stdin.write_all(b"\n");
-            })
-        });
-        let mut stdout = child.stdout.take().ok_or("no stdout pipe")?;
-        let mut stderr = child.stderr.take().ok_or("no stderr pipe")?;
-        let out_thread = std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = stdout.read_to_end(&mut buf);
-            buf
-        });
-        let err_thread = std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = stderr.read_to_end(&mut buf);
-            buf
-        });
-        let status = match child
-            .wait_timeout(self.timeout)
-            .map_err(|e| format!("waiting for `{}` failed: {e}", spec.program))?
-        {
-            Some(status) => status,
-            None => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "`{}` took longer than its {:.0} s timeout and was stopped",
-                    spec.program,
-                    self.timeout.as_secs_f64()
-                ));
-            }
-        };
-        if let Some(t) = stdin_thread {
-            let _ = t.join();
+            });
         }
-        let out = out_thread.join().unwrap_or_default();
-        let err = err_thread.join().unwrap_or_default();
+        let overflow = Arc::new(AtomicBool::new(false));
+        let stdout = child.stdout.take().ok_or("no stdout pipe")?;
+        let stderr = child.stderr.take().ok_or("no stderr pipe")?;
+        let out_rx = drain(stdout, MAX_VOICE_OUTPUT_BYTES, overflow.clone());
+        let err_rx = drain(stderr, MAX_VOICE_STDERR_BYTES, overflow.clone());
+        let timed_out = || {
+            format!(
+                "`{}` took longer than its {:.0} s timeout and was stopped",
+                spec.program,
+                self.timeout.as_secs_f64()
+            )
+        };
+        let too_much = || {
+            format!(
+                "`{}` wrote too much (more than {} MB of output or {} KiB of errors) \
+                 and was stopped; is it a speech program?",
+                spec.program,
+                MAX_VOICE_OUTPUT_BYTES / 1_000_000,
+                MAX_VOICE_STDERR_BYTES >> 10
+            )
+        };
+        // Wait for the program to end, watching the deadline and the output caps.
+        let mut pause = Duration::from_millis(1);
+        loop {
+            if overflow.load(Ordering::Relaxed) {
+                return Err(too_much());
+            }
+            if group::has_exited(&child) {
+                break;
+            }
+            if Instant::now() >= deadline {
+                return Err(timed_out());
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(20));
+        }
+        // The program has ended (not yet reaped, so its group id is still its own): end
+        // whatever it left behind, which also closes any pipe a background child held.
+        guard.kill();
+        let status = child
+            .wait()
+            .map_err(|e| format!("waiting for `{}` failed: {e}", spec.program))?;
+        guard.disarm();
+        let left = deadline.saturating_duration_since(Instant::now());
+        let out = match out_rx.recv_timeout(left) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Err(too_much()),
+            Err(_) => return Err(timed_out()),
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        let err = match err_rx.recv_timeout(left) {
+            Ok(b) => b.unwrap_or_default(),
+            Err(_) => return Err(timed_out()),
+        };
         if !status.success() {
             let msg = String::from_utf8_lossy(&err);
             let msg: String = msg.trim().chars().take(STDERR_SNIPPET).collect();
@@ -152,11 +195,154 @@ impl super::Synthesizer for CommandEngine {
             });
         }
         let wav = match &out_file {
-            Some(f) => std::fs::read(f.path())
-                .map_err(|e| format!("`{}` wrote no WAV file: {e}", spec.program))?,
+            Some(f) => read_capped(f.path())
+                .map_err(|e| format!("`{}` wrote no usable WAV file: {e}", spec.program))?,
             None => out,
         };
         crate::decode::decode(&wav, self.format.0, self.format.1)
             .map_err(|e| format!("`{}` {e}", spec.program))
+    }
+}
+
+/// Reads a pipe to its end on a thread, at most `cap` bytes; sends the bytes, or `None`
+/// (and raises `overflow`) when there were more.
+fn drain(
+    mut pipe: impl Read + Send + 'static,
+    cap: u64,
+    overflow: Arc<AtomicBool>,
+) -> mpsc::Receiver<Option<Vec<u8>>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 64 * 1024];
+        loop {
+            match pipe.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => {
+                    if buf.len() as u64 + n as u64 > cap {
+                        overflow.store(true, Ordering::Relaxed);
+                        let _ = tx.send(None);
+                        return;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        let _ = tx.send(Some(buf));
+    });
+    rx
+}
+
+/// Reads a voice's WAV file, refusing anything but a regular file within the output cap.
+fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::symlink_metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    if meta.len() > MAX_VOICE_OUTPUT_BYTES {
+        return Err(std::io::Error::other(format!(
+            "it has {} bytes, more than {} MB",
+            meta.len(),
+            MAX_VOICE_OUTPUT_BYTES / 1_000_000
+        )));
+    }
+    std::fs::read(path)
+}
+
+/// The voice's process group: started apart from rawi's, killed as a whole.
+#[cfg(unix)]
+mod group {
+    use std::os::unix::process::CommandExt;
+    use std::process::{Child, Command};
+
+    /// Puts the program in a new process group whose id is its pid, and on Linux asks the
+    /// kernel to kill it when rawi dies.
+    pub fn isolate(cmd: &mut Command) {
+        cmd.process_group(0);
+        #[cfg(target_os = "linux")]
+        {
+            // SAFETY: getpid is async-signal-safe; the value is read before the fork.
+            let parent = unsafe { libc::getpid() };
+            // SAFETY: only async-signal-safe calls (prctl, getppid) between fork and exec.
+            unsafe {
+                cmd.pre_exec(move || {
+                    if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    // rawi may have died before the request took effect.
+                    if libc::getppid() != parent {
+                        return Err(std::io::Error::other("rawi ended while starting the voice"));
+                    }
+                    Ok(())
+                });
+            }
+        }
+    }
+
+    /// Whether the child has ended, without reaping it: until it is reaped its pid (and so
+    /// its group id) cannot be reused, so killing the group afterwards is safe.
+    pub fn has_exited(child: &Child) -> bool {
+        // SAFETY: a zeroed siginfo_t is a valid out-parameter for waitid.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: waitid on our own child with WNOWAIT only reads its state.
+        let r = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                child.id() as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+            )
+        };
+        // SAFETY: si_pid is set by waitid (zero when nothing has changed yet).
+        r != 0 || unsafe { info.si_pid() } != 0
+    }
+
+    /// Kills the whole group when dropped (timeouts, errors) or when asked.
+    pub struct Guard {
+        pgid: libc::pid_t,
+        armed: bool,
+    }
+
+    impl Guard {
+        /// Guards the group led by `pid`.
+        pub fn new(pid: u32) -> Guard {
+            Guard {
+                pgid: pid as libc::pid_t,
+                armed: true,
+            }
+        }
+
+        /// Once the leader is reaped its id may be reused: nothing more to do on drop.
+        pub fn disarm(&mut self) {
+            self.armed = false;
+        }
+
+        /// Kills every process of the group.
+        pub fn kill(&self) {
+            if self.armed && self.pgid > 0 {
+                // SAFETY: a plain signal to a group we created; ESRCH when it is gone.
+                unsafe {
+                    libc::killpg(self.pgid, libc::SIGKILL);
+                }
+            }
+        }
+    }
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            if !self.armed {
+                return;
+            }
+            self.kill();
+            // Reap the killed leader so that no zombie is left; SIGKILL cannot be caught,
+            // so this returns as soon as the kernel has ended it.
+            // SAFETY: waitpid on our own, unreaped child.
+            unsafe {
+                let mut status = 0;
+                libc::waitpid(self.pgid, &mut status, 0);
+            }
+        }
     }
 }

@@ -1,4 +1,8 @@
 //! Synthesis: turning one sentence's spoken text into a [`Clip`] with a voice.
+//!
+//! Engines depend on [`crate::voice`] for their settings; the voice module knows nothing
+//! of engines. Every clip from every engine passes [`check_clip`] here, between the engine
+//! and the cache, so a broken voice can never put a bad clip into an edition or the cache.
 
 pub mod bundled;
 pub mod command;
@@ -6,13 +10,28 @@ pub mod http;
 
 use crate::audio::Clip;
 use crate::error::{Error, Result};
-use crate::voice::{EngineKind, Voice};
+use crate::voice::{EngineKind, Voice, SAMPLE_RATE_RANGE};
+
+use bundled::lexicon::Lexicon;
 
 /// Version of rawi's synthesis path; part of every clip's cache key, so that a change in
 /// how audio is made never reuses stale clips. Bump the last number with every change
 /// that alters the sound: the bundled voice's rules, data or signal path, or the clip
 /// processing after a voice.
 pub const SYNTH_VERSION: &str = concat!("rawi-synth-", env!("CARGO_PKG_VERSION"), "-3");
+
+/// Shortest clip accepted from a voice, in seconds: anything shorter holds no speech.
+pub const MIN_CLIP_S: f64 = 0.02;
+
+/// Longest clip accepted from a voice: this many seconds for every character of the text
+/// (slow speech is about a tenth of that)...
+pub const MAX_CLIP_S_PER_CHAR: f64 = 1.0;
+
+/// ...plus this many seconds, for a voice's own leading and trailing silence.
+pub const MAX_CLIP_BASE_S: f64 = 10.0;
+
+/// A clip whose loudest sample is below this (−60 dBFS) is silent, not speech.
+pub const SILENT_PEAK: f32 = 0.001;
 
 /// An engine ready to speak.
 pub trait Synthesizer: Send + Sync {
@@ -26,32 +45,123 @@ pub trait Synthesizer: Send + Sync {
     }
 }
 
+/// Whether a clip from a voice can be speech for `text`: finite samples, a sample rate
+/// rawi handles, not silent, and a duration plausible for the text. The reason if not.
+pub fn check_clip(clip: &Clip, text: &str) -> std::result::Result<(), String> {
+    if !SAMPLE_RATE_RANGE.contains(&clip.rate) {
+        return Err(format!(
+            "gave audio at {} Hz, outside {} to {} Hz",
+            clip.rate,
+            SAMPLE_RATE_RANGE.start(),
+            SAMPLE_RATE_RANGE.end()
+        ));
+    }
+    if clip.samples.is_empty() {
+        return Err("gave an empty WAV (no samples)".into());
+    }
+    if clip.samples.iter().any(|s| !s.is_finite()) {
+        return Err("gave samples that are not numbers (NaN or infinite)".into());
+    }
+    let secs = clip.seconds();
+    if secs < MIN_CLIP_S {
+        return Err(format!(
+            "gave {:.0} ms of audio, too short to be speech",
+            secs * 1000.0
+        ));
+    }
+    let chars = text.chars().filter(|c| !c.is_whitespace()).count() as f64;
+    let longest = MAX_CLIP_BASE_S + MAX_CLIP_S_PER_CHAR * chars;
+    if secs > longest {
+        return Err(format!(
+            "gave {secs:.0} s of audio for {chars} characters (at most {longest:.0} s expected)"
+        ));
+    }
+    let peak = clip.samples.iter().fold(0.0f32, |m, s| m.max(s.abs()));
+    if peak < SILENT_PEAK {
+        return Err("gave silence (every sample below −60 dBFS)".into());
+    }
+    Ok(())
+}
+
+/// Whether `voice` can run on this machine, and if not, why.
+pub fn availability(voice: &Voice) -> std::result::Result<(), String> {
+    match voice.engine {
+        EngineKind::Bundled => Ok(()),
+        EngineKind::Command => {
+            let Some(c) = &voice.command else {
+                return Err("no [command] table".into());
+            };
+            match crate::voice::find_program(&c.program) {
+                Some(_) => Ok(()),
+                None => Err(format!(
+                    "program `{}` is not installed or not on PATH",
+                    c.program
+                )),
+            }
+        }
+        EngineKind::Http => {
+            let Some(h) = &voice.http else {
+                return Err("no [http] table".into());
+            };
+            if let Some(var) = &h.api_key_env {
+                if std::env::var_os(var).is_none() {
+                    return Err(format!("the API key variable {var} is not set"));
+                }
+            }
+            http::Endpoint::parse(&h.url)?.reachable()
+        }
+    }
+}
+
 /// A voice opened for synthesis, with its retries.
 pub struct Speaker {
     voice: Voice,
     engine: Box<dyn Synthesizer>,
+    /// [`Voice::fingerprint`], computed once.
+    fingerprint: String,
+    /// The entry lines of the user's lexicon (`--lexicon`, or a bundled voice's `lexicon`
+    /// setting), read once, for [`Speaker::fingerprint_for`].
+    user_lexicon: Option<Lexicon>,
 }
 
 impl Speaker {
     /// Opens `voice`, checking first that it can run here.
     pub fn open(voice: &Voice) -> Result<Speaker> {
-        voice.availability().map_err(|reason| Error::Synth {
+        availability(voice).map_err(|reason| Error::Synth {
             voice: voice.name.clone(),
             reason: format!(
                 "{reason}; install it or choose another voice with --voice (see `rawi voices`)"
             ),
         })?;
+        let mut user_index = None;
         let engine: Box<dyn Synthesizer> = match voice.engine {
             EngineKind::Command => Box::new(command::CommandEngine::new(voice)),
             EngineKind::Http => Box::new(http::HttpEngine::new(voice)?),
-            EngineKind::Bundled => Box::new(bundled::Bundled::new(
-                voice.bundled.clone().unwrap_or_default(),
-                voice.sample_rate,
-            )),
+            EngineKind::Bundled => {
+                let settings = voice.bundled.clone().unwrap_or_default();
+                let mut user = None;
+                if let Some(path) = &settings.lexicon {
+                    let mut lex = Lexicon::read_user(std::path::Path::new(path)).map_err(|e| {
+                        Error::Voice {
+                            name: voice.name.clone(),
+                            reason: e,
+                        }
+                    })?;
+                    user_index = Some(lex.take_index());
+                    user = Some(lex);
+                }
+                Box::new(bundled::Bundled::with_user_lexicon(
+                    settings,
+                    voice.sample_rate,
+                    user,
+                ))
+            }
         };
         Ok(Speaker {
             voice: voice.clone(),
             engine,
+            fingerprint: voice.fingerprint(),
+            user_lexicon: user_index,
         })
     }
 
@@ -60,7 +170,22 @@ impl Speaker {
         &self.voice
     }
 
-    /// Speaks one text, trying again as the voice allows; the clip is at the engine's rate.
+    /// Everything about the voice that changes how `spoken` sounds, for its cache key: the
+    /// voice's settings and, of the user's lexicon, only the entries for words in `spoken`,
+    /// so that editing one entry re-speaks only the sentences with that word.
+    pub fn fingerprint_for(&self, spoken: &str) -> String {
+        let mut out = self.fingerprint.clone();
+        if let Some(lex) = &self.user_lexicon {
+            for line in lex.entries_in(spoken) {
+                out.push('\n');
+                out.push_str(line);
+            }
+        }
+        out
+    }
+
+    /// Speaks one text, trying again as the voice allows; the clip is at the engine's
+    /// rate and has passed [`check_clip`].
     pub fn speak(&self, text: &str) -> Result<Clip> {
         let mut last = String::new();
         let tries = if self.engine.retries_itself() {
@@ -70,8 +195,10 @@ impl Speaker {
         };
         for _ in 0..=tries {
             match self.engine.synthesize(text) {
-                Ok(clip) if clip.rate > 0 => return Ok(clip),
-                Ok(_) => last = "gave audio with a zero sample rate".into(),
+                Ok(clip) => match check_clip(&clip, text) {
+                    Ok(()) => return Ok(clip),
+                    Err(e) => last = e,
+                },
                 Err(e) => last = e,
             }
         }
@@ -79,5 +206,40 @@ impl Speaker {
             voice: self.voice.name.clone(),
             reason: last,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clip(samples: Vec<f32>, rate: u32) -> Clip {
+        Clip { samples, rate }
+    }
+
+    #[test]
+    fn missing_program_is_reported() {
+        let v = Voice::from_toml(
+            "name='x'\nengine='command'\n[command]\nprogram='rawi-no-such-program'\n",
+            "t",
+        )
+        .unwrap();
+        assert!(availability(&v).unwrap_err().contains("not installed"));
+    }
+
+    #[test]
+    fn bad_clips_are_refused() {
+        let tone: Vec<f32> = (0..22_050).map(|i| 0.3 * (i as f32 * 0.05).sin()).collect();
+        assert!(check_clip(&clip(tone.clone(), 22_050), "مرحبا بكم").is_ok());
+        assert!(check_clip(&clip(vec![], 22_050), "نص").is_err());
+        assert!(check_clip(&clip(vec![0.0; 22_050], 22_050), "نص").is_err());
+        assert!(check_clip(&clip(tone.clone(), 4_000_000_000), "نص").is_err());
+        assert!(check_clip(&clip(tone[..100].to_vec(), 22_050), "نص").is_err());
+        let mut nan = tone.clone();
+        nan[5] = f32::NAN;
+        assert!(check_clip(&clip(nan, 22_050), "نص").is_err());
+        // An hour of audio for two words is not speech for them.
+        let long = vec![0.3; 22_050 * 60];
+        assert!(check_clip(&clip(long, 22_050), "نص").is_err());
     }
 }

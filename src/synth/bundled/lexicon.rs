@@ -12,11 +12,20 @@ use std::collections::HashMap;
 
 const BUNDLED: &str = include_str!("data/lexicon.txt");
 
+/// Largest user lexicon read, in bytes: far above any real list of words (a 9 MB file
+/// holds hundreds of thousands of entries), and a bound on what a wrong path can cost.
+pub const MAX_LEXICON_BYTES: u64 = 64 << 20;
+
 /// A pronunciation lexicon: undiacritized spelling → diacritized spelling.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     exact: HashMap<String, String>,
     loose: HashMap<String, String>,
+    /// For a user's lexicon only: each entry's line, by its loose key, so that a cache key
+    /// can name just the entries a sentence may use ([`Lexicon::entries_in`]).
+    lines: HashMap<String, Vec<String>>,
+    /// Longest loose key in `lines`, in characters.
+    longest_key: usize,
 }
 
 impl Lexicon {
@@ -29,21 +38,111 @@ impl Lexicon {
 
     /// Adds the entries of a lexicon text; later entries win over earlier ones.
     pub fn add(&mut self, text: &str) {
-        for line in text.lines() {
-            let line = line.split('#').next().unwrap_or("").trim();
-            if line.is_empty() {
-                continue;
-            }
-            let (key, value) = match line.split_once('\t') {
-                Some((k, v)) => (strip_marks(k.trim()), v.trim().to_owned()),
-                None => (strip_marks(line), line.to_owned()),
-            };
-            if key.is_empty() || value.is_empty() {
-                continue;
-            }
+        for (key, value, _) in entries(text) {
             self.loose.insert(loosen(&key), value.clone());
             self.exact.insert(key, value);
         }
+    }
+
+    /// Reads a user's lexicon file once: bounded in size, a regular file only (a FIFO or a
+    /// device is refused, never waited on). Keeps each entry's line for
+    /// [`Lexicon::entries_in`]. The error is one line naming the file.
+    pub fn read_user(path: &std::path::Path) -> Result<Lexicon, String> {
+        let bad = |why: String| format!("cannot read the lexicon {}: {why}", path.display());
+        let mut opts = std::fs::OpenOptions::new();
+        opts.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.custom_flags(libc::O_NONBLOCK);
+        }
+        let file = opts.open(path).map_err(|e| bad(e.to_string()))?;
+        let meta = file.metadata().map_err(|e| bad(e.to_string()))?;
+        if !meta.is_file() {
+            return Err(bad("it is not a regular file".into()));
+        }
+        if meta.len() > MAX_LEXICON_BYTES {
+            return Err(bad(format!(
+                "it has {} bytes, more than the {} MiB a lexicon may have",
+                meta.len(),
+                MAX_LEXICON_BYTES >> 20
+            )));
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(file, MAX_LEXICON_BYTES + 1),
+            &mut bytes,
+        )
+        .map_err(|e| bad(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|_| bad("it is not UTF-8 text".into()))?;
+        let n = text.lines().count();
+        let mut lex = Lexicon {
+            exact: HashMap::with_capacity(n),
+            loose: HashMap::with_capacity(n),
+            lines: HashMap::with_capacity(n),
+            longest_key: 0,
+        };
+        for (key, value, line) in entries(&text) {
+            let loose = loosen(&key);
+            lex.longest_key = lex.longest_key.max(loose.chars().count());
+            lex.lines
+                .entry(loose.clone())
+                .or_default()
+                .push(line.to_owned());
+            lex.loose.insert(loose, value.clone());
+            lex.exact.insert(key, value);
+        }
+        Ok(lex)
+    }
+
+    /// This (user's) lexicon over the bundled one: the bundled entries fill in the words
+    /// it lacks. Takes the big user maps by value so that nothing large is copied.
+    pub fn over_bundled(mut self) -> Lexicon {
+        let bundled = Lexicon::bundled();
+        for (k, v) in bundled.exact {
+            self.exact.entry(k).or_insert(v);
+        }
+        for (k, v) in bundled.loose {
+            self.loose.entry(k).or_insert(v);
+        }
+        self
+    }
+
+    /// Moves the entry lines out (for [`Lexicon::entries_in`]), leaving the lookup maps.
+    pub fn take_index(&mut self) -> Lexicon {
+        Lexicon {
+            lines: std::mem::take(&mut self.lines),
+            longest_key: self.longest_key,
+            ..Lexicon::default()
+        }
+    }
+
+    /// The lines of a user's lexicon (see [`Lexicon::read_user`]) that `text` may use:
+    /// every entry whose key, loosened, occurs inside one of the text's words (clitics and
+    /// the article included, so the lookup's own stripping is covered). Sorted. This is
+    /// more than the voice will use, never less, so a cache key built from it is never
+    /// stale.
+    pub fn entries_in(&self, text: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        if self.lines.is_empty() {
+            return out;
+        }
+        for word in text.split(|c: char| !(c.is_alphanumeric() || is_mark(c))) {
+            let chars: Vec<char> = loosen(&strip_marks(word)).chars().collect();
+            for start in 0..chars.len() {
+                let end = chars.len().min(start + self.longest_key);
+                let mut key = String::new();
+                for &c in &chars[start..end] {
+                    key.push(c);
+                    if let Some(lines) = self.lines.get(&key) {
+                        out.extend(lines.iter().map(String::as_str));
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The diacritized spelling of an undiacritized word, if listed. A spelling with its
@@ -68,6 +167,21 @@ impl Lexicon {
     pub fn is_empty(&self) -> bool {
         self.exact.is_empty()
     }
+}
+
+/// The entries of a lexicon text: (key, diacritized spelling, the line as written).
+fn entries(text: &str) -> impl Iterator<Item = (String, String, &str)> {
+    text.lines().filter_map(|line| {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            return None;
+        }
+        let (key, value) = match line.split_once('\t') {
+            Some((k, v)) => (strip_marks(k.trim()), v.trim().to_owned()),
+            None => (strip_marks(line), line.to_owned()),
+        };
+        (!key.is_empty() && !value.is_empty()).then_some((key, value, line))
+    })
 }
 
 /// Whether `c` is an Arabic diacritic (harakat, tanween, shadda, sukun, dagger alef, and
@@ -108,5 +222,24 @@ mod tests {
         let mut lex = Lexicon::bundled();
         lex.add("هذا\tهَاذَا\n");
         assert_eq!(lex.get("هذا"), Some("هَاذَا"));
+    }
+
+    #[test]
+    fn entries_in_names_only_the_words_of_the_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("lex.txt");
+        std::fs::write(&p, "حُكُومَة\nأعلن\tأَعْلَنَ\n# note\nسَفِينَة\n").unwrap();
+        let lex = Lexicon::read_user(&p).unwrap();
+        // Clitics and a loose hamza still find their entries; other entries stay out.
+        assert_eq!(lex.entries_in("والحكومة اعلنت"), ["أعلن\tأَعْلَنَ", "حُكُومَة"]);
+        assert!(lex.entries_in("قال الوزير").is_empty());
+        assert!(Lexicon::read_user(dir.path()).is_err());
+        // Over the bundled lexicon, user entries win and bundled ones fill in.
+        let mut user = Lexicon::read_user(&p).unwrap();
+        let index = user.take_index();
+        assert_eq!(index.entries_in("حكومة").len(), 1);
+        let lex = user.over_bundled();
+        assert_eq!(lex.get("حكومة"), Some("حُكُومَة"));
+        assert_eq!(lex.get("هذا"), Some("هٰذَا"));
     }
 }

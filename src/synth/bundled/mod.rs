@@ -21,94 +21,11 @@ pub mod lexicon;
 pub mod phoneme;
 pub mod prosody;
 
-use serde::{Deserialize, Serialize};
-
 use crate::audio::Clip;
 
-/// Settings of a bundled voice (the `[bundled]` table of its TOML file).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Settings {
-    /// Base pitch in hertz.
-    pub pitch_hz: f32,
-    /// Speaking rate: 1.0 is a newsreader's pace (about [`REFERENCE_WPM`] words a minute
-    /// on news text, pauses excluded), 0.5 half as fast, 2.0 twice. Between 0.3 and 3.
-    pub speed: f32,
-    /// The pace in words per minute instead of `speed` (pauses excluded; between 40 and
-    /// 300). When set it decides the speed, as `wpm / REFERENCE_WPM`; a voice file must
-    /// not set both.
-    pub wpm: Option<f32>,
-    /// Multiplies every formant frequency: about 1.0 for a man's vocal tract, 1.15 to 1.2
-    /// for a woman's.
-    pub formant_scale: f32,
-    /// Pitch range of accents and phrase endings; 1.0 normal, 0 monotone.
-    pub intonation: f32,
-    /// Breath noise in the voice, 0 to 1.
-    pub breathiness: f32,
-    /// Open quotient of the glottal cycle, 0.4 (pressed) to 0.8 (breathy).
-    pub open_quotient: f32,
-    /// Spectral tilt of the voice source, 0 (bright) to 0.9 (dark, soft).
-    pub tilt: f32,
-    /// Silence between words in milliseconds.
-    pub word_gap_ms: f32,
-    /// A pronunciation lexicon file added to the bundled one (see
-    /// `src/synth/bundled/lexicon.rs` for the format); a relative path is taken from the
-    /// current directory.
-    pub lexicon: Option<String>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            pitch_hz: 110.0,
-            speed: 1.0,
-            wpm: None,
-            formant_scale: 1.0,
-            intonation: 1.0,
-            breathiness: 0.08,
-            open_quotient: 0.6,
-            tilt: 0.35,
-            word_gap_ms: 0.0,
-            lexicon: None,
-        }
-    }
-}
-
-/// Words per minute of the bundled voice at speed 1.0, measured on news text with pauses
-/// excluded (`tools/pace.py` on the seed article, rawi-ar-low); converts [`Settings::wpm`]
-/// to a speed.
-pub const REFERENCE_WPM: f32 = 109.0;
-
-impl Settings {
-    /// Checks the settings a voice file gave; the error says which field and what range.
-    pub fn validate(&self) -> Result<(), String> {
-        if !(self.speed.is_finite() && (0.3..=3.0).contains(&self.speed)) {
-            return Err(format!(
-                "[bundled] speed = {} is out of range; give 0.3 to 3 (1.0 is a newsreader's pace)",
-                self.speed
-            ));
-        }
-        if let Some(wpm) = self.wpm {
-            if !(wpm.is_finite() && (40.0..=300.0).contains(&wpm)) {
-                return Err(format!(
-                    "[bundled] wpm = {wpm} is out of range; give 40 to 300 words a minute"
-                ));
-            }
-            if self.speed != 1.0 {
-                return Err("[bundled] sets both wpm and speed; keep one of them".into());
-            }
-        }
-        Ok(())
-    }
-
-    /// The speed the voice speaks at: from `wpm` when set, else `speed`.
-    pub fn effective_speed(&self) -> f32 {
-        match self.wpm {
-            Some(w) if w.is_finite() => w / REFERENCE_WPM,
-            _ => self.speed,
-        }
-    }
-}
+/// Settings of a bundled voice: defined with the other voice settings, so that the voice
+/// module depends on no engine.
+pub use crate::voice::BundledSettings as Settings;
 
 /// The bundled synthesizer.
 pub struct Bundled {
@@ -121,17 +38,33 @@ impl Bundled {
     /// Prepares the synthesizer; a user lexicon that cannot be read is reported by
     /// [`synthesize`](super::Synthesizer::synthesize).
     pub fn new(settings: Settings, rate: u32) -> Bundled {
-        let mut lex = lexicon::Lexicon::bundled();
         let lexicon = match &settings.lexicon {
-            None => Ok(lex),
-            Some(path) => match std::fs::read_to_string(path) {
-                Ok(text) => {
-                    lex.add(&text);
-                    Ok(lex)
-                }
-                Err(e) => Err(format!("cannot read the lexicon {path}: {e}")),
-            },
+            None => Ok(lexicon::Lexicon::bundled()),
+            Some(path) => lexicon::Lexicon::read_user(std::path::Path::new(path))
+                .map(lexicon::Lexicon::over_bundled),
         };
+        Self::with_lexicon(settings, rate, lexicon)
+    }
+
+    /// Prepares the synthesizer with a user lexicon already read (so that a run reads the
+    /// file once); the `lexicon` setting is not read again.
+    pub fn with_user_lexicon(
+        settings: Settings,
+        rate: u32,
+        user: Option<lexicon::Lexicon>,
+    ) -> Bundled {
+        let lex = match user {
+            Some(user) => user.over_bundled(),
+            None => lexicon::Lexicon::bundled(),
+        };
+        Self::with_lexicon(settings, rate, Ok(lex))
+    }
+
+    fn with_lexicon(
+        settings: Settings,
+        rate: u32,
+        lexicon: Result<lexicon::Lexicon, String>,
+    ) -> Bundled {
         let rate = if (8_000..=192_000).contains(&rate) {
             rate
         } else {
