@@ -676,6 +676,8 @@ pub fn list() -> Vec<Listed> {
     for f in toml_files(Path::new(LOCAL_VOICE_DIR)) {
         let origin = f.display().to_string();
         match seen.get(&stem(&f)) {
+            // A copy of the built-in voice (rawi's own `voices/` folder) hides nothing.
+            Some(by) if by == BUILT_IN && is_builtin_copy(&f) => {}
             Some(by) => out.push(Listed {
                 voice: Err(Error::Voice {
                     name: origin.clone(),
@@ -697,6 +699,20 @@ pub fn list() -> Vec<Listed> {
         }
     }
     out
+}
+
+/// Whether the file `f` holds exactly the text of the built-in voice of the same file
+/// name. Only a small regular file is read, so a FIFO among voice files never blocks.
+fn is_builtin_copy(f: &Path) -> bool {
+    let Some(name) = f.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let Some((_, text)) = BUILTIN.iter().find(|(file, _)| *file == name) else {
+        return false;
+    };
+    let small_file = std::fs::symlink_metadata(f)
+        .is_ok_and(|m| m.file_type().is_file() && m.len() <= text.len() as u64);
+    small_file && std::fs::read_to_string(f).is_ok_and(|t| t == *text)
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 
 mod build;
 mod check;
-mod diacritize;
 mod completions;
+mod diacritize;
 mod make;
 mod man;
 mod normalize;

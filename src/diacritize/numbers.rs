@@ -111,13 +111,34 @@ pub fn form_case(words: &[&str]) -> Option<Case> {
                 if w.ends_with("ون") || w.ends_with("ان") {
                     return Some(Case::Nom);
                 }
+                // `-ين` is oblique: accusative or genitive, which the form cannot tell;
+                // the words whose ending is the same in both are decided anyway
+                // (see `invariant`), the others keep the model's ending.
                 if w.ends_with("ين") {
-                    return Some(Case::Gen);
+                    return None;
                 }
             }
         }
     }
     None
+}
+
+/// Whether the table ends `w` the same in every case (`ألفي`, `عشرين`, and `خمسمئة`,
+/// whose case shows on `خمس` while `مئة` stays genitive): its ending is then decided by
+/// the word itself, whatever the sentence's case.
+pub fn invariant(w: &str) -> bool {
+    let t = table();
+    let w = if known(t, w) {
+        w
+    } else {
+        w.strip_prefix('و').unwrap_or(w)
+    };
+    [Kind::Fixed, Kind::Noun].iter().any(|k| {
+        t.get(&(*k, w.to_owned())).is_some_and(|f| {
+            let end = |v: &str| v.chars().last();
+            end(&f.nom) == end(&f.acc) && end(&f.acc) == end(&f.gen)
+        })
+    })
 }
 
 /// Whether the token reads a counted noun after it (its rule names one).
@@ -276,7 +297,9 @@ mod tests {
     #[test]
     fn form_decides_when_the_rule_does_not() {
         assert_eq!(form_case(&["ألف", "وعشرون"]), Some(Case::Nom));
-        assert_eq!(form_case(&["ألفين", "وأربعة"]), Some(Case::Gen));
+        // Oblique is accusative or genitive: the form does not tell which.
+        assert_eq!(form_case(&["ألفين", "وأربعة"]), None);
+        assert!(invariant("وعشرين") && invariant("خمسمئة") && !invariant("ألف"));
         assert_eq!(form_case(&["ثلاثة"]), None);
     }
 }
