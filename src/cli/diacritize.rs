@@ -1,13 +1,11 @@
 //! `rawi diacritize`: stdin with its short vowels, line for line.
 
-use std::io::{BufRead, Write};
 use std::path::Path;
 
 use crate::diacritize::{self, Options};
 use crate::error::{Error, Result};
 use crate::normalize::{self, Spoken};
 use crate::synth::bundled::lexicon::Lexicon;
-use crate::text;
 
 /// How `rawi diacritize` reads and prints.
 #[derive(Debug, Clone, Copy, Default)]
@@ -42,40 +40,25 @@ pub(crate) fn diacritize_stdin(flags: Flags, lexicon: Option<&Path>) -> Result<i
     let opts = Options {
         pausal: flags.pausal,
     };
-    let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    for (n, line) in stdin.lock().split(b'\n').enumerate() {
-        let bytes = line.map_err(|e| Error::input("<stdin>", format!("cannot read: {e}")))?;
-        let line = String::from_utf8_lossy(&bytes);
-        let line = text::clean_line(line.trim_end_matches('\r'));
+    super::normalize::filter_lines(|n, line, out| {
         let spoken = if flags.no_normalize {
             Spoken {
-                text: line.clone(),
+                text: line.to_owned(),
                 tokens: Vec::new(),
             }
         } else {
-            normalize::normalize(&line)
+            normalize::normalize(line)
         };
         let d = diacritize::diacritize(&spoken, &lex, opts)
-            .map_err(|e| Error::input(format!("<stdin> line {}", n + 1), e))?;
-        let written = (|| {
+            .map_err(|e| Error::input(format!("<stdin> line {n}"), e))?;
+        Ok((|| {
             writeln!(out, "{}", d.text)?;
             if flags.explain {
                 for w in &d.words {
-                    writeln!(out, "  line {}: {} {}", n + 1, w.source.as_str(), w.text)?;
+                    writeln!(out, "  line {n}: {} {}", w.source.as_str(), w.text)?;
                 }
             }
-            Ok::<_, std::io::Error>(())
-        })();
-        if let Err(e) = written {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                return Ok(0);
-            }
-            return Err(Error::output("<stdout>", e.to_string()));
-        }
-    }
-    out.flush()
-        .map_err(|e| Error::output("<stdout>", e.to_string()))?;
-    Ok(0)
+            Ok(())
+        })())
+    })
 }

@@ -1,12 +1,18 @@
-//! `rawi normalize`: the spoken form of stdin, line for line.
+//! `rawi normalize`: the spoken form of stdin, line for line; and the line filter that
+//! `normalize` and `diacritize` share.
 
 use std::io::{BufRead, Write};
 
 use crate::error::{Error, Result};
 use crate::{normalize, text};
 
-/// Prints the spoken form of each stdin line (and, with `explain`, how each token was read).
-pub(crate) fn normalize_stdin(explain: bool) -> Result<i32> {
+/// Runs `each` over every stdin line (cleaned of BOM, bidi marks and the like) with its
+/// 1-based number, writing what it prints to a buffered stdout; exactly the lines `each`
+/// writes, so one input line can give one output line. A closed pipe ends the run
+/// quietly (exit 0), as `head` expects.
+pub(crate) fn filter_lines(
+    mut each: impl FnMut(usize, &str, &mut dyn Write) -> Result<std::io::Result<()>>,
+) -> Result<i32> {
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -14,25 +20,7 @@ pub(crate) fn normalize_stdin(explain: bool) -> Result<i32> {
         let bytes = line.map_err(|e| Error::input("<stdin>", format!("cannot read: {e}")))?;
         let line = String::from_utf8_lossy(&bytes);
         let line = text::clean_line(line.trim_end_matches('\r'));
-        let spoken = normalize::normalize(&line);
-        let written = (|| {
-            writeln!(out, "{}", spoken.text)?;
-            if explain {
-                for t in &spoken.tokens {
-                    writeln!(
-                        out,
-                        "  line {}: «{}» {}: {} -> {}",
-                        n + 1,
-                        &line[t.span.clone()],
-                        t.class.as_str(),
-                        t.rule,
-                        t.spoken
-                    )?;
-                }
-            }
-            Ok::<_, std::io::Error>(())
-        })();
-        if let Err(e) = written {
+        if let Err(e) = each(n + 1, &line, &mut out)? {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 return Ok(0);
             }
@@ -42,4 +30,27 @@ pub(crate) fn normalize_stdin(explain: bool) -> Result<i32> {
     out.flush()
         .map_err(|e| Error::output("<stdout>", e.to_string()))?;
     Ok(0)
+}
+
+/// Prints the spoken form of each stdin line (and, with `explain`, how each token was read).
+pub(crate) fn normalize_stdin(explain: bool) -> Result<i32> {
+    filter_lines(|n, line, out| {
+        let spoken = normalize::normalize(line);
+        Ok((|| {
+            writeln!(out, "{}", spoken.text)?;
+            if explain {
+                for t in &spoken.tokens {
+                    writeln!(
+                        out,
+                        "  line {n}: «{}» {}: {} -> {}",
+                        &line[t.span.clone()],
+                        t.class.as_str(),
+                        t.rule,
+                        t.spoken
+                    )?;
+                }
+            }
+            Ok(())
+        })())
+    })
 }
