@@ -42,85 +42,24 @@ pub fn id3v2_len(b: &[u8]) -> usize {
 }
 
 /// The chapters of an MP3's ID3v2 tag (`CHAP` frames): (start ms, end ms, title), in
-/// tag order. Reads versions 2.3 and 2.4; anything unreadable ends the list.
+/// tag order, read with the `id3` crate (versions 2.2 to 2.4). A tag that does not parse
+/// gives no chapters, which verify then reports as missing.
 pub fn id3_chapters(b: &[u8]) -> Vec<(u32, u32, String)> {
-    let mut out = Vec::new();
-    if b.len() < 10 || &b[..3] != b"ID3" {
-        return out;
-    }
-    let v4 = b[3] == 4;
-    let end = id3v2_len(b).min(b.len());
-    let size = |x: &[u8]| {
-        if v4 {
-            synchsafe_value(x) as usize
-        } else {
-            u32::from_be_bytes([x[0], x[1], x[2], x[3]]) as usize
-        }
+    let Ok(tag) = id3::Tag::read_from2(std::io::Cursor::new(b)) else {
+        return Vec::new();
     };
-    let mut pos = 10;
-    while pos + 10 <= end {
-        let id = &b[pos..pos + 4];
-        let len = size(&b[pos + 4..pos + 8]);
-        let Some(body) = b.get(pos + 10..pos + 10 + len) else {
-            break;
-        };
-        if id == b"CHAP" {
-            let Some(zero) = body.iter().position(|&c| c == 0) else {
-                break;
-            };
-            let times = &body[zero + 1..];
-            if times.len() < 16 {
-                break;
-            }
-            let start = u32::from_be_bytes([times[0], times[1], times[2], times[3]]);
-            let stop = u32::from_be_bytes([times[4], times[5], times[6], times[7]]);
-            let mut title = String::new();
-            let sub = &times[16..];
-            if sub.len() >= 11 && &sub[..4] == b"TIT2" {
-                let n = size(&sub[4..8]).min(sub.len() - 10);
-                title = id3_string(&sub[10..10 + n]);
-            }
-            out.push((start, stop, title));
-        } else if id == [0, 0, 0, 0] {
-            break; // padding
-        }
-        pos += 10 + len;
-    }
-    out
-}
-
-/// Decodes an ID3 text frame body (encoding byte, then text).
-fn id3_string(body: &[u8]) -> String {
-    let Some((&enc, text)) = body.split_first() else {
-        return String::new();
-    };
-    match enc {
-        1 | 2 => {
-            let (le, text) = match text {
-                [0xFF, 0xFE, rest @ ..] => (true, rest),
-                [0xFE, 0xFF, rest @ ..] => (false, rest),
-                rest => (enc == 1, rest),
-            };
-            let units: Vec<u16> = text
-                .chunks_exact(2)
-                .map(|c| {
-                    if le {
-                        u16::from_le_bytes([c[0], c[1]])
-                    } else {
-                        u16::from_be_bytes([c[0], c[1]])
-                    }
-                })
-                .take_while(|&u| u != 0)
-                .collect();
-            String::from_utf16_lossy(&units)
-        }
-        3 => String::from_utf8_lossy(text.split(|&c| c == 0).next().unwrap_or(&[])).into_owned(),
-        _ => text
-            .iter()
-            .take_while(|&&c| c != 0)
-            .map(|&c| c as char)
-            .collect(),
-    }
+    tag.chapters()
+        .map(|c| {
+            let title = c
+                .frames
+                .iter()
+                .find(|f| f.id() == "TIT2")
+                .and_then(|f| f.content().text())
+                .unwrap_or_default()
+                .to_owned();
+            (c.start_time, c.end_time, title)
+        })
+        .collect()
 }
 
 /// Sample rate and sample count of an audio member, by its extension. MP3 and FLAC are
