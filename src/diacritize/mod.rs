@@ -9,7 +9,8 @@
 //! 3. **lexicon**: the bundled voice's lexicon and a user's `--lexicon` (the stem's vowels;
 //!    a case ending the entry leaves out comes from the model);
 //! 4. **model**: libtashkeel's neural diacritizer (feature `diacritize-model`, on by
-//!    default), one sentence per call, long lines cut at sentence or clause bounds.
+//!    default, run by rawi's own engine), long lines cut at sentence or clause bounds,
+//!    the pieces of a text sent together in batches of similar lengths.
 //!
 //! Without the model feature, words outside the lexicon and the rules stay bare and the
 //! bundled voice restores their vowels by its letter rules.
@@ -512,45 +513,94 @@ fn render(units: &[Unit], words: &[Range<usize>], sources: &[Source]) -> Diacrit
     Diacritized { text, words }
 }
 
-/// Runs the model over the text, piece by piece, and sets every letter's predicted marks
-/// (written marks are given to the model as hints and kept).
+/// At most this many pieces go through the model in one batch…
 #[cfg(feature = "diacritize-model")]
-fn run_model(units: &mut [Unit]) -> Result<(), String> {
-    for piece in pieces(units) {
-        if fully_marked(&units[piece.clone()]) {
+const BATCH_PIECES: usize = 8;
+/// …and at most this many characters (the batch's buffers grow with them).
+#[cfg(feature = "diacritize-model")]
+const BATCH_CHARS: usize = 2048;
+
+/// A piece of text as the model reads it.
+#[cfg(feature = "diacritize-model")]
+struct Encoded {
+    ids: Vec<i64>,
+    hints: Vec<i64>,
+    /// The unit each id stands for (the two ids appended at the end stand for none).
+    at: Vec<usize>,
+}
+
+/// Encodes `units[piece]` for the model: characters it does not read are left out, runs of
+/// spaces count once, and a full stop is appended (the model leaves the last letter of its
+/// input bare: a following full stop lets it give that letter its case ending too).
+#[cfg(feature = "diacritize-model")]
+fn encode(units: &[Unit], piece: Range<usize>) -> Encoded {
+    let mut e = Encoded {
+        ids: Vec::with_capacity(piece.len() + 2),
+        hints: Vec::with_capacity(piece.len() + 2),
+        at: Vec::with_capacity(piece.len()),
+    };
+    for i in piece {
+        let u = &units[i];
+        let Some(id) = alphabet::id(u.ch) else {
+            continue;
+        };
+        // Runs of spaces (left by characters the model does not know) count once.
+        if id == alphabet::SPACE && e.ids.last().is_none_or(|&l| l == alphabet::SPACE) {
             continue;
         }
-        let mut ids = Vec::with_capacity(piece.len() + 2);
-        let mut hints = Vec::with_capacity(piece.len() + 2);
-        let mut at = Vec::with_capacity(piece.len() + 2);
-        for i in piece.clone() {
-            let u = &units[i];
-            let Some(id) = alphabet::id(u.ch) else {
-                continue;
-            };
-            // Runs of spaces (left by characters the model does not know) count once.
-            if id == alphabet::SPACE && ids.last().is_none_or(|&l| l == alphabet::SPACE) {
-                continue;
+        e.ids.push(id);
+        e.hints.push(alphabet::hint(Marks::from_str(&u.written)));
+        e.at.push(i);
+    }
+    while e.ids.last() == Some(&alphabet::SPACE) {
+        e.ids.pop();
+        e.hints.pop();
+        e.at.pop();
+    }
+    e.ids.extend([alphabet::SPACE, alphabet::FULL_STOP]);
+    e.hints.extend([alphabet::NO_MARK, alphabet::NO_MARK]);
+    e
+}
+
+/// Runs the model over the text's pieces, in batches of similar lengths, and sets every
+/// letter's predicted marks (written marks are given to the model as hints and kept).
+#[cfg(feature = "diacritize-model")]
+fn run_model(units: &mut [Unit]) -> Result<(), String> {
+    let mut todo: Vec<Encoded> = pieces(units)
+        .into_iter()
+        .filter(|p| !fully_marked(&units[p.clone()]))
+        .map(|p| encode(units, p))
+        .collect();
+    todo.sort_by_key(|e| e.ids.len());
+    let mut rest = &todo[..];
+    while !rest.is_empty() {
+        let mut take = 0;
+        let mut chars = 0;
+        while take < rest.len()
+            && take < BATCH_PIECES
+            && (take == 0 || chars + rest[take].ids.len() <= BATCH_CHARS)
+        {
+            chars += rest[take].ids.len();
+            take += 1;
+        }
+        let (batch, after) = rest.split_at(take);
+        rest = after;
+        let inputs: Vec<(&[i64], &[i64])> = batch
+            .iter()
+            .map(|e| (e.ids.as_slice(), e.hints.as_slice()))
+            .collect();
+        for (e, classes) in batch.iter().zip(model::predict_batch(&inputs)?) {
+            if classes.len() != e.ids.len() {
+                return Err(format!(
+                    "the diacritization model gave {} marks for {} characters",
+                    classes.len(),
+                    e.ids.len()
+                ));
             }
-            ids.push(id);
-            hints.push(alphabet::hint(Marks::from_str(&u.written)));
-            at.push(i);
-        }
-        while ids.last() == Some(&alphabet::SPACE) {
-            ids.pop();
-            hints.pop();
-            at.pop();
-        }
-        // The model leaves the last letter of its input bare: a following full stop lets
-        // it give that letter its case ending too.
-        ids.push(alphabet::SPACE);
-        hints.push(alphabet::NO_MARK);
-        ids.push(alphabet::FULL_STOP);
-        hints.push(alphabet::NO_MARK);
-        let classes = model::predict(&ids, &hints)?;
-        for (&i, &c) in at.iter().zip(&classes) {
-            if is_letter(units[i].ch) {
-                units[i].marks = alphabet::marks(c);
+            for (&i, &c) in e.at.iter().zip(&classes) {
+                if is_letter(units[i].ch) {
+                    units[i].marks = alphabet::marks(c);
+                }
             }
         }
     }
@@ -731,6 +781,53 @@ mod tests {
         assert_eq!(stripped, "والشمس");
         // The stage writes shadda before the vowel on the same letter.
         assert!(d.text.contains("الشَّمْس"), "{}", d.text);
+    }
+
+    /// The engine against onnxruntime on the original ONNX model
+    /// (`tools/export-model.py --reference`): rawi's encoding gives the same ids, the
+    /// classes agree (f32 sums in another order may flip a near-tie), and a batch gives
+    /// each sentence exactly its classes alone.
+    #[cfg(feature = "diacritize-model")]
+    #[test]
+    fn model_agrees_with_the_reference_runtime() {
+        const REFERENCE: &str = include_str!("../../tests/data/diacritize/model_reference.tsv");
+        let nums = |s: &str| -> Vec<i64> { s.split(' ').map(|v| v.parse().unwrap()).collect() };
+        let mut cases = Vec::new();
+        for line in REFERENCE.lines().filter(|l| !l.starts_with('#')) {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 4, "{line}");
+            let us = units(f[0]);
+            let e = encode(&us, 0..us.len());
+            assert_eq!(e.ids, nums(f[1]), "ids of {}", f[0]);
+            assert_eq!(e.hints, nums(f[2]), "hints of {}", f[0]);
+            cases.push((e, nums(f[3])));
+        }
+        assert!(cases.len() >= 60);
+        assert!(cases.iter().any(|(e, _)| e.hints.iter().any(|&h| h != 1)));
+        let (mut same, mut total) = (0, 0);
+        let mut alone = Vec::new();
+        for (e, want) in &cases {
+            let got = model::predict(&e.ids, &e.hints).unwrap();
+            assert_eq!(got.len(), want.len());
+            same += got
+                .iter()
+                .zip(want)
+                .filter(|(g, w)| i64::from(**g) == **w)
+                .count();
+            total += want.len();
+            alone.push(got);
+        }
+        let agreement = same as f64 / total as f64;
+        eprintln!("model agreement with onnxruntime: {same}/{total} characters");
+        assert!(agreement >= 0.999, "{same}/{total}");
+        let inputs: Vec<(&[i64], &[i64])> = cases
+            .iter()
+            .map(|(e, _)| (e.ids.as_slice(), e.hints.as_slice()))
+            .collect();
+        assert_eq!(model::predict_batch(&inputs).unwrap(), alone);
+        for (chunk, want) in inputs.chunks(5).zip(alone.chunks(5)) {
+            assert_eq!(model::predict_batch(chunk).unwrap(), want);
+        }
     }
 
     #[test]
