@@ -19,6 +19,7 @@
 //! at its own length), which is what the graph's length masks compute. A sentence's
 //! classes are therefore the same alone or in any batch.
 
+mod fast;
 mod ops;
 mod weights;
 
@@ -122,15 +123,26 @@ impl Packing {
 
 /// Buffers of one forward pass, sized once for its rows.
 struct Work {
+    /// Whether the AVX2 + FMA loops run ([`fast`]).
+    avx2: bool,
     normed: Vec<f32>,
     tmp: Vec<f32>,
     wide: Vec<f32>,
     qkv: Vec<f32>,
     scores: Vec<f32>,
-    gates: Vec<f32>,
     gru_a: Vec<f32>,
     gru_b: Vec<f32>,
+    g: GruWork,
+}
+
+/// Buffers of the GRUs.
+struct GruWork {
+    avx2: bool,
+    /// Input products of every row, both directions.
+    gates: Vec<f32>,
+    /// Hidden state of each sentence.
     state: Vec<f32>,
+    /// Hidden products of each sentence.
     state_gates: Vec<f32>,
 }
 
@@ -140,16 +152,20 @@ fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<u8>
     let longest = lens.first().copied().unwrap_or(0);
     let k_max = weights::KERNELS[2];
     let mut w = Work {
+        avx2: fast::has_avx2(),
         normed: vec![0.0; n * DIM],
         tmp: vec![0.0; n * DIM],
         wide: vec![0.0; n * (k_max * DIM).max(4 * DIM)],
         qkv: vec![0.0; n * 3 * DIM],
         scores: vec![0.0; longest * longest],
-        gates: vec![0.0; n * 12 * DIM],
         gru_a: vec![0.0; n * 2 * DIM],
         gru_b: vec![0.0; n * 2 * DIM],
-        state: vec![0.0; lens.len() * 2 * DIM],
-        state_gates: vec![0.0; lens.len() * 6 * DIM],
+        g: GruWork {
+            avx2: fast::has_avx2(),
+            gates: vec![0.0; n * 12 * DIM],
+            state: vec![0.0; lens.len() * 2 * DIM],
+            state_gates: vec![0.0; lens.len() * 6 * DIM],
+        },
     };
 
     // Embeddings (dense layers and the kernel-1 convolution folded in).
@@ -248,7 +264,7 @@ fn feed_forward(f: &FeedForward, rows: usize, x: &mut [f32], w: &mut Work) {
         &f.up.bias,
         wide,
     );
-    ops::silu(wide);
+    fast::silu(w.avx2, wide);
     ops::linear(
         View::new(wide, rows, 4 * DIM),
         f.down.weight.view(),
@@ -312,9 +328,7 @@ fn layer(l: &Layer, p: &Packing, pos: &[f32], x: &mut [f32], w: &mut Work) {
             };
             let scores = &mut w.scores[..len * len];
             ops::gemm(q, k, true, 0.0, scores, len);
-            for row in scores.chunks_exact_mut(len) {
-                ops::softmax(row);
-            }
+            fast::softmax_rows(w.avx2, scores, len);
             let out = &mut w.tmp[start * DIM + h * hd..];
             ops::gemm(View::new(scores, len, len), v, false, 0.0, out, DIM);
         }
@@ -336,52 +350,16 @@ fn layer(l: &Layer, p: &Packing, pos: &[f32], x: &mut [f32], w: &mut Work) {
         &l.conv_norm.bias,
         &mut w.normed,
     );
-    gru(
-        &l.gru[0],
-        p,
-        &w.normed,
-        DIM,
-        &mut w.gates,
-        &mut w.state,
-        &mut w.state_gates,
-        &mut w.gru_a,
-    );
-    for (o, row) in w
-        .tmp
-        .chunks_exact_mut(DIM)
-        .zip(w.gru_a.chunks_exact(2 * DIM))
-    {
-        let (a, b) = row.split_at(DIM);
-        for ((o, &a), &b) in o.iter_mut().zip(a).zip(b) {
-            *o = a * ops::sigmoid(b);
-        }
-    }
-    gru(
-        &l.gru[1],
-        p,
-        &w.tmp,
-        DIM,
-        &mut w.gates,
-        &mut w.state,
-        &mut w.state_gates,
-        &mut w.gru_b,
-    );
+    gru(&l.gru[0], p, &w.normed, DIM, &mut w.g, &mut w.gru_a);
+    fast::glu(w.avx2, &w.gru_a[..n * 2 * DIM], &mut w.tmp, DIM);
+    gru(&l.gru[1], p, &w.tmp, DIM, &mut w.g, &mut w.gru_b);
     for row in w.gru_b.chunks_exact_mut(2 * DIM) {
         for ((v, &s), &b) in row.iter_mut().zip(&l.bn_scale).zip(&l.bn_shift) {
             *v = *v * s + b;
         }
     }
-    ops::silu(&mut w.gru_b);
-    gru(
-        &l.gru[2],
-        p,
-        &w.gru_b,
-        2 * DIM,
-        &mut w.gates,
-        &mut w.state,
-        &mut w.state_gates,
-        &mut w.tmp,
-    );
+    fast::silu(w.avx2, &mut w.gru_b);
+    gru(&l.gru[2], p, &w.gru_b, 2 * DIM, &mut w.g, &mut w.tmp);
     for (o, g) in x.iter_mut().zip(&w.tmp) {
         *o += g;
     }
@@ -394,27 +372,17 @@ fn layer(l: &Layer, p: &Packing, pos: &[f32], x: &mut [f32], w: &mut Work) {
         &l.post_norm.bias,
         &mut w.normed,
     );
-    for (o, &v) in x.iter_mut().zip(&w.normed) {
-        *o = v.tanh();
-    }
+    x.copy_from_slice(&w.normed[..n * DIM]);
+    fast::tanh_all(w.avx2, x);
 }
 
 /// A bidirectional GRU over each sentence to its own length; `out` [rows, hidden] gets
 /// tanh(forward + backward), as the graph sums the two directions' halves.
-#[allow(clippy::too_many_arguments)]
-fn gru(
-    g: &Gru,
-    p: &Packing,
-    x: &[f32],
-    input: usize,
-    gates: &mut [f32],
-    state: &mut [f32],
-    state_gates: &mut [f32],
-    out: &mut [f32],
-) {
+fn gru(g: &Gru, p: &Packing, x: &[f32], input: usize, w: &mut GruWork, out: &mut [f32]) {
     let n = p.rows;
     let h = g.hidden;
-    let gates = &mut gates[..n * 6 * h];
+    let avx2 = w.avx2;
+    let gates = &mut w.gates[..n * 6 * h];
     ops::linear(
         View::new(x, n, input),
         g.input.weight.view(),
@@ -425,7 +393,7 @@ fn gru(
     let b_count = p.lens.len();
     let longest = p.lens.first().copied().unwrap_or(0);
     for dir in 0..2 {
-        let state = &mut state[..b_count * h];
+        let state = &mut w.state[..b_count * h];
         state.fill(0.0);
         let mut active = b_count;
         for t in 0..longest {
@@ -433,41 +401,24 @@ fn gru(
                 active -= 1;
             }
             // One product for every sentence still running: h · R.
-            let sg = &mut state_gates[..active * 3 * h];
-            ops::gemm(
-                View::new(state, active, h),
-                g.recurrent[dir].view(),
-                false,
-                0.0,
-                sg,
-                3 * h,
-            );
+            let sg = &mut w.state_gates[..active * 3 * h];
+            fast::recurrent(avx2, state, active, h, &g.recurrent[dir].data, sg);
             for b in 0..active {
                 let len = p.lens[b];
                 let row = p.starts[b] + if dir == 0 { t } else { len - 1 - t };
-                let gi = &gates[row * 6 * h + dir * 3 * h..][..3 * h];
-                let gh = &sg[b * 3 * h..][..3 * h];
-                let hb = &g.hidden_bias[dir];
-                let s = &mut state[b * h..][..h];
-                let o = &mut out[row * h..][..h];
-                for j in 0..h {
-                    let z = ops::sigmoid(gi[j] + gh[j]);
-                    let r = ops::sigmoid(gi[h + j] + gh[h + j]);
-                    let cand = (gi[2 * h + j] + r * (gh[2 * h + j] + hb[j])).tanh();
-                    let new = (1.0 - z) * cand + z * s[j];
-                    s[j] = new;
-                    if dir == 0 {
-                        o[j] = new;
-                    } else {
-                        o[j] += new;
-                    }
-                }
+                fast::gru_step(
+                    avx2,
+                    &gates[row * 6 * h + dir * 3 * h..][..3 * h],
+                    &sg[b * 3 * h..][..3 * h],
+                    &g.hidden_bias[dir],
+                    &mut state[b * h..][..h],
+                    &mut out[row * h..][..h],
+                    dir == 1,
+                );
             }
         }
     }
-    for v in out.iter_mut() {
-        *v = v.tanh();
-    }
+    fast::tanh_all(avx2, out);
 }
 
 #[cfg(test)]

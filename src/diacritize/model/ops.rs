@@ -1,6 +1,7 @@
 //! The few numeric kernels the network needs, on row-major f32 matrices. Products go to
 //! `matrixmultiply` (SIMD, chosen at run time); the element-wise functions are written
-//! to match what the ONNX graph computes, operation for operation.
+//! to match what the ONNX graph computes, operation for operation (the activations are
+//! in [`super::fast`]).
 
 /// A row-major matrix view: `rows` rows of which the first `cols` values are used, each
 /// `stride` values after the previous one.
@@ -101,32 +102,6 @@ pub fn layer_norm(x: &[f32], dim: usize, weight: &[f32], bias: &[f32], out: &mut
     }
 }
 
-/// The logistic function.
-#[inline]
-pub fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
-}
-
-/// SiLU (x · sigmoid x), in place.
-pub fn silu(x: &mut [f32]) {
-    for v in x {
-        *v *= sigmoid(*v);
-    }
-}
-
-/// Softmax of one row, in place, the maximum subtracted first.
-pub fn softmax(row: &mut [f32]) {
-    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut sum = 0.0;
-    for v in row.iter_mut() {
-        *v = (*v - max).exp();
-        sum += *v;
-    }
-    for v in row.iter_mut() {
-        *v /= sum;
-    }
-}
-
 /// The index of the first largest value (ONNX ArgMax without `select_last_index`).
 pub fn argmax(row: &[f32]) -> usize {
     let mut best = 0;
@@ -173,13 +148,6 @@ mod tests {
             4,
         );
         assert_eq!(c, c2);
-    }
-
-    #[test]
-    fn softmax_of_large_values_stays_finite() {
-        let mut row = [1000.0, 1000.0, f32::NEG_INFINITY];
-        softmax(&mut row);
-        assert_eq!(row, [0.5, 0.5, 0.0]);
     }
 
     #[test]
