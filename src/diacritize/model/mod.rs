@@ -123,8 +123,8 @@ impl Packing {
 
 /// Buffers of one forward pass, sized once for its rows.
 struct Work {
-    /// Whether the AVX2 + FMA loops run ([`fast`]).
-    avx2: bool,
+    /// Which copy of the hot loops runs ([`fast`]).
+    simd: fast::Simd,
     normed: Vec<f32>,
     tmp: Vec<f32>,
     wide: Vec<f32>,
@@ -137,7 +137,7 @@ struct Work {
 
 /// Buffers of the GRUs.
 struct GruWork {
-    avx2: bool,
+    simd: fast::Simd,
     /// Input products of every row, both directions.
     gates: Vec<f32>,
     /// Hidden state of each sentence.
@@ -152,7 +152,7 @@ fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<u8>
     let longest = lens.first().copied().unwrap_or(0);
     let k_max = weights::KERNELS[2];
     let mut w = Work {
-        avx2: fast::has_avx2(),
+        simd: fast::detect(),
         normed: vec![0.0; n * DIM],
         tmp: vec![0.0; n * DIM],
         wide: vec![0.0; n * (k_max * DIM).max(4 * DIM)],
@@ -161,7 +161,7 @@ fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<u8>
         gru_a: vec![0.0; n * 2 * DIM],
         gru_b: vec![0.0; n * 2 * DIM],
         g: GruWork {
-            avx2: fast::has_avx2(),
+            simd: fast::detect(),
             gates: vec![0.0; n * 12 * DIM],
             state: vec![0.0; lens.len() * 2 * DIM],
             state_gates: vec![0.0; lens.len() * 6 * DIM],
@@ -264,7 +264,7 @@ fn feed_forward(f: &FeedForward, rows: usize, x: &mut [f32], w: &mut Work) {
         &f.up.bias,
         wide,
     );
-    fast::silu(w.avx2, wide);
+    fast::silu(w.simd, wide);
     ops::linear(
         View::new(wide, rows, 4 * DIM),
         f.down.weight.view(),
@@ -328,7 +328,7 @@ fn layer(l: &Layer, p: &Packing, pos: &[f32], x: &mut [f32], w: &mut Work) {
             };
             let scores = &mut w.scores[..len * len];
             ops::gemm(q, k, true, 0.0, scores, len);
-            fast::softmax_rows(w.avx2, scores, len);
+            fast::softmax_rows(w.simd, scores, len);
             let out = &mut w.tmp[start * DIM + h * hd..];
             ops::gemm(View::new(scores, len, len), v, false, 0.0, out, DIM);
         }
@@ -351,14 +351,14 @@ fn layer(l: &Layer, p: &Packing, pos: &[f32], x: &mut [f32], w: &mut Work) {
         &mut w.normed,
     );
     gru(&l.gru[0], p, &w.normed, DIM, &mut w.g, &mut w.gru_a);
-    fast::glu(w.avx2, &w.gru_a[..n * 2 * DIM], &mut w.tmp, DIM);
+    fast::glu(w.simd, &w.gru_a[..n * 2 * DIM], &mut w.tmp, DIM);
     gru(&l.gru[1], p, &w.tmp, DIM, &mut w.g, &mut w.gru_b);
     for row in w.gru_b.chunks_exact_mut(2 * DIM) {
         for ((v, &s), &b) in row.iter_mut().zip(&l.bn_scale).zip(&l.bn_shift) {
             *v = *v * s + b;
         }
     }
-    fast::silu(w.avx2, &mut w.gru_b);
+    fast::silu(w.simd, &mut w.gru_b);
     gru(&l.gru[2], p, &w.gru_b, 2 * DIM, &mut w.g, &mut w.tmp);
     for (o, g) in x.iter_mut().zip(&w.tmp) {
         *o += g;
@@ -373,7 +373,7 @@ fn layer(l: &Layer, p: &Packing, pos: &[f32], x: &mut [f32], w: &mut Work) {
         &mut w.normed,
     );
     x.copy_from_slice(&w.normed[..n * DIM]);
-    fast::tanh_all(w.avx2, x);
+    fast::tanh_all(w.simd, x);
 }
 
 /// A bidirectional GRU over each sentence to its own length; `out` [rows, hidden] gets
@@ -381,7 +381,7 @@ fn layer(l: &Layer, p: &Packing, pos: &[f32], x: &mut [f32], w: &mut Work) {
 fn gru(g: &Gru, p: &Packing, x: &[f32], input: usize, w: &mut GruWork, out: &mut [f32]) {
     let n = p.rows;
     let h = g.hidden;
-    let avx2 = w.avx2;
+    let simd = w.simd;
     let gates = &mut w.gates[..n * 6 * h];
     ops::linear(
         View::new(x, n, input),
@@ -402,12 +402,12 @@ fn gru(g: &Gru, p: &Packing, x: &[f32], input: usize, w: &mut GruWork, out: &mut
             }
             // One product for every sentence still running: h · R.
             let sg = &mut w.state_gates[..active * 3 * h];
-            fast::recurrent(avx2, state, active, h, &g.recurrent[dir].data, sg);
+            fast::recurrent(simd, state, active, h, &g.recurrent[dir].data, sg);
             for b in 0..active {
                 let len = p.lens[b];
                 let row = p.starts[b] + if dir == 0 { t } else { len - 1 - t };
                 fast::gru_step(
-                    avx2,
+                    simd,
                     &gates[row * 6 * h + dir * 3 * h..][..3 * h],
                     &sg[b * 3 * h..][..3 * h],
                     &g.hidden_bias[dir],
@@ -418,7 +418,7 @@ fn gru(g: &Gru, p: &Packing, x: &[f32], input: usize, w: &mut GruWork, out: &mut
             }
         }
     }
-    fast::tanh_all(avx2, out);
+    fast::tanh_all(simd, out);
 }
 
 #[cfg(test)]
