@@ -43,7 +43,9 @@ fn exp(x: f32) -> f32 {
     // Adding and subtracting 1.5 · 2^23 rounds to the nearest integer.
     const ROUND: f32 = 12_582_912.0;
     let x = x.clamp(-87.0, 88.0);
-    let n = (x * LOG2E + ROUND) - ROUND;
+    // t = 1.5 · 2^23 + n: its bits are those of 1.5 · 2^23 plus n, n being its low bits.
+    let t = x * LOG2E + ROUND;
+    let n = t - ROUND;
     let r = (x - n * LN2_HI) - n * LN2_LO;
     let mut p = 1.987_569_2e-4;
     p = p * r + 1.398_199_9e-3;
@@ -52,8 +54,10 @@ fn exp(x: f32) -> f32 {
     p = p * r + 1.666_666_5e-1;
     p = p * r + 5.000_000_1e-1;
     let y = p * r * r + r + 1.0;
-    // 2^n through the exponent bits (n is within [-126, 127] after the clamp).
-    y * f32::from_bits(((n as i32 + 127) << 23) as u32)
+    // 2^n from the exponent bits n + 127 (within [1, 254] after the clamp), taken from
+    // t's low bits with integer operations only (a float-to-int cast does not vectorize
+    // well: it saturates).
+    y * f32::from_bits(t.to_bits().wrapping_add(127) << 23)
 }
 
 /// The logistic function.
@@ -163,24 +167,41 @@ multiversion! {
 }
 
 multiversion! {
-    /// One GRU step of one sentence (ONNX gates z, r, h with `linear_before_reset`):
-    /// `gi` its input products (bias in), `gh` its hidden products, `hb` the h gate's
-    /// hidden bias; updates the state `s` and stores it in `o` (or adds it, for the
-    /// second direction).
-    fn gru_step(simd: Simd, gi: &[f32], gh: &[f32], hb: &[f32], s: &mut [f32], o: &mut [f32], add: bool) {
-        let h = s.len();
-        let (gi_z, rest) = gi.split_at(h);
-        let (gi_r, gi_h) = rest.split_at(h);
-        let (gh_z, rest) = gh.split_at(h);
-        let (gh_r, gh_h) = rest.split_at(h);
-        let (gi_h, gh_h, hb, o) = (&gi_h[..h], &gh_h[..h], &hb[..h], &mut o[..h]);
-        for j in 0..h {
-            let z = sigmoid(gi_z[j] + gh_z[j]);
-            let r = sigmoid(gi_r[j] + gh_r[j]);
-            let cand = tanh(gi_h[j] + r * (gh_h[j] + hb[j]));
-            let new = (1.0 - z) * cand + z * s[j];
-            s[j] = new;
-            o[j] = if add { o[j] + new } else { new };
+    /// One GRU step of each running sentence (ONNX gates z, r, h with
+    /// `linear_before_reset`). Sentence `b` is at row `rows[b]`: its input products (bias
+    /// in) are that row of `gates` ([rows, 6 · h], this direction's half at `dir · 3h`),
+    /// its hidden products row `b` of `hidden` ([·, 3h]); `hb` is the h gate's hidden
+    /// bias. Updates the states (row `b` of `state`) and stores them in `out`'s row (or
+    /// adds them, for the second direction).
+    fn gru_step(
+        simd: Simd,
+        gates: &[f32],
+        rows: &[usize],
+        dir: usize,
+        hidden: &[f32],
+        hb: &[f32],
+        state: &mut [f32],
+        out: &mut [f32],
+        add: bool
+    ) {
+        let h = hb.len();
+        for (b, &row) in rows.iter().enumerate() {
+            let gi = &gates[row * 6 * h + dir * 3 * h..][..3 * h];
+            let gh = &hidden[b * 3 * h..][..3 * h];
+            let s = &mut state[b * h..][..h];
+            let o = &mut out[row * h..][..h];
+            let (gi_z, rest) = gi.split_at(h);
+            let (gi_r, gi_h) = rest.split_at(h);
+            let (gh_z, rest) = gh.split_at(h);
+            let (gh_r, gh_h) = rest.split_at(h);
+            for j in 0..h {
+                let z = sigmoid(gi_z[j] + gh_z[j]);
+                let r = sigmoid(gi_r[j] + gh_r[j]);
+                let cand = tanh(gi_h[j] + r * (gh_h[j] + hb[j]));
+                let new = (1.0 - z) * cand + z * s[j];
+                s[j] = new;
+                o[j] = if add { o[j] + new } else { new };
+            }
         }
     }
 }

@@ -144,6 +144,8 @@ struct GruWork {
     state: Vec<f32>,
     /// Hidden products of each sentence.
     state_gates: Vec<f32>,
+    /// The row each running sentence is at.
+    rows: Vec<usize>,
 }
 
 fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<u8> {
@@ -165,6 +167,7 @@ fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<u8>
             gates: vec![0.0; n * 12 * DIM],
             state: vec![0.0; lens.len() * 2 * DIM],
             state_gates: vec![0.0; lens.len() * 6 * DIM],
+            rows: Vec::with_capacity(lens.len()),
         },
     };
 
@@ -403,19 +406,22 @@ fn gru(g: &Gru, p: &Packing, x: &[f32], input: usize, w: &mut GruWork, out: &mut
             // One product for every sentence still running: h · R.
             let sg = &mut w.state_gates[..active * 3 * h];
             fast::recurrent(simd, state, active, h, &g.recurrent[dir].data, sg);
-            for b in 0..active {
-                let len = p.lens[b];
-                let row = p.starts[b] + if dir == 0 { t } else { len - 1 - t };
-                fast::gru_step(
-                    simd,
-                    &gates[row * 6 * h + dir * 3 * h..][..3 * h],
-                    &sg[b * 3 * h..][..3 * h],
-                    &g.hidden_bias[dir],
-                    &mut state[b * h..][..h],
-                    &mut out[row * h..][..h],
-                    dir == 1,
-                );
-            }
+            w.rows.clear();
+            w.rows.extend((0..active).map(|b| {
+                let (start, len) = (p.starts[b], p.lens[b]);
+                start + if dir == 0 { t } else { len - 1 - t }
+            }));
+            fast::gru_step(
+                simd,
+                gates,
+                &w.rows,
+                dir,
+                sg,
+                &g.hidden_bias[dir],
+                state,
+                out,
+                dir == 1,
+            );
         }
     }
     fast::tanh_all(simd, out);
