@@ -52,7 +52,7 @@ fn exp(x: f32) -> f32 {
     p = p * r + 8.333_452e-3;
     p = p * r + 4.166_579_6e-2;
     p = p * r + 1.666_666_5e-1;
-    p = p * r + 5.000_000_1e-1;
+    p = p * r + 0.5;
     let y = p * r * r + r + 1.0;
     // 2^n from the exponent bits n + 127 (within [1, 254] after the clamp), taken from
     // t's low bits with integer operations only (a float-to-int cast does not vectorize
@@ -78,16 +78,21 @@ pub fn tanh(x: f32) -> f32 {
 macro_rules! multiversion {
     ($(#[$m:meta])* fn $name:ident($simd:ident: Simd, $($arg:ident: $ty:ty),*) $body:block) => {
         $(#[$m])*
+        // The loops take their buffers as arguments, some many.
+        #[allow(clippy::too_many_arguments)]
         pub fn $name($simd: Simd, $($arg: $ty),*) {
             #[inline(always)]
+            #[allow(clippy::too_many_arguments)]
             fn body($($arg: $ty),*) $body
             #[cfg(target_arch = "x86_64")]
             #[target_feature(enable = "avx2,fma")]
+            #[allow(clippy::too_many_arguments)]
             unsafe fn with_avx2($($arg: $ty),*) {
                 body($($arg),*)
             }
             #[cfg(target_arch = "x86_64")]
             #[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
+            #[allow(clippy::too_many_arguments)]
             unsafe fn with_avx512($($arg: $ty),*) {
                 body($($arg),*)
             }
@@ -213,7 +218,7 @@ pub fn recurrent(simd: Simd, h: &[f32], k: usize, hd: usize, r: &[f32], out: &mu
     let n = 3 * hd;
     assert!(h.len() >= k * hd && r.len() >= hd * n && out.len() >= k * n);
     #[cfg(target_arch = "x86_64")]
-    if simd != Simd::Base && n % 24 == 0 {
+    if simd != Simd::Base && n.is_multiple_of(24) {
         // SAFETY: `detect` gave AVX2 and FMA (and AVX-512 for that copy); the assert
         // above and n % 24 == 0 keep every load and store inside the slices.
         unsafe {
