@@ -281,68 +281,122 @@ unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f
     }
 }
 
-/// [`recurrent_avx2`] with 48-column tiles (three 16-lane registers per row), the last
-/// 24 columns as there; the same sums in the same order.
+/// [`recurrent_avx2`] with 16-lane registers: tiles of `R` rows × `C` registers, as many
+/// as fit (1 to 4 rows; a row or two get wider tiles, for more independent sums), the last
+/// 24 columns in 8-lane registers. Every element is the same sum in the same order.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
 unsafe fn recurrent_avx512(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f32]) {
-    use std::arch::x86_64::*;
     let n = 3 * hd;
-    let wide = n - n % 48;
     let (hp, rp, op) = (h.as_ptr(), r.as_ptr(), out.as_mut_ptr());
     let mut b = 0;
     while b < k {
-        let rows = if k - b >= 4 { 4 } else { 1 };
-        let mut j0 = 0;
-        while j0 < wide {
-            let mut acc = [_mm512_setzero_ps(); 12];
-            for i in 0..hd {
-                let w = rp.add(i * n + j0);
-                let (w0, w1, w2) = (
-                    _mm512_loadu_ps(w),
-                    _mm512_loadu_ps(w.add(16)),
-                    _mm512_loadu_ps(w.add(32)),
-                );
-                for q in 0..rows {
-                    let hv = _mm512_set1_ps(*hp.add((b + q) * hd + i));
-                    acc[3 * q] = _mm512_fmadd_ps(hv, w0, acc[3 * q]);
-                    acc[3 * q + 1] = _mm512_fmadd_ps(hv, w1, acc[3 * q + 1]);
-                    acc[3 * q + 2] = _mm512_fmadd_ps(hv, w2, acc[3 * q + 2]);
-                }
-            }
-            for q in 0..rows {
-                let o = op.add((b + q) * n + j0);
-                _mm512_storeu_ps(o, acc[3 * q]);
-                _mm512_storeu_ps(o.add(16), acc[3 * q + 1]);
-                _mm512_storeu_ps(o.add(32), acc[3 * q + 2]);
-            }
-            j0 += 48;
-        }
-        if j0 < n {
-            // n % 48 == 24 here (n % 24 == 0).
-            let mut acc = [_mm256_setzero_ps(); 12];
-            for i in 0..hd {
-                let w = rp.add(i * n + j0);
-                let (w0, w1, w2) = (
-                    _mm256_loadu_ps(w),
-                    _mm256_loadu_ps(w.add(8)),
-                    _mm256_loadu_ps(w.add(16)),
-                );
-                for q in 0..rows {
-                    let hv = _mm256_set1_ps(*hp.add((b + q) * hd + i));
-                    acc[3 * q] = _mm256_fmadd_ps(hv, w0, acc[3 * q]);
-                    acc[3 * q + 1] = _mm256_fmadd_ps(hv, w1, acc[3 * q + 1]);
-                    acc[3 * q + 2] = _mm256_fmadd_ps(hv, w2, acc[3 * q + 2]);
-                }
-            }
-            for q in 0..rows {
-                let o = op.add((b + q) * n + j0);
-                _mm256_storeu_ps(o, acc[3 * q]);
-                _mm256_storeu_ps(o.add(8), acc[3 * q + 1]);
-                _mm256_storeu_ps(o.add(16), acc[3 * q + 2]);
-            }
+        let rows = (k - b).min(4);
+        let hb = hp.add(b * hd);
+        let ob = op.add(b * n);
+        match rows {
+            4 => columns512::<4>(hb, rp, ob, hd, n),
+            3 => columns512::<3>(hb, rp, ob, hd, n),
+            2 => columns512::<2>(hb, rp, ob, hd, n),
+            _ => columns512::<1>(hb, rp, ob, hd, n),
         }
         b += rows;
+    }
+}
+
+/// All columns of `R` rows (see [`recurrent_avx512`]).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
+#[inline]
+unsafe fn columns512<const R: usize>(
+    h: *const f32,
+    r: *const f32,
+    out: *mut f32,
+    hd: usize,
+    n: usize,
+) {
+    let mut j0 = 0;
+    if R <= 2 {
+        while j0 + 96 <= n {
+            tile512::<R, 6>(h, r, out, hd, n, j0);
+            j0 += 96;
+        }
+    }
+    while j0 + 48 <= n {
+        tile512::<R, 3>(h, r, out, hd, n, j0);
+        j0 += 48;
+    }
+    if j0 < n {
+        tile256::<R>(h, r, out, hd, n, j0);
+    }
+}
+
+/// `R` rows × `C` 16-lane registers of columns from `j0`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
+#[inline]
+unsafe fn tile512<const R: usize, const C: usize>(
+    h: *const f32,
+    r: *const f32,
+    out: *mut f32,
+    hd: usize,
+    n: usize,
+    j0: usize,
+) {
+    use std::arch::x86_64::*;
+    let mut acc = [[_mm512_setzero_ps(); C]; R];
+    for i in 0..hd {
+        let w = r.add(i * n + j0);
+        let mut ws = [_mm512_setzero_ps(); C];
+        for (c, wc) in ws.iter_mut().enumerate() {
+            *wc = _mm512_loadu_ps(w.add(16 * c));
+        }
+        for (q, row) in acc.iter_mut().enumerate() {
+            let hv = _mm512_set1_ps(*h.add(q * hd + i));
+            for (a, &wc) in row.iter_mut().zip(&ws) {
+                *a = _mm512_fmadd_ps(hv, wc, *a);
+            }
+        }
+    }
+    for (q, row) in acc.iter().enumerate() {
+        for (c, &a) in row.iter().enumerate() {
+            _mm512_storeu_ps(out.add(q * n + j0 + 16 * c), a);
+        }
+    }
+}
+
+/// `R` rows × 24 columns from `j0`, in 8-lane registers.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
+#[inline]
+unsafe fn tile256<const R: usize>(
+    h: *const f32,
+    r: *const f32,
+    out: *mut f32,
+    hd: usize,
+    n: usize,
+    j0: usize,
+) {
+    use std::arch::x86_64::*;
+    let mut acc = [[_mm256_setzero_ps(); 3]; R];
+    for i in 0..hd {
+        let w = r.add(i * n + j0);
+        let ws = [
+            _mm256_loadu_ps(w),
+            _mm256_loadu_ps(w.add(8)),
+            _mm256_loadu_ps(w.add(16)),
+        ];
+        for (q, row) in acc.iter_mut().enumerate() {
+            let hv = _mm256_set1_ps(*h.add(q * hd + i));
+            for (a, &wc) in row.iter_mut().zip(&ws) {
+                *a = _mm256_fmadd_ps(hv, wc, *a);
+            }
+        }
+    }
+    for (q, row) in acc.iter().enumerate() {
+        for (c, &a) in row.iter().enumerate() {
+            _mm256_storeu_ps(out.add(q * n + j0 + 8 * c), a);
+        }
     }
 }
 
@@ -379,36 +433,43 @@ mod tests {
 
     #[test]
     fn recurrent_rows_do_not_depend_on_their_neighbours() {
-        // 72 columns: one 48-column tile and the 24-column tail.
-        let hd = 24;
-        let r: Vec<f32> = (0..hd * 3 * hd)
-            .map(|v| ((v * 37 % 101) as f32 - 50.0) / 70.0)
-            .collect();
-        let h: Vec<f32> = (0..6 * hd)
-            .map(|v| ((v * 13 % 29) as f32 - 14.0) / 9.0)
-            .collect();
-        let mut levels = vec![Simd::Base, detect()];
-        if detect() == Simd::Avx512 {
-            levels.push(Simd::Avx2);
-        }
-        let mut fused = Vec::new();
-        for simd in levels {
-            let mut all = vec![0.0; 6 * 3 * hd];
-            recurrent(simd, &h, 6, hd, &r, &mut all);
-            if simd != Simd::Base {
-                fused.push(all.clone());
+        // 72 columns: a 48-column tile and the 24-column tail; 120: two 48-column tiles
+        // (four rows) or a 96-column one (one to two rows), and the tail. Seven rows: a
+        // tile of four and one of three; each row alone: tiles of one.
+        for hd in [24, 40] {
+            let k = 7;
+            let r: Vec<f32> = (0..hd * 3 * hd)
+                .map(|v| ((v * 37 % 101) as f32 - 50.0) / 70.0)
+                .collect();
+            let h: Vec<f32> = (0..k * hd)
+                .map(|v| ((v * 13 % 29) as f32 - 14.0) / 9.0)
+                .collect();
+            let mut levels = vec![Simd::Base, detect()];
+            if detect() == Simd::Avx512 {
+                levels.push(Simd::Avx2);
             }
-            for b in 0..6 {
-                let mut one = vec![0.0; 3 * hd];
-                recurrent(simd, &h[b * hd..], 1, hd, &r, &mut one);
-                assert_eq!(one, all[b * 3 * hd..][..3 * hd]);
-                for j in 0..3 * hd {
-                    let want: f32 = (0..hd).map(|i| h[b * hd + i] * r[i * 3 * hd + j]).sum();
-                    assert!((one[j] - want).abs() < 1e-3);
+            let mut fused = Vec::new();
+            for simd in levels {
+                let mut all = vec![0.0; k * 3 * hd];
+                recurrent(simd, &h, k, hd, &r, &mut all);
+                if simd != Simd::Base {
+                    fused.push(all.clone());
+                }
+                let mut two = vec![0.0; 2 * 3 * hd];
+                recurrent(simd, &h[hd..], 2, hd, &r, &mut two);
+                assert_eq!(two, all[3 * hd..][..2 * 3 * hd]);
+                for b in 0..k {
+                    let mut one = vec![0.0; 3 * hd];
+                    recurrent(simd, &h[b * hd..], 1, hd, &r, &mut one);
+                    assert_eq!(one, all[b * 3 * hd..][..3 * hd]);
+                    for j in 0..3 * hd {
+                        let want: f32 = (0..hd).map(|i| h[b * hd + i] * r[i * 3 * hd + j]).sum();
+                        assert!((one[j] - want).abs() < 1e-3);
+                    }
                 }
             }
+            // AVX2 and AVX-512 sum alike.
+            assert!(fused.windows(2).all(|w| w[0] == w[1]));
         }
-        // AVX2 and AVX-512 sum alike.
-        assert!(fused.windows(2).all(|w| w[0] == w[1]));
     }
 }
