@@ -863,6 +863,27 @@ mod tests {
     }
 
     #[test]
+    fn texts_together_are_marked_as_each_alone() {
+        let lex = Lexicon::bundled();
+        let texts: Vec<Spoken> = [
+            "عاد الوفد إلى العاصمة. وقال رئيسه إن المحادثات كانت مثمرة، وإن جولة أخرى ستعقد قريبا.",
+            "",
+            "ارتفعت الأسعار",
+            "كَتَبَ الصحفي تقريرا جديدا عن الموسم الفلاحي؛ ونشرته الجريدة صباح اليوم!",
+            "123 abc",
+        ]
+        .iter()
+        .map(|t| crate::normalize::normalize(t))
+        .collect();
+        let opts = Options { pausal: true };
+        let together = diacritize_all(&texts, &lex, opts).unwrap();
+        assert_eq!(together.len(), texts.len());
+        for (t, d) in texts.iter().zip(&together) {
+            assert_eq!(*d, diacritize(t, &lex, opts).unwrap(), "{}", t.text);
+        }
+    }
+
+    #[test]
     fn no_letters_no_panic() {
         let lex = Lexicon::default();
         for t in ["", " ", "123", "abc", "\u{064E}", "ـ", "،،،"] {
