@@ -577,3 +577,67 @@ fn user_lexicon_changes_the_bundled_voice_and_its_cache_key() {
     std::fs::write(&lex, "كازاخستان\tكَازَاخِسْتَان\n").unwrap();
     assert!(run().contains("synthesized 1, cached 1"));
 }
+
+/// A command voice that appends each text it is given to `log` and speaks a fixed word
+/// with espeak-ng (a real engine, so the answer is real audio).
+fn logging_voice(dir: &Path, log: &Path, form: &str) -> PathBuf {
+    let p = dir.join(format!("log-{form}.toml"));
+    let script = format!(
+        "cat >> '{}'; echo >> '{}'; exec espeak-ng -v ar --stdout 'نعم'",
+        log.display(),
+        log.display()
+    );
+    std::fs::write(
+        &p,
+        format!(
+            "name = \"log-{form}\"\nengine = \"command\"\ntext = \"{form}\"\n[command]\nprogram = \"/bin/sh\"\nargs = [\"-c\", {script:?}]\n"
+        ),
+    )
+    .unwrap();
+    p
+}
+
+fn has_harakat(s: &str) -> bool {
+    s.chars().any(|c| ('\u{064B}'..='\u{0652}').contains(&c))
+}
+
+#[test]
+fn command_voices_get_the_text_form_their_file_asks_for_in_say_and_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let article = write(
+        d,
+        "a.txt",
+        "وصل الوزير إلى العاصمة\n\nوقال إن الاجتماع كان مفيدا.".as_bytes(),
+    );
+    for form in ["diacritized", "plain"] {
+        let log = d.join(format!("{form}.log"));
+        let v = logging_voice(d, &log, form);
+        let o = Command::new(env!("CARGO_BIN_EXE_rawi"))
+            .args(["say", "-o"])
+            .arg(d.join(format!("{form}.wav")))
+            .arg("--voice")
+            .arg(&v)
+            .arg("وصل الوزير إلى العاصمة")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = Command::new(env!("CARGO_BIN_EXE_rawi"))
+            .arg("build")
+            .arg(&article)
+            .arg("-o")
+            .arg(d.join(format!("{form}.zip")))
+            .arg("--voice")
+            .arg(&v)
+            .arg("--no-cache")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let given = std::fs::read_to_string(&log).unwrap();
+        let lines: Vec<&str> = given.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert!(lines.len() >= 3, "{given}");
+        for l in lines {
+            assert_eq!(has_harakat(l), form == "diacritized", "{form}: {l}");
+        }
+    }
+}

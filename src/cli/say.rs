@@ -63,7 +63,7 @@ pub(crate) fn say(
                 let written = &sentence[c];
                 let spoken = normalize::normalize(written);
                 if spoken.text.chars().any(char::is_alphanumeric) {
-                    pieces.push((written.to_owned(), spoken.text));
+                    pieces.push((written.to_owned(), spoken));
                 }
             }
         }
@@ -73,11 +73,22 @@ pub(crate) fn say(
         pieces
             .iter()
             .enumerate()
-            .map(|(i, (w, s))| (i + 1, w.as_str(), s.as_str())),
+            .map(|(i, (w, s))| (i + 1, w.as_str(), s.text.as_str())),
     )?;
+    // The voice is given the text its file asks for, as in a build.
+    let spoken: Vec<normalize::Spoken> = pieces.into_iter().map(|(_, s)| s).collect();
+    let given = match voice.text_form() {
+        voice::TextForm::Diacritized => {
+            crate::diacritize::sentences(&spoken, &voice).map_err(|e| Error::Synth {
+                voice: voice.name.clone(),
+                reason: e,
+            })?
+        }
+        voice::TextForm::Plain => spoken.into_iter().map(|s| s.text).collect(),
+    };
     let mut clips = Vec::new();
-    for (_, spoken) in &pieces {
-        let clip = edition::speak_clip(&speaker, spoken, voice.sample_rate)?;
+    for text in &given {
+        let clip = edition::speak_clip(&speaker, text, voice.sample_rate)?;
         clips.push((clip, Boundary::Sentence));
     }
     if clips.is_empty() {

@@ -19,10 +19,13 @@
 mod model;
 pub mod numbers;
 
+use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::normalize::Spoken;
-use crate::synth::bundled::lexicon::Lexicon;
+
+use crate::synth::bundled::lexicon::{is_respelling, Lexicon};
 
 /// Where a word's marks came from (shown by `rawi diacritize --explain`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -409,16 +412,10 @@ fn lexicon(word: &mut [Unit], lex: &Lexicon) -> bool {
     // Entries give the pausal reading: the ending a word takes in the sentence (case,
     // or a vowel joining the next word) stays the model's.
     // An entry that respells the word with other letters (a name said as it is said
-    // abroad) cannot be written as marks on these letters: the word is left bare, and the
-    // voice's letter rules read it from the lexicon.
+    // abroad) cannot be written as marks on these letters: the word keeps the model's
+    // marks for other engines, and the bundled voice reads the entry instead.
     let bare: String = word.iter().map(|u| u.ch).collect();
-    if lex
-        .get(&bare)
-        .is_some_and(|v| crate::synth::bundled::lexicon::strip_marks(v) != bare)
-    {
-        for u in word.iter_mut() {
-            u.marks = Marks::default();
-        }
+    if entry(lex, &bare).is_some_and(|v| is_respelling(&bare, v)) {
         return true;
     }
     let ending = word.last().map(|u| u.marks).filter(|m| !m.is_empty());
@@ -433,7 +430,7 @@ fn lexicon(word: &mut [Unit], lex: &Lexicon) -> bool {
 
 fn lexicon_stem(word: &mut [Unit], lex: &Lexicon) -> bool {
     let bare: String = word.iter().map(|u| u.ch).collect();
-    if let Some(v) = lex.get(&bare) {
+    if let Some(v) = entry(lex, &bare) {
         return apply(word, v, true);
     }
     const PREFIXES: [&str; 14] = [
@@ -441,11 +438,19 @@ fn lexicon_stem(word: &mut [Unit], lex: &Lexicon) -> bool {
     ];
     for p in PREFIXES {
         let n = p.chars().count();
-        if !bare.starts_with(p) || word.len() < n + 2 {
+        // A short stem behind a clitic is as often another word's letters (فكرة is not
+        // ف + كرة, وقدم not و + قدم, الأم not ال + أم): the article needs a stem of three
+        // letters, a bare clitic one of four.
+        let min_stem = if p.ends_with("ال") || p.ends_with("لل") {
+            3
+        } else {
+            4
+        };
+        if !bare.starts_with(p) || word.len() < n + min_stem {
             continue;
         }
         let stem: String = bare.chars().skip(n).collect();
-        let Some(v) = lex.get(&stem) else {
+        let Some(v) = entry(lex, &stem) else {
             continue;
         };
         let (clitics, stem_units) = word.split_at_mut(n);
@@ -476,6 +481,37 @@ fn lexicon_stem(word: &mut [Unit], lex: &Lexicon) -> bool {
         return true;
     }
     false
+}
+
+/// The lexicon's reading of a word for this stage. A user's entry always counts. A built-in
+/// entry counts only for its exact spelling (a loose match such as علي for على is another
+/// word as often as not) and not for the homographs of `data/homographs.txt`, whose
+/// reading only the sentence decides.
+fn entry<'a>(lex: &'a Lexicon, bare: &str) -> Option<&'a str> {
+    let v = lex.get(bare)?;
+    let builtin = builtin_lexicon();
+    if builtin.get(bare) != Some(v) {
+        return Some(v);
+    }
+    (builtin.get_exact(bare).is_some() && !homographs().contains(bare)).then_some(v)
+}
+
+/// The bundled lexicon alone, to tell its entries from a user's.
+fn builtin_lexicon() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(Lexicon::bundled)
+}
+
+/// The bundled lexicon's words that the model reads instead (`data/homographs.txt`).
+fn homographs() -> &'static HashSet<&'static str> {
+    static H: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    H.get_or_init(|| {
+        include_str!("data/homographs.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
 }
 
 /// Drops the case vowel of the last word before each pause.
@@ -881,6 +917,58 @@ mod tests {
         for (t, d) in texts.iter().zip(&together) {
             assert_eq!(*d, diacritize(t, &lex, opts).unwrap(), "{}", t.text);
         }
+    }
+
+    #[test]
+    fn homographs_are_words_of_the_bundled_lexicon() {
+        let bundled = Lexicon::bundled();
+        for w in homographs() {
+            assert!(bundled.get_exact(w).is_some(), "{w} is not a bundled key");
+        }
+    }
+
+    #[test]
+    fn the_bundled_lexicon_leaves_homographs_and_loose_matches_to_the_model() {
+        let lex = Lexicon::bundled();
+        // طالب (طَالِب or طَالَبَ), علي (a name, not على), بهم (بِهِمْ, not بِهُمْ).
+        for w in ["طالب", "علي", "بهم", "من"] {
+            let d = diacritize_text(w, &lex, Options::default()).unwrap();
+            assert_ne!(d.words[0].source, Source::Lexicon, "{w}: {}", d.text);
+        }
+        let d = diacritize_text("حكومة", &lex, Options::default()).unwrap();
+        assert_eq!(d.words[0].source, Source::Lexicon, "{}", d.text);
+    }
+
+    #[test]
+    fn a_users_entry_wins_even_for_a_homograph() {
+        let mut lex = Lexicon::default();
+        lex.add("دين\tدِين\n");
+        let lex = lex.over_bundled();
+        let d = diacritize_text("الدين", &lex, Options::default()).unwrap();
+        assert_eq!(d.words[0].source, Source::Lexicon);
+        let no_shadda: String = d.text.chars().filter(|&c| c != SHADDA).collect();
+        assert!(no_shadda.contains("الدِين"), "{}", d.text);
+    }
+
+    #[test]
+    fn a_short_stem_behind_a_clitic_is_not_looked_up() {
+        // فكرة is not ف + كرة, الأم not ال + أم, كلا not ك + لا.
+        let lex = Lexicon::bundled();
+        for w in ["فكرة", "الأم", "كلا"] {
+            let d = diacritize_text(w, &lex, Options::default()).unwrap();
+            assert_ne!(d.words[0].source, Source::Lexicon, "{w}: {}", d.text);
+        }
+        let d = diacritize_text("والحكومة", &lex, Options::default()).unwrap();
+        assert_eq!(d.words[0].source, Source::Lexicon, "{}", d.text);
+    }
+
+    #[test]
+    fn a_respelled_word_keeps_its_letters() {
+        let lex = Lexicon::bundled();
+        let d = diacritize_text("الله", &lex, Options::default()).unwrap();
+        assert_eq!(d.words[0].source, Source::Lexicon);
+        let stripped: String = d.text.chars().filter(|c| !is_harakah(*c)).collect();
+        assert_eq!(stripped, "الله");
     }
 
     #[test]

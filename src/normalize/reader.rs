@@ -837,27 +837,19 @@ impl<'a> Reader<'a> {
                         || scale_word(x.word).is_some()
                         || units().contains_key(x.word))
             });
+        // Both readings below are guesses between a number to dial and a quantity.
+        let dialled = |class, s, why: &str| {
+            let mut o = done(class, s, core_end, why.into());
+            o.read.guess = Some(Guess::IdentifierOrQuantity);
+            o
+        };
         if dotted_phone {
             let s = digits::read_groups(raw_digits.split('.'), false);
-            let mut o = done(
-                Class::Telephone,
-                s,
-                core_end,
-                "dotted 2.3.3 digits: a telephone".into(),
-            );
-            o.read.guess = Some(Guess::IdentifierOrQuantity);
-            return o;
+            return dialled(Class::Telephone, s, "dotted 2.3.3 digits: a telephone");
         }
         if long_run && (counts || !ctx.phone) && !ctx.plus {
             let s = digits::dial(&g.int);
-            let mut o = done(
-                Class::Identifier,
-                s,
-                core_end,
-                "long digit run: digits in groups".into(),
-            );
-            o.read.guess = Some(Guess::IdentifierOrQuantity);
-            return o;
+            return dialled(Class::Identifier, s, "long digit run: digits in groups");
         }
         // Telephones and codes.
         let coord_phone = self.last.is_some_and(|l| {

@@ -9,7 +9,7 @@
 //! The reading is pausal at the end of a phrase (case endings dropped, tanween fath read
 //! as a long a, ta marbuta as a); inside a phrase written case endings are read.
 
-use super::lexicon::{is_mark, Lexicon};
+use super::lexicon::{is_mark, is_respelling, Lexicon};
 use super::phoneme::Ph;
 
 /// One sound of a word, as the prosody sees it.
@@ -383,9 +383,10 @@ fn read_word(word: &str, pausal: bool, lex: &Lexicon) -> Word {
         .any(|g| g.vowel != Vow::Unknown || g.shadda || g.dagger);
     let letters = bare(word);
     // Whole-word entries first: they cover words that look like article + stem but are not
-    // (الذي، الله).
-    if !diacritized {
-        if let Some(entry) = lex.get(&letters) {
+    // (الذي، الله). An entry that respells the word with other letters wins over marks
+    // too: the marks were written on letters the word is not said with.
+    if let Some(entry) = lex.get(&letters) {
+        if !diacritized || is_respelling(&letters, entry) {
             let gs = graphemes(entry);
             return finish(&gs, pausal, false, false, 0);
         }
@@ -1244,5 +1245,12 @@ mod tests {
     #[test]
     fn diacritics_are_kept() {
         assert_eq!(t("كَتَبَ"), "k 'a t a b");
+    }
+
+    #[test]
+    fn a_respelling_entry_wins_over_marks() {
+        // The stage leaves the model's marks on الله; the voice still says the entry.
+        assert_eq!(t("اللَّهُ"), t("الله"));
+        assert_eq!(t("اللَّهُ"), "? a l: 'aa h");
     }
 }

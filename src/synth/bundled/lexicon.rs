@@ -158,6 +158,11 @@ impl Lexicon {
         self.loose.get(&loosen(bare)).map(String::as_str)
     }
 
+    /// The diacritized spelling listed for exactly this spelling (no loose match).
+    pub fn get_exact(&self, bare: &str) -> Option<&str> {
+        self.exact.get(bare).map(String::as_str)
+    }
+
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.exact.len()
@@ -193,6 +198,13 @@ pub fn is_mark(c: char) -> bool {
 /// The word with its diacritics and tatweel removed.
 pub fn strip_marks(word: &str) -> String {
     word.chars().filter(|c| !is_mark(*c)).collect()
+}
+
+/// Whether an entry respells its word with other letters (`الله` said `أَلّٰه`), so that
+/// its marks cannot be written on the word's own letters. Loose spellings (hamza seats,
+/// alef maqsura) are the same letters.
+pub fn is_respelling(bare: &str, entry: &str) -> bool {
+    loosen(&strip_marks(entry)) != loosen(bare)
 }
 
 /// Folds the hamza seats on alef and the alef maqsura, which news text often writes loosely.
