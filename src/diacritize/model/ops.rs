@@ -7,9 +7,13 @@
 /// `stride` values after the previous one.
 #[derive(Clone, Copy)]
 pub struct View<'a> {
+    /// The values, from the first element on.
     pub data: &'a [f32],
+    /// Number of rows.
     pub rows: usize,
+    /// Values used in each row.
     pub cols: usize,
+    /// Distance between the starts of two rows.
     pub stride: usize,
 }
 

@@ -21,8 +21,11 @@ pub const KERNELS: [usize; 3] = [3, 5, 7];
 
 /// A weight matrix stored [in, out].
 pub struct Matrix {
+    /// The values, row after row.
     pub data: Vec<f32>,
+    /// Inputs.
     pub rows: usize,
+    /// Outputs.
     pub cols: usize,
 }
 
@@ -35,13 +38,17 @@ impl Matrix {
 
 /// A linear layer: `x · weight + bias`.
 pub struct Linear {
+    /// [in, out].
     pub weight: Matrix,
+    /// One per output.
     pub bias: Vec<f32>,
 }
 
 /// A layer normalization's scale and shift.
 pub struct Norm {
+    /// Scale per channel.
     pub weight: Vec<f32>,
+    /// Shift per channel.
     pub bias: Vec<f32>,
 }
 
@@ -59,36 +66,57 @@ pub struct Gru {
 
 /// Half-step feed-forward module (its 0.5 folded into `down`).
 pub struct FeedForward {
+    /// Normalization of its input.
     pub norm: Norm,
+    /// DIM → 4 · DIM, then SiLU.
     pub up: Linear,
+    /// 4 · DIM → DIM (halved).
     pub down: Linear,
 }
 
 /// One Conformer-like layer.
 pub struct Layer {
+    /// The first half-step feed-forward module.
     pub ffn1: FeedForward,
+    /// Normalization before the attention.
     pub attn_norm: Norm,
     /// Query, key and value projections side by side [DIM, 3 · DIM] (scale folded).
     pub qkv: Matrix,
+    /// The attention's output projection (no bias).
     pub attn_out: Matrix,
+    /// Normalization before the GRU module.
     pub conv_norm: Norm,
+    /// DIM → 2 · DIM (then the gated unit), DIM → 2 · DIM, 2 · DIM → DIM.
     pub gru: [Gru; 3],
+    /// BatchNorm after the second GRU, as a scale…
     pub bn_scale: Vec<f32>,
+    /// …and a shift per channel.
     pub bn_shift: Vec<f32>,
+    /// The second half-step feed-forward module.
     pub ffn2: FeedForward,
+    /// Normalization before the layer's closing tanh.
     pub post_norm: Norm,
 }
 
 /// The whole network.
 pub struct Net {
+    /// Row per character id: its embedding through the dense layers and conv.0.
     pub embed_char: Matrix,
+    /// Row per hint id, likewise.
     pub embed_hint: Matrix,
+    /// The folded biases of the dense layers and conv.0.
     pub embed_bias: Vec<f32>,
+    /// The convolutions of [`KERNELS`], as [k · DIM, DIM] products of shifted rows.
     pub conv: [Linear; 3],
+    /// Frequencies of the sinusoidal positions (DIM / 2).
     pub pos_inv_freq: Vec<f32>,
+    /// Scale of the positions.
     pub pos_scale: f32,
+    /// The Conformer-like layers.
     pub layers: Vec<Layer>,
+    /// Normalization of the last layer plus the convolutions' output.
     pub out_norm: Norm,
+    /// DIM → the classes.
     pub out: Linear,
 }
 
