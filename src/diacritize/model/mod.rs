@@ -30,6 +30,10 @@ use weights::{FeedForward, Gru, Layer, Net, CHARS, CLASSES, DIM, HEADS, HINTS};
 
 const WEIGHTS: &[u8] = include_bytes!("../data/model.safetensors");
 
+/// The longest sentence one call takes: the attention's memory grows with the square of
+/// the length (the stage gives at most about 400 characters).
+const MAX_LEN: usize = 4096;
+
 /// The loaded network, or why it could not be loaded (reported on every call).
 static NET: OnceLock<Result<Net, String>> = OnceLock::new();
 
@@ -52,6 +56,12 @@ pub fn predict(ids: &[i64], hints: &[i64]) -> Result<Vec<u8>, String> {
 pub fn predict_batch(batch: &[(&[i64], &[i64])]) -> Result<Vec<Vec<u8>>, String> {
     let net = net()?;
     for (ids, hints) in batch {
+        if ids.len() > MAX_LEN {
+            return Err(format!(
+                "the diacritization model reads at most {MAX_LEN} characters at a time, not {}",
+                ids.len()
+            ));
+        }
         if ids.len() != hints.len() {
             return Err(format!(
                 "the diacritization model got {} characters and {} hints",
@@ -437,6 +447,8 @@ mod tests {
         assert!(predict(&[5, 600], &[1, 1]).is_err());
         assert!(predict(&[5, -1], &[1, 1]).is_err());
         assert!(predict(&[5, 6], &[1, 99]).is_err());
+        let long = vec![5; MAX_LEN + 1];
+        assert!(predict(&long, &long).is_err());
         assert_eq!(predict(&[], &[]), Ok(Vec::new()));
         assert_eq!(predict_batch(&[]), Ok(Vec::new()));
     }
