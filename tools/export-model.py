@@ -14,7 +14,8 @@ Run once by hand, from the repository root, when the model changes:
 Needs `pip install onnx numpy` (and `onnxruntime` for --reference). The model is the file
 `data/ort/model.onnx` of the `libtashkeel_base` 1.5.0 crate on crates.io (MIT or
 Apache-2.0; sha256 52c40d42ca094ff9ff07a091d0a1eafd7baa5cf2388e60a9cc89bacd8e5e955f):
-`cargo download`, or unpack `libtashkeel_base-1.5.0.crate` (a .tar.gz) from crates.io.
+download https://crates.io/api/v1/crates/libtashkeel_base/1.5.0/download (a .tar.gz)
+and unpack it, or take it from ~/.cargo/registry if a build ever fetched the crate.
 
 What the conversion folds (in float64, stored as float32), so that the engine does less
 work per character and carries no graph:
