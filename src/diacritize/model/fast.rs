@@ -282,8 +282,10 @@ unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f
 }
 
 /// [`recurrent_avx2`] with 16-lane registers: tiles of `R` rows × `C` registers, as many
-/// as fit (1 to 4 rows; a row or two get wider tiles, for more independent sums), the last
-/// 24 columns in 8-lane registers. Every element is the same sum in the same order.
+/// as fit (8 rows, else 1 to 4; a row or two get wider tiles, for more independent sums),
+/// the last 24 columns in 8-lane registers. Eight rows read `r` once for all of them: a
+/// step is bound by reading `r` from the cache more than by the products. Every element
+/// is the same sum in the same order.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
 unsafe fn recurrent_avx512(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f32]) {
@@ -291,10 +293,14 @@ unsafe fn recurrent_avx512(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut 
     let (hp, rp, op) = (h.as_ptr(), r.as_ptr(), out.as_mut_ptr());
     let mut b = 0;
     while b < k {
-        let rows = (k - b).min(4);
+        let rows = match k - b {
+            8.. => 8,
+            left => left.min(4),
+        };
         let hb = hp.add(b * hd);
         let ob = op.add(b * n);
         match rows {
+            8 => columns512::<8>(hb, rp, ob, hd, n),
             4 => columns512::<4>(hb, rp, ob, hd, n),
             3 => columns512::<3>(hb, rp, ob, hd, n),
             2 => columns512::<2>(hb, rp, ob, hd, n),
@@ -434,10 +440,10 @@ mod tests {
     #[test]
     fn recurrent_rows_do_not_depend_on_their_neighbours() {
         // 72 columns: a 48-column tile and the 24-column tail; 120: two 48-column tiles
-        // (four rows) or a 96-column one (one to two rows), and the tail. Seven rows: a
-        // tile of four and one of three; each row alone: tiles of one.
+        // (four or eight rows) or a 96-column one (one to two rows), and the tail. Fifteen
+        // rows: tiles of eight, four and three; each row alone: tiles of one.
         for hd in [24, 40] {
-            let k = 7;
+            let k = 15;
             let r: Vec<f32> = (0..hd * 3 * hd)
                 .map(|v| ((v * 37 % 101) as f32 - 50.0) / 70.0)
                 .collect();
