@@ -243,6 +243,11 @@ pub struct BundledSettings {
     /// `src/synth/bundled/lexicon.rs` for the format); a relative path is taken from the
     /// current directory.
     pub lexicon: Option<String>,
+    /// Whether the voice says each word's case ending inside a phrase (full i'rab). Off
+    /// (the default), it ends every word as before a pause (تسكين), as many broadcasters
+    /// do: the listener loses no word, and the speech-recognition judge understood the
+    /// voice better so (see the README's figures). The diacritized text keeps the endings.
+    pub case_endings: bool,
 }
 
 impl Default for BundledSettings {
@@ -258,6 +263,7 @@ impl Default for BundledSettings {
             tilt: 0.35,
             word_gap_ms: 0.0,
             lexicon: None,
+            case_endings: false,
         }
     }
 }

@@ -273,3 +273,22 @@ fn dump() {
         }
     }
 }
+
+#[test]
+fn case_endings_are_said_only_when_the_voice_file_asks() {
+    // Mid-phrase case endings add a syllable to most words: the full reading is longer.
+    let text = "قال الوزير إن الحكومة ستدعم المشاريع الصغيرة في المناطق الداخلية";
+    let len = |case_endings: bool| {
+        let s = Settings {
+            case_endings,
+            ..Settings::default()
+        };
+        Bundled::new(s, 22_050)
+            .synthesize(text)
+            .unwrap()
+            .samples
+            .len()
+    };
+    let (pausal, full) = (len(false), len(true));
+    assert!(full as f64 > pausal as f64 * 1.05, "{full} vs {pausal}");
+}

@@ -514,6 +514,39 @@ fn homographs() -> &'static HashSet<&'static str> {
     })
 }
 
+/// The text with every word in its pausal form: the vowel, tanween or sukun on a word's
+/// last letter dropped (a shadda stays; the tanween before a final alif, `ًا`, is on the
+/// letter before and stays too). The bundled voice reads this unless its voice file asks
+/// for the case endings.
+pub fn without_endings(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut after_last_letter = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_letter(c) {
+            // The last letter of its word: no letter follows once its marks are skipped.
+            let mut rest = chars.clone();
+            while rest
+                .peek()
+                .is_some_and(|&m| is_harakah(m) || is_other_mark(m))
+            {
+                rest.next();
+            }
+            after_last_letter = !rest.peek().is_some_and(|&n| is_letter(n));
+            out.push(c);
+            continue;
+        }
+        if after_last_letter && is_harakah(c) && c != SHADDA {
+            continue;
+        }
+        if !is_harakah(c) && !is_other_mark(c) {
+            after_last_letter = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Drops the case vowel of the last word before each pause.
 fn pausal(units: &mut [Unit], words: &[Range<usize>]) {
     for (k, w) in words.iter().enumerate() {
@@ -969,6 +1002,15 @@ mod tests {
         assert_eq!(d.words[0].source, Source::Lexicon);
         let stripped: String = d.text.chars().filter(|c| !is_harakah(*c)).collect();
         assert_eq!(stripped, "الله");
+    }
+
+    #[test]
+    fn pausal_forms_drop_each_words_last_marks_only() {
+        assert_eq!(
+            without_endings("قَالَ الْوَزِيرُ إِنَّ عَدُوًّا مَبْنًى، شَرِكَةٍ."),
+            "قَال الْوَزِير إِنّ عَدُوًّا مَبْنًى، شَرِكَة."
+        );
+        assert_eq!(without_endings("abc 12 ـ"), "abc 12 ـ");
     }
 
     #[test]

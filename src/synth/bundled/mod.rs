@@ -109,7 +109,12 @@ impl super::Synthesizer for Bundled {
         // The diacritize stage marks every word (lexicon, then the model); the letter
         // rules of g2p keep its marks and only restore what it left bare.
         let marked = crate::diacritize::diacritize_text(text, lex, Default::default())?;
-        let phrases = g2p::phrases(&marked.text, lex);
+        let marked = if self.settings.case_endings {
+            marked.text
+        } else {
+            crate::diacritize::without_endings(&marked.text)
+        };
+        let phrases = g2p::phrases(&marked, lex);
         let style = self.style();
         let s = &self.settings;
         let source = klatt::Source {
