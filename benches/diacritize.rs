@@ -1,10 +1,11 @@
-//! Throughput of the diacritize stage, one sentence per call on one thread: news-like
-//! sentences written for this benchmark (not the catt-news evaluation set), normalized
-//! first as a build does. Sized for a small shared machine. Run it alone
-//! (`RAYON_NUM_THREADS=1 cargo bench --bench diacritize`): tract uses one thread.
+//! Throughput of the diacritize stage on one thread: news-like sentences written for this
+//! benchmark (not the catt-news evaluation set), normalized first as a build does, one
+//! sentence per call and all of them in one call (the model reads them in batches).
+//! Sized for a small shared machine. Run it alone
+//! (`RAYON_NUM_THREADS=1 cargo bench --bench diacritize`): the model uses one thread.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use rawi::diacritize::{diacritize, Options};
+use rawi::diacritize::{diacritize, diacritize_all, Options};
 use rawi::normalize::normalize;
 use rawi::synth::bundled::lexicon::Lexicon;
 use std::hint::black_box;
@@ -24,7 +25,7 @@ const SENTENCES: &str = "\
 fn bench(c: &mut Criterion) {
     let lex = Lexicon::bundled();
     let spoken: Vec<_> = SENTENCES.lines().map(normalize).collect();
-    // Load and optimize the model outside the measurement.
+    // Load the model outside the measurement.
     for sp in &spoken {
         let _ = diacritize(sp, &lex, Options::default());
     }
@@ -39,6 +40,9 @@ fn bench(c: &mut Criterion) {
                 let _ = black_box(diacritize(black_box(sp), &lex, Options::default()));
             }
         })
+    });
+    g.bench_function("sentences_together", |b| {
+        b.iter(|| black_box(diacritize_all(black_box(&spoken), &lex, Options::default())))
     });
     g.finish();
 }

@@ -9,7 +9,8 @@
 //! 3. **lexicon**: the bundled voice's lexicon and a user's `--lexicon` (the stem's vowels;
 //!    a case ending the entry leaves out comes from the model);
 //! 4. **model**: libtashkeel's neural diacritizer (feature `diacritize-model`, on by
-//!    default), one sentence per call, long lines cut at sentence or clause bounds.
+//!    default, run by rawi's own engine), long lines cut at sentence or clause bounds,
+//!    the pieces of a text sent together in batches of similar lengths.
 //!
 //! Without the model feature, words outside the lexicon and the rules stay bare and the
 //! bundled voice restores their vowels by its letter rules.
@@ -193,9 +194,29 @@ pub fn diacritize_text(text: &str, lex: &Lexicon, opts: Options) -> Result<Diacr
 
 /// Diacritizes a normalized text; its tokens say which words rawi wrote and in what case.
 pub fn diacritize(spoken: &Spoken, lex: &Lexicon, opts: Options) -> Result<Diacritized, String> {
-    let text = spoken.text.as_str();
-    let mut units = units(text);
-    run_model(&mut units)?;
+    Ok(diacritize_all(std::slice::from_ref(spoken), lex, opts)?
+        .pop()
+        .unwrap_or_default())
+}
+
+/// Diacritizes several normalized texts: the same results as [`diacritize`] on each, faster
+/// (the model reads the pieces of all of them in batches).
+pub fn diacritize_all(
+    spoken: &[Spoken],
+    lex: &Lexicon,
+    opts: Options,
+) -> Result<Vec<Diacritized>, String> {
+    let mut texts: Vec<Vec<Unit>> = spoken.iter().map(|s| units(&s.text)).collect();
+    run_model(&mut texts)?;
+    Ok(spoken
+        .iter()
+        .zip(texts)
+        .map(|(sp, units)| finish(sp, units, lex, opts))
+        .collect())
+}
+
+/// Marks the words of a text whose model marks are set, by the sources in order of trust.
+fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -> Diacritized {
     let words = word_ranges(&units);
     let rules = rule_words(spoken);
     let mut sources = Vec::with_capacity(words.len());
@@ -219,7 +240,7 @@ pub fn diacritize(spoken: &Spoken, lex: &Lexicon, opts: Options) -> Result<Diacr
     if opts.pausal {
         pausal(&mut units, &words);
     }
-    Ok(render(&units, &words, &sources))
+    render(&units, &words, &sources)
 }
 
 /// The lexicon a voice's text is diacritized with: the bundled one, and a bundled voice's
@@ -234,15 +255,23 @@ pub fn voice_lexicon(voice: &crate::voice::Voice) -> Result<Lexicon, String> {
     Ok(lex)
 }
 
+/// Sentences of a build diacritized together (see [`sentences`]).
+const SENTENCE_CHUNK: usize = 16;
+
 /// The diacritized text of each spoken sentence of a build, for `voice` (in parallel; the
 /// model is shared). Pausal: a voice reads a sentence's last word without its case vowel.
 pub fn sentences(spoken: &[Spoken], voice: &crate::voice::Voice) -> Result<Vec<String>, String> {
     use rayon::prelude::*;
     let lex = voice_lexicon(voice)?;
-    spoken
-        .par_iter()
-        .map(|sp| diacritize(sp, &lex, Options { pausal: true }).map(|d| d.text))
-        .collect()
+    // Chunks keep both the model's batches and the threads busy.
+    let chunks: Vec<Vec<String>> = spoken
+        .par_chunks(SENTENCE_CHUNK)
+        .map(|c| {
+            diacritize_all(c, &lex, Options { pausal: true })
+                .map(|ds| ds.into_iter().map(|d| d.text).collect())
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(chunks.into_iter().flatten().collect())
 }
 
 fn model_source() -> Source {
@@ -581,45 +610,98 @@ fn render(units: &[Unit], words: &[Range<usize>], sources: &[Source]) -> Diacrit
     Diacritized { text, words }
 }
 
-/// Runs the model over the text, piece by piece, and sets every letter's predicted marks
-/// (written marks are given to the model as hints and kept).
+/// At most this many pieces go through the model in one batch…
 #[cfg(feature = "diacritize-model")]
-fn run_model(units: &mut [Unit]) -> Result<(), String> {
-    for piece in pieces(units) {
-        if fully_marked(&units[piece.clone()]) {
+const BATCH_PIECES: usize = 8;
+/// …and at most this many characters (the batch's buffers grow with them).
+#[cfg(feature = "diacritize-model")]
+const BATCH_CHARS: usize = 2048;
+
+/// A piece of text as the model reads it.
+#[cfg(feature = "diacritize-model")]
+struct Encoded {
+    ids: Vec<i64>,
+    hints: Vec<i64>,
+    /// The unit each id stands for (the two ids appended at the end stand for none).
+    at: Vec<usize>,
+}
+
+/// Encodes `units[piece]` for the model: characters it does not read are left out, runs of
+/// spaces count once, and a full stop is appended (the model leaves the last letter of its
+/// input bare: a following full stop lets it give that letter its case ending too).
+#[cfg(feature = "diacritize-model")]
+fn encode(units: &[Unit], piece: Range<usize>) -> Encoded {
+    let mut e = Encoded {
+        ids: Vec::with_capacity(piece.len() + 2),
+        hints: Vec::with_capacity(piece.len() + 2),
+        at: Vec::with_capacity(piece.len()),
+    };
+    for i in piece {
+        let u = &units[i];
+        let Some(id) = alphabet::id(u.ch) else {
+            continue;
+        };
+        // Runs of spaces (left by characters the model does not know) count once.
+        if id == alphabet::SPACE && e.ids.last().is_none_or(|&l| l == alphabet::SPACE) {
             continue;
         }
-        let mut ids = Vec::with_capacity(piece.len() + 2);
-        let mut hints = Vec::with_capacity(piece.len() + 2);
-        let mut at = Vec::with_capacity(piece.len() + 2);
-        for i in piece.clone() {
-            let u = &units[i];
-            let Some(id) = alphabet::id(u.ch) else {
-                continue;
-            };
-            // Runs of spaces (left by characters the model does not know) count once.
-            if id == alphabet::SPACE && ids.last().is_none_or(|&l| l == alphabet::SPACE) {
-                continue;
+        e.ids.push(id);
+        e.hints.push(alphabet::hint(Marks::from_str(&u.written)));
+        e.at.push(i);
+    }
+    while e.ids.last() == Some(&alphabet::SPACE) {
+        e.ids.pop();
+        e.hints.pop();
+        e.at.pop();
+    }
+    e.ids.extend([alphabet::SPACE, alphabet::FULL_STOP]);
+    e.hints.extend([alphabet::NO_MARK, alphabet::NO_MARK]);
+    e
+}
+
+/// Runs the model over the texts' pieces, in batches of similar lengths, and sets every
+/// letter's predicted marks (written marks are given to the model as hints and kept).
+#[cfg(feature = "diacritize-model")]
+fn run_model(texts: &mut [Vec<Unit>]) -> Result<(), String> {
+    let mut todo: Vec<(usize, Encoded)> = Vec::new();
+    for (k, units) in texts.iter().enumerate() {
+        for p in pieces(units) {
+            if !fully_marked(&units[p.clone()]) {
+                todo.push((k, encode(units, p)));
             }
-            ids.push(id);
-            hints.push(alphabet::hint(Marks::from_str(&u.written)));
-            at.push(i);
         }
-        while ids.last() == Some(&alphabet::SPACE) {
-            ids.pop();
-            hints.pop();
-            at.pop();
+    }
+    todo.sort_by_key(|(_, e)| e.ids.len());
+    let mut rest = &todo[..];
+    while !rest.is_empty() {
+        let mut take = 0;
+        let mut chars = 0;
+        while take < rest.len()
+            && take < BATCH_PIECES
+            && (take == 0 || chars + rest[take].1.ids.len() <= BATCH_CHARS)
+        {
+            chars += rest[take].1.ids.len();
+            take += 1;
         }
-        // The model leaves the last letter of its input bare: a following full stop lets
-        // it give that letter its case ending too.
-        ids.push(alphabet::SPACE);
-        hints.push(alphabet::NO_MARK);
-        ids.push(alphabet::FULL_STOP);
-        hints.push(alphabet::NO_MARK);
-        let classes = model::predict(&ids, &hints)?;
-        for (&i, &c) in at.iter().zip(&classes) {
-            if is_letter(units[i].ch) {
-                units[i].marks = alphabet::marks(c);
+        let (batch, after) = rest.split_at(take);
+        rest = after;
+        let inputs: Vec<(&[i64], &[i64])> = batch
+            .iter()
+            .map(|(_, e)| (e.ids.as_slice(), e.hints.as_slice()))
+            .collect();
+        for ((k, e), classes) in batch.iter().zip(model::predict_batch(&inputs)?) {
+            if classes.len() != e.ids.len() {
+                return Err(format!(
+                    "the diacritization model gave {} marks for {} characters",
+                    classes.len(),
+                    e.ids.len()
+                ));
+            }
+            let units = &mut texts[*k];
+            for (&i, &c) in e.at.iter().zip(&classes) {
+                if is_letter(units[i].ch) {
+                    units[i].marks = alphabet::marks(c);
+                }
             }
         }
     }
@@ -636,7 +718,7 @@ fn fully_marked(piece: &[Unit]) -> bool {
 }
 
 #[cfg(not(feature = "diacritize-model"))]
-fn run_model(_units: &mut [Unit]) -> Result<(), String> {
+fn run_model(_texts: &mut [Vec<Unit>]) -> Result<(), String> {
     Ok(())
 }
 
@@ -800,6 +882,74 @@ mod tests {
         assert_eq!(stripped, "والشمس");
         // The stage writes shadda before the vowel on the same letter.
         assert!(d.text.contains("الشَّمْس"), "{}", d.text);
+    }
+
+    /// The engine against onnxruntime on the original ONNX model
+    /// (`tools/export-model.py --reference`): rawi's encoding gives the same ids, the
+    /// classes agree (f32 sums in another order may flip a near-tie), and a batch gives
+    /// each sentence exactly its classes alone.
+    #[cfg(feature = "diacritize-model")]
+    #[test]
+    fn model_agrees_with_the_reference_runtime() {
+        const REFERENCE: &str = include_str!("../../tests/data/diacritize/model_reference.tsv");
+        let nums = |s: &str| -> Vec<i64> { s.split(' ').map(|v| v.parse().unwrap()).collect() };
+        let mut cases = Vec::new();
+        for line in REFERENCE.lines().filter(|l| !l.starts_with('#')) {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 4, "{line}");
+            let us = units(f[0]);
+            let e = encode(&us, 0..us.len());
+            assert_eq!(e.ids, nums(f[1]), "ids of {}", f[0]);
+            assert_eq!(e.hints, nums(f[2]), "hints of {}", f[0]);
+            cases.push((e, nums(f[3])));
+        }
+        assert!(cases.len() >= 60);
+        assert!(cases.iter().any(|(e, _)| e.hints.iter().any(|&h| h != 1)));
+        let (mut same, mut total) = (0, 0);
+        let mut alone = Vec::new();
+        for (e, want) in &cases {
+            let got = model::predict(&e.ids, &e.hints).unwrap();
+            assert_eq!(got.len(), want.len());
+            same += got
+                .iter()
+                .zip(want)
+                .filter(|(g, w)| i64::from(**g) == **w)
+                .count();
+            total += want.len();
+            alone.push(got);
+        }
+        let agreement = same as f64 / total as f64;
+        eprintln!("model agreement with onnxruntime: {same}/{total} characters");
+        assert!(agreement >= 0.999, "{same}/{total}");
+        let inputs: Vec<(&[i64], &[i64])> = cases
+            .iter()
+            .map(|(e, _)| (e.ids.as_slice(), e.hints.as_slice()))
+            .collect();
+        assert_eq!(model::predict_batch(&inputs).unwrap(), alone);
+        for (chunk, want) in inputs.chunks(5).zip(alone.chunks(5)) {
+            assert_eq!(model::predict_batch(chunk).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn texts_together_are_marked_as_each_alone() {
+        let lex = Lexicon::bundled();
+        let texts: Vec<Spoken> = [
+            "عاد الوفد إلى العاصمة. وقال رئيسه إن المحادثات كانت مثمرة، وإن جولة أخرى ستعقد قريبا.",
+            "",
+            "ارتفعت الأسعار",
+            "كَتَبَ الصحفي تقريرا جديدا عن الموسم الفلاحي؛ ونشرته الجريدة صباح اليوم!",
+            "123 abc",
+        ]
+        .iter()
+        .map(|t| crate::normalize::normalize(t))
+        .collect();
+        let opts = Options { pausal: true };
+        let together = diacritize_all(&texts, &lex, opts).unwrap();
+        assert_eq!(together.len(), texts.len());
+        for (t, d) in texts.iter().zip(&together) {
+            assert_eq!(*d, diacritize(t, &lex, opts).unwrap(), "{}", t.text);
+        }
     }
 
     #[test]

@@ -1,0 +1,481 @@
+//! The hot loops of the network, written so that the compiler vectorizes them, and built
+//! twice on x86-64: for the baseline and for AVX2 with FMA, chosen once per call by what
+//! the processor has. Every element goes through the same operations in the same order
+//! whatever the number of sentences in a batch, so a batch changes no result.
+//!
+//! `exp` is a Cephes-style single-precision exponential (range reduction by ln 2, degree-6
+//! polynomial, about 1 ulp): libm's `tanhf` and `expf` cost a third of the run time and
+//! do not vectorize. The sigmoid and tanh built on it stay within about 1e-7 of the exact
+//! values, below the rounding of the sums that use them.
+
+/// Which copy of the loops runs here.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Simd {
+    /// The baseline build.
+    Base,
+    /// AVX2 with FMA.
+    Avx2,
+    /// AVX-512 (F, VL) with FMA: twice the lanes.
+    Avx512,
+}
+
+/// The best copy this processor runs.
+pub fn detect() -> Simd {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        if has!("avx2") && has!("fma") {
+            if has!("avx512f") && has!("avx512vl") {
+                return Simd::Avx512;
+            }
+            return Simd::Avx2;
+        }
+    }
+    Simd::Base
+}
+
+#[inline(always)]
+fn exp(x: f32) -> f32 {
+    const LOG2E: f32 = std::f32::consts::LOG2_E;
+    // ln 2 split in two so that n · ln 2 is subtracted without losing bits.
+    const LN2_HI: f32 = 0.693_359_4;
+    const LN2_LO: f32 = -2.121_944_4e-4;
+    // Adding and subtracting 1.5 · 2^23 rounds to the nearest integer.
+    const ROUND: f32 = 12_582_912.0;
+    let x = x.clamp(-87.0, 88.0);
+    // t = 1.5 · 2^23 + n: its bits are those of 1.5 · 2^23 plus n, n being its low bits.
+    let t = x * LOG2E + ROUND;
+    let n = t - ROUND;
+    let r = (x - n * LN2_HI) - n * LN2_LO;
+    let mut p = 1.987_569_2e-4;
+    p = p * r + 1.398_199_9e-3;
+    p = p * r + 8.333_452e-3;
+    p = p * r + 4.166_579_6e-2;
+    p = p * r + 1.666_666_5e-1;
+    p = p * r + 0.5;
+    let y = p * r * r + r + 1.0;
+    // 2^n from the exponent bits n + 127 (within [1, 254] after the clamp), taken from
+    // t's low bits with integer operations only (a float-to-int cast does not vectorize
+    // well: it saturates).
+    y * f32::from_bits(t.to_bits().wrapping_add(127) << 23)
+}
+
+/// The logistic function.
+#[inline(always)]
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + exp(-x))
+}
+
+/// Hyperbolic tangent.
+#[inline(always)]
+pub fn tanh(x: f32) -> f32 {
+    1.0 - 2.0 / (exp(2.0 * x) + 1.0)
+}
+
+/// Declares `$name` running `$body` (a closure-free block over its arguments), compiled
+/// for the baseline, AVX2 + FMA and AVX-512, the copy taken by `simd`. The body uses no
+/// fused operation, so every copy computes each element alike.
+macro_rules! multiversion {
+    ($(#[$m:meta])* fn $name:ident($simd:ident: Simd, $($arg:ident: $ty:ty),*) $body:block) => {
+        $(#[$m])*
+        // The loops take their buffers as arguments, some many.
+        #[allow(clippy::too_many_arguments)]
+        pub fn $name($simd: Simd, $($arg: $ty),*) {
+            #[inline(always)]
+            #[allow(clippy::too_many_arguments)]
+            fn body($($arg: $ty),*) $body
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx2,fma")]
+            #[allow(clippy::too_many_arguments)]
+            unsafe fn with_avx2($($arg: $ty),*) {
+                body($($arg),*)
+            }
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
+            #[allow(clippy::too_many_arguments)]
+            unsafe fn with_avx512($($arg: $ty),*) {
+                body($($arg),*)
+            }
+            #[cfg(target_arch = "x86_64")]
+            match $simd {
+                // SAFETY: `detect` gives these only when the processor has the
+                // features the copy is compiled for.
+                Simd::Avx512 => return unsafe { with_avx512($($arg),*) },
+                Simd::Avx2 => return unsafe { with_avx2($($arg),*) },
+                Simd::Base => {}
+            }
+            let _ = $simd;
+            body($($arg),*)
+        }
+    };
+}
+
+multiversion! {
+    /// SiLU (x · sigmoid x), in place.
+    fn silu(simd: Simd, x: &mut [f32]) {
+        for v in x {
+            *v *= sigmoid(*v);
+        }
+    }
+}
+
+multiversion! {
+    /// Softmax of each row of `len` values, in place, the row's maximum subtracted first.
+    /// The maximum and the sum run in eight lanes (a fixed order, so that they vectorize).
+    fn softmax_rows(simd: Simd, x: &mut [f32], len: usize) {
+        for row in x.chunks_exact_mut(len) {
+            let mut lanes = [f32::NEG_INFINITY; 8];
+            let mut chunks = row.chunks_exact(8);
+            for c in &mut chunks {
+                for (m, &v) in lanes.iter_mut().zip(c) {
+                    *m = m.max(v);
+                }
+            }
+            let max = chunks.remainder().iter().chain(&lanes).copied().fold(f32::NEG_INFINITY, f32::max);
+            for v in row.iter_mut() {
+                *v = exp(*v - max);
+            }
+            let mut lanes = [0.0f32; 8];
+            let mut chunks = row.chunks_exact(8);
+            for c in &mut chunks {
+                for (s, &v) in lanes.iter_mut().zip(c) {
+                    *s += v;
+                }
+            }
+            let sum = chunks.remainder().iter().chain(&lanes).sum::<f32>();
+            for v in row.iter_mut() {
+                *v /= sum;
+            }
+        }
+    }
+}
+
+multiversion! {
+    /// tanh, in place.
+    fn tanh_all(simd: Simd, x: &mut [f32]) {
+        for v in x {
+            *v = tanh(*v);
+        }
+    }
+}
+
+multiversion! {
+    /// The gated linear unit: `out[j] = a[j] · sigmoid(b[j])` for each row `a | b`.
+    fn glu(simd: Simd, x: &[f32], out: &mut [f32], half: usize) {
+        for (o, row) in out.chunks_exact_mut(half).zip(x.chunks_exact(2 * half)) {
+            let (a, b) = row.split_at(half);
+            for ((o, &a), &b) in o.iter_mut().zip(a).zip(b) {
+                *o = a * sigmoid(b);
+            }
+        }
+    }
+}
+
+multiversion! {
+    /// One GRU step of each running sentence (ONNX gates z, r, h with
+    /// `linear_before_reset`). Sentence `b` is at row `rows[b]`: its input products (bias
+    /// in) are that row of `gates` ([rows, 6 · h], this direction's half at `dir · 3h`),
+    /// its hidden products row `b` of `hidden` ([·, 3h]); `hb` is the h gate's hidden
+    /// bias. Updates the states (row `b` of `state`) and stores them in `out`'s row (or
+    /// adds them, for the second direction).
+    fn gru_step(
+        simd: Simd,
+        gates: &[f32],
+        rows: &[usize],
+        dir: usize,
+        hidden: &[f32],
+        hb: &[f32],
+        state: &mut [f32],
+        out: &mut [f32],
+        add: bool
+    ) {
+        let h = hb.len();
+        for (b, &row) in rows.iter().enumerate() {
+            let gi = &gates[row * 6 * h + dir * 3 * h..][..3 * h];
+            let gh = &hidden[b * 3 * h..][..3 * h];
+            let s = &mut state[b * h..][..h];
+            let o = &mut out[row * h..][..h];
+            let (gi_z, rest) = gi.split_at(h);
+            let (gi_r, gi_h) = rest.split_at(h);
+            let (gh_z, rest) = gh.split_at(h);
+            let (gh_r, gh_h) = rest.split_at(h);
+            for j in 0..h {
+                let z = sigmoid(gi_z[j] + gh_z[j]);
+                let r = sigmoid(gi_r[j] + gh_r[j]);
+                let cand = tanh(gi_h[j] + r * (gh_h[j] + hb[j]));
+                let new = (1.0 - z) * cand + z * s[j];
+                s[j] = new;
+                o[j] = if add { o[j] + new } else { new };
+            }
+        }
+    }
+}
+
+/// `out[b] = h[b] · r` for the `k` rows of `h` [k, hd] and `r` [hd, 3 · hd]: the GRU's
+/// hidden products of every running sentence, one pass over `r` for four of them.
+/// Each output element is the sum over `i` in order, the same for any `k`.
+pub fn recurrent(simd: Simd, h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f32]) {
+    let n = 3 * hd;
+    assert!(h.len() >= k * hd && r.len() >= hd * n && out.len() >= k * n);
+    #[cfg(target_arch = "x86_64")]
+    if simd != Simd::Base && n.is_multiple_of(24) {
+        // SAFETY: `detect` gave AVX2 and FMA (and AVX-512 for that copy); the assert
+        // above and n % 24 == 0 keep every load and store inside the slices.
+        unsafe {
+            if simd == Simd::Avx512 {
+                recurrent_avx512(h, k, hd, r, out)
+            } else {
+                recurrent_avx2(h, k, hd, r, out)
+            }
+        };
+        return;
+    }
+    for b in 0..k {
+        let o = &mut out[b * n..][..n];
+        o.fill(0.0);
+        for i in 0..hd {
+            let hv = h[b * hd + i];
+            for (o, &w) in o.iter_mut().zip(&r[i * n..][..n]) {
+                *o += hv * w;
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f32]) {
+    use std::arch::x86_64::*;
+    let n = 3 * hd;
+    let (hp, rp, op) = (h.as_ptr(), r.as_ptr(), out.as_mut_ptr());
+    // Four rows × 24 columns in 12 registers, then the rows left one at a time.
+    let mut b = 0;
+    while b < k {
+        let rows = if k - b >= 4 { 4 } else { 1 };
+        let mut j0 = 0;
+        while j0 < n {
+            let mut acc = [_mm256_setzero_ps(); 12];
+            for i in 0..hd {
+                let w = rp.add(i * n + j0);
+                let (w0, w1, w2) = (
+                    _mm256_loadu_ps(w),
+                    _mm256_loadu_ps(w.add(8)),
+                    _mm256_loadu_ps(w.add(16)),
+                );
+                for q in 0..rows {
+                    let hv = _mm256_set1_ps(*hp.add((b + q) * hd + i));
+                    acc[3 * q] = _mm256_fmadd_ps(hv, w0, acc[3 * q]);
+                    acc[3 * q + 1] = _mm256_fmadd_ps(hv, w1, acc[3 * q + 1]);
+                    acc[3 * q + 2] = _mm256_fmadd_ps(hv, w2, acc[3 * q + 2]);
+                }
+            }
+            for q in 0..rows {
+                let o = op.add((b + q) * n + j0);
+                _mm256_storeu_ps(o, acc[3 * q]);
+                _mm256_storeu_ps(o.add(8), acc[3 * q + 1]);
+                _mm256_storeu_ps(o.add(16), acc[3 * q + 2]);
+            }
+            j0 += 24;
+        }
+        b += rows;
+    }
+}
+
+/// [`recurrent_avx2`] with 16-lane registers: tiles of `R` rows × `C` registers, as many
+/// as fit (8 rows, else 1 to 4; a row or two get wider tiles, for more independent sums),
+/// the last 24 columns in 8-lane registers. Eight rows read `r` once for all of them: a
+/// step is bound by reading `r` from the cache more than by the products. Every element
+/// is the same sum in the same order.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
+unsafe fn recurrent_avx512(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f32]) {
+    let n = 3 * hd;
+    let (hp, rp, op) = (h.as_ptr(), r.as_ptr(), out.as_mut_ptr());
+    let mut b = 0;
+    while b < k {
+        let rows = match k - b {
+            8.. => 8,
+            left => left.min(4),
+        };
+        let hb = hp.add(b * hd);
+        let ob = op.add(b * n);
+        match rows {
+            8 => columns512::<8>(hb, rp, ob, hd, n),
+            4 => columns512::<4>(hb, rp, ob, hd, n),
+            3 => columns512::<3>(hb, rp, ob, hd, n),
+            2 => columns512::<2>(hb, rp, ob, hd, n),
+            _ => columns512::<1>(hb, rp, ob, hd, n),
+        }
+        b += rows;
+    }
+}
+
+/// All columns of `R` rows (see [`recurrent_avx512`]).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
+#[inline]
+unsafe fn columns512<const R: usize>(
+    h: *const f32,
+    r: *const f32,
+    out: *mut f32,
+    hd: usize,
+    n: usize,
+) {
+    let mut j0 = 0;
+    if R <= 2 {
+        while j0 + 96 <= n {
+            tile512::<R, 6>(h, r, out, hd, n, j0);
+            j0 += 96;
+        }
+    }
+    while j0 + 48 <= n {
+        tile512::<R, 3>(h, r, out, hd, n, j0);
+        j0 += 48;
+    }
+    if j0 < n {
+        tile256::<R>(h, r, out, hd, n, j0);
+    }
+}
+
+/// `R` rows × `C` 16-lane registers of columns from `j0`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
+#[inline]
+unsafe fn tile512<const R: usize, const C: usize>(
+    h: *const f32,
+    r: *const f32,
+    out: *mut f32,
+    hd: usize,
+    n: usize,
+    j0: usize,
+) {
+    use std::arch::x86_64::*;
+    let mut acc = [[_mm512_setzero_ps(); C]; R];
+    for i in 0..hd {
+        let w = r.add(i * n + j0);
+        let mut ws = [_mm512_setzero_ps(); C];
+        for (c, wc) in ws.iter_mut().enumerate() {
+            *wc = _mm512_loadu_ps(w.add(16 * c));
+        }
+        for (q, row) in acc.iter_mut().enumerate() {
+            let hv = _mm512_set1_ps(*h.add(q * hd + i));
+            for (a, &wc) in row.iter_mut().zip(&ws) {
+                *a = _mm512_fmadd_ps(hv, wc, *a);
+            }
+        }
+    }
+    for (q, row) in acc.iter().enumerate() {
+        for (c, &a) in row.iter().enumerate() {
+            _mm512_storeu_ps(out.add(q * n + j0 + 16 * c), a);
+        }
+    }
+}
+
+/// `R` rows × 24 columns from `j0`, in 8-lane registers.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
+#[inline]
+unsafe fn tile256<const R: usize>(
+    h: *const f32,
+    r: *const f32,
+    out: *mut f32,
+    hd: usize,
+    n: usize,
+    j0: usize,
+) {
+    use std::arch::x86_64::*;
+    let mut acc = [[_mm256_setzero_ps(); 3]; R];
+    for i in 0..hd {
+        let w = r.add(i * n + j0);
+        let ws = [
+            _mm256_loadu_ps(w),
+            _mm256_loadu_ps(w.add(8)),
+            _mm256_loadu_ps(w.add(16)),
+        ];
+        for (q, row) in acc.iter_mut().enumerate() {
+            let hv = _mm256_set1_ps(*h.add(q * hd + i));
+            for (a, &wc) in row.iter_mut().zip(&ws) {
+                *a = _mm256_fmadd_ps(hv, wc, *a);
+            }
+        }
+    }
+    for (q, row) in acc.iter().enumerate() {
+        for (c, &a) in row.iter().enumerate() {
+            _mm256_storeu_ps(out.add(q * n + j0 + 8 * c), a);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exp_sigmoid_tanh_are_close_to_libm() {
+        for i in -2000..=2000 {
+            let x = i as f32 / 100.0;
+            let e = exp(x);
+            assert!((e - x.exp()).abs() <= 3e-7 * x.exp(), "exp {x}: {e}");
+            assert!((tanh(x) - x.tanh()).abs() <= 3e-7, "tanh {x}");
+            assert!(
+                (sigmoid(x) - 1.0 / (1.0 + (-x).exp())).abs() <= 3e-7,
+                "sigmoid {x}"
+            );
+        }
+        assert_eq!(tanh(1e6), 1.0);
+        assert_eq!(tanh(-1e6), -1.0);
+        assert!((0.0..1e-37).contains(&sigmoid(-1e6)));
+        assert_eq!(sigmoid(1e6), 1.0);
+    }
+
+    #[test]
+    fn softmax_of_large_values_stays_finite() {
+        let mut rows = [1000.0, 1000.0, f32::NEG_INFINITY, 0.0, 0.0, 0.0];
+        softmax_rows(detect(), &mut rows, 3);
+        assert_eq!(rows[..2], [0.5, 0.5]);
+        assert!((0.0..1e-37).contains(&rows[2]));
+        assert!(rows[3..].iter().all(|&v| (v - 1.0 / 3.0).abs() < 1e-7));
+    }
+
+    #[test]
+    fn recurrent_rows_do_not_depend_on_their_neighbours() {
+        // 72 columns: a 48-column tile and the 24-column tail; 120: two 48-column tiles
+        // (four or eight rows) or a 96-column one (one to two rows), and the tail. Fifteen
+        // rows: tiles of eight, four and three; each row alone: tiles of one.
+        for hd in [24, 40] {
+            let k = 15;
+            let r: Vec<f32> = (0..hd * 3 * hd)
+                .map(|v| ((v * 37 % 101) as f32 - 50.0) / 70.0)
+                .collect();
+            let h: Vec<f32> = (0..k * hd)
+                .map(|v| ((v * 13 % 29) as f32 - 14.0) / 9.0)
+                .collect();
+            let mut levels = vec![Simd::Base, detect()];
+            if detect() == Simd::Avx512 {
+                levels.push(Simd::Avx2);
+            }
+            let mut fused = Vec::new();
+            for simd in levels {
+                let mut all = vec![0.0; k * 3 * hd];
+                recurrent(simd, &h, k, hd, &r, &mut all);
+                if simd != Simd::Base {
+                    fused.push(all.clone());
+                }
+                let mut two = vec![0.0; 2 * 3 * hd];
+                recurrent(simd, &h[hd..], 2, hd, &r, &mut two);
+                assert_eq!(two, all[3 * hd..][..2 * 3 * hd]);
+                for b in 0..k {
+                    let mut one = vec![0.0; 3 * hd];
+                    recurrent(simd, &h[b * hd..], 1, hd, &r, &mut one);
+                    assert_eq!(one, all[b * 3 * hd..][..3 * hd]);
+                    for j in 0..3 * hd {
+                        let want: f32 = (0..hd).map(|i| h[b * hd + i] * r[i * 3 * hd + j]).sum();
+                        assert!((one[j] - want).abs() < 1e-3);
+                    }
+                }
+            }
+            // AVX2 and AVX-512 sum alike.
+            assert!(fused.windows(2).all(|w| w[0] == w[1]));
+        }
+    }
+}

@@ -1,0 +1,466 @@
+//! The neural diacritizer: libtashkeel's character model (MIT/Apache, from the
+//! `libtashkeel_base` 1.5.0 crate), run by rawi's own forward pass of that one network.
+//!
+//! The model reads one line of characters (ids from `data/model_letters.tsv`) and the marks
+//! already written on them (hints, ids from `data/model_marks.tsv`), and gives one mark
+//! class per character. Its weights are `data/model.safetensors`, converted from the
+//! upstream ONNX file by `tools/export-model.py` (which lists what the conversion folds).
+//!
+//! The network, per character stream of width 56: embeddings (with the dense layers and
+//! the first convolution folded in) → three masked convolutions (kernels 3, 5, 7) → three
+//! Conformer-like layers (half feed-forward, 8-head self-attention with sinusoidal
+//! positions, a module of three bidirectional GRUs with a gated unit and BatchNorm, half
+//! feed-forward, normalization and tanh) → a residual from the convolutions, a
+//! normalization and the output classes.
+//!
+//! A batch is packed without padding: each sentence is a run of rows, position-wise layers
+//! run over all rows at once, and the convolutions, the attention and the GRUs see each
+//! sentence alone (zeros past its ends, no keys of other sentences, recurrences stopping
+//! at its own length), which is what the graph's length masks compute. A sentence's
+//! classes are therefore the same alone or in any batch.
+
+mod fast;
+mod ops;
+mod weights;
+
+use std::sync::OnceLock;
+
+use ops::View;
+use weights::{FeedForward, Gru, Layer, Net, CHARS, CLASSES, DIM, HEADS, HINTS};
+
+const WEIGHTS: &[u8] = include_bytes!("../data/model.safetensors");
+
+/// The longest sentence one call takes: the attention's memory grows with the square of
+/// the length (the stage gives at most about 400 characters).
+const MAX_LEN: usize = 4096;
+
+/// The loaded network, or why it could not be loaded (reported on every call).
+static NET: OnceLock<Result<Net, String>> = OnceLock::new();
+
+fn net() -> Result<&'static Net, String> {
+    NET.get_or_init(|| Net::load(WEIGHTS).map_err(|e| format!("the diacritization model: {e}")))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Predicts one mark class per character id (`hints` holds the written marks' ids, same
+/// length). Returns classes of `data/model_marks.tsv`.
+// The stage sends batches; one sentence alone is the tests' way in.
+#[cfg_attr(not(test), allow(dead_code))]
+pub fn predict(ids: &[i64], hints: &[i64]) -> Result<Vec<u8>, String> {
+    Ok(predict_batch(&[(ids, hints)])?.pop().unwrap_or_default())
+}
+
+/// [`predict`] for several sentences at once (faster: the products run over all of them);
+/// each sentence's classes are exactly those it gets alone.
+pub fn predict_batch(batch: &[(&[i64], &[i64])]) -> Result<Vec<Vec<u8>>, String> {
+    let net = net()?;
+    for (ids, hints) in batch {
+        if ids.len() > MAX_LEN {
+            return Err(format!(
+                "the diacritization model reads at most {MAX_LEN} characters at a time, not {}",
+                ids.len()
+            ));
+        }
+        if ids.len() != hints.len() {
+            return Err(format!(
+                "the diacritization model got {} characters and {} hints",
+                ids.len(),
+                hints.len()
+            ));
+        }
+        let bad_id = ids
+            .iter()
+            .any(|&i| usize::try_from(i).map_or(true, |i| i >= CHARS));
+        let bad_hint = hints
+            .iter()
+            .any(|&h| usize::try_from(h).map_or(true, |h| h >= HINTS));
+        if bad_id || bad_hint {
+            return Err("the diacritization model got an id outside its alphabet".into());
+        }
+    }
+    // Longest first: the GRUs' active sentences at each step are then a prefix.
+    let mut order: Vec<usize> = (0..batch.len())
+        .filter(|&b| !batch[b].0.is_empty())
+        .collect();
+    order.sort_by_key(|&b| std::cmp::Reverse(batch[b].0.len()));
+    let lens: Vec<usize> = order.iter().map(|&b| batch[b].0.len()).collect();
+    // Checked above: every id and hint is a small non-negative index.
+    let ids: Vec<usize> = order
+        .iter()
+        .flat_map(|&b| batch[b].0.iter().map(|&i| i as usize))
+        .collect();
+    let hints: Vec<usize> = order
+        .iter()
+        .flat_map(|&b| batch[b].1.iter().map(|&h| h as usize))
+        .collect();
+    let classes = forward(net, &lens, &ids, &hints);
+    let mut out = vec![Vec::new(); batch.len()];
+    let mut at = 0;
+    for (&b, &len) in order.iter().zip(&lens) {
+        out[b] = classes[at..at + len].to_vec();
+        at += len;
+    }
+    Ok(out)
+}
+
+/// Sentences packed one after another: lengths (longest first) and first rows.
+struct Packing {
+    lens: Vec<usize>,
+    starts: Vec<usize>,
+    rows: usize,
+}
+
+impl Packing {
+    fn new(lens: &[usize]) -> Packing {
+        let mut starts = Vec::with_capacity(lens.len());
+        let mut rows = 0;
+        for &l in lens {
+            starts.push(rows);
+            rows += l;
+        }
+        Packing {
+            lens: lens.to_vec(),
+            starts,
+            rows,
+        }
+    }
+
+    fn sentences(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.starts.iter().copied().zip(self.lens.iter().copied())
+    }
+}
+
+/// Buffers of one forward pass, sized once for its rows.
+struct Work {
+    /// Which copy of the hot loops runs ([`fast`]).
+    simd: fast::Simd,
+    normed: Vec<f32>,
+    tmp: Vec<f32>,
+    wide: Vec<f32>,
+    qkv: Vec<f32>,
+    scores: Vec<f32>,
+    gru_a: Vec<f32>,
+    gru_b: Vec<f32>,
+    g: GruWork,
+}
+
+/// Buffers of the GRUs.
+struct GruWork {
+    simd: fast::Simd,
+    /// Input products of every row, both directions.
+    gates: Vec<f32>,
+    /// Hidden state of each sentence.
+    state: Vec<f32>,
+    /// Hidden products of each sentence.
+    state_gates: Vec<f32>,
+    /// The row each running sentence is at.
+    rows: Vec<usize>,
+}
+
+fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<u8> {
+    let p = Packing::new(lens);
+    let n = p.rows;
+    let longest = lens.first().copied().unwrap_or(0);
+    let k_max = weights::KERNELS[2];
+    let mut w = Work {
+        simd: fast::detect(),
+        normed: vec![0.0; n * DIM],
+        tmp: vec![0.0; n * DIM],
+        wide: vec![0.0; n * (k_max * DIM).max(4 * DIM)],
+        qkv: vec![0.0; n * 3 * DIM],
+        scores: vec![0.0; longest * longest],
+        gru_a: vec![0.0; n * 2 * DIM],
+        gru_b: vec![0.0; n * 2 * DIM],
+        g: GruWork {
+            simd: fast::detect(),
+            gates: vec![0.0; n * 12 * DIM],
+            state: vec![0.0; lens.len() * 2 * DIM],
+            state_gates: vec![0.0; lens.len() * 6 * DIM],
+            rows: Vec::with_capacity(lens.len()),
+        },
+    };
+
+    // Embeddings (dense layers and the kernel-1 convolution folded in).
+    let mut x = vec![0.0; n * DIM];
+    for ((row, &c), &h) in x.chunks_exact_mut(DIM).zip(ids).zip(hints) {
+        let ce = &net.embed_char.data[c * DIM..][..DIM];
+        let he = &net.embed_hint.data[h * DIM..][..DIM];
+        for (((o, &a), &b), &bias) in row.iter_mut().zip(ce).zip(he).zip(&net.embed_bias) {
+            *o = a + b + bias;
+        }
+    }
+    for (conv, &k) in net.conv.iter().zip(&weights::KERNELS) {
+        convolve(&p, &x, conv, k, &mut w.wide, &mut w.tmp);
+        std::mem::swap(&mut x, &mut w.tmp);
+    }
+    let residual = x.clone();
+
+    let pos = positions(net, longest);
+    for layer in &net.layers {
+        self::layer(layer, &p, &pos, &mut x, &mut w);
+    }
+
+    // Output: normalization of the last layer plus the convolutions, then the classes.
+    for (o, r) in x.iter_mut().zip(&residual) {
+        *o += r;
+    }
+    ops::layer_norm(
+        &x,
+        DIM,
+        &net.out_norm.weight,
+        &net.out_norm.bias,
+        &mut w.normed,
+    );
+    let mut logits = vec![0.0; n * CLASSES];
+    ops::linear(
+        View::new(&w.normed, n, DIM),
+        net.out.weight.view(),
+        &net.out.bias,
+        &mut logits,
+    );
+    logits
+        .chunks_exact(CLASSES)
+        .map(|row| ops::argmax(row) as u8)
+        .collect()
+}
+
+/// The sinusoidal position table [longest, DIM]: sines then cosines, scaled.
+fn positions(net: &Net, longest: usize) -> Vec<f32> {
+    let mut pos = Vec::with_capacity(longest * DIM);
+    for t in 0..longest {
+        let angles = net.pos_inv_freq.iter().map(|f| t as f32 * f);
+        pos.extend(angles.clone().map(|a| a.sin() * net.pos_scale));
+        pos.extend(angles.map(|a| a.cos() * net.pos_scale));
+    }
+    pos
+}
+
+/// A convolution over each sentence alone (zeros past its ends), bias included: the
+/// `k` shifted rows side by side, times the [k · DIM, DIM] weights.
+fn convolve(
+    p: &Packing,
+    x: &[f32],
+    conv: &weights::Linear,
+    k: usize,
+    cols: &mut [f32],
+    out: &mut [f32],
+) {
+    let half = k / 2;
+    let width = k * DIM;
+    for (start, len) in p.sentences() {
+        for t in 0..len {
+            let row = &mut cols[(start + t) * width..][..width];
+            for j in 0..k {
+                let dst = &mut row[j * DIM..][..DIM];
+                match (t + j).checked_sub(half).filter(|&s| s < len) {
+                    Some(s) => dst.copy_from_slice(&x[(start + s) * DIM..][..DIM]),
+                    None => dst.fill(0.0),
+                }
+            }
+        }
+    }
+    ops::linear(
+        View::new(cols, p.rows, width),
+        conv.weight.view(),
+        &conv.bias,
+        out,
+    );
+}
+
+fn feed_forward(f: &FeedForward, rows: usize, x: &mut [f32], w: &mut Work) {
+    ops::layer_norm(x, DIM, &f.norm.weight, &f.norm.bias, &mut w.normed);
+    let wide = &mut w.wide[..rows * 4 * DIM];
+    ops::linear(
+        View::new(&w.normed, rows, DIM),
+        f.up.weight.view(),
+        &f.up.bias,
+        wide,
+    );
+    fast::silu(w.simd, wide);
+    ops::linear(
+        View::new(wide, rows, 4 * DIM),
+        f.down.weight.view(),
+        &f.down.bias,
+        &mut w.tmp,
+    );
+    for (o, d) in x.iter_mut().zip(&w.tmp) {
+        *o += d;
+    }
+}
+
+fn layer(l: &Layer, p: &Packing, pos: &[f32], x: &mut [f32], w: &mut Work) {
+    let n = p.rows;
+    feed_forward(&l.ffn1, n, x, w);
+
+    // Self-attention, each sentence over its own characters.
+    ops::layer_norm(
+        x,
+        DIM,
+        &l.attn_norm.weight,
+        &l.attn_norm.bias,
+        &mut w.normed,
+    );
+    for (start, len) in p.sentences() {
+        for (row, pe) in w.normed[start * DIM..][..len * DIM]
+            .iter_mut()
+            .zip(&pos[..len * DIM])
+        {
+            *row += pe;
+        }
+    }
+    ops::gemm(
+        View::new(&w.normed, n, DIM),
+        l.qkv.view(),
+        false,
+        0.0,
+        &mut w.qkv,
+        3 * DIM,
+    );
+    let hd = DIM / HEADS;
+    for (start, len) in p.sentences() {
+        let rows = &w.qkv[start * 3 * DIM..][..len * 3 * DIM];
+        for h in 0..HEADS {
+            let q = View {
+                data: &rows[h * hd..],
+                rows: len,
+                cols: hd,
+                stride: 3 * DIM,
+            };
+            let k = View {
+                data: &rows[DIM + h * hd..],
+                rows: len,
+                cols: hd,
+                stride: 3 * DIM,
+            };
+            let v = View {
+                data: &rows[2 * DIM + h * hd..],
+                rows: len,
+                cols: hd,
+                stride: 3 * DIM,
+            };
+            let scores = &mut w.scores[..len * len];
+            ops::gemm(q, k, true, 0.0, scores, len);
+            fast::softmax_rows(w.simd, scores, len);
+            let out = &mut w.tmp[start * DIM + h * hd..];
+            ops::gemm(View::new(scores, len, len), v, false, 0.0, out, DIM);
+        }
+    }
+    ops::gemm(
+        View::new(&w.tmp, n, DIM),
+        l.attn_out.view(),
+        false,
+        1.0,
+        x,
+        DIM,
+    );
+
+    // Convolution module: GRU, gated unit, GRU, BatchNorm, SiLU, GRU.
+    ops::layer_norm(
+        x,
+        DIM,
+        &l.conv_norm.weight,
+        &l.conv_norm.bias,
+        &mut w.normed,
+    );
+    gru(&l.gru[0], p, &w.normed, DIM, &mut w.g, &mut w.gru_a);
+    fast::glu(w.simd, &w.gru_a[..n * 2 * DIM], &mut w.tmp, DIM);
+    gru(&l.gru[1], p, &w.tmp, DIM, &mut w.g, &mut w.gru_b);
+    for row in w.gru_b.chunks_exact_mut(2 * DIM) {
+        for ((v, &s), &b) in row.iter_mut().zip(&l.bn_scale).zip(&l.bn_shift) {
+            *v = *v * s + b;
+        }
+    }
+    fast::silu(w.simd, &mut w.gru_b);
+    gru(&l.gru[2], p, &w.gru_b, 2 * DIM, &mut w.g, &mut w.tmp);
+    for (o, g) in x.iter_mut().zip(&w.tmp) {
+        *o += g;
+    }
+
+    feed_forward(&l.ffn2, n, x, w);
+    ops::layer_norm(
+        x,
+        DIM,
+        &l.post_norm.weight,
+        &l.post_norm.bias,
+        &mut w.normed,
+    );
+    x.copy_from_slice(&w.normed[..n * DIM]);
+    fast::tanh_all(w.simd, x);
+}
+
+/// A bidirectional GRU over each sentence to its own length; `out` [rows, hidden] gets
+/// tanh(forward + backward), as the graph sums the two directions' halves.
+fn gru(g: &Gru, p: &Packing, x: &[f32], input: usize, w: &mut GruWork, out: &mut [f32]) {
+    let n = p.rows;
+    let h = g.hidden;
+    let simd = w.simd;
+    let gates = &mut w.gates[..n * 6 * h];
+    ops::linear(
+        View::new(x, n, input),
+        g.input.weight.view(),
+        &g.input.bias,
+        gates,
+    );
+    let out = &mut out[..n * h];
+    let b_count = p.lens.len();
+    let longest = p.lens.first().copied().unwrap_or(0);
+    for dir in 0..2 {
+        let state = &mut w.state[..b_count * h];
+        state.fill(0.0);
+        let mut active = b_count;
+        for t in 0..longest {
+            while active > 0 && p.lens[active - 1] <= t {
+                active -= 1;
+            }
+            // One product for every sentence still running: h · R.
+            let sg = &mut w.state_gates[..active * 3 * h];
+            fast::recurrent(simd, state, active, h, &g.recurrent[dir].data, sg);
+            w.rows.clear();
+            w.rows.extend((0..active).map(|b| {
+                let (start, len) = (p.starts[b], p.lens[b]);
+                start + if dir == 0 { t } else { len - 1 - t }
+            }));
+            fast::gru_step(
+                simd,
+                gates,
+                &w.rows,
+                dir,
+                sg,
+                &g.hidden_bias[dir],
+                state,
+                out,
+                dir == 1,
+            );
+        }
+    }
+    fast::tanh_all(simd, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_input_is_an_error_not_a_panic() {
+        assert!(predict(&[5, 6], &[1]).is_err());
+        assert!(predict(&[5, 600], &[1, 1]).is_err());
+        assert!(predict(&[5, -1], &[1, 1]).is_err());
+        assert!(predict(&[5, 6], &[1, 99]).is_err());
+        let long = vec![5; MAX_LEN + 1];
+        assert!(predict(&long, &long).is_err());
+        assert_eq!(predict(&[], &[]), Ok(Vec::new()));
+        assert_eq!(predict_batch(&[]), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn batch_and_empty_sentences_keep_their_places() {
+        let a: Vec<i64> = vec![24, 47, 45, 34, 24, 34, 1, 8];
+        let b: Vec<i64> = vec![48, 34, 30, 25, 24, 1, 8];
+        let (ha, hb) = (vec![1; a.len()], vec![1; b.len()]);
+        let got = predict_batch(&[(&b, &hb), (&[], &[]), (&a, &ha)]).unwrap();
+        assert_eq!(got[0], predict(&b, &hb).unwrap());
+        assert!(got[1].is_empty());
+        assert_eq!(got[2], predict(&a, &ha).unwrap());
+    }
+}
