@@ -306,7 +306,15 @@ pub fn flac(
     stream
         .write(&mut sink)
         .map_err(|e| format!("FLAC writing failed: {e:?}"))?;
-    Ok(sink.into_inner())
+    let mut bytes = sink.into_inner();
+    // flacenc writes the last block's size as STREAMINFO's minimum block size, which the
+    // format says excludes the last block (RFC 9639, 8.2); decoders then take the stream
+    // for a variable-block-size one. Every other block has the fixed size, the maximum.
+    // STREAMINFO is the first metadata block: minimum at bytes 8-9, maximum at 10-11.
+    if bytes.len() >= 12 && bytes.starts_with(b"fLaC") {
+        bytes.copy_within(10..12, 8);
+    }
+    Ok(bytes)
 }
 
 /// The body of a FLAC `PICTURE` metadata block (RFC 9639, section 8.8): the front cover.
@@ -772,6 +780,18 @@ mod tests {
     fn mp3_refuses_rates_mpeg_lacks() {
         let e = mp3(&tone(100), 96_000, &tags(), &[], 64).unwrap_err();
         assert!(e.contains("96000 Hz"), "{e}");
+    }
+
+    #[test]
+    fn flac_streaminfo_minimum_block_size_excludes_the_last_block() {
+        // 10,000 samples: two full 4,096-sample blocks and a short last one.
+        let samples: Vec<f32> = (0..10_000)
+            .map(|i| ((i % 50) as f32 / 50.0) - 0.5)
+            .collect();
+        let bytes = flac(&samples, 22_050, &Tags::default(), &[]).unwrap();
+        let min = u16::from_be_bytes([bytes[8], bytes[9]]);
+        let max = u16::from_be_bytes([bytes[10], bytes[11]]);
+        assert_eq!((min, max), (4096, 4096));
     }
 
     #[test]
