@@ -236,6 +236,12 @@ fn bad_clips_are_errors_and_never_cached() {
     let home = dir.path();
     let cache = home.join("clips");
     let voice = crasher("voice-cat-wav.toml");
+    let args = [
+        "--cache",
+        cache.to_str().unwrap(),
+        "--voice",
+        voice.to_str().unwrap(),
+    ];
     for (wav, why) in [
         ("voice-empty.wav", "empty"),
         ("voice-silent.wav", "silence"),
@@ -243,17 +249,7 @@ fn bad_clips_are_errors_and_never_cached() {
         ("voice-65535ch.wav", "channel"),
         ("voice-4ghz.wav", "Hz"),
     ] {
-        let mut c = build(
-            home,
-            &article,
-            &home.join("out.zip"),
-            &[
-                "--cache",
-                cache.to_str().unwrap(),
-                "--voice",
-                voice.to_str().unwrap(),
-            ],
-        );
+        let mut c = build(home, &article, &home.join("out.zip"), &args);
         c.env("RAWI_TEST_WAV", crasher(wav));
         let o = run(c);
         let e = stderr(&o);
@@ -263,17 +259,7 @@ fn bad_clips_are_errors_and_never_cached() {
         assert!(clip_files(&cache).is_empty(), "{wav} was cached");
     }
     // Once the voice is fixed, every sentence is spoken afresh.
-    let mut c = build(
-        home,
-        &article,
-        &home.join("out.zip"),
-        &[
-            "--cache",
-            cache.to_str().unwrap(),
-            "--voice",
-            voice.to_str().unwrap(),
-        ],
-    );
+    let mut c = build(home, &article, &home.join("out.zip"), &args);
     c.env("RAWI_TEST_WAV", good_wav(home));
     let o = run(c);
     assert!(o.status.success(), "{}", stderr(&o));
