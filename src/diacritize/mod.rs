@@ -246,13 +246,11 @@ fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -
 /// The lexicon a voice's text is diacritized with: the bundled one, and a bundled voice's
 /// own lexicon file on top.
 pub fn voice_lexicon(voice: &crate::voice::Voice) -> Result<Lexicon, String> {
-    let mut lex = Lexicon::bundled();
-    if let Some(path) = voice.bundled.as_ref().and_then(|b| b.lexicon.as_ref()) {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the lexicon {path}: {e}"))?;
-        lex.add(&text);
+    // Read as the bundled voice reads it: bounded, a regular file only.
+    match voice.bundled.as_ref().and_then(|b| b.lexicon.as_ref()) {
+        Some(path) => Lexicon::read_user(std::path::Path::new(path)).map(Lexicon::over_bundled),
+        None => Ok(Lexicon::bundled()),
     }
-    Ok(lex)
 }
 
 /// Sentences of a build diacritized together (see [`sentences`]).
@@ -489,17 +487,11 @@ fn lexicon_stem(word: &mut [Unit], lex: &Lexicon) -> bool {
 /// reading only the sentence decides.
 fn entry<'a>(lex: &'a Lexicon, bare: &str) -> Option<&'a str> {
     let v = lex.get(bare)?;
-    let builtin = builtin_lexicon();
+    let builtin = Lexicon::builtin();
     if builtin.get(bare) != Some(v) {
         return Some(v);
     }
     (builtin.get_exact(bare).is_some() && !homographs().contains(bare)).then_some(v)
-}
-
-/// The bundled lexicon alone, to tell its entries from a user's.
-fn builtin_lexicon() -> &'static Lexicon {
-    static L: OnceLock<Lexicon> = OnceLock::new();
-    L.get_or_init(Lexicon::bundled)
 }
 
 /// The bundled lexicon's words that the model reads instead (`data/homographs.txt`).

@@ -31,9 +31,18 @@ pub struct Lexicon {
 impl Lexicon {
     /// The lexicon compiled into rawi.
     pub fn bundled() -> Lexicon {
-        let mut lex = Lexicon::default();
-        lex.add(BUNDLED);
-        lex
+        Lexicon::builtin().clone()
+    }
+
+    /// The lexicon compiled into rawi, parsed once per process: the base of every voice's
+    /// lexicon, and what tells a built-in entry from a user's.
+    pub fn builtin() -> &'static Lexicon {
+        static BUILTIN: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            let mut lex = Lexicon::default();
+            lex.add(BUNDLED);
+            lex
+        })
     }
 
     /// Adds the entries of a lexicon text; later entries win over earlier ones.
@@ -98,12 +107,12 @@ impl Lexicon {
     /// This (user's) lexicon over the bundled one: the bundled entries fill in the words
     /// it lacks. Takes the big user maps by value so that nothing large is copied.
     pub fn over_bundled(mut self) -> Lexicon {
-        let bundled = Lexicon::bundled();
-        for (k, v) in bundled.exact {
-            self.exact.entry(k).or_insert(v);
+        let bundled = Lexicon::builtin();
+        for (k, v) in &bundled.exact {
+            self.exact.entry(k.clone()).or_insert_with(|| v.clone());
         }
-        for (k, v) in bundled.loose {
-            self.loose.entry(k).or_insert(v);
+        for (k, v) in &bundled.loose {
+            self.loose.entry(k.clone()).or_insert_with(|| v.clone());
         }
         self
     }
