@@ -1,6 +1,9 @@
 //! Command voices that answer MP3 or FLAC (real files made with rawi's own encoders, printed
 //! by `cat`), and the lengths `rawi verify` reads from MP3 and FLAC checked against ffmpeg.
 
+mod common;
+
+use common::build_cup_final;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -24,20 +27,6 @@ fn cat_voice(dir: &Path, file: &Path, format: &str) -> PathBuf {
     p
 }
 
-/// Builds the cup-final sample into `out` with `voice`, without the clip cache.
-fn build_cup_final(out: &Path, voice: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_rawi"))
-        .arg("build")
-        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/cup-final.txt"))
-        .arg("-o")
-        .arg(out)
-        .arg("--voice")
-        .arg(voice)
-        .arg("--no-cache")
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn command_voices_may_answer_mp3_or_flac() {
     let dir = tempfile::tempdir().unwrap();
@@ -58,7 +47,7 @@ fn command_voices_may_answer_mp3_or_flac() {
         let audio = d.join(format!("answer.{format}"));
         std::fs::write(&audio, &bytes).unwrap();
         let out = d.join(format!("e-{format}.zip"));
-        let o = build_cup_final(&out, &cat_voice(d, &audio, format));
+        let o = build_cup_final(&cat_voice(d, &audio, format), &out, &[]);
         assert!(
             o.status.success(),
             "{format}: {}",
@@ -81,7 +70,7 @@ fn command_voices_may_answer_mp3_or_flac() {
     // A program that prints something else than it promised is a clear error.
     let out = d.join("e-bad.zip");
     let voice = cat_voice(d, &d.join("cat-mp3.toml"), "flac");
-    let o = build_cup_final(&out, &voice);
+    let o = build_cup_final(&voice, &out, &[]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("`cat`") && err.contains("FLAC"), "{err}");

@@ -3,6 +3,8 @@
 //! error, a rate limit, or nothing at all; over plain HTTP or over TLS with a certificate
 //! authority and a server certificate made in the test (rcgen, served with rustls).
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -224,17 +226,7 @@ fn build(voice: &Path, out: &Path) -> std::process::Output {
 }
 
 fn build_env(voice: &Path, out: &Path, env: &[(&str, &str)]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_rawi"))
-        .arg("build")
-        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/cup-final.txt"))
-        .arg("-o")
-        .arg(out)
-        .arg("--voice")
-        .arg(voice)
-        .arg("--no-cache")
-        .envs(env.iter().copied())
-        .output()
-        .unwrap()
+    common::build_cup_final(voice, out, env)
 }
 
 fn manifest(out: &Path) -> rawi::bundle::Manifest {
