@@ -92,6 +92,18 @@ pub fn month_year(m: u64, y: u64) -> Option<String> {
 // The reader's part for this class: finding the token's parts and context in the
 // sentence (the functions above only verbalize a parsed value).
 impl<'a> Reader<'a> {
+    /// Day `d` of the month named right after `pos`: the day as an ordinal with the
+    /// month's spoken names, and where the month ends.
+    pub(super) fn day_before_month(
+        &self,
+        d: u64,
+        case: Case,
+        pos: usize,
+    ) -> Option<(String, usize)> {
+        let (end, names) = self.month_after(pos)?;
+        Some((format!("{} {names}", day(d, case)), end))
+    }
+
     /// A month name (or pair) right after `pos`: its end and spoken names. Handles
     /// `يناير`، `كانون الثاني`، `يناير/كانون الثاني`، `تشرين الثاني/نوفمبر`، `يناير / كانون`.
     pub(super) fn month_after(&self, pos: usize) -> Option<(usize, String)> {

@@ -167,6 +167,9 @@ pub(super) fn definite(words: &str) -> String {
     out
 }
 
+/// The rule note of a day of the month read before its month's name.
+const DAY_OF_MONTH: &str = "; day of month: ordinal + من";
+
 /// Appends a note to a rule (no new allocation when there is room).
 pub(super) fn with(mut rule: String, note: &str) -> String {
     rule.push_str(note);
@@ -779,14 +782,8 @@ impl<'a> Reader<'a> {
         // `04 أفريل`: a day written with a leading zero is still a day.
         if g.frac.is_none() && g.int.len() == 2 && g.int.starts_with('0') && !ctx.neg {
             if let Some(d) = value(&g.int).filter(|d| (1..=9).contains(d)) {
-                if let Some((mend, names)) = self.month_after(core_end) {
-                    let s = format!("{} {names}", date::day(d, case));
-                    return done(
-                        Class::Date,
-                        s,
-                        mend,
-                        with(rule, "; day of month: ordinal + من"),
-                    );
+                if let Some((s, mend)) = self.day_before_month(d, case, core_end) {
+                    return done(Class::Date, s, mend, with(rule, DAY_OF_MONTH));
                 }
             }
         }
@@ -942,14 +939,8 @@ impl<'a> Reader<'a> {
         }
         // Day of a month.
         if whole && (1..=31).contains(&n) && !ctx.neg {
-            if let Some((mend, names)) = self.month_after(core_end) {
-                let s = format!("{} {names}", date::day(n, case));
-                return done(
-                    Class::Date,
-                    s,
-                    mend,
-                    with(rule, "; day of month: ordinal + من"),
-                );
+            if let Some((s, mend)) = self.day_before_month(n, case, core_end) {
+                return done(Class::Date, s, mend, with(rule, DAY_OF_MONTH));
             }
             // `13 من الشهر المقبل`، `10 من ذي القعدة`: a day of the month.
             if let Some(x) = next.filter(|x| !x.glued && !x.broken && x.word == "من") {
