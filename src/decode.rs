@@ -92,11 +92,10 @@ pub fn decode(bytes: &[u8], format: AudioFormat, pcm_rate: u32) -> Result<Clip, 
                     bytes.len()
                 ));
             }
-            let fixed = fix_streaming_wav(bytes);
-            decode_container(&fixed, format)
+            decode_container(fix_streaming_wav(bytes), format)
         }
-        AudioFormat::Flac => decode_container(&fix_flac_block_sizes(bytes), format),
-        _ => decode_container(bytes, format),
+        AudioFormat::Flac => decode_container(fix_flac_block_sizes(bytes).into_owned(), format),
+        _ => decode_container(bytes.to_vec(), format),
     }
 }
 
@@ -169,9 +168,33 @@ fn fix_streaming_wav(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Decodes a container through symphonia, mixed down to mono.
-fn decode_container(bytes: &[u8], format: AudioFormat) -> Result<Clip, String> {
+fn decode_container(bytes: Vec<u8>, format: AudioFormat) -> Result<Clip, String> {
     let name = label(format);
-    let mss = MediaSourceStream::new(Box::new(Cursor::new(bytes.to_vec())), Default::default());
+    let mut mono: Vec<f32> = Vec::new();
+    let rate = stream_container(bytes, format, |block| {
+        mono.extend_from_slice(block);
+        if mono.len() > MAX_SAMPLES {
+            return Err(format!("printed {name} longer than an hour"));
+        }
+        Ok(())
+    })?;
+    Ok(Clip {
+        samples: mono,
+        rate,
+    })
+}
+
+/// Decodes a container through symphonia and hands each packet's samples, mixed down to
+/// mono, to `sink`, so that a caller who only counts them holds one packet at a time
+/// (`rawi verify` of a three-hour edition). Returns the sample rate.
+fn stream_container(
+    bytes: Vec<u8>,
+    format: AudioFormat,
+    mut sink: impl FnMut(&[f32]) -> Result<(), String>,
+) -> Result<u32, String> {
+    let name = label(format);
+    let size = bytes.len();
+    let mss = MediaSourceStream::new(Box::new(Cursor::new(bytes)), Default::default());
     let mut hint = Hint::new();
     hint.with_extension(format.as_str());
     let mut reader = symphonia::default::get_probe()
@@ -182,10 +205,7 @@ fn decode_container(bytes: &[u8], format: AudioFormat) -> Result<Clip, String> {
             MetadataOptions::default(),
         )
         .map_err(|e| {
-            format!(
-                "printed {} bytes that are not {name} audio ({e})",
-                bytes.len()
-            )
+            format!("printed {size} bytes that are not {name} audio ({e})")
         })?;
     let track = reader
         .default_track(TrackType::Audio)
@@ -201,8 +221,8 @@ fn decode_container(bytes: &[u8], format: AudioFormat) -> Result<Clip, String> {
         .make_audio_decoder(&params, &AudioDecoderOptions::default())
         .map_err(|e| format!("printed {name} that cannot be decoded here ({e})"))?;
     let mut rate = params.sample_rate.unwrap_or(0);
-    let mut mono: Vec<f32> = Vec::new();
     let mut frame: Vec<f32> = Vec::new();
+    let mut mono: Vec<f32> = Vec::new();
     loop {
         let packet = match reader.next_packet() {
             Ok(Some(p)) => p,
@@ -224,6 +244,7 @@ fn decode_container(bytes: &[u8], format: AudioFormat) -> Result<Clip, String> {
         rate = buf.spec().rate();
         frame.clear();
         buf.copy_to_vec_interleaved(&mut frame);
+        mono.clear();
         mono.extend(
             frame
                 .chunks_exact(channels)
@@ -236,35 +257,38 @@ fn decode_container(bytes: &[u8], format: AudioFormat) -> Result<Clip, String> {
                     }
                 }),
         );
-        if mono.len() > MAX_SAMPLES {
-            return Err(format!("printed {name} longer than an hour"));
-        }
+        sink(&mono)?;
     }
     if rate == 0 {
         return Err(format!("printed {name} with a zero sample rate"));
     }
-    Ok(Clip {
-        samples: mono,
-        rate,
-    })
+    Ok(rate)
 }
 
-/// Sample rate and length in samples of an encoded MP3 or FLAC file, by decoding it
-/// (encoder delay and padding taken off, as players do).
-pub fn length(bytes: &[u8], format: AudioFormat) -> Result<(u32, u64), String> {
+/// Sample rate and length in samples of an encoded MP3 or FLAC file, by decoding all of
+/// it (encoder delay and padding taken off, as players do). The samples are counted, not
+/// kept, so an edition of any length is measured in the memory of one packet.
+pub fn length(bytes: Vec<u8>, format: AudioFormat) -> Result<(u32, u64), String> {
     if bytes.is_empty() {
         return Err("is empty".into());
     }
     let bytes = match format {
-        AudioFormat::Flac => fix_flac_block_sizes(bytes),
-        _ => bytes.into(),
+        AudioFormat::Flac => match fix_flac_block_sizes(&bytes) {
+            std::borrow::Cow::Owned(fixed) => fixed,
+            std::borrow::Cow::Borrowed(_) => bytes,
+        },
+        _ => bytes,
     };
-    let clip = decode_container(&bytes, format)
-        .map_err(|e| e.trim_start_matches("printed ").to_owned())?;
-    if clip.samples.is_empty() {
+    let mut count = 0u64;
+    let rate = stream_container(bytes, format, |block| {
+        count += block.len() as u64;
+        Ok(())
+    })
+    .map_err(|e| e.trim_start_matches("printed ").to_owned())?;
+    if count == 0 {
         return Err("holds no audio".into());
     }
-    Ok((clip.rate, clip.samples.len() as u64))
+    Ok((rate, count))
 }
 
 #[cfg(test)]

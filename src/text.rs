@@ -25,6 +25,12 @@ fn is_odd_space(c: char) -> bool {
     )
 }
 
+/// Returns `true` for C0 and C1 control characters and DEL, which the space handling does
+/// not already turn into a space (tab is an odd space).
+fn is_control(c: char) -> bool {
+    c != '\t' && c.is_control()
+}
+
 /// Tatweel (kashida) only stretches letters on screen.
 const TATWEEL: char = '\u{0640}';
 
@@ -58,7 +64,9 @@ pub fn clean_line(line: &str) -> String {
         let stored_decimal = c == '\u{200F}'
             && out.ends_with(['.', ','])
             && chars.peek().is_some_and(char::is_ascii_digit);
-        if (is_invisible(c) && !stored_decimal) || c == TATWEEL {
+        // Control characters carry no sound, and one that reaches a tag or a terminal does
+        // harm: a NUL ends an ID3 text early, an ESC sequence retitles or clears a terminal.
+        if (is_invisible(c) && !stored_decimal) || c == TATWEEL || is_control(c) {
             continue;
         }
         if c == ' ' || is_odd_space(c) {
@@ -112,6 +120,14 @@ mod tests {
         let raw =
             "\u{FEFF}قال\u{200F} الــوزير\u{00A0}\u{00A0}إن  الخطة\u{200B}  جاهزة\r\nسطر\rثان\n\n";
         assert_eq!(clean(raw), "قال الوزير إن الخطة جاهزة\nسطر\nثان");
+    }
+
+    #[test]
+    fn drops_control_characters() {
+        // NUL, an ESC sequence that clears a terminal, BEL, DEL and a C1 control.
+        let raw = "عنوان\u{0} الخبر \u{1b}[2Jهنا\u{7}\u{7f}\u{85}";
+        assert_eq!(clean(raw), "عنوان الخبر [2Jهنا");
+        assert_eq!(clean_line("أ\tب"), "أ ب");
     }
 
     #[test]

@@ -116,7 +116,7 @@ fn verify_lengths_agree_with_ffmpeg() {
             let f = dir.path().join(format!("a.{ext}"));
             std::fs::write(&f, &bytes).unwrap();
             let (r, ours) =
-                rawi::bundle::verify::audio_length(&format!("a.{ext}"), &bytes).unwrap();
+                rawi::bundle::verify::audio_length(&format!("a.{ext}"), bytes.clone()).unwrap();
             assert_eq!(r, rate);
             assert_eq!(
                 ours, n as u64,

@@ -65,9 +65,9 @@ pub fn id3_chapters(b: &[u8]) -> Vec<(u32, u32, String)> {
 /// Sample rate and sample count of an audio member, by its extension. MP3 and FLAC are
 /// decoded by the same decoder that reads engines' answers (encoder delay and padding
 /// taken off when the file says them).
-pub fn audio_length(path: &str, b: &[u8]) -> std::result::Result<(u32, u64), String> {
+pub fn audio_length(path: &str, b: Vec<u8>) -> std::result::Result<(u32, u64), String> {
     if path.ends_with(".wav") {
-        let c = crate::audio::decode_wav(b)?;
+        let c = crate::audio::decode_wav(&b)?;
         Ok((c.rate, c.samples.len() as u64))
     } else if path.ends_with(".flac") {
         crate::decode::length(b, crate::decode::AudioFormat::Flac)
@@ -82,8 +82,8 @@ pub fn audio_length(path: &str, b: &[u8]) -> std::result::Result<(u32, u64), Str
 /// one, and what verify may hold in memory for one member.
 pub const MAX_TEXT_BYTES: u64 = 64 << 20;
 
-/// How much of a WAV or FLAC is read for its length: the header, with room for the
-/// metadata chunks and blocks that may come first.
+/// How much of a WAV is read for its length: the header, with room for the metadata
+/// chunks that may come first.
 const AUDIO_HEAD_BYTES: u64 = 1 << 20;
 
 /// Where a bundle's members come from, for [`check`]: a zip, a folder or memory.
@@ -480,18 +480,18 @@ fn check_files(
 }
 
 /// Sample rate and sample count of an audio member, reading no more than it needs: the
-/// header of a WAV or FLAC, the frames of an MP3.
+/// header of a WAV, every frame of an MP3 or FLAC.
 fn member_audio_length(
     src: &mut dyn Source,
     path: &str,
 ) -> Option<std::result::Result<(u32, u64), String>> {
     let size = *src.sizes().get(path)?;
-    let r = if path.ends_with(".mp3") {
-        read_member(src, path, MAX_MEMBER_BYTES, false)?.and_then(|b| audio_length(path, &b))
-    } else if path.ends_with(".wav") {
+    let r = if path.ends_with(".wav") {
         read_member(src, path, AUDIO_HEAD_BYTES, true)?.and_then(|b| wav_length(&b, size))
     } else {
-        read_member(src, path, AUDIO_HEAD_BYTES, true)?.and_then(|b| audio_length(path, &b))
+        // MP3 and FLAC are decoded whole: a header's sample count says nothing of whether
+        // the frames after it are there and play.
+        read_member(src, path, MAX_MEMBER_BYTES, false)?.and_then(|b| audio_length(path, b))
     };
     Some(r)
 }
@@ -634,11 +634,25 @@ fn check_edition(m: &Manifest, prefix: &str, src: &mut dyn Source, problems: &mu
                 .iter()
                 .map(|c| (c.start_ms, c.title.clone()))
                 .collect();
-            if tagged != listed {
+            if tagged.len() != listed.len() {
                 problems.push(format!(
-                    "{audio_path}: its ID3 chapters ({}) differ from the manifest's ({})",
+                    "{audio_path}: its ID3 tag has {} chapters, the manifest {}",
                     tagged.len(),
                     listed.len()
+                ));
+            } else if let Some((i, (t, l))) = tagged
+                .iter()
+                .zip(&listed)
+                .enumerate()
+                .find(|(_, (t, l))| t != l)
+            {
+                problems.push(format!(
+                    "{audio_path}: ID3 chapter {} is {:?} at {} ms, the manifest's is {:?} at {} ms",
+                    i + 1,
+                    t.1,
+                    t.0,
+                    l.1,
+                    l.0
                 ));
             }
         }
@@ -806,10 +820,10 @@ mod tests {
         let samples: Vec<f32> = (0..30_000).map(|i| 0.2 * (i as f32 * 0.03).sin()).collect();
         let tags = crate::encode::Tags::default();
         let f = crate::encode::flac(&samples, 22050, &tags, &[]).unwrap();
-        assert_eq!(audio_length("a.flac", &f).unwrap(), (22050, 30_000));
+        assert_eq!(audio_length("a.flac", f.clone()).unwrap(), (22050, 30_000));
         let m = crate::encode::mp3(&samples, 22050, &tags, &[], 64).unwrap();
         // LAME writes its delay and padding, and the decoder takes them off exactly.
-        assert_eq!(audio_length("a.mp3", &m).unwrap(), (22050, 30_000));
+        assert_eq!(audio_length("a.mp3", m.clone()).unwrap(), (22050, 30_000));
     }
 
     #[test]
@@ -845,8 +859,8 @@ mod tests {
             b"\xff\xfb\x90",
             b"fLaC",
         ] {
-            assert!(audio_length("a.mp3", junk).is_err());
-            assert!(audio_length("a.flac", junk).is_err());
+            assert!(audio_length("a.mp3", junk.to_vec()).is_err());
+            assert!(audio_length("a.flac", junk.to_vec()).is_err());
         }
         let mut b = Bundle::default();
         b.add("manifest.toml", "schema_version = 1\n");
