@@ -372,13 +372,13 @@ fn parse_markdown(source: &str) -> std::result::Result<(Meta, Vec<Block>), Strin
             .map_err(|e| format!("has front matter that is not valid TOML: {}", e.message()))?;
         meta = Meta {
             title: fm.title.map(|t| text::clean_line(&t)),
-            author: fm.author,
+            author: fm.author.map(|t| text::clean_line(&t)),
             date: fm.date.map(|d| match d {
-                toml::Value::String(s) => s,
+                toml::Value::String(s) => text::clean_line(&s),
                 other => other.to_string(),
             }),
-            source: fm.source,
-            url: fm.url,
+            source: fm.source.map(|t| text::clean_line(&t)),
+            url: fm.url.map(|t| text::clean_line(&t)),
         };
         body_start = 4 + end + 4;
         if let Some(title) = &meta.title {

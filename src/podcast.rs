@@ -52,6 +52,143 @@ pub struct PodcastInfo {
     /// whole podcasts (and from shards written before this field existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
+    /// For the bundle of a sharded run, what identifies the run, so that `--merge` refuses
+    /// shards of different runs. Absent from whole podcasts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunIdentity>,
+}
+
+/// What makes shards parts of one run: the same article list and the same options that
+/// shape the audio. Shards that differ in either would merge into a podcast that no single
+/// run makes (an article lost, or episodes that sound different).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunIdentity {
+    /// How many articles the whole run lists (every shard's, not this one's).
+    pub articles: usize,
+    /// SHA-256 of the whole run's article list, in path order: each name and the
+    /// SHA-256 of its contents.
+    pub articles_sha256: String,
+    /// The options that shape the audio, in words (voice, format, bit rate, loudness,
+    /// captions, date, cover), to name a difference.
+    pub audio: String,
+    /// SHA-256 of the voice's settings (its fingerprint and any user lexicon), and of the
+    /// cover embedded in the episodes.
+    pub audio_sha256: String,
+}
+
+impl RunIdentity {
+    /// The digest of an article list: `(name, contents digest)` in path order.
+    pub fn digest_articles(list: &[(String, String)]) -> String {
+        let mut bytes = Vec::new();
+        for (name, digest) in list {
+            // Lengths first, so no two lists can run together into the same bytes.
+            bytes.extend_from_slice(&(name.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(name.as_bytes());
+            bytes.extend_from_slice(digest.as_bytes());
+        }
+        crate::bundle::manifest::sha256_hex(&bytes)
+    }
+}
+
+/// The first difference between two shards' podcasts, in words, if any: the podcast's own
+/// settings, then the run's article list and audio options.
+fn shard_difference(a: &PodcastInfo, b: &PodcastInfo) -> Option<String> {
+    let fields: [(&str, String, String); 7] = [
+        ("title", a.title.clone(), b.title.clone()),
+        ("description", a.description.clone(), b.description.clone()),
+        ("author", format!("{:?}", a.author), format!("{:?}", b.author)),
+        ("base URL", format!("{:?}", a.base_url), format!("{:?}", b.base_url)),
+        ("category", a.category.clone(), b.category.clone()),
+        ("explicit", a.explicit.to_string(), b.explicit.to_string()),
+        ("guid", a.guid.clone(), b.guid.clone()),
+    ];
+    for (what, x, y) in fields {
+        if x != y {
+            return Some(format!("its podcast {what} is {y:?}, not {x:?}"));
+        }
+    }
+    let (x, y) = (a.run.as_ref()?, b.run.as_ref()?);
+    if x.articles != y.articles || x.articles_sha256 != y.articles_sha256 {
+        return Some(format!(
+            "was cut from another article list ({} articles, digest {}…, not {} articles, digest {}…)",
+            y.articles,
+            &y.articles_sha256[..y.articles_sha256.len().min(12)],
+            x.articles,
+            &x.articles_sha256[..x.articles_sha256.len().min(12)],
+        ));
+    }
+    if x.audio != y.audio {
+        return Some(format!(
+            "was built with other audio options ({}, not {})",
+            y.audio, x.audio
+        ));
+    }
+    if x.audio_sha256 != y.audio_sha256 {
+        return Some(format!(
+            "was built with another voice file, lexicon or cover ({}…, not {}…)",
+            &y.audio_sha256[..y.audio_sha256.len().min(12)],
+            &x.audio_sha256[..x.audio_sha256.len().min(12)],
+        ));
+    }
+    None
+}
+
+/// Checks that the shards given to `--merge` come from one run: the same podcast, the
+/// same article list, the same audio options, and that each shard holds every article of
+/// its slice (an article that failed in a shard would otherwise vanish from the feed).
+/// The error names the shard and the difference.
+pub fn check_shard_run(shards: &[(std::path::PathBuf, PodcastManifest)]) -> Result<()> {
+    let Some((first_path, first)) = shards.first() else {
+        return Ok(());
+    };
+    for (path, pm) in shards {
+        let info = &pm.podcast;
+        if info.shard.is_some() && info.run.is_none() {
+            return Err(Error::input(
+                path,
+                "is a shard from an older rawi that does not record its run; rebuild it",
+            ));
+        }
+        if let Some(diff) = shard_difference(&first.podcast, info) {
+            return Err(Error::input(
+                path,
+                format!(
+                    "{diff} as in {}; merge shards of one run only",
+                    first_path.display()
+                ),
+            ));
+        }
+        let (Some(run), Some(shard)) = (&info.run, info.shard.as_deref()) else {
+            continue;
+        };
+        let Ok(shard) = shard.parse::<Shard>() else {
+            continue; // check_shard_set names a damaged field.
+        };
+        let have: std::collections::BTreeSet<usize> =
+            pm.episodes.iter().map(|e| e.index).collect();
+        if let Some(stray) = have.iter().find(|&&i| i >= run.articles || !shard.contains(i)) {
+            return Err(Error::input(
+                path,
+                format!("holds article {} of {}, which is not in shard {shard}", stray + 1, run.articles),
+            ));
+        }
+        let missing: Vec<String> = (0..run.articles)
+            .filter(|&i| shard.contains(i) && !have.contains(&i))
+            .map(|i| (i + 1).to_string())
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::input(
+                path,
+                format!(
+                    "is shard {shard} but lacks article{} {} of {} (it failed to build there); rebuild that shard",
+                    if missing.len() > 1 { "s" } else { "" },
+                    missing.join(", "),
+                    run.articles
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Whether `name` may be a podcast's cover member: only the names rawi writes, never a

@@ -511,6 +511,77 @@ fn podcast_feed_shards_and_failures() {
     assert!(stderr(&no_title).contains("--title"));
 }
 
+/// Shards merge only with shards of the same run: the same podcast, article list and
+/// audio options; and a shard that lost an article is refused, not merged short.
+#[test]
+fn shards_of_different_runs_do_not_merge() {
+    let dir = setup();
+    let d = dir.path();
+    std::fs::write(d.join("d.txt"), ARTICLE_B.replace("القمح", "الذرة")).unwrap();
+    let shard = |k: &str, out: &str, extra: &[&str]| {
+        let mut args = vec!["podcast", "a.md", "b.txt", "c.md", "d.txt"];
+        if !extra.contains(&"--title") {
+            args.extend_from_slice(&["--title", "النشرة"]);
+        }
+        args.extend_from_slice(&["--cache", "clips", "--shard", k, "-o", out]);
+        args.extend_from_slice(extra);
+        let o = rawi(&args, d);
+        assert!(o.status.code().is_some_and(|c| c <= 1), "{}", stderr(&o));
+        o
+    };
+    shard("1/2", "one.zip", &[]);
+    shard("2/2", "two.zip", &[]);
+    let merge = |a: &str, b: &str| {
+        let o = rawi(&["podcast", "--merge", a, b, "-o", "merged.zip"], d);
+        let _ = std::fs::remove_file(d.join("merged.zip"));
+        o
+    };
+    let good = merge("one.zip", "two.zip");
+    assert!(good.status.success(), "{}", stderr(&good));
+
+    // Each run differs from the first shard's in one thing; the error names it.
+    let cases: [(&str, Vec<&str>, &str); 5] = [
+        ("title", vec!["--title", "نشرة أخرى"], "title"),
+        ("url", vec!["--base-url", "https://example.org/other"], "base URL"),
+        ("voice", vec!["--voice", "rawi-ar-high"], "voice rawi-ar-high"),
+        ("loudness", vec!["--loudness", "-20"], "-20 LUFS"),
+        ("format", vec!["--format", "flac"], "flac"),
+    ];
+    for (name, extra, said) in cases {
+        let out = format!("two-{name}.zip");
+        shard("2/2", &out, &extra);
+        let o = merge("one.zip", &out);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(&out), "{name} names the shard: {}", stderr(&o));
+        assert!(stderr(&o).contains(said), "{name} says what differs: {}", stderr(&o));
+        assert!(!d.join("merged.zip").exists());
+    }
+
+    // A shard cut from another article list (three articles, not four): refused, where it
+    // used to merge and drop the fourth article.
+    let o = rawi(
+        &[
+            "podcast", "a.md", "b.txt", "c.md", "--title", "النشرة", "--cache", "clips",
+            "--shard", "2/2", "-o", "two-short.zip",
+        ],
+        d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = merge("one.zip", "two-short.zip");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("another article list"), "{}", stderr(&o));
+
+    // An article that failed in its shard: the shard is written (exit 1), the merge says
+    // which article is missing instead of publishing a feed without it.
+    std::fs::write(d.join("d.txt"), b"\0\x01binary").unwrap();
+    shard("1/2", "one-of-failed.zip", &[]);
+    let o = shard("2/2", "two-failed.zip", &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = merge("one-of-failed.zip", "two-failed.zip");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("lacks article 4 of 4"), "{}", stderr(&o));
+}
+
 #[test]
 fn verify_names_what_is_wrong() {
     let dir = setup();

@@ -217,6 +217,68 @@ impl Maker {
         })
     }
 
+    /// What identifies a sharded podcast run: the whole article list (`all`, in path
+    /// order) with each article's contents digest, and the options that shape the audio
+    /// (voice settings and lexicon, format, bit rate, loudness, captions, the fallback
+    /// date, the cover). Every shard of one run computes the same.
+    pub(crate) fn run_identity(
+        &self,
+        all: &[(usize, &PathBuf)],
+        make: &MakeArgs,
+        fallback_date: &str,
+        cover: Option<&(String, Vec<u8>)>,
+    ) -> crate::podcast::RunIdentity {
+        use crate::bundle::manifest::sha256_hex;
+        let digest_of = |path: &Path, cap: u64, what: &str| {
+            fsx::read_input(path, cap, what)
+                .map(|b| sha256_hex(&b))
+                .unwrap_or_else(|_| "unreadable".to_owned())
+        };
+        let list: Vec<(String, String)> = all
+            .iter()
+            .map(|(_, p)| {
+                (
+                    p.display().to_string(),
+                    digest_of(p, limits::MAX_ARTICLE_BYTES, "article"),
+                )
+            })
+            .collect();
+        let o = &self.opts;
+        let level = match &o.loudness {
+            Some(t) => format!("{} LUFS, {} dBTP", t.lufs, t.true_peak_dbtp),
+            None => "the voice's own level".to_owned(),
+        };
+        let rate = if o.format == Format::Mp3 {
+            format!(" at {} kbit/s", o.mp3_kbps)
+        } else {
+            String::new()
+        };
+        let audio = format!(
+            "voice {}, {}{rate}, {level}, captions {}, undated articles on {fallback_date}",
+            self.speaker.voice().name,
+            o.format,
+            if o.read_captions { "read" } else { "skipped" },
+        );
+        let mut settings = self.speaker.voice().fingerprint();
+        for (what, digest) in [
+            (
+                "lexicon",
+                make.lexicon
+                    .as_deref()
+                    .map(|p| digest_of(p, limits::MAX_LEXICON_BYTES, "lexicon")),
+            ),
+            ("cover", cover.map(|(_, bytes)| sha256_hex(bytes))),
+        ] {
+            settings.push_str(&format!("\n{what}: {}", digest.unwrap_or_default()));
+        }
+        crate::podcast::RunIdentity {
+            articles: all.len(),
+            articles_sha256: crate::podcast::RunIdentity::digest_articles(&list),
+            audio,
+            audio_sha256: sha256_hex(settings.as_bytes()),
+        }
+    }
+
     /// Counts the sentences to speak, for the progress bar (cheap: no synthesis).
     pub(crate) fn plan(&self, articles: &[&PathBuf]) {
         if self.progress.is_hidden() {

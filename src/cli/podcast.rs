@@ -86,6 +86,7 @@ impl ChannelArgs {
             cover: base.and_then(|b| b.cover.clone()),
             // A merged podcast, or a whole one, is no shard; a sharded run sets it.
             shard: None,
+            run: None,
             base_url,
             title,
         })
@@ -172,6 +173,9 @@ pub(crate) fn podcast(
             .max()
             .unwrap_or_else(|| podcast::FALLBACK_DATE.to_owned())
     });
+    if make.shard.is_some() {
+        info.run = Some(maker.run_identity(&all, make, &fallback, cover.as_ref()));
+    }
     let chosen: Vec<(usize, &PathBuf)> = select(articles, make.shard);
     maker.plan(&chosen.iter().map(|(_, p)| *p).collect::<Vec<_>>());
     let results: Vec<Result<(Done, podcast::Episode)>> = maker.pool.install(|| {
@@ -242,9 +246,14 @@ pub(crate) fn podcast_merge(
                 format!("is not a podcast bundle (manifest.toml: {e})"),
             )
         })?;
-        set.push((path.clone(), pm.podcast.shard));
+        set.push((path.clone(), pm));
     }
-    podcast::check_shard_set(&set)?;
+    let slices: Vec<(PathBuf, Option<String>)> = set
+        .iter()
+        .map(|(p, pm)| (p.clone(), pm.podcast.shard.clone()))
+        .collect();
+    podcast::check_shard_set(&slices)?;
+    podcast::check_shard_run(&set)?;
     for path in shards {
         let b = verify::read_bundle(path)?;
         let contents = podcast::read_episodes(&b, path)?;
