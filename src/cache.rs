@@ -3,12 +3,13 @@
 //! synth version) so that a re-run re-synthesizes only the sentences that changed.
 //!
 //! A clip is one small file, `<dir>/<first 2 hex>/<key>.clip`: an 8-byte magic, the rate
-//! (u32 LE), the sample count (u64 LE), the SHA-256 of the sample bytes, then the samples
-//! as f32 LE — exact, so a cached clip gives the same bytes as a fresh one. Files are
+//! (u32 LE), the sample count (u64 LE), the SHA-256 of the clip's own key, rate, count and
+//! sample bytes, then the samples as f32 LE — exact, so a cached clip gives the same bytes as a fresh one. Files are
 //! written to a temporary name and renamed, so an interrupted batch leaves only whole
 //! clips and resumes where it stopped; temporary files a killed run left behind are
-//! removed by a later run. A damaged or foreign file (wrong hash included: same-length
-//! damage, or another clip copied over it) is treated as missing, reported once, and
+//! removed by a later run. A clip carries and checks its own key: a damaged or foreign
+//! file (same-length damage, two clips swapped, or another voice's clip copied under this
+//! voice's key, all of which fail the hash) is treated as missing, reported once, and
 //! replaced. Anything but a regular file (a FIFO, a device) is a miss that is never
 //! opened for a blocking read.
 
@@ -21,7 +22,7 @@ use crate::audio::Clip;
 
 /// File magic; the last byte is the layout version. Changing how clips are post-processed
 /// (trimming, resampling) also bumps it, so stale clips are never reused.
-const MAGIC: &[u8; 8] = b"RAWICLP2";
+const MAGIC: &[u8; 8] = b"RAWICLP3";
 
 /// Bytes before the samples: magic, rate, count, SHA-256.
 const HEADER: usize = 8 + 4 + 8 + 32;
@@ -83,7 +84,7 @@ impl Cache {
         let clip = match read_regular(&path) {
             None => None,
             Some(bytes) => {
-                let clip = decode(&bytes);
+                let clip = decode(key, &bytes);
                 if clip.is_none() && !self.warned.swap(true, Ordering::Relaxed) {
                     eprintln!(
                         "rawi: warning: damaged clip in the cache ({}); speaking it again",
@@ -115,7 +116,7 @@ impl Cache {
             .prefix(TEMP_PREFIX)
             .tempfile_in(dir)
             .map_err(|e| format!("{}: {e}", dir.display()))?;
-        std::io::Write::write_all(&mut tmp, &encode(clip))
+        std::io::Write::write_all(&mut tmp, &encode(key, clip))
             .map_err(|e| format!("{}: {e}", path.display()))?;
         // A FIFO or other special file in the clip's place is replaced, not written into:
         // rename swaps the directory entry.
@@ -185,13 +186,19 @@ fn read_regular(path: &Path) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
-/// The SHA-256 of samples as they are stored.
-fn samples_hash(samples: &[u8]) -> [u8; 32] {
-    Sha256::digest(samples).into()
+/// The SHA-256 that binds stored samples to the key they were stored under: the key, then
+/// the header's rate and count, then the sample bytes.
+fn clip_hash(key: &str, rate_and_count: &[u8], samples: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update((key.len() as u64).to_le_bytes());
+    h.update(key.as_bytes());
+    h.update(rate_and_count);
+    h.update(samples);
+    h.finalize().into()
 }
 
-/// A clip's bytes in the cache layout.
-pub fn encode(clip: &Clip) -> Vec<u8> {
+/// A clip's bytes in the cache layout, stored under `key`.
+pub fn encode(key: &str, clip: &Clip) -> Vec<u8> {
     let mut data = Vec::with_capacity(clip.samples.len() * 4);
     for s in &clip.samples {
         data.extend_from_slice(&s.to_le_bytes());
@@ -200,13 +207,15 @@ pub fn encode(clip: &Clip) -> Vec<u8> {
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&clip.rate.to_le_bytes());
     out.extend_from_slice(&(clip.samples.len() as u64).to_le_bytes());
-    out.extend_from_slice(&samples_hash(&data));
+    let hash = clip_hash(key, &out[8..20], &data);
+    out.extend_from_slice(&hash);
     out.extend_from_slice(&data);
     out
 }
 
-/// Reads the cache layout; `None` for anything that is not a whole, intact clip.
-pub fn decode(bytes: &[u8]) -> Option<Clip> {
+/// Reads the cache layout; `None` for anything that is not a whole, intact clip stored
+/// under `key`.
+pub fn decode(key: &str, bytes: &[u8]) -> Option<Clip> {
     if bytes.len() < HEADER || &bytes[..8] != MAGIC {
         return None;
     }
@@ -216,7 +225,7 @@ pub fn decode(bytes: &[u8]) -> Option<Clip> {
         return None;
     }
     let data = &bytes[HEADER..];
-    if samples_hash(data)[..] != bytes[20..HEADER] {
+    if clip_hash(key, &bytes[8..20], data)[..] != bytes[20..HEADER] {
         return None;
     }
     let samples: Vec<f32> = data
@@ -251,15 +260,44 @@ mod tests {
         let b = std::fs::read(&p).unwrap();
         std::fs::write(&p, &b[..b.len() - 1]).unwrap();
         assert!(c.get("abcd").is_none());
-        assert!(decode(b"RAWICLP2").is_none());
+        assert!(decode("abcd", b"RAWICLP3").is_none());
         // Same-length damage: one sample changed, size and header intact.
-        let mut b = encode(&Clip {
-            samples: vec![0.1, -0.5, 0.25],
-            rate: 22050,
-        });
+        let mut b = encode(
+            "abcd",
+            &Clip {
+                samples: vec![0.1, -0.5, 0.25],
+                rate: 22050,
+            },
+        );
         let n = b.len();
         b[n - 1] ^= 0x40;
-        assert!(decode(&b).is_none());
+        assert!(decode("abcd", &b).is_none());
+    }
+
+    #[test]
+    fn a_clip_is_valid_only_under_its_own_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache::new(dir.path());
+        let one = Clip {
+            samples: vec![0.1; 8],
+            rate: 22050,
+        };
+        let two = Clip {
+            samples: vec![-0.2; 8],
+            rate: 22050,
+        };
+        c.put("aa01", &one).unwrap();
+        c.put("aa02", &two).unwrap();
+        // Swap the two valid files: each is now under the other's key.
+        let (p1, p2) = (dir.path().join("aa/aa01.clip"), dir.path().join("aa/aa02.clip"));
+        let (b1, b2) = (std::fs::read(&p1).unwrap(), std::fs::read(&p2).unwrap());
+        std::fs::write(&p1, &b2).unwrap();
+        std::fs::write(&p2, &b1).unwrap();
+        assert!(c.get("aa01").is_none());
+        assert!(c.get("aa02").is_none());
+        // A clip copied under another key (another voice's clip) is refused too.
+        assert!(decode("aa03", &encode("aa01", &one)).is_none());
+        assert_eq!(decode("aa01", &encode("aa01", &one)), Some(one));
     }
 
     #[test]
