@@ -26,6 +26,7 @@ pub mod edition;
 pub mod encode;
 pub mod error;
 pub mod fsx;
+pub mod interrupt;
 pub mod limits;
 pub mod loudness;
 pub mod normalize;

@@ -116,6 +116,7 @@ impl Bundle {
             .map_err(|e| {
                 Error::output(out, format!("cannot write in {}: {e}", parent.display()))
             })?;
+        let _undo_tmp = crate::interrupt::remove_on_interrupt(tmp.path());
         for (name, contents) in &self.files {
             let target = tmp.path().join(name);
             if let Some(dir) = target.parent() {
@@ -139,6 +140,7 @@ impl Bundle {
         // An existing bundle is moved aside, the new one moved in, and only then is the old
         // one removed: a kill between the renames leaves the old bundle whole under a
         // `.rawi-*.old` name (cleaned by a later run), never a mix of the two.
+        let mut undo_aside = None;
         let aside = if std::fs::symlink_metadata(out).is_ok() {
             let old = tempfile::Builder::new()
                 .prefix(".rawi-")
@@ -148,6 +150,7 @@ impl Bundle {
                     Error::output(out, format!("cannot write in {}: {e}", parent.display()))
                 })?
                 .keep();
+            undo_aside = Some(crate::interrupt::restore_on_interrupt(&old, out));
             std::fs::rename(out, &old).map_err(|e| {
                 let _ = std::fs::remove_dir(&old);
                 Error::output(out, format!("cannot move the old bundle aside: {e}"))
@@ -168,6 +171,8 @@ impl Bundle {
                 format!("cannot move the finished folder into place: {e}"),
             ));
         }
+        // The new bundle is in place: an interruption from here on keeps it.
+        drop(undo_aside);
         if let Some(old) = aside {
             let _ = std::fs::remove_dir_all(old);
         }
@@ -250,6 +255,7 @@ pub fn write_atomic_with(
         .suffix(".part")
         .tempfile_in(dir)
         .map_err(|e| Error::output(out, format!("cannot write in {}: {e}", dir.display())))?;
+    let _undo = crate::interrupt::remove_on_interrupt(tmp.path());
     fill(tmp.as_file_mut())
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::output(out, format!("cannot write: {e}")))?;

@@ -205,6 +205,7 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    crate::interrupt::install();
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
