@@ -157,8 +157,11 @@ pub enum OutputKind {
 /// for `kind`, nor the same file as any of `inputs`.
 pub fn check_output(out: &Path, kind: OutputKind, inputs: &[&Path]) -> Result<()> {
     let refuse = |reason: String| Err(Error::output(out, reason));
+    if kind != OutputKind::Container {
+        probe_parent(out)?;
+    }
     let Ok(link_meta) = std::fs::symlink_metadata(out) else {
-        // Absent: nothing to lose. (An unreadable parent fails at write time, clearly.)
+        // Absent: nothing to lose.
         return Ok(());
     };
     let meta = match std::fs::metadata(out) {
@@ -213,6 +216,86 @@ pub fn check_output(out: &Path, kind: OutputKind, inputs: &[&Path]) -> Result<()
             kind_name(&meta)
         )),
     }
+}
+
+/// Longest file name the folder `dir` takes, in bytes (`NAME_MAX`, 255 on common file
+/// systems).
+fn name_max(dir: &Path) -> usize {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        if let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) {
+            // SAFETY: a valid NUL-terminated path; pathconf only reads it.
+            let n = unsafe { libc::pathconf(c.as_ptr(), libc::_PC_NAME_MAX) };
+            if n > 0 {
+                return n as usize;
+            }
+        }
+    }
+    255
+}
+
+/// Checks, before any speech is made, that an output could be written where it is to go:
+/// its name is not too long for the folder, and the folder exists, is a folder, and takes
+/// a new file (a temporary like the one the write will use is created and removed). Found
+/// only at the end, any of these would throw away every sentence synthesized.
+fn probe_parent(out: &Path) -> Result<()> {
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name_len = out.file_name().map_or(0, |n| n.len());
+    if name_len == 0 {
+        return Err(Error::output(out, "names no file; give a file name for the output"));
+    }
+    match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::output(
+                out,
+                format!(
+                    "cannot be written: the folder {} does not exist; create it first",
+                    dir.display()
+                ),
+            ))
+        }
+        Ok(m) if !m.is_dir() => {
+            let what = if m.is_file() { "a file" } else { kind_name(&m) };
+            return Err(Error::output(
+                out,
+                format!(
+                    "cannot be written: {} is {what}, not a folder",
+                    dir.display()
+                ),
+            ))
+        }
+        _ => {}
+    }
+    let max = name_max(dir);
+    if name_len > max {
+        return Err(Error::output(
+            out,
+            format!("has a name of {name_len} bytes; this folder takes at most {max}: give a shorter name"),
+        ));
+    }
+    tempfile::Builder::new()
+        .prefix(".rawi-")
+        .suffix(".part")
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| {
+            // The OS's own words, without tempfile's note of the random name.
+            let why = match e.raw_os_error() {
+                Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+                None => e.kind().to_string(),
+            };
+            Error::output(
+                out,
+                format!(
+                    "cannot be written: the folder {} takes no new file ({why}); give a folder you can write in",
+                    dir.display()
+                ),
+            )
+        })
 }
 
 /// `true` for an empty folder or one rawi wrote: it holds a `manifest.toml` that names rawi
