@@ -348,7 +348,7 @@ fn split_first_dateline(source: &str, blocks: &mut Vec<Block>) {
 }
 
 /// Front matter fields we read; others are ignored so newsroom tools can add their own.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Debug)]
 struct FrontMatter {
     title: Option<String>,
     author: Option<String>,
@@ -357,10 +357,93 @@ struct FrontMatter {
     url: Option<String>,
 }
 
-fn parse_markdown(source: &str) -> std::result::Result<(Meta, Vec<Block>), String> {
-    let mut meta = Meta::default();
-    let mut blocks = Vec::new();
-    let mut body_start = 0;
+/// Largest YAML front matter read, in bytes: far above any real one, and it keeps the
+/// parser's work small on a hostile file.
+const MAX_YAML_FRONT_MATTER: usize = 64 * 1024;
+
+/// YAML front matter (`---` … `---` or `...`) at the start of `source`: its fields and
+/// where the body starts. `None` when the text opens with no such block, or when the block
+/// is not a YAML mapping (then the `---` is Markdown's thematic break, and the text after
+/// it is the article's).
+///
+/// Only the top-level keys with plain values are read, from the parser's events: aliases
+/// are never expanded (a "billion laughs" block costs its length, no more).
+fn yaml_front_matter(source: &str) -> Option<std::result::Result<(FrontMatter, usize), String>> {
+    use yaml_rust2::parser::{Event, Parser};
+    let rest = source.strip_prefix("---\n")?;
+    let mut end = None;
+    let mut pos = 0;
+    for line in rest.split_inclusive('\n') {
+        let bare = line.trim_end_matches('\n').trim_end();
+        if bare == "---" || bare == "..." {
+            end = Some((pos, pos + line.len()));
+            break;
+        }
+        pos += line.len();
+        if pos > MAX_YAML_FRONT_MATTER {
+            return None;
+        }
+    }
+    let (end, after) = end?;
+    let block = &rest[..end];
+    let mut parser = Parser::new_from_str(block);
+    let mut depth = 0usize;
+    let mut mapping_at_top = false;
+    let mut key: Option<String> = None;
+    let mut fm = FrontMatter::default();
+    loop {
+        let event = match parser.next_token() {
+            Ok((e, _)) => e,
+            Err(e) => {
+                return if mapping_at_top {
+                    Some(Err(format!("has YAML front matter that does not parse: {e}")))
+                } else {
+                    None
+                }
+            }
+        };
+        match event {
+            Event::StreamEnd => break,
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if depth == 0 {
+                    mapping_at_top = matches!(event, Event::MappingStart(..));
+                    if !mapping_at_top {
+                        return None;
+                    }
+                } else if depth == 1 {
+                    // A list or mapping as a value: no field rawi reads.
+                    key = None;
+                }
+                depth += 1;
+            }
+            Event::MappingEnd | Event::SequenceEnd => depth = depth.saturating_sub(1),
+            Event::Scalar(value, ..) if depth == 1 => match key.take() {
+                None => key = Some(value),
+                Some(k) => {
+                    let v = Some(value);
+                    match k.as_str() {
+                        "title" => fm.title = v,
+                        "author" => fm.author = v,
+                        "date" => fm.date = v.map(toml::Value::String),
+                        "source" => fm.source = v,
+                        "url" => fm.url = v,
+                        _ => {}
+                    }
+                }
+            },
+            Event::Scalar(..) if depth == 0 => return None,
+            Event::Alias(_) if depth == 1 => {
+                key.take();
+            }
+            _ => {}
+        }
+    }
+    mapping_at_top.then_some(Ok((fm, 4 + after)))
+}
+
+/// The front matter of a Markdown article, TOML (`+++`) or YAML (`---`): its fields and
+/// where the body starts.
+fn front_matter(source: &str) -> std::result::Result<Option<(FrontMatter, usize)>, String> {
     if let Some(rest) = source.strip_prefix("+++\n") {
         let end = rest
             .find("\n+++")
@@ -370,6 +453,16 @@ fn parse_markdown(source: &str) -> std::result::Result<(Meta, Vec<Block>), Strin
             )?;
         let fm: FrontMatter = toml::from_str(&rest[..end])
             .map_err(|e| format!("has front matter that is not valid TOML: {}", e.message()))?;
+        return Ok(Some((fm, 4 + end + 4)));
+    }
+    yaml_front_matter(source).transpose()
+}
+
+fn parse_markdown(source: &str) -> std::result::Result<(Meta, Vec<Block>), String> {
+    let mut meta = Meta::default();
+    let mut blocks = Vec::new();
+    let mut body_start = 0;
+    if let Some((fm, start)) = front_matter(source)? {
         meta = Meta {
             title: fm.title.map(|t| text::clean_line(&t)),
             author: fm.author.map(|t| text::clean_line(&t)),
@@ -380,7 +473,7 @@ fn parse_markdown(source: &str) -> std::result::Result<(Meta, Vec<Block>), Strin
             source: fm.source.map(|t| text::clean_line(&t)),
             url: fm.url.map(|t| text::clean_line(&t)),
         };
-        body_start = 4 + end + 4;
+        body_start = start;
         if let Some(title) = &meta.title {
             if !title.is_empty() {
                 blocks.push(Block {
@@ -453,6 +546,33 @@ mod tests {
         assert_eq!(a.blocks[3].text, "قال \"شيئا\" مهما.");
         assert_eq!(a.meta.date.as_deref(), Some("2024-05-01"));
         assert_eq!(a.meta.author.as_deref(), Some("كاتب"));
+    }
+
+    #[test]
+    fn yaml_front_matter_is_metadata_not_speech() {
+        let md = "---\ntitle: عنوان المقال\nauthor: \"كاتب\"\ndate: 2024-05-01\ntags: [a, b]\nextra:\n  nested: x\n---\n\nفقرة أولى من الخبر.\n";
+        let a = parse(md, Format::Markdown).unwrap();
+        assert_eq!(a.meta.title.as_deref(), Some("عنوان المقال"));
+        assert_eq!(a.meta.author.as_deref(), Some("كاتب"));
+        assert_eq!(a.meta.date.as_deref(), Some("2024-05-01"));
+        let spoken: Vec<&str> = a.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(spoken, ["عنوان المقال", "فقرة أولى من الخبر."]);
+        // `...` closes it too.
+        let a = parse("---\ntitle: ع\n...\nنص الخبر.\n", Format::Markdown).unwrap();
+        assert_eq!(a.meta.title.as_deref(), Some("ع"));
+        // A thematic break over text that is no mapping stays text.
+        let a = parse("---\nفقرة بين خطين.\n---\nفقرة ثانية.\n", Format::Markdown).unwrap();
+        assert!(a.blocks.iter().any(|b| b.text.contains("فقرة بين خطين")));
+        // Aliases are not expanded: a "billion laughs" block is read in its length.
+        let mut bomb = String::from("---\na: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for c in 'b'..='z' {
+            bomb.push_str(&format!("{c}: &{c} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            prev = c;
+        }
+        bomb.push_str("title: قنبلة\n---\nنص.\n");
+        let a = parse(&bomb, Format::Markdown).unwrap();
+        assert_eq!(a.meta.title.as_deref(), Some("قنبلة"));
     }
 
     #[test]

@@ -342,20 +342,62 @@ fn headline_element<'a>(
     meta_title: Option<&str>,
 ) -> Option<ElementRef<'a>> {
     let h1 = Selector::parse("h1").ok()?;
-    let h1s: Vec<ElementRef<'a>> = doc
+    let all: Vec<ElementRef<'a>> = doc
         .select(&h1)
         .filter(|e| !excluded.contains(&e.id()))
         .collect();
+    // An `<h1>` inside another `<article>` is that story's headline, never this one's
+    // (a page with two stories side by side).
+    let h1s: Vec<ElementRef<'a>> = all
+        .iter()
+        .copied()
+        .filter(|e| !in_other_article(*e, before))
+        .collect();
     if let Some(mt) = meta_title.map(fold).filter(|t| !t.is_empty()) {
-        let matching = h1s.iter().find(|e| {
+        let matches = |e: &ElementRef<'_>| {
             let f = fold(&e.text().collect::<String>());
             !f.is_empty() && (mt.contains(&f) || f.contains(&mt))
-        });
-        if let Some(e) = matching {
+        };
+        if let Some(e) = h1s.iter().find(|e| matches(e)) {
             return Some(*e);
         }
     }
     h1s.into_iter().rev().find(|e| e.id() < before.id())
+}
+
+/// `true` when `el` sits in an `<article>` that does not hold `root` (nor is held by it):
+/// another story on the same page.
+fn in_other_article(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
+    let root_line: HashSet<NodeId> = std::iter::once(*root)
+        .chain(root.ancestors())
+        .map(|n| n.id())
+        .collect();
+    el.ancestors()
+        .filter_map(ElementRef::wrap)
+        .filter(|a| a.value().name() == "article")
+        .any(|a| !root_line.contains(&a.id()) && !a.ancestors().any(|x| x.id() == root.id()))
+}
+
+/// `true` when the page's metadata headline is another story's: it matches an `<h1>` in
+/// an `<article>` that does not hold `root`.
+fn title_is_another_story(
+    doc: &Html,
+    excluded: &HashSet<NodeId>,
+    root: ElementRef<'_>,
+    meta_title: &str,
+) -> bool {
+    let Ok(h1) = Selector::parse("h1") else {
+        return false;
+    };
+    let mt = fold(meta_title);
+    !mt.is_empty()
+        && doc
+            .select(&h1)
+            .filter(|e| !excluded.contains(&e.id()) && in_other_article(*e, root))
+            .any(|e| {
+                let f = fold(&e.text().collect::<String>());
+                !f.is_empty() && (mt.contains(&f) || f.contains(&mt))
+            })
 }
 
 /// `true` for a story teaser inside the article element: an `<article>` whose heading is
@@ -592,6 +634,15 @@ fn finish(
             span: 0..0,
         });
     }
+    // A story element that opens with a heading of any level: that heading is its
+    // headline (the page's `<h1>` may belong to another story).
+    let opens_with_heading = blocks.first().is_some_and(|b| b.kind == BlockKind::Heading);
+    if root.value().name() == "article"
+        && opens_with_heading
+        && !blocks.iter().any(|b| b.kind == BlockKind::Title)
+    {
+        blocks[0].kind = BlockKind::Title;
+    }
     if !blocks.iter().any(|b| b.kind == BlockKind::Title) {
         if let Some(title) = headline_outside(doc, excluded, root, meta.title.as_deref()) {
             blocks.insert(
@@ -637,7 +688,12 @@ fn headline_outside(
             text::clean_line(&w.buf)
         })
         .filter(|t| !t.is_empty())
-        .or_else(|| meta_title.map(text::clean_line).filter(|t| !t.is_empty()))
+        .or_else(|| {
+            meta_title
+                .filter(|t| !title_is_another_story(doc, excluded, root, t))
+                .map(text::clean_line)
+                .filter(|t| !t.is_empty())
+        })
 }
 
 /// How many paragraphs from the top may open with the dateline: pages often put a
