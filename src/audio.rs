@@ -204,16 +204,7 @@ impl Programme {
                 start,
                 end: samples.len(),
             });
-            let gap = if i + 1 == clips.len() {
-                pauses.tail_ms
-            } else {
-                match boundary {
-                    Boundary::Clause => pauses.clause_ms,
-                    Boundary::Sentence => pauses.sentence_ms,
-                    Boundary::Paragraph => pauses.paragraph_ms,
-                    Boundary::Heading => pauses.heading_ms,
-                }
-            };
+            let gap = pauses.after(*boundary, i + 1 == clips.len());
             samples.resize(samples.len() + ms(gap), 0.0);
         }
         Programme {
@@ -427,5 +418,14 @@ mod tests {
             ]
         );
         assert_eq!(prog.duration_ms(), 4150);
+        // What the edition counts against its length limit while clips arrive (lead, each
+        // clip and the pause after it) is exactly the programme's length.
+        let counted: u32 = p.lead_ms
+            + [Boundary::Heading, Boundary::Sentence, Boundary::Paragraph]
+                .iter()
+                .enumerate()
+                .map(|(i, b)| 1000 + p.after(*b, i == 2))
+                .sum::<u32>();
+        assert_eq!(counted as usize, prog.samples.len());
     }
 }

@@ -182,15 +182,24 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
     };
     // The audio made so far, across workers: a voice far slower than the estimate is
     // stopped at the edition's limit instead of filling the memory.
-    let made = AtomicU64::new(0);
+    // Pauses count as the programme will hold them (lead, tail and one after each
+    // sentence), so the limit is the length of the finished edition, not of the speech.
+    let pauses = &voice.pauses;
+    let ms = |m: u32| u64::from(rate) * u64::from(m) / 1000;
+    let gaps: Vec<u64> = sentences
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ms(pauses.after(s.boundary, i + 1 == sentences.len())))
+        .collect();
+    let made = AtomicU64::new(ms(pauses.lead_ms));
     let max_samples = (limits::MAX_ARTICLE_AUDIO_S * f64::from(rate)) as u64;
     let clips: Vec<Clip> = given
         .par_iter()
-        .zip(sentences.par_iter())
-        .map(|(text, s)| {
+        .zip(sentences.par_iter().zip(gaps.par_iter()))
+        .map(|(text, (s, gap))| {
             let clip = clip_for(ctx, text, rate).and_then(|clip| {
-                let total = made.fetch_add(clip.samples.len() as u64, Ordering::Relaxed)
-                    + clip.samples.len() as u64;
+                let len = clip.samples.len() as u64 + gap;
+                let total = made.fetch_add(len, Ordering::Relaxed) + len;
                 if total > max_samples {
                     return Err(Error::input(
                         path,

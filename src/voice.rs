@@ -123,6 +123,23 @@ impl Default for Pauses {
     }
 }
 
+impl Pauses {
+    /// The pause after a sentence that ends at `boundary`, in milliseconds: the tail
+    /// after the edition's last sentence.
+    pub fn after(&self, boundary: crate::segment::Boundary, last: bool) -> u32 {
+        use crate::segment::Boundary;
+        if last {
+            return self.tail_ms;
+        }
+        match boundary {
+            Boundary::Clause => self.clause_ms,
+            Boundary::Sentence => self.sentence_ms,
+            Boundary::Paragraph => self.paragraph_ms,
+            Boundary::Heading => self.heading_ms,
+        }
+    }
+}
+
 /// What a voice accepts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
