@@ -396,7 +396,9 @@ fn yaml_front_matter(source: &str) -> Option<std::result::Result<(FrontMatter, u
             Ok((e, _)) => e,
             Err(e) => {
                 return if mapping_at_top {
-                    Some(Err(format!("has YAML front matter that does not parse: {e}")))
+                    Some(Err(format!(
+                        "has YAML front matter that does not parse: {e}"
+                    )))
                 } else {
                     None
                 }

@@ -289,7 +289,10 @@ mod tests {
         c.put("aa01", &one).unwrap();
         c.put("aa02", &two).unwrap();
         // Swap the two valid files: each is now under the other's key.
-        let (p1, p2) = (dir.path().join("aa/aa01.clip"), dir.path().join("aa/aa02.clip"));
+        let (p1, p2) = (
+            dir.path().join("aa/aa01.clip"),
+            dir.path().join("aa/aa02.clip"),
+        );
         let (b1, b2) = (std::fs::read(&p1).unwrap(), std::fs::read(&p2).unwrap());
         std::fs::write(&p1, &b2).unwrap();
         std::fs::write(&p2, &b1).unwrap();

@@ -204,9 +204,7 @@ fn stream_container(
             FormatOptions::default(),
             MetadataOptions::default(),
         )
-        .map_err(|e| {
-            format!("printed {size} bytes that are not {name} audio ({e})")
-        })?;
+        .map_err(|e| format!("printed {size} bytes that are not {name} audio ({e})"))?;
     let track = reader
         .default_track(TrackType::Audio)
         .ok_or_else(|| format!("printed {name} with no audio track"))?;

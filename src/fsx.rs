@@ -246,7 +246,10 @@ fn probe_parent(out: &Path) -> Result<()> {
     };
     let name_len = out.file_name().map_or(0, |n| n.len());
     if name_len == 0 {
-        return Err(Error::output(out, "names no file; give a file name for the output"));
+        return Err(Error::output(
+            out,
+            "names no file; give a file name for the output",
+        ));
     }
     match std::fs::metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -266,7 +269,7 @@ fn probe_parent(out: &Path) -> Result<()> {
                     "cannot be written: {} is {what}, not a folder",
                     dir.display()
                 ),
-            ))
+            ));
         }
         _ => {}
     }

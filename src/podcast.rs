@@ -96,8 +96,16 @@ fn shard_difference(a: &PodcastInfo, b: &PodcastInfo) -> Option<String> {
     let fields: [(&str, String, String); 7] = [
         ("title", a.title.clone(), b.title.clone()),
         ("description", a.description.clone(), b.description.clone()),
-        ("author", format!("{:?}", a.author), format!("{:?}", b.author)),
-        ("base URL", format!("{:?}", a.base_url), format!("{:?}", b.base_url)),
+        (
+            "author",
+            format!("{:?}", a.author),
+            format!("{:?}", b.author),
+        ),
+        (
+            "base URL",
+            format!("{:?}", a.base_url),
+            format!("{:?}", b.base_url),
+        ),
         ("category", a.category.clone(), b.category.clone()),
         ("explicit", a.explicit.to_string(), b.explicit.to_string()),
         ("guid", a.guid.clone(), b.guid.clone()),
@@ -164,12 +172,18 @@ pub fn check_shard_run(shards: &[(std::path::PathBuf, PodcastManifest)]) -> Resu
         let Ok(shard) = shard.parse::<Shard>() else {
             continue; // check_shard_set names a damaged field.
         };
-        let have: std::collections::BTreeSet<usize> =
-            pm.episodes.iter().map(|e| e.index).collect();
-        if let Some(stray) = have.iter().find(|&&i| i >= run.articles || !shard.contains(i)) {
+        let have: std::collections::BTreeSet<usize> = pm.episodes.iter().map(|e| e.index).collect();
+        if let Some(stray) = have
+            .iter()
+            .find(|&&i| i >= run.articles || !shard.contains(i))
+        {
             return Err(Error::input(
                 path,
-                format!("holds article {} of {}, which is not in shard {shard}", stray + 1, run.articles),
+                format!(
+                    "holds article {} of {}, which is not in shard {shard}",
+                    stray + 1,
+                    run.articles
+                ),
             ));
         }
         let missing: Vec<String> = (0..run.articles)

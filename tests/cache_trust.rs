@@ -13,11 +13,7 @@ fn build(dir: &Path, voice: &str, cache: &str, out: &str) -> Output {
         .current_dir(dir)
         .output()
         .unwrap();
-    assert!(
-        o.status.success(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     o
 }
 

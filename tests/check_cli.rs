@@ -51,3 +51,17 @@ fn clean_article_passes_strict() {
     );
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn impossible_dates_are_listed() {
+    let (_d, path) = article(
+        "c.txt",
+        "عنوان الخبر\n\nصدر القرار في 2024-02-30 ونشر يوم 31/04/2024.\nوانعقدت الجلسة في 29/02/2024.\n",
+    );
+    let out = rawi().arg("check").arg(&path).output().expect("rawi runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(":3: «2024-02-30»"), "{text}");
+    assert!(text.contains(":3: «31/04/2024»"), "{text}");
+    assert_eq!(text.matches("impossible date").count(), 2, "{text}");
+    assert!(!text.contains("29/02/2024"), "a leap day is a date: {text}");
+}

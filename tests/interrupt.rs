@@ -53,7 +53,10 @@ fn temporaries(dir: &Path) -> Vec<String> {
 
 fn wait_stderr(child: Child) -> (Option<i32>, String) {
     let o = child.wait_with_output().unwrap();
-    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -73,7 +76,10 @@ fn a_signal_during_synthesis_exits_128_plus_it_and_keeps_the_old_output() {
         let (code, err) = wait_stderr(child);
         assert_eq!(code, Some(128 + sig), "{name}: {err}");
         assert!(err.contains(name), "{name}: {err}");
-        assert_eq!(std::fs::read(d.join("out.zip")).unwrap(), b"the previous edition");
+        assert_eq!(
+            std::fs::read(d.join("out.zip")).unwrap(),
+            b"the previous edition"
+        );
         assert!(temporaries(d).is_empty(), "{:?}", temporaries(d));
     }
 }
@@ -96,7 +102,11 @@ fn a_signal_while_writing_leaves_the_old_output_or_the_whole_new_one() {
         let (code, err) = wait_stderr(first);
         assert_eq!(code, Some(0), "{err}");
         let before = snapshot(&d.join(out));
-        std::fs::write(d.join("long.txt"), std::fs::read_to_string(&article).unwrap() + "\nجملة أخرى في الخبر.\n").unwrap();
+        std::fs::write(
+            d.join("long.txt"),
+            std::fs::read_to_string(&article).unwrap() + "\nجملة أخرى في الخبر.\n",
+        )
+        .unwrap();
         let child = start(d, &article, out, &extra);
         let t0 = Instant::now();
         while temporaries(d).is_empty() && t0.elapsed() < Duration::from_secs(60) {

@@ -11,7 +11,11 @@ use std::process::{Command, Output};
 fn marking_voice(dir: &Path) -> PathBuf {
     let mark = dir.join("spoke");
     let script = dir.join("voice.sh");
-    std::fs::write(&script, format!("#!/bin/sh\ntouch '{}'\nexit 1\n", mark.display())).unwrap();
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ntouch '{}'\nexit 1\n", mark.display()),
+    )
+    .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     let voice = dir.join("marking.toml");
@@ -64,20 +68,54 @@ fn unwritable_outputs_are_refused_before_any_speech() {
     for (out, said) in &cases {
         for cmd in [
             vec!["build", article, "--voice", voice, "--no-cache", "-o", out],
-            vec!["build", article, "--voice", voice, "--no-cache", "--unpacked", "-o", out],
-            vec!["podcast", article, "--voice", voice, "--no-cache", "--title", "ن", "-o", out],
+            vec![
+                "build",
+                article,
+                "--voice",
+                voice,
+                "--no-cache",
+                "--unpacked",
+                "-o",
+                out,
+            ],
+            vec![
+                "podcast",
+                article,
+                "--voice",
+                voice,
+                "--no-cache",
+                "--title",
+                "ن",
+                "-o",
+                out,
+            ],
             vec!["say", "--voice", voice, "-o", out, "نص قصير"],
         ] {
             let o = rawi(d, &cmd);
             let err = String::from_utf8_lossy(&o.stderr);
             assert_eq!(o.status.code(), Some(2), "{cmd:?}: {err}");
             assert!(err.contains(said), "{cmd:?}: {err}");
-            assert_eq!(err.lines().filter(|l| l.contains("error")).count(), 1, "{err}");
+            assert_eq!(
+                err.lines().filter(|l| l.contains("error")).count(),
+                1,
+                "{err}"
+            );
             assert!(!d.join("spoke").exists(), "{cmd:?}: the voice spoke first");
         }
     }
     // The same voice with a good output does get asked (the mark is a real signal).
-    let o = rawi(d, &["build", article, "--voice", voice, "--no-cache", "-o", "ok.zip"]);
+    let o = rawi(
+        d,
+        &[
+            "build",
+            article,
+            "--voice",
+            voice,
+            "--no-cache",
+            "-o",
+            "ok.zip",
+        ],
+    );
     assert_ne!(o.status.code(), Some(0));
     assert!(d.join("spoke").exists());
 }

@@ -542,8 +542,16 @@ fn shards_of_different_runs_do_not_merge() {
     // Each run differs from the first shard's in one thing; the error names it.
     let cases: [(&str, Vec<&str>, &str); 5] = [
         ("title", vec!["--title", "نشرة أخرى"], "title"),
-        ("url", vec!["--base-url", "https://example.org/other"], "base URL"),
-        ("voice", vec!["--voice", "rawi-ar-high"], "voice rawi-ar-high"),
+        (
+            "url",
+            vec!["--base-url", "https://example.org/other"],
+            "base URL",
+        ),
+        (
+            "voice",
+            vec!["--voice", "rawi-ar-high"],
+            "voice rawi-ar-high",
+        ),
         ("loudness", vec!["--loudness", "-20"], "-20 LUFS"),
         ("format", vec!["--format", "flac"], "flac"),
     ];
@@ -552,8 +560,16 @@ fn shards_of_different_runs_do_not_merge() {
         shard("2/2", &out, &extra);
         let o = merge("one.zip", &out);
         assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
-        assert!(stderr(&o).contains(&out), "{name} names the shard: {}", stderr(&o));
-        assert!(stderr(&o).contains(said), "{name} says what differs: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&out),
+            "{name} names the shard: {}",
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains(said),
+            "{name} says what differs: {}",
+            stderr(&o)
+        );
         assert!(!d.join("merged.zip").exists());
     }
 
@@ -561,15 +577,29 @@ fn shards_of_different_runs_do_not_merge() {
     // used to merge and drop the fourth article.
     let o = rawi(
         &[
-            "podcast", "a.md", "b.txt", "c.md", "--title", "النشرة", "--cache", "clips",
-            "--shard", "2/2", "-o", "two-short.zip",
+            "podcast",
+            "a.md",
+            "b.txt",
+            "c.md",
+            "--title",
+            "النشرة",
+            "--cache",
+            "clips",
+            "--shard",
+            "2/2",
+            "-o",
+            "two-short.zip",
         ],
         d,
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let o = merge("one.zip", "two-short.zip");
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("another article list"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("another article list"),
+        "{}",
+        stderr(&o)
+    );
 
     // An article that failed in its shard: the shard is written (exit 1), the merge says
     // which article is missing instead of publishing a feed without it.
@@ -579,7 +609,11 @@ fn shards_of_different_runs_do_not_merge() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let o = merge("one-of-failed.zip", "two-failed.zip");
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("lacks article 4 of 4"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("lacks article 4 of 4"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

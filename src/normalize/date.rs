@@ -10,7 +10,7 @@ use super::lexicon::{gregorian_name, hijri_name};
 use super::ordinal::ordinal;
 use super::reader::{c_digits_start, join_prefix, value, Ctx, Outcome, Reader};
 use super::scan::{digit, Core};
-use super::{decimal, scan, Class};
+use super::{decimal, scan, Class, Guess};
 
 /// Reads a year (a masculine cardinal) in `case`.
 pub fn year(n: u64, case: Case) -> String {
@@ -37,6 +37,29 @@ fn plausible_year(y: u64) -> bool {
     (1000..=2199).contains(&y)
 }
 
+/// Whether day `d` of month `m` exists in year `y` of the Gregorian calendar (any year
+/// when `y` is `None`: 29 February counts).
+pub fn is_real_day(y: Option<u64>, m: u64, d: u64) -> bool {
+    let y = y.unwrap_or(2024);
+    let (Ok(y), Ok(m), Ok(d)) = (i16::try_from(y), i8::try_from(m), i8::try_from(d)) else {
+        return false;
+    };
+    jiff::civil::Date::new(y, m, d).is_ok()
+}
+
+/// The year, month and day of a numeric date in written order, by the same rule as
+/// [`numeric`]: `y/m/d` when the first has four digits, else `d/m/y` (a two-digit year is
+/// of this century).
+pub fn numeric_parts(a: (u64, usize), b: u64, c: (u64, usize)) -> Option<(u64, u64, u64)> {
+    if a.1 == 4 {
+        Some((a.0, b, c.0))
+    } else if c.1 == 4 || c.1 == 2 {
+        Some((if c.1 == 2 { 2000 + c.0 } else { c.0 }, b, a.0))
+    } else {
+        None
+    }
+}
+
 /// Reads a numeric date given its three numbers in written order, or `None` if they do
 /// not form a valid date. `y/m/d` when the first has four digits, else `d/m/y`.
 /// With `hijri`, the month is named from the Hijri calendar.
@@ -47,13 +70,7 @@ pub fn numeric(
     case: Case,
     hijri: bool,
 ) -> Option<String> {
-    let (y, m, d) = if a.1 == 4 {
-        (a.0, b, c.0)
-    } else if c.1 == 4 || c.1 == 2 {
-        (if c.1 == 2 { 2000 + c.0 } else { c.0 }, b, a.0)
-    } else {
-        return None;
-    };
+    let (y, m, d) = numeric_parts(a, b, c)?;
     let plausible = if hijri {
         (1..=1999).contains(&y)
     } else {
@@ -214,6 +231,40 @@ impl<'a> Reader<'a> {
         let year = if a.1 == 4 { a.0 } else { y.0 };
         if (1300..=1599).contains(&year) && (a.1 == 4 || y.1 == 4) {
             hijri = true;
+        }
+        // A Gregorian date that no calendar has is the article's mistake: it is read as
+        // the numbers written, not as a date that did not happen, and `rawi check` lists it.
+        if let Some((yy, m, d)) = numeric_parts(a, b, y).filter(|_| !hijri) {
+            if plausible_year(yy)
+                && (1..=12).contains(&m)
+                && (1..=31).contains(&d)
+                && !is_real_day(Some(yy), m, d)
+            {
+                let parts: Vec<String> = [a.0, b, y.0]
+                    .iter()
+                    .map(|&n| {
+                        cardinal(
+                            n,
+                            Form {
+                                case,
+                                ..Form::DEFAULT
+                            },
+                        )
+                    })
+                    .collect();
+                let mut o = Outcome::new(
+                    ctx.start,
+                    end,
+                    case,
+                    Class::Date,
+                    join_prefix(&ctx.prefix, &parts.join("، ")),
+                    format!(
+                        "{rule}; impossible date (day {d} of month {m} of {yy}): read as written"
+                    ),
+                );
+                o.read.guess = Some(Guess::ImpossibleDate);
+                return Some(o);
+            }
         }
         let s = numeric(a, b, y, case, hijri)?;
         Some(Outcome::new(

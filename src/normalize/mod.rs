@@ -126,6 +126,9 @@ pub enum Guess {
     DecimalStyle,
     /// A Latin word rawi has no reading for: kept as written.
     UnknownLatin,
+    /// A date that no calendar has (`2024-02-30`, `31/04/2024`, `30 فبراير`): the article
+    /// is wrong; a numeric one is read as its numbers, not as a date.
+    ImpossibleDate,
 }
 
 impl Guess {
@@ -136,6 +139,7 @@ impl Guess {
             Guess::IdentifierOrQuantity => "ambiguous identifier/quantity",
             Guess::DecimalStyle => "decimal style inferred",
             Guess::UnknownLatin => "unknown Latin word",
+            Guess::ImpossibleDate => "impossible date; check the article",
         }
     }
 }
