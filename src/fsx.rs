@@ -282,9 +282,14 @@ fn probe_parent(out: &Path) -> Result<()> {
     }
     tempfile::Builder::new()
         .prefix(".rawi-")
-        .suffix(".part")
+        .suffix(".probe")
         .tempfile_in(dir)
-        .map(drop)
+        .map(|probe| {
+            // Removed here, or by the signal handler if a signal comes first.
+            let guard = crate::interrupt::remove_on_interrupt(probe.path());
+            drop(probe);
+            drop(guard);
+        })
         .map_err(|e| {
             // The OS's own words, without tempfile's note of the random name.
             let why = match e.raw_os_error() {
@@ -325,7 +330,8 @@ pub fn is_replaceable_dir(dir: &Path) -> bool {
 }
 
 /// `true` for a name rawi gives its temporaries: `.rawi-` then six letters or digits
-/// (tempfile's random part), then `.part` (or `.old`, an unpacked bundle being replaced).
+/// (tempfile's random part), then `.part` (or `.old`, an unpacked bundle being replaced, or
+/// `.probe`, the check that a folder takes a new file).
 pub fn is_rawi_temp_name(name: &str) -> bool {
     let Some(rest) = name.strip_prefix(".rawi-") else {
         return false;
@@ -333,6 +339,7 @@ pub fn is_rawi_temp_name(name: &str) -> bool {
     let Some(mid) = rest
         .strip_suffix(".part")
         .or_else(|| rest.strip_suffix(".old"))
+        .or_else(|| rest.strip_suffix(".probe"))
     else {
         return false;
     };
@@ -394,6 +401,7 @@ mod tests {
     fn temp_names() {
         assert!(is_rawi_temp_name(".rawi-a1B2c3.part"));
         assert!(is_rawi_temp_name(".rawi-a1B2c3.old"));
+        assert!(is_rawi_temp_name(".rawi-a1B2c3.probe"));
         assert!(!is_rawi_temp_name(".rawi-a1B2c3.zip"));
         assert!(!is_rawi_temp_name(".rawi-toolong1.part"));
         assert!(!is_rawi_temp_name("rawi-a1B2c3.part"));

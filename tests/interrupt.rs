@@ -109,7 +109,9 @@ fn a_signal_while_writing_leaves_the_old_output_or_the_whole_new_one() {
         .unwrap();
         let child = start(d, &article, out, &extra);
         let t0 = Instant::now();
-        while temporaries(d).is_empty() && t0.elapsed() < Duration::from_secs(60) {
+        // The write's own temporary (`.part`), not the probe made before synthesis.
+        let writing = || temporaries(d).iter().any(|n| n.ends_with(".part"));
+        while !writing() && t0.elapsed() < Duration::from_secs(60) {
             std::thread::sleep(Duration::from_micros(200));
         }
         signal(&child, libc::SIGTERM);
