@@ -1,27 +1,9 @@
 //! Audio: clips from voices, resampling, joining clips with pauses into one programme,
 //! and WAV in and out.
 
+pub use crate::clip::Clip;
 use crate::segment::Boundary;
 use crate::voice::Pauses;
-
-/// Mono audio at one sample rate, samples in [-1, 1].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Clip {
-    /// The samples.
-    pub samples: Vec<f32>,
-    /// Samples per second.
-    pub rate: u32,
-}
-
-impl Clip {
-    /// Length in seconds.
-    pub fn seconds(&self) -> f64 {
-        if self.rate == 0 {
-            return 0.0;
-        }
-        self.samples.len() as f64 / self.rate as f64
-    }
-}
 
 /// Reads a WAV file leniently: PCM 8/16/24/32-bit or 32/64-bit float, any channel count
 /// (mixed down to mono), and the "streaming" headers that programs writing to a pipe

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
 
-use crate::audio::Clip;
+use crate::clip::Clip;
 
 /// File magic; the last byte is the layout version. Changing how clips are post-processed
 /// (trimming, resampling) also bumps it, so stale clips are never reused.

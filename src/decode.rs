@@ -16,7 +16,7 @@ use symphonia::core::formats::{FormatOptions, TrackType};
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 
-use crate::audio::Clip;
+use crate::clip::Clip;
 
 /// Largest number of samples accepted from one answer (an hour at 48 kHz): a bound so
 /// that a broken or hostile stream cannot fill memory.

@@ -20,6 +20,7 @@ pub mod audio;
 pub mod bundle;
 pub mod cache;
 pub mod cli;
+pub mod clip;
 pub mod decode;
 pub mod diacritize;
 pub mod edition;

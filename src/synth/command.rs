@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use crate::audio::Clip;
+use crate::clip::Clip;
 use crate::voice::{CommandSpec, TextInput, Voice, WavOutput};
 
 /// Most of a program's standard error kept for an error message.

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use crate::audio::Clip;
+use crate::clip::Clip;
 use crate::decode::{decode, AudioFormat};
 use crate::error::{Error, Result};
 use crate::voice::{HttpSpec, Voice};

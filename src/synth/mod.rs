@@ -8,7 +8,7 @@ pub mod bundled;
 pub mod command;
 pub mod http;
 
-use crate::audio::Clip;
+use crate::clip::Clip;
 use crate::error::{Error, Result};
 use crate::voice::{EngineKind, Voice, SAMPLE_RATE_RANGE};
 

@@ -21,7 +21,7 @@ pub mod lexicon;
 pub mod phoneme;
 pub mod prosody;
 
-use crate::audio::Clip;
+use crate::clip::Clip;
 
 /// Settings of a bundled voice: defined with the other voice settings, so that the voice
 /// module depends on no engine.
