@@ -7,15 +7,12 @@
 //! manifest's).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
 
 fn rawi(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rawi"))
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_CACHE_HOME", dir.join("xdg-cache"))
-        .output()
-        .expect("rawi runs")
+    common::rawi_in(dir, args)
 }
 
 fn ok(o: &Output, what: &str) {

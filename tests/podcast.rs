@@ -46,13 +46,10 @@ date = \"2024-06-02T09:30:00+03:00\"
 افتتح المعرض أبوابه صباح اليوم بمشاركة واسعة.
 ";
 
+mod common;
+
 fn rawi(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rawi"))
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_CACHE_HOME", dir.join("xdg-cache"))
-        .output()
-        .expect("rawi runs")
+    common::rawi_in(dir, args)
 }
 
 fn stderr(o: &Output) -> String {
