@@ -43,6 +43,11 @@ pub const MAX_ARTICLE_AUDIO_S: f64 = 3.0 * 3600.0;
 /// them never refuses an article that would have fitted.
 pub const FAST_SPEECH_CHARS_PER_S: f64 = 25.0;
 
+/// Most sentences a bundle's manifest may list for `verify`. An edition is at most
+/// [`MAX_ARTICLE_AUDIO_S`] long; 50 000 sentences in three hours would be 0.2 s each,
+/// shorter than any sentence with its pause. A larger list is refused unread.
+pub const MAX_MANIFEST_SENTENCES: usize = 50_000;
+
 /// Most worker threads (`-j`).
 pub const MAX_JOBS: usize = 256;
 

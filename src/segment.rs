@@ -192,7 +192,7 @@ impl Quotes {
 /// count the ellipsis as a terminator, but news writing uses it as one).
 fn split_at_ellipsis(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
-    for (start, frag) in text.split_sentence_bound_indices() {
+    for (start, frag) in uax29_fragments(text) {
         let mut s = 0;
         while let Some(pos) = frag[s..].find("… ") {
             let cut = s + pos + "… ".len();
@@ -202,6 +202,212 @@ fn split_at_ellipsis(text: &str) -> Vec<(usize, &str)> {
         out.push((start + s, &frag[s..]));
     }
     out
+}
+
+/// Characters of a run of closing punctuation or of spaces handed to the crate; the
+/// rest of a longer run is folded away before the crate sees the text. Any run of one or
+/// more such characters leaves the crate in the same state, so a few are enough.
+const RUN_KEPT_CHARS: usize = 8;
+
+/// The UAX #29 fragments of `text` as `(start, fragment)`, like the crate's
+/// `split_sentence_bound_indices`, in time linear in the text.
+///
+/// The crate's rule SB8 looks ahead from every character of `ATerm Close* Sp*` (a full
+/// stop followed by closing punctuation and spaces) to the next letter, so a run of
+/// 64 000 `)` after a full stop takes it 40 seconds, and a million never ends. Within a
+/// run of `Close` characters (or of `Sp`), with `Extend` and `Format` marks among them,
+/// the crate never breaks, its state is the same after one character of the run as after
+/// many, and its look-ahead passes over all of them alike. So each such run longer than
+/// [`RUN_KEPT_CHARS`] is cut to its first characters in a copy of the text, the crate
+/// splits the copy, and the bounds are moved back to the original: every fragment keeps
+/// its span in `text`, and the bounds are the crate's own.
+fn uax29_fragments(text: &str) -> Vec<(usize, &str)> {
+    let Some(folded) = Folded::new(text) else {
+        return text.split_sentence_bound_indices().collect();
+    };
+    let mut starts: Vec<usize> = Vec::new();
+    let mut cut = 0;
+    for (at, _) in folded.text.split_sentence_bound_indices() {
+        // Bounds come in order, so the cuts before each are walked once in all.
+        while cut < folded.cuts.len() && folded.cuts[cut].0 <= at {
+            cut += 1;
+        }
+        let shift = cut.checked_sub(1).map_or(0, |k| folded.cuts[k].1);
+        starts.push(at + shift);
+    }
+    let mut out = Vec::with_capacity(starts.len());
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(text.len());
+        if let Some(frag) = text.get(start..end) {
+            out.push((start, frag));
+        }
+    }
+    out
+}
+
+/// A copy of a text with its long runs of closing punctuation and of spaces cut short.
+struct Folded {
+    text: String,
+    /// For each cut, in order: where it stands in the copy, and how many bytes of the
+    /// original have been left out up to and including it.
+    cuts: Vec<(usize, usize)>,
+}
+
+impl Folded {
+    /// `None` when no run is longer than [`RUN_KEPT_CHARS`] (the text is used as it is).
+    fn new(text: &str) -> Option<Folded> {
+        let mut out: Option<Folded> = None;
+        // Where the copy has been written up to, in the original.
+        let mut copied = 0;
+        // The run being read: its class, its characters so far, and where its kept
+        // characters end.
+        let mut run: Option<(RunClass, usize, usize)> = None;
+        let mut removed = 0;
+        for (i, c) in text.char_indices() {
+            let class = run_class(c);
+            run = match run {
+                // Marks belong to the run they stand in.
+                Some((rc, n, kept_end)) if class == rc || class == RunClass::Mark => {
+                    if n == RUN_KEPT_CHARS {
+                        // The first character past the kept ones: a cut starts here.
+                        let f = out.get_or_insert_with(|| Folded {
+                            text: String::with_capacity(text.len()),
+                            cuts: Vec::new(),
+                        });
+                        f.text.push_str(&text[copied..kept_end]);
+                        copied = kept_end;
+                    }
+                    let kept_end = if n < RUN_KEPT_CHARS {
+                        i + c.len_utf8()
+                    } else {
+                        kept_end
+                    };
+                    Some((rc, n + 1, kept_end))
+                }
+                previous => {
+                    if let Some((_, n, kept_end)) = previous {
+                        if n > RUN_KEPT_CHARS {
+                            removed += i - kept_end;
+                            copied = i;
+                            if let Some(f) = out.as_mut() {
+                                f.cuts.push((f.text.len(), removed));
+                            }
+                        }
+                    }
+                    match class {
+                        RunClass::Close | RunClass::Space => Some((class, 1, i + c.len_utf8())),
+                        _ => None,
+                    }
+                }
+            };
+        }
+        if let Some((_, n, kept_end)) = run {
+            if n > RUN_KEPT_CHARS {
+                removed += text.len() - kept_end;
+                copied = text.len();
+                if let Some(f) = out.as_mut() {
+                    f.cuts.push((f.text.len(), removed));
+                }
+            }
+        }
+        let mut f = out?;
+        f.text.push_str(&text[copied..]);
+        Some(f)
+    }
+}
+
+/// What a character is to the crate's sentence rules, as far as folding runs needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RunClass {
+    /// UAX #29 `Close`: brackets and quotation marks.
+    Close,
+    /// UAX #29 `Sp`: spaces other than line and paragraph separators.
+    Space,
+    /// UAX #29 `Extend` or `Format`: marks the crate reads as part of the character
+    /// before them.
+    Mark,
+    /// Anything else.
+    Other,
+}
+
+/// The [`RunClass`] of `c`. The crate keeps its character classes private, so a
+/// character's class is found by how the crate splits a few short probes with it (each
+/// class splits them differently; the tests check every class against them), and kept
+/// for the characters seen again. The common letters and digits are answered at once.
+fn run_class(c: char) -> RunClass {
+    if c.is_ascii_alphanumeric() || ('\u{621}'..='\u{64A}').contains(&c) {
+        return RunClass::Other;
+    }
+    // Enough for every character a real text uses; a hostile text of more distinct
+    // characters is answered by probing each time (slower, still linear).
+    const CACHE_MAX: usize = 4096;
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<char, RunClass>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(k) = CACHE.with(|m| m.borrow().get(&c).copied()) {
+        return k;
+    }
+    let k = probe_class(c);
+    CACHE.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() < CACHE_MAX {
+            m.insert(c, k);
+        }
+    });
+    k
+}
+
+/// Texts with the character put at each `{}`, whose splits tell the classes apart: after
+/// a full stop, a closing bracket keeps the break for the capital that follows, a space
+/// lets the sentence go on, a mark is invisible, and so on.
+const PROBES: [&str; 5] = ["A.{}B", "A. {}B", "A.{}5", "A.{}a", "A.{}{}B"];
+
+/// Where the crate splits each probe with `c` in it, as a bit set of character
+/// positions per probe.
+fn probe_signature(c: char) -> [u16; PROBES.len()] {
+    let mut sig = [0u16; PROBES.len()];
+    let mut buf = String::with_capacity(16);
+    for (k, p) in PROBES.iter().enumerate() {
+        buf.clear();
+        for pc in p.chars() {
+            if pc == '{' {
+                buf.push(c);
+            } else if pc != '}' {
+                buf.push(pc);
+            }
+        }
+        for (at, _) in buf.split_sentence_bound_indices() {
+            let pos = buf[..at].chars().count();
+            sig[k] |= 1u16 << pos.min(15);
+        }
+    }
+    sig
+}
+
+/// The class of `c` by its probe signature, compared with those of characters whose
+/// class is known: `)` is `Close`, a space `Sp`, a fathatan (U+064B) `Extend`, a
+/// left-to-right mark (U+200E) `Format`.
+fn probe_class(c: char) -> RunClass {
+    static KNOWN: OnceLock<[[u16; PROBES.len()]; 4]> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| {
+        [
+            probe_signature(')'),
+            probe_signature(' '),
+            probe_signature('\u{64B}'),
+            probe_signature('\u{200E}'),
+        ]
+    });
+    let sig = probe_signature(c);
+    if sig == known[0] {
+        RunClass::Close
+    } else if sig == known[1] {
+        RunClass::Space
+    } else if sig == known[2] || sig == known[3] {
+        RunClass::Mark
+    } else {
+        RunClass::Other
+    }
 }
 
 /// Shrinks a range to exclude surrounding whitespace; `None` if nothing is left.
@@ -371,6 +577,66 @@ mod tests {
         }
         // An open quotation still holds the sentence together.
         assert_eq!(sentences("قال \"أ. ب\". ثم."), vec!["قال \"أ. ب\".", "ثم."]);
+    }
+
+    /// The probes tell the classes apart: one character of every UAX #29 class.
+    #[test]
+    fn probe_classes() {
+        for c in [')', '(', '»', '«', '"', '\'', ']', '\u{FD3F}', '\u{300D}'] {
+            assert_eq!(probe_class(c), RunClass::Close, "{c:?}");
+        }
+        for c in [' ', '\t', '\u{a0}', '\u{2009}', '\u{3000}'] {
+            assert_eq!(probe_class(c), RunClass::Space, "{c:?}");
+        }
+        for c in ['\u{64B}', '\u{651}', '\u{301}', '\u{200D}', '\u{200F}'] {
+            assert_eq!(probe_class(c), RunClass::Mark, "{c:?}");
+        }
+        // CR, LF, Sep, Lower, Upper, OLetter, Numeric, ATerm, STerm, SContinue, Other.
+        for c in [
+            '\r', '\n', '\u{2029}', '\u{85}', 'a', 'B', 'ب', '5', '٣', '.', '!', '؟', ',', '،',
+            '%', '-', '€', '\u{640}',
+        ] {
+            assert_eq!(probe_class(c), RunClass::Other, "{c:?}");
+        }
+    }
+
+    /// Folding long runs never moves a bound: the fragments are the crate's own, on
+    /// every mix of terminator, run and what follows.
+    #[test]
+    fn folded_runs_split_like_the_crate() {
+        let heads = ["", "A.", "a.", "ب.", "5.", "نص!", "A. ", "x.\n", "و؟"];
+        let units = [
+            ")", " ", ")\u{64B}", "»\"", "\u{a0} ", ") ", " )", "\u{651}",
+        ];
+        let lengths = [1, 7, 8, 9, 10, 40];
+        let tails = [
+            "",
+            "a",
+            "B",
+            "ب",
+            "5",
+            "\n",
+            ".",
+            " x",
+            "%a",
+            ")a",
+            " 5 a",
+            "\u{2029}b",
+        ];
+        for head in heads {
+            for unit in units {
+                for &n in &lengths {
+                    for tail in tails {
+                        let text =
+                            format!("{head}{}{tail}{head}{}", unit.repeat(n), unit.repeat(n));
+                        let ours = uax29_fragments(&text);
+                        let theirs: Vec<(usize, &str)> =
+                            text.split_sentence_bound_indices().collect();
+                        assert_eq!(ours, theirs, "{text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -220,6 +220,128 @@ fn nesting_estimate(source: &str) -> usize {
     max
 }
 
+/// Most attributes of one element handed to the HTML parser. html5ever compares each new
+/// attribute of a tag with all those before it (to drop duplicates), so one element with
+/// 20 000 attributes costs 200 million comparisons; no element of a news page has more
+/// than a few dozen.
+const MAX_ATTRIBUTES: usize = 256;
+
+/// Elements whose content is text up to their end tag, never tags: their content is
+/// skipped by [`blank_excess_attributes`].
+const RAW_TEXT: &[&[u8]] = &[
+    b"script",
+    b"style",
+    b"textarea",
+    b"title",
+    b"xmp",
+    b"iframe",
+    b"noembed",
+    b"noframes",
+    b"noscript",
+];
+
+/// `source` with each attribute past the first [`MAX_ATTRIBUTES`] of a tag replaced by
+/// spaces, byte for byte (so every offset into the page still holds); `None` when no
+/// tag has that many. Tags are read the way an HTML tokenizer reads them: a name, then
+/// attributes, each a name with an optional `=` and a value, quoted or not. Comments and
+/// the content of script-like elements are skipped. One pass over the page.
+fn blank_excess_attributes(source: &str) -> Option<String> {
+    let b = source.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut i = 0;
+    let is_space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c);
+    while let Some(at) = b.get(i..).and_then(|r| r.iter().position(|&c| c == b'<')) {
+        i += at + 1;
+        if b[i..].starts_with(b"!--") {
+            i = find_bytes(b, i + 3, b"-->").map_or(b.len(), |k| k + 3);
+            continue;
+        }
+        // An end tag's attributes are tokenized (and compared) too.
+        let end_tag = b.get(i) == Some(&b'/');
+        if end_tag {
+            i += 1;
+        }
+        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let name_start = i;
+        while i < b.len() && !is_space(b[i]) && b[i] != b'/' && b[i] != b'>' {
+            i += 1;
+        }
+        let name = &b[name_start..i];
+        let mut count = 0usize;
+        loop {
+            while i < b.len() && (is_space(b[i]) || b[i] == b'/') {
+                i += 1;
+            }
+            if i >= b.len() || b[i] == b'>' {
+                break;
+            }
+            let attr_start = i;
+            // The first character of a name may be `=`; then up to space, `/`, `>`, `=`.
+            i += 1;
+            while i < b.len() && !is_space(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
+                i += 1;
+            }
+            let mut k = i;
+            while k < b.len() && is_space(b[k]) {
+                k += 1;
+            }
+            if b.get(k) == Some(&b'=') {
+                k += 1;
+                while k < b.len() && is_space(b[k]) {
+                    k += 1;
+                }
+                match b.get(k) {
+                    Some(&q) if q == b'"' || q == b'\'' => {
+                        k = b[k + 1..]
+                            .iter()
+                            .position(|&c| c == q)
+                            .map_or(b.len(), |p| k + 1 + p + 1);
+                    }
+                    _ => {
+                        while k < b.len() && !is_space(b[k]) && b[k] != b'>' {
+                            k += 1;
+                        }
+                    }
+                }
+                i = k;
+            }
+            count += 1;
+            if count > MAX_ATTRIBUTES {
+                let o = out.get_or_insert_with(|| b.to_vec());
+                for c in &mut o[attr_start..i] {
+                    *c = b' ';
+                }
+            }
+        }
+        if !end_tag && RAW_TEXT.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+            // Skip to the element's end tag: what is inside is not markup.
+            let mut k = i;
+            i = b.len();
+            while let Some(lt) = find_bytes(b, k, b"</") {
+                let tail = &b[lt + 2..];
+                if tail.len() >= name.len() && tail[..name.len()].eq_ignore_ascii_case(name) {
+                    i = lt;
+                    break;
+                }
+                k = lt + 2;
+            }
+        }
+    }
+    // Only whole attributes (which start and end at ASCII bytes) were blanked, so the
+    // copy is still UTF-8.
+    out.and_then(|o| String::from_utf8(o).ok())
+}
+
+/// Where `needle` first occurs in `hay` at or after `from`.
+fn find_bytes(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
 /// Parses an HTML article; `source` is the cleaned page. The error is a reason, without
 /// the file name.
 pub(super) fn parse(source: &str) -> Result<(Meta, Vec<Block>), String> {
@@ -229,7 +351,9 @@ pub(super) fn parse(source: &str) -> Result<(Meta, Vec<Block>), String> {
              check it is the right file"
         ));
     }
-    let doc = Html::parse_document(source);
+    // The parser is given the page with excess attributes blanked out (offsets unchanged).
+    let blanked = blank_excess_attributes(source);
+    let doc = Html::parse_document(blanked.as_deref().unwrap_or(source));
     let mut meta = metadata(&doc);
     let excluded = excluded_nodes(&doc);
     let root = article_root(&doc, &excluded, meta.title.as_deref());
@@ -726,21 +850,50 @@ fn split_dateline_in_lead(blocks: &mut Vec<Block>) {
     );
 }
 
+/// How far past the previous block, in bytes, a block's text is looked for in the page:
+/// far beyond the markup, scripts and boilerplate between two blocks of a real page.
+const SPAN_SEARCH_BYTES: usize = 1 << 20;
+
+/// How much of the page, in multiples of its size, the searches that find nothing may
+/// read in all before each search is cut to the block's own length and a little more.
+/// A block whose text is not in the page verbatim (an entity, `&amp;` or `&#1602;`, or a
+/// line break inside it) is searched for to the end of the window: on a page of 400 000
+/// such paragraphs, searching each to the end of the page never finished.
+const SPAN_SEARCH_BUDGET: usize = 8;
+
 /// Points each block's span at its text in the page when it appears there verbatim, in
-/// order; otherwise at an empty range where the search stood.
+/// order; otherwise at an empty range where the search stood. Each search is bounded
+/// (see [`SPAN_SEARCH_BYTES`] and [`SPAN_SEARCH_BUDGET`]), so the whole is linear.
 fn place_spans(source: &str, blocks: &mut [Block]) {
-    let mut cursor = 0;
+    let mut cursor: usize = 0;
+    let mut budget = SPAN_SEARCH_BUDGET.saturating_mul(source.len());
     for b in blocks.iter_mut() {
+        let len = b.text.len();
+        let reach = if budget > 0 {
+            SPAN_SEARCH_BYTES
+        } else {
+            len + 256
+        };
+        let mut end = cursor
+            .saturating_add(len)
+            .saturating_add(reach)
+            .min(source.len());
+        while !source.is_char_boundary(end) {
+            end += 1;
+        }
         let found = source
-            .get(cursor..)
-            .and_then(|rest| rest.find(b.text.as_str()))
+            .get(cursor..end)
+            .and_then(|window| window.find(b.text.as_str()))
             .map(|at| cursor + at);
         b.span = match found {
             Some(at) => {
-                cursor = at + b.text.len();
+                cursor = at + len;
                 at..cursor
             }
-            None => cursor..cursor,
+            None => {
+                budget = budget.saturating_sub(end.saturating_sub(cursor));
+                cursor..cursor
+            }
         };
     }
 }
@@ -919,6 +1072,51 @@ mod tests {
         assert_eq!(meta.date.as_deref(), Some("2024-01-02"));
         assert_eq!(meta.author.as_deref(), Some("أ، ب"));
         assert_eq!(meta.source.as_deref(), Some("ناشر"));
+    }
+
+    #[test]
+    fn excess_attributes_are_blanked_in_place() {
+        let attrs: String = (0..MAX_ATTRIBUTES + 10)
+            .map(|i| format!(" a{i}=\"x>{i}\" b{i}=v c{i}"))
+            .collect();
+        let page = format!("<html><body><p class=lead{attrs}>نص أول.</p></body></html>");
+        let blanked = blank_excess_attributes(&page).unwrap_or_default();
+        assert_eq!(blanked.len(), page.len());
+        assert!(blanked.contains("class=lead a0=\"x>0\" b0=v c0"));
+        assert!(!blanked.contains(&format!("c{}", MAX_ATTRIBUTES + 5)));
+        let doc = Html::parse_document(&blanked);
+        let p = doc.select(&Selector::parse("p").unwrap()).next().unwrap();
+        assert_eq!(p.value().attrs().count(), MAX_ATTRIBUTES);
+        assert_eq!(p.value().attr("class"), Some("lead"));
+        let (_, blocks) = parse(&page).unwrap();
+        assert_eq!(blocks[0].text, "نص أول.");
+        assert_eq!(&page[blocks[0].span.clone()], "نص أول.");
+        // Scripts, comments and ordinary pages are left alone.
+        let script = format!("<script>if (a <b{attrs}) {{}}</script><!-- <x{attrs}> -->");
+        assert!(blank_excess_attributes(&script).is_none());
+        assert!(blank_excess_attributes("<p a=1 b=2>x</p>").is_none());
+        assert!(blank_excess_attributes(&format!("<p>x</p{attrs}>")).is_some());
+    }
+
+    #[test]
+    fn spans_of_pages_with_entities() {
+        // Paragraphs with an entity are not in the page verbatim: an empty span where
+        // the search stood; the verbatim ones after them still get theirs.
+        let mut page = String::from("<html><body>");
+        for i in 0..50 {
+            page.push_str(&format!(
+                "<p>فقرة {i} &amp; تتمة.</p><p>فقرة عادية رقم {i}.</p>"
+            ));
+        }
+        let (_, blocks) = parse(&page).unwrap();
+        assert_eq!(blocks.len(), 100);
+        for b in &blocks {
+            if b.text.contains('&') {
+                assert!(b.span.is_empty());
+            } else {
+                assert_eq!(&page[b.span.clone()], b.text);
+            }
+        }
     }
 
     #[test]

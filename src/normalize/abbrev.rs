@@ -35,18 +35,22 @@ impl<'a> Reader<'a> {
     /// month pair.
     pub(super) fn word_token(&self, i: usize) -> Option<Read> {
         let text = self.text;
-        let start = text[..i]
+        // The word around `i`, looked for within a window each way (a line of dots
+        // with no space is one word, searched again for each of its dots otherwise).
+        let lo = scan::window_before(text, i);
+        let start = text[lo..i]
             .char_indices()
             .rev()
             .find(|(_, c)| c.is_whitespace())
-            .map(|(k, c)| k + c.len_utf8())
-            .unwrap_or(0);
+            .map(|(k, c)| lo + k + c.len_utf8())
+            .unwrap_or(lo);
         if start < self.copied {
             return None;
         }
-        let len = text[start..]
+        let hi = scan::window_after(text, start);
+        let len = text[start..hi]
             .find(char::is_whitespace)
-            .unwrap_or(text.len() - start);
+            .unwrap_or(hi - start);
         let raw = &text[start..start + len];
         if scan::has_digit(raw) {
             return None;

@@ -141,9 +141,10 @@ impl<'a> Reader<'a> {
                 i += 1;
                 continue;
             }
-            let len = text[i..]
+            let hi = scan::window_after(text, i);
+            let len = text[i..hi]
                 .find(|c: char| c.is_whitespace() || c == '/')
-                .unwrap_or(text.len() - i);
+                .unwrap_or(hi - i);
             if len == 0 {
                 break;
             }
@@ -210,9 +211,7 @@ impl<'a> Reader<'a> {
         let rest = &text[end..];
         let gap = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
         let word_start = end + gap;
-        let raw_end = text[word_start..]
-            .find(char::is_whitespace)
-            .map_or(text.len(), |k| word_start + k);
+        let raw_end = scan::word_end(text, word_start);
         let raw = text[word_start..raw_end].trim_end_matches(['،', ',', ')', '»', '"', '.']);
         match raw {
             "هـ" | "ه" | "هجري" | "هجرية" => {

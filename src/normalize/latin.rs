@@ -106,17 +106,64 @@ pub fn address(a: &str) -> (String, bool) {
     (out.join(" "), unknown)
 }
 
-/// Whether a run of Latin text is an e-mail address or a web address.
-fn is_address(t: &str) -> bool {
-    let l = t.to_ascii_lowercase();
-    t.contains('@')
-        || l.starts_with("www.")
-        || l.starts_with("http")
+/// Whether a run of Latin text is an e-mail address or a web address; `has_at` says
+/// whether it holds an `@`. Looks at its two ends only (the reader asks it for every
+/// letter of a long run).
+fn is_address(t: &str, has_at: bool) -> bool {
+    let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    let ends = |p: &str| {
+        t.len() > p.len()
+            && t.get(t.len() - p.len()..)
+                .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    };
+    has_at
+        || starts("www.")
+        || starts("http")
         || [
             ".com", ".net", ".org", ".tn", ".sa", ".info", ".gov", ".edu", ".fr",
         ]
         .iter()
-        .any(|tld| l.ends_with(tld) && l.len() > tld.len())
+        .any(|tld| ends(tld))
+}
+
+/// A run of the characters a Latin word or address is made of (letters, digits and
+/// `@._-/:`), measured once for all the letters inside it: each letter after a non-letter
+/// starts a word, and measuring the run again from each would make a line like `a5a5a5…`
+/// cost its length squared.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LatinRun {
+    /// Where the run starts and ends (byte offsets).
+    start: usize,
+    end: usize,
+    /// Just past its last letter or digit (the run without trailing punctuation).
+    alnum_end: usize,
+    /// The last `@` before `alnum_end`, if any.
+    last_at: Option<usize>,
+}
+
+impl LatinRun {
+    /// Measures the run starting at byte `i` of `text`.
+    fn measure(text: &str, i: usize) -> LatinRun {
+        let mut run = LatinRun {
+            start: i,
+            end: text.len(),
+            alnum_end: i,
+            last_at: None,
+        };
+        let mut at = None;
+        for (k, c) in text[i..].char_indices() {
+            if c.is_ascii_alphanumeric() {
+                run.alnum_end = i + k + 1;
+                run.last_at = at;
+            } else if c == '@' {
+                at = Some(i + k);
+            } else if !matches!(c, '.' | '_' | '-' | '/' | ':') {
+                run.end = i + k;
+                break;
+            }
+        }
+        run
+    }
 }
 
 // The reader's part for this class.
@@ -125,13 +172,14 @@ impl<'a> Reader<'a> {
     pub(super) fn latin(&mut self, i: usize) -> Option<Read> {
         let text = self.text;
         let rest = &text[i..];
-        let len = rest
-            .find(|c: char| {
-                !(c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '_' | '-' | '/' | ':'))
-            })
-            .unwrap_or(rest.len());
-        let run = rest[..len].trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
-        if is_address(run) {
+        // The run from `i` ends where the run measured for an earlier letter ends.
+        let m = match self.latin_run {
+            Some(m) if m.start <= i && i < m.end => m,
+            _ => LatinRun::measure(text, i),
+        };
+        self.latin_run = Some(m);
+        let run = &text[i..m.alnum_end.max(i)];
+        if is_address(run, m.last_at.is_some_and(|a| a >= i)) {
             let (s, unknown) = address(run);
             let mut r = Read::new(i, i + run.len(), Class::Latin, s, "address: spelled".into());
             if unknown {

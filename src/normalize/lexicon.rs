@@ -436,15 +436,21 @@ pub fn per_unit(word: &str) -> Option<&'static str> {
 
 /// One row of the Latin lexicon: how a letter, acronym, term or unit is said.
 pub fn latin(word: &str) -> Option<&'static str> {
-    static T: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    T.get_or_init(|| {
-        rows(include_str!("data/latin.tsv"))
+    // The entries, and the length of the longest: a longer word (a run of Latin text
+    // the length of a line) is answered without hashing it.
+    static T: OnceLock<(HashMap<&'static str, &'static str>, usize)> = OnceLock::new();
+    let (map, longest) = T.get_or_init(|| {
+        let map: HashMap<&'static str, &'static str> = rows(include_str!("data/latin.tsv"))
             .filter(|r| r.len() >= 2)
             .map(|r| (r[0], r[1]))
-            .collect()
-    })
-    .get(word)
-    .copied()
+            .collect();
+        let longest = map.keys().map(|k| k.len()).max().unwrap_or(0);
+        (map, longest)
+    });
+    if word.len() > *longest {
+        return None;
+    }
+    map.get(word).copied()
 }
 
 /// Whether a word before two numbers makes them a score (`تعادلا 2/2`، `بنتيجة 1-1`).

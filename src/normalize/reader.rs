@@ -273,6 +273,8 @@ pub struct Reader<'a> {
     pub(super) copied: usize,
     pub(super) last: Option<Last>,
     pub(super) sport: Option<bool>,
+    /// The run of Latin address characters measured last, for the letters inside it.
+    pub(super) latin_run: Option<crate::normalize::latin::LatinRun>,
 }
 
 impl<'a> Reader<'a> {
@@ -285,6 +287,7 @@ impl<'a> Reader<'a> {
             copied: 0,
             last: None,
             sport: None,
+            latin_run: None,
         }
     }
 
@@ -449,8 +452,10 @@ impl<'a> Reader<'a> {
     /// Reads the number starting at byte `p` with its prefix and context.
     pub(super) fn number(&mut self, p: usize) -> Read {
         let text = self.text;
-        let word_start = scan::last_space(&text[..p])
-            .map_or(0, |(k, len)| k + len)
+        // The word holding the digits, looked back for a window at most.
+        let lo = scan::window_before(text, p);
+        let word_start = scan::last_space(&text[lo..p])
+            .map_or(lo, |(k, len)| lo + k + len)
             .max(self.copied);
         let lead = &text[word_start..p];
         // Split the lead: opening punctuation, then symbol/sign, then glued letters.
@@ -899,9 +904,7 @@ impl<'a> Reader<'a> {
         let year_like = matches!(role, Some(Role::Year)) || g.int.len() == 4;
         if whole && !ctx.neg && g.int.len() <= 4 {
             if let Some(x) = next.filter(|x| !x.broken || x.word.ends_with('.')) {
-                let raw_end = text[x.start..]
-                    .find(char::is_whitespace)
-                    .map_or(text.len(), |k| x.start + k);
+                let raw_end = scan::word_end(text, x.start);
                 let raw = text[x.start..raw_end].trim_end_matches(['،', ',', ')', '»', '"']);
                 // A full stop after `م` also ends the sentence: keep it.
                 let raw = match raw.strip_suffix('.') {
@@ -1199,7 +1202,12 @@ impl<'a> Reader<'a> {
         };
         let spaced_dash = !x.glued
             && x.word.is_empty()
-            && matches!(text[end..].split_whitespace().next(), Some("-" | "–"));
+            && matches!(
+                text[end..scan::window_after(text, scan::window_after(text, end))]
+                    .split_whitespace()
+                    .next(),
+                Some("-" | "–")
+            );
         if spaced_dash {
             // `20 - 30 شخصا`: look at the number after the dash.
             match next_word(text, x.end) {
@@ -1245,9 +1253,7 @@ impl<'a> Reader<'a> {
                     .map(|d| (b'0' + d) as char)
                     .collect();
                 let m = value(&digits).unwrap_or(0);
-                let raw_end = text[nw.start..]
-                    .find(char::is_whitespace)
-                    .map_or(text.len(), |k| nw.start + k);
+                let raw_end = scan::word_end(text, nw.start);
                 if let Some(y) = next_word(text, raw_end).filter(|y| !y.broken && !y.glued) {
                     if let Some(found) = counted_noun(y.word).filter(|f| fits(m, f.1)) {
                         return (Some((y, found)), false);

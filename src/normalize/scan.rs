@@ -339,16 +339,55 @@ pub fn clean(w: &str) -> (usize, &str) {
     (off, t.trim_end_matches(is_punct))
 }
 
-/// The word (cleaned) ending at or before byte `before`, skipping spaces.
+/// How far, in bytes, the reader looks from a token for the edges of the words around
+/// it. Every token looks at its neighbours; were the search unbounded, a line of 16 000
+/// `5%` with no space (one "word") would be searched from end to end for each of its
+/// numbers. A word longer than this (no news word comes near: 128 Arabic letters) is
+/// seen as its part nearest the token; a gap of spaces longer than this hides the word
+/// beyond it.
+pub const WORD_WINDOW: usize = 256;
+
+/// The offset [`WORD_WINDOW`] bytes before `i` (moved back to a character boundary), or
+/// 0: where a look back from `i` stops.
+pub fn window_before(text: &str, i: usize) -> usize {
+    let mut lo = i.min(text.len()).saturating_sub(WORD_WINDOW);
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    lo
+}
+
+/// The offset [`WORD_WINDOW`] bytes after `i` (moved on to a character boundary), or the
+/// end of `text`: where a look ahead from `i` stops.
+pub fn window_after(text: &str, i: usize) -> usize {
+    let mut hi = i.saturating_add(WORD_WINDOW).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    hi
+}
+
+/// Where the word starting at `from` ends: at the first whitespace, looked for within a
+/// [`WORD_WINDOW`] (at the window's end for a longer word).
+pub fn word_end(text: &str, from: usize) -> usize {
+    let hi = window_after(text, from);
+    text[from..hi]
+        .find(char::is_whitespace)
+        .map_or(hi, |k| from + k)
+}
+
+/// The word (cleaned) ending at or before byte `before`, skipping spaces. Looks back two
+/// [`WORD_WINDOW`]s at most: one for the spaces and brackets, one for the word.
 pub fn prev_word(text: &str, before: usize) -> Option<(usize, &str)> {
-    let head = text[..before].trim_end();
+    let lo = window_before(text, window_before(text, before));
+    let head = text[lo..before].trim_end();
     // An opening bracket or quote glued to the number is not a word: look past it.
     let head = head.trim_end_matches(['(', '«', '"', '[', '“']).trim_end();
     if head.is_empty() {
         return None;
     }
     let start = last_space(head).map_or(0, |(i, len)| i + len);
-    Some((start, clean(&head[start..]).1))
+    Some((lo + start, clean(&head[start..]).1))
 }
 
 /// A word after a position: its raw range, cleaned text and cleaned range, and whether
@@ -369,11 +408,12 @@ pub struct Next<'a> {
 
 /// The next word after `pos`. A glued remainder counts as a word (`50%` → `%`).
 pub fn next_word(text: &str, pos: usize) -> Option<Next<'_>> {
-    let rest = &text[pos..];
+    // Spaces and the word itself are each looked through for a [`WORD_WINDOW`] at most.
+    let rest = &text[pos..window_after(text, pos)];
     let lead = rest.len() - rest.trim_start().len();
     let glued = lead == 0;
     let start = pos + lead;
-    let tail = &text[start..];
+    let tail = &text[start..window_after(text, start)];
     let len = first_space(tail).unwrap_or(tail.len());
     if len == 0 {
         return None;
@@ -446,5 +486,23 @@ mod tests {
         assert_eq!(first_space("٥\u{202f}كم"), Some(2));
         assert_eq!(first_space("a\u{200f}b"), None);
         assert_eq!(prev_word("قبل 30", 7), Some((0, "قبل")));
+    }
+
+    #[test]
+    fn windows_stop_on_character_boundaries() {
+        // Two-byte letters: a window edge in the middle of one moves off it.
+        let long = "ب".repeat(WORD_WINDOW * 2);
+        let text = format!("{long} 5");
+        let lo = window_before(&text, text.len());
+        assert!(text.is_char_boundary(lo) && text.len() - lo <= WORD_WINDOW + 1);
+        let hi = window_after(&text, 3);
+        assert!(text.is_char_boundary(hi));
+        assert_eq!(word_end(&text, 0), WORD_WINDOW);
+        assert_eq!(word_end(&text, 2), WORD_WINDOW + 2);
+        assert_eq!(word_end("كلمة أخرى", 0), "كلمة".len());
+        // A word longer than the window is seen as its part nearest the token.
+        let (start, w) = prev_word(&text, text.len() - 1).unwrap_or_default();
+        assert!(start > 0 && w.len() <= 2 * WORD_WINDOW);
+        assert_eq!(next_word(&text, 0).map(|n| n.end), Some(WORD_WINDOW));
     }
 }

@@ -129,9 +129,7 @@ impl<'a> Reader<'a> {
         let mut marked = false;
         if let Some(x) = next_word(text, end).filter(|x| !x.glued || period_mark(x.word).is_some())
         {
-            let raw_end = text[x.start..]
-                .find(char::is_whitespace)
-                .map_or(text.len(), |k| x.start + k);
+            let raw_end = super::scan::word_end(text, x.start);
             let raw = text[x.start..raw_end].trim_end_matches(['،', ',']);
             if let Some(p) = period_mark(raw).or_else(|| period_mark(x.word)) {
                 marked = true;
