@@ -165,24 +165,10 @@ impl Cache {
 }
 
 /// The contents of `path` if it is a regular file of a plausible size; `None` for a
-/// missing file or anything else. Opened without blocking, so a FIFO never waits.
+/// missing file or anything else. Read through the one door for inputs, so a FIFO in the
+/// cache is never opened and a huge file never read.
 fn read_regular(path: &Path) -> Option<Vec<u8>> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.custom_flags(libc::O_NONBLOCK);
-    }
-    let file = opts.open(path).ok()?;
-    let meta = file.metadata().ok()?;
-    let most = HEADER as u64 + MAX_SAMPLES * 4;
-    if !meta.is_file() || meta.len() > most {
-        return None;
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::io::Read::read_to_end(&mut std::io::Read::take(file, most + 1), &mut bytes).ok()?;
-    Some(bytes)
+    crate::fsx::read_input(path, HEADER as u64 + MAX_SAMPLES * 4, "cached clip").ok()
 }
 
 /// The SHA-256 of samples as they are stored.

@@ -56,6 +56,17 @@ impl Error {
             reason: reason.into(),
         }
     }
+    /// The reason alone, without the file or voice it concerns: for a message that
+    /// names them in its own words.
+    pub fn reason(self) -> String {
+        match self {
+            Error::Input { reason, .. }
+            | Error::Voice { reason, .. }
+            | Error::Synth { reason, .. }
+            | Error::Output { reason, .. }
+            | Error::Verify { reason, .. } => reason,
+        }
+    }
     /// An output error for `path`.
     pub fn output(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
         Error::Output {

@@ -15,6 +15,18 @@ pub const MAX_COVER_BYTES: u64 = 16 * 1024 * 1024;
 /// Largest pronunciation lexicon (`--lexicon`), in bytes.
 pub const MAX_LEXICON_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Largest voice file (TOML), in bytes: a voice file is a few dozen lines.
+pub const MAX_VOICE_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Largest `ca_file` of an http voice, in bytes (Mozilla's whole root store as PEM is
+/// about 220 KB).
+pub const MAX_CA_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Longest line read from stdin by `normalize` and `diacritize`, in bytes (a paragraph
+/// is a few KB; the cap is on one line, so a stream of any length is read in bounded
+/// memory, and `/dev/zero` is refused at its first MiB).
+pub const MAX_STDIN_LINE_BYTES: usize = 1024 * 1024;
+
 /// Largest bundle (zip) `verify` and `podcast --merge` open, in bytes.
 pub const MAX_BUNDLE_FILE_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 

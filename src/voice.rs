@@ -491,7 +491,9 @@ impl Voice {
         }
         if let Some(dir) = config_voice_dir() {
             let candidate = dir.join(format!("{spec}.toml"));
-            if candidate.is_file() {
+            // Anything by that name is read through the door, which names what is wrong
+            // with a FIFO or a device instead of calling the voice unknown.
+            if candidate.exists() {
                 return Self::from_file(&candidate);
             }
         }
@@ -499,7 +501,7 @@ impl Voice {
             return Self::from_toml(text, BUILT_IN);
         }
         let candidate = Path::new(LOCAL_VOICE_DIR).join(format!("{spec}.toml"));
-        if candidate.is_file() {
+        if candidate.exists() {
             return Self::from_file(&candidate);
         }
         let known: Vec<String> = list()
@@ -517,10 +519,13 @@ impl Voice {
 
     /// Reads a voice file.
     pub fn from_file(path: &Path) -> Result<Voice> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Voice {
-            name: path.display().to_string(),
-            reason: format!("cannot read the voice file: {e}"),
-        })?;
+        // The one door for inputs: a regular file under the cap (a FIFO or a device is
+        // refused before it is opened, so `rawi voices` never waits on one).
+        let text = crate::fsx::read_input_text(path, crate::limits::MAX_VOICE_FILE_BYTES, "voice")
+            .map_err(|e| Error::Voice {
+                name: path.display().to_string(),
+                reason: e.reason(),
+            })?;
         Self::from_toml(&text, &path.display().to_string())
     }
 
@@ -716,9 +721,7 @@ fn is_builtin_copy(f: &Path) -> bool {
     let Some((_, text)) = BUILTIN.iter().find(|(file, _)| *file == name) else {
         return false;
     };
-    let small_file = std::fs::symlink_metadata(f)
-        .is_ok_and(|m| m.file_type().is_file() && m.len() <= text.len() as u64);
-    small_file && std::fs::read_to_string(f).is_ok_and(|t| t == *text)
+    crate::fsx::read_input(f, text.len() as u64, "voice").is_ok_and(|t| t == text.as_bytes())
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! `rawi normalize`: the spoken form of stdin, line for line; and the line filter that
 //! `normalize` and `diacritize` share.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 use crate::error::{Error, Result};
-use crate::{normalize, text};
+use crate::{limits, normalize, text};
 
 /// Runs `each` over every stdin line (cleaned of BOM, bidi marks and the like) with its
 /// 1-based number, writing what it prints to a buffered stdout; exactly the lines `each`
@@ -34,28 +34,42 @@ pub(crate) fn filter_line_batches(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut batch: Vec<(usize, String)> = Vec::with_capacity(size);
-    let mut lines = stdin.lock().split(b'\n').enumerate();
-    loop {
-        let next = lines.next();
-        if let Some((n, line)) = next.as_ref().map(|(n, l)| (*n, l)) {
-            let bytes = line
-                .as_ref()
-                .map_err(|e| Error::input("<stdin>", format!("cannot read: {e}")))?;
-            let line = String::from_utf8_lossy(bytes);
-            batch.push((n + 1, text::clean_line(line.trim_end_matches('\r'))));
+    // What `each` answered when it stopped the run: a closed pipe, or another error.
+    let mut stopped: Option<std::io::Error> = None;
+    let mut run = |batch: &mut Vec<(usize, String)>,
+                   out: &mut dyn Write,
+                   stopped: &mut Option<std::io::Error>|
+     -> Result<bool> {
+        if let Err(e) = each(batch, out)? {
+            *stopped = Some(e);
+            return Ok(false);
         }
-        if batch.len() >= size.max(1) || (next.is_none() && !batch.is_empty()) {
-            if let Err(e) = each(&batch, &mut out)? {
-                if e.kind() == std::io::ErrorKind::BrokenPipe {
-                    return Ok(0);
-                }
-                return Err(Error::output("<stdout>", e.to_string()));
+        batch.clear();
+        Ok(true)
+    };
+    // Line by line, each line capped: a stream of any length (or with no line end, such
+    // as /dev/zero) is read in bounded memory.
+    crate::fsx::read_lines(
+        &mut stdin.lock(),
+        "<stdin>",
+        limits::MAX_STDIN_LINE_BYTES,
+        |line| {
+            let text = String::from_utf8_lossy(&line.bytes);
+            batch.push((line.number, text::clean_line(&text)));
+            if batch.len() >= size.max(1) {
+                return run(&mut batch, &mut out, &mut stopped);
             }
-            batch.clear();
+            Ok(true)
+        },
+    )?;
+    if stopped.is_none() && !batch.is_empty() {
+        run(&mut batch, &mut out, &mut stopped)?;
+    }
+    if let Some(e) = stopped {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Ok(0);
         }
-        if next.is_none() {
-            break;
-        }
+        return Err(Error::output("<stdout>", e.to_string()));
     }
     out.flush()
         .map_err(|e| Error::output("<stdout>", e.to_string()))?;

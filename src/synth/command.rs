@@ -235,20 +235,10 @@ fn drain(
     rx
 }
 
-/// Reads a voice's WAV file, refusing anything but a regular file within the output cap.
-fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    let meta = std::fs::symlink_metadata(path)?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other("it is not a regular file"));
-    }
-    if meta.len() > MAX_VOICE_OUTPUT_BYTES {
-        return Err(std::io::Error::other(format!(
-            "it has {} bytes, more than {} MB",
-            meta.len(),
-            MAX_VOICE_OUTPUT_BYTES / 1_000_000
-        )));
-    }
-    std::fs::read(path)
+/// Reads a voice's WAV file through the one door for inputs: a regular file within the
+/// output cap.
+fn read_capped(path: &std::path::Path) -> std::result::Result<Vec<u8>, String> {
+    crate::fsx::read_input(path, MAX_VOICE_OUTPUT_BYTES, "voice output").map_err(|e| e.reason())
 }
 
 /// The voice's process group: started apart from rawi's, killed as a whole.

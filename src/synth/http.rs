@@ -405,8 +405,10 @@ fn ca_path(origin: &str, ca: &str) -> PathBuf {
 
 /// Reads the PEM certificates of a `ca_file`.
 fn read_ca(path: &Path) -> std::result::Result<ureq::tls::RootCerts, String> {
-    let pem =
-        std::fs::read(path).map_err(|e| format!("cannot read ca_file {}: {e}", path.display()))?;
+    // The one door for inputs: a regular file under the cap, so a FIFO or /dev/zero as
+    // ca_file is refused at once instead of hanging or filling the memory.
+    let pem = crate::fsx::read_input(path, crate::limits::MAX_CA_FILE_BYTES, "ca_file")
+        .map_err(|e| format!("cannot read ca_file {e}"))?;
     let mut certs = Vec::new();
     for item in ureq::tls::parse_pem(&pem) {
         match item {

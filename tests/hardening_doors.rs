@@ -1,0 +1,399 @@
+//! Issue 15, groups 3 and 8 to 11: every read goes through one bounded, regular-file-only
+//! door; what reaches the terminal is escaped; a voice file's relative paths are its own;
+//! voice output is bounded across workers; exit statuses and messages are plain. Real
+//! `rawi` processes, real FIFOs, real devices, real voice programs; no mocks.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample() -> PathBuf {
+    root().join("samples/cup-final.txt")
+}
+
+fn crasher(name: &str) -> PathBuf {
+    root().join("tests/data/crashers").join(name)
+}
+
+/// A `rawi` command isolated from the user's config and cache dirs, run in `home`.
+fn rawi(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rawi"));
+    c.env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("HOME", home)
+        .current_dir(home)
+        .stdin(Stdio::null());
+    c
+}
+
+/// Runs a command; one still running after `limit` is a hang: it is killed and the test
+/// fails (a guard against hanging the suite, not a speed test).
+fn run_within(mut cmd: Command, limit: Duration) -> Output {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let drain = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Output {
+                status,
+                stdout: out.join().unwrap(),
+                stderr: err.join().unwrap(),
+            };
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "rawi hung (killed after {limit:?}); stderr: {}",
+                String::from_utf8_lossy(&err.join().unwrap())
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn run(cmd: Command) -> Output {
+    run_within(cmd, Duration::from_secs(120))
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The command failed with exit 2 and one error line containing `expect`, no panic.
+fn assert_refused(o: &Output, expect: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains(expect), "expected «{expect}» in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let errors: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("rawi: error"))
+        .collect();
+    assert_eq!(errors.len(), 1, "one error line: {err}");
+    assert!(errors[0].contains(expect), "the error line says it: {err}");
+}
+
+#[cfg(unix)]
+fn mkfifo(p: &Path) {
+    let st = Command::new("mkfifo").arg(p).status().unwrap();
+    assert!(st.success());
+}
+
+/// A good WAV (half a second of a tone at 22,050 Hz) for command voices to print.
+fn good_wav(dir: &Path) -> PathBuf {
+    let samples: Vec<f32> = (0..11_025).map(|i| 0.4 * (i as f32 * 0.06).sin()).collect();
+    let p = dir.join("good.wav");
+    std::fs::write(&p, rawi::audio::encode_wav(&samples, 22_050)).unwrap();
+    p
+}
+
+/// A short article of three sentences.
+fn short_article(dir: &Path) -> PathBuf {
+    let p = dir.join("story.txt");
+    std::fs::write(
+        &p,
+        "السفينة تصل غدا\n\nوصلت السفينة إلى الميناء صباح اليوم. \
+         وقال القبطان إن الرحلة كانت هادئة.\n",
+    )
+    .unwrap();
+    p
+}
+
+// ---------------------------------------------------------------------------------------
+// Group 3: one door for every read.
+
+/// `normalize` and `diacritize` read stdin line by line with a per-line cap: `/dev/zero`
+/// (no line end, ever) is refused at once with the line's number, where it used to abort
+/// allocating 8 GB.
+#[cfg(unix)]
+#[test]
+fn stdin_without_line_ends_is_refused_by_line() {
+    let d = tempfile::tempdir().unwrap();
+    for cmd in ["normalize", "diacritize"] {
+        let mut c = rawi(d.path());
+        c.arg(cmd).stdin(std::fs::File::open("/dev/zero").unwrap());
+        let o = run_within(c, Duration::from_secs(60));
+        assert_refused(
+            &o,
+            "<stdin>: line 1 is longer than the 1.0 MiB limit for one line",
+        );
+    }
+}
+
+/// The general case: any line over the cap is refused naming its number, after the lines
+/// before it were printed; a long stream of ordinary lines is read whole.
+#[test]
+fn stdin_lines_are_capped_one_by_one() {
+    let d = tempfile::tempdir().unwrap();
+    let mut input = b"\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7\n".repeat(2);
+    input.extend(vec![b'a'; 2 * 1024 * 1024]);
+    input.extend(b"\nmore\n");
+    let mut c = rawi(d.path());
+    c.arg("normalize").stdin(Stdio::piped());
+    c.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut sin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let _ = sin.write_all(&input);
+    });
+    let o = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert_refused(&o, "<stdin>: line 3 is longer than");
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+
+    // 200,000 short lines (about 2 MB): far more than one line's cap in all, read whole.
+    let mut c = rawi(d.path());
+    c.arg("normalize").stdin(Stdio::piped());
+    c.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut sin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        for _ in 0..200_000 {
+            if sin.write_all("سطر\n".as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let o = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 200_000);
+}
+
+/// `--voice` naming a device or a FIFO is refused before it is opened (it read 4.2 GB
+/// of `/dev/zero`); so are an oversized voice file and a FIFO lexicon for `diacritize`.
+#[cfg(unix)]
+#[test]
+fn voice_files_go_through_the_door() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    let fifo = home.join("fifo.toml");
+    mkfifo(&fifo);
+    for bad in [Path::new("/dev/zero"), fifo.as_path()] {
+        let mut c = rawi(home);
+        c.arg("build")
+            .arg(&art)
+            .arg("--voice")
+            .arg(bad)
+            .arg("-o")
+            .arg("x.zip");
+        let o = run_within(c, Duration::from_secs(60));
+        assert_refused(&o, "not a regular file");
+        let mut c = rawi(home);
+        c.arg("diacritize").arg("--lexicon").arg(bad);
+        let o = run_within(c, Duration::from_secs(60));
+        assert_refused(&o, "not a regular file");
+    }
+    let big = home.join("big.toml");
+    let mut text = b"name = \"big\"\nengine = \"bundled\"\n".to_vec();
+    text.extend(std::iter::repeat_n(b'#', 2 * 1024 * 1024));
+    std::fs::write(&big, text).unwrap();
+    let mut c = rawi(home);
+    c.arg("build")
+        .arg(&art)
+        .arg("--voice")
+        .arg(&big)
+        .arg("-o")
+        .arg("x.zip");
+    assert_refused(&run(c), "larger than the 1.0 MiB limit for voice files");
+    assert!(!home.join("x.zip").exists());
+}
+
+/// A FIFO among the voice files of the config folder or `./voices/` is listed as not
+/// usable, never opened: `rawi voices` used to hang on it, and so did any build.
+#[cfg(unix)]
+#[test]
+fn fifo_among_voice_files_never_hangs() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let config = home.join("config/rawi/voices");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::create_dir_all(home.join("voices")).unwrap();
+    mkfifo(&config.join("piped.toml"));
+    mkfifo(&home.join("voices/local-pipe.toml"));
+    let o = run_within(
+        {
+            let mut c = rawi(home);
+            c.arg("voices");
+            c
+        },
+        Duration::from_secs(60),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for name in ["piped.toml", "local-pipe.toml"] {
+        let line = out
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} not listed: {out}"));
+        assert!(
+            line.contains("not usable") && line.contains("FIFO"),
+            "{line}"
+        );
+    }
+    assert!(out.contains("rawi-ar-low"), "{out}");
+    // A build naming the FIFO voice is refused at once; one with another voice runs.
+    let art = short_article(home);
+    let mut c = rawi(home);
+    c.arg("build")
+        .arg(&art)
+        .args(["--voice", "piped", "-o", "x.zip"]);
+    assert_refused(&run_within(c, Duration::from_secs(60)), "FIFO");
+    let mut c = rawi(home);
+    c.arg("build").arg(&art).args(["--no-cache", "-o", "y.zip"]);
+    let o = run(c);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `ca_file = /dev/zero` read 4.2 GB and a FIFO as `ca_file` hung the build: both are
+/// refused before they are opened, naming the ca_file.
+#[cfg(unix)]
+#[test]
+fn ca_file_goes_through_the_door() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    mkfifo(&home.join("ca.pem"));
+    // A listening socket, so the voice is reachable and the ca_file is what is read next.
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    for ca in ["/dev/zero", "ca.pem"] {
+        let voice = home.join("http.toml");
+        std::fs::write(
+            &voice,
+            format!(
+                "name = \"h\"\nengine = \"http\"\n[http]\nurl = \"https://127.0.0.1:{port}/v1/audio/speech\"\nca_file = \"{ca}\"\n"
+            ),
+        )
+        .unwrap();
+        let mut c = rawi(home);
+        c.arg("build")
+            .arg(&art)
+            .arg("--voice")
+            .arg(&voice)
+            .args(["-o", "x.zip"]);
+        let o = run_within(c, Duration::from_secs(60));
+        assert_refused(&o, "not a regular file");
+        assert!(stderr(&o).contains("ca_file"), "{}", stderr(&o));
+    }
+}
+
+/// A bundled voice's `[bundled] lexicon` that is a FIFO is refused, not waited on.
+#[cfg(unix)]
+#[test]
+fn voice_lexicon_goes_through_the_door() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    mkfifo(&home.join("lex.txt"));
+    let voice = home.join("lexed.toml");
+    std::fs::write(
+        &voice,
+        format!(
+            "name = \"lexed\"\nengine = \"bundled\"\n[bundled]\nlexicon = \"{}\"\n",
+            home.join("lex.txt").display()
+        ),
+    )
+    .unwrap();
+    let mut c = rawi(home);
+    c.arg("build")
+        .arg(&art)
+        .arg("--voice")
+        .arg(&voice)
+        .args(["-o", "x.zip"]);
+    assert_refused(
+        &run_within(c, Duration::from_secs(60)),
+        "not a regular file",
+    );
+}
+
+/// A cached clip replaced by a FIFO is a miss, never opened (the build neither hangs nor
+/// fails), and a voice's `{out}` file that is a FIFO is refused.
+#[cfg(unix)]
+#[test]
+fn cache_and_voice_output_files_go_through_the_door() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    let wav = good_wav(home);
+    // A voice whose {out} file is replaced by a FIFO before rawi reads it.
+    let voice = home.join("fifo-out.toml");
+    std::fs::write(
+        &voice,
+        "name = \"fifo-out\"\nengine = \"command\"\n[command]\nprogram = \"/bin/sh\"\n\
+         args = [\"-c\", \"rm -f \\\"$1\\\" && mkfifo \\\"$1\\\"\", \"sh\", \"{out}\"]\n\
+         output = \"file\"\n[limits]\nretries = 0\n",
+    )
+    .unwrap();
+    let mut c = rawi(home);
+    c.arg("build")
+        .arg(&art)
+        .arg("--voice")
+        .arg(&voice)
+        .args(["--no-cache", "-o", "x.zip"]);
+    let o = run_within(c, Duration::from_secs(60));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+
+    // Cache: build once, replace every clip by a FIFO, build again.
+    let cat = home.join("cat.toml");
+    std::fs::write(
+        &cat,
+        format!(
+            "name = \"cat\"\nengine = \"command\"\n[command]\nprogram = \"/bin/cat\"\nargs = [\"{}\"]\n",
+            wav.display()
+        ),
+    )
+    .unwrap();
+    let mut c = rawi(home);
+    c.arg("build")
+        .arg(&art)
+        .arg("--voice")
+        .arg(&cat)
+        .args(["-o", "a.zip"]);
+    let o = run(c);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut replaced = 0;
+    for sub in std::fs::read_dir(home.join("cache/rawi/clips"))
+        .unwrap()
+        .flatten()
+    {
+        for f in std::fs::read_dir(sub.path()).unwrap().flatten() {
+            std::fs::remove_file(f.path()).unwrap();
+            mkfifo(&f.path());
+            replaced += 1;
+        }
+    }
+    assert!(replaced > 0);
+    let mut c = rawi(home);
+    c.arg("build")
+        .arg(&art)
+        .arg("--voice")
+        .arg(&cat)
+        .args(["-o", "b.zip"]);
+    let o = run_within(c, Duration::from_secs(60));
+    assert!(o.status.success(), "{}", stderr(&o));
+}
