@@ -55,6 +55,17 @@ pub const MAX_ARTICLE_AUDIO_S: f64 = 3.0 * 3600.0;
 /// them never refuses an article that would have fitted.
 pub const FAST_SPEECH_CHARS_PER_S: f64 = 25.0;
 
+/// A speaking rate slower than any voice reads news at, even slowed down (characters of
+/// spoken text per second). A clip longer than its text at this pace is the voice's
+/// fault; a shorter one that is still too long is the sentence's.
+pub const SLOW_SPEECH_CHARS_PER_S: f64 = 5.0;
+
+/// Longest answer a voice may give for one request, in seconds, decoded (15 minutes: the
+/// longest sentence at [`SLOW_SPEECH_CHARS_PER_S`]). Decoding stops there, so a runaway
+/// stream never becomes hours of samples; the clip is still held to
+/// [`MAX_SENTENCE_AUDIO_S`] after.
+pub const MAX_VOICE_CLIP_S: f64 = MAX_SENTENCE_SPOKEN_CHARS as f64 / SLOW_SPEECH_CHARS_PER_S;
+
 /// Most worker threads (`-j`).
 pub const MAX_JOBS: usize = 256;
 
@@ -68,6 +79,18 @@ pub const MAX_VOICE_TIMEOUT_S: f64 = 3600.0;
 /// body): three minutes of 48 kHz 32-bit stereo WAV is about 70 MB.
 pub const MAX_VOICE_OUTPUT_BYTES: u64 = 128 * 1024 * 1024;
 
+/// How far one voice answer grows in memory on the shared pool alone, in bytes (16 MiB:
+/// three minutes of 22 050 Hz 16-bit mono WAV is 8 MB). See `synth::budget`.
+pub const VOICE_OUTPUT_SMALL_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The pool that answers up to [`VOICE_OUTPUT_SMALL_BYTES`] share, across all workers.
+pub const VOICE_OUTPUT_POOL_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How many answers may be larger than [`VOICE_OUTPUT_SMALL_BYTES`] at once (each up to
+/// [`MAX_VOICE_OUTPUT_BYTES`]): the voice output in memory is at most
+/// `POOL + SLOTS × MAX_VOICE_OUTPUT_BYTES` (512 MiB) at any `-j`.
+pub const VOICE_OUTPUT_LARGE_SLOTS: usize = 2;
+
 /// Most bytes of a voice program's stderr kept (for its error message).
 pub const MAX_VOICE_STDERR_BYTES: u64 = 64 * 1024;
 
@@ -80,6 +103,8 @@ pub const MAX_PAUSE_MS: u32 = 10_000;
 pub const STALE_TEMP_AGE_S: u64 = 3600;
 
 // The limits must agree with each other; checked when compiling.
+const _: () = assert!(VOICE_OUTPUT_SMALL_BYTES <= VOICE_OUTPUT_POOL_BYTES);
+const _: () = assert!(VOICE_OUTPUT_SMALL_BYTES < MAX_VOICE_OUTPUT_BYTES);
 const _: () = assert!(MAX_SENTENCE_AUDIO_S < MAX_ARTICLE_AUDIO_S);
 // A digit run read digit by digit (about nine spoken characters a digit) fits in one
 // sentence.

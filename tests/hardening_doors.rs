@@ -397,3 +397,123 @@ fn cache_and_voice_output_files_go_through_the_door() {
     let o = run_within(c, Duration::from_secs(60));
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+// ---------------------------------------------------------------------------------------
+// Group 10: memory across workers.
+
+/// Runs `cmd` to its end and returns its output with its peak resident memory in KiB
+/// (`wait4` on that one child, so other tests' processes do not count).
+#[cfg(target_os = "linux")]
+fn run_measured(mut cmd: Command) -> (Output, u64) {
+    use std::io::Read;
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid out-parameter; wait4 reaps our own child, which
+    // std's Child is never asked to wait for afterwards.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t);
+    let stderr = reader.join().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    (
+        Output {
+            status: std::process::ExitStatus::from_raw(status),
+            stdout: Vec::new(),
+            stderr,
+        },
+        usage.ru_maxrss as u64,
+    )
+}
+
+/// A runaway voice (endless output) at `-j 8` and `-j 16` reached 3.1 GB (2.4 GB here)
+/// and aborted at `-j 16` under a 6 GB limit: each worker held up to 460 MB. Now each
+/// answer stops at 128 MiB and all answers together hold at most 512 MiB.
+#[cfg(target_os = "linux")]
+#[test]
+fn runaway_voice_memory_is_bounded_across_workers() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let wav = good_wav(home);
+    for jobs in ["8", "16"] {
+        let mut c = rawi(home);
+        c.arg("build")
+            .arg(sample())
+            .arg("--voice")
+            .arg(crasher("voice-writes-forever.toml"))
+            .args(["--no-cache", "-j", jobs, "-o", "x.zip"])
+            .env("RAWI_TEST_WAV", &wav);
+        let (o, peak_kib) = run_measured(c);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{e}");
+        assert!(
+            e.contains("wrote too much (more than 128.0 MiB of output"),
+            "{e}"
+        );
+        assert!(
+            peak_kib < 700 * 1024,
+            "-j {jobs}: peak {} MiB, more than the budget allows",
+            peak_kib / 1024
+        );
+    }
+}
+
+/// The general case: answers larger than a worker's small share (here 19 MB each, 50 s
+/// of 96 kHz stereo) still all go through, in turn, at any `-j`.
+#[test]
+fn large_answers_take_turns() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let rate = 96_000u32;
+    let frames = rate as usize * 50;
+    let mut wav = Vec::with_capacity(44 + frames * 4);
+    let data_len = (frames * 4) as u32;
+    wav.extend(b"RIFF");
+    wav.extend((36 + data_len).to_le_bytes());
+    wav.extend(b"WAVEfmt ");
+    wav.extend(16u32.to_le_bytes());
+    wav.extend(1u16.to_le_bytes());
+    wav.extend(2u16.to_le_bytes());
+    wav.extend(rate.to_le_bytes());
+    wav.extend((rate * 4).to_le_bytes());
+    wav.extend(4u16.to_le_bytes());
+    wav.extend(16u16.to_le_bytes());
+    wav.extend(b"data");
+    wav.extend(data_len.to_le_bytes());
+    for i in 0..frames {
+        let s = ((i as f32 * 0.05).sin() * 12_000.0) as i16;
+        wav.extend(s.to_le_bytes());
+        wav.extend(s.to_le_bytes());
+    }
+    assert!(wav.len() > 16 * 1024 * 1024);
+    std::fs::write(home.join("big.wav"), &wav).unwrap();
+    let voice = home.join("big.toml");
+    std::fs::write(
+        &voice,
+        "name = \"big\"\nengine = \"command\"\n[command]\nprogram = \"/bin/cat\"\nargs = [\"big.wav\"]\n",
+    )
+    .unwrap();
+    let art = home.join("long.txt");
+    let sentence = "وقال المتحدث باسم الوزارة إن الخطة الجديدة ستشمل كل المدن والقرى في البلاد خلال الأعوام المقبلة";
+    std::fs::write(&art, format!("{sentence}.\n\n{sentence}.\n\n{sentence}.\n")).unwrap();
+    let mut c = rawi(home);
+    c.arg("build").arg(&art).arg("--voice").arg(&voice).args([
+        "--no-cache",
+        "--no-loudness",
+        "-j",
+        "4",
+        "-o",
+        "x.zip",
+    ]);
+    let o = run(c);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

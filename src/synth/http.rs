@@ -14,13 +14,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
+use super::budget::{read_within, Answer, Budget};
 use crate::audio::Clip;
-use crate::decode::{decode, AudioFormat};
+use crate::decode::{decode_owned, AudioFormat};
 use crate::error::{Error, Result};
 use crate::voice::{HttpSpec, Voice};
 
-/// Largest answer accepted: several minutes of 48 kHz audio.
-const MAX_RESPONSE: u64 = 256 * 1024 * 1024;
+/// Largest answer accepted, per request (the README's Limits table).
+const MAX_RESPONSE: u64 = crate::limits::MAX_VOICE_OUTPUT_BYTES;
 
 /// Longest wait a `Retry-After` may ask for; a server asking for more is reported.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
@@ -261,12 +262,37 @@ impl HttpEngine {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(retry_after);
-        let payload = resp
+        // Read into memory granted by the output budget shared with every other worker
+        // (see `synth::budget`), held until the answer is decoded.
+        let never = std::sync::atomic::AtomicBool::new(false);
+        let mut body = resp
             .body_mut()
             .with_config()
-            .limit(MAX_RESPONSE)
-            .read_to_vec()
-            .map_err(|e| self.transport(e))?;
+            .limit(MAX_RESPONSE + 1)
+            .reader();
+        let (payload, _hold) = match read_within(&mut body, Budget::global(), MAX_RESPONSE, &never)
+        {
+            Answer::Done(bytes, hold) => (bytes, hold),
+            // A body cut off (a timeout, a dropped connection) is a failure worth
+            // another try, never a shorter clip.
+            Answer::Failed(e, ..) => {
+                return Err(Failure {
+                    reason: format!("cannot read the server's answer: {e}"),
+                    again: Some(None),
+                    rate_limited: false,
+                })
+            }
+            Answer::TooMuch | Answer::Cancelled => {
+                return Err(Failure {
+                    reason: format!(
+                        "the server's answer is larger than {}",
+                        crate::fsx::human_bytes(MAX_RESPONSE)
+                    ),
+                    again: None,
+                    rate_limited: false,
+                })
+            }
+        };
         if !(200..300).contains(&status) {
             let snippet: String = String::from_utf8_lossy(&payload)
                 .trim()
@@ -292,7 +318,7 @@ impl HttpEngine {
                 rate_limited,
             });
         }
-        decode(&payload, format, self.pcm_rate).map_err(|e| Failure {
+        decode_owned(payload, format, self.pcm_rate).map_err(|e| Failure {
             reason: format!("server {e}"),
             again: None,
             rate_limited: false,
@@ -324,7 +350,13 @@ impl HttpEngine {
                 false,
             ),
             ureq::Error::BodyExceedsLimit(_) => {
-                ("the server's answer is larger than 256 MB".into(), false)
+                (
+                    format!(
+                        "the server's answer is larger than {}",
+                        crate::fsx::human_bytes(MAX_RESPONSE)
+                    ),
+                    false,
+                )
             }
             _ => (format!("the request failed: {e}"), true),
         };
