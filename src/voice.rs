@@ -171,7 +171,8 @@ pub enum WavOutput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommandSpec {
-    /// The program, found on `PATH` unless it is a path.
+    /// The program, found on `PATH` unless it is a path; a relative path is taken from
+    /// the voice file's folder.
     pub program: String,
     /// Arguments; `{text}` and `{out}` are replaced, and nothing passes through a shell.
     #[serde(default)]
@@ -241,7 +242,7 @@ pub struct BundledSettings {
     pub word_gap_ms: f32,
     /// A pronunciation lexicon file added to the bundled one (see
     /// `src/synth/bundled/lexicon.rs` for the format); a relative path is taken from the
-    /// current directory.
+    /// voice file's folder.
     pub lexicon: Option<String>,
     /// Whether the voice says each word's case ending inside a phrase (full i'rab). Off
     /// (the default), it ends every word as before a pause (تسكين), as many broadcasters
@@ -526,7 +527,32 @@ impl Voice {
                 name: path.display().to_string(),
                 reason: e.reason(),
             })?;
-        Self::from_toml(&text, &path.display().to_string())
+        let mut voice = Self::from_toml(&text, &path.display().to_string())?;
+        voice.resolve_paths(path.parent().unwrap_or(Path::new("")));
+        Ok(voice)
+    }
+
+    /// Makes the relative paths of a voice file (a `command` program given as a path, a
+    /// `[bundled] lexicon`) relative to `dir`, the voice file's folder, as `ca_file` is:
+    /// the voice file decides what runs and what is read, not the folder rawi is run
+    /// from. A bare program name (`espeak-ng`, no slash) is left to `PATH`.
+    fn resolve_paths(&mut self, dir: &Path) {
+        let under = |p: &str| -> String {
+            let path = Path::new(p);
+            if path.is_absolute() {
+                p.to_owned()
+            } else {
+                dir.join(path).to_string_lossy().into_owned()
+            }
+        };
+        if let Some(c) = self.command.as_mut() {
+            if Path::new(&c.program).components().count() > 1 {
+                c.program = under(&c.program);
+            }
+        }
+        if let Some(lexicon) = self.bundled.as_mut().and_then(|b| b.lexicon.as_mut()) {
+            *lexicon = under(lexicon);
+        }
     }
 
     /// The text form the voice is given: its `text` setting, else diacritized for the

@@ -517,3 +517,90 @@ fn large_answers_take_turns() {
     let o = run(c);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+// ---------------------------------------------------------------------------------------
+// Group 9: the voice file decides, not the current folder.
+
+/// `program = "./tts.sh"` ran the `tts.sh` of the folder rawi was run from; it is the one
+/// beside the voice file. A bare name still goes through `PATH`, and a relative `[bundled]
+/// lexicon` is the voice file's too.
+#[cfg(unix)]
+#[test]
+fn voice_file_paths_are_relative_to_the_voice_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    let wav = good_wav(home);
+    let vdir = home.join("voicedir");
+    let elsewhere = home.join("elsewhere");
+    std::fs::create_dir_all(&vdir).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let script = |dir: &Path, body: String| {
+        let p = dir.join("tts.sh");
+        std::fs::write(&p, body).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    script(&vdir, format!("#!/bin/sh\ncat '{}'\n", wav.display()));
+    let marker = home.join("wrong-program-ran");
+    script(
+        &elsewhere,
+        format!("#!/bin/sh\ntouch '{}'\nexit 1\n", marker.display()),
+    );
+    let voice = vdir.join("mine.toml");
+    std::fs::write(
+        &voice,
+        "name = \"mine\"\nengine = \"command\"\n[command]\nprogram = \"./tts.sh\"\n",
+    )
+    .unwrap();
+    let mut c = rawi(home);
+    c.current_dir(&elsewhere)
+        .arg("build")
+        .arg(&art)
+        .arg("--voice")
+        .arg(&voice)
+        .args(["--no-cache", "-o"])
+        .arg(home.join("x.zip"));
+    let o = run(c);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!marker.exists(), "the current folder's tts.sh ran");
+
+    // A bare program name is looked up on PATH, not beside the voice file.
+    std::fs::write(
+        &voice,
+        format!(
+            "name = \"mine\"\nengine = \"command\"\n[command]\nprogram = \"cat\"\nargs = [\"{}\"]\n",
+            wav.display()
+        ),
+    )
+    .unwrap();
+    let mut c = rawi(home);
+    c.current_dir(&elsewhere)
+        .arg("build")
+        .arg(&art)
+        .arg("--voice")
+        .arg(&voice)
+        .args(["--no-cache", "-o"])
+        .arg(home.join("y.zip"));
+    let o = run(c);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // `[bundled] lexicon = "lex.txt"` is the file beside the voice.
+    std::fs::write(vdir.join("lex.txt"), "السَّفِينَة\n").unwrap();
+    let lexed = vdir.join("lexed.toml");
+    std::fs::write(
+        &lexed,
+        "name = \"lexed\"\nengine = \"bundled\"\n[bundled]\nlexicon = \"lex.txt\"\n",
+    )
+    .unwrap();
+    let mut c = rawi(home);
+    c.current_dir(&elsewhere)
+        .arg("build")
+        .arg(&art)
+        .arg("--voice")
+        .arg(&lexed)
+        .args(["--no-cache", "-o"])
+        .arg(home.join("z.zip"));
+    let o = run(c);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
