@@ -85,10 +85,10 @@ impl Cache {
             Some(bytes) => {
                 let clip = decode(&bytes);
                 if clip.is_none() && !self.warned.swap(true, Ordering::Relaxed) {
-                    eprintln!(
+                    crate::error::report(format_args!(
                         "rawi: warning: damaged clip in the cache ({}); speaking it again",
                         path.display()
-                    );
+                    ));
                 }
                 clip
             }

@@ -433,20 +433,20 @@ fn drop_bad_meta(path: &Path, meta: &mut article::Meta) {
         if crate::podcast::is_valid_date(&d) {
             meta.date = Some(d);
         } else {
-            eprintln!(
+            crate::error::report(format_args!(
                 "rawi: warning: {}: date `{d}` is not a real date like 2024-05-01; ignored",
                 path.display()
-            );
+            ));
         }
     }
     if let Some(u) = meta.url.take() {
         if crate::podcast::is_web_url(&u) {
             meta.url = Some(u);
         } else {
-            eprintln!(
+            crate::error::report(format_args!(
                 "rawi: warning: {}: url `{u}` is not an http(s) address; ignored",
                 path.display()
-            );
+            ));
         }
     }
 }
@@ -466,9 +466,9 @@ fn clip_for(ctx: &Context, spoken: &str, rate: u32) -> Result<Clip> {
     if let Some(cache) = ctx.cache {
         if let Err(e) = cache.put(&key, &clip) {
             if !ctx.stats.cache_warned.swap(true, Ordering::Relaxed) {
-                eprintln!(
+                crate::error::report(format_args!(
                     "rawi: warning: cannot write to the clip cache ({e}); going on without it"
-                );
+                ));
             }
         }
     }

@@ -1,5 +1,5 @@
 //! Clean-up that must not change what an article means: byte-order marks, line endings,
-//! tatweel, bidi and zero-width marks, exotic spaces, repeated spaces.
+//! tatweel, bidi and zero-width marks, control characters, exotic spaces, repeated spaces.
 
 /// Returns `true` for marks that only steer display (bidi controls, zero-width joiners and
 /// spaces, the BOM) and carry no sound, so removing them cannot change the reading.
@@ -61,7 +61,9 @@ pub fn clean_line(line: &str) -> String {
         if (is_invisible(c) && !stored_decimal) || c == TATWEEL {
             continue;
         }
-        if c == ' ' || is_odd_space(c) {
+        // Control characters (ESC, BEL, backspace, C1 controls…) carry no sound and, echoed
+        // in a message or by `split`, would drive the terminal: each reads as a space.
+        if c == ' ' || is_odd_space(c) || c.is_control() {
             pending_space = !out.is_empty();
             continue;
         }
@@ -112,6 +114,15 @@ mod tests {
         let raw =
             "\u{FEFF}قال\u{200F} الــوزير\u{00A0}\u{00A0}إن  الخطة\u{200B}  جاهزة\r\nسطر\rثان\n\n";
         assert_eq!(clean(raw), "قال الوزير إن الخطة جاهزة\nسطر\nثان");
+    }
+
+    #[test]
+    fn control_characters_become_spaces() {
+        assert_eq!(
+            clean_line("قال\u{1b}]0;pwned\u{7}الوزير\u{1b}[2K إن\u{8}\u{9b}31m"),
+            "قال ]0;pwned الوزير [2K إن 31m"
+        );
+        assert_eq!(clean("أ\u{0}ب\u{7f}\r\nج\u{c}د"), "أ ب\nج د");
     }
 
     #[test]

@@ -479,7 +479,10 @@ impl Voice {
     pub fn load(spec: &str) -> Result<Voice> {
         let voice = Self::find(spec)?;
         if voice.origin != BUILT_IN {
-            eprintln!("rawi: voice {} from {}", voice.name, voice.origin);
+            crate::error::report(format_args!(
+                "rawi: voice {} from {}",
+                voice.name, voice.origin
+            ));
         }
         Ok(voice)
     }

@@ -604,3 +604,200 @@ fn voice_file_paths_are_relative_to_the_voice_file() {
     let o = run(c);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+// ---------------------------------------------------------------------------------------
+// Group 8: what reaches the terminal.
+
+/// Control characters raw in a text, which a terminal would obey.
+fn has_raw_controls(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
+/// ESC sequences in an article (retitle the terminal, erase the line) are dropped by the
+/// clean-up, so neither `split` nor any message prints them; a file name carrying them
+/// (and a newline that would forge a line) is escaped in the error.
+#[test]
+fn article_controls_never_reach_the_terminal() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = home.join("esc.txt");
+    std::fs::write(
+        &art,
+        "وصل\u{1b}]0;pwned\u{7} الوزير\u{1b}[2K إلى\u{8}\u{9b}31m المدينة.\n\nقال\u{0b}إن الرقم هو 12345678901234567890123456789012345678901234567890123456789012345678901234567890.\n",
+    )
+    .unwrap();
+    let mut c = rawi(home);
+    c.arg("split").arg(&art).arg("--kinds");
+    let o = run(c);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!has_raw_controls(&out), "{out:?}");
+    assert!(
+        out.contains("وصل ]0;pwned الوزير [2K إلى 31m المدينة."),
+        "{out}"
+    );
+    // The sentence quoted in an error (a digit run too long to read) is clean too.
+    let mut c = rawi(home);
+    c.arg("build").arg(&art).args(["-o", "x.zip"]);
+    let o = run(c);
+    assert_refused(&o, "digits");
+    assert!(!has_raw_controls(&stderr(&o)), "{:?}", stderr(&o));
+
+    // A file name with a newline and an ESC sequence: shown escaped, on one line.
+    let name = home.join("bad\nrawi: x.zip: ok\u{1b}]0;t\u{7}.txt");
+    std::fs::write(&name, "").unwrap();
+    let mut c = rawi(home);
+    c.arg("split").arg(&name);
+    let o = run(c);
+    assert_refused(&o, "bad\\nrawi: x.zip: ok\\u{1b}]0;t\\u{7}.txt");
+    assert!(!has_raw_controls(&stderr(&o)), "{:?}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+}
+
+/// A zip member named with a newline forged a `rawi: x.zip: ok` line in `verify`'s
+/// problems; names are escaped in every problem line.
+#[test]
+fn zip_member_names_are_escaped() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    let zip_path = home.join("x.zip");
+    let mut c = rawi(home);
+    c.arg("build").arg(&art).args(["--no-cache", "-o", "x.zip"]);
+    let o = run(c);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&zip_path)
+        .unwrap();
+    let mut zip = zip::ZipWriter::new_append(file).unwrap();
+    zip.start_file(
+        "extra\nrawi: x.zip: ok\u{1b}[2K",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(b"forged").unwrap();
+    zip.finish().unwrap();
+    let mut c = rawi(home);
+    c.arg("verify").arg(&zip_path);
+    let o = run(c);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("extra\\nrawi: x.zip: ok\\u{1b}[2K"), "{err}");
+    assert!(!has_raw_controls(&err), "{err:?}");
+    assert!(
+        !err.lines().any(|l| l.starts_with("rawi: x.zip: ok")),
+        "a forged line: {err}"
+    );
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}
+
+// ---------------------------------------------------------------------------------------
+// Group 11: exit status and messages.
+
+/// `split`, `check`, `voices`, `verify`, `normalize` and `completions` exited 0 (or
+/// panicked) when standard output could not be written: `/dev/full` and a closed standard
+/// output are one-line errors with exit 2.
+#[cfg(target_os = "linux")]
+#[test]
+fn unwritable_stdout_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    let review = home.join("review.txt");
+    std::fs::write(
+        &review,
+        "عنوان الخبر\n\nأطلقت شركة Pullmantur رحلة جديدة.\n",
+    )
+    .unwrap();
+    let mut c = rawi(home);
+    c.arg("build")
+        .arg(&art)
+        .args(["--no-cache", "-o", "ok.zip"]);
+    assert!(run(c).status.success());
+    let commands: Vec<Vec<&std::ffi::OsStr>> = vec![
+        vec!["split".as_ref(), art.as_os_str()],
+        vec!["check".as_ref(), review.as_os_str()],
+        vec!["voices".as_ref()],
+        vec!["verify".as_ref(), "ok.zip".as_ref()],
+        vec!["completions".as_ref(), "bash".as_ref()],
+    ];
+    for args in &commands {
+        let mut c = rawi(home);
+        c.args(args).stdout(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        );
+        let o = c.stderr(Stdio::piped()).output().unwrap();
+        assert_refused(
+            &o,
+            "<stdout>: cannot write the output (No space left on device",
+        );
+
+        // Closed: the shell closes fd 1 before rawi starts.
+        let mut sh = Command::new("/bin/sh");
+        sh.arg("-c")
+            .arg("exec \"$0\" \"$@\" >&-")
+            .arg(env!("CARGO_BIN_EXE_rawi"))
+            .args(args)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .current_dir(home);
+        let o = sh.output().unwrap();
+        assert_refused(&o, "<stdout>: is closed");
+    }
+    let mut c = rawi(home);
+    c.arg("normalize")
+        .stdin(std::fs::File::open(&review).unwrap())
+        .stdout(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        );
+    let o = c.stderr(Stdio::piped()).output().unwrap();
+    assert_refused(&o, "No space left on device");
+}
+
+/// `verify x.zip | head -0` panicked ("failed printing to stdout: Broken pipe"): a
+/// reader that went away ends the printing quietly, and the status still tells the
+/// bundles' result; so for every command that prints.
+#[cfg(target_os = "linux")]
+#[test]
+fn closed_pipe_is_quiet() {
+    use std::os::fd::FromRawFd;
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    let mut c = rawi(home);
+    c.arg("build")
+        .arg(&art)
+        .args(["--no-cache", "-o", "ok.zip"]);
+    assert!(run(c).status.success());
+    let cases: Vec<(Vec<&std::ffi::OsStr>, i32)> = vec![
+        (vec!["verify".as_ref(), "ok.zip".as_ref()], 0),
+        (
+            vec!["verify".as_ref(), "ok.zip".as_ref(), "nothere.zip".as_ref()],
+            1,
+        ),
+        (vec!["split".as_ref(), art.as_os_str()], 0),
+        (vec!["voices".as_ref()], 0),
+    ];
+    for (args, code) in cases {
+        let mut fds = [0; 2];
+        // SAFETY: pipe fills two descriptors we then own; the read end is closed at once.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        unsafe { libc::close(fds[0]) };
+        let write_end = unsafe { std::os::fd::OwnedFd::from_raw_fd(fds[1]) };
+        let mut c = rawi(home);
+        c.args(&args).stdout(Stdio::from(write_end));
+        let o = c.stderr(Stdio::piped()).output().unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(!err.contains("Broken pipe"), "{err}");
+    }
+}

@@ -245,7 +245,8 @@ impl Maker {
 
     /// Prints a line without tearing the progress bar.
     pub(crate) fn say(&self, line: String) {
-        self.progress.suspend(|| eprintln!("{line}"));
+        self.progress
+            .suspend(|| crate::error::report(format_args!("{line}")));
     }
 
     /// The closing line of the run.
@@ -256,11 +257,11 @@ impl Maker {
         } else {
             String::new()
         };
-        eprintln!(
+        crate::error::report(format_args!(
             "rawi: {what}: {done} built{failed} in {:.1} s: {}",
             self.started.elapsed().as_secs_f64(),
             self.stats.summary()
-        );
+        ));
     }
 }
 

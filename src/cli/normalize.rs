@@ -3,13 +3,14 @@
 
 use std::io::Write;
 
-use crate::error::{Error, Result};
+use super::out::Out;
+use crate::error::Result;
 use crate::{limits, normalize, text};
 
 /// Runs `each` over every stdin line (cleaned of BOM, bidi marks and the like) with its
 /// 1-based number, writing what it prints to a buffered stdout; exactly the lines `each`
 /// writes, so one input line can give one output line. A closed pipe ends the run
-/// quietly (exit 0), as `head` expects.
+/// quietly (exit 0), as `head` expects; an output that cannot be written is an error.
 pub(crate) fn filter_lines(
     mut each: impl FnMut(usize, &str, &mut dyn Write) -> Result<std::io::Result<()>>,
 ) -> Result<i32> {
@@ -31,24 +32,17 @@ pub(crate) fn filter_line_batches(
     mut each: impl FnMut(&[(usize, String)], &mut dyn Write) -> Result<std::io::Result<()>>,
 ) -> Result<i32> {
     let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = Out::open()?;
     let mut batch: Vec<(usize, String)> = Vec::with_capacity(size);
-    // What `each` answered when it stopped the run: a closed pipe, or another error.
-    let mut stopped: Option<std::io::Error> = None;
-    let mut run = |batch: &mut Vec<(usize, String)>,
-                   out: &mut dyn Write,
-                   stopped: &mut Option<std::io::Error>|
-     -> Result<bool> {
-        if let Err(e) = each(batch, out)? {
-            *stopped = Some(e);
-            return Ok(false);
-        }
+    // Runs `each` on the batch; `false` once the reader has gone (`| head`).
+    let mut run = |batch: &mut Vec<(usize, String)>, out: &mut Out| -> Result<bool> {
+        let printed = each(batch, out.writer())?;
         batch.clear();
-        Ok(true)
+        out.check(printed)
     };
     // Line by line, each line capped: a stream of any length (or with no line end, such
     // as /dev/zero) is read in bounded memory.
+    let mut open = true;
     crate::fsx::read_lines(
         &mut stdin.lock(),
         "<stdin>",
@@ -57,22 +51,15 @@ pub(crate) fn filter_line_batches(
             let text = String::from_utf8_lossy(&line.bytes);
             batch.push((line.number, text::clean_line(&text)));
             if batch.len() >= size.max(1) {
-                return run(&mut batch, &mut out, &mut stopped);
+                open = run(&mut batch, &mut out)?;
             }
-            Ok(true)
+            Ok(open)
         },
     )?;
-    if stopped.is_none() && !batch.is_empty() {
-        run(&mut batch, &mut out, &mut stopped)?;
+    if open && !batch.is_empty() {
+        run(&mut batch, &mut out)?;
     }
-    if let Some(e) = stopped {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return Ok(0);
-        }
-        return Err(Error::output("<stdout>", e.to_string()));
-    }
-    out.flush()
-        .map_err(|e| Error::output("<stdout>", e.to_string()))?;
+    out.finish()?;
     Ok(0)
 }
 

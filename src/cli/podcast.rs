@@ -154,10 +154,12 @@ pub(crate) fn podcast(
         .map(std::sync::Arc::new);
     let maker = Maker::new(make, format, Some(info.title.clone()), embedded)?;
     if info.base_url.is_none() {
-        eprintln!("rawi: warning: no --base-url: the feed's links are relative, and podcast apps need absolute ones");
+        crate::error::report(format_args!("rawi: warning: no --base-url: the feed's links are relative, and podcast apps need absolute ones"));
     }
     if info.cover.is_none() {
-        eprintln!("rawi: warning: no --cover: Apple Podcasts asks for a square cover image");
+        crate::error::report(format_args!(
+            "rawi: warning: no --cover: Apple Podcasts asks for a square cover image"
+        ));
     }
     let all = select(articles, None);
     let names: Vec<String> = all.iter().map(|(_, p)| p.display().to_string()).collect();
@@ -264,10 +266,10 @@ pub(crate) fn podcast_merge(
     let n = episodes.len();
     let bundle = podcast::assemble(&info, cover, episodes)?;
     write_bundle(&bundle, output, unpacked)?;
-    eprintln!(
+    crate::error::report(format_args!(
         "rawi: podcast {}: merged {n} episodes from {} shards",
         output.display(),
         shards.len()
-    );
+    ));
     Ok(0)
 }

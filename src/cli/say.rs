@@ -104,10 +104,10 @@ pub(crate) fn say(
     };
     let prog = Programme::assemble(&clips, voice.sample_rate, &pauses);
     crate::bundle::write_atomic(output, &audio::encode_wav(&prog.samples, prog.rate))?;
-    eprintln!(
+    crate::error::report(format_args!(
         "rawi: wrote {} ({:.1} s)",
         output.display(),
         prog.duration_ms() as f64 / 1000.0
-    );
+    ));
     Ok(0)
 }
