@@ -169,10 +169,13 @@ pub struct Chapter {
 /// MP3 bit rate used when none is asked for: plenty for mono speech.
 pub const DEFAULT_MP3_KBPS: u32 = 64;
 
-/// The MP3 bit rate used for a requested one: the nearest of 32, 48, 64, 96, 128 and 160
-/// kbit/s at or above it (160 at most: MPEG-2, used at 22.05 kHz, goes no higher).
+/// The MP3 bit rates rawi encodes at, kbit/s (160 at most: MPEG-2, used at 22.05 kHz,
+/// goes no higher). `--bitrate` takes exactly these.
+pub const MP3_KBPS: [u32; 6] = [32, 48, 64, 96, 128, 160];
+
+/// The MP3 bit rate used for a requested one: the nearest of [`MP3_KBPS`] at or above it.
 pub fn mp3_kbps(requested: u32) -> u32 {
-    [32, 48, 64, 96, 128, 160]
+    MP3_KBPS
         .into_iter()
         .find(|&k| requested <= k)
         .unwrap_or(160)

@@ -106,6 +106,21 @@ pub fn escaped(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `url` with the user-info of its authority (`user:password@`) replaced by `***@`, for
+/// messages: a password given in an address must not be printed. Borrowed when there is
+/// none.
+pub fn redacted_url(url: &str) -> Cow<'_, str> {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return Cow::Borrowed(url);
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => Cow::Owned(format!("{}***{}", &url[..scheme_end], &rest[at..])),
+        None => Cow::Borrowed(url),
+    }
+}
+
 /// Prints one message line on standard error, escaped (see [`escaped`]): every error,
 /// warning and problem line rawi prints goes through here. A standard error that cannot
 /// be written (closed, full) loses the line; it never panics rawi, as `eprintln!` would.
@@ -117,6 +132,16 @@ pub fn report(line: impl std::fmt::Display) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_in_addresses_are_not_shown() {
+        assert_eq!(
+            redacted_url("https://user:s3cret@host:8443/v1?a=b@c"),
+            "https://***@host:8443/v1?a=b@c"
+        );
+        assert_eq!(redacted_url("http://host/p@th"), "http://host/p@th");
+        assert_eq!(redacted_url("not a url"), "not a url");
+    }
 
     #[test]
     fn controls_are_shown_not_obeyed() {

@@ -456,7 +456,7 @@ impl Voice {
                     if rest.is_none_or(|r| r.is_empty() || r.starts_with('/')) {
                         return bad(format!(
                             "[http] url `{}` is not an http:// URL with a host",
-                            h.url
+                            crate::error::redacted_url(&h.url)
                         ));
                     }
                     if h.max_parallel == Some(0) {

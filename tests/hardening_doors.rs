@@ -801,3 +801,119 @@ fn closed_pipe_is_quiet() {
         assert!(!err.contains("Broken pipe"), "{err}");
     }
 }
+
+/// `--bitrate 0`, `8` or `4294967295` silently became another rate: values the MP3
+/// encoder does not take are a usage error listing the ones it does.
+#[test]
+fn bitrate_must_be_one_the_encoder_takes() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    for bad in ["0", "8", "4294967295", "33", "64k"] {
+        let mut c = rawi(home);
+        c.arg("build")
+            .arg(&art)
+            .args(["--format", "mp3", "--bitrate", bad, "-o", "x.zip"]);
+        let o = run(c);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {err}");
+        assert!(err.contains("32, 48, 64, 96, 128, 160"), "{bad}: {err}");
+        assert!(!home.join("x.zip").exists());
+    }
+    let mut c = rawi(home);
+    c.arg("build").arg(&art).args([
+        "--no-cache",
+        "--format",
+        "mp3",
+        "--bitrate",
+        "128",
+        "-o",
+        "x.zip",
+    ]);
+    let o = run(c);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// A password in a voice's URL was printed in the error: it is shown as `***`.
+#[test]
+fn passwords_in_urls_are_redacted() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    for url in [
+        "https://user:hunter2@127.0.0.1:1/v1/audio/speech",
+        "gopher://user:hunter2@example.org/",
+    ] {
+        let voice = home.join("v.toml");
+        std::fs::write(
+            &voice,
+            format!("name = \"v\"\nengine = \"http\"\n[http]\nurl = \"{url}\"\n"),
+        )
+        .unwrap();
+        for cmd in ["build", "say"] {
+            let mut c = rawi(home);
+            c.arg(cmd)
+                .arg(&art)
+                .arg("--voice")
+                .arg(&voice)
+                .args(["-o", "x.out"]);
+            let o = run(c);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{err}");
+            assert!(!err.contains("hunter2"), "{err}");
+            assert!(err.contains("***@"), "{err}");
+        }
+    }
+    let mut c = rawi(home);
+    c.arg("podcast").arg(&art).args([
+        "--title",
+        "T",
+        "-o",
+        "p.zip",
+        "--base-url",
+        "https://u:hunter2@example.org/d",
+    ]);
+    let o = run(c);
+    assert_refused(
+        &o,
+        "--base-url: `https://***@example.org/d` has credentials",
+    );
+    assert!(!stderr(&o).contains("hunter2"));
+}
+
+/// `--base-url` with a space or a `?query#fragment` made broken feed URLs: such values are
+/// refused, saying why; a percent-encoded one is fine.
+#[test]
+fn base_url_is_checked_as_a_url() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    for (bad, why) in [
+        ("https://example.org/my podcast", "percent-encode it"),
+        ("https://example.org/daily?utm=x#top", "query or a fragment"),
+        ("https://example.org/daily#top", "query or a fragment"),
+        ("ftp://example.org/daily", "not an http(s) URL"),
+        ("https://exa mple.org", "percent-encode"),
+        ("https:///daily", "is not a URL"),
+    ] {
+        let mut c = rawi(home);
+        c.arg("podcast")
+            .arg(&art)
+            .args(["--title", "T", "-o", "p.zip", "--base-url", bad]);
+        let o = run(c);
+        assert_refused(&o, why);
+        assert!(!home.join("p.zip").exists());
+    }
+    let mut c = rawi(home);
+    c.arg("podcast").arg(&art).args([
+        "--no-cache",
+        "--title",
+        "T",
+        "-o",
+        "p.zip",
+        "--base-url",
+        "https://example.org/my%20podcast/",
+    ]);
+    let o = run(c);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

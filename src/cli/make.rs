@@ -53,13 +53,32 @@ pub(crate) struct MakeArgs {
     /// Keep the voice's own level (no loudness normalization).
     #[arg(long)]
     pub(crate) no_loudness: bool,
-    /// MP3 bit rate, kbit/s.
-    #[arg(long, default_value_t = encode::DEFAULT_MP3_KBPS, value_name = "KBPS")]
+    /// MP3 bit rate, kbit/s: 32, 48, 64, 96, 128 or 160.
+    #[arg(long, default_value_t = encode::DEFAULT_MP3_KBPS, value_name = "KBPS", value_parser = mp3_bitrate)]
     pub(crate) bitrate: u32,
     /// Build only the K-th of N slices of the articles (sorted by path; article i goes to
     /// slice i mod N + 1), e.g. `--shard 2/8`.
     #[arg(long, value_name = "K/N")]
     pub(crate) shard: Option<Shard>,
+}
+
+/// Reads `--bitrate`: one of the rates the MP3 encoder takes ([`encode::MP3_KBPS`]). Any
+/// other value used to become another rate without a word (`0`, `8`, `4294967295`).
+fn mp3_bitrate(s: &str) -> std::result::Result<u32, String> {
+    let valid = || {
+        encode::MP3_KBPS
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match s.trim().parse::<u32>() {
+        Ok(k) if encode::MP3_KBPS.contains(&k) => Ok(k),
+        _ => Err(format!(
+            "the MP3 encoder takes {} kbit/s; give one of them",
+            valid()
+        )),
+    }
 }
 
 /// A thread pool of `jobs` workers (default: the number of cores), at most

@@ -54,12 +54,12 @@ impl ChannelArgs {
             .or_else(|| base.and_then(|b| b.base_url.clone()))
             .map(|u| u.trim_end_matches('/').to_owned());
         if let Some(u) = &base_url {
-            if !(u.starts_with("https://") || u.starts_with("http://")) {
-                return Err(Error::input(
+            check_base_url(u).map_err(|why| {
+                Error::input(
                     "--base-url",
-                    format!("`{u}` is not an http(s) URL; give where the bundle will be published"),
-                ));
-            }
+                    format!("`{}` {why}", crate::error::redacted_url(u)),
+                )
+            })?;
         }
         let guid = match &base_url {
             Some(u) => feed::podcast_guid(&podcast::feed_url(Some(u))).to_string(),
@@ -104,6 +104,40 @@ impl ChannelArgs {
         };
         Ok(Some((name.to_owned(), cover.data)))
     }
+}
+
+/// Checks a `--base-url`: every enclosure and image URL of the feed is this plus a
+/// member's path, so it must be an absolute http(s) address of a folder, parsed as one
+/// (`http::Uri`, the type ureq sends requests with), with nothing a path cannot follow:
+/// no space or control character, no `?query` or `#fragment`, no credentials. The reason
+/// when it is not.
+fn check_base_url(u: &str) -> std::result::Result<(), String> {
+    if u.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(
+            "has a space or a control character; percent-encode it (a space is %20)".into(),
+        );
+    }
+    if u.contains(['?', '#']) {
+        return Err(
+            "has a query or a fragment (?… or #…), which the feed's file names would follow; give the folder's address alone, e.g. https://example.org/daily".into(),
+        );
+    }
+    let uri: ureq::http::Uri = u
+        .parse()
+        .map_err(|e| format!("is not a URL ({e}); give where the bundle will be published"))?;
+    if !matches!(uri.scheme_str(), Some("http" | "https")) {
+        return Err("is not an http(s) URL; give where the bundle will be published".into());
+    }
+    let Some(authority) = uri.authority() else {
+        return Err("has no host; give where the bundle will be published".into());
+    };
+    if authority.as_str().contains('@') {
+        return Err("has credentials in it; a feed is public, give the address alone".into());
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err("has no host; give where the bundle will be published".into());
+    }
+    Ok(())
 }
 
 /// Checks the podcast's output path before any work (see [`fsx::check_output`]).

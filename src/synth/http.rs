@@ -58,6 +58,11 @@ pub struct Endpoint {
 impl Endpoint {
     /// Parses an endpoint URL: `http://` or `https://`.
     pub fn parse(url: &str) -> std::result::Result<Endpoint, String> {
+        Self::parse_shown(url).map_err(|e| e.replace(url, &crate::error::redacted_url(url)))
+    }
+
+    /// [`Endpoint::parse`], its messages naming the address as given.
+    fn parse_shown(url: &str) -> std::result::Result<Endpoint, String> {
         let (https, rest) = if let Some(r) = url.strip_prefix("http://") {
             (false, r)
         } else if let Some(r) = url.strip_prefix("https://") {
@@ -491,9 +496,8 @@ mod tests {
         assert_eq!((s.https, s.port), (true, 443));
         assert!(Endpoint::parse("ftp://x").is_err());
         assert!(Endpoint::parse("http://h:notaport/").is_err());
-        assert!(Endpoint::parse("https://user:secret@h/")
-            .unwrap_err()
-            .contains("api_key_env"));
+        let e = Endpoint::parse("https://user:secret@h/").unwrap_err();
+        assert!(e.contains("api_key_env") && !e.contains("secret"), "{e}");
     }
 
     #[test]
