@@ -917,3 +917,113 @@ fn base_url_is_checked_as_a_url() {
     let o = run(c);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// A chunk of a PNG: length, type, data, CRC.
+fn png_chunk(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    let mut c = (body.len() as u32).to_be_bytes().to_vec();
+    c.extend(kind);
+    c.extend(body);
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(kind);
+    crc.update(body);
+    c.extend(crc.finalize().to_be_bytes());
+    c
+}
+
+/// A PNG of `side`×`side` pixels whose chunks are all well formed.
+fn png(side: u32) -> Vec<u8> {
+    let mut p = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = side.to_be_bytes().to_vec();
+    ihdr.extend(side.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    p.extend(png_chunk(b"IHDR", &ihdr));
+    p.extend(png_chunk(b"IDAT", &[0x78, 0x9c, 3, 0, 0, 0, 0, 1]));
+    p.extend(png_chunk(b"IEND", &[]));
+    p
+}
+
+/// A `--cover` that is a PNG signature followed by garbage was embedded: the image's
+/// structure is checked (PNG chunks and CRCs, IHDR size; JPEG SOI, SOF, SOS, EOI).
+#[test]
+fn covers_are_checked_whole() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    let mut garbage = b"\x89PNG\r\n\x1a\n".to_vec();
+    garbage.extend(std::iter::repeat_n(0x5A, 4000));
+    let mut huge = png(1400);
+    // IHDR says 100 000 × 100 000 (its CRC made right): a decompression bomb's header.
+    huge = {
+        let mut p = huge[..8].to_vec();
+        let mut ihdr = 100_000u32.to_be_bytes().to_vec();
+        ihdr.extend(100_000u32.to_be_bytes());
+        ihdr.extend([8, 2, 0, 0, 0]);
+        p.extend(png_chunk(b"IHDR", &ihdr));
+        p.extend(&huge[33..]);
+        p
+    };
+    let jpeg_soi_only = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 0x4A, 0x46, 0x49, 0x46, 0, 1];
+    for (name, bytes, why) in [
+        ("garbage.png", garbage, "is a damaged PNG"),
+        ("huge.png", huge, "100000×100000"),
+        ("cut.jpg", jpeg_soi_only, "is a damaged JPEG"),
+    ] {
+        std::fs::write(home.join(name), bytes).unwrap();
+        let mut c = rawi(home);
+        c.arg("build")
+            .arg(&art)
+            .args(["--format", "mp3", "--cover", name, "-o", "x.zip"]);
+        assert_refused(&run(c), why);
+        let mut c = rawi(home);
+        c.arg("podcast")
+            .arg(&art)
+            .args(["--title", "T", "--cover", name, "-o", "p.zip"]);
+        assert_refused(&run(c), why);
+    }
+    assert!(!home.join("x.zip").exists() && !home.join("p.zip").exists());
+    std::fs::write(home.join("good.png"), png(1400)).unwrap();
+    let mut c = rawi(home);
+    c.arg("build").arg(&art).args([
+        "--no-cache",
+        "--format",
+        "mp3",
+        "--cover",
+        "good.png",
+        "-o",
+        "x.zip",
+    ]);
+    let o = run(c);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// A `--category` outside Apple's list was published; it is refused, naming the right
+/// spelling or the choices; Apple's own names (spaces around `/` allowed) pass.
+#[test]
+fn category_must_be_apples() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    for (bad, why) in [
+        ("Cooking", "give one of Arts, Business"),
+        ("News/Gossip", "under News give one of: Business News"),
+        ("news/daily news", "give `News/Daily News`"),
+        ("", "is not one of Apple Podcasts' categories"),
+    ] {
+        let mut c = rawi(home);
+        c.arg("podcast")
+            .arg(&art)
+            .args(["--title", "T", "--category", bad, "-o", "p.zip"]);
+        assert_refused(&run(c), why);
+    }
+    for good in ["TV & Film", "Religion & Spirituality / Islam"] {
+        let mut c = rawi(home);
+        c.arg("podcast")
+            .arg(&art)
+            .args(["--title", "T", "--category", good, "-o", "p.zip"]);
+        let o = run(c);
+        assert!(o.status.success(), "{good}: {}", stderr(&o));
+        let b = rawi::bundle::Bundle::read_zip(&home.join("p.zip")).unwrap();
+        let feed = String::from_utf8_lossy(b.get("feed.xml").unwrap()).into_owned();
+        assert!(feed.contains("<itunes:category text=\""), "{feed}");
+    }
+}

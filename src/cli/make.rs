@@ -107,8 +107,8 @@ pub(crate) fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
 /// Reads a `--cover` image: PNG or JPEG, else a clear error.
 pub(crate) fn read_cover(path: &Path) -> Result<encode::Cover> {
     let bytes = fsx::read_input(path, limits::MAX_COVER_BYTES, "cover")?;
-    encode::Cover::from_bytes(bytes)
-        .ok_or_else(|| Error::input(path, "is not a PNG or JPEG image; give a PNG or JPEG cover"))
+    encode::Cover::parse(bytes)
+        .map_err(|why| Error::input(path, format!("{why}; give a PNG or JPEG cover")))
 }
 
 /// Where the bundle of each article goes, in the order of `articles`. With one article and

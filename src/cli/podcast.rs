@@ -61,6 +61,13 @@ impl ChannelArgs {
                 )
             })?;
         }
+        let category = if self.category != "News/Daily News" || base.is_none() {
+            self.category.clone()
+        } else {
+            base.map(|b| b.category.clone()).unwrap_or_default()
+        };
+        feed::check_category(&category)
+            .map_err(|why| Error::input("--category", format!("`{category}` {why}")))?;
         let guid = match &base_url {
             Some(u) => feed::podcast_guid(&podcast::feed_url(Some(u))).to_string(),
             None => uuid::Uuid::new_v5(&feed::PODCAST_GUID_NAMESPACE, title.as_bytes()).to_string(),
@@ -76,11 +83,7 @@ impl ChannelArgs {
                 .author
                 .clone()
                 .or_else(|| base.and_then(|b| b.author.clone())),
-            category: if self.category != "News/Daily News" || base.is_none() {
-                self.category.clone()
-            } else {
-                base.map(|b| b.category.clone()).unwrap_or_default()
-            },
+            category,
             explicit,
             guid,
             cover: base.and_then(|b| b.cover.clone()),
