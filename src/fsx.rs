@@ -225,6 +225,40 @@ pub fn read_lines(
     }
 }
 
+/// The process's file mode creation mask, read once. Linux shows it in
+/// `/proc/self/status` (read without changing it); elsewhere it is read by setting it
+/// and putting it back at once.
+#[cfg(unix)]
+fn umask() -> u32 {
+    static MASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *MASK.get_or_init(|| {
+        let from_proc = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("Umask:"))
+                    .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+            });
+        from_proc.unwrap_or_else(|| {
+            // SAFETY: umask only swaps the process's mask; it is put back at once.
+            unsafe {
+                let old = libc::umask(0o022);
+                libc::umask(old);
+                old as u32
+            }
+        })
+    })
+}
+
+/// `mode` as the user's umask allows it: what a file or folder created with `mode` gets
+/// (`0o644` becomes `0o600` under `umask 077`). Outputs are written as private
+/// temporaries (0600, 0700) and given this mode when they are finished.
+#[cfg(unix)]
+pub fn masked_mode(mode: u32) -> u32 {
+    mode & !umask() & 0o7777
+}
+
 /// `true` when `a` and `b` are the same file on disk (same device and inode; through any
 /// links or `..`).
 fn same_file(a: &Metadata, b: &Metadata) -> bool {

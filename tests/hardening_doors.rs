@@ -1027,3 +1027,49 @@ fn category_must_be_apples() {
         assert!(feed.contains("<itunes:category text=\""), "{feed}");
     }
 }
+
+/// Files were created 0644 under `umask 077` (a private temporary chmod'ed to 0644):
+/// rawi's outputs, zips and unpacked bundles, take the user's umask.
+#[cfg(unix)]
+#[test]
+fn outputs_honour_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for (umask, file_mode, dir_mode) in [
+        ("077", 0o600, 0o700),
+        ("022", 0o644, 0o755),
+        ("027", 0o640, 0o750),
+    ] {
+        let out = home.join(format!("u{umask}.zip"));
+        let dir = home.join(format!("u{umask}"));
+        let wav = home.join(format!("u{umask}.wav"));
+        let script = format!(
+            "umask {umask} && \"$0\" build \"$1\" --no-cache -o \"$2\" && \"$0\" build \"$1\" --no-cache --unpacked -o \"$3\" && \"$0\" say -o \"$4\" مرحبا"
+        );
+        let o = Command::new("/bin/sh")
+            .arg("-c")
+            .arg(script)
+            .arg(env!("CARGO_BIN_EXE_rawi"))
+            .arg(&art)
+            .arg(&out)
+            .arg(&dir)
+            .arg(&wav)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .current_dir(home)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(mode(&out), file_mode, "zip under umask {umask}");
+        assert_eq!(mode(&wav), file_mode, "say's WAV under umask {umask}");
+        assert_eq!(mode(&dir), dir_mode, "bundle folder under umask {umask}");
+        assert_eq!(
+            mode(&dir.join("manifest.toml")),
+            file_mode,
+            "member under umask {umask}"
+        );
+    }
+}

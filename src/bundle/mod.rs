@@ -130,11 +130,13 @@ impl Bundle {
             };
             write().map_err(|e| Error::output(out, format!("cannot write {name}: {e}")))?;
         }
-        // Temporary folders are private (0700); a finished bundle is an ordinary folder.
+        // Temporary folders are private (0700); a finished bundle is an ordinary folder,
+        // as the user's umask has it.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755));
+            let mode = crate::fsx::masked_mode(0o755);
+            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode));
         }
         // An existing bundle is moved aside, the new one moved in, and only then is the old
         // one removed: a kill between the renames leaves the old bundle whole under a
@@ -253,13 +255,16 @@ pub fn write_atomic_with(
     fill(tmp.as_file_mut())
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::output(out, format!("cannot write: {e}")))?;
-    // Temporary files are private (0600); a finished bundle is an ordinary file.
+    // Temporary files are private (0600); a finished bundle is an ordinary file, as the
+    // user's umask has it (never wider: `umask 077` keeps it 0600).
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let _ = tmp
             .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644));
+            .set_permissions(std::fs::Permissions::from_mode(crate::fsx::masked_mode(
+                0o644,
+            )));
     }
     tmp.persist(out).map_err(|e| {
         Error::output(
@@ -291,7 +296,11 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&p).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o644, "readable by a web server");
+            assert_eq!(
+                mode & 0o777,
+                crate::fsx::masked_mode(0o644),
+                "readable by a web server, as far as the umask allows"
+            );
         }
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),
