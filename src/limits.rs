@@ -64,6 +64,12 @@ pub const FAST_SPEECH_CHARS_PER_S: f64 = 25.0;
 /// fault; a shorter one that is still too long is the sentence's.
 pub const SLOW_SPEECH_CHARS_PER_S: f64 = 5.0;
 
+/// Longest a voice may take to read one symbol left in the spoken text (`$`, `@`, `#`…:
+/// voices read them by name), in seconds. With [`SLOW_SPEECH_CHARS_PER_S`] it bounds
+/// how long honest speech of a text may be, to tell a sentence too long to say from a
+/// voice too slow.
+pub const SLOWEST_SYMBOL_S: f64 = 1.0;
+
 /// Longest answer a voice may give for one request, in seconds, decoded (15 minutes: the
 /// longest sentence at [`SLOW_SPEECH_CHARS_PER_S`]). Decoding stops there, so a runaway
 /// stream never becomes hours of samples; the clip is still held to

@@ -1073,3 +1073,55 @@ fn outputs_honour_the_umask() {
         );
     }
 }
+
+/// A mono 16-bit WAV of `seconds` of a tone at 8 kHz.
+fn tone_wav(path: &Path, seconds: u32) {
+    let samples: Vec<f32> = (0..8_000 * seconds as usize)
+        .map(|i| 0.3 * (i as f32 * 0.07).sin())
+        .collect();
+    std::fs::write(path, rawi::audio::encode_wav(&samples, 8_000)).unwrap();
+}
+
+/// An article whose 400-character clause of symbols made three minutes of speech was
+/// blamed on the voice ("check the voice"): when the clip is no longer than honest speech
+/// of the text, the article's sentence is blamed, by number; a voice slower than any
+/// speech is still the voice's fault.
+#[test]
+fn too_long_speech_blames_the_sentence_or_the_voice() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    tone_wav(&home.join("long.wav"), 200);
+    let voice = home.join("slow.toml");
+    std::fs::write(
+        &voice,
+        "name = \"slow\"\nengine = \"command\"\nsample_rate = 8000\n[command]\nprogram = \"/bin/cat\"\nargs = [\"long.wav\"]\n[limits]\nmax_chars = 5000\nretries = 0\n",
+    )
+    .unwrap();
+    // The reproducer: a clause of 400 symbols, each read by name.
+    let symbols = home.join("symbols.txt");
+    std::fs::write(&symbols, format!("قال إن {}.\n", "$€@#".repeat(100))).unwrap();
+    // The general case on the other side: 250 letters of words cannot honestly take 200 s.
+    let words = home.join("words.txt");
+    std::fs::write(&words, format!("{}.\n", "قال الوزير ".repeat(25))).unwrap();
+    for (art, blame, not) in [
+        (&symbols, "sentence 1 («قال إن $€@#", "check the voice"),
+        (&words, "check the voice", "shorten it"),
+    ] {
+        for cmd in ["build", "say"] {
+            let mut c = rawi(home);
+            if cmd == "build" {
+                c.arg("build").arg(art).args(["--no-cache", "-o", "x.zip"]);
+            } else {
+                c.arg("say")
+                    .arg(std::fs::read_to_string(art).unwrap())
+                    .args(["-o", "x.wav"]);
+            }
+            c.arg("--voice").arg(&voice);
+            let o = run(c);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{err}");
+            assert!(err.contains(blame), "{cmd} {}: {err}", art.display());
+            assert!(!err.contains(not), "{cmd} {}: {err}", art.display());
+        }
+    }
+}
