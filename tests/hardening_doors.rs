@@ -1125,3 +1125,117 @@ fn too_long_speech_blames_the_sentence_or_the_voice() {
         }
     }
 }
+
+/// `ZipWriter::drop: failed to finalize archive: Io(Os {…})` reached users when the zip
+/// could not be written: a file-size limit (`ulimit -f`, the same failure as a full disk)
+/// now gives one plain line that says what to do, and no half file.
+#[cfg(unix)]
+#[test]
+fn a_zip_that_cannot_be_written_is_one_plain_line() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    for blocks in ["8", "200"] {
+        let o = Command::new("/bin/sh")
+            .arg("-c")
+            .arg(format!(
+                "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" build \"$1\" --no-cache -o out.zip"
+            ))
+            .arg(env!("CARGO_BIN_EXE_rawi"))
+            .arg(&art)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .current_dir(home)
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(!err.contains("ZipWriter") && !err.contains("Os {"), "{err}");
+        assert_refused(
+            &o,
+            "out.zip: cannot write: the file is larger than this system lets rawi write",
+        );
+        assert!(!home.join("out.zip").exists());
+        let left: Vec<_> = std::fs::read_dir(home)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".rawi-"))
+            .collect();
+        assert!(left.is_empty(), "temporaries left: {left:?}");
+    }
+}
+
+/// rustls' `Other(OtherError(CaUsedAsEndEntity))` reached users as debug text when a
+/// server presented its CA certificate as its own: the message now says what that is and
+/// how to make a proper server certificate.
+#[test]
+fn ca_used_as_server_certificate_is_explained() {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    use std::sync::Arc;
+    let key = KeyPair::generate().unwrap();
+    let mut params =
+        CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let cert = params.self_signed(&key).unwrap();
+    let der_key = rustls::pki_types::PrivateKeyDer::Pkcs8(
+        rustls::pki_types::PrivatePkcs8KeyDer::from(key.serialize_der()),
+    );
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.der().clone()], der_key)
+        .unwrap(),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(50).flatten() {
+            let config = config.clone();
+            std::thread::spawn(move || {
+                use std::io::Read;
+                let Ok(conn) = rustls::ServerConnection::new(config) else {
+                    return;
+                };
+                let mut tls = rustls::StreamOwned::new(conn, stream);
+                let mut buf = [0u8; 1024];
+                let _ = tls.read(&mut buf);
+            });
+        }
+    });
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path();
+    let art = short_article(home);
+    std::fs::write(home.join("ca.pem"), cert.pem()).unwrap();
+    let voice = home.join("tls.toml");
+    std::fs::write(
+        &voice,
+        format!(
+            "name = \"tls\"\nengine = \"http\"\n[http]\nurl = \"https://127.0.0.1:{port}/v1/audio/speech\"\nca_file = \"ca.pem\"\n[limits]\nretries = 0\n"
+        ),
+    )
+    .unwrap();
+    let mut c = rawi(home);
+    c.arg("build")
+        .arg(&art)
+        .arg("--voice")
+        .arg(&voice)
+        .args(["--no-cache", "-o", "x.zip"]);
+    let o = run(c);
+    let err = stderr(&o);
+    assert_refused(
+        &o,
+        "presents a CA certificate (basicConstraints CA:TRUE) as its own",
+    );
+    assert!(
+        err.contains("CA:FALSE") && err.contains("subjectAltName"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("OtherError") && !err.contains("CaUsedAsEndEntity"),
+        "{err}"
+    );
+}

@@ -348,21 +348,16 @@ impl HttpEngine {
                 (format!("cannot talk to the server: {e}"), true)
             }
             ureq::Error::ConnectionFailed => (format!("cannot talk to the server: {e}"), true),
-            ureq::Error::Io(_) | ureq::Error::Rustls(_) | ureq::Error::Tls(_) => (
+            ureq::Error::Io(_) | ureq::Error::Rustls(_) | ureq::Error::Tls(_) => {
+                (tls_failure(&e.to_string()), false)
+            }
+            ureq::Error::BodyExceedsLimit(_) => (
                 format!(
-                    "TLS failed: {e} (for a private certificate authority, give its PEM file as ca_file)"
+                    "the server's answer is larger than {}",
+                    crate::fsx::human_bytes(MAX_RESPONSE)
                 ),
                 false,
             ),
-            ureq::Error::BodyExceedsLimit(_) => {
-                (
-                    format!(
-                        "the server's answer is larger than {}",
-                        crate::fsx::human_bytes(MAX_RESPONSE)
-                    ),
-                    false,
-                )
-            }
             _ => (format!("the request failed: {e}"), true),
         };
         Failure {
@@ -424,6 +419,49 @@ impl super::Synthesizer for HttpEngine {
 
     fn retries_itself(&self) -> bool {
         true
+    }
+}
+
+/// A refused TLS handshake in words that say what to do. rustls and webpki name the
+/// cause only in debug text (`invalid peer certificate: Other(OtherError(
+/// CaUsedAsEndEntity))`), so the known causes are recognized by those names.
+fn tls_failure(raw: &str) -> String {
+    // (what webpki or rustls calls it, what it means and what to do)
+    const CAUSES: &[(&str, &str)] = &[
+        (
+            "CaUsedAsEndEntity",
+            "the server presents a CA certificate (basicConstraints CA:TRUE) as its own;              make the server a certificate of its own (CA:FALSE, the server's name in              subjectAltName) signed by that CA, and give the CA's PEM file as ca_file",
+        ),
+        (
+            "UnknownIssuer",
+            "the server's certificate is not signed by an authority rawi trusts; for a              private certificate authority, give its PEM file as ca_file",
+        ),
+        (
+            "NotValidForName",
+            "the server's certificate does not name the host in the voice's url; use the              name the certificate gives, or make one with this host in subjectAltName",
+        ),
+        (
+            "Expired",
+            "the server's certificate has expired; renew it (or check this computer's clock)",
+        ),
+        (
+            "NotValidYet",
+            "the server's certificate is not valid yet; check this computer's clock",
+        ),
+        (
+            "Revoked",
+            "the server's certificate has been revoked; the server needs a new one",
+        ),
+        (
+            "EndEntityUsedAsCa",
+            "the ca_file holds a server's certificate, not an authority's; give the PEM              file of the CA that signed the server's certificate",
+        ),
+    ];
+    match CAUSES.iter().find(|(name, _)| raw.contains(name)) {
+        Some((_, what)) => format!("TLS failed: {what}"),
+        None => format!(
+            "TLS failed: {raw} (for a private certificate authority, give its PEM file as ca_file)"
+        ),
     }
 }
 
@@ -498,6 +536,15 @@ mod tests {
         assert!(Endpoint::parse("http://h:notaport/").is_err());
         let e = Endpoint::parse("https://user:secret@h/").unwrap_err();
         assert!(e.contains("api_key_env") && !e.contains("secret"), "{e}");
+    }
+
+    #[test]
+    fn tls_failures_are_plain_words() {
+        let e = tls_failure("invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))");
+        assert!(e.contains("CA:FALSE") && !e.contains("OtherError"), "{e}");
+        let e = tls_failure("invalid peer certificate: UnknownIssuer");
+        assert!(e.contains("ca_file") && !e.contains("UnknownIssuer"), "{e}");
+        assert!(tls_failure("something new").contains("something new"));
     }
 
     #[test]
