@@ -621,11 +621,9 @@ fn article_controls_never_reach_the_terminal() {
     let d = tempfile::tempdir().unwrap();
     let home = d.path();
     let art = home.join("esc.txt");
-    std::fs::write(
-        &art,
-        "وصل\u{1b}]0;pwned\u{7} الوزير\u{1b}[2K إلى\u{8}\u{9b}31m المدينة.\n\nقال\u{0b}إن الرقم هو 12345678901234567890123456789012345678901234567890123456789012345678901234567890.\n",
-    )
-    .unwrap();
+    let mut text = std::fs::read_to_string(crasher("esc-sequences.txt")).unwrap();
+    text.push_str("\nقال\u{0b}إن الرقم هو 12345678901234567890123456789012345678901234567890123456789012345678901234567890.\n");
+    std::fs::write(&art, text).unwrap();
     let mut c = rawi(home);
     c.arg("split").arg(&art).arg("--kinds");
     let o = run(c);
@@ -949,8 +947,7 @@ fn covers_are_checked_whole() {
     let d = tempfile::tempdir().unwrap();
     let home = d.path();
     let art = short_article(home);
-    let mut garbage = b"\x89PNG\r\n\x1a\n".to_vec();
-    garbage.extend(std::iter::repeat_n(0x5A, 4000));
+    let garbage = std::fs::read(crasher("cover-png-garbage.png")).unwrap();
     let mut huge = png(1400);
     // IHDR says 100 000 × 100 000 (its CRC made right): a decompression bomb's header.
     huge = {
@@ -1098,8 +1095,7 @@ fn too_long_speech_blames_the_sentence_or_the_voice() {
     )
     .unwrap();
     // The reproducer: a clause of 400 symbols, each read by name.
-    let symbols = home.join("symbols.txt");
-    std::fs::write(&symbols, format!("قال إن {}.\n", "$€@#".repeat(100))).unwrap();
+    let symbols = crasher("symbols-clause.txt");
     // The general case on the other side: 250 letters of words cannot honestly take 200 s.
     let words = home.join("words.txt");
     std::fs::write(&words, format!("{}.\n", "قال الوزير ".repeat(25))).unwrap();
