@@ -404,6 +404,8 @@ fn cache_and_voice_output_files_go_through_the_door() {
 /// Runs `cmd` to its end and returns its output with its peak resident memory in KiB
 /// (`wait4` on that one child, so other tests' processes do not count).
 #[cfg(target_os = "linux")]
+// The child is reaped by `wait4` (for its resource usage), which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 fn run_measured(mut cmd: Command) -> (Output, u64) {
     use std::io::Read;
     let mut child = cmd
