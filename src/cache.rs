@@ -86,10 +86,10 @@ impl Cache {
             Some(bytes) => {
                 let clip = decode(key, &bytes);
                 if clip.is_none() && !self.warned.swap(true, Ordering::Relaxed) {
-                    eprintln!(
+                    crate::error::report(format_args!(
                         "rawi: warning: damaged clip in the cache ({}); speaking it again",
                         path.display()
-                    );
+                    ));
                 }
                 clip
             }
@@ -166,24 +166,10 @@ impl Cache {
 }
 
 /// The contents of `path` if it is a regular file of a plausible size; `None` for a
-/// missing file or anything else. Opened without blocking, so a FIFO never waits.
+/// missing file or anything else. Read through the one door for inputs, so a FIFO in the
+/// cache is never opened and a huge file never read.
 fn read_regular(path: &Path) -> Option<Vec<u8>> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.custom_flags(libc::O_NONBLOCK);
-    }
-    let file = opts.open(path).ok()?;
-    let meta = file.metadata().ok()?;
-    let most = HEADER as u64 + MAX_SAMPLES * 4;
-    if !meta.is_file() || meta.len() > most {
-        return None;
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::io::Read::read_to_end(&mut std::io::Read::take(file, most + 1), &mut bytes).ok()?;
-    Some(bytes)
+    crate::fsx::read_input(path, HEADER as u64 + MAX_SAMPLES * 4, "cached clip").ok()
 }
 
 /// The SHA-256 that binds stored samples to the key they were stored under: the key, then

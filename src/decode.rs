@@ -17,10 +17,7 @@ use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 
 use crate::clip::Clip;
-
-/// Largest number of samples accepted from one answer (an hour at 48 kHz): a bound so
-/// that a broken or hostile stream cannot fill memory.
-const MAX_SAMPLES: usize = 48_000 * 3600;
+use crate::limits;
 
 /// What an engine answers with (`output_format` in a voice file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -67,17 +64,27 @@ impl AudioFormat {
 /// (ignored for the other formats, which carry their own). Errors read after the
 /// program's or server's name: "printed no audio …".
 pub fn decode(bytes: &[u8], format: AudioFormat, pcm_rate: u32) -> Result<Clip, String> {
+    decode_owned(bytes.to_vec(), format, pcm_rate)
+}
+
+/// [`decode`] of bytes it may keep: a voice's answer is decoded without another copy of
+/// it (the copies made a 128 MiB answer cost several times that). An answer longer than
+/// [`limits::MAX_VOICE_CLIP_S`] is refused as soon as the decoder gets there.
+pub fn decode_owned(bytes: Vec<u8>, format: AudioFormat, pcm_rate: u32) -> Result<Clip, String> {
     if bytes.is_empty() {
         return Err(format!("printed no {} (no output at all)", label(format)));
     }
+    let most = |rate: u32| (limits::MAX_VOICE_CLIP_S * f64::from(rate)) as u64;
     match format {
         AudioFormat::PcmS16le => {
             if pcm_rate == 0 {
                 return Err("raw PCM needs a sample rate".into());
             }
+            if (bytes.len() / 2) as u64 > most(pcm_rate) {
+                return Err(too_long("PCM", most(pcm_rate), pcm_rate));
+            }
             let samples: Vec<f32> = bytes
                 .chunks_exact(2)
-                .take(MAX_SAMPLES)
                 .map(|b| i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0)
                 .collect();
             Ok(Clip {
@@ -92,11 +99,25 @@ pub fn decode(bytes: &[u8], format: AudioFormat, pcm_rate: u32) -> Result<Clip, 
                     bytes.len()
                 ));
             }
-            decode_container(fix_streaming_wav(bytes), format)
+            decode_container(fix_streaming_wav(bytes), format, &most)
         }
-        AudioFormat::Flac => decode_container(fix_flac_block_sizes(bytes).into_owned(), format),
-        _ => decode_container(bytes.to_vec(), format),
+        AudioFormat::Flac => {
+            let fixed = match fix_flac_block_sizes(&bytes) {
+                std::borrow::Cow::Owned(v) => Some(v),
+                std::borrow::Cow::Borrowed(_) => None,
+            };
+            decode_container(fixed.unwrap_or(bytes), format, &most)
+        }
+        _ => decode_container(bytes, format, &most),
     }
+}
+
+/// The error for audio longer than `most` samples at `rate`.
+fn too_long(name: &str, most: u64, rate: u32) -> String {
+    format!(
+        "printed {name} longer than {:.0} minutes",
+        most as f64 / f64::from(rate.max(1)) / 60.0
+    )
 }
 
 /// Some encoders (flacenc, which rawi itself uses) put the last block's size in
@@ -146,8 +167,7 @@ fn label(format: AudioFormat) -> &'static str {
 /// A program writing a WAV to a pipe cannot seek back to fill in the sizes, and leaves 0
 /// or 0xFFFFFFFF there; such a stream runs to its end. Returns the bytes with the RIFF
 /// and data sizes set to what is really there, so that a strict reader accepts them.
-fn fix_streaming_wav(bytes: &[u8]) -> Vec<u8> {
-    let mut out = bytes.to_vec();
+fn fix_streaming_wav(mut out: Vec<u8>) -> Vec<u8> {
     let total = u32::try_from(out.len().saturating_sub(8)).unwrap_or(u32::MAX);
     out[4..8].copy_from_slice(&total.to_le_bytes());
     let mut pos = 12;
@@ -168,13 +188,18 @@ fn fix_streaming_wav(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Decodes a container through symphonia, mixed down to mono.
-fn decode_container(bytes: Vec<u8>, format: AudioFormat) -> Result<Clip, String> {
+/// `most` gives the most samples accepted at a sample rate.
+fn decode_container(
+    bytes: Vec<u8>,
+    format: AudioFormat,
+    most: &dyn Fn(u32) -> u64,
+) -> Result<Clip, String> {
     let name = label(format);
     let mut mono: Vec<f32> = Vec::new();
-    let rate = stream_container(bytes, format, |block| {
+    let rate = stream_container(bytes, format, |block, rate| {
         mono.extend_from_slice(block);
-        if mono.len() > MAX_SAMPLES {
-            return Err(format!("printed {name} longer than an hour"));
+        if mono.len() as u64 > most(rate) {
+            return Err(too_long(name, most(rate), rate));
         }
         Ok(())
     })?;
@@ -185,12 +210,12 @@ fn decode_container(bytes: Vec<u8>, format: AudioFormat) -> Result<Clip, String>
 }
 
 /// Decodes a container through symphonia and hands each packet's samples, mixed down to
-/// mono, to `sink`, so that a caller who only counts them holds one packet at a time
-/// (`rawi verify` of a three-hour edition). Returns the sample rate.
+/// mono, with the sample rate, to `sink`, so that a caller who only counts them holds one
+/// packet at a time (`rawi verify` of a three-hour edition). Returns the sample rate.
 fn stream_container(
     bytes: Vec<u8>,
     format: AudioFormat,
-    mut sink: impl FnMut(&[f32]) -> Result<(), String>,
+    mut sink: impl FnMut(&[f32], u32) -> Result<(), String>,
 ) -> Result<u32, String> {
     let name = label(format);
     let size = bytes.len();
@@ -255,7 +280,7 @@ fn stream_container(
                     }
                 }),
         );
-        sink(&mono)?;
+        sink(&mono, rate)?;
     }
     if rate == 0 {
         return Err(format!("printed {name} with a zero sample rate"));
@@ -278,7 +303,7 @@ pub fn length(bytes: Vec<u8>, format: AudioFormat) -> Result<(u32, u64), String>
         _ => bytes,
     };
     let mut count = 0u64;
-    let rate = stream_container(bytes, format, |block| {
+    let rate = stream_container(bytes, format, |block, _| {
         count += block.len() as u64;
         Ok(())
     })

@@ -197,7 +197,12 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
         .par_iter()
         .zip(sentences.par_iter().zip(gaps.par_iter()))
         .map(|(text, (s, gap))| {
-            let clip = clip_for(ctx, text, rate).and_then(|clip| {
+            let at = SentenceAt {
+                path,
+                id: s.id,
+                text: &s.text,
+            };
+            let clip = clip_for(ctx, text, rate, at).and_then(|clip| {
                 let len = clip.samples.len() as u64 + gap;
                 let total = made.fetch_add(len, Ordering::Relaxed) + len;
                 if total > max_samples {
@@ -331,23 +336,70 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
     })
 }
 
+/// Which sentence of which file a clip is for, to blame it by name when its spoken text is
+/// what is too long.
+#[derive(Debug, Clone, Copy)]
+pub struct SentenceAt<'a> {
+    /// The article (or `<text>` for `rawi say`).
+    pub path: &'a Path,
+    /// The sentence's number.
+    pub id: usize,
+    /// The sentence as written.
+    pub text: &'a str,
+}
+
 /// Speaks one sentence and finishes the clip: edges trimmed to the voice's own pauses'
 /// worth of silence, resampled to `rate`. `rawi say` and editions share it. A clip longer
-/// than [`limits::MAX_SENTENCE_AUDIO_S`] is an error (and so never cached).
-pub fn speak_clip(speaker: &Speaker, spoken: &str, rate: u32) -> Result<Clip> {
+/// than [`limits::MAX_SENTENCE_AUDIO_S`] is an error (and so never cached): the
+/// sentence's, when the clip is no longer than honest speech of its text may be (see
+/// [`slowest_honest_speech_s`]: a long clause of symbols, each read by name, really takes
+/// minutes); the voice's when it was slower than any speech.
+pub fn speak_clip(speaker: &Speaker, spoken: &str, rate: u32, at: SentenceAt<'_>) -> Result<Clip> {
     let mut clip = speaker.speak(spoken)?;
     audio::trim_silence(&mut clip, CLIP_EDGE_MS);
     let seconds = clip.samples.len() as f64 / f64::from(clip.rate.max(1));
     if seconds > limits::MAX_SENTENCE_AUDIO_S {
+        let chars = spoken.chars().filter(|c| !c.is_whitespace()).count();
+        if seconds <= slowest_honest_speech_s(spoken) {
+            return Err(Error::input(
+                at.path,
+                format!(
+                    "sentence {} («{}») makes {seconds:.0} s of speech ({chars} characters once numbers and symbols are written out), more than the {:.0} s a sentence may last; shorten it or split it in the article",
+                    at.id,
+                    short(at.text),
+                    limits::MAX_SENTENCE_AUDIO_S
+                ),
+            ));
+        }
         return Err(Error::Synth {
             voice: speaker.voice().name.clone(),
             reason: format!(
-                "gave {seconds:.0} s of audio for one sentence, more than the {:.0} s a sentence may last; check the voice",
+                "gave {seconds:.0} s of audio for one sentence of {chars} characters, slower than any speech and more than the {:.0} s a sentence may last; check the voice",
                 limits::MAX_SENTENCE_AUDIO_S
             ),
         });
     }
     Ok(audio::resample(&clip, rate))
+}
+
+/// The longest honest speech of `spoken` may last, in seconds: its letters and digits at
+/// [`limits::SLOW_SPEECH_CHARS_PER_S`], each symbol left in it (read by name) in
+/// [`limits::SLOWEST_SYMBOL_S`], and a voice's own silences. Diacritics add no time.
+fn slowest_honest_speech_s(spoken: &str) -> f64 {
+    let (mut letters, mut symbols) = (0usize, 0usize);
+    for c in spoken.chars() {
+        if c.is_whitespace() || crate::text::is_arabic_mark(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            letters += 1;
+        } else {
+            symbols += 1;
+        }
+    }
+    letters as f64 / limits::SLOW_SPEECH_CHARS_PER_S
+        + symbols as f64 * limits::SLOWEST_SYMBOL_S
+        + crate::synth::MAX_CLIP_BASE_S
 }
 
 /// `4 h` or `3.5 h`, for messages.
@@ -442,27 +494,27 @@ fn drop_bad_meta(path: &Path, meta: &mut article::Meta) {
         if crate::podcast::is_valid_date(&d) {
             meta.date = Some(d);
         } else {
-            eprintln!(
+            crate::error::report(format_args!(
                 "rawi: warning: {}: date `{d}` is not a real date like 2024-05-01; ignored",
                 path.display()
-            );
+            ));
         }
     }
     if let Some(u) = meta.url.take() {
         if crate::podcast::is_web_url(&u) {
             meta.url = Some(u);
         } else {
-            eprintln!(
+            crate::error::report(format_args!(
                 "rawi: warning: {}: url `{u}` is not an http(s) address; ignored",
                 path.display()
-            );
+            ));
         }
     }
 }
 
 /// One sentence's finished clip (trimmed, at `rate`): from the cache when it is there,
 /// else from the voice, and then kept in the cache.
-fn clip_for(ctx: &Context, spoken: &str, rate: u32) -> Result<Clip> {
+fn clip_for(ctx: &Context, spoken: &str, rate: u32, at: SentenceAt<'_>) -> Result<Clip> {
     let key = clip_key(ctx.speaker, spoken);
     if let Some(clip) = ctx.cache.and_then(|c| c.get(&key)) {
         if clip.rate == rate {
@@ -470,14 +522,14 @@ fn clip_for(ctx: &Context, spoken: &str, rate: u32) -> Result<Clip> {
             return Ok(clip);
         }
     }
-    let clip = speak_clip(ctx.speaker, spoken, rate)?;
+    let clip = speak_clip(ctx.speaker, spoken, rate, at)?;
     ctx.stats.synthesized.fetch_add(1, Ordering::Relaxed);
     if let Some(cache) = ctx.cache {
         if let Err(e) = cache.put(&key, &clip) {
             if !ctx.stats.cache_warned.swap(true, Ordering::Relaxed) {
-                eprintln!(
+                crate::error::report(format_args!(
                     "rawi: warning: cannot write to the clip cache ({e}); going on without it"
-                );
+                ));
             }
         }
     }

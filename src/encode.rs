@@ -97,16 +97,27 @@ pub struct Cover {
 }
 
 impl Cover {
-    /// Recognizes a PNG or JPEG image by its signature; `None` for anything else.
+    /// A PNG or JPEG image whose structure holds (see [`Cover::parse`]); `None` for
+    /// anything else.
     pub fn from_bytes(data: Vec<u8>) -> Option<Cover> {
+        Cover::parse(data).ok()
+    }
+
+    /// Checks that `data` is a whole PNG or JPEG image, not only its first bytes: a PNG's
+    /// chunks each with a right CRC, `IHDR` first with a sane size and pixel format, image
+    /// data, `IEND` last; a JPEG's segments from `SOI` to a start-of-frame with a sane
+    /// size, then the scan and `EOI`. The reason when it is not, for the error.
+    pub fn parse(data: Vec<u8>) -> Result<Cover, String> {
         let mime = if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+            check_png(&data).map_err(|e| format!("is a damaged PNG: {e}"))?;
             "image/png"
-        } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        } else if data.starts_with(&[0xFF, 0xD8]) {
+            check_jpeg(&data).map_err(|e| format!("is a damaged JPEG: {e}"))?;
             "image/jpeg"
         } else {
-            return None;
+            return Err("is not a PNG or JPEG image".into());
         };
-        Some(Cover { mime, data })
+        Ok(Cover { mime, data })
     }
 
     /// Width, height and bits per pixel, as far as the image's header tells them (PNG
@@ -155,6 +166,141 @@ impl Cover {
     }
 }
 
+/// Whether a cover's width and height are sane; the reason if not.
+fn check_side(width: u32, height: u32) -> Result<(), String> {
+    let max = crate::limits::MAX_COVER_SIDE_PX;
+    if width == 0 || height == 0 || width > max || height > max {
+        return Err(format!(
+            "its header says {width}×{height} pixels (a cover has 1 to {max} on each side)"
+        ));
+    }
+    Ok(())
+}
+
+/// Walks a PNG's chunks (PNG specification, section 5): each length within the file, each
+/// CRC right, `IHDR` first and valid, at least one `IDAT`, `IEND` last.
+fn check_png(d: &[u8]) -> Result<(), String> {
+    let mut pos = 8;
+    let mut index = 0;
+    let mut seen_idat = false;
+    loop {
+        let head = d.get(pos..pos + 8).ok_or("it ends before its IEND chunk")?;
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let kind = &head[4..8];
+        let end = pos
+            .checked_add(12)
+            .and_then(|e| e.checked_add(len))
+            .filter(|&e| e <= d.len())
+            .ok_or_else(|| format!("chunk {index} runs past the end of the file"))?;
+        let body = &d[pos + 8..pos + 8 + len];
+        let stored = u32::from_be_bytes([d[end - 4], d[end - 3], d[end - 2], d[end - 1]]);
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(kind);
+        crc.update(body);
+        if crc.finalize() != stored {
+            return Err(format!(
+                "chunk {index} ({}) has a wrong checksum",
+                String::from_utf8_lossy(kind).escape_default()
+            ));
+        }
+        match (index, kind) {
+            (0, b"IHDR") => check_ihdr(body)?,
+            (0, _) => return Err("its first chunk is not IHDR".into()),
+            (_, b"IHDR") => return Err("it has a second IHDR".into()),
+            (_, b"IDAT") => seen_idat = true,
+            (_, b"IEND") => {
+                if !seen_idat {
+                    return Err("it has no image data (IDAT)".into());
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        pos = end;
+        index += 1;
+    }
+}
+
+/// Checks a PNG's `IHDR`: size, and a bit depth the colour type allows.
+fn check_ihdr(b: &[u8]) -> Result<(), String> {
+    if b.len() != 13 {
+        return Err(format!("its IHDR has {} bytes, not 13", b.len()));
+    }
+    let be32 = |i: usize| u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    check_side(be32(0), be32(4))?;
+    let (depth, colour) = (b[8], b[9]);
+    let depth_ok = match colour {
+        0 => matches!(depth, 1 | 2 | 4 | 8 | 16),
+        3 => matches!(depth, 1 | 2 | 4 | 8),
+        2 | 4 | 6 => matches!(depth, 8 | 16),
+        _ => false,
+    };
+    if !depth_ok || b[10] != 0 || b[11] != 0 || b[12] > 1 {
+        return Err(format!(
+            "its IHDR has no valid pixel format (bit depth {depth}, colour type {colour})"
+        ));
+    }
+    Ok(())
+}
+
+/// Walks a JPEG's marker segments (ITU T.81, annex B) from `SOI`: every length within
+/// the file, a start-of-frame with a sane size before the first scan (`SOS`), and an
+/// `EOI` after it.
+fn check_jpeg(d: &[u8]) -> Result<(), String> {
+    let mut pos = 2;
+    let mut frame = false;
+    loop {
+        // Markers may be preceded by fill bytes (0xFF).
+        while d.get(pos) == Some(&0xFF) && d.get(pos + 1) == Some(&0xFF) {
+            pos += 1;
+        }
+        let (Some(&0xFF), Some(&marker)) = (d.get(pos), d.get(pos + 1)) else {
+            return Err(format!("no marker where one must be (byte {pos})"));
+        };
+        // Markers without a length: TEM and the restart markers.
+        if marker == 0x01 || (0xD0..=0xD7).contains(&marker) {
+            pos += 2;
+            continue;
+        }
+        if marker == 0xD8 || marker == 0xD9 {
+            return Err("it ends or starts again before its image".into());
+        }
+        let len = d
+            .get(pos + 2..pos + 4)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)
+            .filter(|&l| l >= 2 && pos + 2 + l <= d.len())
+            .ok_or_else(|| format!("segment at byte {pos} runs past the end of the file"))?;
+        let seg = &d[pos + 4..pos + 2 + len];
+        let is_sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        if is_sof {
+            if seg.len() < 6 {
+                return Err("its start-of-frame is cut short".into());
+            }
+            let height = u16::from_be_bytes([seg[1], seg[2]]) as u32;
+            let width = u16::from_be_bytes([seg[3], seg[4]]) as u32;
+            check_side(width, height)?;
+            let components = seg[5] as usize;
+            if !(1..=4).contains(&components) || seg.len() < 6 + 3 * components {
+                return Err(format!("its frame has {components} colour components"));
+            }
+            frame = true;
+        }
+        if marker == 0xDA {
+            if !frame {
+                return Err("its scan comes before any start-of-frame".into());
+            }
+            // The entropy-coded data runs to the end; the image ends with EOI (trailing
+            // zeros, which some cameras add, are allowed).
+            let tail = d.iter().rposition(|&b| b != 0).unwrap_or(0);
+            if tail < 1 || d[tail - 1..=tail] != [0xFF, 0xD9] || tail < pos + 2 + len {
+                return Err("it has no end-of-image marker (EOI) after its scan".into());
+            }
+            return Ok(());
+        }
+        pos += 2 + len;
+    }
+}
+
 /// A chapter for the audio file's own chapter list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chapter {
@@ -169,10 +315,13 @@ pub struct Chapter {
 /// MP3 bit rate used when none is asked for: plenty for mono speech.
 pub const DEFAULT_MP3_KBPS: u32 = 64;
 
-/// The MP3 bit rate used for a requested one: the nearest of 32, 48, 64, 96, 128 and 160
-/// kbit/s at or above it (160 at most: MPEG-2, used at 22.05 kHz, goes no higher).
+/// The MP3 bit rates rawi encodes at, kbit/s (160 at most: MPEG-2, used at 22.05 kHz,
+/// goes no higher). `--bitrate` takes exactly these.
+pub const MP3_KBPS: [u32; 6] = [32, 48, 64, 96, 128, 160];
+
+/// The MP3 bit rate used for a requested one: the nearest of [`MP3_KBPS`] at or above it.
 pub fn mp3_kbps(requested: u32) -> u32 {
-    [32, 48, 64, 96, 128, 160]
+    MP3_KBPS
         .into_iter()
         .find(|&k| requested <= k)
         .unwrap_or(160)
@@ -708,16 +857,76 @@ mod tests {
         assert_eq!(id3_date("2024").len(), 1);
     }
 
+    /// A chunk of a PNG: length, type, data, CRC.
+    fn png_chunk(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+        let mut c = (body.len() as u32).to_be_bytes().to_vec();
+        c.extend(kind);
+        c.extend(body);
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(kind);
+        crc.update(body);
+        c.extend(crc.finalize().to_be_bytes());
+        c
+    }
+
+    /// A PNG of `w`×`h` pixels (its image data is not a real zlib stream: rawi checks the
+    /// structure, a viewer decodes the pixels).
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let mut p = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = w.to_be_bytes().to_vec();
+        ihdr.extend(h.to_be_bytes());
+        ihdr.extend([8, 2, 0, 0, 0]);
+        p.extend(png_chunk(b"IHDR", &ihdr));
+        p.extend(png_chunk(b"IDAT", &[0x78, 0x9c, 3, 0, 0, 0, 0, 1]));
+        p.extend(png_chunk(b"IEND", &[]));
+        p
+    }
+
     /// A 2×1 PNG, for the cover tests.
-    const PNG: &[u8] = &[
-        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0,
-        0, 2, 0, 0, 0, 1, 8, 2, 0, 0, 0,
-    ];
+    static PNG: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| png(2, 1));
+
+    #[test]
+    fn covers_are_checked_whole() {
+        assert!(Cover::parse(png(2, 1)).is_ok());
+        // The signature followed by garbage: refused (it used to be embedded).
+        let mut garbage = b"\x89PNG\r\n\x1a\n".to_vec();
+        garbage.extend([0x55; 200]);
+        let e = Cover::parse(garbage).unwrap_err();
+        assert!(e.starts_with("is a damaged PNG"), "{e}");
+        // One byte changed in IHDR: the checksum says so.
+        let mut flipped = png(2, 1);
+        flipped[18] ^= 1;
+        assert!(Cover::parse(flipped).unwrap_err().contains("checksum"));
+        // Sizes: zero, or absurd.
+        assert!(Cover::parse(png(0, 5)).unwrap_err().contains("0×5"));
+        assert!(Cover::parse(png(100_000, 5)).is_err());
+        // Cut short: no IEND.
+        let whole = png(2, 1);
+        assert!(Cover::parse(whole[..whole.len() - 12].to_vec()).is_err());
+        // JPEG: SOI, APP0, SOF0, SOS, data, EOI.
+        let jpeg = |sof: &[u8]| {
+            let mut j = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0];
+            j.extend(sof);
+            j.extend([0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 63, 0, 0x12, 0x34, 0xFF, 0xD9]);
+            j
+        };
+        let sof = [0xFF, 0xC0, 0, 11, 8, 0, 5, 0, 7, 1, 1, 0x11, 0];
+        assert!(Cover::parse(jpeg(&sof)).is_ok());
+        let zero = [0xFF, 0xC0, 0, 11, 8, 0, 0, 0, 7, 1, 1, 0x11, 0];
+        assert!(Cover::parse(jpeg(&zero)).unwrap_err().contains("7×0"));
+        assert!(Cover::parse(jpeg(&[]))
+            .unwrap_err()
+            .contains("before any start-of-frame"));
+        assert!(Cover::parse(vec![0xFF, 0xD8, 0xFF, 0xE0, 0x55, 0x55]).is_err());
+        let mut cut = jpeg(&sof);
+        cut.truncate(cut.len() - 2);
+        assert!(Cover::parse(cut).unwrap_err().contains("EOI"));
+    }
 
     #[test]
     fn id3_tag_reads_back_with_cover_and_chapters() {
         let mut t = tags();
-        t.cover = Some(Arc::new(Cover::from_bytes(PNG.to_vec()).unwrap()));
+        t.cover = Some(Arc::new(Cover::from_bytes(PNG.clone()).unwrap()));
         let ch = [
             Chapter {
                 title: "الأول".into(),
@@ -740,7 +949,7 @@ mod tests {
         let pic = tag.pictures().next().unwrap();
         assert_eq!(
             (pic.mime_type.as_str(), pic.data.as_slice()),
-            ("image/png", PNG)
+            ("image/png", PNG.as_slice())
         );
         let chaps: Vec<_> = tag.chapters().collect();
         assert_eq!(chaps.len(), 2);
@@ -756,19 +965,22 @@ mod tests {
 
     #[test]
     fn flac_picture_block_and_dimensions() {
-        let cover = Cover::from_bytes(PNG.to_vec()).unwrap();
+        let cover = Cover::from_bytes(PNG.clone()).unwrap();
         assert_eq!(cover.dimensions(), (2, 1, 24));
         let mut t = tags();
         t.cover = Some(Arc::new(cover));
         let a = flac(&tone(5000), 22050, &t, &[]).unwrap();
         assert_eq!(a, flac(&tone(5000), 22050, &t, &[]).unwrap());
         let at = a.windows(9).position(|w| w == b"image/png").unwrap();
-        // Block header (type 6, 70 bytes), then picture type 3 and the MIME type's length.
+        // Block header (type 6, 41 bytes and the image's), then picture type 3 and the
+        // MIME type's length.
         assert_eq!(a[at - 12] & 0x7F, 6);
-        assert_eq!(&a[at - 11..at], &[0, 0, 70, 0, 0, 0, 3, 0, 0, 0, 9]);
+        let size = (41 + PNG.len()) as u8;
+        assert_eq!(&a[at - 11..at], &[0, 0, size, 0, 0, 0, 3, 0, 0, 0, 9]);
         assert!(Cover::from_bytes(b"GIF89a".to_vec()).is_none());
         let jpeg = [
-            0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 0, 5, 0, 7, 3,
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 17, 8, 0, 5, 0, 7, 3, 1, 0x11, 0, 2,
+            0x11, 0, 3, 0x11, 0, 0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 63, 0, 0xFF, 0xD9,
         ];
         assert_eq!(
             Cover::from_bytes(jpeg.to_vec()).unwrap().dimensions(),

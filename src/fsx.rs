@@ -74,7 +74,17 @@ fn open_error(path: &Path, what: &str, e: &std::io::Error) -> Error {
 pub fn open_input(path: &Path, max_bytes: u64, what: &str) -> Result<File> {
     let meta = std::fs::metadata(path).map_err(|e| open_error(path, what, &e))?;
     check_regular(path, &meta, max_bytes, what)?;
-    let file = File::open(path).map_err(|e| open_error(path, what, &e))?;
+    // Opened non-blocking: should the path become a FIFO between the look and the open,
+    // the open still returns at once (and the handle's check below refuses it). On a
+    // regular file the flag changes nothing.
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = opts.open(path).map_err(|e| open_error(path, what, &e))?;
     // The path may have changed between the two looks: trust only the open handle.
     let meta = file
         .metadata()
@@ -123,6 +133,130 @@ pub fn read_input(path: &Path, max_bytes: u64, what: &str) -> Result<Vec<u8>> {
         return Err(too_big(path, bytes.len() as u64, max_bytes, what));
     }
     Ok(bytes)
+}
+
+/// Reads a whole input file as UTF-8 text (see [`read_input`]); text that is not UTF-8 is
+/// an error naming the file.
+pub fn read_input_text(path: &Path, max_bytes: u64, what: &str) -> Result<String> {
+    let bytes = read_input(path, max_bytes, what)?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::input(
+            path,
+            format!(
+                "is not UTF-8 text (byte {} is not); give the {what} as UTF-8 text",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+/// What [`read_lines`] hands over for each line of a stream.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Line {
+    /// Its number, from 1.
+    pub number: usize,
+    /// Its bytes, without the line end (`\n`, or `\r\n`).
+    pub bytes: Vec<u8>,
+}
+
+/// Reads `input` line by line, giving each line to `each`, never holding more than
+/// `max_line_bytes` of one line: a longer line (or a stream with no line end at all, such
+/// as `/dev/zero`) is an error naming `name` and the line's number, found after reading at
+/// most `max_line_bytes + 1` bytes of it. `each` returns `false` to stop early.
+pub fn read_lines(
+    input: &mut dyn std::io::BufRead,
+    name: &str,
+    max_line_bytes: usize,
+    mut each: impl FnMut(Line) -> Result<bool>,
+) -> Result<()> {
+    let mut number = 0usize;
+    loop {
+        number += 1;
+        let mut line = Vec::new();
+        let mut ended = false;
+        loop {
+            let buf = match input.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(Error::input(
+                        name,
+                        format!("line {number}: cannot read: {e}"),
+                    ))
+                }
+            };
+            if buf.is_empty() {
+                break;
+            }
+            let (take, found) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (i, true),
+                None => (buf.len(), false),
+            };
+            if line.len() + take > max_line_bytes {
+                return Err(Error::input(
+                    name,
+                    format!(
+                        "line {number} is longer than the {} limit for one line; \
+                         break the text into lines (one paragraph a line)",
+                        human_bytes(max_line_bytes as u64)
+                    ),
+                ));
+            }
+            line.extend_from_slice(&buf[..take]);
+            input.consume(take + usize::from(found));
+            if found {
+                ended = true;
+                break;
+            }
+        }
+        if !ended && line.is_empty() {
+            return Ok(());
+        }
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        if !each(Line {
+            number,
+            bytes: line,
+        })? || !ended
+        {
+            return Ok(());
+        }
+    }
+}
+
+/// The process's file mode creation mask, read once. Linux shows it in
+/// `/proc/self/status` (read without changing it); elsewhere it is read by setting it
+/// and putting it back at once.
+#[cfg(unix)]
+fn umask() -> u32 {
+    static MASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *MASK.get_or_init(|| {
+        let from_proc = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("Umask:"))
+                    .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+            });
+        from_proc.unwrap_or_else(|| {
+            // SAFETY: umask only swaps the process's mask; it is put back at once.
+            unsafe {
+                let old = libc::umask(0o022);
+                libc::umask(old);
+                old as u32
+            }
+        })
+    })
+}
+
+/// `mode` as the user's umask allows it: what a file or folder created with `mode` gets
+/// (`0o644` becomes `0o600` under `umask 077`). Outputs are written as private
+/// temporaries (0600, 0700) and given this mode when they are finished.
+#[cfg(unix)]
+pub fn masked_mode(mode: u32) -> u32 {
+    mode & !umask() & 0o7777
 }
 
 /// `true` when `a` and `b` are the same file on disk (same device and inode; through any

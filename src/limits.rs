@@ -12,8 +12,24 @@ pub const MAX_ARTICLE_BYTES: u64 = 8 * 1024 * 1024;
 /// Largest `--cover` image, in bytes (Apple asks for at most 512 KB; room for PNGs).
 pub const MAX_COVER_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Longest side of a `--cover` image, in pixels (Apple asks for 1400 to 3000; a header
+/// claiming more is damage, or a decompression bomb for whoever shows it).
+pub const MAX_COVER_SIDE_PX: u32 = 16_384;
+
 /// Largest pronunciation lexicon (`--lexicon`), in bytes.
 pub const MAX_LEXICON_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Largest voice file (TOML), in bytes: a voice file is a few dozen lines.
+pub const MAX_VOICE_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Largest `ca_file` of an http voice, in bytes (Mozilla's whole root store as PEM is
+/// about 220 KB).
+pub const MAX_CA_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Longest line read from stdin by `normalize` and `diacritize`, in bytes (a paragraph
+/// is a few KB; the cap is on one line, so a stream of any length is read in bounded
+/// memory, and `/dev/zero` is refused at its first MiB).
+pub const MAX_STDIN_LINE_BYTES: usize = 1024 * 1024;
 
 /// Largest bundle (zip) `verify` and `podcast --merge` open, in bytes.
 pub const MAX_BUNDLE_FILE_BYTES: u64 = 8 * 1024 * 1024 * 1024;
@@ -48,6 +64,23 @@ pub const FAST_SPEECH_CHARS_PER_S: f64 = 25.0;
 /// shorter than any sentence with its pause. A larger list is refused unread.
 pub const MAX_MANIFEST_SENTENCES: usize = 50_000;
 
+/// A speaking rate slower than any voice reads news at, even slowed down (characters of
+/// spoken text per second). A clip longer than its text at this pace is the voice's
+/// fault; a shorter one that is still too long is the sentence's.
+pub const SLOW_SPEECH_CHARS_PER_S: f64 = 5.0;
+
+/// Longest a voice may take to read one symbol left in the spoken text (`$`, `@`, `#`…:
+/// voices read them by name), in seconds. With [`SLOW_SPEECH_CHARS_PER_S`] it bounds
+/// how long honest speech of a text may be, to tell a sentence too long to say from a
+/// voice too slow.
+pub const SLOWEST_SYMBOL_S: f64 = 1.0;
+
+/// Longest answer a voice may give for one request, in seconds, decoded (15 minutes: the
+/// longest sentence at [`SLOW_SPEECH_CHARS_PER_S`]). Decoding stops there, so a runaway
+/// stream never becomes hours of samples; the clip is still held to
+/// [`MAX_SENTENCE_AUDIO_S`] after.
+pub const MAX_VOICE_CLIP_S: f64 = MAX_SENTENCE_SPOKEN_CHARS as f64 / SLOW_SPEECH_CHARS_PER_S;
+
 /// Most worker threads (`-j`).
 pub const MAX_JOBS: usize = 256;
 
@@ -61,6 +94,18 @@ pub const MAX_VOICE_TIMEOUT_S: f64 = 3600.0;
 /// body): three minutes of 48 kHz 32-bit stereo WAV is about 70 MB.
 pub const MAX_VOICE_OUTPUT_BYTES: u64 = 128 * 1024 * 1024;
 
+/// How far one voice answer grows in memory on the shared pool alone, in bytes (16 MiB:
+/// three minutes of 22 050 Hz 16-bit mono WAV is 8 MB). See `synth::budget`.
+pub const VOICE_OUTPUT_SMALL_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The pool that answers up to [`VOICE_OUTPUT_SMALL_BYTES`] share, across all workers.
+pub const VOICE_OUTPUT_POOL_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How many answers may be larger than [`VOICE_OUTPUT_SMALL_BYTES`] at once (each up to
+/// [`MAX_VOICE_OUTPUT_BYTES`]): the voice output in memory is at most
+/// `POOL + SLOTS × MAX_VOICE_OUTPUT_BYTES` (512 MiB) at any `-j`.
+pub const VOICE_OUTPUT_LARGE_SLOTS: usize = 2;
+
 /// Most bytes of a voice program's stderr kept (for its error message).
 pub const MAX_VOICE_STDERR_BYTES: u64 = 64 * 1024;
 
@@ -73,6 +118,8 @@ pub const MAX_PAUSE_MS: u32 = 10_000;
 pub const STALE_TEMP_AGE_S: u64 = 3600;
 
 // The limits must agree with each other; checked when compiling.
+const _: () = assert!(VOICE_OUTPUT_SMALL_BYTES <= VOICE_OUTPUT_POOL_BYTES);
+const _: () = assert!(VOICE_OUTPUT_SMALL_BYTES < MAX_VOICE_OUTPUT_BYTES);
 const _: () = assert!(MAX_SENTENCE_AUDIO_S < MAX_ARTICLE_AUDIO_S);
 // A digit run read digit by digit (about nine spoken characters a digit) fits in one
 // sentence.

@@ -1,5 +1,5 @@
 //! Clean-up that must not change what an article means: byte-order marks, line endings,
-//! tatweel, bidi and zero-width marks, exotic spaces, repeated spaces.
+//! tatweel, bidi and zero-width marks, control characters, exotic spaces, repeated spaces.
 
 /// Returns `true` for marks that only steer display (bidi controls, zero-width joiners and
 /// spaces, the BOM) and carry no sound, so removing them cannot change the reading.
@@ -23,12 +23,6 @@ fn is_odd_space(c: char) -> bool {
         '\t' | '\u{00A0}' | '\u{1680}' | '\u{2000}'
             ..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
     )
-}
-
-/// Returns `true` for C0 and C1 control characters and DEL, which the space handling does
-/// not already turn into a space (tab is an odd space).
-fn is_control(c: char) -> bool {
-    c != '\t' && c.is_control()
 }
 
 /// Tatweel (kashida) only stretches letters on screen.
@@ -66,10 +60,12 @@ pub fn clean_line(line: &str) -> String {
             && chars.peek().is_some_and(char::is_ascii_digit);
         // Control characters carry no sound, and one that reaches a tag or a terminal does
         // harm: a NUL ends an ID3 text early, an ESC sequence retitles or clears a terminal.
-        if (is_invisible(c) && !stored_decimal) || c == TATWEEL || is_control(c) {
+        if (is_invisible(c) && !stored_decimal) || c == TATWEEL {
             continue;
         }
-        if c == ' ' || is_odd_space(c) {
+        // Control characters (ESC, BEL, backspace, C1 controls…) carry no sound and, echoed
+        // in a message or by `split`, would drive the terminal: each reads as a space.
+        if c == ' ' || is_odd_space(c) || c.is_control() {
             pending_space = !out.is_empty();
             continue;
         }
@@ -123,11 +119,12 @@ mod tests {
     }
 
     #[test]
-    fn drops_control_characters() {
-        // NUL, an ESC sequence that clears a terminal, BEL, DEL and a C1 control.
-        let raw = "عنوان\u{0} الخبر \u{1b}[2Jهنا\u{7}\u{7f}\u{85}";
-        assert_eq!(clean(raw), "عنوان الخبر [2Jهنا");
-        assert_eq!(clean_line("أ\tب"), "أ ب");
+    fn control_characters_become_spaces() {
+        assert_eq!(
+            clean_line("قال\u{1b}]0;pwned\u{7}الوزير\u{1b}[2K إن\u{8}\u{9b}31m"),
+            "قال ]0;pwned الوزير [2K إن 31m"
+        );
+        assert_eq!(clean("أ\u{0}ب\u{7f}\r\nج\u{c}د"), "أ ب\nج د");
     }
 
     #[test]

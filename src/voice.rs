@@ -188,7 +188,8 @@ pub enum WavOutput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommandSpec {
-    /// The program, found on `PATH` unless it is a path.
+    /// The program, found on `PATH` unless it is a path; a relative path is taken from
+    /// the voice file's folder.
     pub program: String,
     /// Arguments; `{text}` and `{out}` are replaced, and nothing passes through a shell.
     #[serde(default)]
@@ -258,7 +259,7 @@ pub struct BundledSettings {
     pub word_gap_ms: f32,
     /// A pronunciation lexicon file added to the bundled one (see
     /// `src/synth/bundled/lexicon.rs` for the format); a relative path is taken from the
-    /// current directory.
+    /// voice file's folder.
     pub lexicon: Option<String>,
     /// Whether the voice says each word's case ending inside a phrase (full i'rab). Off
     /// (the default), it ends every word as before a pause (تسكين), as many broadcasters
@@ -472,7 +473,7 @@ impl Voice {
                     if rest.is_none_or(|r| r.is_empty() || r.starts_with('/')) {
                         return bad(format!(
                             "[http] url `{}` is not an http:// URL with a host",
-                            h.url
+                            crate::error::redacted_url(&h.url)
                         ));
                     }
                     if h.max_parallel == Some(0) {
@@ -495,7 +496,10 @@ impl Voice {
     pub fn load(spec: &str) -> Result<Voice> {
         let voice = Self::find(spec)?;
         if voice.origin != BUILT_IN {
-            eprintln!("rawi: voice {} from {}", voice.name, voice.origin);
+            crate::error::report(format_args!(
+                "rawi: voice {} from {}",
+                voice.name, voice.origin
+            ));
         }
         Ok(voice)
     }
@@ -508,7 +512,9 @@ impl Voice {
         }
         if let Some(dir) = config_voice_dir() {
             let candidate = dir.join(format!("{spec}.toml"));
-            if candidate.is_file() {
+            // Anything by that name is read through the door, which names what is wrong
+            // with a FIFO or a device instead of calling the voice unknown.
+            if candidate.exists() {
                 return Self::from_file(&candidate);
             }
         }
@@ -516,7 +522,7 @@ impl Voice {
             return Self::from_toml(text, BUILT_IN);
         }
         let candidate = Path::new(LOCAL_VOICE_DIR).join(format!("{spec}.toml"));
-        if candidate.is_file() {
+        if candidate.exists() {
             return Self::from_file(&candidate);
         }
         let known: Vec<String> = list()
@@ -534,11 +540,39 @@ impl Voice {
 
     /// Reads a voice file.
     pub fn from_file(path: &Path) -> Result<Voice> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Voice {
-            name: path.display().to_string(),
-            reason: format!("cannot read the voice file: {e}"),
-        })?;
-        Self::from_toml(&text, &path.display().to_string())
+        // The one door for inputs: a regular file under the cap (a FIFO or a device is
+        // refused before it is opened, so `rawi voices` never waits on one).
+        let text = crate::fsx::read_input_text(path, crate::limits::MAX_VOICE_FILE_BYTES, "voice")
+            .map_err(|e| Error::Voice {
+                name: path.display().to_string(),
+                reason: e.reason(),
+            })?;
+        let mut voice = Self::from_toml(&text, &path.display().to_string())?;
+        voice.resolve_paths(path.parent().unwrap_or(Path::new("")));
+        Ok(voice)
+    }
+
+    /// Makes the relative paths of a voice file (a `command` program given as a path, a
+    /// `[bundled] lexicon`) relative to `dir`, the voice file's folder, as `ca_file` is:
+    /// the voice file decides what runs and what is read, not the folder rawi is run
+    /// from. A bare program name (`espeak-ng`, no slash) is left to `PATH`.
+    fn resolve_paths(&mut self, dir: &Path) {
+        let under = |p: &str| -> String {
+            let path = Path::new(p);
+            if path.is_absolute() {
+                p.to_owned()
+            } else {
+                dir.join(path).to_string_lossy().into_owned()
+            }
+        };
+        if let Some(c) = self.command.as_mut() {
+            if Path::new(&c.program).components().count() > 1 {
+                c.program = under(&c.program);
+            }
+        }
+        if let Some(lexicon) = self.bundled.as_mut().and_then(|b| b.lexicon.as_mut()) {
+            *lexicon = under(lexicon);
+        }
     }
 
     /// The text form the voice is given: its `text` setting, else diacritized for the
@@ -733,9 +767,7 @@ fn is_builtin_copy(f: &Path) -> bool {
     let Some((_, text)) = BUILTIN.iter().find(|(file, _)| *file == name) else {
         return false;
     };
-    let small_file = std::fs::symlink_metadata(f)
-        .is_ok_and(|m| m.file_type().is_file() && m.len() <= text.len() as u64);
-    small_file && std::fs::read_to_string(f).is_ok_and(|t| t == *text)
+    crate::fsx::read_input(f, text.len() as u64, "voice").is_ok_and(|t| t == text.as_bytes())
 }
 
 #[cfg(test)]

@@ -427,8 +427,14 @@ fn check_feed(feed: &str, files: &[(String, Vec<u8>)]) {
 fn podcast_feed_shards_and_failures() {
     let dir = setup();
     let d = dir.path();
-    // A 1×1 PNG is enough to be a cover.
-    std::fs::write(d.join("cover.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    // A 1×1 PNG (whole: rawi checks every chunk) is enough to be a cover.
+    std::fs::write(
+        d.join("cover.png"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90\x77\x53\xde\
+          \0\0\0\x0cIDAT\x78\x9c\x63\x60\x68\x68\0\0\x01\x84\x01\x01\x56\x8f\x20\x23\
+          \0\0\0\0IEND\xae\x42\x60\x82",
+    )
+    .unwrap();
     std::fs::write(d.join("broken.txt"), b"\0\x01binary").unwrap();
     let common = [
         "--title",

@@ -16,6 +16,51 @@ pub fn podcast_guid(feed_url: &str) -> Uuid {
     Uuid::new_v5(&PODCAST_GUID_NAMESPACE, u.trim_end_matches('/').as_bytes())
 }
 
+/// Apple's podcast categories (`Top` or `Top/Sub`), read once from
+/// `data/apple_categories.txt`.
+fn apple_categories() -> &'static [&'static str] {
+    static LIST: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        include_str!("data/apple_categories.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
+}
+
+/// Checks a podcast category against Apple's list: a feed filed under a name Apple does
+/// not know is not listed under any. Spaces around the `/` are allowed. The reason when
+/// it is not one, naming the right spelling when only the case or spaces differ.
+pub fn check_category(category: &str) -> Result<(), String> {
+    let canonical =
+        |c: &str| -> String { c.split('/').map(str::trim).collect::<Vec<_>>().join("/") };
+    let given = canonical(category);
+    let list = apple_categories();
+    if list.contains(&given.as_str()) {
+        return Ok(());
+    }
+    if let Some(near) = list.iter().find(|c| c.eq_ignore_ascii_case(&given)) {
+        return Err(format!("is not spelled as Apple spells it; give `{near}`"));
+    }
+    let tops: Vec<&str> = list.iter().filter(|c| !c.contains('/')).copied().collect();
+    let top = given.split('/').next().unwrap_or("");
+    let subs: Vec<&str> = list
+        .iter()
+        .filter_map(|c| c.strip_prefix(top).and_then(|r| r.strip_prefix('/')))
+        .collect();
+    if tops.contains(&top) && !subs.is_empty() {
+        return Err(format!(
+            "is not one of Apple Podcasts' categories; under {top} give one of: {}",
+            subs.join(", ")
+        ));
+    }
+    Err(format!(
+        "is not one of Apple Podcasts' categories; give one of {} (or `Top/Sub`, e.g. News/Daily News)",
+        tops.join(", ")
+    ))
+}
+
 /// Escapes text for XML content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

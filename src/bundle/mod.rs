@@ -62,9 +62,38 @@ impl Bundle {
             .into_inner())
     }
 
-    /// Writes the zip archive into `sink` (a file, or memory) and returns it.
+    /// Writes the zip archive into `sink` (a file, or memory) and returns it. A write that
+    /// fails (a full disk) is the error, as the system said it.
     fn zip_into<W: Write + std::io::Seek>(&self, sink: W) -> std::io::Result<W> {
-        let mut zip = zip::ZipWriter::new(sink);
+        let failure = std::rc::Rc::new(std::cell::RefCell::new(None));
+        let mut zip = zip::ZipWriter::new(Quiet {
+            inner: sink,
+            pos: 0,
+            end: 0,
+            failure: failure.clone(),
+        });
+        let written = self.zip_members(&mut zip);
+        if let Err(e) = written {
+            // The writer swallows everything after the first failure, so that the zip
+            // crate's drop, which finishes the archive, prints nothing of its own
+            // ("ZipWriter::drop: failed to finalize archive: Io(Os {…})").
+            drop(zip);
+            return Err(failure.borrow_mut().take().unwrap_or(e));
+        }
+        let finished = zip.finish();
+        if let Some(e) = failure.borrow_mut().take() {
+            return Err(e);
+        }
+        finished
+            .map(|quiet| quiet.inner)
+            .map_err(std::io::Error::other)
+    }
+
+    /// Adds every member to `zip`.
+    fn zip_members<W: Write + std::io::Seek>(
+        &self,
+        zip: &mut zip::ZipWriter<Quiet<W>>,
+    ) -> std::io::Result<()> {
         for (name, contents) in &self.files {
             let method = if is_stored(name) {
                 zip::CompressionMethod::Stored
@@ -80,7 +109,7 @@ impl Bundle {
                 .map_err(std::io::Error::other)?;
             zip.write_all(contents)?;
         }
-        zip.finish().map_err(std::io::Error::other)
+        Ok(())
     }
 
     /// Writes the bundle as a zip at `out`, atomically. The zip is written straight into
@@ -131,11 +160,13 @@ impl Bundle {
             };
             write().map_err(|e| Error::output(out, format!("cannot write {name}: {e}")))?;
         }
-        // Temporary folders are private (0700); a finished bundle is an ordinary folder.
+        // Temporary folders are private (0700); a finished bundle is an ordinary folder,
+        // as the user's umask has it.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755));
+            let mode = crate::fsx::masked_mode(0o755);
+            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode));
         }
         // An existing bundle is moved aside, the new one moved in, and only then is the old
         // one removed: a kill between the renames leaves the old bundle whole under a
@@ -240,6 +271,97 @@ pub fn write_atomic(out: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic_with(out, |f| f.write_all(bytes))
 }
 
+/// A writer that, once a write failed, keeps that error and takes (and drops) everything
+/// after it: the zip crate finishes an unfinished archive when it is dropped and prints
+/// its own debug text when that fails; after a failure there is nothing left to save.
+struct Quiet<W> {
+    inner: W,
+    /// Where the stream stands, and its end, as the zip crate sees them (kept after a
+    /// failure, so that its offsets stay consistent and it finishes without a word).
+    pos: u64,
+    end: u64,
+    /// The first failure, shared with the code that made the writer (the zip crate
+    /// keeps the writer).
+    failure: std::rc::Rc<std::cell::RefCell<Option<std::io::Error>>>,
+}
+
+impl<W> Quiet<W> {
+    fn failed(&self) -> bool {
+        self.failure.borrow().is_some()
+    }
+
+    fn fail<T>(&mut self, e: std::io::Error) -> std::io::Result<T> {
+        let again = std::io::Error::new(e.kind(), e.to_string());
+        self.failure.borrow_mut().get_or_insert(e);
+        Err(again)
+    }
+}
+
+impl<W: Write> Write for Quiet<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = if self.failed() {
+            buf.len()
+        } else {
+            match self.inner.write(buf) {
+                Ok(n) => n,
+                Err(e) => return self.fail(e),
+            }
+        };
+        self.pos += n as u64;
+        self.end = self.end.max(self.pos);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.failed() {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Ok(()) => Ok(()),
+            Err(e) => self.fail(e),
+        }
+    }
+}
+
+impl<W: std::io::Seek> std::io::Seek for Quiet<W> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        use std::io::SeekFrom;
+        if !self.failed() {
+            return match self.inner.seek(pos) {
+                Ok(n) => {
+                    self.pos = n;
+                    self.end = self.end.max(n);
+                    Ok(n)
+                }
+                Err(e) => self.fail(e),
+            };
+        }
+        let base = match pos {
+            SeekFrom::Start(n) => {
+                self.pos = n;
+                return Ok(n);
+            }
+            SeekFrom::Current(d) => (self.pos, d),
+            SeekFrom::End(d) => (self.end, d),
+        };
+        self.pos = base.0.saturating_add_signed(base.1);
+        Ok(self.pos)
+    }
+}
+
+/// A failed write, in words that say what to do.
+fn write_failure(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => format!(
+            "cannot write: the disk is full ({e}); free some space or write elsewhere with -o"
+        ),
+        std::io::ErrorKind::FileTooLarge => format!(
+            "cannot write: the file is larger than this system lets rawi write ({e}); raise the limit (ulimit -f) or write elsewhere with -o"
+        ),
+        _ => format!("cannot write: {e}"),
+    }
+}
+
 /// Lets `fill` write a temporary file beside `out`, then renames it into place. `out` must
 /// be absent or a regular file (never a device, FIFO or link: the rename would replace
 /// it). Stale temporaries of killed runs in that folder are cleaned first.
@@ -258,14 +380,17 @@ pub fn write_atomic_with(
     let _undo = crate::interrupt::remove_on_interrupt(tmp.path());
     fill(tmp.as_file_mut())
         .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| Error::output(out, format!("cannot write: {e}")))?;
-    // Temporary files are private (0600); a finished bundle is an ordinary file.
+        .map_err(|e| Error::output(out, write_failure(&e)))?;
+    // Temporary files are private (0600); a finished bundle is an ordinary file, as the
+    // user's umask has it (never wider: `umask 077` keeps it 0600).
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let _ = tmp
             .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644));
+            .set_permissions(std::fs::Permissions::from_mode(crate::fsx::masked_mode(
+                0o644,
+            )));
     }
     tmp.persist(out).map_err(|e| {
         Error::output(
@@ -297,7 +422,11 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&p).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o644, "readable by a web server");
+            assert_eq!(
+                mode & 0o777,
+                crate::fsx::masked_mode(0o644),
+                "readable by a web server, as far as the umask allows"
+            );
         }
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),

@@ -174,7 +174,10 @@ impl Source for DirSource {
     }
     fn open(&mut self, name: &str) -> std::result::Result<Box<dyn Read + '_>, String> {
         let p = self.paths.get(name).ok_or("is missing")?;
-        let f = std::fs::File::open(p).map_err(|e| format!("cannot be read: {e}"))?;
+        // The one door for inputs: the walk saw a regular file, but it may have been
+        // replaced since; a FIFO is refused, not waited on.
+        let f =
+            crate::fsx::open_input(p, MAX_MEMBER_BYTES, "bundle member").map_err(|e| e.reason())?;
         Ok(Box::new(f))
     }
 }
@@ -296,7 +299,8 @@ fn open_source(path: &Path, problems: &mut Vec<String>) -> Result<Box<dyn Source
 /// not follow (ZIP64, a comment hiding the record).
 fn central_directory_names(path: &Path) -> Option<Vec<String>> {
     use std::io::{Seek, SeekFrom};
-    let mut f = std::fs::File::open(path).ok()?;
+    let mut f =
+        crate::fsx::open_input(path, crate::limits::MAX_BUNDLE_FILE_BYTES, "bundle").ok()?;
     let len = f.metadata().ok()?.len();
     let tail_len = len.min(22 + 65_535);
     f.seek(SeekFrom::Start(len - tail_len)).ok()?;

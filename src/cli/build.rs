@@ -53,9 +53,9 @@ pub(crate) fn build(
         .transpose()?
         .map(std::sync::Arc::new);
     if cover.is_some() && format == Format::Wav {
-        eprintln!(
+        crate::error::report(format_args!(
             "rawi: warning: --cover is embedded in MP3 and FLAC only; WAV editions carry none"
-        );
+        ));
     }
     let maker = Maker::new(make, format, None, cover)?;
     maker.plan(&chosen);

@@ -2,42 +2,36 @@
 //! the normalizer read by a fallback or a guess, so a newsroom can fix the few doubtful
 //! readings before publishing. The same list goes into a bundle's `[[review]]`.
 
-use std::io::Write;
 use std::path::Path;
 
+use super::out::Out;
 use crate::article;
 use crate::bundle::manifest::ReviewEntry;
 use crate::edition::{self, Options};
-use crate::error::{Error, Result};
+use crate::error::{escaped, Result};
 use crate::segment::SplitOptions;
 
 /// Prints `file:line: «text» → reading (reason)` for every doubtful span; returns 1 with
 /// `strict` when anything was listed, else 0.
 pub(crate) fn check(paths: &[std::path::PathBuf], strict: bool) -> Result<i32> {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = Out::open()?;
     let mut listed = 0usize;
-    for path in paths {
+    'files: for path in paths {
         for (line, e) in review(path)? {
             listed += 1;
-            let r = writeln!(
-                out,
+            let printed = out.line(format_args!(
                 "{}:{line}: «{}» → {} ({})",
-                path.display(),
-                e.text,
-                e.reading,
+                escaped(&path.display().to_string()),
+                escaped(&e.text),
+                escaped(&e.reading),
                 e.reason
-            );
-            if let Err(err) = r {
-                if err.kind() == std::io::ErrorKind::BrokenPipe {
-                    return Ok(i32::from(strict && listed > 0));
-                }
-                return Err(Error::output("<stdout>", err.to_string()));
+            ))?;
+            if !printed {
+                break 'files;
             }
         }
     }
-    out.flush()
-        .map_err(|e| Error::output("<stdout>", e.to_string()))?;
+    out.finish()?;
     Ok(i32::from(strict && listed > 0))
 }
 

@@ -1,13 +1,11 @@
 //! `rawi completions SHELL`: a completion script generated from the clap definition, so
 //! it always matches the commands and options of this binary.
 
-use std::io::Write;
-
 use clap::CommandFactory;
 use clap_complete::Shell;
 
 use super::Cli;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Prints the completion script for `shell` on stdout.
 pub(crate) fn completions(shell: Shell) -> Result<i32> {
@@ -17,12 +15,12 @@ pub(crate) fn completions(shell: Shell) -> Result<i32> {
     write_stdout(&script)
 }
 
-/// Writes generated text to stdout; a closed pipe (`| head`) is not an error.
+/// Writes generated text to stdout (see [`super::out::Out`]): a closed pipe (`| head`)
+/// is not an error, a full or closed output is.
 pub(super) fn write_stdout(bytes: &[u8]) -> Result<i32> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(0),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
-        Err(e) => Err(Error::output("stdout", format!("cannot write: {e}"))),
-    }
+    let mut out = super::out::Out::open()?;
+    let r = out.writer().write_all(bytes);
+    out.check(r)?;
+    out.finish()?;
+    Ok(0)
 }

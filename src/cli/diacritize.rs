@@ -32,12 +32,8 @@ pub(crate) fn diacritize_stdin(flags: Flags, lexicon: Option<&Path>) -> Result<i
         Lexicon::bundled()
     };
     if let Some(path) = lexicon {
-        let extra = std::fs::read_to_string(path).map_err(|e| {
-            Error::input(
-                path.display().to_string(),
-                format!("cannot read the lexicon: {e}"),
-            )
-        })?;
+        // The one door for inputs: a regular file under the lexicon cap, never a FIFO.
+        let extra = crate::fsx::read_input_text(path, crate::limits::MAX_LEXICON_BYTES, "lexicon")?;
         lex.add(&extra);
     }
     let opts = Options {

@@ -53,13 +53,32 @@ pub(crate) struct MakeArgs {
     /// Keep the voice's own level (no loudness normalization).
     #[arg(long)]
     pub(crate) no_loudness: bool,
-    /// MP3 bit rate, kbit/s.
-    #[arg(long, default_value_t = encode::DEFAULT_MP3_KBPS, value_name = "KBPS")]
+    /// MP3 bit rate, kbit/s: 32, 48, 64, 96, 128 or 160.
+    #[arg(long, default_value_t = encode::DEFAULT_MP3_KBPS, value_name = "KBPS", value_parser = mp3_bitrate)]
     pub(crate) bitrate: u32,
     /// Build only the K-th of N slices of the articles (sorted by path; article i goes to
     /// slice i mod N + 1), e.g. `--shard 2/8`.
     #[arg(long, value_name = "K/N")]
     pub(crate) shard: Option<Shard>,
+}
+
+/// Reads `--bitrate`: one of the rates the MP3 encoder takes ([`encode::MP3_KBPS`]). Any
+/// other value used to become another rate without a word (`0`, `8`, `4294967295`).
+fn mp3_bitrate(s: &str) -> std::result::Result<u32, String> {
+    let valid = || {
+        encode::MP3_KBPS
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match s.trim().parse::<u32>() {
+        Ok(k) if encode::MP3_KBPS.contains(&k) => Ok(k),
+        _ => Err(format!(
+            "the MP3 encoder takes {} kbit/s; give one of them",
+            valid()
+        )),
+    }
 }
 
 /// A thread pool of `jobs` workers (default: the number of cores), at most
@@ -88,8 +107,8 @@ pub(crate) fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
 /// Reads a `--cover` image: PNG or JPEG, else a clear error.
 pub(crate) fn read_cover(path: &Path) -> Result<encode::Cover> {
     let bytes = fsx::read_input(path, limits::MAX_COVER_BYTES, "cover")?;
-    encode::Cover::from_bytes(bytes)
-        .ok_or_else(|| Error::input(path, "is not a PNG or JPEG image; give a PNG or JPEG cover"))
+    encode::Cover::parse(bytes)
+        .map_err(|why| Error::input(path, format!("{why}; give a PNG or JPEG cover")))
 }
 
 /// Where the bundle of each article goes, in the order of `articles`. With one article and
@@ -307,7 +326,8 @@ impl Maker {
 
     /// Prints a line without tearing the progress bar.
     pub(crate) fn say(&self, line: String) {
-        self.progress.suspend(|| eprintln!("{line}"));
+        self.progress
+            .suspend(|| crate::error::report(format_args!("{line}")));
     }
 
     /// The closing line of the run.
@@ -318,11 +338,11 @@ impl Maker {
         } else {
             String::new()
         };
-        eprintln!(
+        crate::error::report(format_args!(
             "rawi: {what}: {done} built{failed} in {:.1} s: {}",
             self.started.elapsed().as_secs_f64(),
             self.stats.summary()
-        );
+        ));
     }
 }
 

@@ -9,6 +9,7 @@ mod diacritize;
 mod make;
 mod man;
 mod normalize;
+pub mod out;
 mod podcast;
 mod say;
 mod split;
@@ -209,7 +210,7 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("rawi: error: {e}");
+            crate::error::report(format_args!("rawi: error: {e}"));
             2
         }
     }

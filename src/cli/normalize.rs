@@ -1,15 +1,16 @@
 //! `rawi normalize`: the spoken form of stdin, line for line; and the line filter that
 //! `normalize` and `diacritize` share.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 
-use crate::error::{Error, Result};
-use crate::{normalize, text};
+use super::out::Out;
+use crate::error::Result;
+use crate::{limits, normalize, text};
 
 /// Runs `each` over every stdin line (cleaned of BOM, bidi marks and the like) with its
 /// 1-based number, writing what it prints to a buffered stdout; exactly the lines `each`
 /// writes, so one input line can give one output line. A closed pipe ends the run
-/// quietly (exit 0), as `head` expects.
+/// quietly (exit 0), as `head` expects; an output that cannot be written is an error.
 pub(crate) fn filter_lines(
     mut each: impl FnMut(usize, &str, &mut dyn Write) -> Result<std::io::Result<()>>,
 ) -> Result<i32> {
@@ -31,34 +32,34 @@ pub(crate) fn filter_line_batches(
     mut each: impl FnMut(&[(usize, String)], &mut dyn Write) -> Result<std::io::Result<()>>,
 ) -> Result<i32> {
     let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = Out::open()?;
     let mut batch: Vec<(usize, String)> = Vec::with_capacity(size);
-    let mut lines = stdin.lock().split(b'\n').enumerate();
-    loop {
-        let next = lines.next();
-        if let Some((n, line)) = next.as_ref().map(|(n, l)| (*n, l)) {
-            let bytes = line
-                .as_ref()
-                .map_err(|e| Error::input("<stdin>", format!("cannot read: {e}")))?;
-            let line = String::from_utf8_lossy(bytes);
-            batch.push((n + 1, text::clean_line(line.trim_end_matches('\r'))));
-        }
-        if batch.len() >= size.max(1) || (next.is_none() && !batch.is_empty()) {
-            if let Err(e) = each(&batch, &mut out)? {
-                if e.kind() == std::io::ErrorKind::BrokenPipe {
-                    return Ok(0);
-                }
-                return Err(Error::output("<stdout>", e.to_string()));
+    // Runs `each` on the batch; `false` once the reader has gone (`| head`).
+    let mut run = |batch: &mut Vec<(usize, String)>, out: &mut Out| -> Result<bool> {
+        let printed = each(batch, out.writer())?;
+        batch.clear();
+        out.check(printed)
+    };
+    // Line by line, each line capped: a stream of any length (or with no line end, such
+    // as /dev/zero) is read in bounded memory.
+    let mut open = true;
+    crate::fsx::read_lines(
+        &mut stdin.lock(),
+        "<stdin>",
+        limits::MAX_STDIN_LINE_BYTES,
+        |line| {
+            let text = String::from_utf8_lossy(&line.bytes);
+            batch.push((line.number, text::clean_line(&text)));
+            if batch.len() >= size.max(1) {
+                open = run(&mut batch, &mut out)?;
             }
-            batch.clear();
-        }
-        if next.is_none() {
-            break;
-        }
+            Ok(open)
+        },
+    )?;
+    if open && !batch.is_empty() {
+        run(&mut batch, &mut out)?;
     }
-    out.flush()
-        .map_err(|e| Error::output("<stdout>", e.to_string()))?;
+    out.finish()?;
     Ok(0)
 }
 

@@ -54,13 +54,20 @@ impl ChannelArgs {
             .or_else(|| base.and_then(|b| b.base_url.clone()))
             .map(|u| u.trim_end_matches('/').to_owned());
         if let Some(u) = &base_url {
-            if !(u.starts_with("https://") || u.starts_with("http://")) {
-                return Err(Error::input(
+            check_base_url(u).map_err(|why| {
+                Error::input(
                     "--base-url",
-                    format!("`{u}` is not an http(s) URL; give where the bundle will be published"),
-                ));
-            }
+                    format!("`{}` {why}", crate::error::redacted_url(u)),
+                )
+            })?;
         }
+        let category = if self.category != "News/Daily News" || base.is_none() {
+            self.category.clone()
+        } else {
+            base.map(|b| b.category.clone()).unwrap_or_default()
+        };
+        feed::check_category(&category)
+            .map_err(|why| Error::input("--category", format!("`{category}` {why}")))?;
         let guid = match &base_url {
             Some(u) => feed::podcast_guid(&podcast::feed_url(Some(u))).to_string(),
             None => uuid::Uuid::new_v5(&feed::PODCAST_GUID_NAMESPACE, title.as_bytes()).to_string(),
@@ -76,11 +83,7 @@ impl ChannelArgs {
                 .author
                 .clone()
                 .or_else(|| base.and_then(|b| b.author.clone())),
-            category: if self.category != "News/Daily News" || base.is_none() {
-                self.category.clone()
-            } else {
-                base.map(|b| b.category.clone()).unwrap_or_default()
-            },
+            category,
             explicit,
             guid,
             cover: base.and_then(|b| b.cover.clone()),
@@ -105,6 +108,40 @@ impl ChannelArgs {
         };
         Ok(Some((name.to_owned(), cover.data)))
     }
+}
+
+/// Checks a `--base-url`: every enclosure and image URL of the feed is this plus a
+/// member's path, so it must be an absolute http(s) address of a folder, parsed as one
+/// (`http::Uri`, the type ureq sends requests with), with nothing a path cannot follow:
+/// no space or control character, no `?query` or `#fragment`, no credentials. The reason
+/// when it is not.
+fn check_base_url(u: &str) -> std::result::Result<(), String> {
+    if u.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(
+            "has a space or a control character; percent-encode it (a space is %20)".into(),
+        );
+    }
+    if u.contains(['?', '#']) {
+        return Err(
+            "has a query or a fragment (?… or #…), which the feed's file names would follow; give the folder's address alone, e.g. https://example.org/daily".into(),
+        );
+    }
+    let uri: ureq::http::Uri = u
+        .parse()
+        .map_err(|e| format!("is not a URL ({e}); give where the bundle will be published"))?;
+    if !matches!(uri.scheme_str(), Some("http" | "https")) {
+        return Err("is not an http(s) URL; give where the bundle will be published".into());
+    }
+    let Some(authority) = uri.authority() else {
+        return Err("has no host; give where the bundle will be published".into());
+    };
+    if authority.as_str().contains('@') {
+        return Err("has credentials in it; a feed is public, give the address alone".into());
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err("has no host; give where the bundle will be published".into());
+    }
+    Ok(())
 }
 
 /// Checks the podcast's output path before any work (see [`fsx::check_output`]).
@@ -155,10 +192,12 @@ pub(crate) fn podcast(
         .map(std::sync::Arc::new);
     let maker = Maker::new(make, format, Some(info.title.clone()), embedded)?;
     if info.base_url.is_none() {
-        eprintln!("rawi: warning: no --base-url: the feed's links are relative, and podcast apps need absolute ones");
+        crate::error::report(format_args!("rawi: warning: no --base-url: the feed's links are relative, and podcast apps need absolute ones"));
     }
     if info.cover.is_none() {
-        eprintln!("rawi: warning: no --cover: Apple Podcasts asks for a square cover image");
+        crate::error::report(format_args!(
+            "rawi: warning: no --cover: Apple Podcasts asks for a square cover image"
+        ));
     }
     let all = select(articles, None);
     let names: Vec<String> = all.iter().map(|(_, p)| p.display().to_string()).collect();
@@ -273,10 +312,10 @@ pub(crate) fn podcast_merge(
     let n = episodes.len();
     let bundle = podcast::assemble(&info, cover, episodes)?;
     write_bundle(&bundle, output, unpacked)?;
-    eprintln!(
+    crate::error::report(format_args!(
         "rawi: podcast {}: merged {n} episodes from {} shards",
         output.display(),
         shards.len()
-    );
+    ));
     Ok(0)
 }

@@ -76,6 +76,7 @@ pub(crate) fn say(
             .map(|(i, (w, s))| (i + 1, w.as_str(), s.text.as_str())),
     )?;
     // The voice is given the text its file asks for, as in a build.
+    let written: Vec<String> = pieces.iter().map(|(w, _)| w.clone()).collect();
     let spoken: Vec<normalize::Spoken> = pieces.into_iter().map(|(_, s)| s).collect();
     let given = match voice.text_form() {
         voice::TextForm::Diacritized => {
@@ -87,8 +88,13 @@ pub(crate) fn say(
         voice::TextForm::Plain => spoken.into_iter().map(|s| s.text).collect(),
     };
     let mut clips = Vec::new();
-    for text in &given {
-        let clip = edition::speak_clip(&speaker, text, voice.sample_rate)?;
+    for (i, (text, written)) in given.iter().zip(&written).enumerate() {
+        let at = edition::SentenceAt {
+            path: Path::new("<text>"),
+            id: i + 1,
+            text: written,
+        };
+        let clip = edition::speak_clip(&speaker, text, voice.sample_rate, at)?;
         clips.push((clip, Boundary::Sentence));
     }
     if clips.is_empty() {
@@ -104,10 +110,10 @@ pub(crate) fn say(
     };
     let prog = Programme::assemble(&clips, voice.sample_rate, &pauses);
     crate::bundle::write_atomic(output, &audio::encode_wav(&prog.samples, prog.rate))?;
-    eprintln!(
+    crate::error::report(format_args!(
         "rawi: wrote {} ({:.1} s)",
         output.display(),
         prog.duration_ms() as f64 / 1000.0
-    );
+    ));
     Ok(0)
 }

@@ -1,11 +1,11 @@
 //! `rawi split`: the sentences that would be read.
 
-use std::io::Write;
 use std::path::Path;
 
+use super::out::Out;
 use crate::article;
 use crate::edition::{self, Options};
-use crate::error::Result;
+use crate::error::{escaped, Result};
 use crate::segment::SplitOptions;
 
 /// Prints the sentences of one article, one a line.
@@ -17,18 +17,20 @@ pub(crate) fn split(path: &Path, read_captions: bool, kinds: bool) -> Result<i32
         ..Options::default()
     };
     let (sentences, _) = edition::prepare(&article, &opts, max_chars);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = Out::open()?;
     for s in sentences {
-        let r = if kinds {
-            writeln!(out, "{}\t{}", s.kind.as_str(), s.text)
+        // The text is escaped: a control character that reached it must not drive the
+        // terminal (the clean-up drops them from articles; this holds whatever comes).
+        let text = escaped(&s.text);
+        let printed = if kinds {
+            out.line(format_args!("{}\t{text}", s.kind.as_str()))?
         } else {
-            writeln!(out, "{}", s.text)
+            out.line(text)?
         };
-        if r.is_err() {
-            return Ok(0);
+        if !printed {
+            break;
         }
     }
-    let _ = out.flush();
+    out.finish()?;
     Ok(0)
 }

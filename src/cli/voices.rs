@@ -1,14 +1,12 @@
 //! `rawi voices`: the voices found and whether each can run here.
 
-use std::io::Write;
-
-use crate::error::Result;
+use super::out::Out;
+use crate::error::{escaped, Result};
 use crate::voice;
 
 /// Lists the voices, one a line: name, engine, status, origin, description.
 pub(crate) fn voices() -> Result<i32> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = Out::open()?;
     for listed in voice::list() {
         let line = match &listed.voice {
             Ok(v) => {
@@ -21,19 +19,26 @@ pub(crate) fn voices() -> Result<i32> {
                 } else {
                     ""
                 };
+                // Fields are escaped one by one: tabs separate them.
                 format!(
-                    "{}{default}\t{}\t{status}\t{}\t{}",
-                    v.name,
-                    v.engine.as_str().to_owned(),
-                    listed.origin,
-                    v.description
+                    "{}{default}\t{}\t{}\t{}\t{}",
+                    escaped(&v.name),
+                    v.engine.as_str(),
+                    escaped(&status),
+                    escaped(&listed.origin),
+                    escaped(&v.description)
                 )
             }
-            Err(e) => format!("?\t?\tnot usable: {e}\t{}\t", listed.origin),
+            Err(e) => format!(
+                "?\t?\tnot usable: {}\t{}\t",
+                escaped(&e.to_string()),
+                escaped(&listed.origin)
+            ),
         };
-        if writeln!(out, "{line}").is_err() {
+        if !out.line(line)? {
             break;
         }
     }
+    out.finish()?;
     Ok(0)
 }

@@ -17,18 +17,23 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
+use super::budget::{read_within, Answer, Budget, Hold};
 use crate::clip::Clip;
 use crate::voice::{CommandSpec, TextInput, Voice, WavOutput};
 
 /// Most of a program's standard error kept for an error message.
 const STDERR_SNIPPET: usize = 300;
 
-/// Most bytes taken from a voice's standard output (or its WAV file): ten minutes of
-/// 96 kHz 32-bit stereo. A voice that writes more is stopped with an error at once.
-pub const MAX_VOICE_OUTPUT_BYTES: u64 = 96_000 * 8 * 600;
+/// Most bytes taken from a voice's standard output (or its WAV file), for one sentence
+/// (the README's Limits table): a voice that writes more is stopped with an error at once.
+pub const MAX_VOICE_OUTPUT_BYTES: u64 = crate::limits::MAX_VOICE_OUTPUT_BYTES;
 
 /// Most bytes of a voice's standard error read before it is stopped.
-pub const MAX_VOICE_STDERR_BYTES: u64 = 1 << 20;
+pub const MAX_VOICE_STDERR_BYTES: u64 = crate::limits::MAX_VOICE_STDERR_BYTES;
+
+/// Standard error is capped at [`MAX_VOICE_STDERR_BYTES`] (64 KiB) by itself: it does not
+/// draw on the shared output budget.
+static STDERR_BUDGET: Budget = Budget::new(u64::MAX, u64::MAX, 0);
 
 /// A command voice ready to run.
 pub struct CommandEngine {
@@ -128,10 +133,23 @@ impl super::Synthesizer for CommandEngine {
             });
         }
         let overflow = Arc::new(AtomicBool::new(false));
+        let cancel = CancelOnDrop(Arc::new(AtomicBool::new(false)));
         let stdout = child.stdout.take().ok_or("no stdout pipe")?;
         let stderr = child.stderr.take().ok_or("no stderr pipe")?;
-        let out_rx = drain(stdout, MAX_VOICE_OUTPUT_BYTES, overflow.clone());
-        let err_rx = drain(stderr, MAX_VOICE_STDERR_BYTES, overflow.clone());
+        let out_rx = drain(
+            stdout,
+            Budget::global(),
+            MAX_VOICE_OUTPUT_BYTES,
+            overflow.clone(),
+            cancel.0.clone(),
+        );
+        let err_rx = drain(
+            stderr,
+            &STDERR_BUDGET,
+            MAX_VOICE_STDERR_BYTES,
+            overflow.clone(),
+            cancel.0.clone(),
+        );
         let timed_out = || {
             format!(
                 "`{}` took longer than its {:.0} s timeout and was stopped",
@@ -141,11 +159,11 @@ impl super::Synthesizer for CommandEngine {
         };
         let too_much = || {
             format!(
-                "`{}` wrote too much (more than {} MB of output or {} KiB of errors) \
+                "`{}` wrote too much (more than {} of output or {} of errors) \
                  and was stopped; is it a speech program?",
                 spec.program,
-                MAX_VOICE_OUTPUT_BYTES / 1_000_000,
-                MAX_VOICE_STDERR_BYTES >> 10
+                crate::fsx::human_bytes(MAX_VOICE_OUTPUT_BYTES),
+                crate::fsx::human_bytes(MAX_VOICE_STDERR_BYTES)
             )
         };
         // Wait for the program to end, watching the deadline and the output caps.
@@ -171,14 +189,15 @@ impl super::Synthesizer for CommandEngine {
             .map_err(|e| format!("waiting for `{}` failed: {e}", spec.program))?;
         guard.disarm();
         let left = deadline.saturating_duration_since(Instant::now());
-        let out = match out_rx.recv_timeout(left) {
+        // The share of the output budget stays held until the answer is decoded.
+        let (out, _hold) = match out_rx.recv_timeout(left) {
             Ok(Some(b)) => b,
             Ok(None) => return Err(too_much()),
             Err(_) => return Err(timed_out()),
         };
         let left = deadline.saturating_duration_since(Instant::now());
         let err = match err_rx.recv_timeout(left) {
-            Ok(b) => b.unwrap_or_default(),
+            Ok(b) => b.map(|(bytes, _)| bytes).unwrap_or_default(),
             Err(_) => return Err(timed_out()),
         };
         if !status.success() {
@@ -194,61 +213,73 @@ impl super::Synthesizer for CommandEngine {
                 format!("`{}` {how}: {msg}", spec.program)
             });
         }
-        let wav = match &out_file {
-            Some(f) => read_capped(f.path())
-                .map_err(|e| format!("`{}` wrote no usable WAV file: {e}", spec.program))?,
-            None => out,
+        let (wav, _file_hold) = match &out_file {
+            Some(f) => {
+                let (bytes, hold) = read_capped(f.path(), &cancel.0)
+                    .map_err(|e| format!("`{}` wrote no usable WAV file: {e}", spec.program))?;
+                (bytes, Some(hold))
+            }
+            None => (out, None),
         };
-        crate::decode::decode(&wav, self.format.0, self.format.1)
+        crate::decode::decode_owned(wav, self.format.0, self.format.1)
             .map_err(|e| format!("`{}` {e}", spec.program))
     }
 }
 
-/// Reads a pipe to its end on a thread, at most `cap` bytes; sends the bytes, or `None`
-/// (and raises `overflow`) when there were more.
+/// What a drained pipe gave: its bytes, with the share of the output budget they hold.
+type Drained = Option<(Vec<u8>, Hold<'static>)>;
+
+/// Reads a pipe to its end on a thread (see [`super::budget::read_within`]); sends the
+/// bytes, or `None` (and raises `overflow`) when there were more than `cap`.
 fn drain(
     mut pipe: impl Read + Send + 'static,
+    budget: &'static Budget,
     cap: u64,
     overflow: Arc<AtomicBool>,
-) -> mpsc::Receiver<Option<Vec<u8>>> {
+    cancel: Arc<AtomicBool>,
+) -> mpsc::Receiver<Drained> {
     let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let mut chunk = [0u8; 64 * 1024];
-        loop {
-            match pipe.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => {
-                    if buf.len() as u64 + n as u64 > cap {
-                        overflow.store(true, Ordering::Relaxed);
-                        let _ = tx.send(None);
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
+    std::thread::spawn(move || match read_within(&mut pipe, budget, cap, &cancel) {
+        // A pipe that fails ends the answer where it stopped, as its end would.
+        Answer::Done(bytes, hold) | Answer::Failed(_, bytes, hold) => {
+            let _ = tx.send(Some((bytes, hold)));
         }
-        let _ = tx.send(Some(buf));
+        Answer::TooMuch => {
+            overflow.store(true, Ordering::Relaxed);
+            let _ = tx.send(None);
+        }
+        Answer::Cancelled => {}
     });
     rx
 }
 
-/// Reads a voice's WAV file, refusing anything but a regular file within the output cap.
-fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    let meta = std::fs::symlink_metadata(path)?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other("it is not a regular file"));
+/// Raises its flag when dropped: tells the drain threads that nobody waits for them any
+/// more, whichever way `synthesize` ends.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
-    if meta.len() > MAX_VOICE_OUTPUT_BYTES {
-        return Err(std::io::Error::other(format!(
-            "it has {} bytes, more than {} MB",
-            meta.len(),
-            MAX_VOICE_OUTPUT_BYTES / 1_000_000
-        )));
+}
+
+/// Reads a voice's WAV file through the one door for inputs (a regular file within the
+/// output cap), into memory granted by the shared output budget.
+fn read_capped(
+    path: &std::path::Path,
+    cancel: &AtomicBool,
+) -> std::result::Result<(Vec<u8>, Hold<'static>), String> {
+    let mut file = crate::fsx::open_input(path, MAX_VOICE_OUTPUT_BYTES, "voice output")
+        .map_err(|e| e.reason())?;
+    match read_within(&mut file, Budget::global(), MAX_VOICE_OUTPUT_BYTES, cancel) {
+        Answer::Done(bytes, hold) => Ok((bytes, hold)),
+        Answer::TooMuch => Err(format!(
+            "it grew past {} while it was read",
+            crate::fsx::human_bytes(MAX_VOICE_OUTPUT_BYTES)
+        )),
+        Answer::Cancelled => Err("rawi stopped waiting for it".into()),
+        Answer::Failed(e, ..) => Err(e.to_string()),
     }
-    std::fs::read(path)
 }
 
 /// The voice's process group: started apart from rawi's, killed as a whole.

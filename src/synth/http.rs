@@ -14,13 +14,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
+use super::budget::{read_within, Answer, Budget};
 use crate::clip::Clip;
-use crate::decode::{decode, AudioFormat};
+use crate::decode::{decode_owned, AudioFormat};
 use crate::error::{Error, Result};
 use crate::voice::{HttpSpec, Voice};
 
-/// Largest answer accepted: several minutes of 48 kHz audio.
-const MAX_RESPONSE: u64 = 256 * 1024 * 1024;
+/// Largest answer accepted, per request (the README's Limits table).
+const MAX_RESPONSE: u64 = crate::limits::MAX_VOICE_OUTPUT_BYTES;
 
 /// Longest wait a `Retry-After` may ask for; a server asking for more is reported.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
@@ -57,6 +58,11 @@ pub struct Endpoint {
 impl Endpoint {
     /// Parses an endpoint URL: `http://` or `https://`.
     pub fn parse(url: &str) -> std::result::Result<Endpoint, String> {
+        Self::parse_shown(url).map_err(|e| e.replace(url, &crate::error::redacted_url(url)))
+    }
+
+    /// [`Endpoint::parse`], its messages naming the address as given.
+    fn parse_shown(url: &str) -> std::result::Result<Endpoint, String> {
         let (https, rest) = if let Some(r) = url.strip_prefix("http://") {
             (false, r)
         } else if let Some(r) = url.strip_prefix("https://") {
@@ -261,12 +267,37 @@ impl HttpEngine {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(retry_after);
-        let payload = resp
+        // Read into memory granted by the output budget shared with every other worker
+        // (see `synth::budget`), held until the answer is decoded.
+        let never = std::sync::atomic::AtomicBool::new(false);
+        let mut body = resp
             .body_mut()
             .with_config()
-            .limit(MAX_RESPONSE)
-            .read_to_vec()
-            .map_err(|e| self.transport(e))?;
+            .limit(MAX_RESPONSE + 1)
+            .reader();
+        let (payload, _hold) = match read_within(&mut body, Budget::global(), MAX_RESPONSE, &never)
+        {
+            Answer::Done(bytes, hold) => (bytes, hold),
+            // A body cut off (a timeout, a dropped connection) is a failure worth
+            // another try, never a shorter clip.
+            Answer::Failed(e, ..) => {
+                return Err(Failure {
+                    reason: format!("cannot read the server's answer: {e}"),
+                    again: Some(None),
+                    rate_limited: false,
+                })
+            }
+            Answer::TooMuch | Answer::Cancelled => {
+                return Err(Failure {
+                    reason: format!(
+                        "the server's answer is larger than {}",
+                        crate::fsx::human_bytes(MAX_RESPONSE)
+                    ),
+                    again: None,
+                    rate_limited: false,
+                })
+            }
+        };
         if !(200..300).contains(&status) {
             let snippet: String = String::from_utf8_lossy(&payload)
                 .trim()
@@ -292,7 +323,7 @@ impl HttpEngine {
                 rate_limited,
             });
         }
-        decode(&payload, format, self.pcm_rate).map_err(|e| Failure {
+        decode_owned(payload, format, self.pcm_rate).map_err(|e| Failure {
             reason: format!("server {e}"),
             again: None,
             rate_limited: false,
@@ -317,15 +348,16 @@ impl HttpEngine {
                 (format!("cannot talk to the server: {e}"), true)
             }
             ureq::Error::ConnectionFailed => (format!("cannot talk to the server: {e}"), true),
-            ureq::Error::Io(_) | ureq::Error::Rustls(_) | ureq::Error::Tls(_) => (
+            ureq::Error::Io(_) | ureq::Error::Rustls(_) | ureq::Error::Tls(_) => {
+                (tls_failure(&e.to_string()), false)
+            }
+            ureq::Error::BodyExceedsLimit(_) => (
                 format!(
-                    "TLS failed: {e} (for a private certificate authority, give its PEM file as ca_file)"
+                    "the server's answer is larger than {}",
+                    crate::fsx::human_bytes(MAX_RESPONSE)
                 ),
                 false,
             ),
-            ureq::Error::BodyExceedsLimit(_) => {
-                ("the server's answer is larger than 256 MB".into(), false)
-            }
             _ => (format!("the request failed: {e}"), true),
         };
         Failure {
@@ -390,6 +422,49 @@ impl super::Synthesizer for HttpEngine {
     }
 }
 
+/// A refused TLS handshake in words that say what to do. rustls and webpki name the
+/// cause only in debug text (`invalid peer certificate: Other(OtherError(
+/// CaUsedAsEndEntity))`), so the known causes are recognized by those names.
+fn tls_failure(raw: &str) -> String {
+    // (what webpki or rustls calls it, what it means and what to do)
+    const CAUSES: &[(&str, &str)] = &[
+        (
+            "CaUsedAsEndEntity",
+            "the server presents a CA certificate (basicConstraints CA:TRUE) as its own;              make the server a certificate of its own (CA:FALSE, the server's name in              subjectAltName) signed by that CA, and give the CA's PEM file as ca_file",
+        ),
+        (
+            "UnknownIssuer",
+            "the server's certificate is not signed by an authority rawi trusts; for a              private certificate authority, give its PEM file as ca_file",
+        ),
+        (
+            "NotValidForName",
+            "the server's certificate does not name the host in the voice's url; use the              name the certificate gives, or make one with this host in subjectAltName",
+        ),
+        (
+            "Expired",
+            "the server's certificate has expired; renew it (or check this computer's clock)",
+        ),
+        (
+            "NotValidYet",
+            "the server's certificate is not valid yet; check this computer's clock",
+        ),
+        (
+            "Revoked",
+            "the server's certificate has been revoked; the server needs a new one",
+        ),
+        (
+            "EndEntityUsedAsCa",
+            "the ca_file holds a server's certificate, not an authority's; give the PEM              file of the CA that signed the server's certificate",
+        ),
+    ];
+    match CAUSES.iter().find(|(name, _)| raw.contains(name)) {
+        Some((_, what)) => format!("TLS failed: {what}"),
+        None => format!(
+            "TLS failed: {raw} (for a private certificate authority, give its PEM file as ca_file)"
+        ),
+    }
+}
+
 /// Where a voice's `ca_file` is: as given when absolute, else next to the voice file
 /// (or in the current folder for a built-in voice).
 fn ca_path(origin: &str, ca: &str) -> PathBuf {
@@ -405,8 +480,10 @@ fn ca_path(origin: &str, ca: &str) -> PathBuf {
 
 /// Reads the PEM certificates of a `ca_file`.
 fn read_ca(path: &Path) -> std::result::Result<ureq::tls::RootCerts, String> {
-    let pem =
-        std::fs::read(path).map_err(|e| format!("cannot read ca_file {}: {e}", path.display()))?;
+    // The one door for inputs: a regular file under the cap, so a FIFO or /dev/zero as
+    // ca_file is refused at once instead of hanging or filling the memory.
+    let pem = crate::fsx::read_input(path, crate::limits::MAX_CA_FILE_BYTES, "ca_file")
+        .map_err(|e| format!("cannot read ca_file {e}"))?;
     let mut certs = Vec::new();
     for item in ureq::tls::parse_pem(&pem) {
         match item {
@@ -457,9 +534,17 @@ mod tests {
         assert_eq!((s.https, s.port), (true, 443));
         assert!(Endpoint::parse("ftp://x").is_err());
         assert!(Endpoint::parse("http://h:notaport/").is_err());
-        assert!(Endpoint::parse("https://user:secret@h/")
-            .unwrap_err()
-            .contains("api_key_env"));
+        let e = Endpoint::parse("https://user:secret@h/").unwrap_err();
+        assert!(e.contains("api_key_env") && !e.contains("secret"), "{e}");
+    }
+
+    #[test]
+    fn tls_failures_are_plain_words() {
+        let e = tls_failure("invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))");
+        assert!(e.contains("CA:FALSE") && !e.contains("OtherError"), "{e}");
+        let e = tls_failure("invalid peer certificate: UnknownIssuer");
+        assert!(e.contains("ca_file") && !e.contains("UnknownIssuer"), "{e}");
+        assert!(tls_failure("something new").contains("something new"));
     }
 
     #[test]

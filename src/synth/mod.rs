@@ -4,6 +4,7 @@
 //! of engines. Every clip from every engine passes [`check_clip`] here, between the engine
 //! and the cache, so a broken voice can never put a bad clip into an edition or the cache.
 
+pub mod budget;
 pub mod bundled;
 pub mod command;
 pub mod http;

@@ -12,9 +12,7 @@ use std::collections::HashMap;
 
 const BUNDLED: &str = include_str!("data/lexicon.txt");
 
-/// Largest user lexicon read, in bytes: far above any real list of words (a 9 MB file
-/// holds hundreds of thousands of entries), and a bound on what a wrong path can cost.
-pub const MAX_LEXICON_BYTES: u64 = 64 << 20;
+use crate::limits::MAX_LEXICON_BYTES;
 
 /// A pronunciation lexicon: undiacritized spelling → diacritized spelling.
 #[derive(Debug, Clone, Default)]
@@ -57,33 +55,8 @@ impl Lexicon {
     /// device is refused, never waited on). Keeps each entry's line for
     /// [`Lexicon::entries_in`]. The error is one line naming the file.
     pub fn read_user(path: &std::path::Path) -> Result<Lexicon, String> {
-        let bad = |why: String| format!("cannot read the lexicon {}: {why}", path.display());
-        let mut opts = std::fs::OpenOptions::new();
-        opts.read(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.custom_flags(libc::O_NONBLOCK);
-        }
-        let file = opts.open(path).map_err(|e| bad(e.to_string()))?;
-        let meta = file.metadata().map_err(|e| bad(e.to_string()))?;
-        if !meta.is_file() {
-            return Err(bad("it is not a regular file".into()));
-        }
-        if meta.len() > MAX_LEXICON_BYTES {
-            return Err(bad(format!(
-                "it has {} bytes, more than the {} MiB a lexicon may have",
-                meta.len(),
-                MAX_LEXICON_BYTES >> 20
-            )));
-        }
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(file, MAX_LEXICON_BYTES + 1),
-            &mut bytes,
-        )
-        .map_err(|e| bad(e.to_string()))?;
-        let text = String::from_utf8(bytes).map_err(|_| bad("it is not UTF-8 text".into()))?;
+        let text = crate::fsx::read_input_text(path, MAX_LEXICON_BYTES, "lexicon")
+            .map_err(|e| e.to_string())?;
         let n = text.lines().count();
         let mut lex = Lexicon {
             exact: HashMap::with_capacity(n),
