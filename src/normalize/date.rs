@@ -104,11 +104,15 @@ impl<'a> Reader<'a> {
         Some((format!("{} {names}", day(d, case)), end))
     }
 
-    /// A month name (or pair) right after `pos`: its end and spoken names. Handles
-    /// `يناير`، `كانون الثاني`، `يناير/كانون الثاني`، `تشرين الثاني/نوفمبر`، `يناير / كانون`.
+    /// A month name (or pair) right after `pos`: its end and spoken names, as said
+    /// after من (the caller's day always puts one before it). Handles `يناير`،
+    /// `كانون الثاني`، `يناير/كانون الثاني`، `تشرين الثاني/نوفمبر`، `يناير / كانون`, and a
+    /// month glued to its day (`9ماي`، `8يونيو/حزيران`), a common slip in Maghreb papers.
     pub(super) fn month_after(&self, pos: usize) -> Option<(usize, String)> {
         let text = self.text;
-        if !text[pos..].starts_with(char::is_whitespace) {
+        if !text[pos..].starts_with(char::is_whitespace)
+            && !text[pos..].starts_with(|c: char| ('\u{621}'..='\u{64A}').contains(&c))
+        {
             return None;
         }
         // Words after pos, split at spaces and slashes: (word, end, slash follows).
@@ -142,15 +146,20 @@ impl<'a> Reader<'a> {
             i += len;
         }
         let m = months();
+        // The name as said after من: `ذو الحجة` → `ذي الحجة`.
+        let said = |name: String| match m.get(name.as_str()).and_then(|x| x.genitive) {
+            Some(g) => g.to_string(),
+            None => name,
+        };
         let match_at = |k: usize| -> Option<(usize, String)> {
             if k + 1 < pieces.len() && !pieces[k].2 {
                 let two = format!("{} {}", pieces[k].0, pieces[k + 1].0);
                 if m.contains_key(two.as_str()) {
-                    return Some((k + 2, two));
+                    return Some((k + 2, said(two)));
                 }
             }
             let w = pieces.get(k)?.0;
-            m.contains_key(w).then(|| (k + 1, w.to_string()))
+            m.contains_key(w).then(|| (k + 1, said(w.to_string())))
         };
         let (k1, mut names) = match_at(0)?;
         let mut end = pieces[k1 - 1].1;
@@ -162,6 +171,31 @@ impl<'a> Reader<'a> {
             }
         }
         Some((end, names))
+    }
+
+    /// The era mark written after a year ending at `end`, glued (`1436هـ`) or apart
+    /// (`1436 هـ`), spelled out or abbreviated: its spoken word and where it ends. Never
+    /// the letter itself: `م` is said ميلادية and `هـ` هجرية.
+    pub(super) fn era_after(&self, end: usize) -> Option<(&'static str, usize)> {
+        let text = self.text;
+        let rest = &text[end..];
+        let gap = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
+        let word_start = end + gap;
+        let raw_end = text[word_start..]
+            .find(|c: char| c.is_whitespace() || c == '/')
+            .map_or(text.len(), |k| word_start + k);
+        let raw = text[word_start..raw_end].trim_end_matches(['،', ',', ')', '»', '"', '.', '؛']);
+        let m = match raw {
+            "هـ" | "ه" | "هجري" | "هجرية" => "هجرية",
+            "م" | "ميلادي" | "ميلادية" => "ميلادية",
+            _ => return None,
+        };
+        // `1998-2004 م د` would be millions of dinars, not an era.
+        let after = &text[word_start + raw.len()..];
+        if m == "ميلادية" && after.starts_with(" د") && after[" د".len()..].chars().next().is_none_or(|c| !('\u{621}'..='\u{64A}').contains(&c)) {
+            return None;
+        }
+        Some((m, word_start + raw.len()))
     }
 
     /// `15/3/2023`, `2022/01/05`, `2022-01-05`: a date written in digits.
@@ -185,29 +219,13 @@ impl<'a> Reader<'a> {
         ctx: &Ctx,
     ) -> Option<Outcome> {
         let (case, _, rule) = self.context(ctx);
-        let text = self.text;
         let mut end_at = end;
         let mut hijri = false;
         let mut mark = "";
-        // The mark after the year, glued (`1436هـ`) or apart (`1436 هـ`).
-        let rest = &text[end..];
-        let gap = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
-        let word_start = end + gap;
-        let raw_end = text[word_start..]
-            .find(char::is_whitespace)
-            .map_or(text.len(), |k| word_start + k);
-        let raw = text[word_start..raw_end].trim_end_matches(['،', ',', ')', '»', '"', '.']);
-        match raw {
-            "هـ" | "ه" | "هجري" | "هجرية" => {
-                hijri = true;
-                mark = " هجرية";
-                end_at = word_start + raw.len();
-            }
-            "م" | "ميلادي" | "ميلادية" => {
-                mark = " ميلادية";
-                end_at = word_start + raw.len();
-            }
-            _ => {}
+        if let Some((m, e)) = self.era_after(end) {
+            hijri = m == "هجرية";
+            mark = if hijri { " هجرية" } else { " ميلادية" };
+            end_at = e;
         }
         // A year of 13xx–15xx is a Hijri year (Gregorian dates of those centuries
         // are not written in digits in the news).

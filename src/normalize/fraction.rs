@@ -151,6 +151,15 @@ impl<'a> Reader<'a> {
         } else {
             return None;
         };
+        // `1442/1443هـ`: the era mark closes the pair of years.
+        let (mut s, mut end) = (s, c.end);
+        if class == Class::Range {
+            if let Some((m, e)) = self.era_after(c.end) {
+                s.push(' ');
+                s.push_str(m);
+                end = e;
+            }
+        }
         let sign = if ctx.neg { "سالب " } else { "" };
         let and = if mixed_number && class == Class::Fraction {
             "و"
@@ -159,7 +168,7 @@ impl<'a> Reader<'a> {
         };
         Some(Outcome::new(
             ctx.start,
-            c.end,
+            end,
             case,
             class,
             join_prefix(&ctx.prefix, &format!("{and}{sign}{s}")),

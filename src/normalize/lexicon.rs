@@ -153,6 +153,9 @@ pub struct Month {
     pub number: u8,
     /// Its calendar.
     pub calendar: Calendar,
+    /// How it is said after من or a governing noun, where that differs from the
+    /// written name (`ذو القعدة` → `ذي القعدة`).
+    pub genitive: Option<&'static str>,
 }
 
 /// Month names (one- and two-word), by name.
@@ -168,7 +171,15 @@ pub fn months() -> &'static HashMap<&'static str, Month> {
                     "h" => Calendar::Hijri,
                     _ => Calendar::Gregorian,
                 };
-                Some((r[0], Month { number, calendar }))
+                let genitive = r.get(3).map(|g| g.trim()).filter(|g| !g.is_empty());
+                Some((
+                    r[0],
+                    Month {
+                        number,
+                        calendar,
+                        genitive,
+                    },
+                ))
             })
             .collect()
     })

@@ -2,10 +2,11 @@
 //! `3-1` → `ثلاثة مقابل واحد`.
 
 use super::cardinal::{cardinal, Case, Form, Gender};
-use super::lexicon::{self, Role};
+use super::lexicon::{self, units, Role};
+use super::ordinal::ordinal;
 use super::reader::{join_prefix, role_of, strip_conj, value, with, Ctx, Outcome, Read, Reader};
-use super::scan::{digit, prev_word, Core};
-use super::{date, digits, Class};
+use super::scan::{digit, next_word, prev_word, Core};
+use super::{date, digits, measure, Class};
 
 /// Reads a range from its two spoken ends. `from_written` says the text already has
 /// `من` (or `بين`) before it, so only the second end gets a word.
@@ -65,9 +66,18 @@ impl<'a> Reader<'a> {
         let prev = prev_word(self.text, ctx.start)
             .map(|(_, w)| w)
             .unwrap_or("");
-        let score_word = lexicon::is_score_word(strip_conj(prev).unwrap_or(prev));
+        let bare_prev = strip_conj(prev).unwrap_or(prev);
+        // `10-16 مارس`، `من 3-9 من شهر رمضان`: a range of days inside one date.
+        if whole && a.int.len() <= 2 && b.int.len() <= 2 && (1..y).contains(&x) && y <= 31 {
+            if let Some(o) = self.day_range(x, y, c.end, ctx, case, bare_prev) {
+                return Some(o);
+            }
+        }
+        let score_word = lexicon::is_score_word(bare_prev);
         let is_score = whole && !year_a && (score_word || self.sporty()) && x <= 50 && y <= 50;
-        if is_score || (whole && !year_a && x > y && x <= 20) {
+        // An equal pair is never a range (`from 1 to 1`): a drawn score.
+        let drawn = whole && x == y && x <= 20;
+        if is_score || drawn || (whole && !year_a && x > y && x <= 20) {
             let f = Form::masc(case);
             let s = score(&cardinal(x, f), &cardinal(y, f));
             return Some(Outcome::new(
@@ -114,19 +124,106 @@ impl<'a> Reader<'a> {
                     | "للعام"
                     | "لعام"
             );
-        let s = if prev == "بين" || season {
+        let mut s = if prev == "بين" || season {
             format!("{ra} و{rb}")
         } else {
             range(&ra, &rb, prev == "من" || after_preposition)
         };
+        // `1998-2004م`، `1440-1441هـ`: the era mark closes a range of years.
+        let mut end = c.end;
+        let mut era = false;
+        if year_a || (whole && a.int.len() == 4 && b.int.len() == 4) {
+            if let Some((m, e)) = self.era_after(c.end) {
+                s.push(' ');
+                s.push_str(m);
+                end = e;
+                era = true;
+            }
+        }
+        // `20-40 كم/ساعة`: the unit is counted by the last number of the range.
+        if let Some((unit, e)) = self
+            .unit_after_range(y, c.end, whole)
+            .filter(|_| !era)
+        {
+            s = if prev == "بين" || season {
+                format!("{ra} و{unit}")
+            } else {
+                range(&ra, &unit, prev == "من" || after_preposition)
+            };
+            end = e;
+        }
         Some(Outcome::new(
             ctx.start,
-            c.end,
+            end,
             case,
             Class::Range,
             join_prefix(&ctx.prefix, &s),
             format!("{rule}; range of {} numbers", gender.label()),
         ))
+    }
+
+    /// Days `x` to `y` of the month named after `end` (or after a من there): both
+    /// ordinals, the month said once (`من العاشر إلى السادس عشر من مارس`).
+    fn day_range(
+        &self,
+        x: u64,
+        y: u64,
+        end: usize,
+        ctx: &Ctx,
+        case: Case,
+        prev: &str,
+    ) -> Option<Outcome> {
+        let text = self.text;
+        let (tail, month_end) = match self.month_after(end) {
+            Some((e, names)) => (format!(" من {names}"), e),
+            None => {
+                // `3-9 من شهر رمضان`، `5-7 من الشهر الجاري`: the text says من itself.
+                let nx = next_word(text, end).filter(|n| !n.broken && n.word == "من")?;
+                let month = next_word(text, nx.end).is_some_and(|w| {
+                    !w.broken && matches!(w.word, "الشهر" | "شهر")
+                }) || self.month_after(nx.end).is_some();
+                if !month {
+                    return None;
+                }
+                (String::new(), end)
+            }
+        };
+        let first = ordinal(x, Gender::Masc, case);
+        let last = ordinal(y, Gender::Masc, case);
+        let s = if prev == "بين" {
+            format!("{first} و{last}{tail}")
+        } else {
+            let from = prev == "من";
+            format!("{}{first} إلى {last}{tail}", if from { "" } else { "من " })
+        };
+        Some(Outcome::new(
+            ctx.start,
+            month_end,
+            case,
+            Class::Date,
+            join_prefix(&ctx.prefix, &s),
+            "range of days of a month: ordinals".into(),
+        ))
+    }
+
+    /// A unit written after a range (`20-40 كم/ساعة`): the upper end `y` counted by the
+    /// unit's noun, with its period, and where the unit ends.
+    fn unit_after_range(&self, y: u64, end: usize, whole: bool) -> Option<(String, usize)> {
+        if !whole {
+            return None;
+        }
+        let x = next_word(self.text, end).filter(|x| !x.broken || x.glued)?;
+        let (uw, per) = match x.word.split_once('/') {
+            Some((a, b)) => (a, Some(lexicon::per_unit(b)?)),
+            None => (x.word, None),
+        };
+        let u = units().get(uw).filter(|u| u.after)?;
+        let (mut s, _) = measure::whole(y, &u.forms, Case::Obl);
+        if let Some(p) = per {
+            s.push(' ');
+            s.push_str(p);
+        }
+        Some((s, x.end))
     }
 
     /// A dash standing apart between two numbers (`20 - 30`): a range, read إلى, or و

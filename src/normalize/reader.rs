@@ -928,8 +928,10 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        // Years.
-        if whole && matches!(role, Some(Role::Year)) && g.int.len() <= 4 {
+        // Years; but `2020 و15 دجنبر`: a number coordinated with a year and followed by
+        // a month's name is the next date's day.
+        let year_role = whole && matches!(role, Some(Role::Year)) && g.int.len() <= 4;
+        if year_role && !(n <= 31 && self.month_after(core_end).is_some()) {
             return done(
                 Class::Year,
                 date::year(n, case),
