@@ -261,6 +261,23 @@ impl<'a> Reader<'a> {
             }
         }
         let raw = &self.text[c_digits_start(ctx)..c.end];
+        // `الظهير 1.58.376`: a document's number, read part by part with no نقطة.
+        if self.names_reference(ctx.start) {
+            let (case, _, rule) = self.context(ctx);
+            let parts: Vec<String> = raw
+                .split(['.', '٫'])
+                .map(|p| p.chars().filter_map(digit).map(|d| (b'0' + d) as char).collect())
+                .collect();
+            let s = super::digits::reference(parts.iter().map(String::as_str));
+            return Some(Outcome::new(
+                ctx.start,
+                c.end,
+                case,
+                Class::Identifier,
+                join_prefix(&ctx.prefix, &s),
+                format!("{rule}; reference number in parts"),
+            ));
+        }
         let parts: Vec<String> = raw
             .split(['.', '٫'])
             .map(|p| {

@@ -238,6 +238,9 @@ pub enum Role {
     Ordinal(Gender),
     /// A telephone word: the number is dialled, digit by digit.
     Phone,
+    /// A document noun (`القانون`، `المرسوم`، `الملف`): the number names it, so
+    /// `43.22` or `12-81` is an identifier, never a decimal or a range.
+    Document,
 }
 
 struct Context {
@@ -257,6 +260,7 @@ fn context() -> &'static Context {
                 "year" => Role::Year,
                 "time" => Role::Time,
                 "phone" => Role::Phone,
+                "doc" => Role::Document,
                 "ordm" => Role::Ordinal(Gender::Masc),
                 "ordf" => Role::Ordinal(Gender::Fem),
                 "sport" => {

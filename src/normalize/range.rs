@@ -44,6 +44,19 @@ impl<'a> Reader<'a> {
                 ));
             }
         }
+        // `القانون 12-81`، `الملف رقم 45-2019`: the parts of a document's number.
+        if a.frac.is_none() && b.frac.is_none() && self.names_reference(ctx.start) {
+            let s = digits::reference([a.int.as_str(), b.int.as_str()].into_iter());
+            let (case, _, rule) = self.context(ctx);
+            return Some(Outcome::new(
+                ctx.start,
+                c.end,
+                case,
+                Class::Identifier,
+                join_prefix(&ctx.prefix, &s),
+                with(rule, "; reference number in parts"),
+            ));
+        }
         if digits::is_identifier(&a.int) || digits::is_identifier(&b.int) {
             let s = digits::read_groups([a.int.as_str(), b.int.as_str()].into_iter(), false);
             return Some(Outcome::new(
@@ -224,6 +237,65 @@ impl<'a> Reader<'a> {
             s.push_str(p);
         }
         Some((s, x.end))
+    }
+
+    /// A score with the word صفر on one side (`2-صفر`، `(صفر-2)`، `1/ صفر`): papers
+    /// write the nil in letters, so the digits have only one side of the score.
+    pub(super) fn zero_score(&self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        const GAP: [char; 2] = [' ', '\u{a0}'];
+        let text = self.text;
+        let g = c.groups.first().filter(|g| g.frac.is_none() && c.groups.len() == 1)?;
+        let n = value(&g.int).filter(|&n| n <= 50)?;
+        let closed = |r: &str| !r.starts_with(|ch: char| ch.is_alphanumeric() || ch == '/');
+        // The nil after the digits.
+        let after = text[c.end..]
+            .trim_start_matches(GAP)
+            .strip_prefix(['-', '–', '/'])
+            .map(|r| r.trim_start_matches(GAP))
+            .and_then(|r| r.strip_prefix("صفر"))
+            .filter(|r| closed(r));
+        let (start, end, first_nil) = if let Some(r) = after {
+            (ctx.start, text.len() - r.len(), false)
+        } else {
+            // The nil before them: `صفر-2`، `صفر / 1`.
+            let head = text[..ctx.digits]
+                .trim_end_matches(GAP)
+                .strip_suffix(['-', '–', '/'])?
+                .trim_end_matches(GAP)
+                .strip_suffix("صفر")?;
+            let bounded = !head.ends_with(|ch: char| ch.is_alphanumeric())
+                || matches!(head.chars().last(), Some('و' | 'ب'))
+                    && !head[..head.len() - 2].ends_with(|ch: char| ch.is_alphanumeric());
+            if !bounded || head.len() < self.copied {
+                return None;
+            }
+            (head.len(), c.end, true)
+        };
+        let at = Ctx {
+            start,
+            prefix: String::new(),
+            ..ctx.clone()
+        };
+        let (case, _, rule) = self.context(&at);
+        let num = cardinal(n, Form::masc(case));
+        let s = if first_nil {
+            score("صفر", &num)
+        } else {
+            score(&num, "صفر")
+        };
+        let spoken = if first_nil {
+            s
+        } else {
+            join_prefix(&ctx.prefix, &s)
+        };
+        Some(Outcome::new(
+            start,
+            end,
+            case,
+            Class::Score,
+            spoken,
+            with(rule, "; score with a nil in letters"),
+        ))
     }
 
     /// A dash standing apart between two numbers (`20 - 30`): a range, read إلى, or و

@@ -257,6 +257,12 @@ pub(super) fn shows_case(n: u64, f: &(Gender, Number, &'static str), written: &s
     w.ends_with('ا') || w.ends_with('ة') || w.ends_with('ى') || w.ends_with('ء') || w.ends_with('و')
 }
 
+/// Whether the raw text of a token's digits holds one of `seps` (the comma or ر of a
+/// decimal, which no identifier uses).
+pub(super) fn c_raw_has<const N: usize>(text: &str, ctx: &Ctx, end: usize, seps: [char; N]) -> bool {
+    text.get(ctx.digits..end).is_some_and(|r| r.contains(seps))
+}
+
 /// Parses ASCII digits (at most 15) to a number.
 pub(super) fn value(d: &str) -> Option<u64> {
     if d.is_empty() || d.len() > 15 {
@@ -438,9 +444,11 @@ impl<'a> Reader<'a> {
         if let Some(s) = self.sport {
             return s;
         }
+        // A draw (`تعادلا`، `وتعادلت`) is only said of a match.
         let s = self.text.split_whitespace().any(|w| {
             let w = scan::clean(w).1;
-            lexicon::is_sport(w) || strip_conj(w).is_some_and(lexicon::is_sport)
+            let bare = strip_conj(w).unwrap_or(w);
+            lexicon::is_sport(w) || lexicon::is_sport(bare) || bare.starts_with("تعادل")
         });
         self.sport = Some(s);
         s
@@ -615,6 +623,9 @@ impl<'a> Reader<'a> {
 
     /// Sends a numeric token to its class by the shape of its separators.
     pub(super) fn dispatch(&mut self, c: &Core, ctx: &Ctx) -> Outcome {
+        if let Some(o) = self.zero_score(c, ctx) {
+            return o;
+        }
         if ctx.mixed {
             return self.identifier(c, ctx);
         }
@@ -719,6 +730,7 @@ impl<'a> Reader<'a> {
                     Role::Ordinal(_) => "ordinal head",
                     Role::Nominative => "verb",
                     Role::Phone => "telephone word",
+                    Role::Document => "document noun",
                 };
                 (Case::Obl, Some(r), format!("{what} {v} → oblique"))
             }
@@ -789,10 +801,23 @@ impl<'a> Reader<'a> {
         }
         // After `رقم`: a reference number, unless what follows says it counts
         // (`الرقم 431 لعدد المقبوض عليهم`).
-        let after_ref = prev_word(text, ctx.start).is_some_and(|(_, w)| bare_noun(w) == "رقم");
+        let after_ref = self.names_reference(ctx.start) || role == Some(Role::Document);
         let counts = next.is_some_and(|x| {
             !x.glued && x.word.starts_with('ل') && !matches!(x.word, "لا" | "لم" | "لن")
         });
+        // `القانون رقم 43.22`، `المرسوم 507.2019`: the dot joins the parts of a number
+        // (Moroccan and Algerian laws), it is no decimal point.
+        if after_ref && !counts && !ctx.plus && !ctx.phone && !c_raw_has(text, ctx, core_end, ['،', 'ر']) {
+            if let Some(f) = &g.frac {
+                let s = digits::reference([g.int.as_str(), f.as_str()].into_iter());
+                return done(
+                    Class::Identifier,
+                    s,
+                    core_end,
+                    with(rule, "; reference number in parts"),
+                );
+            }
+        }
         if after_ref && !counts && g.frac.is_none() && !ctx.plus && !ctx.phone {
             if g.int.len() <= 4 && !g.int.starts_with('0') {
                 let s = decimal::whole_digits(&g.int, Form::masc(Case::Obl));
@@ -849,7 +874,8 @@ impl<'a> Reader<'a> {
             return dialled(Class::Identifier, s, "long digit run: digits in groups");
         }
         // Telephones and codes.
-        let coord_phone = self.last.is_some_and(|l| {
+        // A glued و lists a second number (`رقم 17 و19`), never a telephone's next group.
+        let coord_phone = ctx.prefix.is_empty() && self.last.is_some_and(|l| {
             (l.class == Class::Telephone || (l.class == Class::Identifier && g.int.len() >= 2))
                 && l.end <= ctx.start
                 && text[l.end..ctx.start].trim().is_empty()
