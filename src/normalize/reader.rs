@@ -228,6 +228,24 @@ pub(super) fn bare_noun(w: &str) -> &str {
         .unwrap_or(w)
 }
 
+/// Pronoun suffixes a noun may carry before an ordinal (`دورته الـ23`، `نسختها الـ5`).
+const POSSESSIVES: [&str; 8] = ["هما", "ها", "هم", "هن", "نا", "كم", "ه", "ي"];
+
+/// The gender of a noun carrying a possessive pronoun (`دورته` → دورة, feminine), from
+/// the lexicon or, for a stem in ت (the ة before a suffix), feminine.
+pub(super) fn possessed_gender(w: &str) -> Option<Gender> {
+    let stem = POSSESSIVES
+        .iter()
+        .find_map(|p| w.strip_suffix(p).filter(|s| s.chars().count() >= 2))?;
+    if let Some(t) = stem.strip_suffix('ت') {
+        let mut fem = String::with_capacity(t.len() + 2);
+        fem.push_str(t);
+        fem.push('ة');
+        return Some(counted_noun(&fem).map_or(Gender::Fem, |(g, _, _)| g));
+    }
+    counted_noun(stem).map(|(g, _, _)| g)
+}
+
 /// Whether a (cleaned) word is or ends a month name; `فبراير/شباط` counts.
 pub(super) fn is_month_word(w: &str) -> bool {
     w.split('/').any(|p| months().contains_key(p))
@@ -1003,6 +1021,14 @@ impl<'a> Reader<'a> {
         if whole && ctx.prefix.contains("ال") && n > 2 {
             // `الساعات الـ24`، `المنتخبات الـ16`: a plural before: a definite cardinal.
             if let Some((gd, sing)) = self.plural_before(ctx.start) {
+                // The number describes the noun and takes its case, which a sound
+                // masculine plural shows (`اللاعبون الـ23` → الثلاثة والعشرون).
+                let noun_nom = prev_word(text, ctx.start).is_some_and(|(_, w)| {
+                    w.starts_with("ال") && w.ends_with("ون") && w.chars().count() >= 6
+                });
+                if noun_nom {
+                    case = Case::Nom;
+                }
                 let form = Form {
                     gender: gd,
                     case,
@@ -1312,7 +1338,12 @@ impl<'a> Reader<'a> {
             }
         }
         prev_word(self.text, before)
-            .and_then(|(_, w)| counted_noun(bare_noun(w)).map(|(g, _, _)| g))
+            .and_then(|(_, w)| {
+                let w = bare_noun(w);
+                counted_noun(w)
+                    .map(|(g, _, _)| g)
+                    .or_else(|| possessed_gender(w))
+            })
             .unwrap_or(Gender::Masc)
     }
 
@@ -1323,9 +1354,22 @@ impl<'a> Reader<'a> {
         if !w.starts_with("ال") && !w.contains("ال") {
             return None;
         }
-        match counted_noun(bare_noun(w))? {
-            (g, Number::Plural, sing) if is_known_noun(bare_noun(w)) => Some((g, sing)),
-            _ => None,
+        let bare = bare_noun(w);
+        match counted_noun(bare) {
+            // Before a number above two a form in ـين is the plural, not the dual.
+            Some((g, Number::Plural | Number::Dual, sing)) if is_known_noun(bare) => {
+                Some((g, sing))
+            }
+            Some(_) => None,
+            // `المرشحين الـ18`، `المشاركون الـ40`: a sound masculine plural the lexicon
+            // lacks is still a plural of persons, masculine.
+            None if w.starts_with("ال")
+                && (bare.ends_with("ين") || bare.ends_with("ون"))
+                && bare.chars().count() >= 5 =>
+            {
+                Some((Gender::Masc, "ـون/ـين (plural by shape)"))
+            }
+            None => None,
         }
     }
 
