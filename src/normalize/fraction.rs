@@ -120,7 +120,7 @@ impl<'a> Reader<'a> {
             && y <= 50
         {
             let f = Form::masc(case);
-            let s = score(&cardinal(x, f), &cardinal(y, f));
+            let s = score(&cardinal(x, f), &cardinal(y, Form::masc(Case::Obl)));
             return Some(Outcome::new(
                 ctx.start,
                 c.end,

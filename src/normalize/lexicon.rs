@@ -238,6 +238,18 @@ pub enum Role {
     Ordinal(Gender),
     /// A telephone word: the number is dialled, digit by digit.
     Phone,
+    /// A verb whose object the number is (`بلغ`، `يضم`): accusative, oblique in writing;
+    /// a noun with a pronoun after it is its subject (`بلغ عددهم 45`).
+    Object,
+    /// A word after which the number is a postponed subject (`من بينها`، `منهم`، `هناك`):
+    /// nominative, whatever governs the word itself.
+    Subject,
+    /// A noun carrying a pronoun whose predicate the number is (`قدره`، `مجموعه`،
+    /// `معدله`): nominative, unless a verb before makes the noun its subject.
+    Predicate,
+    /// `كان` and its sisters: a number right after is their subject (nominative); one
+    /// after their subject is their predicate (accusative).
+    Kana,
     /// A document noun (`القانون`، `المرسوم`، `الملف`): the number names it, so
     /// `43.22` or `12-81` is an identifier, never a decimal or a range.
     Document,
@@ -246,6 +258,7 @@ pub enum Role {
 struct Context {
     roles: HashMap<&'static str, Role>,
     sport: HashSet<&'static str>,
+    vos: HashSet<&'static str>,
 }
 
 fn context() -> &'static Context {
@@ -253,6 +266,7 @@ fn context() -> &'static Context {
     T.get_or_init(|| {
         let mut roles = HashMap::default();
         let mut sport = HashSet::default();
+        let mut vos = HashSet::default();
         for r in rows(include_str!("data/context.tsv")).filter(|r| r.len() >= 2) {
             let role = match r[1] {
                 "obl" => Role::Oblique,
@@ -261,6 +275,14 @@ fn context() -> &'static Context {
                 "time" => Role::Time,
                 "phone" => Role::Phone,
                 "doc" => Role::Document,
+                "objv" => Role::Object,
+                "subj" => Role::Subject,
+                "pred" => Role::Predicate,
+                "kana" => Role::Kana,
+                "vos" => {
+                    vos.insert(r[0]);
+                    Role::Nominative
+                }
                 "ordm" => Role::Ordinal(Gender::Masc),
                 "ordf" => Role::Ordinal(Gender::Fem),
                 "sport" => {
@@ -271,7 +293,7 @@ fn context() -> &'static Context {
             };
             roles.entry(r[0]).or_insert(role);
         }
-        Context { roles, sport }
+        Context { roles, sport, vos }
     })
 }
 
@@ -289,6 +311,12 @@ pub fn undiacritize(word: &str) -> std::borrow::Cow<'_, str> {
 /// The role of the word before a number, if it has one.
 pub fn role(word: &str) -> Option<Role> {
     context().roles.get(undiacritize(word).as_ref()).copied()
+}
+
+/// Whether `word` is a verb whose object usually stands between it and its counted
+/// subject (`حضر الاجتماع 45 وزيرا`).
+pub fn is_vos(word: &str) -> bool {
+    context().vos.contains(undiacritize(word).as_ref())
 }
 
 /// Whether `word` marks a sports context (so `3-1` is a score).

@@ -126,6 +126,9 @@ pub enum Guess {
     DecimalStyle,
     /// A Latin word rawi has no reading for: kept as written.
     UnknownLatin,
+    /// Nothing before the number decided its case (it may be a postponed subject or a
+    /// predicate, nominative, rather than the oblique default), and its words show it.
+    Case,
 }
 
 impl Guess {
@@ -136,6 +139,7 @@ impl Guess {
             Guess::IdentifierOrQuantity => "ambiguous identifier/quantity",
             Guess::DecimalStyle => "decimal style inferred",
             Guess::UnknownLatin => "unknown Latin word",
+            Guess::Case => "case not decided by the sentence (oblique by default)",
         }
     }
 }

@@ -18,7 +18,8 @@ pub fn range(a: &str, b: &str, from_written: bool) -> String {
     }
 }
 
-/// Reads a score from its two spoken ends.
+/// Reads a score from its two spoken ends. The second is governed by مقابل, so the
+/// caller gives it in the oblique whatever the first one's case.
 pub fn score(a: &str, b: &str) -> String {
     format!("{a} مقابل {b}")
 }
@@ -92,7 +93,7 @@ impl<'a> Reader<'a> {
         let drawn = whole && x == y && x <= 20;
         if is_score || drawn || (whole && !year_a && x > y && x <= 20) {
             let f = Form::masc(case);
-            let s = score(&cardinal(x, f), &cardinal(y, f));
+            let s = score(&cardinal(x, f), &cardinal(y, Form::masc(Case::Obl)));
             return Some(Outcome::new(
                 ctx.start,
                 c.end,
@@ -277,7 +278,8 @@ impl<'a> Reader<'a> {
             ..ctx.clone()
         };
         let (case, _, rule) = self.context(&at);
-        let num = cardinal(n, Form::masc(case));
+        // The number after مقابل is genitive.
+        let num = cardinal(n, Form::masc(if first_nil { Case::Obl } else { case }));
         let s = if first_nil {
             score("صفر", &num)
         } else {

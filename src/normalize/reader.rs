@@ -53,6 +53,24 @@ impl Read {
     }
 }
 
+/// The rule note of a number whose case nothing before it decided.
+const DEFAULT_OBLIQUE: &str = "no deciding word before → default oblique";
+
+/// Whether spoken number words show their case in writing (tens, duals, twelve): only
+/// then is an undecided case worth an editor's look.
+fn words_show_case(spoken: &str) -> bool {
+    spoken.split(' ').any(|w| {
+        let w = w.strip_prefix('و').unwrap_or(w);
+        let w = w.strip_prefix("ال").unwrap_or(w);
+        matches!(
+            w,
+            "عشرين" | "ثلاثين" | "أربعين" | "خمسين" | "ستين" | "سبعين" | "ثمانين" | "تسعين"
+                | "اثنين" | "اثنتين" | "اثني" | "اثنتي" | "مئتين" | "مئتي" | "ألفين" | "ألفي"
+                | "مليونين" | "مليارين"
+        )
+    })
+}
+
 /// Prefixes that may be glued to a number (without tatweel).
 pub(super) const PREFIXES: &[&str] = &[
     "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك", "ال", "وال", "بال", "لل", "ولل",
@@ -631,6 +649,13 @@ impl<'a> Reader<'a> {
         if inferred {
             r.read.guess = Some(Guess::DecimalStyle);
         }
+        if r.read.guess.is_none()
+            && r.read.rule.contains(DEFAULT_OBLIQUE)
+            && words_show_case(&r.read.spoken)
+            && self.case_open(r.read.start)
+        {
+            r.read.guess = Some(Guess::Case);
+        }
         self.last = Some(Last {
             end: r.end,
             case: r.case,
@@ -683,6 +708,20 @@ impl<'a> Reader<'a> {
             if conj && words <= 2 && !between.contains(|c: char| scan::is_punct(c) || c == '،') {
                 return (l.case, None, "coordinated with the number before".into());
             }
+        }
+        // `(45 عاما)`: a number opening a bracket is governed by nothing before it (an
+        // inserted clause: its subject or predicate). A date there is read as before,
+        // in apposition to what it dates.
+        if text[..ctx.start]
+            .trim_end_matches([' ', '\u{a0}'])
+            .ends_with(['(', '['])
+            && !self.month_after(scan::digits_end(text, ctx.digits)).is_some()
+        {
+            return (
+                Case::Nom,
+                None,
+                "bare number opening a bracket → nominative".into(),
+            );
         }
         let Some((ws, w)) = prev_word(text, ctx.start) else {
             return (
@@ -740,6 +779,39 @@ impl<'a> Reader<'a> {
                 Some(Role::Nominative),
                 format!("verb {v} → subject, nominative"),
             ),
+            Some((Role::Subject, v)) => (
+                Case::Nom,
+                Some(Role::Nominative),
+                format!("{v} → postponed subject, nominative"),
+            ),
+            Some((Role::Kana, v)) => (
+                Case::Nom,
+                Some(Role::Nominative),
+                format!("{v} → subject of كان or a sister, nominative"),
+            ),
+            // `بقرض قدره 20 مليون`، `بما مجموعه 45`: the predicate of the noun; but
+            // `بلغ عددهم 45`، `كان قدره 20`: the noun is a verb's subject, the number its
+            // object or كان's predicate.
+            Some((Role::Predicate, v)) => {
+                let verb = prev_word(text, ws).is_some_and(|(_, w2)| {
+                    role_of(w2).is_some_and(|(r, _)| {
+                        matches!(r, Role::Nominative | Role::Object | Role::Kana)
+                    })
+                });
+                if verb {
+                    (
+                        Case::Obl,
+                        Some(Role::Object),
+                        format!("{v} is a verb's subject → the number its object, accusative"),
+                    )
+                } else {
+                    (
+                        Case::Nom,
+                        Some(Role::Nominative),
+                        format!("{v} → predicate, nominative"),
+                    )
+                }
+            }
             Some((r, v)) => {
                 let what = match r {
                     Role::Oblique => "preposition or genitive word",
@@ -749,15 +821,104 @@ impl<'a> Reader<'a> {
                     Role::Nominative => "verb",
                     Role::Phone => "telephone word",
                     Role::Document => "document noun",
+                    Role::Object => "verb taking the number as object (accusative)",
+                    Role::Subject | Role::Predicate | Role::Kana => "subject marker",
                 };
+                // `(الفصل 25)`: an ordinal's head opening a bracket stands alone,
+                // nominative, and its ordinal agrees with it.
+                if matches!(r, Role::Ordinal(_))
+                    && (text[ws..].starts_with('(')
+                        || text[..ws].trim_end_matches([' ', '\u{a0}']).ends_with('('))
+                {
+                    return (
+                        Case::Nom,
+                        Some(r),
+                        format!("{what} {v} opening a bracket → nominative"),
+                    );
+                }
                 (Case::Obl, Some(r), format!("{what} {v} → oblique"))
             }
-            None => (
-                Case::Obl,
-                None,
-                "no deciding word before → default oblique".into(),
-            ),
+            None => self.verb_before_phrase(ws, w),
         }
+    }
+
+    /// Whether the case of a number starting at `start` is open to doubt: the word
+    /// before is definite (a definite noun heads no idafa: `عدد القتلى 45` is a
+    /// predicate) or not a noun rawi knows (it may be a verb). After an indefinite noun
+    /// the number is its genitive (`بقيمة 20`), no guess.
+    fn case_open(&self, start: usize) -> bool {
+        let Some((_, w)) = prev_word(self.text, start) else {
+            return false;
+        };
+        let bare = strip_conj(w).unwrap_or(w);
+        if bare.starts_with("ال") || w.starts_with("ال") {
+            return true;
+        }
+        !(is_known_noun(w) || is_known_noun(bare) || bare.ends_with('ة') || bare.ends_with("ات"))
+    }
+
+    /// The case of a number after a word `w` (starting at `ws`) that decides nothing
+    /// itself: a verb may stand before it with its object or a prepositional phrase
+    /// between (`حضر الاجتماع 45 وزيرا`، `أصيب في الحادث 45 شخصا`), making the number the
+    /// postponed subject; else the broadcast default, oblique.
+    fn verb_before_phrase(&self, ws: usize, w: &str) -> (Case, Option<Role>, String) {
+        let text = self.text;
+        let definite = w.starts_with("ال") || strip_conj(w).is_some_and(|b| b.starts_with("ال"));
+        // `كان عدد القتلى 45`، `بلغ حجم الاستثمار 20 مليارا`: the phrase before is the
+        // subject of كان or of a verb taking an object; the number is the predicate or
+        // the object, accusative.
+        if definite {
+            let mut at = ws;
+            for _ in 0..2 {
+                let Some((k, v)) = prev_word(text, at) else { break };
+                match role_of(v).map(|(r, _)| r) {
+                    Some(Role::Kana) => {
+                        return (
+                            Case::Obl,
+                            Some(Role::Object),
+                            format!("after {v} and its subject → predicate, accusative"),
+                        )
+                    }
+                    Some(Role::Object) => {
+                        return (
+                            Case::Obl,
+                            Some(Role::Object),
+                            format!("after {v} and its subject → object, accusative"),
+                        )
+                    }
+                    Some(_) => break,
+                    None => at = k,
+                }
+            }
+        }
+        if let Some((ws2, w2)) = prev_word(text, ws) {
+            let bare2 = strip_conj(w2).unwrap_or(w2);
+            // The object between: only after a verb whose object usually comes first.
+            if definite && (lexicon::is_vos(w2) || lexicon::is_vos(bare2)) {
+                return (
+                    Case::Nom,
+                    Some(Role::Nominative),
+                    format!("verb {w2} with its object first → postponed subject, nominative"),
+                );
+            }
+            // A prepositional phrase between a verb and its subject.
+            if role_of(w2).is_some_and(|(r, _)| r == Role::Oblique) {
+                if let Some((_, w3)) = prev_word(text, ws2) {
+                    if role_of(w3).is_some_and(|(r, _)| r == Role::Nominative) {
+                        return (
+                            Case::Nom,
+                            Some(Role::Nominative),
+                            format!("verb {w3}, then {w2} {w} → postponed subject, nominative"),
+                        );
+                    }
+                }
+            }
+        }
+        (
+            Case::Obl,
+            None,
+            DEFAULT_OBLIQUE.into(),
+        )
     }
 
     /// Reads one number (with a fraction part maybe) in its context.

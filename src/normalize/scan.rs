@@ -114,6 +114,13 @@ fn is_space_group(c: char) -> bool {
     matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}')
 }
 
+/// Where the run of digits starting at `pos` ends.
+pub fn digits_end(text: &str, pos: usize) -> usize {
+    let rest = &text[pos..];
+    rest.find(|c: char| digit(c).is_none())
+        .map_or(text.len(), |k| pos + k)
+}
+
 /// Reads the digits at `pos` (ASCII) and returns them with the end offset.
 fn digits_at(text: &str, pos: usize) -> (String, usize) {
     let mut s = String::new();
