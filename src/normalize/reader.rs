@@ -1433,9 +1433,19 @@ impl<'a> Reader<'a> {
         if x.broken || (x.glued && !glued_word) {
             return (None, false);
         }
+        // `مقابل 2756 سنة 2018`: a year word before another number introduces that
+        // year; it is not what the first number counts.
+        let names_year = || {
+            role(x.word) == Some(Role::Year)
+                && next_word(text, x.end)
+                    .is_some_and(|y| !y.broken && y.word.starts_with(|c: char| digit(c).is_some()))
+        };
         if let Some(found) =
             counted_noun(x.word).filter(|f| fits(n, f.1) && shows_case(n, f, x.word))
         {
+            if names_year() {
+                return (None, false);
+            }
             return (Some((x, found)), true);
         }
         // Coordinated number: و10 …, or إلى 7 …
