@@ -8,8 +8,11 @@ use super::cardinal::{cardinal, Case, Form, Gender};
 use super::lexicon::months;
 use super::lexicon::{gregorian_name, hijri_name};
 use super::ordinal::ordinal;
-use super::reader::{c_digits_start, join_prefix, value, Ctx, Outcome, Reader};
-use super::scan::{digit, Core};
+use super::lexicon::Role;
+use super::reader::{
+    c_digits_start, join_prefix, role_of, strip_conj, value, Ctx, Outcome, Read, Reader,
+};
+use super::scan::{digit, prev_word, Core};
 use super::{decimal, scan, Class};
 
 /// Reads a year (a masculine cardinal) in `case`.
@@ -196,6 +199,39 @@ impl<'a> Reader<'a> {
             return None;
         }
         Some((m, word_start + raw.len()))
+    }
+
+    /// `ذو` of `ذو القعدة`/`ذو الحجة` at byte `i`, said `ذي` where the month is governed:
+    /// after a preposition (`في ذو الحجة`) or a noun in idafa (`شهر ذو القعدة`، `مطلع
+    /// ذو الحجة`). As a subject (`يبدأ ذو الحجة`) it stays `ذو`.
+    pub(super) fn dhu(&self, i: usize) -> Option<Read> {
+        let text = self.text;
+        let rest = &text[i..];
+        let name = rest.strip_prefix("ذو ")?;
+        let month = ["القعدة", "الحجة", "القعده", "الحجه"]
+            .iter()
+            .any(|m| name.starts_with(m));
+        if !month || (i > 0 && !text[..i].ends_with(char::is_whitespace)) {
+            return None;
+        }
+        let (_, w) = prev_word(text, i)?;
+        let bare = strip_conj(w).unwrap_or(w);
+        let bare = bare.strip_prefix(['ب', 'ل']).filter(|b| b.chars().count() >= 3).unwrap_or(bare);
+        let governed = role_of(w).is_some_and(|(r, _)| r == Role::Oblique)
+            || matches!(
+                bare,
+                "شهر" | "مطلع" | "أواخر" | "أوائل" | "منتصف" | "نهاية" | "بداية" | "غرة" | "أيام"
+                    | "هلال" | "عشر" | "شهري" | "أول" | "آخر" | "أشهر"
+            );
+        governed.then(|| {
+            Read::new(
+                i,
+                i + "ذو".len(),
+                Class::Date,
+                "ذي".into(),
+                format!("{w} governs the month: ذو → ذي (genitive)"),
+            )
+        })
     }
 
     /// `15/3/2023`, `2022/01/05`, `2022-01-05`: a date written in digits.

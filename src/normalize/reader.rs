@@ -377,6 +377,14 @@ impl<'a> Reader<'a> {
                     continue;
                 }
             }
+            // `ذ` (D8 B0): `في ذو الحجة` is said `في ذي الحجة`.
+            if b == 0xD8 && bytes.get(i + 1) == Some(&0xB0) && i >= self.copied {
+                if let Some(r) = self.dhu(i) {
+                    i = r.end.max(i + 1);
+                    self.emit(r);
+                    continue;
+                }
+            }
             if matches!(b, b'/' | b'(' | b'-') && i >= self.copied {
                 if let Some(r) = self.wire(i) {
                     i = r.end.max(i + 1);
@@ -512,6 +520,12 @@ impl<'a> Reader<'a> {
             // `26 / 9 / 1436`، `08-08- 1984`: separators with spaces.
             if let Some(sp) = scan::spaced(text, p).filter(|sp| sp.groups.len() > c.groups.len()) {
                 c = sp;
+            }
+        }
+        if c.groups.len() == 1 && c.groups[0].frac.is_none() && c.groups[0].int.len() <= 3 {
+            if let Some((f, e)) = scan::spaced_comma_decimal(text, c.end) {
+                c.groups[0].frac = Some(f);
+                c.end = e;
             }
         }
         let mut ctx = Ctx {
