@@ -259,6 +259,7 @@ struct Context {
     roles: HashMap<&'static str, Role>,
     sport: HashSet<&'static str>,
     vos: HashSet<&'static str>,
+    adverbs: HashSet<&'static str>,
 }
 
 fn context() -> &'static Context {
@@ -267,6 +268,7 @@ fn context() -> &'static Context {
         let mut roles = HashMap::default();
         let mut sport = HashSet::default();
         let mut vos = HashSet::default();
+        let mut adverbs = HashSet::default();
         for r in rows(include_str!("data/context.tsv")).filter(|r| r.len() >= 2) {
             let role = match r[1] {
                 "obl" => Role::Oblique,
@@ -289,11 +291,20 @@ fn context() -> &'static Context {
                     sport.insert(r[0]);
                     continue;
                 }
+                "adv" => {
+                    adverbs.insert(r[0]);
+                    continue;
+                }
                 _ => continue,
             };
             roles.entry(r[0]).or_insert(role);
         }
-        Context { roles, sport, vos }
+        Context {
+            roles,
+            sport,
+            vos,
+            adverbs,
+        }
     })
 }
 
@@ -317,6 +328,12 @@ pub fn role(word: &str) -> Option<Role> {
 /// subject (`حضر الاجتماع 45 وزيرا`).
 pub fn is_vos(word: &str) -> bool {
     context().vos.contains(undiacritize(word).as_ref())
+}
+
+/// Whether `word` is an adverb that may stand between a verb and its subject and
+/// decides nothing itself (`حاليا`، `مؤقتا`).
+pub fn is_adverb(word: &str) -> bool {
+    context().adverbs.contains(undiacritize(word).as_ref())
 }
 
 /// Whether `word` marks a sports context (so `3-1` is a score).

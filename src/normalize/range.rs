@@ -5,7 +5,7 @@ use super::cardinal::{cardinal, Case, Form, Gender};
 use super::lexicon::{self, units, Role};
 use super::ordinal::ordinal;
 use super::reader::{join_prefix, role_of, strip_conj, value, with, Ctx, Outcome, Read, Reader};
-use super::scan::{digit, next_word, prev_word, Core};
+use super::scan::{self, digit, next_word, prev_word, Core};
 use super::{date, digits, measure, Class};
 
 /// Reads a range from its two spoken ends. `from_written` says the text already has
@@ -240,6 +240,40 @@ impl<'a> Reader<'a> {
         Some((s, x.end))
     }
 
+    /// `بنتيجة 2 0`: a score whose dash was lost, two small numbers after a score word
+    /// with only a space between.
+    pub(super) fn bare_score(&self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        let text = self.text;
+        let g = c.groups.first().filter(|g| g.frac.is_none() && c.groups.len() == 1)?;
+        let prev = prev_word(text, ctx.start).map_or("", |(_, w)| w);
+        if !lexicon::is_score_word(strip_conj(prev).unwrap_or(prev)) {
+            return None;
+        }
+        let x = value(&g.int).filter(|&x| x <= 50)?;
+        let second = text[c.end..].strip_prefix(' ')?;
+        let start = text.len() - second.len();
+        let end = scan::digits_end(text, start);
+        // The second number must stand alone: no separator joins more digits to it.
+        let tail = &text[end..];
+        let joined = tail.starts_with(['-', '/', ':'])
+            || (tail.starts_with(['.', ','])
+                && tail[1..].starts_with(|ch: char| digit(ch).is_some()));
+        if end == start || end - start > 2 || joined {
+            return None;
+        }
+        let y = value(&text[start..end]).filter(|&y| y <= 50)?;
+        let (case, _, rule) = self.context(ctx);
+        let s = score(&cardinal(x, Form::masc(case)), &cardinal(y, Form::masc(Case::Obl)));
+        Some(Outcome::new(
+            ctx.start,
+            end,
+            case,
+            Class::Score,
+            join_prefix(&ctx.prefix, &s),
+            with(rule, "; two numbers after a score word: a score"),
+        ))
+    }
+
     /// A score with the word صفر on one side (`2-صفر`، `(صفر-2)`، `1/ صفر`): papers
     /// write the nil in letters, so the digits have only one side of the score.
     pub(super) fn zero_score(&self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
@@ -307,7 +341,12 @@ impl<'a> Reader<'a> {
         let dash_len = if text.as_bytes()[i] == b'-' { 1 } else { 3 };
         let before = &text[..i];
         let after = &text[i + dash_len..];
-        if !before.ends_with(' ') || !after.starts_with(' ') {
+        // `20 - 30`, and the half-spaced `2016- 2020` (glued on both sides it is one token).
+        let (spaced_before, spaced_after) = (before.ends_with(' '), after.starts_with(' '));
+        if !spaced_before && !spaced_after {
+            return None;
+        }
+        if !spaced_before && !before.ends_with(|c: char| digit(c).is_some()) {
             return None;
         }
         let last = self.last?;
@@ -334,6 +373,14 @@ impl<'a> Reader<'a> {
         } else {
             ("إلى".to_string(), i + dash_len)
         };
+        // A half-spaced dash (`2016- 2020`) still needs a space on each side of its word.
+        let mut spoken = spoken;
+        if !spaced_before {
+            spoken.insert(0, ' ');
+        }
+        if !spaced_after && spoken != "و" {
+            spoken.push(' ');
+        }
         Some(Read::new(
             i,
             end,

@@ -680,7 +680,7 @@ impl<'a> Reader<'a> {
 
     /// Sends a numeric token to its class by the shape of its separators.
     pub(super) fn dispatch(&mut self, c: &Core, ctx: &Ctx) -> Outcome {
-        if let Some(o) = self.zero_score(c, ctx) {
+        if let Some(o) = self.zero_score(c, ctx).or_else(|| self.bare_score(c, ctx)) {
             return o;
         }
         if ctx.mixed {
@@ -744,7 +744,20 @@ impl<'a> Reader<'a> {
                 "sentence start → subject, nominative".into(),
             );
         };
+        // `ينتفع حاليا 4269 شخصا`: an adverb between decides nothing; look past it.
+        let (ws, w) = match prev_word(text, ws) {
+            Some(before) if lexicon::is_adverb(w) && !text[ws..ctx.start].contains(['،', ',']) => before,
+            _ => (ws, w),
+        };
         let raw_prev = text[ws..ctx.start].trim_end();
+        // `التردد: 12264`: a value after a label and a colon is its predicate.
+        if raw_prev.ends_with(':') && role_of(w).is_none() {
+            return (
+                Case::Nom,
+                None,
+                "value after a label and a colon → predicate, nominative".into(),
+            );
+        }
         if raw_prev.ends_with(['.', '!', '?', '؟'])
             && !raw_prev.ends_with("..")
             && abbrev::lookup(raw_prev).is_none()
@@ -838,12 +851,18 @@ impl<'a> Reader<'a> {
                     Role::Object => "verb taking the number as object (accusative)",
                     Role::Subject | Role::Predicate | Role::Kana => "subject marker",
                 };
-                // `(الفصل 25)`: an ordinal's head opening a bracket stands alone,
-                // nominative, and its ordinal agrees with it.
-                if matches!(r, Role::Ordinal(_))
-                    && (text[ws..].starts_with('(')
-                        || text[..ws].trim_end_matches([' ', '\u{a0}']).ends_with('('))
-                {
+                // `(الفصل 25)`، `ينص الفصل 61`: an ordinal's head opening a bracket or
+                // following a verb is nominative, and its ordinal agrees with it.
+                let head_nom = || {
+                    text[ws..].starts_with('(')
+                        || text[..ws].trim_end_matches([' ', '\u{a0}']).ends_with('(')
+                        || prev_word(text, ws).is_some_and(|(_, v0)| {
+                            role_of(v0).is_some_and(|(r0, _)| {
+                                matches!(r0, Role::Nominative | Role::Kana | Role::Subject)
+                            })
+                        })
+                };
+                if matches!(r, Role::Ordinal(_)) && head_nom() {
                     return (
                         Case::Nom,
                         Some(r),
@@ -984,6 +1003,23 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        // `(08.00 إلى 14.00)`: a clock time written with a dot, known by its two-digit
+        // hour and minutes when no unit or amount follows.
+        if let Some(f) = g.frac.as_ref().filter(|f| f.len() == 2 && g.int.len() == 2) {
+            let (h, m) = (value(&g.int).unwrap_or(99), value(f).unwrap_or(99));
+            let amount = next.is_some_and(|x| {
+                !x.broken
+                    && (units().contains_key(x.word)
+                        || scale_word(x.word).is_some()
+                        || counted_noun(x.word).is_some()
+                        || x.word.starts_with(['%', '٪'])
+                        || x.word.contains("مائة")
+                        || x.word.contains("مئة"))
+            });
+            if h <= 24 && m <= 59 && (f == "00" || g.int.starts_with('0')) && !amount && !ctx.neg {
+                return self.hour(h, m, None, core_end, ctx, with(rule, "; dotted clock time"));
+            }
+        }
         // `04 أفريل`: a day written with a leading zero is still a day.
         if g.frac.is_none() && g.int.len() == 2 && g.int.starts_with('0') && !ctx.neg {
             if let Some(d) = value(&g.int).filter(|d| (1..=9).contains(d)) {
@@ -1109,8 +1145,11 @@ impl<'a> Reader<'a> {
             );
         };
         let whole = g.frac.is_none();
-        // Hours.
+        // Hours; `الساعة 16 و47 دقيقة`: the minutes written as words join the time.
         if whole && matches!(role, Some(Role::Time)) && n <= 24 {
+            if let Some((m, end)) = self.minutes_after(core_end) {
+                return self.hour(n, m, None, end, ctx, with(rule, "; minutes in words"));
+            }
             return self.hour(n, 0, None, core_end, ctx, rule);
         }
         // Era marks after a year. `م` is also the metre: it marks a year only after
@@ -1414,6 +1453,21 @@ impl<'a> Reader<'a> {
         )
     }
 
+    /// `و47 دقيقة` after an hour ending at `end`: the minutes and where their noun ends.
+    fn minutes_after(&self, end: usize) -> Option<(u64, usize)> {
+        let text = self.text;
+        let rest = text[end..].trim_start_matches(' ');
+        let rest = rest.strip_prefix('و')?.trim_start_matches(' ');
+        let start = text.len() - rest.len();
+        let d_end = scan::digits_end(text, start);
+        let m = value(&scan::core(text, start).groups.first()?.int).filter(|&m| m <= 59)?;
+        if d_end == start || d_end - start > 2 {
+            return None;
+        }
+        let x = next_word(text, d_end).filter(|x| !x.broken && !x.glued)?;
+        matches!(x.word, "دقيقة" | "دقائق" | "دق" | "د").then_some((m, x.end))
+    }
+
     /// The counted noun after a number at `end`, looking past a coordinated number
     /// (`5 و10 سنوات`, `3 إلى 7 أيام`). Returns it and whether it follows directly.
     #[allow(clippy::type_complexity)]
@@ -1454,9 +1508,11 @@ impl<'a> Reader<'a> {
                 && next_word(text, x.end)
                     .is_some_and(|y| !y.broken && y.word.starts_with(|c: char| digit(c).is_some()))
         };
-        if let Some(found) =
-            counted_noun(x.word).filter(|f| fits(n, f.1) && shows_case(n, f, x.word))
-        {
+        // A year is never counting a noun rawi only guesses (`في 2016 خاصة`).
+        let year_like = (1900..=2100).contains(&n);
+        if let Some(found) = counted_noun(x.word).filter(|f| {
+            fits(n, f.1) && shows_case(n, f, x.word) && !(year_like && f.2.contains("fallback"))
+        }) {
             if names_year() {
                 return (None, false);
             }
