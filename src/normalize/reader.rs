@@ -572,10 +572,14 @@ impl<'a> Reader<'a> {
                             }
                             "+" => ctx.plus = true,
                             // `E-12734`، `GBU-43`: a hyphen in a model number.
+                            // `13°E -11054 H`: after Latin text a dash separates.
                             "-" | "−" => {
                                 ctx.neg = ctx.prefix.is_empty()
                                     && !text[..open_start]
                                         .ends_with(|c: char| c.is_ascii_alphanumeric())
+                                    && !text[..open_start]
+                                        .trim_end()
+                                        .ends_with(|c: char| c.is_ascii_alphabetic())
                             }
                             _ => ctx.unit_before = units().get(sym),
                         }
@@ -711,7 +715,10 @@ impl<'a> Reader<'a> {
         if let Some(l) = self.last.filter(|l| l.end <= ctx.start) {
             let between = &text[l.end..ctx.start];
             let adjacent = between.trim().is_empty();
-            let conj = p.starts_with(['و', 'ف']) || between.trim() == "و";
+            // `و49` glued, or `و 49` typed apart (common in Maghreb papers).
+            let conj = p.starts_with(['و', 'ف'])
+                || between.trim() == "و"
+                || between.trim_end().ends_with(" و");
             // `1949 و1989`: a year coordinated with a year; `200 جندي و2000 شخص`:
             // a number coordinated past its counted noun keeps the case.
             if conj && adjacent {
@@ -897,6 +904,8 @@ impl<'a> Reader<'a> {
     fn verb_before_phrase(&self, ws: usize, w: &str) -> (Case, Option<Role>, String) {
         let text = self.text;
         let definite = w.starts_with("ال") || strip_conj(w).is_some_and(|b| b.starts_with("ال"));
+        // A noun carrying a pronoun is as definite (`راح ضحيته 12 شخصا`).
+        let definite = definite || possessed_gender(w).is_some();
         // `كان عدد القتلى 45`، `بلغ حجم الاستثمار 20 مليارا`: the phrase before is the
         // subject of كان or of a verb taking an object; the number is the predicate or
         // the object, accusative.
@@ -1113,13 +1122,16 @@ impl<'a> Reader<'a> {
         // `و05 بحارة`: a padded small number before its counted noun is a quantity.
         let small_count = g.int.len() <= 3
             && next.is_some_and(|x| !x.broken && !x.glued && counted_noun(x.word).is_some());
+        // `مسدسين آليين (02)`: a padded count in brackets restating the number before.
+        let bracketed_count = g.int.len() == 2 && text[ctx.start..].starts_with('(');
         if ctx.plus
             || coord_phone
             || dial
             || (g.frac.is_none()
                 && ctx.unit_before.is_none()
                 && digits::is_identifier(&g.int)
-                && !small_count)
+                && !small_count
+                && !bracketed_count)
         {
             let phone = ctx.plus || coord_phone || dial || g.int.len() >= 7;
             let s = digits::read_groups(std::iter::once(g.int.as_str()), ctx.plus);
@@ -1204,8 +1216,14 @@ impl<'a> Reader<'a> {
             }
             // `13 من الشهر المقبل`، `10 من ذي القعدة`: a day of the month.
             if let Some(x) = next.filter(|x| !x.glued && !x.broken && x.word == "من") {
-                let month = next_word(text, x.end)
-                    .is_some_and(|y| !y.broken && matches!(y.word, "الشهر" | "شهر" | "الشهور"))
+                // `30 من نفس الشهر`، `5 من ذات الشهر`.
+                let month_word =
+                    |y: &Next<'_>| !y.broken && matches!(y.word, "الشهر" | "شهر" | "الشهور");
+                let month = next_word(text, x.end).is_some_and(|y| {
+                    month_word(&y)
+                        || (matches!(y.word, "نفس" | "ذات" | "هذا")
+                            && next_word(text, y.end).is_some_and(|z| month_word(&z)))
+                })
                     || self.month_after(x.end).is_some();
                 if month {
                     let s = ordinal::ordinal(n, Gender::Masc, case);
