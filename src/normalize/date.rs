@@ -298,7 +298,7 @@ impl<'a> Reader<'a> {
         }
         let raw = &self.text[c_digits_start(ctx)..c.end];
         // `الظهير 1.58.376`: a document's number, read part by part with no نقطة.
-        if self.names_reference(ctx.start) {
+        if self.names_reference(ctx.start, None) {
             let (case, _, rule) = self.context(ctx);
             let parts: Vec<String> = raw
                 .split(['.', '٫'])

@@ -69,13 +69,18 @@ impl<'a> Reader<'a> {
     /// Whether the number starting at `start` names a document: after `رقم` (`بالرقم`،
     /// `رقمه`), after a document noun (`القانون 12-81`), or listed after one
     /// (`رقم 17 و19`).
-    pub(super) fn names_reference(&self, start: usize) -> bool {
+    /// `known` is the role of the word before when the caller already looked it up
+    /// (`Some(None)`: it has none), so the walk does not look it up twice.
+    pub(super) fn names_reference(&self, start: usize, known: Option<Option<Role>>) -> bool {
+        if known == Some(Some(Role::Document)) {
+            return true;
+        }
         let Some((ws, w)) = prev_word(self.text, start) else {
             return false;
         };
         let bare = bare_noun(w);
         let document = |w: &str| role_of(w).is_some_and(|(r, _)| r == Role::Document);
-        if bare == "رقم" || bare == "رقمي" || document(w) {
+        if bare == "رقم" || bare == "رقمي" || (known.is_none() && document(w)) {
             return true;
         }
         // `القانون عدد 52` (Tunisia): عدد names the number only after a document noun.

@@ -46,7 +46,7 @@ impl<'a> Reader<'a> {
             }
         }
         // `القانون 12-81`، `الملف رقم 45-2019`: the parts of a document's number.
-        if a.frac.is_none() && b.frac.is_none() && self.names_reference(ctx.start) {
+        if a.frac.is_none() && b.frac.is_none() && self.names_reference(ctx.start, None) {
             let s = digits::reference([a.int.as_str(), b.int.as_str()].into_iter());
             let (case, _, rule) = self.context(ctx);
             return Some(Outcome::new(
@@ -245,12 +245,15 @@ impl<'a> Reader<'a> {
     pub(super) fn bare_score(&self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
         let text = self.text;
         let g = c.groups.first().filter(|g| g.frac.is_none() && c.groups.len() == 1)?;
+        // The cheap test first: a second number after one space.
+        let second = text[c.end..]
+            .strip_prefix(' ')
+            .filter(|r| r.starts_with(|ch: char| digit(ch).is_some()))?;
         let prev = prev_word(text, ctx.start).map_or("", |(_, w)| w);
         if !lexicon::is_score_word(strip_conj(prev).unwrap_or(prev)) {
             return None;
         }
         let x = value(&g.int).filter(|&x| x <= 50)?;
-        let second = text[c.end..].strip_prefix(' ')?;
         let start = text.len() - second.len();
         let end = scan::digits_end(text, start);
         // The second number must stand alone: no separator joins more digits to it.

@@ -377,10 +377,16 @@ impl<'a> Reader<'a> {
                     continue;
                 }
             }
-            // `ذ` (D8 B0): `في ذو الحجة` is said `في ذي الحجة`.
-            if b == 0xD8 && bytes.get(i + 1) == Some(&0xB0) && i >= self.copied {
-                if let Some(r) = self.dhu(i) {
-                    i = r.end.max(i + 1);
+            // A word starting `ذ` (D8 B0): `في ذو الحجة` is said `في ذي الحجة`. Tested at
+            // the space before it: Arabic letters start with D8 or D9 so often that a test
+            // on every D8 byte would slow the whole walk.
+            if b == b' '
+                && bytes.get(i + 1) == Some(&0xD8)
+                && bytes.get(i + 2) == Some(&0xB0)
+                && i + 1 >= self.copied
+            {
+                if let Some(r) = self.dhu(i + 1) {
+                    i = r.end;
                     self.emit(r);
                     continue;
                 }
@@ -668,7 +674,7 @@ impl<'a> Reader<'a> {
             r.read.guess = Some(Guess::DecimalStyle);
         }
         if r.read.guess.is_none()
-            && r.read.rule.contains(DEFAULT_OBLIQUE)
+            && r.read.rule.starts_with(DEFAULT_OBLIQUE)
             && words_show_case(&r.read.spoken)
             && self.case_open(r.read.start)
         {
@@ -752,9 +758,12 @@ impl<'a> Reader<'a> {
             );
         };
         // `ينتفع حاليا 4269 شخصا`: an adverb between decides nothing; look past it.
-        let (ws, w) = match prev_word(text, ws) {
-            Some(before) if lexicon::is_adverb(w) && !text[ws..ctx.start].contains(['،', ',']) => before,
-            _ => (ws, w),
+        // (Every listed adverb ends in its tanween alif or is كذلك: tested before the lookup.)
+        let adverb = (w.ends_with('ا') || w == "كذلك") && lexicon::is_adverb(w);
+        let (ws, w) = if adverb && !text[ws..ctx.start].contains(['،', ',']) {
+            prev_word(text, ws).unwrap_or((ws, w))
+        } else {
+            (ws, w)
         };
         let raw_prev = text[ws..ctx.start].trim_end();
         // `التردد: 12264`: a value after a label and a colon is its predicate.
@@ -904,8 +913,6 @@ impl<'a> Reader<'a> {
     fn verb_before_phrase(&self, ws: usize, w: &str) -> (Case, Option<Role>, String) {
         let text = self.text;
         let definite = w.starts_with("ال") || strip_conj(w).is_some_and(|b| b.starts_with("ال"));
-        // A noun carrying a pronoun is as definite (`راح ضحيته 12 شخصا`).
-        let definite = definite || possessed_gender(w).is_some();
         // `كان عدد القتلى 45`، `بلغ حجم الاستثمار 20 مليارا`: the phrase before is the
         // subject of كان or of a verb taking an object; the number is the predicate or
         // the object, accusative.
@@ -936,7 +943,11 @@ impl<'a> Reader<'a> {
         if let Some((ws2, w2)) = prev_word(text, ws) {
             let bare2 = strip_conj(w2).unwrap_or(w2);
             // The object between: only after a verb whose object usually comes first.
-            if definite && (lexicon::is_vos(w2) || lexicon::is_vos(bare2)) {
+            // A noun carrying a pronoun is as definite (`راح ضحيته 12 شخصا`); looked up
+            // only after a verb of that kind, for speed.
+            if (lexicon::is_vos(w2) || lexicon::is_vos(bare2))
+                && (definite || possessed_gender(w).is_some())
+            {
                 return (
                     Case::Nom,
                     Some(Role::Nominative),
@@ -1039,7 +1050,7 @@ impl<'a> Reader<'a> {
         }
         // After `رقم`: a reference number, unless what follows says it counts
         // (`الرقم 431 لعدد المقبوض عليهم`).
-        let after_ref = self.names_reference(ctx.start) || role == Some(Role::Document);
+        let after_ref = self.names_reference(ctx.start, Some(role));
         let counts = next.is_some_and(|x| {
             !x.glued && x.word.starts_with('ل') && !matches!(x.word, "لا" | "لم" | "لن")
         });
