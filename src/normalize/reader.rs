@@ -223,7 +223,17 @@ pub(super) fn role_of(w: &str) -> Option<(Role, &str)> {
         .iter()
         .find_map(|p| bare.strip_prefix(p))
         .or_else(|| bare.strip_prefix("لل"))?;
-    match role(&format!("ال{noun}"))? {
+    // Built on the stack: this runs for many words before numbers.
+    let mut buf = [0u8; 96];
+    let al = "ال".as_bytes();
+    let len = al.len() + noun.len();
+    if len > buf.len() {
+        return None;
+    }
+    buf[..al.len()].copy_from_slice(al);
+    buf[al.len()..len].copy_from_slice(noun.as_bytes());
+    let with_article = std::str::from_utf8(&buf[..len]).ok()?;
+    match role(with_article)? {
         r @ Role::Ordinal(_) => Some((r, w)),
         _ => None,
     }
@@ -912,66 +922,58 @@ impl<'a> Reader<'a> {
     /// postponed subject; else the broadcast default, oblique.
     fn verb_before_phrase(&self, ws: usize, w: &str) -> (Case, Option<Role>, String) {
         let text = self.text;
+        let default = || (Case::Obl, None, DEFAULT_OBLIQUE.to_string());
         let definite = w.starts_with("ال") || strip_conj(w).is_some_and(|b| b.starts_with("ال"));
+        // Each word before is looked up once: this runs for most numbers.
+        let Some((ws2, w2)) = prev_word(text, ws) else {
+            return default();
+        };
+        let r2 = role_of(w2).map(|(r, _)| r);
+        let third = || prev_word(text, ws2).map(|(_, w3)| (w3, role_of(w3).map(|(r, _)| r)));
         // `كان عدد القتلى 45`، `بلغ حجم الاستثمار 20 مليارا`: the phrase before is the
         // subject of كان or of a verb taking an object; the number is the predicate or
         // the object, accusative.
         if definite {
-            let mut at = ws;
-            for _ in 0..2 {
-                let Some((k, v)) = prev_word(text, at) else { break };
-                match role_of(v).map(|(r, _)| r) {
-                    Some(Role::Kana) => {
-                        return (
-                            Case::Obl,
-                            Some(Role::Object),
-                            format!("after {v} and its subject → predicate, accusative"),
-                        )
-                    }
-                    Some(Role::Object) => {
-                        return (
-                            Case::Obl,
-                            Some(Role::Object),
-                            format!("after {v} and its subject → object, accusative"),
-                        )
-                    }
-                    Some(_) => break,
-                    None => at = k,
-                }
+            let governing = match r2 {
+                Some(r @ (Role::Kana | Role::Object)) => Some((w2, r)),
+                None => match third() {
+                    Some((w3, Some(r @ (Role::Kana | Role::Object)))) => Some((w3, r)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some((v, r)) = governing {
+                let what = if r == Role::Kana { "predicate" } else { "object" };
+                return (
+                    Case::Obl,
+                    Some(Role::Object),
+                    format!("after {v} and its subject → {what}, accusative"),
+                );
             }
         }
-        if let Some((ws2, w2)) = prev_word(text, ws) {
-            let bare2 = strip_conj(w2).unwrap_or(w2);
-            // The object between: only after a verb whose object usually comes first.
-            // A noun carrying a pronoun is as definite (`راح ضحيته 12 شخصا`); looked up
-            // only after a verb of that kind, for speed.
-            if (lexicon::is_vos(w2) || lexicon::is_vos(bare2))
-                && (definite || possessed_gender(w).is_some())
-            {
+        // The object between: only after a verb whose object usually comes first. A
+        // noun carrying a pronoun is as definite (`راح ضحيته 12 شخصا`); looked up last.
+        if r2 == Some(Role::Nominative) {
+            let vos = lexicon::is_vos(w2) || strip_conj(w2).is_some_and(lexicon::is_vos);
+            if vos && (definite || possessed_gender(w).is_some()) {
                 return (
                     Case::Nom,
                     Some(Role::Nominative),
                     format!("verb {w2} with its object first → postponed subject, nominative"),
                 );
             }
-            // A prepositional phrase between a verb and its subject.
-            if role_of(w2).is_some_and(|(r, _)| r == Role::Oblique) {
-                if let Some((_, w3)) = prev_word(text, ws2) {
-                    if role_of(w3).is_some_and(|(r, _)| r == Role::Nominative) {
-                        return (
-                            Case::Nom,
-                            Some(Role::Nominative),
-                            format!("verb {w3}, then {w2} {w} → postponed subject, nominative"),
-                        );
-                    }
-                }
+        }
+        // A prepositional phrase between a verb and its subject.
+        if r2 == Some(Role::Oblique) {
+            if let Some((w3, Some(Role::Nominative))) = third() {
+                return (
+                    Case::Nom,
+                    Some(Role::Nominative),
+                    format!("verb {w3}, then {w2} {w} → postponed subject, nominative"),
+                );
             }
         }
-        (
-            Case::Obl,
-            None,
-            DEFAULT_OBLIQUE.into(),
-        )
+        default()
     }
 
     /// Reads one number (with a fraction part maybe) in its context.
