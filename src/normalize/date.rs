@@ -6,9 +6,9 @@
 
 use super::cardinal::{cardinal, Case, Form, Gender};
 use super::lexicon::months;
+use super::lexicon::Role;
 use super::lexicon::{gregorian_name, hijri_name};
 use super::ordinal::ordinal;
-use super::lexicon::Role;
 use super::reader::{
     c_digits_start, join_prefix, role_of, strip_conj, value, Ctx, Outcome, Read, Reader,
 };
@@ -195,7 +195,13 @@ impl<'a> Reader<'a> {
         };
         // `1998-2004 م د` would be millions of dinars, not an era.
         let after = &text[word_start + raw.len()..];
-        if m == "ميلادية" && after.starts_with(" د") && after[" د".len()..].chars().next().is_none_or(|c| !('\u{621}'..='\u{64A}').contains(&c)) {
+        if m == "ميلادية"
+            && after.starts_with(" د")
+            && after[" د".len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !('\u{621}'..='\u{64A}').contains(&c))
+        {
             return None;
         }
         Some((m, word_start + raw.len()))
@@ -216,12 +222,28 @@ impl<'a> Reader<'a> {
         }
         let (_, w) = prev_word(text, i)?;
         let bare = strip_conj(w).unwrap_or(w);
-        let bare = bare.strip_prefix(['ب', 'ل']).filter(|b| b.chars().count() >= 3).unwrap_or(bare);
+        let bare = bare
+            .strip_prefix(['ب', 'ل'])
+            .filter(|b| b.chars().count() >= 3)
+            .unwrap_or(bare);
         let governed = role_of(w).is_some_and(|(r, _)| r == Role::Oblique)
             || matches!(
                 bare,
-                "شهر" | "مطلع" | "أواخر" | "أوائل" | "منتصف" | "نهاية" | "بداية" | "غرة" | "أيام"
-                    | "هلال" | "عشر" | "شهري" | "أول" | "آخر" | "أشهر"
+                "شهر"
+                    | "مطلع"
+                    | "أواخر"
+                    | "أوائل"
+                    | "منتصف"
+                    | "نهاية"
+                    | "بداية"
+                    | "غرة"
+                    | "أيام"
+                    | "هلال"
+                    | "عشر"
+                    | "شهري"
+                    | "أول"
+                    | "آخر"
+                    | "أشهر"
             );
         governed.then(|| {
             Read::new(
@@ -260,7 +282,11 @@ impl<'a> Reader<'a> {
         let mut mark = "";
         if let Some((m, e)) = self.era_after(end) {
             hijri = m == "هجرية";
-            mark = if hijri { " هجرية" } else { " ميلادية" };
+            mark = if hijri {
+                " هجرية"
+            } else {
+                " ميلادية"
+            };
             end_at = e;
         }
         // A year of 13xx–15xx is a Hijri year (Gregorian dates of those centuries
@@ -302,7 +328,12 @@ impl<'a> Reader<'a> {
             let (case, _, rule) = self.context(ctx);
             let parts: Vec<String> = raw
                 .split(['.', '٫'])
-                .map(|p| p.chars().filter_map(digit).map(|d| (b'0' + d) as char).collect())
+                .map(|p| {
+                    p.chars()
+                        .filter_map(digit)
+                        .map(|d| (b'0' + d) as char)
+                        .collect()
+                })
                 .collect();
             let s = super::digits::reference(parts.iter().map(String::as_str));
             return Some(Outcome::new(

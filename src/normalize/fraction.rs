@@ -115,9 +115,7 @@ impl<'a> Reader<'a> {
         });
         let measured = role_of(prev).is_some_and(|(r, _)| r == lexicon::Role::Oblique);
         let sport = !date_context && !round && alone && !measured && self.sporty();
-        if (lexicon::is_score_word(strip_conj(prev).unwrap_or(prev)) || sport)
-            && x <= 50
-            && y <= 50
+        if (lexicon::is_score_word(strip_conj(prev).unwrap_or(prev)) || sport) && x <= 50 && y <= 50
         {
             let f = Form::masc(case);
             let s = score(&cardinal(x, f), &cardinal(y, Form::masc(Case::Obl)));

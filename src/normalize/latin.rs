@@ -151,7 +151,9 @@ impl<'a> Reader<'a> {
         // A currency or unit code before a number (`AED 1,250`) is read with the number.
         let after = rest[wlen..].trim_start_matches(' ');
         // Only a unit written before its number: `MP4` is a format, not megapixels.
-        if units().get(w).is_some_and(|u| u.before) && after.starts_with(|c: char| c.is_ascii_digit()) {
+        if units().get(w).is_some_and(|u| u.before)
+            && after.starts_with(|c: char| c.is_ascii_digit())
+        {
             return None;
         }
         Some(match word(w) {

@@ -155,10 +155,7 @@ impl<'a> Reader<'a> {
             }
         }
         // `20-40 كم/ساعة`: the unit is counted by the last number of the range.
-        if let Some((unit, e)) = self
-            .unit_after_range(y, c.end, whole)
-            .filter(|_| !era)
-        {
+        if let Some((unit, e)) = self.unit_after_range(y, c.end, whole).filter(|_| !era) {
             s = if prev == "بين" || season {
                 format!("{ra} و{unit}")
             } else {
@@ -193,9 +190,9 @@ impl<'a> Reader<'a> {
             None => {
                 // `3-9 من شهر رمضان`، `5-7 من الشهر الجاري`: the text says من itself.
                 let nx = next_word(text, end).filter(|n| !n.broken && n.word == "من")?;
-                let month = next_word(text, nx.end).is_some_and(|w| {
-                    !w.broken && matches!(w.word, "الشهر" | "شهر")
-                }) || self.month_after(nx.end).is_some();
+                let month = next_word(text, nx.end)
+                    .is_some_and(|w| !w.broken && matches!(w.word, "الشهر" | "شهر"))
+                    || self.month_after(nx.end).is_some();
                 if !month {
                     return None;
                 }
@@ -244,7 +241,10 @@ impl<'a> Reader<'a> {
     /// with only a space between.
     pub(super) fn bare_score(&self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
         let text = self.text;
-        let g = c.groups.first().filter(|g| g.frac.is_none() && c.groups.len() == 1)?;
+        let g = c
+            .groups
+            .first()
+            .filter(|g| g.frac.is_none() && c.groups.len() == 1)?;
         // The cheap test first: a second number after one space.
         let second = text[c.end..]
             .strip_prefix(' ')
@@ -266,7 +266,10 @@ impl<'a> Reader<'a> {
         }
         let y = value(&text[start..end]).filter(|&y| y <= 50)?;
         let (case, _, rule) = self.context(ctx);
-        let s = score(&cardinal(x, Form::masc(case)), &cardinal(y, Form::masc(Case::Obl)));
+        let s = score(
+            &cardinal(x, Form::masc(case)),
+            &cardinal(y, Form::masc(Case::Obl)),
+        );
         Some(Outcome::new(
             ctx.start,
             end,
@@ -282,7 +285,10 @@ impl<'a> Reader<'a> {
     pub(super) fn zero_score(&self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
         const GAP: [char; 2] = [' ', '\u{a0}'];
         let text = self.text;
-        let g = c.groups.first().filter(|g| g.frac.is_none() && c.groups.len() == 1)?;
+        let g = c
+            .groups
+            .first()
+            .filter(|g| g.frac.is_none() && c.groups.len() == 1)?;
         let n = value(&g.int).filter(|&n| n <= 50)?;
         let closed = |r: &str| !r.starts_with(|ch: char| ch.is_alphanumeric() || ch == '/');
         // The nil after the digits.

@@ -64,9 +64,24 @@ fn words_show_case(spoken: &str) -> bool {
         let w = w.strip_prefix("ال").unwrap_or(w);
         matches!(
             w,
-            "عشرين" | "ثلاثين" | "أربعين" | "خمسين" | "ستين" | "سبعين" | "ثمانين" | "تسعين"
-                | "اثنين" | "اثنتين" | "اثني" | "اثنتي" | "مئتين" | "مئتي" | "ألفين" | "ألفي"
-                | "مليونين" | "مليارين"
+            "عشرين"
+                | "ثلاثين"
+                | "أربعين"
+                | "خمسين"
+                | "ستين"
+                | "سبعين"
+                | "ثمانين"
+                | "تسعين"
+                | "اثنين"
+                | "اثنتين"
+                | "اثني"
+                | "اثنتي"
+                | "مئتين"
+                | "مئتي"
+                | "ألفين"
+                | "ألفي"
+                | "مليونين"
+                | "مليارين"
         )
     })
 }
@@ -305,7 +320,12 @@ pub(super) fn shows_case(n: u64, f: &(Gender, Number, &'static str), written: &s
 
 /// Whether the raw text of a token's digits holds one of `seps` (the comma or ر of a
 /// decimal, which no identifier uses).
-pub(super) fn c_raw_has<const N: usize>(text: &str, ctx: &Ctx, end: usize, seps: [char; N]) -> bool {
+pub(super) fn c_raw_has<const N: usize>(
+    text: &str,
+    ctx: &Ctx,
+    end: usize,
+    seps: [char; N],
+) -> bool {
     text.get(ctx.digits..end).is_some_and(|r| r.contains(seps))
 }
 
@@ -752,7 +772,9 @@ impl<'a> Reader<'a> {
         if text[..ctx.start]
             .trim_end_matches([' ', '\u{a0}'])
             .ends_with(['(', '['])
-            && !self.month_after(scan::digits_end(text, ctx.digits)).is_some()
+            && self
+                .month_after(scan::digits_end(text, ctx.digits))
+                .is_none()
         {
             return (
                 Case::Nom,
@@ -943,7 +965,11 @@ impl<'a> Reader<'a> {
                 _ => None,
             };
             if let Some((v, r)) = governing {
-                let what = if r == Role::Kana { "predicate" } else { "object" };
+                let what = if r == Role::Kana {
+                    "predicate"
+                } else {
+                    "object"
+                };
                 return (
                     Case::Obl,
                     Some(Role::Object),
@@ -1058,7 +1084,12 @@ impl<'a> Reader<'a> {
         });
         // `القانون رقم 43.22`، `المرسوم 507.2019`: the dot joins the parts of a number
         // (Moroccan and Algerian laws), it is no decimal point.
-        if after_ref && !counts && !ctx.plus && !ctx.phone && !c_raw_has(text, ctx, core_end, ['،', 'ر']) {
+        if after_ref
+            && !counts
+            && !ctx.plus
+            && !ctx.phone
+            && !c_raw_has(text, ctx, core_end, ['،', 'ر'])
+        {
             if let Some(f) = &g.frac {
                 let s = digits::reference([g.int.as_str(), f.as_str()].into_iter());
                 return done(
@@ -1126,11 +1157,12 @@ impl<'a> Reader<'a> {
         }
         // Telephones and codes.
         // A glued و lists a second number (`رقم 17 و19`), never a telephone's next group.
-        let coord_phone = ctx.prefix.is_empty() && self.last.is_some_and(|l| {
-            (l.class == Class::Telephone || (l.class == Class::Identifier && g.int.len() >= 2))
-                && l.end <= ctx.start
-                && text[l.end..ctx.start].trim().is_empty()
-        });
+        let coord_phone = ctx.prefix.is_empty()
+            && self.last.is_some_and(|l| {
+                (l.class == Class::Telephone || (l.class == Class::Identifier && g.int.len() >= 2))
+                    && l.end <= ctx.start
+                    && text[l.end..ctx.start].trim().is_empty()
+            });
         let dial = ctx.phone && g.int.len() >= 3 && !counts;
         // `و05 بحارة`: a padded small number before its counted noun is a quantity.
         let small_count = g.int.len() <= 3
@@ -1236,8 +1268,7 @@ impl<'a> Reader<'a> {
                     month_word(&y)
                         || (matches!(y.word, "نفس" | "ذات" | "هذا")
                             && next_word(text, y.end).is_some_and(|z| month_word(&z)))
-                })
-                    || self.month_after(x.end).is_some();
+                }) || self.month_after(x.end).is_some();
                 if month {
                     let s = ordinal::ordinal(n, Gender::Masc, case);
                     return done(

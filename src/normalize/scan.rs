@@ -129,7 +129,10 @@ pub fn spaced_comma_decimal(text: &str, end: usize) -> Option<(String, usize)> {
     }
     let after = text[e..].strip_prefix(' ')?;
     let word = after.split([' ', '،', ',', '.']).next().unwrap_or("");
-    let word = word.strip_prefix('و').filter(|w| w.starts_with('ب')).unwrap_or(word);
+    let word = word
+        .strip_prefix('و')
+        .filter(|w| w.starts_with('ب'))
+        .unwrap_or(word);
     matches!(
         word,
         "مليون" | "مليار" | "ألف" | "بالمائة" | "بالمئة" | "%" | "٪" | "نقطة" | "درجة"
