@@ -312,7 +312,13 @@ fn context() -> &'static Context {
 /// text writes now and then (`عاماً`، `قُتل`); borrowed when there are none.
 pub fn undiacritize(word: &str) -> std::borrow::Cow<'_, str> {
     let marked = |c: char| ('\u{64B}'..='\u{652}').contains(&c) || c == '\u{670}' || c == '\u{640}';
-    if word.chars().any(marked) {
+    // Every mark is D9 followed by 80, 8B–92 or B0 in UTF-8: a byte scan answers the
+    // usual "none" without decoding characters (this runs on every lookup).
+    let any_mark = word
+        .as_bytes()
+        .windows(2)
+        .any(|p| p[0] == 0xD9 && matches!(p[1], 0x80 | 0x8B..=0x92 | 0xB0));
+    if any_mark && word.chars().any(marked) {
         std::borrow::Cow::Owned(word.chars().filter(|&c| !marked(c)).collect())
     } else {
         std::borrow::Cow::Borrowed(word)
