@@ -6,10 +6,13 @@
 
 use super::cardinal::{cardinal, Case, Form, Gender};
 use super::lexicon::months;
+use super::lexicon::Role;
 use super::lexicon::{gregorian_name, hijri_name};
 use super::ordinal::ordinal;
-use super::reader::{c_digits_start, join_prefix, value, Ctx, Outcome, Reader};
-use super::scan::{digit, Core};
+use super::reader::{
+    c_digits_start, join_prefix, role_of, strip_conj, value, Ctx, Outcome, Read, Reader,
+};
+use super::scan::{digit, prev_word, Core};
 use super::{decimal, scan, Class, Guess};
 
 /// Reads a year (a masculine cardinal) in `case`.
@@ -121,11 +124,15 @@ impl<'a> Reader<'a> {
         Some((format!("{} {names}", day(d, case)), end))
     }
 
-    /// A month name (or pair) right after `pos`: its end and spoken names. Handles
-    /// `يناير`، `كانون الثاني`، `يناير/كانون الثاني`، `تشرين الثاني/نوفمبر`، `يناير / كانون`.
+    /// A month name (or pair) right after `pos`: its end and spoken names, as said
+    /// after من (the caller's day always puts one before it). Handles `يناير`،
+    /// `كانون الثاني`، `يناير/كانون الثاني`، `تشرين الثاني/نوفمبر`، `يناير / كانون`, and a
+    /// month glued to its day (`9ماي`، `8يونيو/حزيران`), a common slip in Maghreb papers.
     pub(super) fn month_after(&self, pos: usize) -> Option<(usize, String)> {
         let text = self.text;
-        if !text[pos..].starts_with(char::is_whitespace) {
+        if !text[pos..].starts_with(char::is_whitespace)
+            && !text[pos..].starts_with(|c: char| ('\u{621}'..='\u{64A}').contains(&c))
+        {
             return None;
         }
         // Words after pos, split at spaces and slashes: (word, end, slash follows).
@@ -160,15 +167,20 @@ impl<'a> Reader<'a> {
             i += len;
         }
         let m = months();
+        // The name as said after من: `ذو الحجة` → `ذي الحجة`.
+        let said = |name: String| match m.get(name.as_str()).and_then(|x| x.genitive) {
+            Some(g) => g.to_string(),
+            None => name,
+        };
         let match_at = |k: usize| -> Option<(usize, String)> {
             if k + 1 < pieces.len() && !pieces[k].2 {
                 let two = format!("{} {}", pieces[k].0, pieces[k + 1].0);
                 if m.contains_key(two.as_str()) {
-                    return Some((k + 2, two));
+                    return Some((k + 2, said(two)));
                 }
             }
             let w = pieces.get(k)?.0;
-            m.contains_key(w).then(|| (k + 1, w.to_string()))
+            m.contains_key(w).then(|| (k + 1, said(w.to_string())))
         };
         let (k1, mut names) = match_at(0)?;
         let mut end = pieces[k1 - 1].1;
@@ -180,6 +192,92 @@ impl<'a> Reader<'a> {
             }
         }
         Some((end, names))
+    }
+
+    /// The era mark written after a year ending at `end`, glued (`1436هـ`) or apart
+    /// (`1436 هـ`), spelled out or abbreviated: its spoken word and where it ends. Never
+    /// the letter itself: `م` is said ميلادية and `هـ` هجرية.
+    pub(super) fn era_after(&self, end: usize) -> Option<(&'static str, usize)> {
+        let text = self.text;
+        let rest = &text[end..];
+        let gap = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
+        let word_start = end + gap;
+        // An era mark is a short word: look no further than the window of word edges, so
+        // a line with no space is not searched to its end for each number.
+        let window = scan::WORD_WINDOW.min(text.len() - word_start);
+        let window = (window..=text.len() - word_start)
+            .find(|&w| text.is_char_boundary(word_start + w))
+            .unwrap_or(text.len() - word_start);
+        let raw_end = text[word_start..word_start + window]
+            .find(|c: char| c.is_whitespace() || c == '/')
+            .map_or(word_start + window, |k| word_start + k);
+        let raw = text[word_start..raw_end].trim_end_matches(['،', ',', ')', '»', '"', '.', '؛']);
+        let m = match raw {
+            "هـ" | "ه" | "هجري" | "هجرية" => "هجرية",
+            "م" | "ميلادي" | "ميلادية" => "ميلادية",
+            _ => return None,
+        };
+        // `1998-2004 م د` would be millions of dinars, not an era.
+        let after = &text[word_start + raw.len()..];
+        if m == "ميلادية"
+            && after.starts_with(" د")
+            && after[" د".len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !('\u{621}'..='\u{64A}').contains(&c))
+        {
+            return None;
+        }
+        Some((m, word_start + raw.len()))
+    }
+
+    /// `ذو` of `ذو القعدة`/`ذو الحجة` at byte `i`, said `ذي` where the month is governed:
+    /// after a preposition (`في ذو الحجة`) or a noun in idafa (`شهر ذو القعدة`، `مطلع
+    /// ذو الحجة`). As a subject (`يبدأ ذو الحجة`) it stays `ذو`.
+    pub(super) fn dhu(&self, i: usize) -> Option<Read> {
+        let text = self.text;
+        let rest = &text[i..];
+        let name = rest.strip_prefix("ذو ")?;
+        let month = ["القعدة", "الحجة", "القعده", "الحجه"]
+            .iter()
+            .any(|m| name.starts_with(m));
+        if !month || (i > 0 && !text[..i].ends_with(char::is_whitespace)) {
+            return None;
+        }
+        let (_, w) = prev_word(text, i)?;
+        let bare = strip_conj(w).unwrap_or(w);
+        let bare = bare
+            .strip_prefix(['ب', 'ل'])
+            .filter(|b| b.chars().count() >= 3)
+            .unwrap_or(bare);
+        let governed = role_of(w).is_some_and(|(r, _)| r == Role::Oblique)
+            || matches!(
+                bare,
+                "شهر"
+                    | "مطلع"
+                    | "أواخر"
+                    | "أوائل"
+                    | "منتصف"
+                    | "نهاية"
+                    | "بداية"
+                    | "غرة"
+                    | "أيام"
+                    | "هلال"
+                    | "عشر"
+                    | "شهري"
+                    | "أول"
+                    | "آخر"
+                    | "أشهر"
+            );
+        governed.then(|| {
+            Read::new(
+                i,
+                i + "ذو".len(),
+                Class::Date,
+                "ذي".into(),
+                format!("{w} governs the month: ذو → ذي (genitive)"),
+            )
+        })
     }
 
     /// `15/3/2023`, `2022/01/05`, `2022-01-05`: a date written in digits.
@@ -203,27 +301,17 @@ impl<'a> Reader<'a> {
         ctx: &Ctx,
     ) -> Option<Outcome> {
         let (case, _, rule) = self.context(ctx);
-        let text = self.text;
         let mut end_at = end;
         let mut hijri = false;
         let mut mark = "";
-        // The mark after the year, glued (`1436هـ`) or apart (`1436 هـ`).
-        let rest = &text[end..];
-        let gap = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
-        let word_start = end + gap;
-        let raw_end = scan::word_end(text, word_start);
-        let raw = text[word_start..raw_end].trim_end_matches(['،', ',', ')', '»', '"', '.']);
-        match raw {
-            "هـ" | "ه" | "هجري" | "هجرية" => {
-                hijri = true;
-                mark = " هجرية";
-                end_at = word_start + raw.len();
-            }
-            "م" | "ميلادي" | "ميلادية" => {
-                mark = " ميلادية";
-                end_at = word_start + raw.len();
-            }
-            _ => {}
+        if let Some((m, e)) = self.era_after(end) {
+            hijri = m == "هجرية";
+            mark = if hijri {
+                " هجرية"
+            } else {
+                " ميلادية"
+            };
+            end_at = e;
         }
         // A year of 13xx–15xx is a Hijri year (Gregorian dates of those centuries
         // are not written in digits in the news).
@@ -293,6 +381,28 @@ impl<'a> Reader<'a> {
             }
         }
         let raw = &self.text[c_digits_start(ctx)..c.end];
+        // `الظهير 1.58.376`: a document's number, read part by part with no نقطة.
+        if self.names_reference(ctx.start, None) {
+            let (case, _, rule) = self.context(ctx);
+            let parts: Vec<String> = raw
+                .split(['.', '٫'])
+                .map(|p| {
+                    p.chars()
+                        .filter_map(digit)
+                        .map(|d| (b'0' + d) as char)
+                        .collect()
+                })
+                .collect();
+            let s = super::digits::reference(parts.iter().map(String::as_str));
+            return Some(Outcome::new(
+                ctx.start,
+                c.end,
+                case,
+                Class::Identifier,
+                join_prefix(&ctx.prefix, &s),
+                format!("{rule}; reference number in parts"),
+            ));
+        }
         let parts: Vec<String> = raw
             .split(['.', '٫'])
             .map(|p| {

@@ -2,8 +2,9 @@
 
 use super::cardinal::digit_by_digit;
 use super::cardinal::{Case, Form};
-use super::reader::{join_prefix, Ctx, Outcome, Reader};
-use super::scan::Core;
+use super::lexicon::Role;
+use super::reader::{bare_noun, join_prefix, role_of, Ctx, Outcome, Reader};
+use super::scan::{prev_word, Core};
 use super::{decimal, Class};
 
 /// Whether a digit string is an identifier rather than a quantity: a leading zero on a
@@ -44,9 +45,58 @@ pub fn dial(digits: &str) -> String {
     read_groups(cuts.into_iter(), false)
 }
 
+/// Reads the parts of a reference number (`43.22`، `12-81`) one after another, each as
+/// a bare number, the way a presenter names a law: no فاصل, no range. A part with a
+/// leading zero (`04`) is read digit by digit.
+pub fn reference<'a>(parts: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for p in parts {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if p.len() >= 2 && p.starts_with('0') {
+            out.push_str(&digit_by_digit(p));
+        } else {
+            out.push_str(&decimal::whole_digits(p, Form::masc(Case::Obl)));
+        }
+    }
+    out
+}
+
 // The reader's part for this class: finding the token's parts and context in the
 // sentence (the functions above only verbalize a parsed value).
 impl<'a> Reader<'a> {
+    /// Whether the number starting at `start` names a document: after `رقم` (`بالرقم`،
+    /// `رقمه`), after a document noun (`القانون 12-81`), or listed after one
+    /// (`رقم 17 و19`).
+    /// `known` is the role of the word before when the caller already looked it up
+    /// (`Some(None)`: it has none), so the walk does not look it up twice.
+    pub(super) fn names_reference(&self, start: usize, known: Option<Option<Role>>) -> bool {
+        if known == Some(Some(Role::Document)) {
+            return true;
+        }
+        let Some((ws, w)) = prev_word(self.text, start) else {
+            return false;
+        };
+        let bare = bare_noun(w);
+        let document = |w: &str| role_of(w).is_some_and(|(r, _)| r == Role::Document);
+        if bare == "رقم" || bare == "رقمي" || (known.is_none() && document(w)) {
+            return true;
+        }
+        // `القانون عدد 52` (Tunisia): عدد names the number only after a document noun.
+        if w == "عدد" && prev_word(self.text, ws).is_some_and(|(_, d)| document(d)) {
+            return true;
+        }
+        // `رقم 17 و19`: a number listed after a reference number.
+        let listed = self.tokens.last().is_some_and(|t| {
+            t.class == Class::Identifier
+                && t.span.end <= start
+                && matches!(self.text[t.span.end..start].trim(), "" | "و" | "،" | ",")
+                && t.rule.contains("reference number")
+        });
+        listed && (ws > 0 || w.is_empty() || w == "و")
+    }
+
     /// Reads every group of a token that fits no class, one after another.
     pub(super) fn identifier(&mut self, c: &Core, ctx: &Ctx) -> Outcome {
         let mut parts = Vec::new();

@@ -2,7 +2,9 @@
 
 use super::cardinal::{cardinal, Case, Form};
 use super::range::score;
-use super::reader::{bare_noun, join_prefix, strip_conj, value, Ctx, Outcome, Reader};
+use super::reader::{
+    bare_noun, is_particle, join_prefix, role_of, strip_conj, value, Ctx, Outcome, Reader,
+};
 use super::scan::{next_word, prev_word, Core};
 use super::{date, lexicon, Class};
 
@@ -102,10 +104,21 @@ impl<'a> Reader<'a> {
                 format!("{rule}; document number"),
             ));
         }
-        // `تعادلا 2/2`، `بنتيجة 3/1`: a score.
-        if lexicon::is_score_word(strip_conj(prev).unwrap_or(prev)) && x <= 50 && y <= 50 {
+        // `تعادلا 2/2`، `بنتيجة 3/1`، and in a match report `4/1` or `1/1`: a score, never
+        // a fraction (but `1/4 النهائي` is the quarter-final).
+        let round = next_word(self.text, c.end)
+            .is_some_and(|n| matches!(n.word, "النهائي" | "نهائي" | "النهائية"));
+        // In a match report the pair stands alone (`فاز 4/1 في …`, `1/1.`); a fraction
+        // governs a noun (`خسر 1/3 عتاده`) or follows a word of measure (`بنسبة 7/15`).
+        let alone = next_word(self.text, c.end).is_none_or(|n| {
+            n.broken || n.word.is_empty() || (is_particle(n.word) && !n.word.starts_with("ال"))
+        });
+        let measured = role_of(prev).is_some_and(|(r, _)| r == lexicon::Role::Oblique);
+        let sport = !date_context && !round && alone && !measured && self.sporty();
+        if (lexicon::is_score_word(strip_conj(prev).unwrap_or(prev)) || sport) && x <= 50 && y <= 50
+        {
             let f = Form::masc(case);
-            let s = score(&cardinal(x, f), &cardinal(y, f));
+            let s = score(&cardinal(x, f), &cardinal(y, Form::masc(Case::Obl)));
             return Some(Outcome::new(
                 ctx.start,
                 c.end,
@@ -151,6 +164,15 @@ impl<'a> Reader<'a> {
         } else {
             return None;
         };
+        // `1442/1443هـ`: the era mark closes the pair of years.
+        let (mut s, mut end) = (s, c.end);
+        if class == Class::Range {
+            if let Some((m, e)) = self.era_after(c.end) {
+                s.push(' ');
+                s.push_str(m);
+                end = e;
+            }
+        }
         let sign = if ctx.neg { "سالب " } else { "" };
         let and = if mixed_number && class == Class::Fraction {
             "و"
@@ -159,7 +181,7 @@ impl<'a> Reader<'a> {
         };
         Some(Outcome::new(
             ctx.start,
-            c.end,
+            end,
             case,
             class,
             join_prefix(&ctx.prefix, &format!("{and}{sign}{s}")),

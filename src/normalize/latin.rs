@@ -198,7 +198,10 @@ impl<'a> Reader<'a> {
         let w = &rest[..wlen];
         // A currency or unit code before a number (`AED 1,250`) is read with the number.
         let after = rest[wlen..].trim_start_matches(' ');
-        if units().contains_key(w) && after.starts_with(|c: char| c.is_ascii_digit()) {
+        // Only a unit written before its number: `MP4` is a format, not megapixels.
+        if units().get(w).is_some_and(|u| u.before)
+            && after.starts_with(|c: char| c.is_ascii_digit())
+        {
             return None;
         }
         Some(match word(w) {

@@ -153,6 +153,9 @@ pub struct Month {
     pub number: u8,
     /// Its calendar.
     pub calendar: Calendar,
+    /// How it is said after من or a governing noun, where that differs from the
+    /// written name (`ذو القعدة` → `ذي القعدة`).
+    pub genitive: Option<&'static str>,
 }
 
 /// Month names (one- and two-word), by name.
@@ -168,7 +171,15 @@ pub fn months() -> &'static HashMap<&'static str, Month> {
                     "h" => Calendar::Hijri,
                     _ => Calendar::Gregorian,
                 };
-                Some((r[0], Month { number, calendar }))
+                let genitive = r.get(3).map(|g| g.trim()).filter(|g| !g.is_empty());
+                Some((
+                    r[0],
+                    Month {
+                        number,
+                        calendar,
+                        genitive,
+                    },
+                ))
             })
             .collect()
     })
@@ -227,11 +238,28 @@ pub enum Role {
     Ordinal(Gender),
     /// A telephone word: the number is dialled, digit by digit.
     Phone,
+    /// A verb whose object the number is (`بلغ`، `يضم`): accusative, oblique in writing;
+    /// a noun with a pronoun after it is its subject (`بلغ عددهم 45`).
+    Object,
+    /// A word after which the number is a postponed subject (`من بينها`، `منهم`، `هناك`):
+    /// nominative, whatever governs the word itself.
+    Subject,
+    /// A noun carrying a pronoun whose predicate the number is (`قدره`، `مجموعه`،
+    /// `معدله`): nominative, unless a verb before makes the noun its subject.
+    Predicate,
+    /// `كان` and its sisters: a number right after is their subject (nominative); one
+    /// after their subject is their predicate (accusative).
+    Kana,
+    /// A document noun (`القانون`، `المرسوم`، `الملف`): the number names it, so
+    /// `43.22` or `12-81` is an identifier, never a decimal or a range.
+    Document,
 }
 
 struct Context {
     roles: HashMap<&'static str, Role>,
     sport: HashSet<&'static str>,
+    vos: HashSet<&'static str>,
+    adverbs: HashSet<&'static str>,
 }
 
 fn context() -> &'static Context {
@@ -239,6 +267,8 @@ fn context() -> &'static Context {
     T.get_or_init(|| {
         let mut roles = HashMap::default();
         let mut sport = HashSet::default();
+        let mut vos = HashSet::default();
+        let mut adverbs = HashSet::default();
         for r in rows(include_str!("data/context.tsv")).filter(|r| r.len() >= 2) {
             let role = match r[1] {
                 "obl" => Role::Oblique,
@@ -246,17 +276,35 @@ fn context() -> &'static Context {
                 "year" => Role::Year,
                 "time" => Role::Time,
                 "phone" => Role::Phone,
+                "doc" => Role::Document,
+                "objv" => Role::Object,
+                "subj" => Role::Subject,
+                "pred" => Role::Predicate,
+                "kana" => Role::Kana,
+                "vos" => {
+                    vos.insert(r[0]);
+                    Role::Nominative
+                }
                 "ordm" => Role::Ordinal(Gender::Masc),
                 "ordf" => Role::Ordinal(Gender::Fem),
                 "sport" => {
                     sport.insert(r[0]);
                     continue;
                 }
+                "adv" => {
+                    adverbs.insert(r[0]);
+                    continue;
+                }
                 _ => continue,
             };
             roles.entry(r[0]).or_insert(role);
         }
-        Context { roles, sport }
+        Context {
+            roles,
+            sport,
+            vos,
+            adverbs,
+        }
     })
 }
 
@@ -264,7 +312,13 @@ fn context() -> &'static Context {
 /// text writes now and then (`عاماً`، `قُتل`); borrowed when there are none.
 pub fn undiacritize(word: &str) -> std::borrow::Cow<'_, str> {
     let marked = |c: char| ('\u{64B}'..='\u{652}').contains(&c) || c == '\u{670}' || c == '\u{640}';
-    if word.chars().any(marked) {
+    // Every mark is D9 followed by 80, 8B–92 or B0 in UTF-8: a byte scan answers the
+    // usual "none" without decoding characters (this runs on every lookup).
+    let any_mark = word
+        .as_bytes()
+        .windows(2)
+        .any(|p| p[0] == 0xD9 && matches!(p[1], 0x80 | 0x8B..=0x92 | 0xB0));
+    if any_mark && word.chars().any(marked) {
         std::borrow::Cow::Owned(word.chars().filter(|&c| !marked(c)).collect())
     } else {
         std::borrow::Cow::Borrowed(word)
@@ -274,6 +328,18 @@ pub fn undiacritize(word: &str) -> std::borrow::Cow<'_, str> {
 /// The role of the word before a number, if it has one.
 pub fn role(word: &str) -> Option<Role> {
     context().roles.get(undiacritize(word).as_ref()).copied()
+}
+
+/// Whether `word` is a verb whose object usually stands between it and its counted
+/// subject (`حضر الاجتماع 45 وزيرا`).
+pub fn is_vos(word: &str) -> bool {
+    context().vos.contains(undiacritize(word).as_ref())
+}
+
+/// Whether `word` is an adverb that may stand between a verb and its subject and
+/// decides nothing itself (`حاليا`، `مؤقتا`).
+pub fn is_adverb(word: &str) -> bool {
+    context().adverbs.contains(undiacritize(word).as_ref())
 }
 
 /// Whether `word` marks a sports context (so `3-1` is a score).

@@ -129,6 +129,9 @@ pub enum Guess {
     /// A date that no calendar has (`2024-02-30`, `31/04/2024`, `30 فبراير`): the article
     /// is wrong; a numeric one is read as its numbers, not as a date.
     ImpossibleDate,
+    /// Nothing before the number decided its case (it may be a postponed subject or a
+    /// predicate, nominative, rather than the oblique default), and its words show it.
+    Case,
 }
 
 impl Guess {
@@ -140,6 +143,7 @@ impl Guess {
             Guess::DecimalStyle => "decimal style inferred",
             Guess::UnknownLatin => "unknown Latin word",
             Guess::ImpossibleDate => "impossible date; check the article",
+            Guess::Case => "case not decided by the sentence (oblique by default)",
         }
     }
 }

@@ -2,10 +2,11 @@
 //! `3-1` → `ثلاثة مقابل واحد`.
 
 use super::cardinal::{cardinal, Case, Form, Gender};
-use super::lexicon::{self, Role};
+use super::lexicon::{self, units, Role};
+use super::ordinal::ordinal;
 use super::reader::{join_prefix, role_of, strip_conj, value, with, Ctx, Outcome, Read, Reader};
-use super::scan::{digit, prev_word, Core};
-use super::{date, digits, Class};
+use super::scan::{self, digit, next_word, prev_word, Core};
+use super::{date, digits, measure, Class};
 
 /// Reads a range from its two spoken ends. `from_written` says the text already has
 /// `من` (or `بين`) before it, so only the second end gets a word.
@@ -17,7 +18,8 @@ pub fn range(a: &str, b: &str, from_written: bool) -> String {
     }
 }
 
-/// Reads a score from its two spoken ends.
+/// Reads a score from its two spoken ends. The second is governed by مقابل, so the
+/// caller gives it in the oblique whatever the first one's case.
 pub fn score(a: &str, b: &str) -> String {
     format!("{a} مقابل {b}")
 }
@@ -43,6 +45,19 @@ impl<'a> Reader<'a> {
                 ));
             }
         }
+        // `القانون 12-81`، `الملف رقم 45-2019`: the parts of a document's number.
+        if a.frac.is_none() && b.frac.is_none() && self.names_reference(ctx.start, None) {
+            let s = digits::reference([a.int.as_str(), b.int.as_str()].into_iter());
+            let (case, _, rule) = self.context(ctx);
+            return Some(Outcome::new(
+                ctx.start,
+                c.end,
+                case,
+                Class::Identifier,
+                join_prefix(&ctx.prefix, &s),
+                with(rule, "; reference number in parts"),
+            ));
+        }
         if digits::is_identifier(&a.int) || digits::is_identifier(&b.int) {
             let s = digits::read_groups([a.int.as_str(), b.int.as_str()].into_iter(), false);
             return Some(Outcome::new(
@@ -65,11 +80,20 @@ impl<'a> Reader<'a> {
         let prev = prev_word(self.text, ctx.start)
             .map(|(_, w)| w)
             .unwrap_or("");
-        let score_word = lexicon::is_score_word(strip_conj(prev).unwrap_or(prev));
+        let bare_prev = strip_conj(prev).unwrap_or(prev);
+        // `10-16 مارس`، `من 3-9 من شهر رمضان`: a range of days inside one date.
+        if whole && a.int.len() <= 2 && b.int.len() <= 2 && (1..y).contains(&x) && y <= 31 {
+            if let Some(o) = self.day_range(x, y, c.end, ctx, case, bare_prev) {
+                return Some(o);
+            }
+        }
+        let score_word = lexicon::is_score_word(bare_prev);
         let is_score = whole && !year_a && (score_word || self.sporty()) && x <= 50 && y <= 50;
-        if is_score || (whole && !year_a && x > y && x <= 20) {
+        // An equal pair is never a range (`from 1 to 1`): a drawn score.
+        let drawn = whole && x == y && x <= 20;
+        if is_score || drawn || (whole && !year_a && x > y && x <= 20) {
             let f = Form::masc(case);
-            let s = score(&cardinal(x, f), &cardinal(y, f));
+            let s = score(&cardinal(x, f), &cardinal(y, Form::masc(Case::Obl)));
             return Some(Outcome::new(
                 ctx.start,
                 c.end,
@@ -114,18 +138,208 @@ impl<'a> Reader<'a> {
                     | "للعام"
                     | "لعام"
             );
-        let s = if prev == "بين" || season {
+        let mut s = if prev == "بين" || season {
             format!("{ra} و{rb}")
         } else {
             range(&ra, &rb, prev == "من" || after_preposition)
         };
+        // `1998-2004م`، `1440-1441هـ`: the era mark closes a range of years.
+        let mut end = c.end;
+        let mut era = false;
+        if year_a || (whole && a.int.len() == 4 && b.int.len() == 4) {
+            if let Some((m, e)) = self.era_after(c.end) {
+                s.push(' ');
+                s.push_str(m);
+                end = e;
+                era = true;
+            }
+        }
+        // `20-40 كم/ساعة`: the unit is counted by the last number of the range.
+        if let Some((unit, e)) = self.unit_after_range(y, c.end, whole).filter(|_| !era) {
+            s = if prev == "بين" || season {
+                format!("{ra} و{unit}")
+            } else {
+                range(&ra, &unit, prev == "من" || after_preposition)
+            };
+            end = e;
+        }
         Some(Outcome::new(
             ctx.start,
-            c.end,
+            end,
             case,
             Class::Range,
             join_prefix(&ctx.prefix, &s),
             format!("{rule}; range of {} numbers", gender.label()),
+        ))
+    }
+
+    /// Days `x` to `y` of the month named after `end` (or after a من there): both
+    /// ordinals, the month said once (`من العاشر إلى السادس عشر من مارس`).
+    fn day_range(
+        &self,
+        x: u64,
+        y: u64,
+        end: usize,
+        ctx: &Ctx,
+        case: Case,
+        prev: &str,
+    ) -> Option<Outcome> {
+        let text = self.text;
+        let (tail, month_end) = match self.month_after(end) {
+            Some((e, names)) => (format!(" من {names}"), e),
+            None => {
+                // `3-9 من شهر رمضان`، `5-7 من الشهر الجاري`: the text says من itself.
+                let nx = next_word(text, end).filter(|n| !n.broken && n.word == "من")?;
+                let month = next_word(text, nx.end)
+                    .is_some_and(|w| !w.broken && matches!(w.word, "الشهر" | "شهر"))
+                    || self.month_after(nx.end).is_some();
+                if !month {
+                    return None;
+                }
+                (String::new(), end)
+            }
+        };
+        let first = ordinal(x, Gender::Masc, case);
+        let last = ordinal(y, Gender::Masc, case);
+        let s = if prev == "بين" {
+            format!("{first} و{last}{tail}")
+        } else {
+            let from = prev == "من";
+            format!("{}{first} إلى {last}{tail}", if from { "" } else { "من " })
+        };
+        Some(Outcome::new(
+            ctx.start,
+            month_end,
+            case,
+            Class::Date,
+            join_prefix(&ctx.prefix, &s),
+            "range of days of a month: ordinals".into(),
+        ))
+    }
+
+    /// A unit written after a range (`20-40 كم/ساعة`): the upper end `y` counted by the
+    /// unit's noun, with its period, and where the unit ends.
+    fn unit_after_range(&self, y: u64, end: usize, whole: bool) -> Option<(String, usize)> {
+        if !whole {
+            return None;
+        }
+        let x = next_word(self.text, end).filter(|x| !x.broken || x.glued)?;
+        let (uw, per) = match x.word.split_once('/') {
+            Some((a, b)) => (a, Some(lexicon::per_unit(b)?)),
+            None => (x.word, None),
+        };
+        let u = units().get(uw).filter(|u| u.after)?;
+        let (mut s, _) = measure::whole(y, &u.forms, Case::Obl);
+        if let Some(p) = per {
+            s.push(' ');
+            s.push_str(p);
+        }
+        Some((s, x.end))
+    }
+
+    /// `بنتيجة 2 0`: a score whose dash was lost, two small numbers after a score word
+    /// with only a space between.
+    pub(super) fn bare_score(&self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        let text = self.text;
+        let g = c
+            .groups
+            .first()
+            .filter(|g| g.frac.is_none() && c.groups.len() == 1)?;
+        // The cheap test first: a second number after one space.
+        let second = text[c.end..]
+            .strip_prefix(' ')
+            .filter(|r| r.starts_with(|ch: char| digit(ch).is_some()))?;
+        let prev = prev_word(text, ctx.start).map_or("", |(_, w)| w);
+        if !lexicon::is_score_word(strip_conj(prev).unwrap_or(prev)) {
+            return None;
+        }
+        let x = value(&g.int).filter(|&x| x <= 50)?;
+        let start = text.len() - second.len();
+        let end = scan::digits_end(text, start);
+        // The second number must stand alone: no separator joins more digits to it.
+        let tail = &text[end..];
+        let joined = tail.starts_with(['-', '/', ':'])
+            || (tail.starts_with(['.', ','])
+                && tail[1..].starts_with(|ch: char| digit(ch).is_some()));
+        if end == start || end - start > 2 || joined {
+            return None;
+        }
+        let y = value(&text[start..end]).filter(|&y| y <= 50)?;
+        let (case, _, rule) = self.context(ctx);
+        let s = score(
+            &cardinal(x, Form::masc(case)),
+            &cardinal(y, Form::masc(Case::Obl)),
+        );
+        Some(Outcome::new(
+            ctx.start,
+            end,
+            case,
+            Class::Score,
+            join_prefix(&ctx.prefix, &s),
+            with(rule, "; two numbers after a score word: a score"),
+        ))
+    }
+
+    /// A score with the word صفر on one side (`2-صفر`، `(صفر-2)`، `1/ صفر`): papers
+    /// write the nil in letters, so the digits have only one side of the score.
+    pub(super) fn zero_score(&self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        const GAP: [char; 2] = [' ', '\u{a0}'];
+        let text = self.text;
+        let g = c
+            .groups
+            .first()
+            .filter(|g| g.frac.is_none() && c.groups.len() == 1)?;
+        let n = value(&g.int).filter(|&n| n <= 50)?;
+        let closed = |r: &str| !r.starts_with(|ch: char| ch.is_alphanumeric() || ch == '/');
+        // The nil after the digits.
+        let after = text[c.end..]
+            .trim_start_matches(GAP)
+            .strip_prefix(['-', '–', '/'])
+            .map(|r| r.trim_start_matches(GAP))
+            .and_then(|r| r.strip_prefix("صفر"))
+            .filter(|r| closed(r));
+        let (start, end, first_nil) = if let Some(r) = after {
+            (ctx.start, text.len() - r.len(), false)
+        } else {
+            // The nil before them: `صفر-2`، `صفر / 1`.
+            let head = text[..ctx.digits]
+                .trim_end_matches(GAP)
+                .strip_suffix(['-', '–', '/'])?
+                .trim_end_matches(GAP)
+                .strip_suffix("صفر")?;
+            let bounded = !head.ends_with(|ch: char| ch.is_alphanumeric())
+                || matches!(head.chars().last(), Some('و' | 'ب'))
+                    && !head[..head.len() - 2].ends_with(|ch: char| ch.is_alphanumeric());
+            if !bounded || head.len() < self.copied {
+                return None;
+            }
+            (head.len(), c.end, true)
+        };
+        let at = Ctx {
+            start,
+            prefix: String::new(),
+            ..ctx.clone()
+        };
+        let (case, _, rule) = self.context(&at);
+        // The number after مقابل is genitive.
+        let num = cardinal(n, Form::masc(if first_nil { Case::Obl } else { case }));
+        let s = if first_nil {
+            score("صفر", &num)
+        } else {
+            score(&num, "صفر")
+        };
+        let spoken = if first_nil {
+            s
+        } else {
+            join_prefix(&ctx.prefix, &s)
+        };
+        Some(Outcome::new(
+            start,
+            end,
+            case,
+            Class::Score,
+            spoken,
+            with(rule, "; score with a nil in letters"),
         ))
     }
 
@@ -136,7 +350,12 @@ impl<'a> Reader<'a> {
         let dash_len = if text.as_bytes()[i] == b'-' { 1 } else { 3 };
         let before = &text[..i];
         let after = &text[i + dash_len..];
-        if !before.ends_with(' ') || !after.starts_with(' ') {
+        // `20 - 30`, and the half-spaced `2016- 2020` (glued on both sides it is one token).
+        let (spaced_before, spaced_after) = (before.ends_with(' '), after.starts_with(' '));
+        if !spaced_before && !spaced_after {
+            return None;
+        }
+        if !spaced_before && !before.ends_with(|c: char| digit(c).is_some()) {
             return None;
         }
         let last = self.last?;
@@ -163,6 +382,14 @@ impl<'a> Reader<'a> {
         } else {
             ("إلى".to_string(), i + dash_len)
         };
+        // A half-spaced dash (`2016- 2020`) still needs a space on each side of its word.
+        let mut spoken = spoken;
+        if !spaced_before {
+            spoken.insert(0, ' ');
+        }
+        if !spaced_after && spoken != "و" {
+            spoken.push(' ');
+        }
         Some(Read::new(
             i,
             end,

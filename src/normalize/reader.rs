@@ -53,6 +53,39 @@ impl Read {
     }
 }
 
+/// The rule note of a number whose case nothing before it decided.
+const DEFAULT_OBLIQUE: &str = "no deciding word before → default oblique";
+
+/// Whether spoken number words show their case in writing (tens, duals, twelve): only
+/// then is an undecided case worth an editor's look.
+fn words_show_case(spoken: &str) -> bool {
+    spoken.split(' ').any(|w| {
+        let w = w.strip_prefix('و').unwrap_or(w);
+        let w = w.strip_prefix("ال").unwrap_or(w);
+        matches!(
+            w,
+            "عشرين"
+                | "ثلاثين"
+                | "أربعين"
+                | "خمسين"
+                | "ستين"
+                | "سبعين"
+                | "ثمانين"
+                | "تسعين"
+                | "اثنين"
+                | "اثنتين"
+                | "اثني"
+                | "اثنتي"
+                | "مئتين"
+                | "مئتي"
+                | "ألفين"
+                | "ألفي"
+                | "مليونين"
+                | "مليارين"
+        )
+    })
+}
+
 /// Prefixes that may be glued to a number (without tatweel).
 pub(super) const PREFIXES: &[&str] = &[
     "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك", "ال", "وال", "بال", "لل", "ولل",
@@ -205,7 +238,17 @@ pub(super) fn role_of(w: &str) -> Option<(Role, &str)> {
         .iter()
         .find_map(|p| bare.strip_prefix(p))
         .or_else(|| bare.strip_prefix("لل"))?;
-    match role(&format!("ال{noun}"))? {
+    // Built on the stack: this runs for many words before numbers.
+    let mut buf = [0u8; 96];
+    let al = "ال".as_bytes();
+    let len = al.len() + noun.len();
+    if len > buf.len() {
+        return None;
+    }
+    buf[..al.len()].copy_from_slice(al);
+    buf[al.len()..len].copy_from_slice(noun.as_bytes());
+    let with_article = std::str::from_utf8(&buf[..len]).ok()?;
+    match role(with_article)? {
         r @ Role::Ordinal(_) => Some((r, w)),
         _ => None,
     }
@@ -226,6 +269,24 @@ pub(super) fn bare_noun(w: &str) -> &str {
     w.strip_prefix(['ب', 'ل'])
         .filter(|r| *r == "رقم")
         .unwrap_or(w)
+}
+
+/// Pronoun suffixes a noun may carry before an ordinal (`دورته الـ23`، `نسختها الـ5`).
+const POSSESSIVES: [&str; 8] = ["هما", "ها", "هم", "هن", "نا", "كم", "ه", "ي"];
+
+/// The gender of a noun carrying a possessive pronoun (`دورته` → دورة, feminine), from
+/// the lexicon or, for a stem in ت (the ة before a suffix), feminine.
+pub(super) fn possessed_gender(w: &str) -> Option<Gender> {
+    let stem = POSSESSIVES
+        .iter()
+        .find_map(|p| w.strip_suffix(p).filter(|s| s.chars().count() >= 2))?;
+    if let Some(t) = stem.strip_suffix('ت') {
+        let mut fem = String::with_capacity(t.len() + 2);
+        fem.push_str(t);
+        fem.push('ة');
+        return Some(counted_noun(&fem).map_or(Gender::Fem, |(g, _, _)| g));
+    }
+    counted_noun(stem).map(|(g, _, _)| g)
 }
 
 /// Whether a (cleaned) word is or ends a month name; `فبراير/شباط` counts.
@@ -255,6 +316,17 @@ pub(super) fn shows_case(n: u64, f: &(Gender, Number, &'static str), written: &s
     }
     let w = lexicon::undiacritize(written);
     w.ends_with('ا') || w.ends_with('ة') || w.ends_with('ى') || w.ends_with('ء') || w.ends_with('و')
+}
+
+/// Whether the raw text of a token's digits holds one of `seps` (the comma or ر of a
+/// decimal, which no identifier uses).
+pub(super) fn c_raw_has<const N: usize>(
+    text: &str,
+    ctx: &Ctx,
+    end: usize,
+    seps: [char; N],
+) -> bool {
+    text.get(ctx.digits..end).is_some_and(|r| r.contains(seps))
 }
 
 /// Parses ASCII digits (at most 15) to a number.
@@ -334,6 +406,20 @@ impl<'a> Reader<'a> {
             {
                 if let Some(r) = self.latin(i) {
                     i = r.end.max(i + 1);
+                    self.emit(r);
+                    continue;
+                }
+            }
+            // A word starting `ذ` (D8 B0): `في ذو الحجة` is said `في ذي الحجة`. Tested at
+            // the space before it: Arabic letters start with D8 or D9 so often that a test
+            // on every D8 byte would slow the whole walk.
+            if b == b' '
+                && bytes.get(i + 1) == Some(&0xD8)
+                && bytes.get(i + 2) == Some(&0xB0)
+                && i + 1 >= self.copied
+            {
+                if let Some(r) = self.dhu(i + 1) {
+                    i = r.end;
                     self.emit(r);
                     continue;
                 }
@@ -441,9 +527,11 @@ impl<'a> Reader<'a> {
         if let Some(s) = self.sport {
             return s;
         }
+        // A draw (`تعادلا`، `وتعادلت`) is only said of a match.
         let s = self.text.split_whitespace().any(|w| {
             let w = scan::clean(w).1;
-            lexicon::is_sport(w) || strip_conj(w).is_some_and(lexicon::is_sport)
+            let bare = strip_conj(w).unwrap_or(w);
+            lexicon::is_sport(w) || lexicon::is_sport(bare) || bare.starts_with("تعادل")
         });
         self.sport = Some(s);
         s
@@ -473,6 +561,12 @@ impl<'a> Reader<'a> {
             // `26 / 9 / 1436`، `08-08- 1984`: separators with spaces.
             if let Some(sp) = scan::spaced(text, p).filter(|sp| sp.groups.len() > c.groups.len()) {
                 c = sp;
+            }
+        }
+        if c.groups.len() == 1 && c.groups[0].frac.is_none() && c.groups[0].int.len() <= 3 {
+            if let Some((f, e)) = scan::spaced_comma_decimal(text, c.end) {
+                c.groups[0].frac = Some(f);
+                c.end = e;
             }
         }
         let mut ctx = Ctx {
@@ -519,10 +613,14 @@ impl<'a> Reader<'a> {
                             }
                             "+" => ctx.plus = true,
                             // `E-12734`، `GBU-43`: a hyphen in a model number.
+                            // `13°E -11054 H`: after Latin text a dash separates.
                             "-" | "−" => {
                                 ctx.neg = ctx.prefix.is_empty()
                                     && !text[..open_start]
                                         .ends_with(|c: char| c.is_ascii_alphanumeric())
+                                    && !text[..open_start]
+                                        .trim_end()
+                                        .ends_with(|c: char| c.is_ascii_alphabetic())
                             }
                             _ => ctx.unit_before = units().get(sym),
                         }
@@ -610,6 +708,13 @@ impl<'a> Reader<'a> {
         if inferred {
             r.read.guess = Some(Guess::DecimalStyle);
         }
+        if r.read.guess.is_none()
+            && r.read.rule.starts_with(DEFAULT_OBLIQUE)
+            && words_show_case(&r.read.spoken)
+            && self.case_open(r.read.start)
+        {
+            r.read.guess = Some(Guess::Case);
+        }
         self.last = Some(Last {
             end: r.end,
             case: r.case,
@@ -620,6 +725,9 @@ impl<'a> Reader<'a> {
 
     /// Sends a numeric token to its class by the shape of its separators.
     pub(super) fn dispatch(&mut self, c: &Core, ctx: &Ctx) -> Outcome {
+        if let Some(o) = self.zero_score(c, ctx).or_else(|| self.bare_score(c, ctx)) {
+            return o;
+        }
         if ctx.mixed {
             return self.identifier(c, ctx);
         }
@@ -648,7 +756,10 @@ impl<'a> Reader<'a> {
         if let Some(l) = self.last.filter(|l| l.end <= ctx.start) {
             let between = &text[l.end..ctx.start];
             let adjacent = between.trim().is_empty();
-            let conj = p.starts_with(['و', 'ف']) || between.trim() == "و";
+            // `و49` glued, or `و 49` typed apart (common in Maghreb papers).
+            let conj = p.starts_with(['و', 'ف'])
+                || between.trim() == "و"
+                || between.trim_end().ends_with(" و");
             // `1949 و1989`: a year coordinated with a year; `200 جندي و2000 شخص`:
             // a number coordinated past its counted noun keeps the case.
             if conj && adjacent {
@@ -660,6 +771,22 @@ impl<'a> Reader<'a> {
                 return (l.case, None, "coordinated with the number before".into());
             }
         }
+        // `(45 عاما)`: a number opening a bracket is governed by nothing before it (an
+        // inserted clause: its subject or predicate). A date there is read as before,
+        // in apposition to what it dates.
+        if text[..ctx.start]
+            .trim_end_matches([' ', '\u{a0}'])
+            .ends_with(['(', '['])
+            && self
+                .month_after(scan::digits_end(text, ctx.digits))
+                .is_none()
+        {
+            return (
+                Case::Nom,
+                None,
+                "bare number opening a bracket → nominative".into(),
+            );
+        }
         let Some((ws, w)) = prev_word(text, ctx.start) else {
             return (
                 Case::Nom,
@@ -667,7 +794,23 @@ impl<'a> Reader<'a> {
                 "sentence start → subject, nominative".into(),
             );
         };
+        // `ينتفع حاليا 4269 شخصا`: an adverb between decides nothing; look past it.
+        // (Every listed adverb ends in its tanween alif or is كذلك: tested before the lookup.)
+        let adverb = (w.ends_with('ا') || w == "كذلك") && lexicon::is_adverb(w);
+        let (ws, w) = if adverb && !text[ws..ctx.start].contains(['،', ',']) {
+            prev_word(text, ws).unwrap_or((ws, w))
+        } else {
+            (ws, w)
+        };
         let raw_prev = text[ws..ctx.start].trim_end();
+        // `التردد: 12264`: a value after a label and a colon is its predicate.
+        if raw_prev.ends_with(':') && role_of(w).is_none() {
+            return (
+                Case::Nom,
+                None,
+                "value after a label and a colon → predicate, nominative".into(),
+            );
+        }
         if raw_prev.ends_with(['.', '!', '?', '؟'])
             && !raw_prev.ends_with("..")
             && abbrev::lookup(raw_prev).is_none()
@@ -716,6 +859,39 @@ impl<'a> Reader<'a> {
                 Some(Role::Nominative),
                 format!("verb {v} → subject, nominative"),
             ),
+            Some((Role::Subject, v)) => (
+                Case::Nom,
+                Some(Role::Nominative),
+                format!("{v} → postponed subject, nominative"),
+            ),
+            Some((Role::Kana, v)) => (
+                Case::Nom,
+                Some(Role::Nominative),
+                format!("{v} → subject of كان or a sister, nominative"),
+            ),
+            // `بقرض قدره 20 مليون`، `بما مجموعه 45`: the predicate of the noun; but
+            // `بلغ عددهم 45`، `كان قدره 20`: the noun is a verb's subject, the number its
+            // object or كان's predicate.
+            Some((Role::Predicate, v)) => {
+                let verb = prev_word(text, ws).is_some_and(|(_, w2)| {
+                    role_of(w2).is_some_and(|(r, _)| {
+                        matches!(r, Role::Nominative | Role::Object | Role::Kana)
+                    })
+                });
+                if verb {
+                    (
+                        Case::Obl,
+                        Some(Role::Object),
+                        format!("{v} is a verb's subject → the number its object, accusative"),
+                    )
+                } else {
+                    (
+                        Case::Nom,
+                        Some(Role::Nominative),
+                        format!("{v} → predicate, nominative"),
+                    )
+                }
+            }
             Some((r, v)) => {
                 let what = match r {
                     Role::Oblique => "preposition or genitive word",
@@ -724,15 +900,111 @@ impl<'a> Reader<'a> {
                     Role::Ordinal(_) => "ordinal head",
                     Role::Nominative => "verb",
                     Role::Phone => "telephone word",
+                    Role::Document => "document noun",
+                    Role::Object => "verb taking the number as object (accusative)",
+                    Role::Subject | Role::Predicate | Role::Kana => "subject marker",
                 };
+                // `(الفصل 25)`، `ينص الفصل 61`: an ordinal's head opening a bracket or
+                // following a verb is nominative, and its ordinal agrees with it.
+                let head_nom = || {
+                    text[ws..].starts_with('(')
+                        || text[..ws].trim_end_matches([' ', '\u{a0}']).ends_with('(')
+                        || prev_word(text, ws).is_some_and(|(_, v0)| {
+                            role_of(v0).is_some_and(|(r0, _)| {
+                                matches!(r0, Role::Nominative | Role::Kana | Role::Subject)
+                            })
+                        })
+                };
+                if matches!(r, Role::Ordinal(_)) && head_nom() {
+                    return (
+                        Case::Nom,
+                        Some(r),
+                        format!("{what} {v} opening a bracket → nominative"),
+                    );
+                }
                 (Case::Obl, Some(r), format!("{what} {v} → oblique"))
             }
-            None => (
-                Case::Obl,
-                None,
-                "no deciding word before → default oblique".into(),
-            ),
+            None => self.verb_before_phrase(ws, w),
         }
+    }
+
+    /// Whether the case of a number starting at `start` is open to doubt: the word
+    /// before is definite (a definite noun heads no idafa: `عدد القتلى 45` is a
+    /// predicate) or not a noun rawi knows (it may be a verb). After an indefinite noun
+    /// the number is its genitive (`بقيمة 20`), no guess.
+    fn case_open(&self, start: usize) -> bool {
+        let Some((_, w)) = prev_word(self.text, start) else {
+            return false;
+        };
+        let bare = strip_conj(w).unwrap_or(w);
+        if bare.starts_with("ال") || w.starts_with("ال") {
+            return true;
+        }
+        !(is_known_noun(w) || is_known_noun(bare) || bare.ends_with('ة') || bare.ends_with("ات"))
+    }
+
+    /// The case of a number after a word `w` (starting at `ws`) that decides nothing
+    /// itself: a verb may stand before it with its object or a prepositional phrase
+    /// between (`حضر الاجتماع 45 وزيرا`، `أصيب في الحادث 45 شخصا`), making the number the
+    /// postponed subject; else the broadcast default, oblique.
+    fn verb_before_phrase(&self, ws: usize, w: &str) -> (Case, Option<Role>, String) {
+        let text = self.text;
+        let default = || (Case::Obl, None, DEFAULT_OBLIQUE.to_string());
+        let definite = w.starts_with("ال") || strip_conj(w).is_some_and(|b| b.starts_with("ال"));
+        // Each word before is looked up once: this runs for most numbers.
+        let Some((ws2, w2)) = prev_word(text, ws) else {
+            return default();
+        };
+        let r2 = role_of(w2).map(|(r, _)| r);
+        let third = || prev_word(text, ws2).map(|(_, w3)| (w3, role_of(w3).map(|(r, _)| r)));
+        // `كان عدد القتلى 45`، `بلغ حجم الاستثمار 20 مليارا`: the phrase before is the
+        // subject of كان or of a verb taking an object; the number is the predicate or
+        // the object, accusative.
+        if definite {
+            let governing = match r2 {
+                Some(r @ (Role::Kana | Role::Object)) => Some((w2, r)),
+                None => match third() {
+                    Some((w3, Some(r @ (Role::Kana | Role::Object)))) => Some((w3, r)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some((v, r)) = governing {
+                let what = if r == Role::Kana {
+                    "predicate"
+                } else {
+                    "object"
+                };
+                return (
+                    Case::Obl,
+                    Some(Role::Object),
+                    format!("after {v} and its subject → {what}, accusative"),
+                );
+            }
+        }
+        // The object between: only after a verb whose object usually comes first. A
+        // noun carrying a pronoun is as definite (`راح ضحيته 12 شخصا`); looked up last.
+        if r2 == Some(Role::Nominative) {
+            let vos = lexicon::is_vos(w2) || strip_conj(w2).is_some_and(lexicon::is_vos);
+            if vos && (definite || possessed_gender(w).is_some()) {
+                return (
+                    Case::Nom,
+                    Some(Role::Nominative),
+                    format!("verb {w2} with its object first → postponed subject, nominative"),
+                );
+            }
+        }
+        // A prepositional phrase between a verb and its subject.
+        if r2 == Some(Role::Oblique) {
+            if let Some((w3, Some(Role::Nominative))) = third() {
+                return (
+                    Case::Nom,
+                    Some(Role::Nominative),
+                    format!("verb {w3}, then {w2} {w} → postponed subject, nominative"),
+                );
+            }
+        }
+        default()
     }
 
     /// Reads one number (with a fraction part maybe) in its context.
@@ -784,6 +1056,23 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        // `(08.00 إلى 14.00)`: a clock time written with a dot, known by its two-digit
+        // hour and minutes when no unit or amount follows.
+        if let Some(f) = g.frac.as_ref().filter(|f| f.len() == 2 && g.int.len() == 2) {
+            let (h, m) = (value(&g.int).unwrap_or(99), value(f).unwrap_or(99));
+            let amount = next.is_some_and(|x| {
+                !x.broken
+                    && (units().contains_key(x.word)
+                        || scale_word(x.word).is_some()
+                        || counted_noun(x.word).is_some()
+                        || x.word.starts_with(['%', '٪'])
+                        || x.word.contains("مائة")
+                        || x.word.contains("مئة"))
+            });
+            if h <= 24 && m <= 59 && (f == "00" || g.int.starts_with('0')) && !amount && !ctx.neg {
+                return self.hour(h, m, None, core_end, ctx, with(rule, "; dotted clock time"));
+            }
+        }
         // `04 أفريل`: a day written with a leading zero is still a day.
         if g.frac.is_none() && g.int.len() == 2 && g.int.starts_with('0') && !ctx.neg {
             if let Some(d) = value(&g.int).filter(|d| (1..=9).contains(d)) {
@@ -794,10 +1083,28 @@ impl<'a> Reader<'a> {
         }
         // After `رقم`: a reference number, unless what follows says it counts
         // (`الرقم 431 لعدد المقبوض عليهم`).
-        let after_ref = prev_word(text, ctx.start).is_some_and(|(_, w)| bare_noun(w) == "رقم");
+        let after_ref = self.names_reference(ctx.start, Some(role));
         let counts = next.is_some_and(|x| {
             !x.glued && x.word.starts_with('ل') && !matches!(x.word, "لا" | "لم" | "لن")
         });
+        // `القانون رقم 43.22`، `المرسوم 507.2019`: the dot joins the parts of a number
+        // (Moroccan and Algerian laws), it is no decimal point.
+        if after_ref
+            && !counts
+            && !ctx.plus
+            && !ctx.phone
+            && !c_raw_has(text, ctx, core_end, ['،', 'ر'])
+        {
+            if let Some(f) = &g.frac {
+                let s = digits::reference([g.int.as_str(), f.as_str()].into_iter());
+                return done(
+                    Class::Identifier,
+                    s,
+                    core_end,
+                    with(rule, "; reference number in parts"),
+                );
+            }
+        }
         if after_ref && !counts && g.frac.is_none() && !ctx.plus && !ctx.phone {
             if g.int.len() <= 4 && !g.int.starts_with('0') {
                 let s = decimal::whole_digits(&g.int, Form::masc(Case::Obl));
@@ -854,22 +1161,27 @@ impl<'a> Reader<'a> {
             return dialled(Class::Identifier, s, "long digit run: digits in groups");
         }
         // Telephones and codes.
-        let coord_phone = self.last.is_some_and(|l| {
-            (l.class == Class::Telephone || (l.class == Class::Identifier && g.int.len() >= 2))
-                && l.end <= ctx.start
-                && text[l.end..ctx.start].trim().is_empty()
-        });
+        // A glued و lists a second number (`رقم 17 و19`), never a telephone's next group.
+        let coord_phone = ctx.prefix.is_empty()
+            && self.last.is_some_and(|l| {
+                (l.class == Class::Telephone || (l.class == Class::Identifier && g.int.len() >= 2))
+                    && l.end <= ctx.start
+                    && text[l.end..ctx.start].trim().is_empty()
+            });
         let dial = ctx.phone && g.int.len() >= 3 && !counts;
         // `و05 بحارة`: a padded small number before its counted noun is a quantity.
         let small_count = g.int.len() <= 3
             && next.is_some_and(|x| !x.broken && !x.glued && counted_noun(x.word).is_some());
+        // `مسدسين آليين (02)`: a padded count in brackets restating the number before.
+        let bracketed_count = g.int.len() == 2 && text[ctx.start..].starts_with('(');
         if ctx.plus
             || coord_phone
             || dial
             || (g.frac.is_none()
                 && ctx.unit_before.is_none()
                 && digits::is_identifier(&g.int)
-                && !small_count)
+                && !small_count
+                && !bracketed_count)
         {
             let phone = ctx.plus || coord_phone || dial || g.int.len() >= 7;
             let s = digits::read_groups(std::iter::once(g.int.as_str()), ctx.plus);
@@ -895,8 +1207,11 @@ impl<'a> Reader<'a> {
             );
         };
         let whole = g.frac.is_none();
-        // Hours.
+        // Hours; `الساعة 16 و47 دقيقة`: the minutes written as words join the time.
         if whole && matches!(role, Some(Role::Time)) && n <= 24 {
+            if let Some((m, end)) = self.minutes_after(core_end) {
+                return self.hour(n, m, None, end, ctx, with(rule, "; minutes in words"));
+            }
             return self.hour(n, 0, None, core_end, ctx, rule);
         }
         // Era marks after a year. `م` is also the metre: it marks a year only after
@@ -931,8 +1246,10 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        // Years.
-        if whole && matches!(role, Some(Role::Year)) && g.int.len() <= 4 {
+        // Years; but `2020 و15 دجنبر`: a number coordinated with a year and followed by
+        // a month's name is the next date's day.
+        let year_role = whole && matches!(role, Some(Role::Year)) && g.int.len() <= 4;
+        if year_role && !(n <= 31 && self.month_after(core_end).is_some()) {
             return done(
                 Class::Year,
                 date::year(n, case),
@@ -947,9 +1264,14 @@ impl<'a> Reader<'a> {
             }
             // `13 من الشهر المقبل`، `10 من ذي القعدة`: a day of the month.
             if let Some(x) = next.filter(|x| !x.glued && !x.broken && x.word == "من") {
-                let month = next_word(text, x.end)
-                    .is_some_and(|y| !y.broken && matches!(y.word, "الشهر" | "شهر" | "الشهور"))
-                    || self.month_after(x.end).is_some();
+                // `30 من نفس الشهر`، `5 من ذات الشهر`.
+                let month_word =
+                    |y: &Next<'_>| !y.broken && matches!(y.word, "الشهر" | "شهر" | "الشهور");
+                let month = next_word(text, x.end).is_some_and(|y| {
+                    month_word(&y)
+                        || (matches!(y.word, "نفس" | "ذات" | "هذا")
+                            && next_word(text, y.end).is_some_and(|z| month_word(&z)))
+                }) || self.month_after(x.end).is_some();
                 if month {
                     let s = ordinal::ordinal(n, Gender::Masc, case);
                     return done(
@@ -978,6 +1300,14 @@ impl<'a> Reader<'a> {
         if whole && ctx.prefix.contains("ال") && n > 2 {
             // `الساعات الـ24`، `المنتخبات الـ16`: a plural before: a definite cardinal.
             if let Some((gd, sing)) = self.plural_before(ctx.start) {
+                // The number describes the noun and takes its case, which a sound
+                // masculine plural shows (`اللاعبون الـ23` → الثلاثة والعشرون).
+                let noun_nom = prev_word(text, ctx.start).is_some_and(|(_, w)| {
+                    w.starts_with("ال") && w.ends_with("ون") && w.chars().count() >= 6
+                });
+                if noun_nom {
+                    case = Case::Nom;
+                }
                 let form = Form {
                     gender: gd,
                     case,
@@ -1188,6 +1518,21 @@ impl<'a> Reader<'a> {
         )
     }
 
+    /// `و47 دقيقة` after an hour ending at `end`: the minutes and where their noun ends.
+    fn minutes_after(&self, end: usize) -> Option<(u64, usize)> {
+        let text = self.text;
+        let rest = text[end..].trim_start_matches(' ');
+        let rest = rest.strip_prefix('و')?.trim_start_matches(' ');
+        let start = text.len() - rest.len();
+        let d_end = scan::digits_end(text, start);
+        let m = value(&scan::core(text, start).groups.first()?.int).filter(|&m| m <= 59)?;
+        if d_end == start || d_end - start > 2 {
+            return None;
+        }
+        let x = next_word(text, d_end).filter(|x| !x.broken && !x.glued)?;
+        matches!(x.word, "دقيقة" | "دقائق" | "دق" | "د").then_some((m, x.end))
+    }
+
     /// The counted noun after a number at `end`, looking past a coordinated number
     /// (`5 و10 سنوات`, `3 إلى 7 أيام`). Returns it and whether it follows directly.
     #[allow(clippy::type_complexity)]
@@ -1226,9 +1571,21 @@ impl<'a> Reader<'a> {
         if x.broken || (x.glued && !glued_word) {
             return (None, false);
         }
-        if let Some(found) =
-            counted_noun(x.word).filter(|f| fits(n, f.1) && shows_case(n, f, x.word))
-        {
+        // `مقابل 2756 سنة 2018`: a year word before another number introduces that
+        // year; it is not what the first number counts.
+        let names_year = || {
+            role(x.word) == Some(Role::Year)
+                && next_word(text, x.end)
+                    .is_some_and(|y| !y.broken && y.word.starts_with(|c: char| digit(c).is_some()))
+        };
+        // A year is never counting a noun rawi only guesses (`في 2016 خاصة`).
+        let year_like = (1900..=2100).contains(&n);
+        if let Some(found) = counted_noun(x.word).filter(|f| {
+            fits(n, f.1) && shows_case(n, f, x.word) && !(year_like && f.2.contains("fallback"))
+        }) {
+            if names_year() {
+                return (None, false);
+            }
             return (Some((x, found)), true);
         }
         // Coordinated number: و10 …, or إلى 7 …
@@ -1290,7 +1647,12 @@ impl<'a> Reader<'a> {
             }
         }
         prev_word(self.text, before)
-            .and_then(|(_, w)| counted_noun(bare_noun(w)).map(|(g, _, _)| g))
+            .and_then(|(_, w)| {
+                let w = bare_noun(w);
+                counted_noun(w)
+                    .map(|(g, _, _)| g)
+                    .or_else(|| possessed_gender(w))
+            })
             .unwrap_or(Gender::Masc)
     }
 
@@ -1301,9 +1663,22 @@ impl<'a> Reader<'a> {
         if !w.starts_with("ال") && !w.contains("ال") {
             return None;
         }
-        match counted_noun(bare_noun(w))? {
-            (g, Number::Plural, sing) if is_known_noun(bare_noun(w)) => Some((g, sing)),
-            _ => None,
+        let bare = bare_noun(w);
+        match counted_noun(bare) {
+            // Before a number above two a form in ـين is the plural, not the dual.
+            Some((g, Number::Plural | Number::Dual, sing)) if is_known_noun(bare) => {
+                Some((g, sing))
+            }
+            Some(_) => None,
+            // `المرشحين الـ18`، `المشاركون الـ40`: a sound masculine plural the lexicon
+            // lacks is still a plural of persons, masculine.
+            None if w.starts_with("ال")
+                && (bare.ends_with("ين") || bare.ends_with("ون"))
+                && bare.chars().count() >= 5 =>
+            {
+                Some((Gender::Masc, "ـون/ـين (plural by shape)"))
+            }
+            None => None,
         }
     }
 

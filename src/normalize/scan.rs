@@ -114,6 +114,39 @@ fn is_space_group(c: char) -> bool {
     matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}')
 }
 
+/// `3، 7 مليون`: a decimal whose Arabic comma was typed with a space after it. Only
+/// before a singular scale word or a percent word, where a list (`3، 10، 17`) cannot
+/// stand; returns the fraction digits and where they end.
+pub fn spaced_comma_decimal(text: &str, end: usize) -> Option<(String, usize)> {
+    let rest = text[end..].strip_prefix('،')?;
+    let digits_at_ = end + '،'.len_utf8() + (rest.len() - rest.trim_start_matches(' ').len());
+    if digits_at_ == end + '،'.len_utf8() || digits_at_ - end > 4 {
+        return None;
+    }
+    let (d, e) = digits_at(text, digits_at_);
+    if d.is_empty() || d.len() > 2 {
+        return None;
+    }
+    let after = text[e..].strip_prefix(' ')?;
+    let word = after.split([' ', '،', ',', '.']).next().unwrap_or("");
+    let word = word
+        .strip_prefix('و')
+        .filter(|w| w.starts_with('ب'))
+        .unwrap_or(word);
+    matches!(
+        word,
+        "مليون" | "مليار" | "ألف" | "بالمائة" | "بالمئة" | "%" | "٪" | "نقطة" | "درجة"
+    )
+    .then_some((d, e))
+}
+
+/// Where the run of digits starting at `pos` ends.
+pub fn digits_end(text: &str, pos: usize) -> usize {
+    let rest = &text[pos..];
+    rest.find(|c: char| digit(c).is_none())
+        .map_or(text.len(), |k| pos + k)
+}
+
 /// Reads the digits at `pos` (ASCII) and returns them with the end offset.
 fn digits_at(text: &str, pos: usize) -> (String, usize) {
     let mut s = String::new();

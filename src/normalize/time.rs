@@ -22,19 +22,22 @@ fn hour_word(h: u64) -> String {
     ordinal(h12, Gender::Fem, Case::Nom)
 }
 
-/// Minutes other than the named fractions: `وخمس دقائق`، `وعشرين دقيقة`. The
-/// sentence rarely decides their case, so they take the broadcast default, oblique.
-fn minutes(m: u64) -> String {
+/// Minutes or seconds other than the named fractions: `وخمس دقائق`، `وعشرين دقيقة`.
+/// Policy (README, Clock times): minutes and seconds are coordinated with the hour, so
+/// both take the case of the whole time expression, which the caller decides: oblique
+/// after a preposition or الساعة (the usual `على الساعة`، `في تمام الساعة`), nominative
+/// when the time stands alone (a sentence's start, a bracket).
+fn part(m: u64, case: Case, one: &str, two: [&str; 2], plural: &str, single: &str) -> String {
     let f = Form {
         gender: Gender::Fem,
-        case: Case::Obl,
+        case,
         construct: false,
     };
     match noun_number(m) {
-        NounNumber::One => "ودقيقة واحدة".into(),
-        NounNumber::Two => "ودقيقتين".into(),
-        NounNumber::Plural => format!("و{} دقائق", below_hundred(m, f)),
-        _ => format!("و{} دقيقة", below_hundred(m, f)),
+        NounNumber::One => format!("و{one} واحدة"),
+        NounNumber::Two => format!("و{}", two[usize::from(case != Case::Nom)]),
+        NounNumber::Plural => format!("و{} {plural}", below_hundred(m, f)),
+        _ => format!("و{} {single}", below_hundred(m, f)),
     }
 }
 
@@ -47,9 +50,15 @@ fn period(h: u64) -> Option<&'static str> {
     }
 }
 
-/// Reads `h:m` (with optional seconds). `None` if it is not a valid time.
-/// `marked` says a period word (صباحا، مساء) follows in the text, so none is added.
+/// Reads `h:m` (with optional seconds) in the oblique, the case of a time after
+/// الساعة or a preposition. `None` if it is not a valid time. `marked` says a period
+/// word (صباحا، مساء) follows in the text, so none is added.
 pub fn time(h: u64, m: u64, s: Option<u64>, marked: bool) -> Option<String> {
+    time_in(h, m, s, marked, Case::Obl)
+}
+
+/// Reads `h:m` (with optional seconds), minutes and seconds in `case` (see [`part`]).
+pub fn time_in(h: u64, m: u64, s: Option<u64>, marked: bool, case: Case) -> Option<String> {
     if h > 24 || m > 59 || s.is_some_and(|s| s > 59) {
         return None;
     }
@@ -63,20 +72,14 @@ pub fn time(h: u64, m: u64, s: Option<u64>, marked: bool) -> Option<String> {
         30 => format!("{} والنصف", hour_word(h)),
         40 => format!("{} إلا ثلثا", hour_word(h + 1)),
         45 => format!("{} إلا ربعا", hour_word(h + 1)),
-        _ => format!("{} {}", hour_word(h), minutes(m)),
+        _ => format!(
+            "{} {}",
+            hour_word(h),
+            part(m, case, "دقيقة", ["دقيقتان", "دقيقتين"], "دقائق", "دقيقة")
+        ),
     };
     if let Some(s) = s.filter(|&s| s > 0) {
-        let f = Form {
-            gender: Gender::Fem,
-            case: Case::Nom,
-            construct: false,
-        };
-        let w = match noun_number(s) {
-            NounNumber::One => "وثانية واحدة".into(),
-            NounNumber::Two => "وثانيتان".into(),
-            NounNumber::Plural => format!("و{} ثوان", below_hundred(s, f)),
-            _ => format!("و{} ثانية", below_hundred(s, f)),
-        };
+        let w = part(s, case, "ثانية", ["ثانيتان", "ثانيتين"], "ثوان", "ثانية");
         out.push(' ');
         out.push_str(&w);
     }
@@ -167,7 +170,8 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        match time(h, m, s, marked) {
+        let (case, _, _) = self.context(ctx);
+        match time_in(h, m, s, marked, case) {
             Some(mut t) => {
                 if !suffix.is_empty() {
                     t.push(' ');
@@ -198,8 +202,14 @@ impl<'a> Reader<'a> {
         if c.groups.iter().any(|g| g.frac.is_some() || g.int.len() > 2) {
             return None;
         }
-        let h = value(&c.groups[0].int)?;
-        let m = value(&c.groups[1].int)?;
+        let mut h = value(&c.groups[0].int)?;
+        let mut m = value(&c.groups[1].int)?;
+        // `45: 10 مساء`: a time typed right to left stores its minutes first; a first
+        // part that cannot be an hour, with a space after the colon, gives it away.
+        let raw = &self.text[ctx.digits..c.end];
+        if (25..=59).contains(&h) && m <= 24 && c.groups.len() == 2 && raw.contains(": ") {
+            std::mem::swap(&mut h, &mut m);
+        }
         let s = match c.groups.get(2) {
             Some(g) => Some(value(&g.int)?),
             None => None,
