@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{png, png_chunk};
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -916,30 +919,6 @@ fn base_url_is_checked_as_a_url() {
     ]);
     let o = run(c);
     assert!(o.status.success(), "{}", stderr(&o));
-}
-
-/// A chunk of a PNG: length, type, data, CRC.
-fn png_chunk(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-    let mut c = (body.len() as u32).to_be_bytes().to_vec();
-    c.extend(kind);
-    c.extend(body);
-    let mut crc = crc32fast::Hasher::new();
-    crc.update(kind);
-    crc.update(body);
-    c.extend(crc.finalize().to_be_bytes());
-    c
-}
-
-/// A PNG of `side`×`side` pixels whose chunks are all well formed.
-fn png(side: u32) -> Vec<u8> {
-    let mut p = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = side.to_be_bytes().to_vec();
-    ihdr.extend(side.to_be_bytes());
-    ihdr.extend([8, 2, 0, 0, 0]);
-    p.extend(png_chunk(b"IHDR", &ihdr));
-    p.extend(png_chunk(b"IDAT", &[0x78, 0x9c, 3, 0, 0, 0, 0, 1]));
-    p.extend(png_chunk(b"IEND", &[]));
-    p
 }
 
 /// A `--cover` that is a PNG signature followed by garbage was embedded: the image's

@@ -59,58 +59,11 @@ fn long_article(dir: &Path) -> PathBuf {
     path
 }
 
-/// A small valid PNG (1×1, grey), written with the crate the project already uses for
-/// nothing else: bytes made by hand from the PNG specification.
+/// A small valid PNG cover (1×1), from the tests' shared maker.
 fn cover(dir: &Path) -> PathBuf {
     let path = dir.join("cover.png");
-    std::fs::write(&path, tiny_png()).unwrap();
+    std::fs::write(&path, common::png(1)).unwrap();
     path
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    let start = out.len();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let crc = crc32(&out[start..]);
-    out.extend_from_slice(&crc.to_be_bytes());
-}
-
-fn tiny_png() -> Vec<u8> {
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&1u32.to_be_bytes());
-    ihdr.extend_from_slice(&1u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
-    chunk(&mut png, b"IHDR", &ihdr);
-    // zlib stream of one stored block: filter byte 0, then the grey sample.
-    let raw = [0u8, 0x80];
-    let mut z = vec![0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF];
-    z.extend_from_slice(&raw);
-    let (mut a, mut b) = (1u32, 0u32);
-    for &x in &raw {
-        a = (a + u32::from(x)) % 65521;
-        b = (b + a) % 65521;
-    }
-    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    chunk(&mut png, b"IDAT", &z);
-    chunk(&mut png, b"IEND", &[]);
-    png
 }
 
 /// Milliseconds of audio the manifest of the edition `bundle` says.
