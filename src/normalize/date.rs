@@ -12,7 +12,7 @@ use super::ordinal::ordinal;
 use super::reader::{
     c_digits_start, join_prefix, role_of, strip_conj, value, Ctx, Outcome, Read, Reader,
 };
-use super::scan::{digit, prev_word, Core};
+use super::scan::{digit, next_word, prev_word, Core, Next};
 use super::{decimal, scan, Class, Guess};
 
 /// Reads a year (a masculine cardinal) in `case`.
@@ -122,6 +122,42 @@ impl<'a> Reader<'a> {
     ) -> Option<(String, usize)> {
         let (end, names) = self.month_after(pos)?;
         Some((format!("{} {names}", day(d, case)), end))
+    }
+
+    /// Whether `من` and a month follow `pos`: `13 من الشهر المقبل`، `5 من ذات الشهر`،
+    /// `10 من ذي القعدة`, so that the number before is a day of the month.
+    pub(super) fn month_phrase_after(&self, pos: usize) -> bool {
+        let text = self.text;
+        let Some(x) = next_word(text, pos).filter(|x| !x.glued && !x.broken && x.word == "من")
+        else {
+            return false;
+        };
+        let month_word = |y: &Next<'_>| !y.broken && matches!(y.word, "الشهر" | "شهر" | "الشهور");
+        next_word(text, x.end).is_some_and(|y| {
+            month_word(&y)
+                || (matches!(y.word, "نفس" | "ذات" | "هذا")
+                    && next_word(text, y.end).is_some_and(|z| month_word(&z)))
+        }) || self.month_after(x.end).is_some()
+    }
+
+    /// Whether the number ending at `end` starts a range or list of days that ends in a
+    /// month: `بين 1 و5 يونيو`، `في 1 و2 و3 يونيو`، `الأيام 5 و6 و7 من الشهر`. Every
+    /// later member must be a day too (31 at most); a list is followed for a few members
+    /// only, as the press writes them.
+    pub(super) fn day_list_reaches_month(&self, mut end: usize) -> bool {
+        for _ in 0..8 {
+            let Some((day, next_end)) = self.coordinated_number(end) else {
+                return false;
+            };
+            if !(1..=31).contains(&day) {
+                return false;
+            }
+            end = next_end;
+            if self.month_after(end).is_some() || self.month_phrase_after(end) {
+                return true;
+            }
+        }
+        false
     }
 
     /// A month name (or pair) right after `pos`: its end and spoken names, as said

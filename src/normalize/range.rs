@@ -399,21 +399,29 @@ impl<'a> Reader<'a> {
         ))
     }
 
-    /// The end of a number coordinated with the one ending at `end` (`و10`, `إلى 7`,
-    /// `- 7`), if there is one.
-    pub(super) fn coordinated_number_end(&self, end: usize) -> Option<usize> {
+    /// The value and end of a number coordinated with the one ending at `end` (`و10`,
+    /// `إلى 7`, `- 7`), if there is one.
+    pub(super) fn coordinated_number(&self, end: usize) -> Option<(u64, usize)> {
         let text = self.text;
         let rest = text[end..].trim_start();
         let after_connector = ["و", "إلى ", "الى ", "حتى ", "- ", "– ", "-", "–"]
             .iter()
             .find_map(|c| rest.strip_prefix(c))?
             .trim_start();
-        let first = after_connector.chars().next()?;
-        digit(first)?;
         let start = text.len() - after_connector.len();
-        let len = text[start..]
-            .find(|c: char| digit(c).is_none())
-            .unwrap_or(text.len() - start);
-        Some(start + len)
+        let mut n: u64 = 0;
+        let mut stop = text.len();
+        for (i, c) in after_connector.char_indices() {
+            match digit(c) {
+                // Sixteen digits at most: a day, a year or an identifier, never an overflow.
+                Some(d) if i < 16 => n = n * 10 + u64::from(d),
+                Some(_) => return None,
+                None => {
+                    stop = start + i;
+                    break;
+                }
+            }
+        }
+        (stop > start).then_some((n, stop))
     }
 }

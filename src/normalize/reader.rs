@@ -17,6 +17,8 @@ pub(super) struct Last {
     pub(super) end: usize,
     pub(super) case: Case,
     pub(super) class: Class,
+    /// The gender the number agreed with, where it agreed with one.
+    pub(super) gender: Option<Gender>,
 }
 
 /// One token found and read.
@@ -335,6 +337,19 @@ pub(super) fn value(d: &str) -> Option<u64> {
         return None;
     }
     d.parse::<u64>().ok().filter(|&n| n < LIMIT)
+}
+
+/// A unit or currency symbol written after a scale word at `pos` (`3 ملايين ر.س`، `1.5
+/// مليون $`): the word, its unit and the class it gives the amount.
+fn unit_symbol_after(text: &str, pos: usize) -> Option<(Next<'_>, &'static Unit, Class)> {
+    let a = next_word(text, pos).filter(|a| !a.broken && !a.glued)?;
+    let u = units().get(a.word).filter(|u| u.after)?;
+    let class = if u.kind == lexicon::UnitKind::Money {
+        Class::Money
+    } else {
+        Class::Measure
+    };
+    Some((a, u, class))
 }
 
 /// The walker over one text.
@@ -671,11 +686,18 @@ impl<'a> Reader<'a> {
             // as a pause (`كوفيد-19` → `كوفيد تسعة عشر`).
             ctx.start = if text[..p].ends_with('-') { p - 1 } else { p };
         } else if ctx.prefix.is_empty() && ctx.start == p {
-            // `الـ 35` written apart.
+            // `الـ 35`، `بـ 250`، `ولـ 3` written apart (the command line has removed the
+            // tatweel by now; a library caller may not have): the prefix still belongs to
+            // the number. A lone `ب`، `ل` or `ك` is never a word.
             if let Some((ws, w)) = prev_word(text, p) {
                 let raw = text[ws..p].trim_end();
-                if ws >= self.copied && (raw == "الـ" || raw == "ال") && w == "ال" {
-                    ctx.prefix = "ال".into();
+                let bare: String = raw.chars().filter(|&c| c != '\u{640}').collect();
+                let apart = matches!(
+                    bare.as_str(),
+                    "ال" | "ب" | "ل" | "ك" | "وب" | "ول" | "وك" | "فب" | "فل"
+                );
+                if ws >= self.copied && apart && bare == w {
+                    ctx.prefix = bare;
                     ctx.start = ws;
                 }
             }
@@ -719,6 +741,7 @@ impl<'a> Reader<'a> {
             end: r.end,
             case: r.case,
             class: r.read.class,
+            gender: r.read.gender,
         });
         r.read
     }
@@ -763,7 +786,19 @@ impl<'a> Reader<'a> {
             // `1949 و1989`: a year coordinated with a year; `200 جندي و2000 شخص`:
             // a number coordinated past its counted noun keeps the case.
             if conj && adjacent {
-                let role = (l.class == Class::Year).then_some(Role::Year);
+                // `الدقيقتين 23 و67`، `المادتان 5 و7`: a member coordinated with an
+                // ordinal is the next ordinal of the same noun.
+                let role = match (l.class, l.gender) {
+                    (Class::Year, _) => Some(Role::Year),
+                    // But `المادة 5 و3 فقرات` counts a noun of its own.
+                    (Class::Ordinal, Some(g))
+                        if !next_word(text, scan::digits_end(text, ctx.digits))
+                            .is_some_and(|x| !x.broken && lexicon::is_known_noun(x.word)) =>
+                    {
+                        Some(Role::Ordinal(g))
+                    }
+                    _ => None,
+                };
                 return (l.case, role, "coordinated with the number before".into());
             }
             let words = between.split_whitespace().count();
@@ -1263,36 +1298,25 @@ impl<'a> Reader<'a> {
                 return done(Class::Date, s, mend, with(rule, DAY_OF_MONTH));
             }
             // `13 من الشهر المقبل`، `10 من ذي القعدة`: a day of the month.
-            if let Some(x) = next.filter(|x| !x.glued && !x.broken && x.word == "من") {
-                // `30 من نفس الشهر`، `5 من ذات الشهر`.
-                let month_word =
-                    |y: &Next<'_>| !y.broken && matches!(y.word, "الشهر" | "شهر" | "الشهور");
-                let month = next_word(text, x.end).is_some_and(|y| {
-                    month_word(&y)
-                        || (matches!(y.word, "نفس" | "ذات" | "هذا")
-                            && next_word(text, y.end).is_some_and(|z| month_word(&z)))
-                }) || self.month_after(x.end).is_some();
-                if month {
-                    let s = ordinal::ordinal(n, Gender::Masc, case);
-                    return done(
-                        Class::Date,
-                        s,
-                        core_end,
-                        with(rule, "; day of the month: ordinal"),
-                    );
-                }
+            if self.month_phrase_after(core_end) {
+                let s = ordinal::ordinal(n, Gender::Masc, case);
+                return done(
+                    Class::Date,
+                    s,
+                    core_end,
+                    with(rule, "; day of the month: ordinal"),
+                );
             }
-            // `من 5 إلى 10 يناير`، `بين 1 و5 يونيو`: the first day of a range of days.
-            if let Some(second_end) = self.coordinated_number_end(core_end) {
-                if self.month_after(second_end).is_some() {
-                    let s = ordinal::ordinal(n, Gender::Masc, case);
-                    return done(
-                        Class::Date,
-                        s,
-                        core_end,
-                        with(rule, "; first day of a range of days: ordinal"),
-                    );
-                }
+            // `من 5 إلى 10 يناير`، `بين 1 و5 يونيو`، `في 1 و2 و3 يونيو`، `الأيام 5 و6 و7
+            // من الشهر`: the first day of a range or list of days that ends in a month.
+            if self.day_list_reaches_month(core_end) {
+                let s = ordinal::ordinal(n, Gender::Masc, case);
+                return done(
+                    Class::Date,
+                    s,
+                    core_end,
+                    with(rule, "; first day of a range of days: ordinal"),
+                );
             }
         }
         // `خلال الـ24 ساعة الماضية`: a definite number counting the noun after it, not
@@ -1367,7 +1391,7 @@ impl<'a> Reader<'a> {
         if let (Some(gd), true) = (ordinal_gender, whole) {
             let prefix = ctx.prefix.replacen("ال", "", 1);
             let s = join_prefix(&prefix, &ordinal::ordinal(n, gd, case));
-            return Outcome::new(
+            let mut o = Outcome::new(
                 ctx.start,
                 core_end,
                 case,
@@ -1375,6 +1399,8 @@ impl<'a> Reader<'a> {
                 s,
                 format!("{rule}; ordinal agreeing with a {} noun", gd.label()),
             );
+            o.read.gender = Some(gd);
+            return o;
         }
         // Units after the number (also glued: 5كم).
         if let Some(x) = next.filter(|x| !x.broken || x.glued) {
@@ -1448,6 +1474,16 @@ impl<'a> Reader<'a> {
                             construct: noun_follows,
                         };
                         let s = format!("{sign}{}", cardinal(total, form));
+                        // `3 ملايين ر.س`، `5 آلاف كم`: a unit symbol after the scale word
+                        // is its genitive noun.
+                        if let Some((a, u, class)) = unit_symbol_after(text, x.end) {
+                            return done(
+                                class,
+                                format!("{s} {}", u.forms.singular),
+                                a.end,
+                                format!("{rule}; with scale word {} and unit {}", x.word, a.word),
+                            );
+                        }
                         return done(
                             Class::Cardinal,
                             s,
@@ -1460,6 +1496,14 @@ impl<'a> Reader<'a> {
         }
         if !whole {
             let s = format!("{sign}{}", self.plain(g, Form::masc(case)));
+            // `1.5 مليون $`: the unit symbol after the scale word is its genitive noun.
+            let scale = next.filter(|x| !x.glued && !x.broken && scale_word(x.word).is_some());
+            if let Some(x) = scale {
+                if let Some((a, u, class)) = unit_symbol_after(text, x.end) {
+                    let s = format!("{s} {} {}", x.word, u.forms.singular);
+                    return done(class, s, a.end, with(rule, "; decimal with scale word and unit"));
+                }
+            }
             return done(Class::Decimal, s, core_end, with(rule, "; decimal"));
         }
         // The counted noun decides the gender.
