@@ -8,7 +8,7 @@ use super::abbrev;
 use super::cardinal::{cardinal, Case, Form, Gender, LIMIT};
 use super::lexicon::{self, counted_noun, is_known_noun, months, role, units, Number, Role, Unit};
 use super::scan::{self, digit, next_word, prev_word, Core, Group, Next};
-use super::{date, decimal, digits, ordinal, percent};
+use super::{date, decimal, digits, ordinal, percent, time};
 use super::{Class, Guess, Spoken, Token};
 
 /// What the last number read was, for coordination (`1949 و1989`).
@@ -751,6 +751,9 @@ impl<'a> Reader<'a> {
         if let Some(o) = self.zero_score(c, ctx).or_else(|| self.bare_score(c, ctx)) {
             return o;
         }
+        if let Some(o) = self.hour_letter(c, ctx) {
+            return o;
+        }
         if ctx.mixed {
             return self.identifier(c, ctx);
         }
@@ -759,6 +762,7 @@ impl<'a> Reader<'a> {
         let outcome = match (n, seps.as_str()) {
             (1, _) => return self.single(&c.groups[0], c.end, ctx),
             (2, ":") | (3, "::") => self.clock(c, ctx),
+            (4, ":-:") | (4, ":–:") => self.clock_span(c, ctx),
             (3, "//") | (3, "--") | (3, "––") => self.numeric_date(c, ctx),
             (2, "/") => self.slash(c, ctx),
             (2, ".") | (2, "٫") => self.dotted(c, ctx),
@@ -779,6 +783,15 @@ impl<'a> Reader<'a> {
         if let Some(l) = self.last.filter(|l| l.end <= ctx.start) {
             let between = &text[l.end..ctx.start];
             let adjacent = between.trim().is_empty();
+            // `من الساعة 8 إلى 18`، `من 9 صباحا حتى 5`: the end of a span of hours.
+            let to = matches!(between.trim(), "إلى" | "الى" | "حتى" | "-" | "–");
+            let own_noun = || {
+                next_word(text, scan::digits_end(text, ctx.digits))
+                    .is_some_and(|x| !x.broken && lexicon::is_known_noun(x.word))
+            };
+            if l.class == Class::Time && to && !own_noun() {
+                return (Case::Obl, Some(Role::Time), "the end of a span of hours".into());
+            }
             // `و49` glued, or `و 49` typed apart (common in Maghreb papers).
             let conj = p.starts_with(['و', 'ف'])
                 || between.trim() == "و"
@@ -791,10 +804,7 @@ impl<'a> Reader<'a> {
                 let role = match (l.class, l.gender) {
                     (Class::Year, _) => Some(Role::Year),
                     // But `المادة 5 و3 فقرات` counts a noun of its own.
-                    (Class::Ordinal, Some(g))
-                        if !next_word(text, scan::digits_end(text, ctx.digits))
-                            .is_some_and(|x| !x.broken && lexicon::is_known_noun(x.word)) =>
-                    {
+                    (Class::Ordinal, Some(g)) if !own_noun() => {
                         Some(Role::Ordinal(g))
                     }
                     _ => None,
@@ -1068,6 +1078,21 @@ impl<'a> Reader<'a> {
         let n = value(&g.int);
         let next = next_word(text, core_end);
         let sign = if ctx.neg { "سالب " } else { "" };
+        // `حتى 5 مساء`، `نحو 11 ليلا`: a whole number before a period of the day is an hour.
+        let free = matches!(
+            role,
+            None | Some(Role::Oblique | Role::Object)
+        );
+        let role = if free
+            && g.frac.is_none()
+            && n.is_some_and(|n| n <= 24)
+            && next.is_some_and(|x| !x.glued && !x.broken && time::period_word(x.word))
+        {
+            rule.push_str("; period of the day after: an hour");
+            Some(Role::Time)
+        } else {
+            role
+        };
         // Percent.
         let pct_after =
             next.filter(|x| x.word == "%" || x.word == "٪" || x.word.starts_with(['%', '٪']));

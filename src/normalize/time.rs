@@ -108,9 +108,17 @@ pub fn period_mark(word: &str) -> Option<&'static str> {
         }
         "ظهرا" | "ظهرًا" | "ظهراً" => Some("ظهرا"),
         "فجرا" | "فجرًا" | "فجراً" => Some("فجرا"),
+        "عصرا" | "عصرًا" | "عصراً" => Some("عصرا"),
         "ليلا" | "ليلًا" | "ليلاً" => Some("ليلا"),
         _ => None,
     }
+}
+
+/// Whether `word` names a period of the day in full (`مساء`، `صباحا`، `PM`), so that a
+/// bare number before it is an hour: `حتى 5 مساء`. The one-letter marks (`م`، `ص`) are
+/// also the metre, the era and the page, and do not count.
+pub fn period_word(word: &str) -> bool {
+    period_mark(word).is_some() && !matches!(word, "م" | "م." | "ص" | "ص.")
 }
 
 // The reader's part for this class: finding the token's parts and context in the
@@ -197,6 +205,63 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `18س30`، `18سا30`، `14h30`، `14h`: the Maghreb press's hour letter (ساعة, or the
+    /// French `h`) between the hour and the minutes, read as a clock time.
+    pub(super) fn hour_letter(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        let [g] = c.groups.as_slice() else {
+            return None;
+        };
+        if g.frac.is_some() || g.int.len() > 2 || !ctx.prefix.chars().all(|p| p == 'و') {
+            return None;
+        }
+        let h = value(&g.int).filter(|&h| h <= 24)?;
+        let text = self.text;
+        let rest = &text[c.end..];
+        let after = ["سا", "س", "h", "H"].iter().find_map(|l| rest.strip_prefix(l))?;
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let m = match digits {
+            0 => 0,
+            2 => value(&after[..2]).filter(|&m| m <= 59)?,
+            _ => return None,
+        };
+        let end = text.len() - after.len() + digits;
+        // `5سنوات`، `3ساعات`: a word glued to a number is not an hour letter.
+        if text[end..].starts_with(|ch: char| ch.is_alphanumeric()) {
+            return None;
+        }
+        // A Latin letter after the digits made the token a code, which leaves its prefix
+        // out of the span: take it back.
+        let ctx = Ctx {
+            start: ctx.digits - ctx.prefix.len(),
+            mixed: false,
+            ..ctx.clone()
+        };
+        let (_, _, rule) = self.context(&ctx);
+        Some(self.hour(h, m, None, end, &ctx, with(rule, "; hour letter")))
+    }
+
+    /// `9:00-11:30`: a span of two clock times written as one token, said `… إلى …`; a
+    /// period word after it belongs to the second time only.
+    pub(super) fn clock_span(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        if c.groups.iter().any(|g| g.frac.is_some() || g.int.len() > 2) {
+            return None;
+        }
+        let v: Vec<u64> = c.groups.iter().map(|g| value(&g.int)).collect::<Option<_>>()?;
+        let [h1, m1, h2, m2] = v[..] else {
+            return None;
+        };
+        let (case, _, rule) = self.context(ctx);
+        let first = time_in(h1, m1, None, true, case)?;
+        time_in(h2, m2, None, true, case)?;
+        let bare = Ctx {
+            prefix: String::new(),
+            ..ctx.clone()
+        };
+        let mut o = self.hour(h2, m2, None, c.end, &bare, with(rule, "; a span of two times"));
+        o.read.spoken = join_prefix(&ctx.prefix, &format!("{first} إلى {}", o.read.spoken));
+        Some(o)
+    }
+
     /// `10:30`, `14:15:05`: a clock time, if the numbers are a valid time.
     pub(super) fn clock(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
         if c.groups.iter().any(|g| g.frac.is_some() || g.int.len() > 2) {
@@ -218,6 +283,26 @@ impl<'a> Reader<'a> {
             return None;
         }
         let (_, _, rule) = self.context(ctx);
+        // `18:00 - 20:00`: a dash between two times is said `إلى`.
+        let text = self.text;
+        let head = text[..ctx.start].trim_end();
+        let dash_start = head
+            .strip_suffix(['-', '–'])
+            .map(str::len)
+            .filter(|_| ctx.prefix.is_empty());
+        let dash = dash_start.filter(|&d| {
+            self.last.is_some_and(|l| {
+                l.class == Class::Time && l.end <= d && text[l.end..d].trim().is_empty()
+            })
+        });
+        if let Some(start) = dash {
+            let ctx = Ctx {
+                start,
+                prefix: "إلى ".into(),
+                ..ctx.clone()
+            };
+            return Some(self.hour(h, m, s, c.end, &ctx, with(rule, "; a dash between two times")));
+        }
         Some(self.hour(h, m, s, c.end, ctx, rule))
     }
 }
