@@ -280,6 +280,56 @@ impl<'a> Reader<'a> {
         ))
     }
 
+    /// `النجم الساحلي 3 - 1`، `قرمبالية 72 - 69`: in a match report, two whole numbers
+    /// joined by a spaced dash are a score, whatever noun follows the second (the next
+    /// team's name, `نتيجة الذهاب`), never a range counting that noun.
+    pub(super) fn spaced_score(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        const GAP: [char; 2] = [' ', '\u{a0}'];
+        let text = self.text;
+        let g = c
+            .groups
+            .first()
+            .filter(|g| g.frac.is_none() && c.groups.len() == 1 && g.int.len() <= 3)?;
+        let rest = &text[c.end..];
+        let after_gap = rest.trim_start_matches(GAP);
+        let after_dash = after_gap.strip_prefix(['-', '–'])?;
+        let second = after_dash.trim_start_matches(GAP);
+        // A dash spaced on at least one side: `3-1` glued is the dash reader's.
+        if after_gap.len() == rest.len() && second.len() == after_dash.len() {
+            return None;
+        }
+        let start = text.len() - second.len();
+        let end = scan::digits_end(text, start);
+        let tail = &text[end..];
+        let joined = tail.starts_with(['-', '/', ':', '.', ',', '،'])
+            && tail[1..].starts_with(|ch: char| digit(ch).is_some());
+        if end == start || end - start > 3 || joined {
+            return None;
+        }
+        let x = value(&g.int).filter(|&x| x <= 200)?;
+        let y = value(&text[start..end]).filter(|&y| y <= 200)?;
+        // `بين 3 - 5`، `من 10 - 15`: a range, whatever the page is about.
+        let prev = prev_word(text, ctx.start).map_or("", |(_, w)| w);
+        if matches!(strip_conj(prev).unwrap_or(prev), "بين" | "من" | "حوالي" | "نحو" | "زهاء")
+            || !self.sporty()
+        {
+            return None;
+        }
+        let (case, _, rule) = self.context(ctx);
+        let s = score(
+            &cardinal(x, Form::masc(case)),
+            &cardinal(y, Form::masc(Case::Obl)),
+        );
+        Some(Outcome::new(
+            ctx.start,
+            end,
+            case,
+            Class::Score,
+            join_prefix(&ctx.prefix, &s),
+            with(rule, "; two numbers and a spaced dash in a match report: a score"),
+        ))
+    }
+
     /// A score with the word صفر on one side (`2-صفر`، `(صفر-2)`، `1/ صفر`): papers
     /// write the nil in letters, so the digits have only one side of the score.
     pub(super) fn zero_score(&self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
@@ -371,14 +421,13 @@ impl<'a> Reader<'a> {
         if rest.chars().next().is_none_or(|c| digit(c).is_none()) {
             return None;
         }
-        let between = self
-            .tokens
-            .last()
-            .is_some_and(|t| prev_word(text, t.span.start).is_some_and(|(_, w)| w == "بين"));
-        let (spoken, end) = if self.sporty() {
-            ("مقابل".to_string(), i + dash_len)
-        } else if between {
+        let word_before = self.tokens.last().and_then(|t| prev_word(text, t.span.start));
+        let before_is = |words: &[&str]| word_before.is_some_and(|(_, w)| words.contains(&w));
+        // `بين 3 - 5`، `من 10 - 15`: a range even in a match report.
+        let (spoken, end) = if before_is(&["بين"]) {
             ("و".to_string(), text.len() - rest.len())
+        } else if !before_is(&["من", "حوالي", "نحو", "زهاء"]) && self.sporty() {
+            ("مقابل".to_string(), i + dash_len)
         } else {
             ("إلى".to_string(), i + dash_len)
         };

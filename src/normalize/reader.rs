@@ -751,6 +751,9 @@ impl<'a> Reader<'a> {
         if let Some(o) = self.zero_score(c, ctx).or_else(|| self.bare_score(c, ctx)) {
             return o;
         }
+        if let Some(o) = self.spaced_score(c, ctx) {
+            return o;
+        }
         if let Some(o) = self.hour_letter(c, ctx) {
             return o;
         }
@@ -918,9 +921,13 @@ impl<'a> Reader<'a> {
             // `بلغ عددهم 45`، `كان قدره 20`: the noun is a verb's subject, the number its
             // object or كان's predicate.
             Some((Role::Predicate, v)) => {
+                // `ليبلغ عددهم`، `لتصل قيمتها`: the subjunctive's ل before the verb.
                 let verb = prev_word(text, ws).is_some_and(|(_, w2)| {
-                    role_of(w2).is_some_and(|(r, _)| {
-                        matches!(r, Role::Nominative | Role::Object | Role::Kana)
+                    let bare = w2.trim_start_matches(['و', 'ف']);
+                    [Some(w2), bare.strip_prefix('ل')].into_iter().flatten().any(|w| {
+                        role_of(w).is_some_and(|(r, _)| {
+                            matches!(r, Role::Nominative | Role::Object | Role::Kana)
+                        })
                     })
                 });
                 if verb {
@@ -1656,6 +1663,18 @@ impl<'a> Reader<'a> {
                 return (None, false);
             }
             return (Some((x, found)), true);
+        }
+        // `ب10 سنة`: a slip of the pen (the singular after 3–10); the feminine noun still
+        // decides the number's gender, which a listener hears (`بعشر سنة`, not `بعشرة`).
+        if let Some(found) = counted_noun(x.word).filter(|f| {
+            (3..=10).contains(&(n % 100))
+                && f.0 == Gender::Fem
+                && f.1 == Number::Singular
+                && !f.2.contains("fallback")
+        }) {
+            if !names_year() {
+                return (Some((x, found)), false);
+            }
         }
         // Coordinated number: و10 …, or إلى 7 …
         let connector = matches!(x.word, "و" | "إلى" | "الى" | "أو" | "حتى");
