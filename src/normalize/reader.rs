@@ -891,9 +891,11 @@ impl<'a> Reader<'a> {
         }
         match role_of(w) {
             // `من قتل 25`: after a preposition the word is a verbal noun, not a verb.
+            // But `أن يشارك 60 بلدا`: after أن، لن، كي the word is a verb.
             Some((Role::Nominative, v))
                 if prev_word(text, ws).is_some_and(|(_, w2)| {
-                    role_of(w2).is_some_and(|(r, _)| r == Role::Oblique)
+                    !matches!(strip_conj(w2).unwrap_or(w2), "أن" | "لن" | "كي" | "لكي" | "لم")
+                        && role_of(w2).is_some_and(|(r, _)| r == Role::Oblique)
                 }) =>
             {
                 (
@@ -1578,6 +1580,13 @@ impl<'a> Reader<'a> {
                     return done(class, s, nx.end, with(rule, "; 2 is the dual of its noun"));
                 }
             }
+        } else if let Some(g) = self.coordinated_gender(ctx) {
+            // `بـ5 ميداليات ذهبية و3 فضية`: the noun counted before is understood.
+            gender = g;
+            rule.push_str(&format!(
+                "; coordinated with a number counting a {} noun → that gender",
+                g.label()
+            ));
         } else {
             rule.push_str("; no counted noun → masculine");
         }
@@ -1586,12 +1595,32 @@ impl<'a> Reader<'a> {
             case,
             construct,
         };
-        done(
+        let mut o = done(
             class,
             format!("{sign}{}", cardinal(n, form)),
             core_end,
             rule,
-        )
+        );
+        o.read.gender = Some(gender);
+        o
+    }
+
+    /// The gender of the noun counted by the number this one is coordinated with
+    /// (`و3` a few words after `5 ميداليات`), when nothing but that noun and its
+    /// adjectives stands between them.
+    fn coordinated_gender(&self, ctx: &Ctx) -> Option<Gender> {
+        let l = self.last.filter(|l| l.end <= ctx.start && l.class == Class::Cardinal)?;
+        let between = &self.text[l.end..ctx.start];
+        let conj = ctx.prefix.starts_with(['و', 'ف'])
+            || between.trim() == "و"
+            || between.trim_end().ends_with(" و");
+        let close = between.split_whitespace().count() <= 3
+            && !between.contains(|c: char| scan::is_punct(c) || c == '،');
+        if conj && close {
+            l.gender
+        } else {
+            None
+        }
     }
 
     /// `و47 دقيقة` after an hour ending at `end`: the minutes and where their noun ends.
