@@ -260,6 +260,8 @@ struct Context {
     sport: HashSet<&'static str>,
     vos: HashSet<&'static str>,
     adverbs: HashSet<&'static str>,
+    slips: HashSet<&'static str>,
+    understood: HashSet<&'static str>,
 }
 
 fn context() -> &'static Context {
@@ -269,6 +271,8 @@ fn context() -> &'static Context {
         let mut sport = HashSet::default();
         let mut vos = HashSet::default();
         let mut adverbs = HashSet::default();
+        let mut slips = HashSet::default();
+        let mut understood = HashSet::default();
         for r in rows(include_str!("data/context.tsv")).filter(|r| r.len() >= 2) {
             let role = match r[1] {
                 "obl" => Role::Oblique,
@@ -295,6 +299,14 @@ fn context() -> &'static Context {
                     adverbs.insert(r[0]);
                     continue;
                 }
+                "slip" => {
+                    slips.insert(r[0]);
+                    continue;
+                }
+                "adjf" => {
+                    understood.insert(r[0]);
+                    continue;
+                }
                 _ => continue,
             };
             roles.entry(r[0]).or_insert(role);
@@ -304,6 +316,8 @@ fn context() -> &'static Context {
             sport,
             vos,
             adverbs,
+            slips,
+            understood,
         }
     })
 }
@@ -340,6 +354,21 @@ pub fn is_vos(word: &str) -> bool {
 /// decides nothing itself (`حاليا`، `مؤقتا`).
 pub fn is_adverb(word: &str) -> bool {
     context().adverbs.contains(undiacritize(word).as_ref())
+}
+
+/// Whether `word` is a feminine singular the press writes after 3–10 by a slip of the
+/// pen (`ب10 سنة`), whose gender still decides the number's.
+pub fn is_slip_singular(word: &str) -> bool {
+    context().slips.contains(undiacritize(word).as_ref())
+}
+
+/// Whether `word` may follow a coordinated number whose noun is understood from the
+/// number before it (`5 ميداليات ذهبية و3 أخرى`، `و4 فضية`): a listed word, or a nisba
+/// adjective (ـي، ـية and their plurals).
+pub fn leaves_noun_understood(word: &str) -> bool {
+    let w = undiacritize(word);
+    context().understood.contains(w.as_ref())
+        || ["ية", "يات", "يون", "يين"].iter().any(|e| w.ends_with(e)) && w.chars().count() > 3
 }
 
 /// Whether `word` marks a sports context (so `3-1` is a score).

@@ -352,6 +352,15 @@ fn unit_symbol_after(text: &str, pos: usize) -> Option<(Next<'_>, &'static Unit,
     Some((a, u, class))
 }
 
+/// What opens a clause (see `Reader::clause_start`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opener {
+    /// The text's start, a punctuation mark or a lone و.
+    Start,
+    /// إنّ or one of its sisters, whose noun follows.
+    Inna,
+}
+
 /// The walker over one text.
 pub struct Reader<'a> {
     pub(super) text: &'a str,
@@ -801,7 +810,7 @@ impl<'a> Reader<'a> {
                 || between.trim_end().ends_with(" و");
             // `1949 و1989`: a year coordinated with a year; `200 جندي و2000 شخص`:
             // a number coordinated past its counted noun keeps the case.
-            if conj && adjacent {
+            if conj && (adjacent || between.trim() == "و") {
                 // `الدقيقتين 23 و67`، `المادتان 5 و7`: a member coordinated with an
                 // ordinal is the next ordinal of the same noun.
                 let role = match (l.class, l.gender) {
@@ -1007,7 +1016,10 @@ impl<'a> Reader<'a> {
         let definite = w.starts_with("ال") || strip_conj(w).is_some_and(|b| b.starts_with("ال"));
         // Each word before is looked up once: this runs for most numbers.
         let Some((ws2, w2)) = prev_word(text, ws) else {
-            return default();
+            return match self.nominal_clause(ws, w, None) {
+                Some(why) => (Case::Nom, Some(Role::Nominative), why),
+                None => default(),
+            };
         };
         let r2 = role_of(w2).map(|(r, _)| r);
         let third = || prev_word(text, ws2).map(|(_, w3)| (w3, role_of(w3).map(|(r, _)| r)));
@@ -1050,7 +1062,16 @@ impl<'a> Reader<'a> {
         }
         // A prepositional phrase between a verb and its subject.
         if r2 == Some(Role::Oblique) {
-            if let Some((w3, Some(Role::Nominative))) = third() {
+            // (`يوجد في المدينة 12 مستشفى`، `كان في القاعة 40 شخصا`: also after a verb of
+            // being, whose subject follows the place.)
+            // The place must be a definite noun: `تكون في حدود 30 درجة` is كان's predicate.
+            let place = definite || possessed_gender(w).is_some();
+            let verb = |r: Option<Role>| match r {
+                Some(Role::Nominative) => true,
+                Some(Role::Subject | Role::Kana) => place,
+                _ => false,
+            };
+            if let Some((w3, _)) = third().filter(|(_, r3)| verb(*r3)) {
                 return (
                     Case::Nom,
                     Some(Role::Nominative),
@@ -1058,7 +1079,60 @@ impl<'a> Reader<'a> {
                 );
             }
         }
+        if let Some(why) = self.nominal_clause(ws, w, Some((ws2, w2))) {
+            return (Case::Nom, Some(Role::Nominative), why);
+        }
         default()
+    }
+
+    /// A number in a clause with no verb, as its predicate or postponed subject:
+    /// `المجموع 250 مشاركا`، `إن عدد الضحايا 30 شخصا` (the predicate, nominative also after
+    /// إنّ), `وفي القائمة 25 اسما` (a fronted place, then the subject). `w` and `w2` are
+    /// the two words before the number, starting at `ws` and `ws2` (`before`; none at the
+    /// text's start).
+    fn nominal_clause(&self, ws: usize, w: &str, before: Option<(usize, &str)>) -> Option<String> {
+        const TOTALS: [&str; 9] = [
+            "عدد", "مجموع", "إجمالي", "حصيلة", "قيمة", "حجم", "نسبة", "متوسط", "معدل",
+        ];
+        const PLACES: [&str; 6] = ["في", "على", "لدى", "عند", "داخل", "ضمن"];
+        let bare = strip_conj(w).unwrap_or(w);
+        let definite = bare.starts_with("ال");
+        if bare.strip_prefix("ال").is_some_and(|n| TOTALS.contains(&n))
+            && self.clause_start(ws).is_some()
+        {
+            return Some(format!("{w} opening a clause → the number its predicate, nominative"));
+        }
+        let (ws2, w2) = before?;
+        let bare2 = strip_conj(w2).unwrap_or(w2);
+        let opener = self.clause_start(ws2)?;
+        if definite && TOTALS.contains(&bare2) {
+            return Some(format!(
+                "{w2} {w} opening a clause{} → the number its predicate, nominative",
+                if opener == Opener::Inna { " after إنّ" } else { "" }
+            ));
+        }
+        if definite && opener == Opener::Start && PLACES.contains(&bare2) {
+            return Some(format!(
+                "{w2} {w} fronted → the number a postponed subject, nominative"
+            ));
+        }
+        None
+    }
+
+    /// What opens the clause that starts at `pos`, if one does: the text's start or a
+    /// punctuation mark, a lone و، or إنّ and its sisters.
+    fn clause_start(&self, pos: usize) -> Option<Opener> {
+        let head = self.text[..pos].trim_end_matches([' ', '\u{a0}']);
+        if head.is_empty() || head.ends_with(['.', '!', '?', '؟', ':', '،', '؛', ',', '(', '\n']) {
+            return Some(Opener::Start);
+        }
+        let (_, w) = prev_word(self.text, pos)?;
+        if head.ends_with(w) && matches!(w, "و" | "ف") {
+            return Some(Opener::Start);
+        }
+        let bare = strip_conj(w).unwrap_or(w);
+        matches!(bare, "إن" | "أن" | "لأن" | "بأن" | "لكن" | "لكنّ" | "إنّ" | "أنّ")
+            .then_some(Opener::Inna)
     }
 
     /// Reads one number (with a fraction part maybe) in its context.
@@ -1092,10 +1166,14 @@ impl<'a> Reader<'a> {
             role,
             None | Some(Role::Oblique | Role::Object)
         );
+        // (Not `20 صباح اليوم`: a period in construct dates the sentence, and a number
+        // above 12 is no hour said with a period.)
         let role = if free
             && g.frac.is_none()
-            && n.is_some_and(|n| n <= 24)
-            && next.is_some_and(|x| !x.glued && !x.broken && time::period_word(x.word))
+            && n.is_some_and(|n| (1..=12).contains(&n))
+            && next.is_some_and(|x| {
+                !x.glued && !x.broken && time::period_word(x.word) && x.word != "صباح"
+            })
         {
             rule.push_str("; period of the day after: an hour");
             Some(Role::Time)
@@ -1616,7 +1694,10 @@ impl<'a> Reader<'a> {
             || between.trim_end().ends_with(" و");
         let close = between.split_whitespace().count() <= 3
             && !between.contains(|c: char| scan::is_punct(c) || c == '،');
-        if conj && close {
+        // `و3 فضية`، `و3 في المستشفى`: nothing after it that could be a noun of its own.
+        let understood = next_word(self.text, scan::digits_end(self.text, ctx.digits))
+            .is_none_or(|x| x.broken || is_particle(x.word) || lexicon::leaves_noun_understood(x.word));
+        if conj && close && understood {
             l.gender
         } else {
             None
@@ -1699,7 +1780,7 @@ impl<'a> Reader<'a> {
             (3..=10).contains(&(n % 100))
                 && f.0 == Gender::Fem
                 && f.1 == Number::Singular
-                && !f.2.contains("fallback")
+                && lexicon::is_slip_singular(x.word)
         }) {
             if !names_year() {
                 return (Some((x, found)), false);
@@ -1729,7 +1810,14 @@ impl<'a> Reader<'a> {
                 let m = value(&digits).unwrap_or(0);
                 let raw_end = scan::word_end(text, nw.start);
                 if let Some(y) = next_word(text, raw_end).filter(|y| !y.broken && !y.glued) {
-                    if let Some(found) = counted_noun(y.word).filter(|f| fits(m, f.1)) {
+                    // (A year counts no noun rawi only guesses: `2014 و 2015 إضافة`.)
+                    let guessed_for_year = |f: &(Gender, Number, &str)| {
+                        f.2.contains("fallback")
+                            && ((1900..=2100).contains(&m) || (1900..=2100).contains(&n))
+                    };
+                    if let Some(found) =
+                        counted_noun(y.word).filter(|f| fits(m, f.1) && !guessed_for_year(f))
+                    {
                         return (Some((y, found)), false);
                     }
                 }
