@@ -253,6 +253,9 @@ pub enum Role {
     /// A document noun (`القانون`، `المرسوم`، `الملف`): the number names it, so
     /// `43.22` or `12-81` is an identifier, never a decimal or a range.
     Document,
+    /// A day word (`يوم`، `أيام`، `يومي`): a number up to 31 after it is a day of the
+    /// month, a masculine ordinal (`أيام 3، 10` → الثالث، العاشر).
+    Day,
 }
 
 struct Context {
@@ -281,6 +284,7 @@ fn context() -> &'static Context {
                 "time" => Role::Time,
                 "phone" => Role::Phone,
                 "doc" => Role::Document,
+                "day" => Role::Day,
                 "objv" => Role::Object,
                 "subj" => Role::Subject,
                 "pred" => Role::Predicate,

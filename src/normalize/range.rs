@@ -453,7 +453,7 @@ impl<'a> Reader<'a> {
     pub(super) fn coordinated_number(&self, end: usize) -> Option<(u64, usize)> {
         let text = self.text;
         let rest = text[end..].trim_start();
-        let after_connector = ["و", "إلى ", "الى ", "حتى ", "- ", "– ", "-", "–"]
+        let after_connector = ["و", "إلى ", "الى ", "حتى ", "أو ", "او ", "- ", "– ", "-", "–"]
             .iter()
             .find_map(|c| rest.strip_prefix(c))?
             .trim_start();

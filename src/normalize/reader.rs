@@ -810,6 +810,19 @@ impl<'a> Reader<'a> {
                 || between.trim_end().ends_with(" و");
             // `1949 و1989`: a year coordinated with a year; `200 جندي و2000 شخص`:
             // a number coordinated past its counted noun keeps the case.
+            // `أيام 3، 10، 17`، `الدقائق 3، 16`: a list of ordinals or days with commas.
+            let comma = matches!(between.trim(), "،" | "," | "، و" | ", و" | "،و" | ",و");
+            if comma && !own_noun() {
+                match (l.class, l.gender) {
+                    (Class::Ordinal, Some(g)) => {
+                        return (l.case, Some(Role::Ordinal(g)), "listed after an ordinal".into())
+                    }
+                    (Class::Date, _) => {
+                        return (l.case, Some(Role::Day), "listed after a day of the month".into())
+                    }
+                    _ => {}
+                }
+            }
             if conj && (adjacent || between.trim() == "و") {
                 // `الدقيقتين 23 و67`، `المادتان 5 و7`: a member coordinated with an
                 // ordinal is the next ordinal of the same noun.
@@ -964,6 +977,7 @@ impl<'a> Reader<'a> {
                     Role::Nominative => "verb",
                     Role::Phone => "telephone word",
                     Role::Document => "document noun",
+                    Role::Day => "day word",
                     Role::Object => "verb taking the number as object (accusative)",
                     Role::Subject | Role::Predicate | Role::Kana => "subject marker",
                 };
@@ -1404,6 +1418,16 @@ impl<'a> Reader<'a> {
                 with(rule, "; year: masculine cardinal"),
             );
         }
+        // `أيام 3، 10`، `يوم 15`: a day of the month after a day word.
+        if whole && matches!(role, Some(Role::Day)) && (1..=31).contains(&n) && !ctx.neg {
+            if let Some((s, mend)) = self.day_before_month(n, case, core_end) {
+                return done(Class::Date, s, mend, with(rule, DAY_OF_MONTH));
+            }
+            let s = ordinal::ordinal(n, Gender::Masc, case);
+            let mut o = done(Class::Date, s, core_end, with(rule, "; a day of the month"));
+            o.read.gender = Some(Gender::Masc);
+            return o;
+        }
         // Day of a month.
         if whole && (1..=31).contains(&n) && !ctx.neg {
             if let Some((s, mend)) = self.day_before_month(n, case, core_end) {
@@ -1607,6 +1631,9 @@ impl<'a> Reader<'a> {
             }
         }
         if !whole {
+            if let Some(o) = self.comma_days(g, core_end, ctx, case, &rule) {
+                return o;
+            }
             let s = format!("{sign}{}", self.plain(g, Form::masc(case)));
             // `1.5 مليون $`: the unit symbol after the scale word is its genitive noun.
             let scale = next.filter(|x| !x.glued && !x.broken && scale_word(x.word).is_some());
@@ -1681,6 +1708,43 @@ impl<'a> Reader<'a> {
         );
         o.read.gender = Some(gender);
         o
+    }
+
+    /// `أيام 15،14 و16 أكتوبر`، `يوم 18,17 أو 19 مارس`: two days joined by a comma look
+    /// like a decimal; before a month (or a list of days ending in one) they are days.
+    fn comma_days(
+        &self,
+        g: &Group,
+        core_end: usize,
+        ctx: &Ctx,
+        case: Case,
+        rule: &str,
+    ) -> Option<Outcome> {
+        let frac = g.frac.as_deref()?;
+        let comma = self.text[ctx.digits..core_end].contains(['،', ',']);
+        let day = |d: &str| value(d).filter(|&v| (1..=31).contains(&v) && !d.starts_with('0'));
+        let (a, b) = (day(&g.int)?, day(frac)?);
+        if !comma || ctx.neg {
+            return None;
+        }
+        let first = ordinal::ordinal(a, Gender::Masc, case);
+        let (second, end) = match self.day_before_month(b, case, core_end) {
+            Some(pair) => pair,
+            None if self.day_list_reaches_month(core_end) => {
+                (ordinal::ordinal(b, Gender::Masc, case), core_end)
+            }
+            None => return None,
+        };
+        let mut o = Outcome::new(
+            ctx.start,
+            end,
+            case,
+            Class::Date,
+            join_prefix(&ctx.prefix, &format!("{first} و{second}")),
+            format!("{rule}; two days joined by a comma before a month"),
+        );
+        o.read.gender = Some(Gender::Masc);
+        Some(o)
     }
 
     /// The gender of the noun counted by the number this one is coordinated with
