@@ -15,6 +15,8 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use super::budget::{read_within, Answer, Budget};
+use super::request::{audio_of, service_message, Prepared, Template};
+use super::sigv4;
 use crate::clip::Clip;
 use crate::decode::{decode_owned, AudioFormat};
 use crate::error::{Error, Result};
@@ -167,10 +169,13 @@ struct Failure {
 
 /// An `http` voice ready to send requests.
 pub struct HttpEngine {
-    url: String,
     spec: HttpSpec,
+    /// The voice file, named in messages that ask the user to change a field.
+    origin: String,
+    template: Template,
+    /// AWS credentials and the filled region, for a voice signed with SigV4.
+    sigv4: Option<(sigv4::Credentials, String)>,
     agent: ureq::Agent,
-    token: Option<String>,
     retries: u32,
     timeout: Duration,
     format: AudioFormat,
@@ -190,18 +195,7 @@ impl HttpEngine {
             .http
             .clone()
             .ok_or_else(|| bad("no [http] table".into()))?;
-        Endpoint::parse(&spec.url).map_err(bad)?;
-        let token = match &spec.api_key_env {
-            Some(var) => match std::env::var(var) {
-                Ok(t) if !t.trim().is_empty() => Some(t.trim().to_owned()),
-                _ => {
-                    return Err(bad(format!(
-                        "the API key variable {var} is not set; export it before running rawi"
-                    )))
-                }
-            },
-            None => None,
-        };
+        let (template, sigv4) = ready(&spec, voice.pauses.clause_ms).map_err(bad)?;
         let timeout = Duration::from_secs_f64(voice.limits.timeout_s);
         let mut tls = ureq::tls::TlsConfig::builder();
         if let Some(ca) = &spec.ca_file {
@@ -217,9 +211,10 @@ impl HttpEngine {
             .build()
             .into();
         Ok(HttpEngine {
-            url: spec.url.clone(),
+            origin: voice.origin.clone(),
+            template,
+            sigv4,
             agent,
-            token,
             retries: voice.limits.retries,
             timeout,
             format: voice.output_format,
@@ -229,38 +224,40 @@ impl HttpEngine {
         })
     }
 
-    fn body(&self, text: &str) -> String {
-        let mut body = serde_json::Map::new();
-        for (k, v) in &self.spec.extra {
-            if let Ok(j) = serde_json::to_value(v) {
-                body.insert(k.clone(), j);
-            }
-        }
-        body.insert("model".into(), self.spec.model.clone().into());
-        body.insert("voice".into(), self.spec.voice.clone().into());
-        body.insert("input".into(), text.into());
-        let format = match self.format {
+    /// One request, one answer.
+    fn once(&self, text: &str) -> std::result::Result<Clip, Failure> {
+        let format = self.format;
+        let name = match format {
             // OpenAI's name for raw 16-bit PCM.
             AudioFormat::PcmS16le => "pcm",
             // OpenAI calls Ogg/Opus "opus"; rawi decodes Ogg/Vorbis, asked for as "ogg".
             f => f.as_str(),
         };
-        body.insert("response_format".into(), format.into());
-        serde_json::Value::Object(body).to_string()
-    }
-
-    /// One request, one answer.
-    fn once(&self, text: &str) -> std::result::Result<Clip, Failure> {
-        let format = self.format;
-        let mut req = self
-            .agent
-            .post(&self.url)
-            .header("Content-Type", "application/json")
-            .header("Accept", format.mime());
-        if let Some(t) = &self.token {
-            req = req.header("Authorization", &format!("Bearer {t}"));
+        let mut prepared = self.template.prepare(text, name);
+        if !prepared
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("accept"))
+        {
+            prepared
+                .headers
+                .push(("Accept".into(), format.mime().to_owned()));
         }
-        let mut resp = req.send(self.body(text)).map_err(|e| self.transport(e))?;
+        if let Some((creds, region)) = &self.sigv4 {
+            self.sign(&mut prepared, creds, region)?;
+        }
+        let mut req = ureq::http::Request::builder()
+            .method(prepared.method.as_str())
+            .uri(&prepared.url);
+        for (n, v) in &prepared.headers {
+            req = req.header(n.as_str(), v.as_str());
+        }
+        let req = req.body(prepared.body).map_err(|e| Failure {
+            reason: format!("cannot make the request from the voice file's [http] table: {e}"),
+            again: None,
+            rate_limited: false,
+        })?;
+        let mut resp = self.agent.run(req).map_err(|e| self.transport(e))?;
         let status = resp.status().as_u16();
         let retry_after = resp
             .headers()
@@ -299,35 +296,141 @@ impl HttpEngine {
             }
         };
         if !(200..300).contains(&status) {
-            let snippet: String = String::from_utf8_lossy(&payload)
-                .trim()
-                .chars()
-                .take(200)
-                .collect();
             let rate_limited = status == 429 || status == 503;
             let again = if rate_limited || status == 408 || status >= 500 {
                 Some(retry_after)
             } else {
                 None
             };
-            let mut reason = format!("server answered HTTP {status}: {snippet}");
-            if status == 401 || status == 403 {
-                reason.push_str(&match &self.spec.api_key_env {
-                    Some(var) => format!(" (check the token in {var})"),
-                    None => " (the server wants a token: name its variable in api_key_env)".into(),
-                });
-            }
             return Err(Failure {
-                reason,
+                reason: self.refusal(status, &service_message(&payload)),
                 again,
                 rate_limited,
             });
         }
-        decode_owned(payload, format, self.pcm_rate).map_err(|e| Failure {
+        let audio =
+            audio_of(payload, self.spec.answer, self.spec.audio_field.as_deref()).map_err(|e| {
+                Failure {
+                    reason: format!("the server {e}"),
+                    again: None,
+                    rate_limited: false,
+                }
+            })?;
+        decode_owned(audio, format, self.pcm_rate).map_err(|e| Failure {
             reason: format!("server {e}"),
             again: None,
             rate_limited: false,
         })
+    }
+
+    /// Adds the SigV4 headers (`Host`, `X-Amz-Date`, `X-Amz-Security-Token`,
+    /// `Authorization`) to a request, signing its host, content type and date.
+    fn sign(
+        &self,
+        prepared: &mut Prepared,
+        creds: &sigv4::Credentials,
+        region: &str,
+    ) -> std::result::Result<(), Failure> {
+        let end = Endpoint::parse(&prepared.url).map_err(|reason| Failure {
+            reason,
+            again: None,
+            rate_limited: false,
+        })?;
+        let default_port = if end.https { 443 } else { 80 };
+        let host = if end.port == default_port {
+            end.host.clone()
+        } else {
+            format!("{}:{}", end.host, end.port)
+        };
+        let (path, query) = end.path.split_once('?').unwrap_or((&end.path, ""));
+        let date = sigv4::amz_date(jiff::Timestamp::now());
+        let mut signed: Vec<(String, String)> = prepared
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+            .cloned()
+            .collect();
+        signed.push(("Host".into(), host));
+        signed.push(("X-Amz-Date".into(), date.clone()));
+        if let Some(t) = &creds.session_token {
+            signed.push(("X-Amz-Security-Token".into(), t.clone()));
+        }
+        let scope = sigv4::Scope {
+            region,
+            service: self.spec.sigv4.as_ref().map_or("", |s| s.service.as_str()),
+        };
+        let auth = sigv4::authorization(
+            creds,
+            &date,
+            scope,
+            &sigv4::Request {
+                method: prepared.method.as_str(),
+                path,
+                query,
+                headers: &signed,
+                body: &prepared.body,
+            },
+        );
+        prepared
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+        prepared.headers.extend(signed);
+        prepared.headers.push(("Authorization".into(), auth));
+        Ok(())
+    }
+
+    /// A refused request in words that name what to change, and where: the key's
+    /// variable, the voice file's `voice` field, the text.
+    fn refusal(&self, status: u16, msg: &str) -> String {
+        let file = if self.origin == crate::voice::BUILT_IN {
+            "the built-in voice file".to_owned()
+        } else {
+            self.origin.clone()
+        };
+        let head = format!("server answered HTTP {status}: {msg}");
+        let about_voice = msg.to_lowercase().contains("voice");
+        match status {
+            401 | 403 => format!("{head} (check {})", self.credentials()),
+            404 => format!(
+                "{head} (check url and voice = \"{}\" in [http] of {file})",
+                self.spec.voice
+            ),
+            400 | 422 if about_voice => format!(
+                "{head} (the service does not take the voice: check voice = \"{}\" in [http] of {file})",
+                self.spec.voice
+            ),
+            400 | 413 | 422 => format!(
+                "{head} (the service refused the request for this text: check the body template in [http] of {file}, and [limits] max_chars)"
+            ),
+            429 => format!(
+                "{head} (the account's quota or rate limit: wait, or lower max_parallel in [http] of {file})"
+            ),
+            _ => head,
+        }
+    }
+
+    /// Where the voice's credentials come from, for a refused request.
+    fn credentials(&self) -> String {
+        let mut vars: Vec<String> = self
+            .spec
+            .secret_headers
+            .iter()
+            .map(|(h, v)| format!("the key in {v} ([http.secret_headers] {h})"))
+            .collect();
+        if let Some(var) = &self.spec.api_key_env {
+            vars.push(format!("the token in {var}"));
+        }
+        if self.sigv4.is_some() {
+            vars.push(
+                "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), and the region"
+                    .into(),
+            );
+        }
+        if vars.is_empty() {
+            "credentials: the server wants a key; name its variable in api_key_env or [http.secret_headers]".into()
+        } else {
+            vars.join(" and ")
+        }
     }
 
     /// Describes a failure below HTTP (connection, TLS, timeout): all worth a retry but
@@ -368,11 +471,17 @@ impl HttpEngine {
     }
 
     /// Takes the token out of a message, whatever a server echoed back.
-    fn scrub(&self, msg: String) -> String {
-        match &self.token {
-            Some(t) if !t.is_empty() => msg.replace(t.as_str(), "[token]"),
-            _ => msg,
+    fn scrub(&self, mut msg: String) -> String {
+        let secrets = self.template.secrets().iter();
+        let aws = self.sigv4.iter().flat_map(|(c, _)| {
+            std::iter::once(&c.secret_access_key).chain(c.session_token.as_ref())
+        });
+        for secret in secrets.chain(aws) {
+            if !secret.is_empty() {
+                msg = msg.replace(secret.as_str(), "[token]");
+            }
         }
+        msg
     }
 }
 
@@ -420,6 +529,25 @@ impl super::Synthesizer for HttpEngine {
     fn retries_itself(&self) -> bool {
         true
     }
+}
+
+/// The template of a voice's request and its SigV4 credentials, with every environment
+/// variable it needs read; the error names the variable and the field. `rawi voices`
+/// and the engine share it.
+pub fn ready(
+    spec: &HttpSpec,
+    clause_ms: u32,
+) -> std::result::Result<(Template, Option<(sigv4::Credentials, String)>), String> {
+    let template = Template::new(spec, clause_ms)?;
+    Endpoint::parse(&template.prepare("", "wav").url)?;
+    let sigv4 = match &spec.sigv4 {
+        Some(s) => Some((
+            sigv4::Credentials::from_env()?,
+            template.fill_env(&s.region),
+        )),
+        None => None,
+    };
+    Ok((template, sigv4))
 }
 
 /// A refused TLS handshake in words that say what to do. rustls and webpki name the

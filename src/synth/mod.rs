@@ -8,6 +8,8 @@ pub mod budget;
 pub mod bundled;
 pub mod command;
 pub mod http;
+pub mod request;
+pub mod sigv4;
 
 use crate::clip::Clip;
 use crate::error::{Error, Result};
@@ -104,12 +106,10 @@ pub fn availability(voice: &Voice) -> std::result::Result<(), String> {
             let Some(h) = &voice.http else {
                 return Err("no [http] table".into());
             };
-            if let Some(var) = &h.api_key_env {
-                if std::env::var_os(var).is_none() {
-                    return Err(format!("the API key variable {var} is not set"));
-                }
-            }
-            http::Endpoint::parse(&h.url)?.reachable()
+            // Every variable the request needs (key, region, AWS credentials) is read
+            // here, so `rawi voices` says which one is missing.
+            let (template, _) = http::ready(h, voice.pauses.clause_ms)?;
+            http::Endpoint::parse(&template.prepare("", "wav").url)?.reachable()
         }
     }
 }
