@@ -899,7 +899,7 @@ impl Voice {
 
     /// A stable text of everything in the voice file that changes the sound, for cache
     /// keys and manifests. A user lexicon counts by the entries each sentence may use (see
-    /// `Speaker::fingerprint_for`), not by its path, so this reads no file.
+    /// `ClipKeys::fingerprint_for`), not by its path, so this reads no file.
     pub fn fingerprint(&self) -> String {
         let mut v = self.clone();
         v.description.clear();

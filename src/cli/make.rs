@@ -56,6 +56,10 @@ pub(crate) struct MakeArgs {
     /// MP3 bit rate, kbit/s: 32, 48, 64, 96, 128 or 160.
     #[arg(long, default_value_t = encode::DEFAULT_MP3_KBPS, value_name = "KBPS", value_parser = mp3_bitrate)]
     pub(crate) bitrate: u32,
+    /// Print what the voice would be sent (requests, characters, characters already in
+    /// the cache) for each article, and send nothing.
+    #[arg(long)]
+    pub(crate) estimate: bool,
     /// Build only the K-th of N slices of the articles (sorted by path; article i goes to
     /// slice i mod N + 1), e.g. `--shard 2/8`.
     #[arg(long, value_name = "K/N")]
