@@ -264,6 +264,12 @@ impl HttpEngine {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(retry_after);
+        // AWS services say "slow down" with 400 and this error type, not with 429.
+        let throttled = resp
+            .headers()
+            .get("x-amzn-errortype")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("ThrottlingException"));
         // Read into memory granted by the output budget shared with every other worker
         // (see `synth::budget`), held until the answer is decoded.
         let never = std::sync::atomic::AtomicBool::new(false);
@@ -296,7 +302,7 @@ impl HttpEngine {
             }
         };
         if !(200..300).contains(&status) {
-            let rate_limited = status == 429 || status == 503;
+            let rate_limited = status == 429 || status == 503 || throttled;
             let again = if rate_limited || status == 408 || status >= 500 {
                 Some(retry_after)
             } else {
@@ -387,10 +393,27 @@ impl HttpEngine {
         } else {
             self.origin.clone()
         };
-        let head = format!("server answered HTTP {status}: {msg}");
-        let about_voice = msg.to_lowercase().contains("voice");
+        let head = if msg.is_empty() {
+            format!("server answered HTTP {status} with no message")
+        } else {
+            format!("server answered HTTP {status}: {msg}")
+        };
+        let lower = msg.to_lowercase();
+        // ElevenLabs says a spent quota with 401, Polly a rate limit with 400.
+        let about_quota = ["quota", "rate exceeded", "throttl", "too many"]
+            .iter()
+            .any(|w| lower.contains(w));
+        let about_voice = lower.contains("voice");
+        // Google answers a wrong API key with 400, not 401.
+        let about_key = ["api key", "api_key", "credential", "signature", "token"]
+            .iter()
+            .any(|w| lower.contains(w));
         match status {
+            _ if status == 429 || (about_quota && (400..500).contains(&status)) => format!(
+                "{head} (the account's quota or rate limit: wait, or lower max_parallel in [http] of {file})"
+            ),
             401 | 403 => format!("{head} (check {})", self.credentials()),
+            400 if about_key => format!("{head} (check {})", self.credentials()),
             404 => format!(
                 "{head} (check url and voice = \"{}\" in [http] of {file})",
                 self.spec.voice
@@ -399,11 +422,12 @@ impl HttpEngine {
                 "{head} (the service does not take the voice: check voice = \"{}\" in [http] of {file})",
                 self.spec.voice
             ),
+            400 if msg.is_empty() => format!(
+                "{head} (the service refused the request without saying why: check voice = \"{}\" and the body template in [http] of {file})",
+                self.spec.voice
+            ),
             400 | 413 | 422 => format!(
                 "{head} (the service refused the request for this text: check the body template in [http] of {file}, and [limits] max_chars)"
-            ),
-            429 => format!(
-                "{head} (the account's quota or rate limit: wait, or lower max_parallel in [http] of {file})"
             ),
             _ => head,
         }

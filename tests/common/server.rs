@@ -1,6 +1,7 @@
 //! A small HTTP/1.1 server on loopback for the speech-service tests, over plain TCP or
 //! TLS (rustls, with a certificate authority and a server certificate made by rcgen):
 //! each connection is one request, handed whole to the test's handler.
+#![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
