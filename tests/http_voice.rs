@@ -39,36 +39,6 @@ struct Seen {
     requests: AtomicUsize,
 }
 
-/// A certificate authority and a server certificate for 127.0.0.1 signed by it: (CA PEM,
-/// server TLS config).
-fn tls_material() -> (String, Arc<rustls::ServerConfig>) {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "rawi test CA");
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf_params =
-        CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
-    let leaf = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(rustls::pki_types::PrivatePkcs8KeyDer::from(
-        leaf_key.serialize_der(),
-    ));
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(vec![leaf.der().clone()], key)
-    .unwrap();
-    (ca_cert.pem(), Arc::new(config))
-}
-
 /// Starts a server on 127.0.0.1, over TLS when `tls` is given; returns its port and what
 /// it sees.
 fn serve(behaviour: Behaviour, tls: Option<Arc<rustls::ServerConfig>>) -> (u16, Arc<Seen>) {
@@ -97,44 +67,14 @@ fn serve(behaviour: Behaviour, tls: Option<Arc<rustls::ServerConfig>>) -> (u16, 
 
 /// Reads one request and answers it as `behaviour` says.
 fn answer<S: Read + Write>(mut stream: S, behaviour: Behaviour, seen: &Seen) {
-    let mut req = Vec::new();
-    let mut buf = [0u8; 4096];
-    // Read headers, then exactly Content-Length bytes of body.
-    let (head, body) = loop {
-        let n = stream.read(&mut buf).unwrap_or(0);
-        if n == 0 {
-            return;
-        }
-        req.extend_from_slice(&buf[..n]);
-        if let Some(end) = req.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&req[..end]).into_owned();
-            let len: usize = head
-                .to_ascii_lowercase()
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:").map(str::to_owned))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            while req.len() < end + 4 + len {
-                let n = stream.read(&mut buf).unwrap_or(0);
-                if n == 0 {
-                    break;
-                }
-                req.extend_from_slice(&buf[..n]);
-            }
-            break (head, String::from_utf8_lossy(&req[end + 4..]).into_owned());
-        }
+    let Some(req) = common::server::read_request(&mut stream) else {
+        return;
     };
+    let body = String::from_utf8_lossy(&req.body).into_owned();
     let n_request = seen.requests.fetch_add(1, Ordering::SeqCst);
     let now = seen.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     seen.most_in_flight.fetch_max(now, Ordering::SeqCst);
-    let auth = head
-        .lines()
-        .find_map(|l| {
-            l.split_once(':')
-                .filter(|(k, _)| k.eq_ignore_ascii_case("authorization"))
-                .map(|(_, v)| v.trim().to_owned())
-        })
-        .unwrap_or_default();
+    let auth = req.header("authorization").unwrap_or_default().to_owned();
     seen.auth.lock().unwrap().push(auth.clone());
     seen.bodies.lock().unwrap().push(body.clone());
     let json: serde_json::Value = serde_json::from_str(&body).expect("a JSON body");
@@ -283,7 +223,7 @@ fn builds_through_a_speech_server() {
 
 #[test]
 fn https_with_a_test_certificate_authority() {
-    let (ca_pem, config) = tls_material();
+    let (ca_pem, config) = common::server::tls_material();
     let (port, seen) = serve(Behaviour::Wav, Some(config));
     let dir = tempfile::tempdir().unwrap();
     let url = format!("https://127.0.0.1:{port}/v1/audio/speech");
