@@ -250,6 +250,75 @@ fn https_with_a_test_certificate_authority() {
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
 }
 
+/// A self-signed certificate made with `openssl req -x509` and its defaults is a CA
+/// certificate, which rustls refuses as a server's own: the error gives the one command
+/// that makes one it accepts. Made with that command (the real openssl), the certificate
+/// is its own `ca_file` and the build goes through.
+#[test]
+fn a_self_signed_openssl_certificate_is_its_own_ca_file() {
+    use rustls::pki_types::pem::PemObject;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let openssl = |args: &[&str]| {
+        let o = Command::new("openssl")
+            .args(args)
+            .current_dir(d)
+            .output()
+            .expect("openssl is installed (see .ci/run)");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let serve_cert = || {
+        let cert = rustls::pki_types::CertificateDer::from_pem_file(d.join("cert.pem")).unwrap();
+        let key = rustls::pki_types::PrivateKeyDer::from_pem_file(d.join("key.pem")).unwrap();
+        serve(
+            Behaviour::Wav,
+            Some(common::server::server_config(cert, key)),
+        )
+    };
+    let url = |port: u16| format!("https://127.0.0.1:{port}/v1/audio/speech");
+    let out = d.join("e.zip");
+    // The usual one-liner: CA:TRUE.
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "cert.pem",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    let (port, seen) = serve_cert();
+    let voice = voice_with(d, &url(port), 10.0, "", "ca_file = \"cert.pem\"");
+    let o = build(&voice, &out);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("CA:TRUE"), "{err}");
+    assert_eq!(seen.requests.load(Ordering::SeqCst), 0);
+    // The command the message gives, run as given.
+    let command = err
+        .split('`')
+        .find(|part| part.starts_with("openssl req") && part.contains("CA:FALSE"))
+        .unwrap_or_else(|| panic!("no command in {err}"));
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    openssl(&args);
+    let (port, seen) = serve_cert();
+    let voice = voice_with(d, &url(port), 10.0, "", "ca_file = \"cert.pem\"");
+    let o = build(&voice, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        seen.bodies.lock().unwrap().len(),
+        manifest(&out).sentences.len()
+    );
+}
+
 #[test]
 fn a_rate_limit_is_waited_out() {
     let (port, seen) = serve(Behaviour::RateLimitedOnce, None);

@@ -176,6 +176,8 @@ pub struct HttpEngine {
     /// AWS credentials and the filled region, for a voice signed with SigV4.
     sigv4: Option<(sigv4::Credentials, String)>,
     agent: ureq::Agent,
+    /// The server's host, for the certificate command of a TLS refusal.
+    host: String,
     retries: u32,
     timeout: Duration,
     format: AudioFormat,
@@ -196,6 +198,9 @@ impl HttpEngine {
             .clone()
             .ok_or_else(|| bad("no [http] table".into()))?;
         let (template, sigv4) = ready(&spec, voice.pauses.clause_ms).map_err(bad)?;
+        let host = Endpoint::parse(&template.prepare("", "wav").url)
+            .map_err(bad)?
+            .host;
         let timeout = Duration::from_secs_f64(voice.limits.timeout_s);
         let mut tls = ureq::tls::TlsConfig::builder();
         if let Some(ca) = &spec.ca_file {
@@ -215,6 +220,7 @@ impl HttpEngine {
             template,
             sigv4,
             agent,
+            host,
             retries: voice.limits.retries,
             timeout,
             format: voice.output_format,
@@ -476,7 +482,7 @@ impl HttpEngine {
             }
             ureq::Error::ConnectionFailed => (format!("cannot talk to the server: {e}"), true),
             ureq::Error::Io(_) | ureq::Error::Rustls(_) | ureq::Error::Tls(_) => {
-                (tls_failure(&e.to_string()), false)
+                (tls_failure(&e.to_string(), &self.host), false)
             }
             ureq::Error::BodyExceedsLimit(_) => (
                 format!(
@@ -574,23 +580,29 @@ pub fn ready(
     Ok((template, sigv4))
 }
 
-/// A refused TLS handshake in words that say what to do. rustls and webpki name the
-/// cause only in debug text (`invalid peer certificate: Other(OtherError(
-/// CaUsedAsEndEntity))`), so the known causes are recognized by those names.
-fn tls_failure(raw: &str) -> String {
+/// A refused TLS handshake in words that say what to do, for a server at `host`. rustls
+/// and webpki name the cause only in debug text (`invalid peer certificate: Other(
+/// OtherError(CaUsedAsEndEntity))`), so the known causes are recognized by those names.
+fn tls_failure(raw: &str, host: &str) -> String {
     // (what webpki or rustls calls it, what it means and what to do)
     const CAUSES: &[(&str, &str)] = &[
         (
             "CaUsedAsEndEntity",
-            "the server presents a CA certificate (basicConstraints CA:TRUE) as its own;              make the server a certificate of its own (CA:FALSE, the server's name in              subjectAltName) signed by that CA, and give the CA's PEM file as ca_file",
+            "the server presents a CA certificate (basicConstraints CA:TRUE, what `openssl req -x509` \
+             makes by default) as its own; give the server a certificate with CA:FALSE and its name, \
+             made with `{command}`, and name that cert.pem as ca_file (or sign the server's \
+             certificate with the CA and give the CA's PEM file as ca_file)",
         ),
         (
             "UnknownIssuer",
-            "the server's certificate is not signed by an authority rawi trusts; for a              private certificate authority, give its PEM file as ca_file",
+            "the server's certificate is not signed by an authority rawi trusts; give the PEM \
+             file of its certificate authority (or of a self-signed certificate with CA:FALSE, \
+             the server's own) as ca_file",
         ),
         (
             "NotValidForName",
-            "the server's certificate does not name the host in the voice's url; use the              name the certificate gives, or make one with this host in subjectAltName",
+            "the server's certificate does not name the host in the voice's url; use the name \
+             the certificate gives, or make one with this host in subjectAltName",
         ),
         (
             "Expired",
@@ -606,15 +618,35 @@ fn tls_failure(raw: &str) -> String {
         ),
         (
             "EndEntityUsedAsCa",
-            "the ca_file holds a server's certificate, not an authority's; give the PEM              file of the CA that signed the server's certificate",
+            "the ca_file holds a server's certificate, not an authority's; give the PEM file \
+             of the CA that signed the server's certificate",
         ),
     ];
     match CAUSES.iter().find(|(name, _)| raw.contains(name)) {
-        Some((_, what)) => format!("TLS failed: {what}"),
+        Some((_, what)) => format!(
+            "TLS failed: {}",
+            what.replace("{command}", &self_signed_command(host))
+        ),
         None => format!(
             "TLS failed: {raw} (for a private certificate authority, give its PEM file as ca_file)"
         ),
     }
+}
+
+/// The one `openssl` command that makes a self-signed server certificate rustls accepts
+/// as its own `ca_file`: CA:FALSE (openssl's default is CA:TRUE, which rustls refuses as
+/// a server's certificate) and the host in subjectAltName.
+pub fn self_signed_command(host: &str) -> String {
+    let san = if host.parse::<std::net::IpAddr>().is_ok() {
+        format!("IP:{host}")
+    } else {
+        format!("DNS:{host}")
+    };
+    format!(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 825 \
+         -keyout key.pem -out cert.pem -subj /CN={host} -addext subjectAltName={san} \
+         -addext basicConstraints=critical,CA:FALSE"
+    )
 }
 
 /// Where a voice's `ca_file` is: as given when absolute, else next to the voice file
@@ -692,11 +724,19 @@ mod tests {
 
     #[test]
     fn tls_failures_are_plain_words() {
-        let e = tls_failure("invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))");
+        let e = tls_failure(
+            "invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))",
+            "tts.local",
+        );
         assert!(e.contains("CA:FALSE") && !e.contains("OtherError"), "{e}");
-        let e = tls_failure("invalid peer certificate: UnknownIssuer");
+        assert!(
+            e.contains("subjectAltName=DNS:tts.local") && !e.contains("  "),
+            "{e}"
+        );
+        let e = tls_failure("invalid peer certificate: UnknownIssuer", "10.0.0.2");
         assert!(e.contains("ca_file") && !e.contains("UnknownIssuer"), "{e}");
-        assert!(tls_failure("something new").contains("something new"));
+        assert!(tls_failure("something new", "h").contains("something new"));
+        assert!(self_signed_command("10.0.0.2").contains("subjectAltName=IP:10.0.0.2"));
     }
 
     #[test]

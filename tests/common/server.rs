@@ -135,18 +135,15 @@ pub fn tls_material() -> (String, Arc<rustls::ServerConfig>) {
     let leaf_params =
         CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
     let leaf = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
-    (
-        ca_cert.pem(),
-        server_config(leaf.der().clone(), leaf_key.serialize_der()),
-    )
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into());
+    (ca_cert.pem(), server_config(leaf.der().clone(), key))
 }
 
-/// A rustls server configuration presenting one certificate (DER) with its PKCS#8 key.
+/// A rustls server configuration presenting one certificate (DER) with its key.
 pub fn server_config(
     cert: rustls::pki_types::CertificateDer<'static>,
-    pkcs8: Vec<u8>,
+    key: rustls::pki_types::PrivateKeyDer<'static>,
 ) -> Arc<rustls::ServerConfig> {
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(pkcs8.into());
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
