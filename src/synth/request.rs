@@ -381,6 +381,94 @@ mod tests {
         );
     }
 
+    fn spec(http: &str) -> HttpSpec {
+        let toml = format!("name='x'\nengine='http'\n[http]\n{http}");
+        crate::voice::Voice::from_toml(&toml, "t")
+            .unwrap()
+            .http
+            .unwrap()
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_escaped_for_each_place() {
+        let s = spec(
+            "url='https://h/v1/tts/{voice}?q=1'\nvoice='a b/c'\nmodel='m'\n\
+             [http.headers]\nX-Model='{model}'\n\
+             [http.json]\ntext='{text}'\nmeta={ model='{model}', n=3, ok=true }",
+        );
+        let t = Template::new(&s, 250).unwrap();
+        let p = t.prepare("قال \"لا\"\n\\ {voice}", "wav");
+        assert_eq!(p.url, "https://h/v1/tts/a%20b%2Fc?q=1");
+        assert!(p.headers.contains(&("X-Model".into(), "m".into())));
+        assert!(p
+            .headers
+            .contains(&("Content-Type".into(), "application/json".into())));
+        let body: serde_json::Value = serde_json::from_slice(&p.body).unwrap();
+        // The text is the text: quotes, a newline, a backslash and a brace pattern in it
+        // survive, and its own {voice} is not a placeholder.
+        assert_eq!(body["text"], "قال \"لا\"\n\\ {voice}");
+        assert_eq!(
+            body["meta"],
+            serde_json::json!({"model": "m", "n": 3, "ok": true})
+        );
+    }
+
+    #[test]
+    fn an_ssml_body_and_the_openai_default() {
+        let s = spec("url='http://h/'\nvoice='V&1'\nssml='<speak><voice name=\"{voice}\">{text}</voice></speak>'");
+        let p = Template::new(&s, 250).unwrap().prepare("أ < ب", "wav");
+        assert_eq!(
+            String::from_utf8(p.body).unwrap(),
+            "<speak><voice name=\"V&amp;1\">أ &lt; ب</voice></speak>"
+        );
+        assert!(p
+            .headers
+            .contains(&("Content-Type".into(), "application/ssml+xml".into())));
+        let s = spec("url='http://h/'\nmodel='tts-1'\nvoice='alloy'\n[http.extra]\nspeed=0.9");
+        let p = Template::new(&s, 250).unwrap().prepare("نص", "pcm");
+        let body: serde_json::Value = serde_json::from_slice(&p.body).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"model": "tts-1", "voice": "alloy", "input": "نص", "response_format": "pcm", "speed": 0.9})
+        );
+    }
+
+    #[test]
+    fn descriptions_that_cannot_work_are_refused_naming_the_field() {
+        for (http, expect) in [
+            ("url='https://{regoin}.h/'", "{regoin}"),
+            ("url='http://h/'\nmethod='GET'", "{text} in the url"),
+            ("url='http://h/'\nanswer='json'", "audio_field"),
+            ("url='http://h/'\nssml='<speak/>'", "no {text}"),
+            (
+                "url='http://h/'\n[http.json]\ninput='{ssml}'",
+                "no ssml template",
+            ),
+            (
+                "url='http://h/'\n[http.json]\nvoice='x'",
+                "no {text} or {ssml}",
+            ),
+            (
+                "url='http://h/'\n[http.headers]\n'X-A'=\"a\\nb\"",
+                "line break",
+            ),
+            (
+                "url='http://h/'\n[http.headers]\n'X A'='a'",
+                "not a header name",
+            ),
+            (
+                "url='http://h/'\n[http.sigv4]\nservice='polly'\nregion=''",
+                "[http.sigv4]",
+            ),
+        ] {
+            let toml = format!("name='x'\nengine='http'\n[http]\n{http}");
+            let e = crate::voice::Voice::from_toml(&toml, "v.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(expect) && e.contains("v.toml"), "{http}: {e}");
+        }
+    }
+
     #[test]
     fn base64_answers() {
         let body = br#"{"audioContent": "UklGRg=="}"#.to_vec();
