@@ -42,26 +42,9 @@ struct Seen {
 /// Starts a server on 127.0.0.1, over TLS when `tls` is given; returns its port and what
 /// it sees.
 fn serve(behaviour: Behaviour, tls: Option<Arc<rustls::ServerConfig>>) -> (u16, Arc<Seen>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
     let seen = Arc::new(Seen::default());
     let seen2 = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(200) {
-            let Ok(stream) = stream else { continue };
-            let seen = seen2.clone();
-            let tls = tls.clone();
-            std::thread::spawn(move || match tls {
-                Some(config) => {
-                    let Ok(conn) = rustls::ServerConnection::new(config) else {
-                        return;
-                    };
-                    answer(rustls::StreamOwned::new(conn, stream), behaviour, &seen);
-                }
-                None => answer(stream, behaviour, &seen),
-            });
-        }
-    });
+    let port = common::server::serve_raw(tls, move |stream| answer(stream, behaviour, &seen2));
     (port, seen)
 }
 

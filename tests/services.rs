@@ -165,14 +165,8 @@ fn parse_ssml(doc: &str) -> Result<Ssml, String> {
             Event::Text(t) => push_text(&t.xml10_content(), &stack, &mut out)?,
             Event::GeneralRef(r) => {
                 let name = r.as_ref().to_owned();
-                let c = match name.as_str() {
-                    "amp" => "&",
-                    "lt" => "<",
-                    "gt" => ">",
-                    "quot" => "\"",
-                    "apos" => "'",
-                    other => return Err(format!("unknown entity &{other};")),
-                };
+                let c =
+                    common::xml_entity(&name).ok_or_else(|| format!("unknown entity &{name};"))?;
                 push_text(c, &stack, &mut out)?;
             }
             Event::End(e) => {

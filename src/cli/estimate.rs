@@ -6,9 +6,8 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::make::{load_voice, pool, MakeArgs};
+use super::make::{cache, load_voice, pool, MakeArgs};
 use super::out::Out;
-use crate::cache::Cache;
 use crate::edition::{self, Estimate, Options};
 use crate::error::{escaped, Result};
 use crate::synth::ClipKeys;
@@ -19,14 +18,7 @@ use crate::synth::ClipKeys;
 pub(crate) fn estimate(articles: &[&PathBuf], make: &MakeArgs) -> Result<i32> {
     let voice = load_voice(&make.voice, make.lexicon.as_deref())?;
     let keys = ClipKeys::of(&voice)?;
-    let cache = if make.no_cache {
-        None
-    } else {
-        make.cache
-            .clone()
-            .or_else(Cache::default_dir)
-            .map(Cache::new)
-    };
+    let cache = cache(make);
     let opts = Options {
         read_captions: make.read_captions,
         ..Options::default()

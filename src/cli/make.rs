@@ -85,6 +85,17 @@ fn mp3_bitrate(s: &str) -> std::result::Result<u32, String> {
     }
 }
 
+/// The clip cache a run uses: `--cache DIR`, else the user's, unless `--no-cache`.
+pub(crate) fn cache(make: &MakeArgs) -> Option<Cache> {
+    if make.no_cache {
+        return None;
+    }
+    make.cache
+        .clone()
+        .or_else(Cache::default_dir)
+        .map(Cache::new)
+}
+
 /// A thread pool of `jobs` workers (default: the number of cores), at most
 /// [`limits::MAX_JOBS`].
 pub(crate) fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
@@ -201,14 +212,7 @@ impl Maker {
         let voice = load_voice(&make.voice, make.lexicon.as_deref())?;
         encode::check(format, voice.sample_rate).map_err(|e| Error::input("--format", e))?;
         let speaker = Speaker::open(&voice)?;
-        let cache = if make.no_cache {
-            None
-        } else {
-            make.cache
-                .clone()
-                .or_else(Cache::default_dir)
-                .map(Cache::new)
-        };
+        let cache = cache(make);
         let progress = if std::io::stderr().is_terminal() {
             let p = ProgressBar::new(0);
             p.set_style(

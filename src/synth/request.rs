@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use base64::Engine as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use crate::text::xml_escape;
 use crate::voice::{fill, AnswerKind, HttpMethod, HttpSpec};
 
 /// What a URL placeholder's value may keep as it is; everything else is percent-encoded,
@@ -242,22 +243,6 @@ fn fill_json(v: &toml::Value, value: &dyn Fn(&str) -> Option<String>) -> serde_j
         ),
         other => serde_json::to_value(other).unwrap_or(serde_json::Value::Null),
     }
-}
-
-/// `s` escaped for XML text and attribute values.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Whether `c` is a letter of the Latin script (ASCII or accented).

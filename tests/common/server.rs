@@ -62,7 +62,7 @@ impl Reply {
 }
 
 /// Reads one request: the head, then exactly Content-Length bytes of body.
-pub fn read_request<S: Read>(stream: &mut S) -> Option<Req> {
+pub fn read_request<S: Read + ?Sized>(stream: &mut S) -> Option<Req> {
     let mut req = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
@@ -105,7 +105,7 @@ pub fn read_request<S: Read>(stream: &mut S) -> Option<Req> {
 }
 
 /// Writes a reply and closes the exchange.
-pub fn write_reply<S: Write>(stream: &mut S, reply: &Reply) {
+pub fn write_reply<S: Write + ?Sized>(stream: &mut S, reply: &Reply) {
     let mut head = format!("HTTP/1.1 {}\r\n", reply.status);
     for (k, v) in &reply.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
@@ -155,11 +155,30 @@ pub fn server_config(
     Arc::new(config)
 }
 
+/// A connection, plain or TLS.
+pub trait Stream: Read + Write {}
+
+impl<S: Read + Write> Stream for S {}
+
 /// Starts a server on 127.0.0.1 (over TLS when `tls` is given) that answers every
 /// request with `handler`; returns its port. It serves until the test process ends.
 pub fn serve<H>(tls: Option<Arc<rustls::ServerConfig>>, handler: H) -> u16
 where
     H: Fn(&Req) -> Reply + Send + Sync + 'static,
+{
+    serve_raw(tls, move |stream: &mut dyn Stream| {
+        if let Some(req) = read_request(stream) {
+            write_reply(stream, &handler(&req));
+        }
+    })
+}
+
+/// Starts a server on 127.0.0.1 (over TLS when `tls` is given) that hands each
+/// connection to `handler`, for answers [`Reply`] cannot give (chunked bodies, silence);
+/// returns its port.
+pub fn serve_raw<H>(tls: Option<Arc<rustls::ServerConfig>>, handler: H) -> u16
+where
+    H: Fn(&mut dyn Stream) + Send + Sync + 'static,
 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -174,16 +193,9 @@ where
                     let Ok(conn) = rustls::ServerConnection::new(config) else {
                         return;
                     };
-                    let mut s = rustls::StreamOwned::new(conn, stream);
-                    if let Some(req) = read_request(&mut s) {
-                        write_reply(&mut s, &handler(&req));
-                    }
+                    handler(&mut rustls::StreamOwned::new(conn, stream));
                 }
-                None => {
-                    if let Some(req) = read_request(&mut stream) {
-                        write_reply(&mut stream, &handler(&req));
-                    }
-                }
+                None => handler(&mut stream),
             });
         }
     });
