@@ -347,6 +347,12 @@ fn google(log: Arc<Log>) -> Handler {
                 req.header("Content-Type")
             ));
         }
+        if req
+            .header("Accept")
+            .is_some_and(|a| a != "application/json")
+        {
+            return log.problem(format!("Google: Accept {:?}", req.header("Accept")));
+        }
         let body: serde_json::Value = match serde_json::from_slice(&req.body) {
             Ok(b) => b,
             Err(e) => return log.problem(format!("Google: body is not JSON: {e}")),
@@ -395,7 +401,8 @@ fn google(log: Arc<Log>) -> Handler {
 /// `LanguageCode`, `OutputFormat`, `SampleRate` (a string), `Text`, `TextType`,
 /// `VoiceId` (400 `ValidationException` for an unknown one), `ThrottlingException` (400)
 /// for too many requests; the answer is the audio (`pcm`: raw signed 16-bit little-endian
-/// mono).
+/// mono). Text longer than 3000 characters is refused (400
+/// `TextLengthExceededException`).
 fn polly(log: Arc<Log>) -> Handler {
     let aws_error = |status: &'static str, kind: &str, message: &str| {
         let mut r = Reply::new(
@@ -430,6 +437,11 @@ fn polly(log: Arc<Log>) -> Handler {
             Ok(s) => s,
             Err(e) => return log.problem(format!("Polly: {e}")),
         };
+        // Polly bills and takes at most 3000 characters of text (tags excluded).
+        if ssml.text.chars().count() > 3000 {
+            let m = "Maximum text length has been exceeded";
+            return aws_error("400 Bad Request", "TextLengthExceededException", m);
+        }
         let voice = body["VoiceId"].as_str().unwrap_or_default();
         if voice != "Hala" {
             let m = format!("1 validation error detected: Value '{voice}' at 'voiceId' failed to satisfy constraint: Member must satisfy enum value set");
@@ -659,8 +671,12 @@ fn build_and_podcast(service: &Service) {
     let d = dir.path();
     std::fs::write(d.join("final.txt"), ARTICLE).unwrap();
     std::fs::write(d.join("rain.txt"), SECOND).unwrap();
-    let voice = local_voice(d, service.file, port, &ca, &[]);
-    let voice = voice.to_str().unwrap();
+    // The user's own voice folder holds the copy, so `--voice NAME` finds it before the
+    // built-in file, as the README's commands run it.
+    let config = d.join("xdg-config/rawi/voices");
+    std::fs::create_dir_all(&config).unwrap();
+    local_voice(&config, service.file, port, &ca, &[]);
+    let voice = service.file;
     let run = |args: &[&str]| common::rawi_only_env(d, args, service.env);
 
     let build = ["build", "final.txt", "-o", "final.zip", "--voice", voice];
@@ -677,6 +693,10 @@ fn build_and_podcast(service: &Service) {
 
     let err = ok(&run(&build));
     assert!(err.contains(&format!("synthesized {sentences}")), "{err}");
+    assert!(
+        err.contains(&format!("voice {voice} from {}", config.display())),
+        "{err}"
+    );
     let bundle = rawi::bundle::Bundle::read_zip(&d.join("final.zip")).unwrap();
     let manifest = rawi::bundle::Manifest::from_toml(
         std::str::from_utf8(bundle.get("manifest.toml").unwrap()).unwrap(),
@@ -842,4 +862,44 @@ fn refusals_name_what_to_change() {
             log.problems
         );
     }
+}
+
+/// Text the service refuses (Polly takes 3000 characters; a voice file that lets rawi
+/// send 5000 in one request meets the limit): the error names the voice file's
+/// `max_chars`.
+#[test]
+fn a_refused_text_names_max_chars() {
+    let (port, log, ca) = start(&POLLY);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let long = "تتابع الصحيفة الأخبار ".repeat(150);
+    std::fs::write(d.join("long.txt"), format!("عنوان\n\n{}.\n", long.trim())).unwrap();
+    let voice = local_voice(
+        d,
+        POLLY.file,
+        port,
+        &ca,
+        &[("max_chars = ", "max_chars = 5000")],
+    );
+    let o = common::rawi_only_env(
+        d,
+        &[
+            "build",
+            "long.txt",
+            "-o",
+            "l.zip",
+            "--voice",
+            voice.to_str().unwrap(),
+        ],
+        POLLY.env,
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("Maximum text length has been exceeded")
+            && err.contains("max_chars")
+            && err.contains(&voice.display().to_string()),
+        "{err}"
+    );
+    assert!(log.problems.lock().unwrap().is_empty());
 }

@@ -245,9 +245,12 @@ impl HttpEngine {
             .iter()
             .any(|(n, _)| n.eq_ignore_ascii_case("accept"))
         {
-            prepared
-                .headers
-                .push(("Accept".into(), format.mime().to_owned()));
+            // The audio's type, or JSON when the audio comes inside JSON.
+            let accept = match self.spec.answer {
+                crate::voice::AnswerKind::Json => "application/json",
+                crate::voice::AnswerKind::Audio => format.mime(),
+            };
+            prepared.headers.push(("Accept".into(), accept.to_owned()));
         }
         if let Some((creds, region)) = &self.sigv4 {
             self.sign(&mut prepared, creds, region)?;
