@@ -302,6 +302,56 @@ fn a_self_signed_openssl_certificate_is_its_own_ca_file() {
     );
 }
 
+/// A voice file may describe a GET request with the text in the URL (as some local
+/// speech servers take it): no body, the sentence percent-encoded in the query.
+#[test]
+fn a_get_request_carries_the_text_in_the_url() {
+    let texts = Arc::new(Mutex::new(Vec::new()));
+    let seen = texts.clone();
+    let port = common::server::serve(None, move |req| {
+        let text = req.query().strip_prefix("lang=ar&text=").map(|t| {
+            percent_encoding::percent_decode_str(t)
+                .decode_utf8_lossy()
+                .into_owned()
+        });
+        match text {
+            Some(t) if req.method == "GET" && req.body.is_empty() => {
+                let samples: Vec<f32> = (0..2000 + 100 * t.chars().count())
+                    .map(|i| 0.3 * (i as f32 * 0.05).sin())
+                    .collect();
+                seen.lock().unwrap().push(t);
+                common::server::Reply::new(
+                    "200 OK",
+                    "audio/wav",
+                    rawi::audio::encode_wav(&samples, 22050),
+                )
+            }
+            _ => common::server::Reply::new("400 Bad Request", "text/plain", "bad request"),
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let voice = dir.path().join("get.toml");
+    std::fs::write(
+        &voice,
+        format!(
+            "name = \"get\"\nengine = \"http\"\n[http]\nmethod = \"GET\"\nurl = \"http://127.0.0.1:{port}/api/tts?lang=ar&text={{text}}\"\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("e.zip");
+    let o = build(&voice, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut got = texts.lock().unwrap().clone();
+    let mut want: Vec<String> = manifest(&out)
+        .sentences
+        .into_iter()
+        .map(|s| s.spoken)
+        .collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+}
+
 #[test]
 fn a_rate_limit_is_waited_out() {
     let (port, seen) = serve(Behaviour::RateLimitedOnce, None);

@@ -352,10 +352,17 @@ impl HttpEngine {
             rate_limited: false,
         })?;
         let default_port = if end.https { 443 } else { 80 };
-        let host = if end.port == default_port {
-            end.host.clone()
+        // The Host header as ureq writes it: an IPv6 address in brackets, the port only
+        // when it is not the scheme's.
+        let name = if end.host.contains(':') {
+            format!("[{}]", end.host)
         } else {
-            format!("{}:{}", end.host, end.port)
+            end.host.clone()
+        };
+        let host = if end.port == default_port {
+            name
+        } else {
+            format!("{name}:{}", end.port)
         };
         let (path, query) = end.path.split_once('?').unwrap_or((&end.path, ""));
         let date = sigv4::amz_date(jiff::Timestamp::now());
