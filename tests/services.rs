@@ -679,6 +679,14 @@ fn build_and_podcast(service: &Service) {
     let voice = service.file;
     let run = |args: &[&str]| common::rawi_only_env(d, args, service.env);
 
+    // `rawi voices` finds the copy, with every variable it needs set and the server up.
+    let listed = run(&["voices"]);
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    let line = listed
+        .lines()
+        .find(|l| l.starts_with(&format!("{voice}\t")))
+        .unwrap_or_else(|| panic!("{voice} not listed: {listed}"));
+    assert!(line.contains("\tusable\t"), "{line}");
     let build = ["build", "final.txt", "-o", "final.zip", "--voice", voice];
     let est = run(&[&build[..], &["--estimate"]].concat());
     ok(&est);
