@@ -295,7 +295,8 @@ pub struct HttpSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_env: Option<String>,
     /// A PEM file of certificate authorities to trust instead of the built-in roots (a
-    /// company gateway, a self-signed test server); relative to the voice file's folder.
+    /// company gateway), or of the server's own certificate, pinned (a self-signed
+    /// server); relative to the voice file's folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<String>,
     /// Most requests in flight at once for this voice (4 when not given).

@@ -233,10 +233,11 @@ fn https_with_a_test_certificate_authority() {
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
 }
 
-/// A self-signed certificate made with `openssl req -x509` and its defaults is a CA
-/// certificate, which rustls refuses as a server's own: the error gives the one command
-/// that makes one it accepts. Made with that command (the real openssl), the certificate
-/// is its own `ca_file` and the build goes through.
+/// A self-signed certificate made with the usual `openssl req -x509` one-liner is a CA
+/// certificate (CA:TRUE), which rustls refuses as a server's own; named as the voice's
+/// `ca_file` it is pinned and the build goes through. So is one made with the command a
+/// TLS refusal prints (CA:FALSE), and a certificate the ca_file does not hold is still
+/// refused. The certificates are made by the real openssl.
 #[test]
 fn a_self_signed_openssl_certificate_is_its_own_ca_file() {
     use rustls::pki_types::pem::PemObject;
@@ -260,7 +261,16 @@ fn a_self_signed_openssl_certificate_is_its_own_ca_file() {
     };
     let url = |port: u16| format!("https://127.0.0.1:{port}/v1/audio/speech");
     let out = d.join("e.zip");
-    // The usual one-liner: CA:TRUE.
+    let builds = |port: u16, seen: &Seen| {
+        let voice = voice_with(d, &url(port), 10.0, "", "ca_file = \"cert.pem\"");
+        let o = build(&voice, &out);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            seen.bodies.lock().unwrap().len(),
+            manifest(&out).sentences.len()
+        );
+    };
+    // The usual one-liner: CA:TRUE, pinned.
     openssl(&[
         "req",
         "-x509",
@@ -279,27 +289,42 @@ fn a_self_signed_openssl_certificate_is_its_own_ca_file() {
         "/CN=127.0.0.1",
     ]);
     let (port, seen) = serve_cert();
-    let voice = voice_with(d, &url(port), 10.0, "", "ca_file = \"cert.pem\"");
+    builds(port, &seen);
+    // Another certificate in the ca_file: refused, and the message says what to give.
+    std::fs::copy(d.join("cert.pem"), d.join("old.pem")).unwrap();
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "cert.pem",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    let (port, seen) = serve_cert();
+    let voice = voice_with(d, &url(port), 10.0, "", "ca_file = \"old.pem\"");
     let o = build(&voice, &out);
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("CA:TRUE"), "{err}");
+    assert!(
+        err.contains("TLS failed") && err.contains("ca_file"),
+        "{err}"
+    );
     assert_eq!(seen.requests.load(Ordering::SeqCst), 0);
-    // The command the message gives, run as given.
-    let command = err
-        .split('`')
-        .find(|part| part.starts_with("openssl req") && part.contains("CA:FALSE"))
-        .unwrap_or_else(|| panic!("no command in {err}"));
+    // The command a CA:TRUE refusal prints, run as given (README's too): CA:FALSE.
+    let command = rawi::synth::http::self_signed_command("127.0.0.1");
     let args: Vec<&str> = command.split_whitespace().skip(1).collect();
     openssl(&args);
     let (port, seen) = serve_cert();
-    let voice = voice_with(d, &url(port), 10.0, "", "ca_file = \"cert.pem\"");
-    let o = build(&voice, &out);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(
-        seen.bodies.lock().unwrap().len(),
-        manifest(&out).sentences.len()
-    );
+    builds(port, &seen);
 }
 
 /// A voice file may describe a GET request with the text in the URL (as some local

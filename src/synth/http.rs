@@ -1,14 +1,17 @@
-//! The `http` engine: a speech server reached over HTTP or HTTPS, by default with the
-//! OpenAI-compatible request `POST /v1/audio/speech` and a JSON body
-//! `{"model", "input", "voice", "response_format", …}`, answered with audio in the voice's
-//! `output_format` (WAV, MP3, FLAC, Ogg/Vorbis or raw PCM).
+//! The `http` engine: a speech server reached over HTTP or HTTPS with the request its
+//! voice file describes (see `request`): by default OpenAI's `POST /v1/audio/speech` with
+//! a JSON body `{"model", "input", "voice", "response_format", …}`, or any method, URL,
+//! headers and JSON or SSML body, signed with SigV4 when asked; answered with audio in
+//! the voice's `output_format` (WAV, MP3, FLAC, Ogg/Vorbis or raw PCM), raw or base64 in
+//! a JSON field.
 //!
 //! The client is `ureq` (blocking, pure Rust) with `rustls`: https works with Mozilla's
 //! root certificates compiled in, or with the certificates of a `ca_file` for a company
-//! gateway or a test server. On top of it this module adds what a hosted speech API asks
-//! of a well-behaved client: at most `max_parallel` requests at a time per voice, tries
-//! again after `429`/`503` as `Retry-After` says (capped), retries network failures and
-//! server errors with exponential backoff, and keeps the bearer token out of every message.
+//! gateway or a test server, each also trusted as the server's own (see `pin`). On top
+//! of it this module adds what a hosted speech API asks of a well-behaved client: at most
+//! `max_parallel` requests at a time per voice, tries again after `429`/`503` as
+//! `Retry-After` says (capped), retries network failures and server errors with
+//! exponential backoff, and keeps tokens and keys out of every message.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
@@ -202,19 +205,21 @@ impl HttpEngine {
             .map_err(bad)?
             .host;
         let timeout = Duration::from_secs_f64(voice.limits.timeout_s);
-        let mut tls = ureq::tls::TlsConfig::builder();
-        if let Some(ca) = &spec.ca_file {
-            let path = ca_path(&voice.origin, ca);
-            tls = tls.root_certs(read_ca(&path).map_err(bad)?);
-        }
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(timeout))
             .timeout_connect(Some(CONNECT_TIMEOUT.min(timeout)))
             .user_agent(concat!("rawi/", env!("CARGO_PKG_VERSION")))
-            .tls_config(tls.build())
-            .build()
-            .into();
+            .build();
+        // With a ca_file, rawi's own TLS step trusts its certificates as authorities and
+        // as the server's own (see `pin`); without, ureq's, with Mozilla's roots.
+        let agent = match &spec.ca_file {
+            Some(ca) => {
+                let certs = read_ca(&ca_path(&voice.origin, ca)).map_err(bad)?;
+                super::pin::agent(config, certs).map_err(bad)?
+            }
+            None => config.into(),
+        };
         Ok(HttpEngine {
             origin: voice.origin.clone(),
             template,
@@ -605,9 +610,9 @@ fn tls_failure(raw: &str, host: &str) -> String {
         ),
         (
             "UnknownIssuer",
-            "the server's certificate is not signed by an authority rawi trusts; give the PEM \
-             file of its certificate authority (or of a self-signed certificate with CA:FALSE, \
-             the server's own) as ca_file",
+            "the server's certificate is not signed by an authority rawi trusts, nor is it the \
+             ca_file's; give the PEM file of its certificate authority, or of the server's own \
+             certificate (pinned), as ca_file",
         ),
         (
             "NotValidForName",
@@ -673,7 +678,9 @@ fn ca_path(origin: &str, ca: &str) -> PathBuf {
 }
 
 /// Reads the PEM certificates of a `ca_file`.
-fn read_ca(path: &Path) -> std::result::Result<ureq::tls::RootCerts, String> {
+fn read_ca(
+    path: &Path,
+) -> std::result::Result<Vec<rustls::pki_types::CertificateDer<'static>>, String> {
     // The one door for inputs: a regular file under the cap, so a FIFO or /dev/zero as
     // ca_file is refused at once instead of hanging or filling the memory.
     let pem = crate::fsx::read_input(path, crate::limits::MAX_CA_FILE_BYTES, "ca_file")
@@ -681,7 +688,7 @@ fn read_ca(path: &Path) -> std::result::Result<ureq::tls::RootCerts, String> {
     let mut certs = Vec::new();
     for item in ureq::tls::parse_pem(&pem) {
         match item {
-            Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c),
+            Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c.der().to_vec().into()),
             Ok(_) => {}
             Err(e) => {
                 return Err(format!(
@@ -697,7 +704,7 @@ fn read_ca(path: &Path) -> std::result::Result<ureq::tls::RootCerts, String> {
             path.display()
         ));
     }
-    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
+    Ok(certs)
 }
 
 /// Reads a `Retry-After` value: seconds, or an HTTP date (RFC 9110), as a wait from now.

@@ -8,6 +8,7 @@ pub mod budget;
 pub mod bundled;
 pub mod command;
 pub mod http;
+mod pin;
 pub mod request;
 pub mod sigv4;
 
