@@ -271,44 +271,15 @@ fn a_self_signed_openssl_certificate_is_its_own_ca_file() {
         );
     };
     // The usual one-liner: CA:TRUE, pinned.
-    openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        "key.pem",
-        "-out",
-        "cert.pem",
-        "-days",
-        "30",
-        "-subj",
-        "/CN=127.0.0.1",
-    ]);
+    let one_liner = "req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+                     -keyout key.pem -out cert.pem -days 30 -subj /CN=127.0.0.1";
+    let one_liner: Vec<&str> = one_liner.split_whitespace().collect();
+    openssl(&one_liner);
     let (port, seen) = serve_cert();
     builds(port, &seen);
     // Another certificate in the ca_file: refused, and the message says what to give.
     std::fs::copy(d.join("cert.pem"), d.join("old.pem")).unwrap();
-    openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        "key.pem",
-        "-out",
-        "cert.pem",
-        "-days",
-        "30",
-        "-subj",
-        "/CN=127.0.0.1",
-    ]);
+    openssl(&one_liner);
     let (port, seen) = serve_cert();
     let voice = voice_with(d, &url(port), 10.0, "", "ca_file = \"old.pem\"");
     let o = build(&voice, &out);
