@@ -706,6 +706,17 @@ fn build_and_podcast(service: &Service) {
         "{err}"
     );
     let bundle = rawi::bundle::Bundle::read_zip(&d.join("final.zip")).unwrap();
+    // The secrets went in the requests only: not in the bundle, not in a message.
+    for (var, value) in service.env {
+        if var.contains("REGION") || *var == "AWS_ACCESS_KEY_ID" {
+            continue;
+        }
+        for (name, bytes) in &bundle.files {
+            let found = bytes.windows(value.len()).any(|w| w == value.as_bytes());
+            assert!(!found, "{var} is in {name}");
+        }
+        assert!(!err.contains(value), "{var} printed: {err}");
+    }
     let manifest = rawi::bundle::Manifest::from_toml(
         std::str::from_utf8(bundle.get("manifest.toml").unwrap()).unwrap(),
     )
