@@ -20,7 +20,7 @@ use crate::limits;
 use crate::loudness;
 use crate::normalize::{self, Spoken};
 use crate::segment::{self, Sentence, SplitOptions};
-use crate::synth::{Speaker, SYNTH_VERSION};
+use crate::synth::{ClipKeys, Speaker, SYNTH_VERSION};
 
 /// Silence kept at the edges of each clip, so that speech never starts on a cut.
 const CLIP_EDGE_MS: u32 = 30;
@@ -144,42 +144,143 @@ pub fn prepare(
 }
 
 /// The cache key of one clip: engine, voice settings, spoken text and synth version.
-pub fn clip_key(speaker: &Speaker, spoken: &str) -> String {
+pub fn clip_key(keys: &ClipKeys, spoken: &str) -> String {
     let mut h = Sha256::new();
-    for part in [SYNTH_VERSION, &speaker.fingerprint_for(spoken), spoken] {
+    for part in [SYNTH_VERSION, &keys.fingerprint_for(spoken), spoken] {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// An article read and made ready for a voice: its sentences, their spoken and
+/// diacritized forms, and which of the two the voice is given.
+struct Script {
+    article: Article,
+    file_name: String,
+    sentences: Vec<Sentence>,
+    spoken: Vec<Spoken>,
+    diacritized: Vec<String>,
+    form: crate::voice::TextForm,
+}
+
+impl Script {
+    /// Reads `path` and runs every stage before the voice: sentences, spoken forms, the
+    /// checks on what they would cost, vowels.
+    fn read(path: &Path, opts: &Options, voice: &crate::voice::Voice) -> Result<Script> {
+        let mut article = article::read(path)?;
+        drop_bad_meta(path, &mut article.meta);
+        let file_name = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "article.txt".into());
+        let (sentences, spoken) = prepare(&article, opts, voice.limits.max_chars);
+        if sentences.is_empty() {
+            return Err(Error::input(path, "has no sentence to read"));
+        }
+        check_speech(path, &sentences, &spoken)?;
+        // The diacritize stage: every manifest sentence records it; the voice is given it
+        // when its text form asks for it.
+        let diacritized =
+            crate::diacritize::sentences(&spoken, voice).map_err(|e| Error::Synth {
+                voice: voice.name.clone(),
+                reason: format!("{}: {e}", path.display()),
+            })?;
+        Ok(Script {
+            article,
+            file_name,
+            sentences,
+            spoken,
+            diacritized,
+            form: voice.text_form(),
+        })
+    }
+
+    /// The text the voice is given for each sentence.
+    fn given(&self) -> Vec<&str> {
+        given_texts(self.form, &self.spoken, &self.diacritized)
+    }
+}
+
+/// The text a voice taking `form` is given for each sentence.
+fn given_texts<'a>(
+    form: crate::voice::TextForm,
+    spoken: &'a [Spoken],
+    diacritized: &'a [String],
+) -> Vec<&'a str> {
+    match form {
+        crate::voice::TextForm::Diacritized => diacritized.iter().map(String::as_str).collect(),
+        crate::voice::TextForm::Plain => spoken.iter().map(|sp| sp.text.as_str()).collect(),
+    }
+}
+
+/// What building an article would send to its voice, found without sending anything
+/// (`--estimate`): hosted voices charge by the character.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Estimate {
+    /// Sentences read (one request each, unless cached).
+    pub sentences: usize,
+    /// Requests the voice would get: the sentences whose clip the cache lacks.
+    pub requests: usize,
+    /// Characters (Unicode scalar values) of the text those requests carry, without
+    /// the markup a request template adds around it.
+    pub characters: usize,
+    /// Characters of the sentences whose clip the cache already holds.
+    pub cached_characters: usize,
+}
+
+impl std::ops::AddAssign for Estimate {
+    fn add_assign(&mut self, o: Estimate) {
+        self.sentences += o.sentences;
+        self.requests += o.requests;
+        self.characters += o.characters;
+        self.cached_characters += o.cached_characters;
+    }
+}
+
+/// Estimates what building `path` with `voice` would send (see [`Estimate`]): every stage
+/// before the voice runs, and the cache is looked into, but the voice is never opened.
+pub fn estimate(
+    path: &Path,
+    opts: &Options,
+    voice: &crate::voice::Voice,
+    keys: &ClipKeys,
+    cache: Option<&Cache>,
+) -> Result<Estimate> {
+    let script = Script::read(path, opts, voice)?;
+    let mut e = Estimate::default();
+    for text in script.given() {
+        let chars = text.chars().count();
+        let key = clip_key(keys, text);
+        let cached = cache
+            .and_then(|c| c.get(&key))
+            .is_some_and(|clip| clip.rate == voice.sample_rate);
+        e.sentences += 1;
+        if cached {
+            e.cached_characters += chars;
+        } else {
+            e.requests += 1;
+            e.characters += chars;
+        }
+    }
+    Ok(e)
+}
+
 /// Builds an edition from an article file.
 pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
     let started = std::time::Instant::now();
     let speaker = ctx.speaker;
-    let mut article = article::read(path)?;
-    drop_bad_meta(path, &mut article.meta);
-    let file_name = path
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "article.txt".into());
     let voice = speaker.voice();
-    let (sentences, spoken) = prepare(&article, opts, voice.limits.max_chars);
-    if sentences.is_empty() {
-        return Err(Error::input(path, "has no sentence to read"));
-    }
-    check_speech(path, &sentences, &spoken)?;
+    let Script {
+        article,
+        file_name,
+        sentences,
+        spoken,
+        diacritized,
+        form,
+    } = Script::read(path, opts, voice)?;
+    let given = given_texts(form, &spoken, &diacritized);
     let rate = voice.sample_rate;
-    // The diacritize stage: every manifest sentence records it; the voice is given it
-    // when its text form asks for it.
-    let diacritized = crate::diacritize::sentences(&spoken, voice).map_err(|e| Error::Synth {
-        voice: voice.name.clone(),
-        reason: format!("{}: {e}", path.display()),
-    })?;
-    let given: Vec<&str> = match voice.text_form() {
-        crate::voice::TextForm::Diacritized => diacritized.iter().map(String::as_str).collect(),
-        crate::voice::TextForm::Plain => spoken.iter().map(|sp| sp.text.as_str()).collect(),
-    };
     // The audio made so far, across workers: a voice far slower than the estimate is
     // stopped at the edition's limit instead of filling the memory.
     // Pauses count as the programme will hold them (lead, tail and one after each
@@ -280,7 +381,7 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
             start_ms: programme.ms(cue.start),
             end_ms: programme.ms(cue.end),
             chapter: 0,
-            clip: clip_key(speaker, given),
+            clip: clip_key(speaker.keys(), given),
         })
         .collect();
     let meta = &article.meta;
@@ -515,7 +616,7 @@ fn drop_bad_meta(path: &Path, meta: &mut article::Meta) {
 /// One sentence's finished clip (trimmed, at `rate`): from the cache when it is there,
 /// else from the voice, and then kept in the cache.
 fn clip_for(ctx: &Context, spoken: &str, rate: u32, at: SentenceAt<'_>) -> Result<Clip> {
-    let key = clip_key(ctx.speaker, spoken);
+    let key = clip_key(ctx.speaker.keys(), spoken);
     if let Some(clip) = ctx.cache.and_then(|c| c.get(&key)) {
         if clip.rate == rate {
             ctx.stats.cached.fetch_add(1, Ordering::Relaxed);

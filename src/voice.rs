@@ -15,6 +15,7 @@
 //! so that a hostile or mistyped value is a one-line error naming the file and the field,
 //! never a panic, a huge allocation or a run that never ends.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -56,6 +57,23 @@ const BUILTIN: &[(&str, &str)] = &[
         "rawi-ar-high.toml",
         include_str!("../voices/rawi-ar-high.toml"),
     ),
+    // The hosted neural voices: usable once their variables are set (see the README).
+    (
+        "azure-ar-sa.toml",
+        include_str!("../voices/azure-ar-sa.toml"),
+    ),
+    (
+        "google-ar-xa.toml",
+        include_str!("../voices/google-ar-xa.toml"),
+    ),
+    (
+        "polly-ar-hala.toml",
+        include_str!("../voices/polly-ar-hala.toml"),
+    ),
+    (
+        "elevenlabs-multilingual.toml",
+        include_str!("../voices/elevenlabs-multilingual.toml"),
+    ),
 ];
 
 /// Which engine runs a voice.
@@ -66,7 +84,8 @@ pub enum EngineKind {
     Bundled,
     /// Any program: argv template, text on stdin or as an argument, WAV out.
     Command,
-    /// A speech server over HTTP (OpenAI-compatible `POST /v1/audio/speech`).
+    /// A speech server over HTTP: OpenAI-compatible `POST /v1/audio/speech`, or any
+    /// request the voice file describes (Azure, Google, Polly, ElevenLabs…).
     Http,
 }
 
@@ -202,17 +221,73 @@ pub struct CommandSpec {
     pub output: WavOutput,
 }
 
-/// How to reach an `http` voice: an OpenAI-compatible speech endpoint, or any server
-/// that takes the same JSON body and answers with a WAV.
+/// The HTTP method of a speech request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    /// A body built from the template (every hosted speech API).
+    #[default]
+    Post,
+    /// The same, for servers that take PUT.
+    Put,
+    /// No body: the text goes in the URL (`{text}`), as some local servers take it.
+    Get,
+}
+
+impl HttpMethod {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Get => "GET",
+        }
+    }
+}
+
+/// How a speech server gives the audio back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AnswerKind {
+    /// The body is the audio, in the voice's `output_format`.
+    #[default]
+    Audio,
+    /// The body is JSON with the audio base64-encoded in `audio_field` (Google's
+    /// `audioContent`).
+    Json,
+}
+
+/// Signing a request with AWS Signature Version 4 (Amazon Polly), with the credentials of
+/// the standard variables `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
+/// `AWS_SESSION_TOKEN`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigV4Spec {
+    /// The service's signing name (`polly`).
+    pub service: String,
+    /// The region; placeholders of `[http.env]` work here (`{region}`).
+    pub region: String,
+}
+
+/// How to reach an `http` voice: the request, described as data. Without a body template
+/// the request is OpenAI's `POST /v1/audio/speech` with a JSON body `{model, voice, input,
+/// response_format, …extra}`; with `json` or `ssml` it is whatever the service's
+/// documentation asks for. Placeholders are `{name}`: `{text}` (the sentence),
+/// `{voice}` and `{model}` (the fields below), `{ssml}` (the SSML document, in a JSON
+/// template), and in the URL and the `sigv4` region any name of `[http.env]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpSpec {
-    /// The endpoint, `https://host/path` or `http://host:port/path`.
+    /// The endpoint, `https://host/path` or `http://host:port/path`, with placeholders
+    /// (their values percent-encoded).
     pub url: String,
-    /// The `model` field of the request.
+    /// `POST` (the default), `PUT`, or `GET` (no body).
+    #[serde(default, skip_serializing_if = "is_post")]
+    pub method: HttpMethod,
+    /// The `model` field of the request, or the `{model}` placeholder.
     #[serde(default)]
     pub model: String,
-    /// The `voice` field of the request.
+    /// The `voice` field of the request, or the `{voice}` placeholder.
     #[serde(default)]
     pub voice: String,
     /// The environment variable holding a bearer token, if the server wants one. The
@@ -220,15 +295,229 @@ pub struct HttpSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_env: Option<String>,
     /// A PEM file of certificate authorities to trust instead of the built-in roots (a
-    /// company gateway, a self-signed test server); relative to the voice file's folder.
+    /// company gateway), or of the server's own certificate, pinned (a self-signed
+    /// server); relative to the voice file's folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<String>,
     /// Most requests in flight at once for this voice (4 when not given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_parallel: Option<usize>,
-    /// More fields for the JSON body (`speed`, `language`, …).
+    /// More fields for the OpenAI-style JSON body (`speed`, `language`, …).
     #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
     pub extra: toml::Table,
+    /// Headers sent as written (`X-Microsoft-OutputFormat`); never a secret.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// Headers whose value is read from an environment variable: header name → variable
+    /// name (`"Ocp-Apim-Subscription-Key" = "AZURE_SPEECH_KEY"`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secret_headers: BTreeMap<String, String>,
+    /// Placeholders filled from environment variables: placeholder → variable name
+    /// (`region = "AZURE_SPEECH_REGION"`). For the URL and the SigV4 region only.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
+    /// A JSON body template: every string in it has its placeholders filled, and the
+    /// text is escaped by the JSON writer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<toml::Table>,
+    /// An SSML document template with `{text}` where the sentence goes (escaped for XML,
+    /// with `<break>` and language tags as set below). It is the body, unless a `json`
+    /// template places it with `{ssml}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssml: Option<String>,
+    /// In SSML, each run of Latin-script words is wrapped in `<lang xml:lang="…">` with
+    /// this language (`en-US`), so that a multilingual voice says a name in its own
+    /// language instead of spelling it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssml_latin_lang: Option<String>,
+    /// In SSML, a `<break>` of the voice's `clause_ms` after each ، ؛ , and ;.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ssml_clause_breaks: bool,
+    /// How the audio comes back: `audio` (the body), or `json` (base64 in `audio_field`).
+    #[serde(default, skip_serializing_if = "is_audio")]
+    pub answer: AnswerKind,
+    /// The JSON field of a `json` answer holding the base64 audio, dotted for a nested
+    /// one (`audioContent`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_field: Option<String>,
+    /// Sign each request with AWS Signature Version 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sigv4: Option<SigV4Spec>,
+}
+
+fn is_post(m: &HttpMethod) -> bool {
+    *m == HttpMethod::Post
+}
+
+fn is_audio(a: &AnswerKind) -> bool {
+    *a == AnswerKind::Audio
+}
+
+/// The `{name}` placeholders of a template, in order: a name is ASCII letters, digits
+/// and `_`, so JSON or CSS braces in a template are left alone.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        let Some(close) = rest.find('}') else { break };
+        let name = &rest[..close];
+        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            out.push(name);
+            rest = &rest[close + 1..];
+        }
+    }
+    out
+}
+
+/// `template` with each known placeholder replaced by `value(name)`; an unknown one is
+/// left as written (the voice file's check refuses those first).
+pub fn fill(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let name = after.find('}').map(|close| &after[..close]);
+        match name.and_then(|n| value(n).map(|v| (n, v))) {
+            Some((n, v)) => {
+                out.push_str(&v);
+                rest = &after[n.len() + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+impl HttpSpec {
+    /// Checks the request description: known placeholders, headers that can be sent, a
+    /// body template that fits the method and the answer's shape. The error names the
+    /// field.
+    fn check(&self) -> std::result::Result<(), String> {
+        let env_names: Vec<&str> = self.env.keys().map(String::as_str).collect();
+        let known = |field: &str, template: &str, allowed: &[&str]| {
+            for p in placeholders(template) {
+                if !allowed.contains(&p) && !env_names.contains(&p) {
+                    return Err(format!(
+                        "[http] {field} has the placeholder {{{p}}}, which is none of {}{}; \
+                         name its variable in [http.env]",
+                        allowed.join(", "),
+                        if env_names.is_empty() {
+                            ""
+                        } else {
+                            " or [http.env]"
+                        }
+                    ));
+                }
+            }
+            Ok(())
+        };
+        let body_names: &[&str] = &["text", "voice", "model", "ssml"];
+        known("url", &self.url, &["text", "voice", "model"])?;
+        for (name, value) in &self.headers {
+            check_header(name, value, "headers")?;
+            known(&format!("headers.{name}"), value, &["voice", "model"])?;
+        }
+        for (name, var) in &self.secret_headers {
+            check_header(name, var, "secret_headers")?;
+            if var.trim().is_empty() {
+                return Err(format!(
+                    "[http.secret_headers] {name} names no environment variable"
+                ));
+            }
+        }
+        if let Some(ssml) = &self.ssml {
+            known("ssml", ssml, &["text", "voice", "model"])?;
+            if !ssml.contains("{text}") {
+                return Err("[http] ssml has no {text} placeholder for the sentence".into());
+            }
+        }
+        if let Some(json) = &self.json {
+            if !self.extra.is_empty() {
+                return Err(
+                    "[http.extra] and [http.json] both give the body; move the extra fields into [http.json]"
+                        .into(),
+                );
+            }
+            let mut strings = Vec::new();
+            json.values().for_each(|v| json_strings(v, &mut strings));
+            for s in &strings {
+                known("json", s, body_names)?;
+            }
+            let wants = |p: &str| strings.iter().any(|s| s.contains(p));
+            if !wants("{text}") && !wants("{ssml}") {
+                return Err(
+                    "[http.json] has no {text} or {ssml} placeholder for the sentence".into(),
+                );
+            }
+            if wants("{ssml}") && self.ssml.is_none() {
+                return Err("[http.json] places {ssml} but [http] has no ssml template".into());
+            }
+        }
+        if self.method == HttpMethod::Get {
+            if self.json.is_some() || self.ssml.is_some() {
+                return Err(
+                    "[http] method GET sends no body; drop json and ssml, or use POST".into(),
+                );
+            }
+            if !self.url.contains("{text}") {
+                return Err("[http] method GET needs {text} in the url".into());
+            }
+        }
+        if self.answer == AnswerKind::Json
+            && self
+                .audio_field
+                .as_deref()
+                .is_none_or(|f| f.trim().is_empty())
+        {
+            return Err(
+                "[http] answer = \"json\" needs audio_field, the field holding the base64 audio"
+                    .into(),
+            );
+        }
+        if let Some(s) = &self.sigv4 {
+            if s.service.trim().is_empty() || s.region.trim().is_empty() {
+                return Err("[http.sigv4] needs a service and a region".into());
+            }
+            known("sigv4.region", &s.region, &[])?;
+        }
+        for (name, var) in &self.env {
+            if var.trim().is_empty() {
+                return Err(format!("[http.env] {name} names no environment variable"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every string inside a TOML value (the leaves of a JSON template).
+pub fn json_strings<'a>(v: &'a toml::Value, out: &mut Vec<&'a str>) {
+    match v {
+        toml::Value::String(s) => out.push(s),
+        toml::Value::Array(a) => a.iter().for_each(|x| json_strings(x, out)),
+        toml::Value::Table(t) => t.values().for_each(|x| json_strings(x, out)),
+        _ => {}
+    }
+}
+
+/// Whether a header can be sent as written: a name of token characters, a value without
+/// line breaks or other control characters.
+fn check_header(name: &str, value: &str, table: &str) -> std::result::Result<(), String> {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(token) {
+        return Err(format!("[http.{table}] «{name}» is not a header name"));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(format!(
+            "[http.{table}] {name} has a line break or a control character in its value"
+        ));
+    }
+    Ok(())
 }
 
 /// Settings of a bundled voice (the `[bundled]` table of its TOML file).
@@ -479,6 +768,9 @@ impl Voice {
                     if h.max_parallel == Some(0) {
                         return bad("[http] max_parallel must be at least 1".into());
                     }
+                    if let Err(e) = h.check() {
+                        return bad(e);
+                    }
                 }
             },
             EngineKind::Bundled => {
@@ -608,7 +900,7 @@ impl Voice {
 
     /// A stable text of everything in the voice file that changes the sound, for cache
     /// keys and manifests. A user lexicon counts by the entries each sentence may use (see
-    /// `Speaker::fingerprint_for`), not by its path, so this reads no file.
+    /// `ClipKeys::fingerprint_for`), not by its path, so this reads no file.
     pub fn fingerprint(&self) -> String {
         let mut v = self.clone();
         v.description.clear();

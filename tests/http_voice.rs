@@ -39,102 +39,25 @@ struct Seen {
     requests: AtomicUsize,
 }
 
-/// A certificate authority and a server certificate for 127.0.0.1 signed by it: (CA PEM,
-/// server TLS config).
-fn tls_material() -> (String, Arc<rustls::ServerConfig>) {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "rawi test CA");
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf_params =
-        CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
-    let leaf = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(rustls::pki_types::PrivatePkcs8KeyDer::from(
-        leaf_key.serialize_der(),
-    ));
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(vec![leaf.der().clone()], key)
-    .unwrap();
-    (ca_cert.pem(), Arc::new(config))
-}
-
 /// Starts a server on 127.0.0.1, over TLS when `tls` is given; returns its port and what
 /// it sees.
 fn serve(behaviour: Behaviour, tls: Option<Arc<rustls::ServerConfig>>) -> (u16, Arc<Seen>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
     let seen = Arc::new(Seen::default());
     let seen2 = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(200) {
-            let Ok(stream) = stream else { continue };
-            let seen = seen2.clone();
-            let tls = tls.clone();
-            std::thread::spawn(move || match tls {
-                Some(config) => {
-                    let Ok(conn) = rustls::ServerConnection::new(config) else {
-                        return;
-                    };
-                    answer(rustls::StreamOwned::new(conn, stream), behaviour, &seen);
-                }
-                None => answer(stream, behaviour, &seen),
-            });
-        }
-    });
+    let port = common::server::serve_raw(tls, move |stream| answer(stream, behaviour, &seen2));
     (port, seen)
 }
 
 /// Reads one request and answers it as `behaviour` says.
 fn answer<S: Read + Write>(mut stream: S, behaviour: Behaviour, seen: &Seen) {
-    let mut req = Vec::new();
-    let mut buf = [0u8; 4096];
-    // Read headers, then exactly Content-Length bytes of body.
-    let (head, body) = loop {
-        let n = stream.read(&mut buf).unwrap_or(0);
-        if n == 0 {
-            return;
-        }
-        req.extend_from_slice(&buf[..n]);
-        if let Some(end) = req.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&req[..end]).into_owned();
-            let len: usize = head
-                .to_ascii_lowercase()
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:").map(str::to_owned))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            while req.len() < end + 4 + len {
-                let n = stream.read(&mut buf).unwrap_or(0);
-                if n == 0 {
-                    break;
-                }
-                req.extend_from_slice(&buf[..n]);
-            }
-            break (head, String::from_utf8_lossy(&req[end + 4..]).into_owned());
-        }
+    let Some(req) = common::server::read_request(&mut stream) else {
+        return;
     };
+    let body = String::from_utf8_lossy(&req.body).into_owned();
     let n_request = seen.requests.fetch_add(1, Ordering::SeqCst);
     let now = seen.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     seen.most_in_flight.fetch_max(now, Ordering::SeqCst);
-    let auth = head
-        .lines()
-        .find_map(|l| {
-            l.split_once(':')
-                .filter(|(k, _)| k.eq_ignore_ascii_case("authorization"))
-                .map(|(_, v)| v.trim().to_owned())
-        })
-        .unwrap_or_default();
+    let auth = req.header("authorization").unwrap_or_default().to_owned();
     seen.auth.lock().unwrap().push(auth.clone());
     seen.bodies.lock().unwrap().push(body.clone());
     let json: serde_json::Value = serde_json::from_str(&body).expect("a JSON body");
@@ -283,7 +206,7 @@ fn builds_through_a_speech_server() {
 
 #[test]
 fn https_with_a_test_certificate_authority() {
-    let (ca_pem, config) = tls_material();
+    let (ca_pem, config) = common::server::tls_material();
     let (port, seen) = serve(Behaviour::Wav, Some(config));
     let dir = tempfile::tempdir().unwrap();
     let url = format!("https://127.0.0.1:{port}/v1/audio/speech");
@@ -308,6 +231,121 @@ fn https_with_a_test_certificate_authority() {
         .output()
         .unwrap();
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+}
+
+/// A self-signed certificate made with the usual `openssl req -x509` one-liner is a CA
+/// certificate (CA:TRUE), which rustls refuses as a server's own; named as the voice's
+/// `ca_file` it is pinned and the build goes through. So is one made with the command a
+/// TLS refusal prints (CA:FALSE), and a certificate the ca_file does not hold is still
+/// refused. The certificates are made by the real openssl.
+#[test]
+fn a_self_signed_openssl_certificate_is_its_own_ca_file() {
+    use rustls::pki_types::pem::PemObject;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let openssl = |args: &[&str]| {
+        let o = Command::new("openssl")
+            .args(args)
+            .current_dir(d)
+            .output()
+            .expect("openssl is installed (see .ci/run)");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let serve_cert = || {
+        let cert = rustls::pki_types::CertificateDer::from_pem_file(d.join("cert.pem")).unwrap();
+        let key = rustls::pki_types::PrivateKeyDer::from_pem_file(d.join("key.pem")).unwrap();
+        serve(
+            Behaviour::Wav,
+            Some(common::server::server_config(cert, key)),
+        )
+    };
+    let url = |port: u16| format!("https://127.0.0.1:{port}/v1/audio/speech");
+    let out = d.join("e.zip");
+    let builds = |port: u16, seen: &Seen| {
+        let voice = voice_with(d, &url(port), 10.0, "", "ca_file = \"cert.pem\"");
+        let o = build(&voice, &out);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            seen.bodies.lock().unwrap().len(),
+            manifest(&out).sentences.len()
+        );
+    };
+    // The usual one-liner: CA:TRUE, pinned.
+    let one_liner = "req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+                     -keyout key.pem -out cert.pem -days 30 -subj /CN=127.0.0.1";
+    let one_liner: Vec<&str> = one_liner.split_whitespace().collect();
+    openssl(&one_liner);
+    let (port, seen) = serve_cert();
+    builds(port, &seen);
+    // Another certificate in the ca_file: refused, and the message says what to give.
+    std::fs::copy(d.join("cert.pem"), d.join("old.pem")).unwrap();
+    openssl(&one_liner);
+    let (port, seen) = serve_cert();
+    let voice = voice_with(d, &url(port), 10.0, "", "ca_file = \"old.pem\"");
+    let o = build(&voice, &out);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("TLS failed") && err.contains("ca_file"),
+        "{err}"
+    );
+    assert_eq!(seen.requests.load(Ordering::SeqCst), 0);
+    // The command a CA:TRUE refusal prints, run as given (README's too): CA:FALSE.
+    let command = rawi::synth::http::self_signed_command("127.0.0.1");
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    openssl(&args);
+    let (port, seen) = serve_cert();
+    builds(port, &seen);
+}
+
+/// A voice file may describe a GET request with the text in the URL (as some local
+/// speech servers take it): no body, the sentence percent-encoded in the query.
+#[test]
+fn a_get_request_carries_the_text_in_the_url() {
+    let texts = Arc::new(Mutex::new(Vec::new()));
+    let seen = texts.clone();
+    let port = common::server::serve(None, move |req| {
+        let text = req.query().strip_prefix("lang=ar&text=").map(|t| {
+            percent_encoding::percent_decode_str(t)
+                .decode_utf8_lossy()
+                .into_owned()
+        });
+        match text {
+            Some(t) if req.method == "GET" && req.body.is_empty() => {
+                let samples: Vec<f32> = (0..2000 + 100 * t.chars().count())
+                    .map(|i| 0.3 * (i as f32 * 0.05).sin())
+                    .collect();
+                seen.lock().unwrap().push(t);
+                common::server::Reply::new(
+                    "200 OK",
+                    "audio/wav",
+                    rawi::audio::encode_wav(&samples, 22050),
+                )
+            }
+            _ => common::server::Reply::new("400 Bad Request", "text/plain", "bad request"),
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let voice = dir.path().join("get.toml");
+    std::fs::write(
+        &voice,
+        format!(
+            "name = \"get\"\nengine = \"http\"\n[http]\nmethod = \"GET\"\nurl = \"http://127.0.0.1:{port}/api/tts?lang=ar&text={{text}}\"\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("e.zip");
+    let o = build(&voice, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut got = texts.lock().unwrap().clone();
+    let mut want: Vec<String> = manifest(&out)
+        .sentences
+        .into_iter()
+        .map(|s| s.spoken)
+        .collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
 }
 
 #[test]

@@ -315,14 +315,8 @@ fn parse_feed(feed: &str) -> Vec<Element> {
             Event::GeneralRef(r) => {
                 if let Some(&i) = open.last() {
                     let name: String = r.as_ref().to_owned();
-                    let c = match name.as_str() {
-                        "amp" => "&",
-                        "lt" => "<",
-                        "gt" => ">",
-                        "quot" => "\"",
-                        "apos" => "'",
-                        other => panic!("unknown entity {other}"),
-                    };
+                    let c = common::xml_entity(&name)
+                        .unwrap_or_else(|| panic!("unknown entity {name}"));
                     out[i].2.push_str(c);
                 }
             }

@@ -27,6 +27,9 @@ pub(crate) fn build(
     } else {
         articles.iter().filter(|p| seen.insert(*p)).collect()
     };
+    if make.estimate {
+        return super::estimate::estimate(&chosen, make);
+    }
     let many = articles.len() > 1 || make.shard.is_some();
     let outs = outputs(&chosen, articles, output, many, make.unpacked);
     // Every output is checked before any synthesis: a bad `-o` fails in a moment, not

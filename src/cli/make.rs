@@ -56,6 +56,10 @@ pub(crate) struct MakeArgs {
     /// MP3 bit rate, kbit/s: 32, 48, 64, 96, 128 or 160.
     #[arg(long, default_value_t = encode::DEFAULT_MP3_KBPS, value_name = "KBPS", value_parser = mp3_bitrate)]
     pub(crate) bitrate: u32,
+    /// Print what the voice would be sent (requests, characters, characters already in
+    /// the cache) for each article, and send nothing.
+    #[arg(long)]
+    pub(crate) estimate: bool,
     /// Build only the K-th of N slices of the articles (sorted by path; article i goes to
     /// slice i mod N + 1), e.g. `--shard 2/8`.
     #[arg(long, value_name = "K/N")]
@@ -79,6 +83,17 @@ fn mp3_bitrate(s: &str) -> std::result::Result<u32, String> {
             valid()
         )),
     }
+}
+
+/// The clip cache a run uses: `--cache DIR`, else the user's, unless `--no-cache`.
+pub(crate) fn cache(make: &MakeArgs) -> Option<Cache> {
+    if make.no_cache {
+        return None;
+    }
+    make.cache
+        .clone()
+        .or_else(Cache::default_dir)
+        .map(Cache::new)
 }
 
 /// A thread pool of `jobs` workers (default: the number of cores), at most
@@ -197,14 +212,7 @@ impl Maker {
         let voice = load_voice(&make.voice, make.lexicon.as_deref())?;
         encode::check(format, voice.sample_rate).map_err(|e| Error::input("--format", e))?;
         let speaker = Speaker::open(&voice)?;
-        let cache = if make.no_cache {
-            None
-        } else {
-            make.cache
-                .clone()
-                .or_else(Cache::default_dir)
-                .map(Cache::new)
-        };
+        let cache = cache(make);
         let progress = if std::io::stderr().is_terminal() {
             let p = ProgressBar::new(0);
             p.set_style(

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod completions;
 mod diacritize;
+mod estimate;
 mod make;
 mod man;
 mod normalize;

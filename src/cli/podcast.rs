@@ -171,6 +171,13 @@ pub(crate) fn podcast(
     format: Format,
     make: &MakeArgs,
 ) -> Result<i32> {
+    if make.estimate {
+        let chosen: Vec<&PathBuf> = select(articles, make.shard)
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        return super::estimate::estimate(&chosen, make);
+    }
     let mut info = channel.info(None)?;
     info.shard = make.shard.map(|s| s.to_string());
     if let Some(d) = date {

@@ -1,20 +1,25 @@
-//! The `http` engine: a speech server reached over HTTP or HTTPS, by default with the
-//! OpenAI-compatible request `POST /v1/audio/speech` and a JSON body
-//! `{"model", "input", "voice", "response_format", …}`, answered with audio in the voice's
-//! `output_format` (WAV, MP3, FLAC, Ogg/Vorbis or raw PCM).
+//! The `http` engine: a speech server reached over HTTP or HTTPS with the request its
+//! voice file describes (see `request`): by default OpenAI's `POST /v1/audio/speech` with
+//! a JSON body `{"model", "input", "voice", "response_format", …}`, or any method, URL,
+//! headers and JSON or SSML body, signed with SigV4 when asked; answered with audio in
+//! the voice's `output_format` (WAV, MP3, FLAC, Ogg/Vorbis or raw PCM), raw or base64 in
+//! a JSON field.
 //!
 //! The client is `ureq` (blocking, pure Rust) with `rustls`: https works with Mozilla's
 //! root certificates compiled in, or with the certificates of a `ca_file` for a company
-//! gateway or a test server. On top of it this module adds what a hosted speech API asks
-//! of a well-behaved client: at most `max_parallel` requests at a time per voice, tries
-//! again after `429`/`503` as `Retry-After` says (capped), retries network failures and
-//! server errors with exponential backoff, and keeps the bearer token out of every message.
+//! gateway or a test server, each also trusted as the server's own (see `pin`). On top
+//! of it this module adds what a hosted speech API asks of a well-behaved client: at most
+//! `max_parallel` requests at a time per voice, tries again after `429`/`503` as
+//! `Retry-After` says (capped), retries network failures and server errors with
+//! exponential backoff, and keeps tokens and keys out of every message.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use super::budget::{read_within, Answer, Budget};
+use super::request::{audio_of, service_message, Prepared, Template};
+use super::sigv4;
 use crate::clip::Clip;
 use crate::decode::{decode_owned, AudioFormat};
 use crate::error::{Error, Result};
@@ -167,10 +172,15 @@ struct Failure {
 
 /// An `http` voice ready to send requests.
 pub struct HttpEngine {
-    url: String,
     spec: HttpSpec,
+    /// The voice file, named in messages that ask the user to change a field.
+    origin: String,
+    template: Template,
+    /// AWS credentials and the filled region, for a voice signed with SigV4.
+    sigv4: Option<(sigv4::Credentials, String)>,
     agent: ureq::Agent,
-    token: Option<String>,
+    /// The server's host, for the certificate command of a TLS refusal.
+    host: String,
     retries: u32,
     timeout: Duration,
     format: AudioFormat,
@@ -190,36 +200,32 @@ impl HttpEngine {
             .http
             .clone()
             .ok_or_else(|| bad("no [http] table".into()))?;
-        Endpoint::parse(&spec.url).map_err(bad)?;
-        let token = match &spec.api_key_env {
-            Some(var) => match std::env::var(var) {
-                Ok(t) if !t.trim().is_empty() => Some(t.trim().to_owned()),
-                _ => {
-                    return Err(bad(format!(
-                        "the API key variable {var} is not set; export it before running rawi"
-                    )))
-                }
-            },
-            None => None,
-        };
+        let (template, sigv4) = ready(&spec, voice.pauses.clause_ms).map_err(bad)?;
+        let host = Endpoint::parse(&template.prepare("", "wav").url)
+            .map_err(bad)?
+            .host;
         let timeout = Duration::from_secs_f64(voice.limits.timeout_s);
-        let mut tls = ureq::tls::TlsConfig::builder();
-        if let Some(ca) = &spec.ca_file {
-            let path = ca_path(&voice.origin, ca);
-            tls = tls.root_certs(read_ca(&path).map_err(bad)?);
-        }
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(timeout))
             .timeout_connect(Some(CONNECT_TIMEOUT.min(timeout)))
             .user_agent(concat!("rawi/", env!("CARGO_PKG_VERSION")))
-            .tls_config(tls.build())
-            .build()
-            .into();
+            .build();
+        // With a ca_file, rawi's own TLS step trusts its certificates as authorities and
+        // as the server's own (see `pin`); without, ureq's, with Mozilla's roots.
+        let agent = match &spec.ca_file {
+            Some(ca) => {
+                let certs = read_ca(&ca_path(&voice.origin, ca)).map_err(bad)?;
+                super::pin::agent(config, certs).map_err(bad)?
+            }
+            None => config.into(),
+        };
         Ok(HttpEngine {
-            url: spec.url.clone(),
+            origin: voice.origin.clone(),
+            template,
+            sigv4,
             agent,
-            token,
+            host,
             retries: voice.limits.retries,
             timeout,
             format: voice.output_format,
@@ -229,44 +235,55 @@ impl HttpEngine {
         })
     }
 
-    fn body(&self, text: &str) -> String {
-        let mut body = serde_json::Map::new();
-        for (k, v) in &self.spec.extra {
-            if let Ok(j) = serde_json::to_value(v) {
-                body.insert(k.clone(), j);
-            }
-        }
-        body.insert("model".into(), self.spec.model.clone().into());
-        body.insert("voice".into(), self.spec.voice.clone().into());
-        body.insert("input".into(), text.into());
-        let format = match self.format {
+    /// One request, one answer.
+    fn once(&self, text: &str) -> std::result::Result<Clip, Failure> {
+        let format = self.format;
+        let name = match format {
             // OpenAI's name for raw 16-bit PCM.
             AudioFormat::PcmS16le => "pcm",
             // OpenAI calls Ogg/Opus "opus"; rawi decodes Ogg/Vorbis, asked for as "ogg".
             f => f.as_str(),
         };
-        body.insert("response_format".into(), format.into());
-        serde_json::Value::Object(body).to_string()
-    }
-
-    /// One request, one answer.
-    fn once(&self, text: &str) -> std::result::Result<Clip, Failure> {
-        let format = self.format;
-        let mut req = self
-            .agent
-            .post(&self.url)
-            .header("Content-Type", "application/json")
-            .header("Accept", format.mime());
-        if let Some(t) = &self.token {
-            req = req.header("Authorization", &format!("Bearer {t}"));
+        let mut prepared = self.template.prepare(text, name);
+        if !prepared
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("accept"))
+        {
+            // The audio's type, or JSON when the audio comes inside JSON.
+            let accept = match self.spec.answer {
+                crate::voice::AnswerKind::Json => "application/json",
+                crate::voice::AnswerKind::Audio => format.mime(),
+            };
+            prepared.headers.push(("Accept".into(), accept.to_owned()));
         }
-        let mut resp = req.send(self.body(text)).map_err(|e| self.transport(e))?;
+        if let Some((creds, region)) = &self.sigv4 {
+            self.sign(&mut prepared, creds, region)?;
+        }
+        let mut req = ureq::http::Request::builder()
+            .method(prepared.method.as_str())
+            .uri(&prepared.url);
+        for (n, v) in &prepared.headers {
+            req = req.header(n.as_str(), v.as_str());
+        }
+        let req = req.body(prepared.body).map_err(|e| Failure {
+            reason: format!("cannot make the request from the voice file's [http] table: {e}"),
+            again: None,
+            rate_limited: false,
+        })?;
+        let mut resp = self.agent.run(req).map_err(|e| self.transport(e))?;
         let status = resp.status().as_u16();
         let retry_after = resp
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(retry_after);
+        // AWS services say "slow down" with 400 and this error type, not with 429.
+        let throttled = resp
+            .headers()
+            .get("x-amzn-errortype")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("ThrottlingException"));
         // Read into memory granted by the output budget shared with every other worker
         // (see `synth::budget`), held until the answer is decoded.
         let never = std::sync::atomic::AtomicBool::new(false);
@@ -299,35 +316,166 @@ impl HttpEngine {
             }
         };
         if !(200..300).contains(&status) {
-            let snippet: String = String::from_utf8_lossy(&payload)
-                .trim()
-                .chars()
-                .take(200)
-                .collect();
-            let rate_limited = status == 429 || status == 503;
+            let rate_limited = status == 429 || status == 503 || throttled;
             let again = if rate_limited || status == 408 || status >= 500 {
                 Some(retry_after)
             } else {
                 None
             };
-            let mut reason = format!("server answered HTTP {status}: {snippet}");
-            if status == 401 || status == 403 {
-                reason.push_str(&match &self.spec.api_key_env {
-                    Some(var) => format!(" (check the token in {var})"),
-                    None => " (the server wants a token: name its variable in api_key_env)".into(),
-                });
-            }
             return Err(Failure {
-                reason,
+                reason: self.refusal(status, &service_message(&payload)),
                 again,
                 rate_limited,
             });
         }
-        decode_owned(payload, format, self.pcm_rate).map_err(|e| Failure {
+        let audio =
+            audio_of(payload, self.spec.answer, self.spec.audio_field.as_deref()).map_err(|e| {
+                Failure {
+                    reason: format!("the server {e}"),
+                    again: None,
+                    rate_limited: false,
+                }
+            })?;
+        decode_owned(audio, format, self.pcm_rate).map_err(|e| Failure {
             reason: format!("server {e}"),
             again: None,
             rate_limited: false,
         })
+    }
+
+    /// Adds the SigV4 headers (`Host`, `X-Amz-Date`, `X-Amz-Security-Token`,
+    /// `Authorization`) to a request, signing its host, content type and date.
+    fn sign(
+        &self,
+        prepared: &mut Prepared,
+        creds: &sigv4::Credentials,
+        region: &str,
+    ) -> std::result::Result<(), Failure> {
+        let end = Endpoint::parse(&prepared.url).map_err(|reason| Failure {
+            reason,
+            again: None,
+            rate_limited: false,
+        })?;
+        let default_port = if end.https { 443 } else { 80 };
+        // The Host header as ureq writes it: an IPv6 address in brackets, the port only
+        // when it is not the scheme's.
+        let name = if end.host.contains(':') {
+            format!("[{}]", end.host)
+        } else {
+            end.host.clone()
+        };
+        let host = if end.port == default_port {
+            name
+        } else {
+            format!("{name}:{}", end.port)
+        };
+        let (path, query) = end.path.split_once('?').unwrap_or((&end.path, ""));
+        let date = sigv4::amz_date(jiff::Timestamp::now());
+        let mut signed: Vec<(String, String)> = prepared
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+            .cloned()
+            .collect();
+        signed.push(("Host".into(), host));
+        signed.push(("X-Amz-Date".into(), date.clone()));
+        if let Some(t) = &creds.session_token {
+            signed.push(("X-Amz-Security-Token".into(), t.clone()));
+        }
+        let scope = sigv4::Scope {
+            region,
+            service: self.spec.sigv4.as_ref().map_or("", |s| s.service.as_str()),
+        };
+        let auth = sigv4::authorization(
+            creds,
+            &date,
+            scope,
+            &sigv4::Request {
+                method: prepared.method.as_str(),
+                path,
+                query,
+                headers: &signed,
+                body: &prepared.body,
+            },
+        );
+        prepared
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+        prepared.headers.extend(signed);
+        prepared.headers.push(("Authorization".into(), auth));
+        Ok(())
+    }
+
+    /// A refused request in words that name what to change, and where: the key's
+    /// variable, the voice file's `voice` field, the text.
+    fn refusal(&self, status: u16, msg: &str) -> String {
+        let file = if self.origin == crate::voice::BUILT_IN {
+            "the built-in voice file".to_owned()
+        } else {
+            self.origin.clone()
+        };
+        let head = if msg.is_empty() {
+            format!("server answered HTTP {status} with no message")
+        } else {
+            format!("server answered HTTP {status}: {msg}")
+        };
+        let lower = msg.to_lowercase();
+        // ElevenLabs says a spent quota with 401, Polly a rate limit with 400.
+        let about_quota = ["quota", "rate exceeded", "throttl", "too many"]
+            .iter()
+            .any(|w| lower.contains(w));
+        let about_voice = lower.contains("voice");
+        // Google answers a wrong API key with 400, not 401.
+        let about_key = ["api key", "api_key", "credential", "signature", "token"]
+            .iter()
+            .any(|w| lower.contains(w));
+        match status {
+            _ if status == 429 || (about_quota && (400..500).contains(&status)) => format!(
+                "{head} (the account's quota or rate limit: wait, or lower max_parallel in [http] of {file})"
+            ),
+            401 | 403 => format!("{head} (check {})", self.credentials()),
+            400 if about_key => format!("{head} (check {})", self.credentials()),
+            404 => format!(
+                "{head} (check url and voice = \"{}\" in [http] of {file})",
+                self.spec.voice
+            ),
+            400 | 422 if about_voice => format!(
+                "{head} (the service does not take the voice: check voice = \"{}\" in [http] of {file})",
+                self.spec.voice
+            ),
+            400 if msg.is_empty() => format!(
+                "{head} (the service refused the request without saying why: check voice = \"{}\" and the body template in [http] of {file})",
+                self.spec.voice
+            ),
+            400 | 413 | 422 => format!(
+                "{head} (the service refused the request for this text: check the body template in [http] of {file}, and [limits] max_chars)"
+            ),
+            _ => head,
+        }
+    }
+
+    /// Where the voice's credentials come from, for a refused request.
+    fn credentials(&self) -> String {
+        let mut vars: Vec<String> = self
+            .spec
+            .secret_headers
+            .iter()
+            .map(|(h, v)| format!("the key in {v} ([http.secret_headers] {h})"))
+            .collect();
+        if let Some(var) = &self.spec.api_key_env {
+            vars.push(format!("the token in {var}"));
+        }
+        if self.sigv4.is_some() {
+            vars.push(
+                "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), and the region"
+                    .into(),
+            );
+        }
+        if vars.is_empty() {
+            "credentials: the server wants a key; name its variable in api_key_env or [http.secret_headers]".into()
+        } else {
+            vars.join(" and ")
+        }
     }
 
     /// Describes a failure below HTTP (connection, TLS, timeout): all worth a retry but
@@ -349,7 +497,7 @@ impl HttpEngine {
             }
             ureq::Error::ConnectionFailed => (format!("cannot talk to the server: {e}"), true),
             ureq::Error::Io(_) | ureq::Error::Rustls(_) | ureq::Error::Tls(_) => {
-                (tls_failure(&e.to_string()), false)
+                (tls_failure(&e.to_string(), &self.host), false)
             }
             ureq::Error::BodyExceedsLimit(_) => (
                 format!(
@@ -368,11 +516,17 @@ impl HttpEngine {
     }
 
     /// Takes the token out of a message, whatever a server echoed back.
-    fn scrub(&self, msg: String) -> String {
-        match &self.token {
-            Some(t) if !t.is_empty() => msg.replace(t.as_str(), "[token]"),
-            _ => msg,
+    fn scrub(&self, mut msg: String) -> String {
+        let secrets = self.template.secrets().iter();
+        let aws = self.sigv4.iter().flat_map(|(c, _)| {
+            std::iter::once(&c.secret_access_key).chain(c.session_token.as_ref())
+        });
+        for secret in secrets.chain(aws) {
+            if !secret.is_empty() {
+                msg = msg.replace(secret.as_str(), "[token]");
+            }
         }
+        msg
     }
 }
 
@@ -422,23 +576,48 @@ impl super::Synthesizer for HttpEngine {
     }
 }
 
-/// A refused TLS handshake in words that say what to do. rustls and webpki name the
-/// cause only in debug text (`invalid peer certificate: Other(OtherError(
-/// CaUsedAsEndEntity))`), so the known causes are recognized by those names.
-fn tls_failure(raw: &str) -> String {
+/// The template of a voice's request and its SigV4 credentials, with every environment
+/// variable it needs read; the error names the variable and the field. `rawi voices`
+/// and the engine share it.
+pub fn ready(
+    spec: &HttpSpec,
+    clause_ms: u32,
+) -> std::result::Result<(Template, Option<(sigv4::Credentials, String)>), String> {
+    let template = Template::new(spec, clause_ms)?;
+    Endpoint::parse(&template.prepare("", "wav").url)?;
+    let sigv4 = match &spec.sigv4 {
+        Some(s) => Some((
+            sigv4::Credentials::from_env()?,
+            template.fill_env(&s.region),
+        )),
+        None => None,
+    };
+    Ok((template, sigv4))
+}
+
+/// A refused TLS handshake in words that say what to do, for a server at `host`. rustls
+/// and webpki name the cause only in debug text (`invalid peer certificate: Other(
+/// OtherError(CaUsedAsEndEntity))`), so the known causes are recognized by those names.
+fn tls_failure(raw: &str, host: &str) -> String {
     // (what webpki or rustls calls it, what it means and what to do)
     const CAUSES: &[(&str, &str)] = &[
         (
             "CaUsedAsEndEntity",
-            "the server presents a CA certificate (basicConstraints CA:TRUE) as its own;              make the server a certificate of its own (CA:FALSE, the server's name in              subjectAltName) signed by that CA, and give the CA's PEM file as ca_file",
+            "the server presents a CA certificate (basicConstraints CA:TRUE, what `openssl req -x509` \
+             makes by default) as its own; give the server a certificate with CA:FALSE and its name, \
+             made with `{command}`, and name that cert.pem as ca_file (or sign the server's \
+             certificate with the CA and give the CA's PEM file as ca_file)",
         ),
         (
             "UnknownIssuer",
-            "the server's certificate is not signed by an authority rawi trusts; for a              private certificate authority, give its PEM file as ca_file",
+            "the server's certificate is not signed by an authority rawi trusts, nor is it the \
+             ca_file's; give the PEM file of its certificate authority, or of the server's own \
+             certificate (pinned), as ca_file",
         ),
         (
             "NotValidForName",
-            "the server's certificate does not name the host in the voice's url; use the              name the certificate gives, or make one with this host in subjectAltName",
+            "the server's certificate does not name the host in the voice's url; use the name \
+             the certificate gives, or make one with this host in subjectAltName",
         ),
         (
             "Expired",
@@ -454,15 +633,35 @@ fn tls_failure(raw: &str) -> String {
         ),
         (
             "EndEntityUsedAsCa",
-            "the ca_file holds a server's certificate, not an authority's; give the PEM              file of the CA that signed the server's certificate",
+            "the ca_file holds a server's certificate, not an authority's; give the PEM file \
+             of the CA that signed the server's certificate",
         ),
     ];
     match CAUSES.iter().find(|(name, _)| raw.contains(name)) {
-        Some((_, what)) => format!("TLS failed: {what}"),
+        Some((_, what)) => format!(
+            "TLS failed: {}",
+            what.replace("{command}", &self_signed_command(host))
+        ),
         None => format!(
             "TLS failed: {raw} (for a private certificate authority, give its PEM file as ca_file)"
         ),
     }
+}
+
+/// The one `openssl` command that makes a self-signed server certificate rustls accepts
+/// as its own `ca_file`: CA:FALSE (openssl's default is CA:TRUE, which rustls refuses as
+/// a server's certificate) and the host in subjectAltName.
+pub fn self_signed_command(host: &str) -> String {
+    let san = if host.parse::<std::net::IpAddr>().is_ok() {
+        format!("IP:{host}")
+    } else {
+        format!("DNS:{host}")
+    };
+    format!(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 825 \
+         -keyout key.pem -out cert.pem -subj /CN={host} -addext subjectAltName={san} \
+         -addext basicConstraints=critical,CA:FALSE"
+    )
 }
 
 /// Where a voice's `ca_file` is: as given when absolute, else next to the voice file
@@ -479,7 +678,9 @@ fn ca_path(origin: &str, ca: &str) -> PathBuf {
 }
 
 /// Reads the PEM certificates of a `ca_file`.
-fn read_ca(path: &Path) -> std::result::Result<ureq::tls::RootCerts, String> {
+fn read_ca(
+    path: &Path,
+) -> std::result::Result<Vec<rustls::pki_types::CertificateDer<'static>>, String> {
     // The one door for inputs: a regular file under the cap, so a FIFO or /dev/zero as
     // ca_file is refused at once instead of hanging or filling the memory.
     let pem = crate::fsx::read_input(path, crate::limits::MAX_CA_FILE_BYTES, "ca_file")
@@ -487,7 +688,7 @@ fn read_ca(path: &Path) -> std::result::Result<ureq::tls::RootCerts, String> {
     let mut certs = Vec::new();
     for item in ureq::tls::parse_pem(&pem) {
         match item {
-            Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c),
+            Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c.der().to_vec().into()),
             Ok(_) => {}
             Err(e) => {
                 return Err(format!(
@@ -503,7 +704,7 @@ fn read_ca(path: &Path) -> std::result::Result<ureq::tls::RootCerts, String> {
             path.display()
         ));
     }
-    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
+    Ok(certs)
 }
 
 /// Reads a `Retry-After` value: seconds, or an HTTP date (RFC 9110), as a wait from now.
@@ -540,11 +741,19 @@ mod tests {
 
     #[test]
     fn tls_failures_are_plain_words() {
-        let e = tls_failure("invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))");
+        let e = tls_failure(
+            "invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))",
+            "tts.local",
+        );
         assert!(e.contains("CA:FALSE") && !e.contains("OtherError"), "{e}");
-        let e = tls_failure("invalid peer certificate: UnknownIssuer");
+        assert!(
+            e.contains("subjectAltName=DNS:tts.local") && !e.contains("  "),
+            "{e}"
+        );
+        let e = tls_failure("invalid peer certificate: UnknownIssuer", "10.0.0.2");
         assert!(e.contains("ca_file") && !e.contains("UnknownIssuer"), "{e}");
-        assert!(tls_failure("something new").contains("something new"));
+        assert!(tls_failure("something new", "h").contains("something new"));
+        assert!(self_signed_command("10.0.0.2").contains("subjectAltName=IP:10.0.0.2"));
     }
 
     #[test]

@@ -8,6 +8,9 @@ pub mod budget;
 pub mod bundled;
 pub mod command;
 pub mod http;
+mod pin;
+pub mod request;
+pub mod sigv4;
 
 use crate::clip::Clip;
 use crate::error::{Error, Result};
@@ -104,13 +107,69 @@ pub fn availability(voice: &Voice) -> std::result::Result<(), String> {
             let Some(h) = &voice.http else {
                 return Err("no [http] table".into());
             };
-            if let Some(var) = &h.api_key_env {
-                if std::env::var_os(var).is_none() {
-                    return Err(format!("the API key variable {var} is not set"));
-                }
-            }
-            http::Endpoint::parse(&h.url)?.reachable()
+            // Every variable the request needs (key, region, AWS credentials) is read
+            // here, so `rawi voices` says which one is missing.
+            let (template, _) = http::ready(h, voice.pauses.clause_ms)?;
+            http::Endpoint::parse(&template.prepare("", "wav").url)?.reachable()
         }
+    }
+}
+
+/// What makes a voice's clips differ, for their cache keys: the voice file's settings
+/// and the entries of a user lexicon. Needs no engine, so `--estimate` can tell which
+/// clips the cache holds without a key, a server or a program.
+pub struct ClipKeys {
+    /// [`Voice::fingerprint`], computed once.
+    fingerprint: String,
+    /// The entry lines of the user's lexicon (`--lexicon`, or a bundled voice's `lexicon`
+    /// setting), read once, for [`ClipKeys::fingerprint_for`].
+    user_lexicon: Option<Lexicon>,
+}
+
+impl ClipKeys {
+    /// The keys of `voice`, reading its user lexicon if it has one.
+    pub fn of(voice: &Voice) -> Result<ClipKeys> {
+        let index = user_lexicon(voice)?.map(|mut lex| lex.take_index());
+        Ok(ClipKeys::with(voice, index))
+    }
+
+    fn with(voice: &Voice, user_lexicon: Option<Lexicon>) -> ClipKeys {
+        ClipKeys {
+            fingerprint: voice.fingerprint(),
+            user_lexicon,
+        }
+    }
+
+    /// Everything about the voice that changes how `spoken` sounds, for its cache key: the
+    /// voice's settings and, of the user's lexicon, only the entries for words in `spoken`,
+    /// so that editing one entry re-speaks only the sentences with that word.
+    pub fn fingerprint_for(&self, spoken: &str) -> String {
+        let mut out = self.fingerprint.clone();
+        if let Some(lex) = &self.user_lexicon {
+            for line in lex.entries_in(spoken) {
+                out.push('\n');
+                out.push_str(line);
+            }
+        }
+        out
+    }
+}
+
+/// The user lexicon of a bundled voice (its `lexicon` setting, or `--lexicon`), read.
+fn user_lexicon(voice: &Voice) -> Result<Option<Lexicon>> {
+    let path = voice
+        .bundled
+        .as_ref()
+        .filter(|_| voice.engine == EngineKind::Bundled)
+        .and_then(|b| b.lexicon.as_ref());
+    match path {
+        Some(path) => Lexicon::read_user(std::path::Path::new(path))
+            .map(Some)
+            .map_err(|e| Error::Voice {
+                name: voice.name.clone(),
+                reason: e,
+            }),
+        None => Ok(None),
     }
 }
 
@@ -118,11 +177,7 @@ pub fn availability(voice: &Voice) -> std::result::Result<(), String> {
 pub struct Speaker {
     voice: Voice,
     engine: Box<dyn Synthesizer>,
-    /// [`Voice::fingerprint`], computed once.
-    fingerprint: String,
-    /// The entry lines of the user's lexicon (`--lexicon`, or a bundled voice's `lexicon`
-    /// setting), read once, for [`Speaker::fingerprint_for`].
-    user_lexicon: Option<Lexicon>,
+    keys: ClipKeys,
 }
 
 impl Speaker {
@@ -140,17 +195,11 @@ impl Speaker {
             EngineKind::Http => Box::new(http::HttpEngine::new(voice)?),
             EngineKind::Bundled => {
                 let settings = voice.bundled.clone().unwrap_or_default();
-                let mut user = None;
-                if let Some(path) = &settings.lexicon {
-                    let mut lex = Lexicon::read_user(std::path::Path::new(path)).map_err(|e| {
-                        Error::Voice {
-                            name: voice.name.clone(),
-                            reason: e,
-                        }
-                    })?;
+                // Read once: the index keys the cache, the rest speaks.
+                let user = user_lexicon(voice)?.map(|mut lex| {
                     user_index = Some(lex.take_index());
-                    user = Some(lex);
-                }
+                    lex
+                });
                 Box::new(bundled::Bundled::with_user_lexicon(
                     settings,
                     voice.sample_rate,
@@ -161,28 +210,18 @@ impl Speaker {
         Ok(Speaker {
             voice: voice.clone(),
             engine,
-            fingerprint: voice.fingerprint(),
-            user_lexicon: user_index,
+            keys: ClipKeys::with(voice, user_index),
         })
+    }
+
+    /// What keys this voice's clips in the cache.
+    pub fn keys(&self) -> &ClipKeys {
+        &self.keys
     }
 
     /// The voice being spoken with.
     pub fn voice(&self) -> &Voice {
         &self.voice
-    }
-
-    /// Everything about the voice that changes how `spoken` sounds, for its cache key: the
-    /// voice's settings and, of the user's lexicon, only the entries for words in `spoken`,
-    /// so that editing one entry re-speaks only the sentences with that word.
-    pub fn fingerprint_for(&self, spoken: &str) -> String {
-        let mut out = self.fingerprint.clone();
-        if let Some(lex) = &self.user_lexicon {
-            for line in lex.entries_in(spoken) {
-                out.push('\n');
-                out.push_str(line);
-            }
-        }
-        out
     }
 
     /// Speaks one text, trying again as the voice allows; the clip is at the engine's

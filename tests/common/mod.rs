@@ -1,17 +1,37 @@
 //! Helpers shared by the integration tests that include this module (`mod common;`).
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Runs rawi with `args` in `dir`, its cache under `dir` (never the user's).
 #[allow(dead_code)]
 pub fn rawi_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rawi"))
-        .args(args)
-        .current_dir(dir)
+    rawi_command(dir, args).output().expect("rawi runs")
+}
+
+/// [`rawi_in`] in an environment holding nothing but `PATH`, the cache and config
+/// folders under `dir`, and `env`: what a voice needs must be among the variables given.
+#[allow(dead_code)]
+pub fn rawi_only_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    rawi_command(dir, args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir)
         .env("XDG_CACHE_HOME", dir.join("xdg-cache"))
+        .env("XDG_CONFIG_HOME", dir.join("xdg-config"))
+        .envs(env.iter().copied())
         .output()
         .expect("rawi runs")
+}
+
+fn rawi_command(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rawi"));
+    c.args(args)
+        .current_dir(dir)
+        .env("XDG_CACHE_HOME", dir.join("xdg-cache"));
+    c
 }
 
 /// Builds the cup-final sample into `out` with `voice`, without the clip cache, with the
@@ -29,6 +49,19 @@ pub fn build_cup_final(voice: &Path, out: &Path, env: &[(&str, &str)]) -> Output
         .envs(env.iter().copied())
         .output()
         .unwrap()
+}
+
+/// The character of one of XML's five predefined entities (`amp` is `&`).
+#[allow(dead_code)]
+pub fn xml_entity(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        _ => return None,
+    })
 }
 
 /// A chunk of a PNG: length, type, data, CRC.
