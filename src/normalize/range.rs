@@ -138,6 +138,13 @@ impl<'a> Reader<'a> {
                     | "للعام"
                     | "لعام"
             );
+        // `خلال عامي 2023-2024`، `سنتي 2010-2011`: a dual names both years.
+        let pair = year_a
+            && matches!(
+                bare_prev,
+                "عامي" | "عامين" | "سنتي" | "سنتين" | "موسمي" | "موسمين" | "لعامي" | "لسنتي"
+            );
+        let season = season || pair;
         let mut s = if prev == "بين" || season {
             format!("{ra} و{rb}")
         } else {
