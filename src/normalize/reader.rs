@@ -700,13 +700,10 @@ impl<'a> Reader<'a> {
             // the number. A lone `ب`، `ل` or `ك` is never a word.
             if let Some((ws, w)) = prev_word(text, p) {
                 let raw = text[ws..p].trim_end();
-                let bare: String = raw.chars().filter(|&c| c != '\u{640}').collect();
-                let apart = matches!(
-                    bare.as_str(),
-                    "ال" | "ب" | "ل" | "ك" | "وب" | "ول" | "وك" | "فب" | "فل"
-                );
+                let bare = raw.trim_end_matches('\u{640}');
+                let apart = matches!(bare, "ال" | "ب" | "ل" | "ك" | "وب" | "ول" | "وك" | "فب" | "فل");
                 if ws >= self.copied && apart && bare == w {
-                    ctx.prefix = bare;
+                    ctx.prefix = bare.to_string();
                     ctx.start = ws;
                 }
             }
@@ -836,8 +833,11 @@ impl<'a> Reader<'a> {
                 };
                 return (l.case, role, "coordinated with the number before".into());
             }
-            let words = between.split_whitespace().count();
-            if conj && words <= 2 && !between.contains(|c: char| scan::is_punct(c) || c == '،') {
+            // (Counted only after a conjunction: the gap since the last number may be long.)
+            if conj
+                && between.split_whitespace().nth(2).is_none()
+                && !between.contains(|c: char| scan::is_punct(c) || c == '،')
+            {
                 return (l.case, None, "coordinated with the number before".into());
             }
         }
@@ -1118,14 +1118,19 @@ impl<'a> Reader<'a> {
         }
         let (ws2, w2) = before?;
         let bare2 = strip_conj(w2).unwrap_or(w2);
+        // The clause's opening is looked for last: this runs for most numbers.
+        let total = definite && TOTALS.contains(&bare2);
+        if !total && !(definite && PLACES.contains(&bare2)) {
+            return None;
+        }
         let opener = self.clause_start(ws2)?;
-        if definite && TOTALS.contains(&bare2) {
+        if total {
             return Some(format!(
                 "{w2} {w} opening a clause{} → the number its predicate, nominative",
                 if opener == Opener::Inna { " after إنّ" } else { "" }
             ));
         }
-        if definite && opener == Opener::Start && PLACES.contains(&bare2) {
+        if opener == Opener::Start {
             return Some(format!(
                 "{w2} {w} fronted → the number a postponed subject, nominative"
             ));
@@ -1756,12 +1761,15 @@ impl<'a> Reader<'a> {
         let conj = ctx.prefix.starts_with(['و', 'ف'])
             || between.trim() == "و"
             || between.trim_end().ends_with(" و");
-        let close = between.split_whitespace().count() <= 3
+        if !conj {
+            return None;
+        }
+        let close = between.split_whitespace().nth(3).is_none()
             && !between.contains(|c: char| scan::is_punct(c) || c == '،');
         // `و3 فضية`، `و3 في المستشفى`: nothing after it that could be a noun of its own.
         let understood = next_word(self.text, scan::digits_end(self.text, ctx.digits))
             .is_none_or(|x| x.broken || is_particle(x.word) || lexicon::leaves_noun_understood(x.word));
-        if conj && close && understood {
+        if close && understood {
             l.gender
         } else {
             None
