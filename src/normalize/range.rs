@@ -246,7 +246,7 @@ impl<'a> Reader<'a> {
 
     /// `بنتيجة 2 0`: a score whose dash was lost, two small numbers after a score word
     /// with only a space between.
-    pub(super) fn bare_score(&self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+    pub(super) fn bare_score(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
         let text = self.text;
         let g = c
             .groups
@@ -257,10 +257,17 @@ impl<'a> Reader<'a> {
             .strip_prefix(' ')
             .filter(|r| r.starts_with(|ch: char| digit(ch).is_some()))?;
         let prev = prev_word(text, ctx.start).map_or("", |(_, w)| w);
-        if !lexicon::is_score_word(strip_conj(prev).unwrap_or(prev)) {
+        // `الفترة الثالثة : 46 47`: a basketball period's score after a label, in a
+        // match report.
+        let labelled = || text[..ctx.start].trim_end().ends_with(':');
+        let limit = if lexicon::is_score_word(strip_conj(prev).unwrap_or(prev)) {
+            50
+        } else if labelled() && self.sporty() {
+            200
+        } else {
             return None;
-        }
-        let x = value(&g.int).filter(|&x| x <= 50)?;
+        };
+        let x = value(&g.int).filter(|&x| x <= limit)?;
         let start = text.len() - second.len();
         let end = scan::digits_end(text, start);
         // The second number must stand alone: no separator joins more digits to it.
@@ -271,7 +278,7 @@ impl<'a> Reader<'a> {
         if end == start || end - start > 2 || joined {
             return None;
         }
-        let y = value(&text[start..end]).filter(|&y| y <= 50)?;
+        let y = value(&text[start..end]).filter(|&y| y <= limit)?;
         let (case, _, rule) = self.context(ctx);
         let s = score(
             &cardinal(x, Form::masc(case)),
