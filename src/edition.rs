@@ -491,7 +491,7 @@ pub fn check_spoken<'a>(
 /// address, with a warning: neither may reach the manifest, the tags or a feed.
 fn drop_bad_meta(path: &Path, meta: &mut article::Meta) {
     if let Some(d) = meta.date.take() {
-        if crate::podcast::is_valid_date(&d) {
+        if crate::meta::is_valid_date(&d) {
             meta.date = Some(d);
         } else {
             crate::error::report(format_args!(
@@ -501,7 +501,7 @@ fn drop_bad_meta(path: &Path, meta: &mut article::Meta) {
         }
     }
     if let Some(u) = meta.url.take() {
-        if crate::podcast::is_web_url(&u) {
+        if crate::meta::is_web_url(&u) {
             meta.url = Some(u);
         } else {
             crate::error::report(format_args!(

@@ -30,6 +30,7 @@ pub mod fsx;
 pub mod interrupt;
 pub mod limits;
 pub mod loudness;
+pub mod meta;
 pub mod normalize;
 pub mod podcast;
 pub mod segment;

@@ -174,7 +174,7 @@ pub(crate) fn podcast(
     let mut info = channel.info(None)?;
     info.shard = make.shard.map(|s| s.to_string());
     if let Some(d) = date {
-        if !podcast::is_valid_date(d) {
+        if !crate::meta::is_valid_date(d) {
             return Err(Error::input(
                 "--date",
                 format!("`{d}` is not a date like 2024-05-01 (or 2024-05-01T09:30:00+01:00)"),
@@ -207,7 +207,7 @@ pub(crate) fn podcast(
     let fallback = date.map(str::to_owned).unwrap_or_else(|| {
         all.iter()
             .filter_map(|(_, p)| article::read(p).ok()?.meta.date)
-            .filter(|d| podcast::is_valid_date(d))
+            .filter(|d| crate::meta::is_valid_date(d))
             .map(|d| d.chars().take(10).collect::<String>())
             .max()
             .unwrap_or_else(|| podcast::FALLBACK_DATE.to_owned())
