@@ -634,6 +634,140 @@ fn newest<'a>(dates: impl Iterator<Item = &'a str>) -> Option<String> {
         .map(|(_, d)| d)
 }
 
+/// How much of the earlier episodes a podcast with history keeps (`--keep-days`,
+/// `--keep-episodes`); today's episodes are always kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Keep {
+    /// Earlier episodes dated more than this many days before the newest episode are
+    /// dropped.
+    pub days: Option<u32>,
+    /// At most this many episodes in all: the earliest earlier ones are dropped first.
+    pub episodes: Option<usize>,
+}
+
+/// Checks that a previous bundle (read from `origin`) may carry its episodes into the
+/// podcast `info`: a whole podcast (not one shard), and the same podcast (the same
+/// `podcast:guid`, so the earlier items' enclosure URLs stay what listeners have).
+pub fn check_previous(
+    info: &PodcastInfo,
+    previous: &PodcastManifest,
+    origin: &std::path::Path,
+) -> Result<()> {
+    let before = &previous.podcast;
+    if before.shard.is_some() {
+        return Err(Error::input(
+            origin,
+            "is one shard of a run, not a whole podcast; give the merged podcast as --previous",
+        ));
+    }
+    if before.guid != info.guid || before.base_url != info.base_url {
+        return Err(Error::input(
+            origin,
+            format!(
+                "is another podcast (podcast:guid {}, this one is {}); give the same --base-url (or, without one, the same --title) as the previous run",
+                before.guid, info.guid
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Joins today's episodes to the earlier ones of the previous bundle (`previous`, read
+/// from `origin`, verified and checked by [`check_previous`]). The earlier episodes are
+/// kept as they were — their files, folders, GUIDs, dates and places — except those `keep`
+/// drops; today's come after them (their places follow the previous bundle's last), and
+/// one whose folder an earlier episode holds takes the next free name (`story-2`), with
+/// the GUID that name gives. An article whose GUID an earlier episode already has (the
+/// same URL published again) is refused: two items with one GUID make podcast apps drop
+/// one.
+pub fn with_history(
+    info: &PodcastInfo,
+    previous: Contents,
+    mut today: Vec<Episode>,
+    keep: Keep,
+    origin: &std::path::Path,
+) -> Result<Vec<Episode>> {
+    check_previous(info, &previous.manifest, origin)?;
+    let mut history = previous.episodes;
+    history.sort_by_key(|e| e.entry.index);
+    let next_index = history.last().map_or(0, |e| e.entry.index + 1);
+    today.sort_by_key(|e| e.entry.index);
+    let newest = newest_instant(history.iter().chain(&today));
+    history = drop_old(history, today.len(), keep, newest);
+    let taken: std::collections::HashSet<String> =
+        history.iter().map(|e| e.entry.dir.clone()).collect();
+    let mut used = taken.clone();
+    used.extend(today.iter().map(|e| e.entry.dir.clone()));
+    for ep in &mut today {
+        ep.entry.index += next_index;
+        if taken.contains(&ep.entry.dir) {
+            let stem = ep.entry.dir.trim_start_matches("episodes/").to_owned();
+            let mut n = 2;
+            while used.contains(&format!("episodes/{stem}-{n}")) {
+                n += 1;
+            }
+            let slug = format!("{stem}-{n}");
+            ep.entry.dir = format!("episodes/{slug}");
+            ep.entry.guid = episode_guid(&info.guid, ep.manifest.article.url.as_deref(), &slug);
+            used.insert(ep.entry.dir.clone());
+        }
+        if let Some(old) = history.iter().find(|h| h.entry.guid == ep.entry.guid) {
+            return Err(Error::input(
+                &ep.entry.source_file,
+                format!(
+                    "has the GUID of the earlier episode {} («{}») of {} (the same URL again); give it another url, or leave it out",
+                    old.entry.dir,
+                    old.entry.title,
+                    origin.display()
+                ),
+            ));
+        }
+    }
+    history.extend(today);
+    Ok(history)
+}
+
+/// The instant of an episode's publication date, if it parses.
+fn instant(e: &Episode) -> Option<jiff::Timestamp> {
+    jiff::fmt::rfc2822::parse(&e.entry.pub_date)
+        .ok()
+        .map(|z| z.timestamp())
+}
+
+/// The newest publication instant among episodes.
+fn newest_instant<'a>(episodes: impl Iterator<Item = &'a Episode>) -> Option<jiff::Timestamp> {
+    episodes.filter_map(instant).max()
+}
+
+/// The earlier episodes (in place order) that `keep` leaves, beside `today` new ones:
+/// those dated within `keep.days` of the newest episode, then the latest ones so that at
+/// most `keep.episodes` remain in all.
+fn drop_old(
+    history: Vec<Episode>,
+    today: usize,
+    keep: Keep,
+    newest: Option<jiff::Timestamp>,
+) -> Vec<Episode> {
+    let mut kept: Vec<Episode> = match (keep.days, newest) {
+        (Some(days), Some(newest)) => {
+            let span = jiff::SignedDuration::from_hours(24 * i64::from(days));
+            let oldest = newest.checked_sub(span).unwrap_or(jiff::Timestamp::MIN);
+            history
+                .into_iter()
+                .filter(|e| instant(e).is_some_and(|t| t >= oldest))
+                .collect()
+        }
+        _ => history,
+    };
+    if let Some(n) = keep.episodes {
+        let room = n.saturating_sub(today);
+        if kept.len() > room {
+            kept.drain(..kept.len() - room);
+        }
+    }
+    kept
+}
+
 /// A cover image: (member name, bytes).
 pub type Cover = (String, Vec<u8>);
 

@@ -860,6 +860,7 @@ fn check_podcast(pm: &PodcastManifest, src: &mut dyn Source, problems: &mut Vec<
             problems.push(format!("{p}: unsafe member name (absolute or with ..)"));
         }
     }
+    episode_identity_problems(pm, feed.as_deref(), problems);
     let base = pm
         .podcast
         .base_url
@@ -918,6 +919,43 @@ fn check_podcast(pm: &PodcastManifest, src: &mut dyn Source, problems: &mut Vec<
                     }
                 }
             }
+        }
+    }
+}
+
+/// Each episode of a podcast has a place, a folder and a GUID of its own, and the feed
+/// carries its GUID: a podcast that carries earlier episodes on (`--previous`) must not
+/// list one twice or lose one from the feed, or apps drop or re-download it.
+fn episode_identity_problems(pm: &PodcastManifest, feed: Option<&str>, problems: &mut Vec<String>) {
+    let mut seen = (HashSet::new(), HashSet::new(), HashSet::new());
+    for e in &pm.episodes {
+        if !seen.0.insert(e.index) {
+            problems.push(format!(
+                "manifest.toml: episode {} has the place {} of another episode",
+                e.dir, e.index
+            ));
+        }
+        if !seen.1.insert(e.dir.as_str()) {
+            problems.push(format!(
+                "manifest.toml: episode folder {} is listed twice",
+                e.dir
+            ));
+        }
+        if !seen.2.insert(e.guid.as_str()) {
+            problems.push(format!(
+                "manifest.toml: episode {} has the GUID {} of another episode",
+                e.dir, e.guid
+            ));
+        }
+        let item_guid = format!(
+            "<guid isPermaLink=\"false\">{}</guid>",
+            crate::bundle::feed::escape(&e.guid)
+        );
+        if feed.is_some_and(|f| !f.contains(&item_guid)) {
+            problems.push(format!(
+                "feed.xml: no item has the GUID {} of episode {}",
+                e.guid, e.dir
+            ));
         }
     }
 }
