@@ -370,6 +370,137 @@ impl std::str::FromStr for Shard {
     }
 }
 
+/// Reads a `--shard` value: `K/N`, or `auto` / `auto/N` for the slice the job runner's
+/// variables give (see [`Shard::from_runner`]), read from this process's environment.
+pub fn parse_shard_arg(s: &str) -> std::result::Result<Shard, String> {
+    let Some(rest) = s.trim().strip_prefix("auto") else {
+        return s.parse();
+    };
+    let count = match rest.strip_prefix('/') {
+        None if rest.is_empty() => None,
+        Some(n) => Some(
+            n.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| format!("--shard auto/N takes a count N of 1 or more, not `{s}`"))?,
+        ),
+        None => return s.parse(),
+    };
+    Shard::from_runner(count, &|name| std::env::var(name).ok())
+}
+
+/// The job runners `--shard auto` reads its slice from, and the variable that tells each
+/// one is running.
+const RUNNERS: [(&str, &str); 3] = [
+    ("GNU parallel", "PARALLEL_SEQ"),
+    ("a Slurm job array", "SLURM_ARRAY_TASK_ID"),
+    ("a Kubernetes indexed Job", "JOB_COMPLETION_INDEX"),
+];
+
+impl Shard {
+    /// The slice of `--shard auto` (or `auto/N`, `count` being N) from the job runner's
+    /// own variables, looked up with `var`: GNU parallel's `PARALLEL_SEQ` (from 1) with
+    /// N given or its `PARALLEL_JOBSLOTS`; a Slurm array's `SLURM_ARRAY_TASK_ID` less
+    /// `SLURM_ARRAY_TASK_MIN`, of `SLURM_ARRAY_TASK_COUNT` (a contiguous array, step 1);
+    /// a Kubernetes indexed Job's `JOB_COMPLETION_INDEX` (from 0) with N given. Exactly
+    /// one runner's variables must be set; the reason, in words, when they are not or do
+    /// not make a slice.
+    pub fn from_runner(
+        count: Option<usize>,
+        var: &dyn Fn(&str) -> Option<String>,
+    ) -> std::result::Result<Shard, String> {
+        let set: Vec<(&str, &str)> = RUNNERS
+            .iter()
+            .copied()
+            .filter(|(_, v)| var(v).is_some_and(|x| !x.trim().is_empty()))
+            .collect();
+        let (runner, _) = match set.as_slice() {
+            [one] => *one,
+            [] => {
+                return Err(format!(
+                    "--shard auto found no job runner: none of {} is set; run it under one, or give --shard K/N",
+                    RUNNERS.map(|(_, v)| v).join(", ")
+                ))
+            }
+            many => {
+                return Err(format!(
+                    "--shard auto found more than one job runner ({}); give --shard K/N",
+                    many.iter()
+                        .map(|(r, v)| format!("{v} of {r}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }
+        };
+        let number = |name: &str| -> std::result::Result<Option<i64>, String> {
+            match var(name) {
+                None => Ok(None),
+                Some(v) => v
+                    .trim()
+                    .parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| format!("--shard auto: {name} is `{v}`, not a whole number")),
+            }
+        };
+        let required = |name: &str, why: &str| -> std::result::Result<i64, String> {
+            number(name)?.ok_or_else(|| format!("--shard auto: {runner} sets no {name}; {why}"))
+        };
+        let (k, n) = match runner {
+            "GNU parallel" => {
+                let k = required("PARALLEL_SEQ", "")?;
+                let n = match (count, number("PARALLEL_JOBSLOTS")?) {
+                    (Some(n), _) => n as i64,
+                    (None, Some(slots)) => slots,
+                    (None, None) => {
+                        return Err(
+                            "--shard auto: GNU parallel gives the job's number (PARALLEL_SEQ) but not how many jobs there are; give --shard auto/N, or --shard {#}/{##}".into(),
+                        )
+                    }
+                };
+                (k, n)
+            }
+            "a Slurm job array" => {
+                let why = "give --shard K/N";
+                let id = required("SLURM_ARRAY_TASK_ID", why)?;
+                let min = required("SLURM_ARRAY_TASK_MIN", why)?;
+                let max = required("SLURM_ARRAY_TASK_MAX", why)?;
+                let tasks = required("SLURM_ARRAY_TASK_COUNT", why)?;
+                let step = number("SLURM_ARRAY_TASK_STEP")?.unwrap_or(1);
+                if step != 1 || max - min + 1 != tasks {
+                    return Err(format!(
+                        "--shard auto: the Slurm array runs {tasks} tasks from {min} to {max} (step {step}), not one task per index; use --array=1-N (or give --shard K/N)"
+                    ));
+                }
+                if let Some(n) = count.filter(|&n| n as i64 != tasks) {
+                    return Err(format!(
+                        "--shard auto/{n}: the Slurm array has {tasks} tasks; give --shard auto"
+                    ));
+                }
+                (id - min + 1, tasks)
+            }
+            _ => {
+                let index = required("JOB_COMPLETION_INDEX", "")?;
+                let Some(n) = count else {
+                    return Err(
+                        "--shard auto: a Kubernetes indexed Job gives the index (JOB_COMPLETION_INDEX) but not the count; give --shard auto/N with N the Job's completions".into(),
+                    );
+                };
+                (index + 1, n as i64)
+            }
+        };
+        if k < 1 || n < 1 || k > n {
+            return Err(format!(
+                "--shard auto: {runner} makes this slice {k} of {n}, which is none; check the runner's job count"
+            ));
+        }
+        Ok(Shard {
+            k: k as usize,
+            n: n as usize,
+        })
+    }
+}
+
 impl Shard {
     /// Whether the article at `index` (in path order) belongs to this shard: index
     /// modulo N, so slices stay balanced and stable whatever the machine.
@@ -857,6 +988,79 @@ mod tests {
         assert!("4/3".parse::<Shard>().is_err());
         assert!("x".parse::<Shard>().is_err());
         assert_eq!(s[1].to_string(), "2/3");
+    }
+
+    #[test]
+    fn runners_give_the_slice() {
+        let run = |count: Option<usize>, vars: &[(&str, &str)]| {
+            let vars: std::collections::HashMap<String, String> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            Shard::from_runner(count, &|name| vars.get(name).cloned()).map(|s| s.to_string())
+        };
+        assert_eq!(run(Some(4), &[("PARALLEL_SEQ", "3")]).unwrap(), "3/4");
+        assert_eq!(
+            run(None, &[("PARALLEL_SEQ", "2"), ("PARALLEL_JOBSLOTS", "2")]).unwrap(),
+            "2/2"
+        );
+        assert!(run(None, &[("PARALLEL_SEQ", "3")])
+            .unwrap_err()
+            .contains("auto/N"));
+        assert!(run(Some(2), &[("PARALLEL_SEQ", "3")])
+            .unwrap_err()
+            .contains("3 of 2"));
+        // Slurm numbers tasks from its array's first index (--array=4-6 is 3 tasks).
+        let slurm = |id: &str, step: &str| {
+            [
+                ("SLURM_ARRAY_TASK_ID", id.to_owned()),
+                ("SLURM_ARRAY_TASK_MIN", "4".into()),
+                ("SLURM_ARRAY_TASK_MAX", "6".into()),
+                ("SLURM_ARRAY_TASK_COUNT", "3".into()),
+                ("SLURM_ARRAY_TASK_STEP", step.to_owned()),
+            ]
+        };
+        let with = |v: Vec<(&str, String)>, count| {
+            let pairs: Vec<(&str, &str)> = v.iter().map(|(k, x)| (*k, x.as_str())).collect();
+            run(count, &pairs)
+        };
+        assert_eq!(with(slurm("4", "1").to_vec(), None).unwrap(), "1/3");
+        assert_eq!(with(slurm("6", "1").to_vec(), Some(3)).unwrap(), "3/3");
+        assert!(with(slurm("6", "2").to_vec(), None)
+            .unwrap_err()
+            .contains("step 2"));
+        assert!(with(slurm("5", "1").to_vec(), Some(8))
+            .unwrap_err()
+            .contains("3 tasks"));
+        assert!(run(None, &[("SLURM_ARRAY_TASK_ID", "1")])
+            .unwrap_err()
+            .contains("SLURM_ARRAY_TASK_MIN"));
+        // Kubernetes counts from 0 and needs the count.
+        assert_eq!(
+            run(Some(8), &[("JOB_COMPLETION_INDEX", "0")]).unwrap(),
+            "1/8"
+        );
+        assert_eq!(
+            run(Some(8), &[("JOB_COMPLETION_INDEX", "7")]).unwrap(),
+            "8/8"
+        );
+        assert!(run(Some(8), &[("JOB_COMPLETION_INDEX", "8")]).is_err());
+        assert!(run(None, &[("JOB_COMPLETION_INDEX", "0")])
+            .unwrap_err()
+            .contains("completions"));
+        assert!(run(Some(8), &[("JOB_COMPLETION_INDEX", "x")])
+            .unwrap_err()
+            .contains("not a whole number"));
+        // None, or two at once, is refused, naming the variables.
+        assert!(run(Some(2), &[])
+            .unwrap_err()
+            .contains("PARALLEL_SEQ, SLURM_ARRAY_TASK_ID"));
+        assert!(run(
+            Some(2),
+            &[("PARALLEL_SEQ", "1"), ("JOB_COMPLETION_INDEX", "0")]
+        )
+        .unwrap_err()
+        .contains("more than one"));
     }
 
     #[test]

@@ -363,3 +363,147 @@ fn a_previous_bundle_is_checked_before_use() {
         "{e}"
     );
 }
+
+/// The variables of the job runners `--shard auto` reads, which a test's own runs must
+/// not inherit (CI may itself run under one).
+const RUNNER_VARS: [&str; 8] = [
+    "PARALLEL_SEQ",
+    "PARALLEL_JOBSLOTS",
+    "SLURM_ARRAY_TASK_ID",
+    "SLURM_ARRAY_TASK_MIN",
+    "SLURM_ARRAY_TASK_MAX",
+    "SLURM_ARRAY_TASK_COUNT",
+    "SLURM_ARRAY_TASK_STEP",
+    "JOB_COMPLETION_INDEX",
+];
+
+/// A command in `dir` with the clip cache under it and no runner's variables but `env`.
+fn command(program: &Path, dir: &Path, env: &[(&str, &str)]) -> std::process::Command {
+    let mut c = std::process::Command::new(program);
+    c.current_dir(dir)
+        .env("XDG_CACHE_HOME", dir.join("xdg-cache"));
+    for v in RUNNER_VARS {
+        c.env_remove(v);
+    }
+    c.envs(env.iter().copied());
+    c
+}
+
+/// The path of a program on PATH, or a panic saying how to install it.
+fn program(name: &str, package: &str) -> std::path::PathBuf {
+    std::env::var_os("PATH")
+        .and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(name))
+                .find(|c| c.is_file())
+        })
+        .unwrap_or_else(|| panic!("{name} is needed for this test: apt-get install -y {package}"))
+}
+
+/// `--shard auto` under real GNU parallel: three jobs take their slices from
+/// `PARALLEL_SEQ`, and their merge is byte-identical to one run. Slurm's and Kubernetes'
+/// variables give the slices their arithmetic says; none, or a count that does not fit,
+/// is refused.
+#[test]
+fn shard_auto_under_gnu_parallel_merges_to_one_run() {
+    let parallel = program("parallel", "parallel");
+    let rawi_bin = Path::new(env!("CARGO_BIN_EXE_rawi"));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let articles = ["a.md", "b.txt", "c.md", "d.txt"];
+    for (name, text) in articles.iter().zip([DAY1, DAY2, DAY3, DAY3_SAME_NAME]) {
+        std::fs::write(d.join(name), text).unwrap();
+    }
+    let podcast = |extra: &[&str]| -> Vec<String> {
+        let mut a: Vec<String> = ["podcast", "--title", "النشرة", "--cache", "clips"]
+            .iter()
+            .chain(&articles)
+            .map(|s| s.to_string())
+            .collect();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let one = command(rawi_bin, d, &[])
+        .args(podcast(&["-o", "one.zip"]))
+        .output()
+        .unwrap();
+    assert!(one.status.success(), "{}", stderr(&one));
+    // -N0: each job takes one of the three inputs and puts none on its command line.
+    let p = command(&parallel, d, &[])
+        .args(["--will-cite", "--halt", "now,fail=1", "-j2", "-N0"])
+        .arg(rawi_bin)
+        .args(podcast(&["--shard", "auto/3", "-o", "shard-{#}.zip"]))
+        .args([":::", "x", "y", "z"])
+        .output()
+        .unwrap();
+    assert!(p.status.success(), "parallel: {}", stderr(&p));
+    for k in 1..=3 {
+        let files = members(&d.join(format!("shard-{k}.zip")));
+        let m = std::str::from_utf8(member(&files, "manifest.toml")).unwrap();
+        assert!(m.contains(&format!("shard = \"{k}/3\"")), "shard {k}: {m}");
+    }
+    let merged = command(rawi_bin, d, &[])
+        .args([
+            "podcast",
+            "--merge",
+            "shard-3.zip",
+            "shard-1.zip",
+            "shard-2.zip",
+        ])
+        .args(["-o", "merged.zip"])
+        .output()
+        .unwrap();
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    assert_eq!(
+        std::fs::read(d.join("merged.zip")).unwrap(),
+        std::fs::read(d.join("one.zip")).unwrap(),
+        "the shards of GNU parallel merge into the very bytes of one run"
+    );
+
+    // Slurm (--array=4-5: the second task) and Kubernetes (index 0 of 2), by their own
+    // variables, through the real binary.
+    let slice_of = |env: &[(&str, &str)], shard: &str| {
+        let o = command(rawi_bin, d, env)
+            .args(podcast(&["--shard", shard, "-o", "slice.zip"]))
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_file(d.join("slice.zip"));
+        o
+    };
+    let slurm = [
+        ("SLURM_ARRAY_TASK_ID", "5"),
+        ("SLURM_ARRAY_TASK_MIN", "4"),
+        ("SLURM_ARRAY_TASK_MAX", "5"),
+        ("SLURM_ARRAY_TASK_COUNT", "2"),
+    ];
+    let o = slice_of(&slurm, "auto");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("b.txt") && stderr(&o).contains("d.txt"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("a.md"), "{}", stderr(&o));
+    let o = slice_of(&[("JOB_COMPLETION_INDEX", "0")], "auto/2");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a.md") && stderr(&o).contains("c.md"),
+        "{}",
+        stderr(&o)
+    );
+    // No runner, a Kubernetes index without the count, an index past it: refused.
+    for (env, shard, said) in [
+        (&[][..], "auto", "found no job runner"),
+        (&[("JOB_COMPLETION_INDEX", "0")][..], "auto", "completions"),
+        (
+            &[("JOB_COMPLETION_INDEX", "2")][..],
+            "auto/2",
+            "slice 3 of 2",
+        ),
+    ] {
+        let o = slice_of(env, shard);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(said), "{said}: {}", stderr(&o));
+        assert!(!d.join("slice.zip").exists());
+    }
+}

@@ -57,8 +57,9 @@ pub(crate) struct MakeArgs {
     #[arg(long, default_value_t = encode::DEFAULT_MP3_KBPS, value_name = "KBPS", value_parser = mp3_bitrate)]
     pub(crate) bitrate: u32,
     /// Build only the K-th of N slices of the articles (sorted by path; article i goes to
-    /// slice i mod N + 1), e.g. `--shard 2/8`.
-    #[arg(long, value_name = "K/N")]
+    /// slice i mod N + 1), e.g. `--shard 2/8`; `auto` (or `auto/N`) takes the slice from
+    /// the job runner's variables (GNU parallel, a Slurm array, a Kubernetes indexed Job).
+    #[arg(long, value_name = "K/N", value_parser = crate::podcast::parse_shard_arg)]
     pub(crate) shard: Option<Shard>,
 }
 
