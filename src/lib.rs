@@ -34,6 +34,7 @@ pub mod meta;
 pub mod normalize;
 pub mod podcast;
 pub mod segment;
+pub mod sound;
 pub mod synth;
 pub mod text;
 pub mod voice;

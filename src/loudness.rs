@@ -110,7 +110,7 @@ pub fn normalize(samples: &mut [f32], rate: u32, target: Target) -> Result<Repor
             *s = o * g;
         }
         limit_with_peaks(samples, &peaks, g, db_to_lin(ceiling) as f32, rate);
-        let lufs = loudness(samples, rate)?;
+        let lufs = integrated(samples, rate)?;
         if (lufs - target.lufs).abs() > 0.1 && round < 5 {
             gain_db = (gain_db + target.lufs - lufs).min(MAX_GAIN_DB);
             continue;
@@ -128,8 +128,8 @@ pub fn normalize(samples: &mut [f32], rate: u32, target: Target) -> Result<Repor
     })
 }
 
-/// Integrated loudness alone (no true peak), LUFS.
-fn loudness(samples: &[f32], rate: u32) -> Result<f64, String> {
+/// Integrated loudness alone (no true peak), LUFS; −200 or below for silence.
+pub fn integrated(samples: &[f32], rate: u32) -> Result<f64, String> {
     let mut m = EbuR128::new(1, rate, Mode::I).map_err(|e| format!("loudness meter: {e:?}"))?;
     m.add_frames_f32(samples)
         .map_err(|e| format!("loudness meter: {e:?}"))?;

@@ -673,6 +673,9 @@ fn check_edition(m: &Manifest, prefix: &str, src: &mut dyn Source, problems: &mu
         }
         prev_start = s.start_ms;
     }
+    if let Some(sound) = &m.sound {
+        sound_problems(sound, m, &man, problems);
+    }
     let mut prev: Option<u64> = None;
     for (i, c) in m.chapters.iter().enumerate() {
         if i == 0 && c.start_ms != 0 {
@@ -920,6 +923,65 @@ fn check_podcast(pm: &PodcastManifest, src: &mut dyn Source, problems: &mut Vec<
                 }
             }
         }
+    }
+}
+
+/// An edition with an intro or outro speaks only between them: no sentence starts in the
+/// intro or ends in the outro (their times were moved with the speech), the two fit in the
+/// audio, and a length is given only for a sound that is named.
+fn sound_problems(
+    sound: &crate::sound::SoundInfo,
+    m: &Manifest,
+    man: &str,
+    problems: &mut Vec<String>,
+) {
+    let dur = m.audio.duration_ms;
+    for (what, file, ms) in [
+        ("intro", &sound.intro, sound.intro_ms),
+        ("outro", &sound.outro, sound.outro_ms),
+    ] {
+        if file.is_none() && ms > 0 {
+            problems.push(format!(
+                "{man}: [sound] gives an {what} of {ms} ms but names no {what} file"
+            ));
+        }
+    }
+    if sound.intro_ms + sound.bed_lead_ms + sound.outro_ms > dur {
+        problems.push(format!(
+            "{man}: [sound] intro, bed lead-in and outro last {} ms, longer than the audio ({dur} ms)",
+            sound.intro_ms + sound.bed_lead_ms + sound.outro_ms
+        ));
+    }
+    if sound.bed.is_none() && sound.bed_lead_ms > 0 {
+        problems.push(format!(
+            "{man}: [sound] gives a bed lead-in of {} ms but names no bed file",
+            sound.bed_lead_ms
+        ));
+    }
+    let speech_start = sound.intro_ms + sound.bed_lead_ms;
+    if let Some(s) = m.sentences.first().filter(|s| s.start_ms < speech_start) {
+        problems.push(format!(
+            "{man}: sentence {} starts at {} ms, inside the intro and the bed's lead-in ({speech_start} ms)",
+            s.id, s.start_ms
+        ));
+    }
+    let speech_end = dur.saturating_sub(sound.outro_ms);
+    if let Some(s) = m.sentences.last().filter(|s| s.end_ms > speech_end) {
+        problems.push(format!(
+            "{man}: sentence {} ends at {} ms, inside the outro (from {speech_end} ms)",
+            s.id, s.end_ms
+        ));
+    }
+    if sound.bed.is_some() != sound.bed_under.is_some()
+        || sound
+            .bed_under
+            .as_deref()
+            .is_some_and(|u| !matches!(u, "headline" | "all"))
+    {
+        problems.push(format!(
+            "{man}: [sound] bed_under is {:?} for the bed {:?}; it is headline or all, with a bed",
+            sound.bed_under, sound.bed
+        ));
     }
 }
 
