@@ -112,8 +112,9 @@ enum Cmd {
         /// Audio format of the episodes.
         #[arg(long, default_value = "mp3", value_parser = format_parser(), ignore_case = true)]
         format: Format,
+        // Boxed: the podcast's options would make every command's value as large.
         #[command(flatten)]
-        make: MakeArgs,
+        make: Box<MakeArgs>,
     },
     /// Check bundles against their manifests (hashes, durations, timeline, feed).
     Verify {
