@@ -239,6 +239,24 @@ pub struct EpisodeEntry {
     pub source_file: String,
 }
 
+/// A feed item carried on from a published feed, whose audio this bundle does not hold:
+/// its XML is written into the feed byte for byte as it was published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierItem {
+    /// Its `guid`.
+    pub guid: String,
+    /// Its `title`.
+    pub title: String,
+    /// Its `pubDate` (RFC 2822).
+    pub pub_date: String,
+    /// Its enclosure's URL.
+    pub enclosure_url: String,
+    /// Its enclosure's length, bytes.
+    pub enclosure_length: u64,
+    /// The whole `<item>…</item>` as published.
+    pub xml: String,
+}
+
 /// `manifest.toml` of a podcast bundle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PodcastManifest {
@@ -251,6 +269,11 @@ pub struct PodcastManifest {
     /// Episodes, in index order.
     #[serde(rename = "episode", default)]
     pub episodes: Vec<EpisodeEntry>,
+    /// Items carried on from a published feed (`--previous feed.xml`) whose audio is not
+    /// in this bundle but already on the server, newest first. Absent when there are
+    /// none, so bundles without any are written exactly as before.
+    #[serde(rename = "earlier", default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EarlierItem>,
     /// Every member but this manifest, with hashes.
     #[serde(rename = "file", default)]
     pub files: Vec<FileEntry>,
@@ -624,11 +647,12 @@ pub fn episode(
 
 /// Assembles the podcast bundle from episodes (any order; sorted by index here). A cover
 /// is `(member name, bytes)`.
-pub fn assemble(
-    info: &PodcastInfo,
-    cover: Option<Cover>,
-    mut episodes: Vec<Episode>,
-) -> Result<Bundle> {
+pub fn assemble(info: &PodcastInfo, cover: Option<Cover>, podcast: History) -> Result<Bundle> {
+    let History {
+        mut episodes,
+        earlier,
+        ..
+    } = podcast;
     episodes.sort_by_key(|e| e.entry.index);
     for w in episodes.windows(2) {
         if w[0].entry.dir == w[1].entry.dir || w[0].entry.index == w[1].entry.index {
@@ -677,7 +701,12 @@ pub fn assemble(
             dir_url: url(&format!("{}/", ep.entry.dir)),
         })
         .collect();
-    let last_build = newest(episodes.iter().map(|e| e.entry.pub_date.as_str()));
+    let last_build = newest(
+        episodes
+            .iter()
+            .map(|e| e.entry.pub_date.as_str())
+            .chain(earlier.iter().map(|e| e.pub_date.as_str())),
+    );
     let (top, sub) = match info.category.split_once('/') {
         Some((t, s)) => (t.trim(), Some(s.trim())),
         None => (info.category.trim(), None),
@@ -697,7 +726,8 @@ pub fn assemble(
         last_build: last_build.as_deref(),
         generator: &generator,
     };
-    b.add("feed.xml", feed::write(&channel, &items));
+    let carried: Vec<&str> = earlier.iter().map(|e| e.xml.as_str()).collect();
+    b.add("feed.xml", feed::write(&channel, &items, &carried));
     let links: Vec<page::EpisodeLink> = episodes
         .iter()
         .map(|e| page::EpisodeLink {
@@ -723,6 +753,7 @@ pub fn assemble(
         generator,
         podcast: info.clone(),
         episodes: entries,
+        earlier,
         files: b.files.iter().map(|(p, c)| FileEntry::of(p, c)).collect(),
     };
     b.files
@@ -803,32 +834,61 @@ pub fn check_previous(
     Ok(())
 }
 
-/// Joins today's episodes to the earlier ones of the previous bundle (`previous`, read
-/// from `origin`, verified and checked by [`check_previous`]). The earlier episodes are
-/// kept as they were — their files, folders, GUIDs, dates and places — except those `keep`
-/// drops; today's come after them (their places follow the previous bundle's last), and
-/// one whose folder an earlier episode holds takes the next free name (`story-2`), with
-/// the GUID that name gives. An article whose GUID an earlier episode already has (the
-/// same URL published again) is refused: two items with one GUID make podcast apps drop
-/// one.
+/// What a podcast carries on from its previous bundle or feed: its episodes (with their
+/// files) and the items whose audio is only on the server.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// Earlier episodes, whole.
+    pub episodes: Vec<Episode>,
+    /// Earlier feed items without their audio, newest first.
+    pub earlier: Vec<EarlierItem>,
+    /// Where a carried feed item's audio lives: `episodes/<name>` folders its enclosure
+    /// URLs point into, which no new episode may take.
+    pub folders: std::collections::HashSet<String>,
+}
+
+/// Joins today's episodes to what the previous bundle or feed carries (`previous`, read
+/// from `origin`, verified and checked by [`check_previous`]). The earlier episodes and
+/// items are kept as they were — files, folders, GUIDs, dates, places, item XML — except
+/// those `keep` drops; today's come after them (their places follow the previous
+/// bundle's last), and one whose folder an earlier episode or item holds takes the next
+/// free name (`story-2`), with the GUID that name gives. An article whose GUID an earlier
+/// one already has (the same URL published again) is refused: two items with one GUID
+/// make podcast apps drop one.
 pub fn with_history(
     info: &PodcastInfo,
-    previous: Contents,
+    previous: History,
     mut today: Vec<Episode>,
     keep: Keep,
     origin: &std::path::Path,
-) -> Result<Vec<Episode>> {
-    check_previous(info, &previous.manifest, origin)?;
-    let mut history = previous.episodes;
+) -> Result<History> {
+    let History {
+        episodes: mut history,
+        earlier,
+        folders,
+    } = previous;
     history.sort_by_key(|e| e.entry.index);
     let next_index = history.last().map_or(0, |e| e.entry.index + 1);
     today.sort_by_key(|e| e.entry.index);
-    let newest = newest_instant(history.iter().chain(&today));
-    history = drop_old(history, today.len(), keep, newest);
-    let taken: std::collections::HashSet<String> =
-        history.iter().map(|e| e.entry.dir.clone()).collect();
+    let (history, earlier) = drop_old(history, earlier, today.len(), keep);
+    let mut taken = folders;
+    taken.extend(history.iter().map(|e| e.entry.dir.clone()));
     let mut used = taken.clone();
     used.extend(today.iter().map(|e| e.entry.dir.clone()));
+    let guids: std::collections::HashMap<&str, String> = history
+        .iter()
+        .map(|h| {
+            (
+                h.entry.guid.as_str(),
+                format!("{} («{}»)", h.entry.dir, h.entry.title),
+            )
+        })
+        .chain(
+            earlier
+                .iter()
+                .map(|e| (e.guid.as_str(), format!("item «{}»", e.title))),
+        )
+        .collect();
     for ep in &mut today {
         ep.entry.index += next_index;
         if taken.contains(&ep.entry.dir) {
@@ -842,20 +902,246 @@ pub fn with_history(
             ep.entry.guid = episode_guid(&info.guid, ep.manifest.article.url.as_deref(), &slug);
             used.insert(ep.entry.dir.clone());
         }
-        if let Some(old) = history.iter().find(|h| h.entry.guid == ep.entry.guid) {
+        if let Some(old) = guids.get(ep.entry.guid.as_str()) {
             return Err(Error::input(
                 &ep.entry.source_file,
                 format!(
-                    "has the GUID of the earlier episode {} («{}») of {} (the same URL again); give it another url, or leave it out",
-                    old.entry.dir,
-                    old.entry.title,
+                    "has the GUID of the earlier episode {old} of {} (the same URL again); give it another url, or leave it out",
                     origin.display()
                 ),
             ));
         }
     }
-    history.extend(today);
-    Ok(history)
+    let mut episodes = history;
+    episodes.extend(today);
+    Ok(History {
+        episodes,
+        earlier,
+        folders: std::collections::HashSet::new(),
+    })
+}
+
+impl History {
+    /// What a previous podcast bundle carries on: its episodes and the items it carries
+    /// itself, with their folders kept from new episodes.
+    pub fn of_bundle(contents: Contents) -> History {
+        let base = contents.manifest.podcast.base_url.clone();
+        let earlier = contents.manifest.earlier;
+        History {
+            folders: item_folders(&earlier, base.as_deref()),
+            episodes: contents.episodes,
+            earlier,
+        }
+    }
+}
+
+/// The `episodes/<name>` folders that carried items' enclosure URLs point into (under
+/// `base`, the podcast's address).
+fn item_folders(items: &[EarlierItem], base: Option<&str>) -> std::collections::HashSet<String> {
+    let prefix = match base {
+        Some(b) => format!("{}/episodes/", b.trim_end_matches('/')),
+        None => "episodes/".to_owned(),
+    };
+    items
+        .iter()
+        .filter_map(|e| e.enclosure_url.strip_prefix(&prefix))
+        .filter_map(|rest| rest.split('/').next())
+        .filter(|name| !name.is_empty())
+        .map(|name| format!("episodes/{name}"))
+        .collect()
+}
+
+/// Whether a previous podcast given as a file is a published feed (XML) rather than a
+/// bundle.
+pub fn is_feed(head: &[u8]) -> bool {
+    let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let start = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    text[start..].starts_with(b"<?xml") || text[start..].starts_with(b"<rss")
+}
+
+/// Reads a published feed (`origin`) as the history of the podcast `info`: well-formed
+/// XML whose `podcast:guid` is this podcast's, every item with a GUID of its own, a
+/// `pubDate` and an enclosure (URL and length). Each item is kept as the bytes it was
+/// published as. Their audio is not in hand: it stays where the feed says it is.
+pub fn read_feed(text: &str, info: &PodcastInfo, origin: &std::path::Path) -> Result<History> {
+    let bad = |why: String| {
+        Error::input(
+            origin,
+            format!("{why}; give the feed this podcast published"),
+        )
+    };
+    let parsed = parse_feed(text).map_err(bad)?;
+    if parsed.guid.as_deref() != Some(info.guid.as_str()) {
+        return Err(Error::input(
+            origin,
+            format!(
+                "is another podcast's feed (podcast:guid {}, this one is {}); give the same --base-url (or, without one, the same --title) as the run that published it",
+                parsed.guid.as_deref().unwrap_or("none"),
+                info.guid
+            ),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for item in &parsed.items {
+        if !seen.insert(item.guid.as_str()) {
+            return Err(bad(format!("has two items with the GUID {}", item.guid)));
+        }
+    }
+    Ok(History {
+        folders: item_folders(&parsed.items, info.base_url.as_deref()),
+        episodes: Vec::new(),
+        earlier: parsed.items,
+    })
+}
+
+/// A feed, parsed: the channel's `podcast:guid` and its items.
+struct ParsedFeed {
+    guid: Option<String>,
+    items: Vec<EarlierItem>,
+}
+
+/// Parses a feed with quick-xml; the reason, in words, when it is not one rawi can carry
+/// on.
+fn parse_feed(text: &str) -> std::result::Result<ParsedFeed, String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut path: Vec<String> = Vec::new();
+    let mut feed = ParsedFeed {
+        guid: None,
+        items: Vec::new(),
+    };
+    // The item being read: where it starts, and its fields so far.
+    let mut item: Option<(usize, std::collections::HashMap<String, String>)> = None;
+    let mut text_of = String::new();
+    loop {
+        let before = reader.buffer_position() as usize;
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("is not well-formed XML ({e})"))?;
+        match event {
+            Event::Start(e) => {
+                let name = e.name().as_ref().to_owned();
+                path.push(name);
+                text_of.clear();
+                if path == ["rss", "channel", "item"] {
+                    item = Some((before, std::collections::HashMap::new()));
+                }
+                if let (Some((_, fields)), true) =
+                    (&mut item, path.last().is_some_and(|n| n == "enclosure"))
+                {
+                    enclosure_fields(&e, fields)?;
+                }
+            }
+            Event::Empty(e) => {
+                if let (Some((_, fields)), true) = (&mut item, e.name().as_ref() == "enclosure") {
+                    enclosure_fields(&e, fields)?;
+                }
+            }
+            Event::Text(t) => text_of.push_str(&t.xml10_content()),
+            Event::CData(t) => text_of.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => {
+                let name: String = r.as_ref().to_owned();
+                let c = match name.as_str() {
+                    "amp" => "&".to_owned(),
+                    "lt" => "<".to_owned(),
+                    "gt" => ">".to_owned(),
+                    "quot" => "\"".to_owned(),
+                    "apos" => "'".to_owned(),
+                    other => r
+                        .resolve_char_ref()
+                        .ok()
+                        .flatten()
+                        .map(String::from)
+                        .ok_or_else(|| format!("uses the unknown entity &{other};"))?,
+                };
+                text_of.push_str(&c);
+            }
+            Event::End(_) => {
+                let here = path.join("/");
+                if here == "rss/channel/podcast:guid" {
+                    feed.guid = Some(text_of.trim().to_owned());
+                }
+                if let Some((_, fields)) = &mut item {
+                    if let Some(field) = here.strip_prefix("rss/channel/item/") {
+                        if matches!(field, "guid" | "pubDate" | "title") {
+                            fields.insert(field.to_owned(), text_of.trim().to_owned());
+                        }
+                    }
+                }
+                if here == "rss/channel/item" {
+                    let end = reader.buffer_position() as usize;
+                    if let Some((start, fields)) = item.take() {
+                        let xml = text.get(start..end).unwrap_or_default().to_owned();
+                        feed.items.push(earlier_item(fields, xml)?);
+                    }
+                }
+                path.pop();
+                text_of.clear();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !path.is_empty() {
+        return Err(format!("ends inside <{}>", path.join("/")));
+    }
+    Ok(feed)
+}
+
+/// An enclosure's `url` and `length`, into an item's fields.
+#[allow(deprecated)] // unescape_value: its replacement's signature is still settling
+fn enclosure_fields(
+    e: &quick_xml::events::BytesStart,
+    fields: &mut std::collections::HashMap<String, String>,
+) -> std::result::Result<(), String> {
+    for a in e.attributes() {
+        let a = a.map_err(|e| format!("has a bad enclosure attribute ({e})"))?;
+        let key: String = a.key.as_ref().to_owned();
+        if matches!(key.as_str(), "url" | "length") {
+            let v = a
+                .unescape_value()
+                .map_err(|e| format!("has a bad enclosure {key} ({e})"))?;
+            fields.insert(format!("enclosure {key}"), v.into_owned());
+        }
+    }
+    Ok(())
+}
+
+/// An item of a published feed, once it has what a feed item needs.
+fn earlier_item(
+    mut fields: std::collections::HashMap<String, String>,
+    xml: String,
+) -> std::result::Result<EarlierItem, String> {
+    let title = fields.remove("title").unwrap_or_default();
+    let mut need = |key: &str| {
+        fields
+            .remove(key)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| format!("has an item («{title}») without {key}"))
+    };
+    let guid = need("guid")?;
+    let pub_date = need("pubDate")?;
+    let enclosure_url = need("enclosure url")?;
+    let length = need("enclosure length")?;
+    if jiff::fmt::rfc2822::parse(&pub_date).is_err() {
+        return Err(format!(
+            "has an item («{title}») whose pubDate `{pub_date}` is not an RFC 2822 date"
+        ));
+    }
+    let enclosure_length = length.parse().map_err(|_| {
+        format!("has an item («{title}») whose enclosure length `{length}` is not a number")
+    })?;
+    Ok(EarlierItem {
+        guid,
+        title,
+        pub_date,
+        enclosure_url,
+        enclosure_length,
+        xml,
+    })
 }
 
 /// The instant of an episode's publication date, if it parses.
@@ -865,38 +1151,64 @@ fn instant(e: &Episode) -> Option<jiff::Timestamp> {
         .map(|z| z.timestamp())
 }
 
-/// The newest publication instant among episodes.
-fn newest_instant<'a>(episodes: impl Iterator<Item = &'a Episode>) -> Option<jiff::Timestamp> {
-    episodes.filter_map(instant).max()
-}
-
-/// The earlier episodes (in place order) that `keep` leaves, beside `today` new ones:
-/// those dated within `keep.days` of the newest episode, then the latest ones so that at
-/// most `keep.episodes` remain in all.
+/// The earlier episodes (in place order) and items (newest first) that `keep` leaves
+/// beside `today` new episodes: those dated within `keep.days` of the newest of them all,
+/// then the newest so that at most `keep.episodes` remain in all (on equal dates, an
+/// item only in the feed goes before an episode, an earlier place before a later one).
 fn drop_old(
     history: Vec<Episode>,
+    earlier: Vec<EarlierItem>,
     today: usize,
     keep: Keep,
-    newest: Option<jiff::Timestamp>,
-) -> Vec<Episode> {
-    let mut kept: Vec<Episode> = match (keep.days, newest) {
-        (Some(days), Some(newest)) => {
-            let span = jiff::SignedDuration::from_hours(24 * i64::from(days));
-            let oldest = newest.checked_sub(span).unwrap_or(jiff::Timestamp::MIN);
-            history
-                .into_iter()
-                .filter(|e| instant(e).is_some_and(|t| t >= oldest))
-                .collect()
-        }
-        _ => history,
+) -> (Vec<Episode>, Vec<EarlierItem>) {
+    let item_time = |e: &EarlierItem| {
+        jiff::fmt::rfc2822::parse(&e.pub_date)
+            .ok()
+            .map(|z| z.timestamp())
     };
+    // (date, 0 for an item and 1 for an episode, place) of everything carried; the
+    // oldest first.
+    let mut order: Vec<(Option<jiff::Timestamp>, usize, usize)> = earlier
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (item_time(e), 0, earlier.len() - i))
+        .chain(history.iter().map(|e| (instant(e), 1, e.entry.index)))
+        .collect();
+    order.sort();
+    let newest = order.iter().filter_map(|o| o.0).max();
+    let mut dropped = std::collections::HashSet::new();
+    if let (Some(days), Some(newest)) = (keep.days, newest) {
+        let span = jiff::SignedDuration::from_hours(24 * i64::from(days));
+        let oldest = newest.checked_sub(span).unwrap_or(jiff::Timestamp::MIN);
+        dropped.extend(
+            order
+                .iter()
+                .filter(|o| o.0.is_none_or(|t| t < oldest))
+                .map(|o| (o.1, o.2)),
+        );
+    }
     if let Some(n) = keep.episodes {
         let room = n.saturating_sub(today);
-        if kept.len() > room {
-            kept.drain(..kept.len() - room);
-        }
+        let left: Vec<(usize, usize)> = order
+            .iter()
+            .map(|o| (o.1, o.2))
+            .filter(|k| !dropped.contains(k))
+            .collect();
+        dropped.extend(left.iter().take(left.len().saturating_sub(room)).copied());
     }
-    kept
+    let n = earlier.len();
+    (
+        history
+            .into_iter()
+            .filter(|e| !dropped.contains(&(1, e.entry.index)))
+            .collect(),
+        earlier
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !dropped.contains(&(0, n - i)))
+            .map(|(_, e)| e)
+            .collect(),
+    )
 }
 
 /// A cover image: (member name, bytes).

@@ -115,8 +115,18 @@ fn feed_without(feed: &str, drop: &[&str]) -> String {
     out
 }
 
-/// The feed parses as XML and has one item per episode, each with its GUID.
-fn check_feed(feed: &str, eps: &[toml::Value]) {
+/// How many items a podcast bundle carries on from a published feed.
+fn earlier(files: &[(String, Vec<u8>)]) -> usize {
+    let m: toml::Table =
+        toml::from_str(std::str::from_utf8(member(files, "manifest.toml")).unwrap()).unwrap();
+    m.get("earlier")
+        .and_then(|e| e.as_array())
+        .map_or(0, Vec::len)
+}
+
+/// The feed parses as XML and has one item per episode, each with its GUID, and the
+/// `carried` items of an earlier feed.
+fn check_feed(feed: &str, eps: &[toml::Value], carried: usize) {
     let mut reader = quick_xml::Reader::from_str(feed);
     let mut items = 0;
     loop {
@@ -126,7 +136,7 @@ fn check_feed(feed: &str, eps: &[toml::Value]) {
             _ => {}
         }
     }
-    assert_eq!(items, eps.len(), "one item per episode");
+    assert_eq!(items, eps.len() + carried, "one item per episode");
     for e in eps {
         let guid = e["guid"].as_str().unwrap();
         assert!(
@@ -162,7 +172,7 @@ fn check_day(d: &Path, before: &str, after: &str) -> Vec<String> {
     assert!(!added.is_empty());
     let old_feed = std::str::from_utf8(member(&old, "feed.xml")).unwrap();
     let new_feed = std::str::from_utf8(member(&new, "feed.xml")).unwrap();
-    check_feed(new_feed, &new_eps);
+    check_feed(new_feed, &new_eps, earlier(&new));
     assert_eq!(
         feed_without(new_feed, &added),
         feed_without(old_feed, &[]),
@@ -295,6 +305,7 @@ fn three_days_keep_their_history() {
         check_feed(
             std::str::from_utf8(member(&files, "feed.xml")).unwrap(),
             &episodes(&files),
+            0,
         );
     }
 }
@@ -505,5 +516,95 @@ fn shard_auto_under_gnu_parallel_merges_to_one_run() {
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         assert!(stderr(&o).contains(said), "{said}: {}", stderr(&o));
         assert!(!d.join("slice.zip").exists());
+    }
+}
+
+/// `--previous feed.xml`: the published feed alone (its audio stays on the server). Its
+/// items are carried on byte for byte, a new episode keeps out of their folders, and the
+/// next day's bundle carries them on again.
+#[test]
+fn a_published_feed_carries_its_items_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (folder, name, text) in [
+        ("day1", "story.md", DAY1),
+        ("day2", "story.txt", DAY2),
+        ("day3", "rain.md", DAY3),
+    ] {
+        std::fs::create_dir_all(d.join(folder)).unwrap();
+        std::fs::write(d.join(folder).join(name), text).unwrap();
+    }
+    let common = [
+        "--title",
+        "النشرة",
+        "--base-url",
+        "https://example.org/daily",
+        "--cache",
+        "clips",
+    ];
+    let day = |args: &[&str]| {
+        let o = rawi(d, &[&["podcast"], args, &common[..]].concat());
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    };
+    day(&["day1/story.md", "-o", "day1.zip"]);
+    let published = members(&d.join("day1.zip"));
+    let feed1 = std::str::from_utf8(member(&published, "feed.xml")).unwrap();
+    std::fs::write(d.join("feed.xml"), feed1).unwrap();
+    day(&[
+        "day2/story.txt",
+        "--date",
+        "2024-05-02",
+        "--previous",
+        "feed.xml",
+        "-o",
+        "day2.zip",
+    ]);
+    let v = rawi(d, &["verify", "day2.zip"]);
+    assert!(v.status.success(), "{}", stderr(&v));
+    let files = members(&d.join("day2.zip"));
+    let eps = episodes(&files);
+    // The item's folder on the server is taken: the new story gets its own.
+    assert_eq!(eps.len(), 1);
+    assert_eq!(eps[0]["dir"].as_str(), Some("episodes/story-2"));
+    assert!(!files.iter().any(|(n, _)| n.starts_with("episodes/story/")));
+    let feed2 = std::str::from_utf8(member(&files, "feed.xml")).unwrap();
+    let added = eps[0]["guid"].as_str().unwrap();
+    assert_eq!(
+        feed_without(feed2, &[added]),
+        feed_without(feed1, &[]),
+        "the feed gains today's item and changes nothing else"
+    );
+    // The next day carries both on from the bundle.
+    day(&["day3/rain.md", "--previous", "day2.zip", "-o", "day3.zip"]);
+    assert_eq!(check_day(d, "day2.zip", "day3.zip"), ["episodes/rain"]);
+    let feed3 =
+        String::from_utf8(member(&members(&d.join("day3.zip")), "feed.xml").to_vec()).unwrap();
+    assert_eq!(feed3.matches("<item>").count(), 3);
+    // A feed that is not this podcast's, or not XML at all, is refused before speech.
+    std::fs::write(
+        d.join("other.xml"),
+        feed1.replace("<podcast:guid>", "<podcast:guid>0"),
+    )
+    .unwrap();
+    std::fs::write(d.join("broken.xml"), &feed1[..feed1.len() / 2]).unwrap();
+    for (file, said) in [
+        ("other.xml", "is another podcast's feed"),
+        ("broken.xml", "ends inside"),
+    ] {
+        let o = rawi(
+            d,
+            &[
+                &["podcast", "day3/rain.md", "--previous", file, "-o", "x.zip"],
+                &common[..],
+            ]
+            .concat(),
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(file) && stderr(&o).contains(said),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!stderr(&o).contains("synthesized"));
     }
 }

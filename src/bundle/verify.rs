@@ -851,10 +851,11 @@ fn check_podcast(pm: &PodcastManifest, src: &mut dyn Source, problems: &mut Vec<
     }
     if let Some(feed) = &feed {
         let items = feed.matches("<item>").count();
-        if items != pm.episodes.len() {
+        if items != pm.episodes.len() + pm.earlier.len() {
             problems.push(format!(
-                "feed.xml: {items} items, the manifest lists {} episodes",
-                pm.episodes.len()
+                "feed.xml: {items} items, the manifest lists {} episodes and {} earlier items",
+                pm.episodes.len(),
+                pm.earlier.len()
             ));
         }
     }
@@ -990,6 +991,29 @@ fn sound_problems(
 /// list one twice or lose one from the feed, or apps drop or re-download it.
 fn episode_identity_problems(pm: &PodcastManifest, feed: Option<&str>, problems: &mut Vec<String>) {
     let mut seen = (HashSet::new(), HashSet::new(), HashSet::new());
+    // Items carried on from a published feed: in the feed as they were published, each
+    // with a GUID no other item has.
+    for e in &pm.earlier {
+        if !seen.2.insert(e.guid.as_str()) {
+            problems.push(format!(
+                "manifest.toml: earlier item «{}» has the GUID {} of another item",
+                e.title, e.guid
+            ));
+        }
+        let whole = e.xml.starts_with("<item") && e.xml.ends_with("</item>");
+        if !whole {
+            problems.push(format!(
+                "manifest.toml: earlier item «{}» is not a whole <item>…</item>",
+                e.title
+            ));
+        }
+        if feed.is_some_and(|f| !f.contains(e.xml.as_str())) {
+            problems.push(format!(
+                "feed.xml: the earlier item «{}» ({}) is not there as it was published",
+                e.title, e.guid
+            ));
+        }
+    }
     for e in &pm.episodes {
         if !seen.0.insert(e.index) {
             problems.push(format!(

@@ -56,30 +56,39 @@ pub(crate) struct HistoryArgs {
 }
 
 impl HistoryArgs {
-    /// Reads the previous bundle, if one was given, once it verifies and is this
-    /// podcast's: before any speech is made, so a wrong one costs nothing.
-    fn load(&self, info: &PodcastInfo) -> Result<Option<podcast::Contents>> {
+    /// Reads the previous bundle or feed, if one was given, once it verifies (a bundle)
+    /// or parses (a feed) and is this podcast's: before any speech is made, so a wrong one
+    /// costs nothing.
+    fn load(&self, info: &PodcastInfo) -> Result<Option<podcast::History>> {
         let Some(path) = &self.previous else {
             return Ok(None);
         };
+        if path.is_file() && podcast::is_feed(&head(path)?) {
+            let text = fsx::read_input_text(path, crate::limits::MAX_FEED_BYTES, "feed")?;
+            return podcast::read_feed(&text, info, path).map(Some);
+        }
         let pm = verified_podcast(
             path,
-            "the previous podcast as published; give the last bundle this podcast published",
+            "the previous podcast as published; give the last bundle (or feed.xml) this podcast published",
         )?;
         podcast::check_previous(info, &pm, path)?;
         let b = verify::read_bundle(path)?;
-        podcast::read_episodes(&b, path).map(Some)
+        let contents = podcast::read_episodes(&b, path)?;
+        Ok(Some(podcast::History::of_bundle(contents)))
     }
 
-    /// Joins `today` to the previous bundle's episodes, if there are any.
+    /// Joins `today` to what the previous bundle or feed carries, if anything.
     fn join(
         &self,
         info: &PodcastInfo,
-        previous: Option<podcast::Contents>,
+        previous: Option<podcast::History>,
         today: Vec<podcast::Episode>,
-    ) -> Result<Vec<podcast::Episode>> {
+    ) -> Result<podcast::History> {
         let (Some(path), Some(previous)) = (&self.previous, previous) else {
-            return Ok(today);
+            return Ok(podcast::History {
+                episodes: today,
+                ..Default::default()
+            });
         };
         let keep = podcast::Keep {
             days: self.keep_days,
@@ -89,6 +98,17 @@ impl HistoryArgs {
         };
         podcast::with_history(info, previous, today, keep, path)
     }
+}
+
+/// The first bytes of a file, to tell a feed from a zip.
+fn head(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    fsx::open_input(path, u64::MAX, "previous podcast")?
+        .take(64)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::input(path, format!("cannot be read: {e}")))?;
+    Ok(head)
 }
 
 /// Verifies a podcast bundle given as an input (a shard, the previous podcast) by
@@ -329,8 +349,8 @@ pub(crate) fn podcast(
         return Ok(2);
     }
     let done = episodes.len();
-    let episodes = history.join(&info, previous, episodes)?;
-    let bundle = podcast::assemble(&info, cover, episodes)?;
+    let podcast = history.join(&info, previous, episodes)?;
+    let bundle = podcast::assemble(&info, cover, podcast)?;
     write_bundle(&bundle, output, make.unpacked)?;
     maker.finish(&format!("podcast {}", output.display()), done, failed);
     Ok(exit_code(failed, chosen.len()))
@@ -382,8 +402,8 @@ pub(crate) fn podcast_merge(
     info.cover = cover.as_ref().map(|(n, _)| n.clone());
     let n = episodes.len();
     let previous = history.load(&info)?;
-    let episodes = history.join(&info, previous, episodes)?;
-    let bundle = podcast::assemble(&info, cover, episodes)?;
+    let podcast = history.join(&info, previous, episodes)?;
+    let bundle = podcast::assemble(&info, cover, podcast)?;
     write_bundle(&bundle, output, unpacked)?;
     crate::error::report(format_args!(
         "rawi: podcast {}: merged {n} episodes from {} shards",
