@@ -42,9 +42,10 @@ pub(crate) struct ChannelArgs {
 /// The history options of `rawi podcast`: the earlier episodes a run carries on.
 #[derive(clap::Args, Debug)]
 pub(crate) struct HistoryArgs {
-    /// The previous podcast bundle (zip or folder): its episodes are kept as they are,
-    /// verified first, and today's are added after them.
-    #[arg(long, value_name = "BUNDLE")]
+    /// The previous podcast bundle (zip or folder), or its published feed.xml: its
+    /// episodes (or feed items) are kept as they are, checked first, and today's are
+    /// added after them.
+    #[arg(long, value_name = "BUNDLE|FEED")]
     previous: Option<PathBuf>,
     /// Drop earlier episodes dated more than N days before the newest episode.
     #[arg(long, value_name = "N", requires = "previous")]
