@@ -184,31 +184,45 @@ fn check_day(d: &Path, before: &str, after: &str) -> Vec<String> {
         .collect()
 }
 
+/// The channel options every day of these podcasts shares.
+const CHANNEL: [&str; 6] = [
+    "--title",
+    "النشرة",
+    "--base-url",
+    "https://example.org/daily",
+    "--cache",
+    "clips",
+];
+
+/// Writes each day's articles, `(folder, name, text)`, under `d`.
+fn write_days(d: &Path, days: &[(&str, &str, &str)]) {
+    for (folder, name, text) in days {
+        std::fs::create_dir_all(d.join(folder)).unwrap();
+        std::fs::write(d.join(folder).join(name), text).unwrap();
+    }
+}
+
+/// One day's `rawi podcast` run with the shared channel options; it must succeed.
+fn day(d: &Path, args: &[&str]) {
+    let o = rawi(d, &[&["podcast"], args, &CHANNEL[..]].concat());
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+}
+
 #[test]
 fn three_days_keep_their_history() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    for (folder, name, text) in [
-        ("day1", "story.md", DAY1),
-        ("day2", "story.txt", DAY2),
-        ("day3", "story.txt", DAY3_SAME_NAME),
-        ("day3", "rain.md", DAY3),
-    ] {
-        std::fs::create_dir_all(d.join(folder)).unwrap();
-        std::fs::write(d.join(folder).join(name), text).unwrap();
-    }
-    let common = [
-        "--title",
-        "النشرة",
-        "--base-url",
-        "https://example.org/daily",
-        "--cache",
-        "clips",
-    ];
-    let day = |args: &[&str]| {
-        let o = rawi(d, &[&["podcast"], args, &common[..]].concat());
-        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-    };
+    write_days(
+        d,
+        &[
+            ("day1", "story.md", DAY1),
+            ("day2", "story.txt", DAY2),
+            ("day3", "story.txt", DAY3_SAME_NAME),
+            ("day3", "rain.md", DAY3),
+        ],
+    );
+    let day = |args: &[&str]| day(d, args);
+    let common = CHANNEL;
     day(&["day1/story.md", "-o", "day1.zip"]);
     day(&[
         "day2/story.txt",
@@ -400,24 +414,13 @@ fn command(program: &Path, dir: &Path, env: &[(&str, &str)]) -> std::process::Co
     c
 }
 
-/// The path of a program on PATH, or a panic saying how to install it.
-fn program(name: &str, package: &str) -> std::path::PathBuf {
-    std::env::var_os("PATH")
-        .and_then(|p| {
-            std::env::split_paths(&p)
-                .map(|d| d.join(name))
-                .find(|c| c.is_file())
-        })
-        .unwrap_or_else(|| panic!("{name} is needed for this test: apt-get install -y {package}"))
-}
-
 /// `--shard auto` under real GNU parallel: three jobs take their slices from
 /// `PARALLEL_SEQ`, and their merge is byte-identical to one run. Slurm's and Kubernetes'
 /// variables give the slices their arithmetic says; none, or a count that does not fit,
 /// is refused.
 #[test]
 fn shard_auto_under_gnu_parallel_merges_to_one_run() {
-    let parallel = program("parallel", "parallel");
+    let parallel = common::program("parallel", "parallel");
     let rawi_bin = Path::new(env!("CARGO_BIN_EXE_rawi"));
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -526,26 +529,16 @@ fn shard_auto_under_gnu_parallel_merges_to_one_run() {
 fn a_published_feed_carries_its_items_on() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    for (folder, name, text) in [
-        ("day1", "story.md", DAY1),
-        ("day2", "story.txt", DAY2),
-        ("day3", "rain.md", DAY3),
-    ] {
-        std::fs::create_dir_all(d.join(folder)).unwrap();
-        std::fs::write(d.join(folder).join(name), text).unwrap();
-    }
-    let common = [
-        "--title",
-        "النشرة",
-        "--base-url",
-        "https://example.org/daily",
-        "--cache",
-        "clips",
-    ];
-    let day = |args: &[&str]| {
-        let o = rawi(d, &[&["podcast"], args, &common[..]].concat());
-        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-    };
+    write_days(
+        d,
+        &[
+            ("day1", "story.md", DAY1),
+            ("day2", "story.txt", DAY2),
+            ("day3", "rain.md", DAY3),
+        ],
+    );
+    let day = |args: &[&str]| day(d, args);
+    let common = CHANNEL;
     day(&["day1/story.md", "-o", "day1.zip"]);
     let published = members(&d.join("day1.zip"));
     let feed1 = std::str::from_utf8(member(&published, "feed.xml")).unwrap();

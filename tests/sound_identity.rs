@@ -12,13 +12,7 @@ use std::process::{Command, Output};
 mod common;
 
 fn tool(name: &str) -> PathBuf {
-    std::env::var_os("PATH")
-        .and_then(|p| {
-            std::env::split_paths(&p)
-                .map(|d| d.join(name))
-                .find(|c| c.is_file())
-        })
-        .unwrap_or_else(|| panic!("{name} is needed for this test: apt-get install -y ffmpeg"))
+    common::program(name, "ffmpeg")
 }
 
 fn stderr(o: &Output) -> String {
@@ -228,20 +222,7 @@ fn intro_outro_and_bed_keep_every_time_on_its_words() {
     );
 
     // Loudness of the finished programme, as ffmpeg measures it.
-    let l = Command::new(tool("ffmpeg"))
-        .args(["-hide_banner", "-nostats", "-i"])
-        .arg(d.join("dressed/audio/edition.flac"))
-        .args(["-af", "ebur128=peak=true", "-f", "null", "-"])
-        .output()
-        .unwrap();
-    let log = stderr(&l);
-    let summary = &log[log.rfind("Summary:").expect("ebur128 summary")..];
-    let i: f64 = summary
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("I:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap();
+    let (i, _) = common::ffmpeg_loudness(&d.join("dressed/audio/edition.flac"));
     assert!((i + 16.0).abs() <= 0.5, "ffmpeg measured {i} LUFS");
 }
 
