@@ -264,6 +264,12 @@ pub struct PodcastManifest {
     pub schema_version: u32,
     /// The rawi that wrote it.
     pub generator: String,
+    /// Folders of episodes `--keep-days` / `--keep-episodes` dropped (and of dropped
+    /// feed items), sorted: never given to a new episode, so a name (and the GUID it
+    /// gives an article without a URL, and the audio URL a cache may still hold) never
+    /// comes back for another story. Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<String>,
     /// The podcast.
     pub podcast: PodcastInfo,
     /// Episodes, in index order.
@@ -651,6 +657,7 @@ pub fn assemble(info: &PodcastInfo, cover: Option<Cover>, podcast: History) -> R
     let History {
         mut episodes,
         earlier,
+        retired,
         ..
     } = podcast;
     episodes.sort_by_key(|e| e.entry.index);
@@ -751,6 +758,7 @@ pub fn assemble(info: &PodcastInfo, cover: Option<Cover>, podcast: History) -> R
     let manifest = PodcastManifest {
         schema_version: SCHEMA_VERSION,
         generator,
+        retired,
         podcast: info.clone(),
         episodes: entries,
         earlier,
@@ -845,6 +853,8 @@ pub struct History {
     /// Where a carried feed item's audio lives: `episodes/<name>` folders its enclosure
     /// URLs point into, which no new episode may take.
     pub folders: std::collections::HashSet<String>,
+    /// Folders of episodes and items dropped before, which no new episode may take.
+    pub retired: Vec<String>,
 }
 
 /// Joins today's episodes to what the previous bundle or feed carries (`previous`, read
@@ -866,13 +876,20 @@ pub fn with_history(
         episodes: mut history,
         earlier,
         folders,
+        retired,
     } = previous;
     history.sort_by_key(|e| e.entry.index);
     let next_index = history.last().map_or(0, |e| e.entry.index + 1);
     today.sort_by_key(|e| e.entry.index);
-    let (history, earlier) = drop_old(history, earlier, today.len(), keep);
+    // Every folder the podcast has used, kept or dropped, is taken for good.
     let mut taken = folders;
+    taken.extend(retired);
     taken.extend(history.iter().map(|e| e.entry.dir.clone()));
+    let (history, earlier) = drop_old(history, earlier, today.len(), keep);
+    let mut kept = item_folders(&earlier, info.base_url.as_deref());
+    kept.extend(history.iter().map(|e| e.entry.dir.clone()));
+    let mut retired: Vec<String> = taken.difference(&kept).cloned().collect();
+    retired.sort();
     let mut used = taken.clone();
     used.extend(today.iter().map(|e| e.entry.dir.clone()));
     let guids: std::collections::HashMap<&str, String> = history
@@ -918,6 +935,7 @@ pub fn with_history(
         episodes,
         earlier,
         folders: std::collections::HashSet::new(),
+        retired,
     })
 }
 
@@ -931,6 +949,7 @@ impl History {
             folders: item_folders(&earlier, base.as_deref()),
             episodes: contents.episodes,
             earlier,
+            retired: contents.manifest.retired,
         }
     }
 }
@@ -994,6 +1013,7 @@ pub fn read_feed(text: &str, info: &PodcastInfo, origin: &std::path::Path) -> Re
         folders: item_folders(&parsed.items, info.base_url.as_deref()),
         episodes: Vec::new(),
         earlier: parsed.items,
+        retired: Vec::new(),
     })
 }
 

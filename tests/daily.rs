@@ -322,6 +322,42 @@ fn three_days_keep_their_history() {
             0,
         );
     }
+    // The dropped folders are retired: on day 5 a new story.txt (no URL, so its GUID
+    // comes from its folder) takes none of them, and so no GUID any earlier episode had.
+    let kept = members(&d.join("day4--keep-days.zip"));
+    let m: toml::Table =
+        toml::from_str(std::str::from_utf8(member(&kept, "manifest.toml")).unwrap()).unwrap();
+    let retired: Vec<&str> = m["retired"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        retired,
+        ["episodes/story", "episodes/story-2", "episodes/story-3"]
+    );
+    std::fs::create_dir_all(d.join("day5")).unwrap();
+    std::fs::write(
+        d.join("day5/story.txt"),
+        DAY3_SAME_NAME.replace("المعرض", "السوق"),
+    )
+    .unwrap();
+    day(&[
+        "day5/story.txt",
+        "--date",
+        "2024-06-03",
+        "--previous",
+        "day4--keep-days.zip",
+        "-o",
+        "day5.zip",
+    ]);
+    let eps5 = episodes(&members(&d.join("day5.zip")));
+    let new = eps5.last().unwrap();
+    assert_eq!(new["dir"].as_str(), Some("episodes/story-4"));
+    assert!(!guids.contains(new["guid"].as_str().unwrap()));
+    let v = rawi(d, &["verify", "day5.zip"]);
+    assert!(v.status.success(), "{}", stderr(&v));
 }
 
 #[test]

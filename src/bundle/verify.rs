@@ -991,6 +991,7 @@ fn sound_problems(
 /// list one twice or lose one from the feed, or apps drop or re-download it.
 fn episode_identity_problems(pm: &PodcastManifest, feed: Option<&str>, problems: &mut Vec<String>) {
     let mut seen = (HashSet::new(), HashSet::new(), HashSet::new());
+    let retired: HashSet<&str> = pm.retired.iter().map(String::as_str).collect();
     // Items carried on from a published feed: in the feed as they were published, each
     // with a GUID no other item has.
     for e in &pm.earlier {
@@ -1024,6 +1025,12 @@ fn episode_identity_problems(pm: &PodcastManifest, feed: Option<&str>, problems:
         if !seen.1.insert(e.dir.as_str()) {
             problems.push(format!(
                 "manifest.toml: episode folder {} is listed twice",
+                e.dir
+            ));
+        }
+        if retired.contains(e.dir.as_str()) {
+            problems.push(format!(
+                "manifest.toml: episode folder {} is among the retired ones, whose names never come back",
                 e.dir
             ));
         }
