@@ -161,10 +161,19 @@ impl Identity {
         let intro = self.intro.as_ref().map(|s| level(s, 0.0)).transpose()?;
         let outro = self.outro.as_ref().map(|s| level(s, 0.0)).transpose()?;
         let mut body = speech.samples;
-        let mut lead = 0;
+        let lead = match self.bed {
+            Some(_) => (u64::from(rate) * u64::from(BED_LEAD_MS) / 1000) as usize,
+            None => 0,
+        };
+        let (intro_len, outro_len) = (
+            intro.as_ref().map_or(0, Vec::len),
+            outro.as_ref().map_or(0, Vec::len),
+        );
+        // Room for all of it at once: the speech is moved within its own buffer, never
+        // copied into a second one.
+        body.reserve_exact(lead + intro_len + outro_len);
         if let Some((bed, span)) = &self.bed {
             let bed = level(bed, BED_OPEN_DB)?;
-            lead = (u64::from(rate) * u64::from(BED_LEAD_MS) / 1000) as usize;
             body.splice(0..0, std::iter::repeat_n(0.0, lead));
             let covered = match span {
                 BedSpan::All => speech.cues.len(),
@@ -180,14 +189,12 @@ impl Identity {
             mix_bed(&mut body, &bed, &under, rate);
         }
         let dressed = Dressed {
-            intro: intro.as_ref().map_or(0, Vec::len),
+            intro: intro_len,
             lead,
-            outro: outro.as_ref().map_or(0, Vec::len),
+            outro: outro_len,
         };
-        let mut samples = Vec::with_capacity(dressed.intro + body.len() + dressed.outro);
-        samples.extend(intro.unwrap_or_default());
-        samples.extend_from_slice(&body);
-        drop(body);
+        let mut samples = body;
+        samples.splice(0..0, intro.unwrap_or_default());
         samples.extend(outro.unwrap_or_default());
         let shift = dressed.intro + dressed.lead;
         let cues = speech
@@ -250,33 +257,31 @@ fn mix_bed(body: &mut [f32], bed: &[f32], cues: &[Cue], rate: u32) {
 /// The bed's gain at each of the first `len` samples: 1 where no one speaks, the ducked
 /// level from the start of each cue to its end, moving linearly in
 /// [`DUCK_ATTACK_MS`] (before the cue, so the bed is down when the voice starts) and
-/// [`DUCK_RELEASE_MS`] (after it).
-fn duck_envelope(len: usize, cues: &[Cue], rate: u32) -> Vec<f32> {
+/// [`DUCK_RELEASE_MS`] (after it). Made as it is read, so a bed under a long edition
+/// holds no second copy of it.
+fn duck_envelope(len: usize, cues: &[Cue], rate: u32) -> impl Iterator<Item = f32> + '_ {
     let ms = |m: u32| (u64::from(rate) * u64::from(m) / 1000).max(1) as usize;
     let low = 10f64.powf((BED_DUCKED_DB - BED_OPEN_DB) / 20.0) as f32;
     let (attack, release) = (ms(DUCK_ATTACK_MS), ms(DUCK_RELEASE_MS));
-    let mut want = vec![false; len];
-    for c in cues {
-        for w in want
-            .iter_mut()
-            .take(c.end.min(len))
-            .skip(c.start.saturating_sub(attack))
-        {
-            *w = true;
-        }
-    }
     let (down, up) = ((1.0 - low) / attack as f32, (1.0 - low) / release as f32);
     let mut g = 1.0f32;
-    want.into_iter()
-        .map(|ducked| {
-            g = if ducked {
-                (g - down).max(low)
-            } else {
-                (g + up).min(1.0)
-            };
-            g
-        })
-        .collect()
+    // The first cue not yet over; cues are in order, so a sample inside any cue's ducked
+    // span (from its attack to its end) is inside this one's.
+    let mut next = 0;
+    (0..len).map(move |i| {
+        while cues.get(next).is_some_and(|c| c.end <= i) {
+            next += 1;
+        }
+        let ducked = cues
+            .get(next)
+            .is_some_and(|c| i >= c.start.saturating_sub(attack));
+        g = if ducked {
+            (g - down).max(low)
+        } else {
+            (g + up).min(1.0)
+        };
+        g
+    })
 }
 
 /// The `[sound]` table of an edition's manifest: what was put around the speech, so that
@@ -338,7 +343,7 @@ mod tests {
                 end: 3000,
             },
         ];
-        let env = duck_envelope(5000, &cues, rate);
+        let env: Vec<f32> = duck_envelope(5000, &cues, rate).collect();
         let low = 10f64.powf((BED_DUCKED_DB - BED_OPEN_DB) / 20.0) as f32;
         // Open before the first sentence's attack, down all through both sentences and the
         // short gap between them, back up after the release.
