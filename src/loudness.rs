@@ -76,10 +76,16 @@ pub fn normalize(samples: &mut [f32], rate: u32, target: Target) -> Result<Repor
     // in blocks; only the last round's is written, in place. (A copy of the original and
     // a padded copy for the interpolator once made this step hold the programme four
     // times over.)
-    let peaks = interpolated_peaks(samples);
     let mut gain_db = (target.lufs - before.lufs).min(MAX_GAIN_DB);
     // A little headroom: MP3 encoding and other meters move true peaks by a few tenths.
     let mut ceiling = target.true_peak_dbtp - 0.2;
+    // Only peaks that a round's gain could bring over its ceiling are kept (6 dB of room
+    // for the rounds' corrections; a round that needs more has them found again).
+    let floor = |g: f32, c: f32| c / g / 2.0;
+    let mut peaks = Peaks::of(
+        samples,
+        floor(db_to_lin(gain_db) as f32, db_to_lin(ceiling) as f32),
+    );
     let mut after = before;
     // Limiting lowers the loudness a little and the interpolator only estimates true
     // peaks: a few rounds of measuring and correcting settle both. Rounds measure the
@@ -87,7 +93,11 @@ pub fn normalize(samples: &mut [f32], rate: u32, target: Target) -> Result<Repor
     // loudness is on target.
     for round in 0..6 {
         let g = db_to_lin(gain_db) as f32;
-        let gains = limiter_gains(&peaks, g, db_to_lin(ceiling) as f32, rate);
+        let c = db_to_lin(ceiling) as f32;
+        if peaks.floor * g > c {
+            peaks = Peaks::of(samples, floor(g, c));
+        }
+        let gains = limiter_gains(&peaks, g, c, rate);
         let (lufs, _) = loudness_of(Mode::I, samples, g, &gains, rate)?;
         if (lufs - target.lufs).abs() > 0.1 && round < 5 {
             gain_db = (gain_db + target.lufs - lufs).min(MAX_GAIN_DB);
@@ -205,14 +215,14 @@ fn db_to_lin(db: f64) -> f64 {
 /// Look-ahead peak limiter: afterwards no sample, and no interpolated point between
 /// samples, exceeds `ceiling` (linear).
 pub fn limit(samples: &mut [f32], ceiling: f32, rate: u32) {
-    let peaks = interpolated_peaks(samples);
+    let peaks = Peaks::of(samples, ceiling);
     limit_with_peaks(samples, &peaks, 1.0, ceiling, rate);
 }
 
 /// [`limit`] with the interpolated peaks of `samples` already known, scaled by
 /// `peak_scale` (the gain just applied to the samples).
-fn limit_with_peaks(samples: &mut [f32], peaks: &[f32], peak_scale: f32, ceiling: f32, rate: u32) {
-    if peaks.len() != samples.len() {
+fn limit_with_peaks(samples: &mut [f32], peaks: &Peaks, peak_scale: f32, ceiling: f32, rate: u32) {
+    if peaks.len != samples.len() {
         return;
     }
     apply(
@@ -220,6 +230,40 @@ fn limit_with_peaks(samples: &mut [f32], peaks: &[f32], peak_scale: f32, ceiling
         1.0,
         &limiter_gains(peaks, peak_scale, ceiling, rate),
     );
+}
+
+/// The interpolated peaks of a signal above a floor: only those can need limiting, and on
+/// speech they are few, so the peaks take a small fraction of the signal's memory (all of
+/// them once took as much as the signal).
+struct Peaks {
+    /// The signal's length.
+    len: usize,
+    /// Peaks at or under this were left out.
+    floor: f32,
+    /// (sample, peak) of the peaks over the floor, in order.
+    over: Vec<(usize, f32)>,
+}
+
+impl Peaks {
+    /// The peaks of `x` (see [`interpolated_peaks`]) over `floor`.
+    fn of(x: &[f32], floor: f32) -> Peaks {
+        let mut over = Vec::new();
+        interpolated_peaks(x, |i, p| {
+            if p > floor {
+                over.push((i, p));
+            }
+        });
+        Peaks {
+            len: x.len(),
+            floor,
+            over,
+        }
+    }
+
+    /// The place in `over` of the first peak at or after sample `i`.
+    fn from(&self, i: usize) -> usize {
+        self.over.partition_point(|&(k, _)| k < i)
+    }
 }
 
 /// The limiter's gain over a run of samples: its first sample, and a gain for each.
@@ -233,22 +277,31 @@ type Segment = (usize, Vec<f32>);
 /// minimum filter and the average are provably 1), and the release is carried between
 /// regions. The result is the same curve as filtering the whole signal, at a fraction of
 /// the time and memory.
-fn limiter_gains(peaks: &[f32], peak_scale: f32, ceiling: f32, rate: u32) -> Vec<Segment> {
-    let n = peaks.len();
+fn limiter_gains(peaks: &Peaks, peak_scale: f32, ceiling: f32, rate: u32) -> Vec<Segment> {
+    let n = peaks.len;
     let mut out: Vec<Segment> = Vec::new();
     // Each gain is recorded where it applies, joined to the segment before when adjacent.
     let mut put = |k: usize, g: f32| match out.last_mut() {
         Some((start, seg)) if *start + seg.len() == k => seg.push(g),
         _ => out.push((k, vec![g])),
     };
-    let need = |i: usize| {
-        let p = peaks[i] * peak_scale;
+    // What a peak allows; a sample left out of `peaks` allows full gain (its peak is
+    // under the floor, and the floor times the scale under the ceiling).
+    let need_of = |peak: f32| {
+        let p = peak * peak_scale;
         if p > ceiling {
             ceiling / p
         } else {
             1.0
         }
     };
+    // The samples that need limiting, in order.
+    let limited: Vec<usize> = peaks
+        .over
+        .iter()
+        .filter(|&&(_, p)| need_of(p) < 1.0)
+        .map(|&(i, _)| i)
+        .collect();
     // Half-width of the look-ahead: 3 ms, short enough to be inaudible on speech.
     let h = (rate as usize * 3 / 1000).max(1);
     // Release: the gain may rise by at most this much per sample (full recovery from
@@ -268,25 +321,27 @@ fn limiter_gains(peaks: &[f32], peak_scale: f32, ceiling: f32, rate: u32) -> Vec
     // The gain of the previous sample.
     let mut carry = 1.0f32;
     let mut pos = 0;
+    let mut next = 0; // the first of `limited` not yet in a region
     while pos < n {
-        let Some(first) = (pos..n).find(|&k| need(k) < 1.0) else {
+        let Some(&first) = limited.get(next) else {
             release(pos..n, &mut carry, &mut put);
             break;
         };
         // A region: limited samples closer than 4h + 1 to each other, padded by 2h on
         // each side, so that no filter window reaches from one region into another.
         let mut last = first;
-        let mut j = first + 1;
-        while j < n && j <= last + 4 * h + 1 {
-            if need(j) < 1.0 {
-                last = j;
-            }
-            j += 1;
+        next += 1;
+        while let Some(&j) = limited.get(next).filter(|&&j| j <= last + 4 * h + 1) {
+            last = j;
+            next += 1;
         }
         let start = first.saturating_sub(2 * h).max(pos);
         let end = (last + 2 * h + 1).min(n);
         release(pos..start, &mut carry, &mut put);
-        let local: Vec<f32> = (start..end).map(need).collect();
+        let mut local = vec![1.0f32; end - start];
+        for &(k, p) in &peaks.over[peaks.from(start)..peaks.from(end)] {
+            local[k - start] = need_of(p);
+        }
         let gain = moving_average(&sliding_min(&local, h), h);
         for (k, &g) in (start..end).zip(&gain) {
             carry = g.min(carry + step);
@@ -299,7 +354,7 @@ fn limiter_gains(peaks: &[f32], peak_scale: f32, ceiling: f32, rate: u32) -> Vec
 
 /// Per sample, the largest magnitude among the sample and 3 interpolated points between it
 /// and both neighbours (windowed-sinc, 4× oversampling, 8 taps each side).
-fn interpolated_peaks(x: &[f32]) -> Vec<f32> {
+fn interpolated_peaks(x: &[f32], mut each: impl FnMut(usize, f32)) {
     const TAPS: i64 = 8;
     let kernel = |t: f64| -> f64 {
         if t.abs() < 1e-12 {
@@ -319,12 +374,14 @@ fn interpolated_peaks(x: &[f32]) -> Vec<f32> {
         .collect();
     let n = x.len();
     let pad = TAPS as usize;
-    let mut between = vec![0f32; n];
     // Near the ends the window reaches past the signal: those samples count as zeros, in
     // a small padded window (a padded copy of the whole signal once doubled this step's
     // memory).
     let mut edge = [0f32; 2 * TAPS as usize];
-    for (i, slot) in between.iter_mut().enumerate() {
+    // The points between i−1 and i matter to sample i too: the previous sample's own
+    // largest value is carried to it.
+    let mut previous = 0f32;
+    for i in 0..n {
         // Window x[i-7 ..= i+8].
         let window: &[f32] = if i + 1 >= pad && i + pad < n {
             &x[i + 1 - pad..i + 1 + pad]
@@ -343,14 +400,9 @@ fn interpolated_peaks(x: &[f32]) -> Vec<f32> {
             let acc: f32 = c.iter().zip(window).map(|(a, b)| a * b).sum();
             m = m.max(acc.abs());
         }
-        *slot = m;
+        each(i, if i == 0 { m } else { m.max(previous) });
+        previous = m;
     }
-    // The points between i−1 and i matter to sample i too (in place, from the end, so
-    // each step still reads the unmodified neighbour).
-    for i in (1..n).rev() {
-        between[i] = between[i].max(between[i - 1]);
-    }
-    between
 }
 
 /// Minimum over [i−h, i+h] for each i (monotonic deque, linear time).
@@ -462,11 +514,12 @@ mod tests {
         for v in &mut x[9000..9400] {
             *v *= 12.0;
         }
-        let peaks = interpolated_peaks(&x);
+        let mut peaks = Vec::new();
+        interpolated_peaks(&x, |_, p| peaks.push(p));
         for ceiling in [0.3f32, 0.5, 0.89] {
             let mut a = x.clone();
             let mut b = x.clone();
-            limit_with_peaks(&mut a, &peaks, 1.0, ceiling, rate);
+            limit_with_peaks(&mut a, &Peaks::of(&x, ceiling), 1.0, ceiling, rate);
             limit_whole(&mut b, &peaks, ceiling, rate);
             for (k, (p, q)) in a.iter().zip(&b).enumerate() {
                 assert!(
