@@ -324,9 +324,8 @@ fn join(
         .into_iter()
         .zip(sentences.iter().map(|s| s.boundary))
         .collect();
-    let programme = Programme::assemble(&with_bounds, voice.sample_rate, &voice.pauses);
-    // The clips are in the programme now; holding both would double the memory.
-    drop(with_bounds);
+    // The clips are freed as they go into the programme.
+    let programme = Programme::assemble(with_bounds, voice.sample_rate, &voice.pauses);
     let Some(id) = opts.sound.as_deref().filter(|id| !id.is_empty()) else {
         return Ok((programme, Dressed::default()));
     };
