@@ -167,27 +167,31 @@ pub struct Programme {
 }
 
 impl Programme {
-    /// Joins clips (already at `rate`) with the pause each boundary asks for.
-    pub fn assemble(clips: &[(Clip, Boundary)], rate: u32, pauses: &Pauses) -> Programme {
+    /// Joins clips (already at `rate`) with the pause each boundary asks for. The clips
+    /// are taken, and each is freed once it is in the programme, whose buffer is
+    /// allocated once at its exact length: clips and programme are not both held whole.
+    pub fn assemble(clips: Vec<(Clip, Boundary)>, rate: u32, pauses: &Pauses) -> Programme {
         let ms = |m: u32| (rate as u64 * m as u64 / 1000) as usize;
+        let n = clips.len();
+        let gap = |i: usize, boundary: Boundary| ms(pauses.after(boundary, i + 1 == n));
         let total: usize = clips
             .iter()
-            .map(|(c, _)| c.samples.len() + ms(pauses.paragraph_ms))
+            .enumerate()
+            .map(|(i, (c, b))| c.samples.len() + gap(i, *b))
             .sum::<usize>()
-            + ms(pauses.lead_ms)
-            + ms(pauses.tail_ms);
+            + ms(pauses.lead_ms);
         let mut samples = Vec::with_capacity(total);
         samples.resize(ms(pauses.lead_ms), 0.0);
-        let mut cues = Vec::with_capacity(clips.len());
-        for (i, (clip, boundary)) in clips.iter().enumerate() {
+        let mut cues = Vec::with_capacity(n);
+        for (i, (clip, boundary)) in clips.into_iter().enumerate() {
             let start = samples.len();
             samples.extend_from_slice(&clip.samples);
+            drop(clip);
             cues.push(Cue {
                 start,
                 end: samples.len(),
             });
-            let gap = pauses.after(*boundary, i + 1 == clips.len());
-            samples.resize(samples.len() + ms(gap), 0.0);
+            samples.resize(samples.len() + gap(i, boundary), 0.0);
         }
         Programme {
             samples,
@@ -374,7 +378,7 @@ mod tests {
             rate: 1000,
         };
         let prog = Programme::assemble(
-            &[
+            vec![
                 (clip.clone(), Boundary::Heading),
                 (clip.clone(), Boundary::Sentence),
                 (clip, Boundary::Paragraph),

@@ -20,6 +20,7 @@ use crate::limits;
 use crate::loudness;
 use crate::normalize::{self, Spoken};
 use crate::segment::{self, Sentence, SplitOptions};
+use crate::sound::{Dressed, SoundInfo};
 use crate::synth::{ClipKeys, Speaker, SYNTH_VERSION};
 
 /// Silence kept at the edges of each clip, so that speech never starts on a cut.
@@ -40,6 +41,8 @@ pub struct Options {
     pub album: Option<String>,
     /// Cover art embedded in MP3 and FLAC files (`--cover`).
     pub cover: Option<std::sync::Arc<encode::Cover>>,
+    /// Intro, outro and music bed (`--intro`, `--outro`, `--bed`).
+    pub sound: Option<std::sync::Arc<crate::sound::Identity>>,
 }
 
 impl Default for Options {
@@ -51,6 +54,7 @@ impl Default for Options {
             loudness: Some(loudness::Target::default()),
             album: None,
             cover: None,
+            sound: None,
         }
     }
 }
@@ -168,12 +172,7 @@ impl Script {
     /// Reads `path` and runs every stage before the voice: sentences, spoken forms, the
     /// checks on what they would cost, vowels.
     fn read(path: &Path, opts: &Options, voice: &crate::voice::Voice) -> Result<Script> {
-        let mut article = article::read(path)?;
-        drop_bad_meta(path, &mut article.meta);
-        let file_name = path
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "article.txt".into());
+        let (article, file_name) = read_article(path)?;
         let (sentences, spoken) = prepare(&article, opts, voice.limits.max_chars);
         if sentences.is_empty() {
             return Err(Error::input(path, "has no sentence to read"));
@@ -266,11 +265,13 @@ pub fn estimate(
     Ok(e)
 }
 
-/// Builds an edition from an article file.
+/// Builds an edition from an article file, in named steps: read the article and prepare its
+/// sentences ([`Script`]), have the voice speak them, join the clips (with the sound identity, if
+/// any), normalize the loudness of the finished programme, and describe it all in the
+/// manifest.
 pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
     let started = std::time::Instant::now();
-    let speaker = ctx.speaker;
-    let voice = speaker.voice();
+    let voice = ctx.speaker.voice();
     let Script {
         article,
         file_name,
@@ -280,11 +281,82 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
         form,
     } = Script::read(path, opts, voice)?;
     let given = given_texts(form, &spoken, &diacritized);
+    let clips = speak_all(path, ctx, &given, &sentences)?;
+    let (mut programme, dressed) = join(path, clips, &sentences, opts, voice)?;
+    let loudness = normalize_loudness(path, &mut programme, opts)?;
+    let entries: Vec<SentenceEntry> = sentences
+        .iter()
+        .zip(&spoken)
+        .zip(&programme.cues)
+        .zip(diacritized.iter().zip(&given))
+        .map(|(((s, sp), cue), (diacritized, given))| SentenceEntry {
+            id: s.id,
+            block: s.block,
+            kind: s.kind.as_str().to_owned(),
+            text: s.text.clone(),
+            spoken: sp.text.clone(),
+            diacritized: diacritized.clone(),
+            start_ms: programme.ms(cue.start),
+            end_ms: programme.ms(cue.end),
+            chapter: 0,
+            clip: clip_key(ctx.speaker.keys(), given),
+        })
+        .collect();
+    let sound = opts
+        .sound
+        .as_deref()
+        .filter(|id| !id.is_empty())
+        .map(|id| SoundInfo::of(id, dressed, programme.rate));
+    let manifest = Described {
+        article: &article,
+        file_name: &file_name,
+        sentences: &sentences,
+        spoken: &spoken,
+        programme: &programme,
+        opts,
+        voice,
+    }
+    .manifest(entries, loudness, sound);
+    Ok(Edition {
+        article,
+        file_name,
+        sentences,
+        spoken,
+        programme,
+        manifest,
+        format: opts.format,
+        mp3_kbps: opts.mp3_kbps,
+        album: opts.album.clone(),
+        cover: opts.cover.clone(),
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Reads the article, with a date or URL that may not reach a manifest dropped, and its
+/// file name (no folders).
+fn read_article(path: &Path) -> Result<(Article, String)> {
+    let mut article = article::read(path)?;
+    drop_bad_meta(path, &mut article.meta);
+    let file_name = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "article.txt".into());
+    Ok((article, file_name))
+}
+
+/// Has the voice speak every sentence (`given`: the text it receives), in parallel, from
+/// the cache where it can. The audio made so far is counted across workers, so a voice
+/// far slower than the estimate is stopped at the edition's limit instead of filling the
+/// memory; pauses count as the programme will hold them (lead, tail and one after each
+/// sentence), so the limit is the length of the finished edition, not of the speech.
+fn speak_all(
+    path: &Path,
+    ctx: &Context,
+    given: &[&str],
+    sentences: &[Sentence],
+) -> Result<Vec<Clip>> {
+    let voice = ctx.speaker.voice();
     let rate = voice.sample_rate;
-    // The audio made so far, across workers: a voice far slower than the estimate is
-    // stopped at the edition's limit instead of filling the memory.
-    // Pauses count as the programme will hold them (lead, tail and one after each
-    // sentence), so the limit is the length of the finished edition, not of the speech.
     let pauses = &voice.pauses;
     let ms = |m: u32| u64::from(rate) * u64::from(m) / 1000;
     let gaps: Vec<u64> = sentences
@@ -294,7 +366,7 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
         .collect();
     let made = AtomicU64::new(ms(pauses.lead_ms));
     let max_samples = (limits::MAX_ARTICLE_AUDIO_S * f64::from(rate)) as u64;
-    let clips: Vec<Clip> = given
+    given
         .par_iter()
         .zip(sentences.par_iter().zip(gaps.par_iter()))
         .map(|(text, (s, gap))| {
@@ -307,13 +379,7 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
                 let len = clip.samples.len() as u64 + gap;
                 let total = made.fetch_add(len, Ordering::Relaxed) + len;
                 if total > max_samples {
-                    return Err(Error::input(
-                        path,
-                        format!(
-                            "makes more than {} of audio, the longest an edition may be; split the article",
-                            hours(limits::MAX_ARTICLE_AUDIO_S)
-                        ),
-                    ));
+                    return Err(too_long(path));
                 }
                 Ok(clip)
             });
@@ -332,109 +398,146 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
             (ctx.on_clip)();
             Ok(clip)
         })
-        .collect::<Result<_>>()?;
+        .collect()
+}
+
+/// The error of an edition longer than [`limits::MAX_ARTICLE_AUDIO_S`].
+fn too_long(path: &Path) -> Error {
+    Error::input(
+        path,
+        format!(
+            "makes more than {} of audio, the longest an edition may be; split the article",
+            hours(limits::MAX_ARTICLE_AUDIO_S)
+        ),
+    )
+}
+
+/// Joins the clips with the voice's pauses into one programme, then puts the sound
+/// identity (intro, outro, bed) around it, moving every cue with the speech.
+fn join(
+    path: &Path,
+    clips: Vec<Clip>,
+    sentences: &[Sentence],
+    opts: &Options,
+    voice: &crate::voice::Voice,
+) -> Result<(Programme, Dressed)> {
     let with_bounds: Vec<(Clip, segment::Boundary)> = clips
         .into_iter()
         .zip(sentences.iter().map(|s| s.boundary))
         .collect();
-    let mut programme = Programme::assemble(&with_bounds, rate, &voice.pauses);
-    // The clips are in the programme now; holding both would double the memory.
-    drop(with_bounds);
-    let loudness = match opts.loudness {
-        Some(target) => {
-            // Aim the PCM so that the file, after the encoder's own gain, is on target.
-            let codec = encode::codec_gain_db(opts.format);
-            let pcm_target = loudness::Target {
-                lufs: target.lufs - codec,
-                true_peak_dbtp: target.true_peak_dbtp
-                    - codec
-                    - encode::codec_peak_margin_db(opts.format),
-            };
-            let r = loudness::normalize(&mut programme.samples, rate, pcm_target)
-                .map_err(|e| Error::output(path, e))?;
-            let round = |x: f64| (x * 100.0).round() / 100.0;
-            Some(LoudnessInfo {
-                target_lufs: target.lufs,
-                target_true_peak_dbtp: target.true_peak_dbtp,
-                before_lufs: r.before.lufs,
-                before_true_peak_dbtp: r.before.true_peak_dbtp,
-                after_lufs: round(r.after.lufs + codec),
-                after_true_peak_dbtp: round(r.after.true_peak_dbtp + codec),
-                gain_db: r.gain_db,
-                codec_gain_db: round(codec),
-            })
-        }
-        None => None,
+    // The clips are freed as they go into the programme.
+    let programme = Programme::assemble(with_bounds, voice.sample_rate, &voice.pauses);
+    let Some(id) = opts.sound.as_deref().filter(|id| !id.is_empty()) else {
+        return Ok((programme, Dressed::default()));
     };
-    let mut entries: Vec<SentenceEntry> = sentences
+    let headline = sentences
         .iter()
-        .zip(&spoken)
-        .zip(&programme.cues)
-        .zip(diacritized.iter().zip(&given))
-        .map(|(((s, sp), cue), (diacritized, given))| SentenceEntry {
-            id: s.id,
-            block: s.block,
-            kind: s.kind.as_str().to_owned(),
-            text: s.text.clone(),
-            spoken: sp.text.clone(),
-            diacritized: diacritized.clone(),
-            start_ms: programme.ms(cue.start),
-            end_ms: programme.ms(cue.end),
-            chapter: 0,
-            clip: clip_key(speaker.keys(), given),
-        })
-        .collect();
-    let meta = &article.meta;
-    let title = meta.title.clone().unwrap_or_else(|| file_name.clone());
-    let chapters = chapters::assign(&mut entries, programme.duration_ms(), &title);
-    let manifest = Manifest {
-        schema_version: SCHEMA_VERSION,
-        generator: format!("rawi {}", env!("CARGO_PKG_VERSION")),
-        article: ArticleInfo {
-            title,
-            author: meta.author.clone(),
-            date: meta.date.clone(),
-            source: meta.source.clone(),
-            url: meta.url.clone(),
-            file: file_name.clone(),
-            text_path: "article.txt".into(),
-        },
-        voice: VoiceInfo {
-            name: voice.name.clone(),
-            engine: voice.engine.as_str().to_owned(),
-        },
-        audio: AudioInfo {
-            path: format!("audio/edition.{}", opts.format),
-            format: opts.format.to_string(),
-            sample_rate: rate,
-            channels: 1,
-            samples: programme.samples.len() as u64,
-            bitrate_kbps: (opts.format == Format::Mp3).then(|| encode::mp3_kbps(opts.mp3_kbps)),
-            duration_ms: programme.duration_ms(),
-        },
-        loudness,
-        chapters,
-        review: sentences
-            .iter()
-            .zip(&spoken)
-            .flat_map(|(s, sp)| ReviewEntry::of(s.id, &s.text, sp))
-            .collect(),
-        sentences: entries,
-        files: Vec::new(),
+        .take_while(|s| s.kind == crate::article::BlockKind::Title)
+        .count();
+    let (programme, dressed) = id
+        .dress(programme, headline)
+        .map_err(|e| Error::output(path, e))?;
+    if programme.samples.len() as f64 > limits::MAX_ARTICLE_AUDIO_S * f64::from(programme.rate) {
+        return Err(too_long(path));
+    }
+    Ok((programme, dressed))
+}
+
+/// Normalizes the finished programme's loudness to the target, if there is one, aiming
+/// the PCM so that the file, after the encoder's own gain, is on target.
+fn normalize_loudness(
+    path: &Path,
+    programme: &mut Programme,
+    opts: &Options,
+) -> Result<Option<LoudnessInfo>> {
+    let Some(target) = opts.loudness else {
+        return Ok(None);
     };
-    Ok(Edition {
-        article,
-        file_name,
-        sentences,
-        spoken,
-        programme,
-        manifest,
-        format: opts.format,
-        mp3_kbps: opts.mp3_kbps,
-        album: opts.album.clone(),
-        cover: opts.cover.clone(),
-        elapsed: started.elapsed(),
-    })
+    let codec = encode::codec_gain_db(opts.format);
+    let pcm_target = loudness::Target {
+        lufs: target.lufs - codec,
+        true_peak_dbtp: target.true_peak_dbtp - codec - encode::codec_peak_margin_db(opts.format),
+    };
+    let r = loudness::normalize(&mut programme.samples, programme.rate, pcm_target)
+        .map_err(|e| Error::output(path, e))?;
+    let round = |x: f64| (x * 100.0).round() / 100.0;
+    Ok(Some(LoudnessInfo {
+        target_lufs: target.lufs,
+        target_true_peak_dbtp: target.true_peak_dbtp,
+        before_lufs: r.before.lufs,
+        before_true_peak_dbtp: r.before.true_peak_dbtp,
+        after_lufs: round(r.after.lufs + codec),
+        after_true_peak_dbtp: round(r.after.true_peak_dbtp + codec),
+        gain_db: r.gain_db,
+        codec_gain_db: round(codec),
+    }))
+}
+
+/// What the manifest says of a finished programme: its sentences (timed), chapters,
+/// audio, loudness, sound identity and the readings to review.
+struct Described<'a> {
+    article: &'a Article,
+    file_name: &'a str,
+    sentences: &'a [Sentence],
+    spoken: &'a [Spoken],
+    programme: &'a Programme,
+    opts: &'a Options,
+    voice: &'a crate::voice::Voice,
+}
+
+impl Described<'_> {
+    /// The manifest (its `[[file]]` list is filled in by [`Edition::bundle`]), with the
+    /// chapters found among `entries`.
+    fn manifest(
+        &self,
+        mut entries: Vec<SentenceEntry>,
+        loudness: Option<LoudnessInfo>,
+        sound: Option<SoundInfo>,
+    ) -> Manifest {
+        let (meta, opts, programme) = (&self.article.meta, self.opts, self.programme);
+        let title = meta
+            .title
+            .clone()
+            .unwrap_or_else(|| self.file_name.to_owned());
+        let chapters = chapters::assign(&mut entries, programme.duration_ms(), &title);
+        Manifest {
+            schema_version: SCHEMA_VERSION,
+            generator: format!("rawi {}", env!("CARGO_PKG_VERSION")),
+            article: ArticleInfo {
+                title,
+                author: meta.author.clone(),
+                date: meta.date.clone(),
+                source: meta.source.clone(),
+                url: meta.url.clone(),
+                file: self.file_name.to_owned(),
+                text_path: "article.txt".into(),
+            },
+            voice: VoiceInfo {
+                name: self.voice.name.clone(),
+                engine: self.voice.engine.as_str().to_owned(),
+            },
+            audio: AudioInfo {
+                path: format!("audio/edition.{}", opts.format),
+                format: opts.format.to_string(),
+                sample_rate: programme.rate,
+                channels: 1,
+                samples: programme.samples.len() as u64,
+                bitrate_kbps: (opts.format == Format::Mp3).then(|| encode::mp3_kbps(opts.mp3_kbps)),
+                duration_ms: programme.duration_ms(),
+            },
+            loudness,
+            sound,
+            chapters,
+            review: self
+                .sentences
+                .iter()
+                .zip(self.spoken)
+                .flat_map(|(s, sp)| ReviewEntry::of(s.id, &s.text, sp))
+                .collect(),
+            sentences: entries,
+            files: Vec::new(),
+        }
+    }
 }
 
 /// Which sentence of which file a clip is for, to blame it by name when its spoken text is
@@ -592,7 +695,7 @@ pub fn check_spoken<'a>(
 /// address, with a warning: neither may reach the manifest, the tags or a feed.
 fn drop_bad_meta(path: &Path, meta: &mut article::Meta) {
     if let Some(d) = meta.date.take() {
-        if crate::podcast::is_valid_date(&d) {
+        if crate::meta::is_valid_date(&d) {
             meta.date = Some(d);
         } else {
             crate::error::report(format_args!(
@@ -602,7 +705,7 @@ fn drop_bad_meta(path: &Path, meta: &mut article::Meta) {
         }
     }
     if let Some(u) = meta.url.take() {
-        if crate::podcast::is_web_url(&u) {
+        if crate::meta::is_web_url(&u) {
             meta.url = Some(u);
         } else {
             crate::error::report(format_args!(

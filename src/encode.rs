@@ -550,12 +550,19 @@ pub fn mp3(
     b.set_to_write_vbr_tag(true)
         .map_err(|e| err("Info tag", &e))?;
     let mut enc = b.build().map_err(|e| err("settings", &e))?;
-    let pcm: Vec<i16> = samples.iter().map(|&s| to_i16(s)).collect();
-    let mut frames = Vec::with_capacity(mp3lame_encoder::max_required_buffer_size(pcm.len()));
-    // LAME wants its output buffer sized for the input it is given: feed it in pieces.
-    for chunk in pcm.chunks(1 << 16) {
-        frames.reserve(mp3lame_encoder::max_required_buffer_size(chunk.len()));
-        enc.encode_to_vec(MonoPcm(chunk), &mut frames)
+    // The file's size at the bit rate, plus a frame's worth per block; LAME's worst case
+    // for the whole input (1.25 bytes a sample) would hold four times that.
+    let expected =
+        samples.len() as u64 * u64::from(mp3_kbps(kbps)) * 1000 / 8 / u64::from(rate.max(1));
+    let mut frames = Vec::with_capacity(expected as usize + 64 * 1024);
+    // LAME wants its output buffer sized for the input it is given: feed it in pieces,
+    // each converted to 16 bits as it goes (not the whole programme at once).
+    let mut pcm: Vec<i16> = Vec::with_capacity(1 << 16);
+    for chunk in samples.chunks(1 << 16) {
+        pcm.clear();
+        pcm.extend(chunk.iter().map(|&s| to_i16(s)));
+        frames.reserve(mp3lame_encoder::max_required_buffer_size(pcm.len()));
+        enc.encode_to_vec(MonoPcm(&pcm), &mut frames)
             .map_err(|e| err("encoding", &e))?;
     }
     frames.reserve(7200);

@@ -12,6 +12,14 @@ pub const MAX_ARTICLE_BYTES: u64 = 8 * 1024 * 1024;
 /// Largest `--cover` image, in bytes (Apple asks for at most 512 KB; room for PNGs).
 pub const MAX_COVER_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Largest published feed read as `--previous` (a feed of thousands of items is a few
+/// MiB).
+pub const MAX_FEED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Largest `--intro`, `--outro` or `--bed` sound file read (a regular file; its decoded
+/// audio is bounded by [`MAX_VOICE_CLIP_S`] too).
+pub const MAX_SOUND_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Longest side of a `--cover` image, in pixels (Apple asks for 1400 to 3000; a header
 /// claiming more is damage, or a decompression bomb for whoever shows it).
 pub const MAX_COVER_SIDE_PX: u32 = 16_384;

@@ -57,12 +57,120 @@ const MAX_GAIN_DB: f64 = 30.0;
 /// Measures mono samples. Values are rounded to 0.01 so that manifests stay identical
 /// across machines whose floating point differs in the last bits.
 pub fn measure(samples: &[f32], rate: u32) -> Result<Measure, String> {
-    let mut m = EbuR128::new(1, rate, Mode::I | Mode::TRUE_PEAK)
-        .map_err(|e| format!("loudness meter: {e:?}"))?;
-    m.add_frames_f32(samples)
-        .map_err(|e| format!("loudness meter: {e:?}"))?;
-    let lufs = m.loudness_global().unwrap_or(f64::NEG_INFINITY);
-    let peak = m.true_peak(0).unwrap_or(0.0);
+    let (lufs, peak) = loudness_of(Mode::I | Mode::TRUE_PEAK, samples, 1.0, &[], rate)?;
+    Ok(rounded(lufs, peak))
+}
+
+/// Normalizes `samples` in place to `target` and reports before and after.
+pub fn normalize(samples: &mut [f32], rate: u32, target: Target) -> Result<Report, String> {
+    let before = measure(samples, rate)?;
+    if before.lufs <= SILENT_LUFS {
+        return Ok(Report {
+            before,
+            after: before,
+            gain_db: 0.0,
+        });
+    }
+    // Peaks scale with the gain: estimate them once, on the original. The rounds below
+    // leave `samples` as it is and measure the gained, limited signal as it streams past
+    // in blocks; only the last round's is written, in place. (A copy of the original and
+    // a padded copy for the interpolator once made this step hold the programme four
+    // times over.)
+    let mut gain_db = (target.lufs - before.lufs).min(MAX_GAIN_DB);
+    // A little headroom: MP3 encoding and other meters move true peaks by a few tenths.
+    let mut ceiling = target.true_peak_dbtp - 0.2;
+    // Only peaks that a round's gain could bring over its ceiling are kept (6 dB of room
+    // for the rounds' corrections; a round that needs more has them found again).
+    let floor = |g: f32, c: f32| c / g / 2.0;
+    let mut peaks = Peaks::of(
+        samples,
+        floor(db_to_lin(gain_db) as f32, db_to_lin(ceiling) as f32),
+    );
+    let mut after = before;
+    // Limiting lowers the loudness a little and the interpolator only estimates true
+    // peaks: a few rounds of measuring and correcting settle both. Rounds measure the
+    // loudness alone; the full measure (with the costlier true peak) runs once the
+    // loudness is on target.
+    for round in 0..6 {
+        let g = db_to_lin(gain_db) as f32;
+        let c = db_to_lin(ceiling) as f32;
+        if peaks.floor * g > c {
+            peaks = Peaks::of(samples, floor(g, c));
+        }
+        let gains = limiter_gains(&peaks, g, c, rate);
+        let (lufs, _) = loudness_of(Mode::I, samples, g, &gains, rate)?;
+        if (lufs - target.lufs).abs() > 0.1 && round < 5 {
+            gain_db = (gain_db + target.lufs - lufs).min(MAX_GAIN_DB);
+            continue;
+        }
+        let (lufs, peak) = loudness_of(Mode::I | Mode::TRUE_PEAK, samples, g, &gains, rate)?;
+        after = rounded(lufs, peak);
+        if after.true_peak_dbtp <= target.true_peak_dbtp || round == 5 {
+            apply(samples, g, &gains);
+            break;
+        }
+        ceiling -= after.true_peak_dbtp - target.true_peak_dbtp + 0.05;
+    }
+    Ok(Report {
+        before,
+        after,
+        gain_db: (gain_db * 100.0).round() / 100.0,
+    })
+}
+
+/// Samples measured at a time: the meter sees the programme in blocks of this many, so
+/// the gained signal need not be held whole.
+const BLOCK: usize = 1 << 16;
+
+/// Measures `samples` times `g` with the limiter's `gains` applied (as [`apply`] would
+/// make them), block by block, without changing `samples`: the integrated loudness (LUFS,
+/// −200 at most for silence) and, if `mode` asks for it, the linear true peak (else 1).
+fn loudness_of(
+    mode: Mode,
+    samples: &[f32],
+    g: f32,
+    gains: &[Segment],
+    rate: u32,
+) -> Result<(f64, f64), String> {
+    let mut m = EbuR128::new(1, rate, mode).map_err(|e| format!("loudness meter: {e:?}"))?;
+    let mut block = Vec::with_capacity(BLOCK.min(samples.len()));
+    let mut segments = gains.iter().peekable();
+    for (at, chunk) in samples.chunks(BLOCK).enumerate() {
+        let first = at * BLOCK;
+        block.clear();
+        block.extend(chunk.iter().map(|&o| o * g));
+        let end = first + chunk.len();
+        while let Some((start, seg)) = segments.peek() {
+            if *start >= end {
+                break;
+            }
+            // A segment may run on into the next block: apply its part here.
+            let from = (*start).max(first);
+            let to = (start + seg.len()).min(end);
+            for k in from..to {
+                let s = &mut block[k - first];
+                *s = (*s * seg[k - start]).clamp(-1.0, 1.0);
+            }
+            if start + seg.len() <= end {
+                segments.next();
+            } else {
+                break;
+            }
+        }
+        m.add_frames_f32(&block)
+            .map_err(|e| format!("loudness meter: {e:?}"))?;
+    }
+    let lufs = m.loudness_global().unwrap_or(f64::NEG_INFINITY).max(-200.0);
+    let peak = if mode.contains(Mode::TRUE_PEAK) {
+        m.true_peak(0).unwrap_or(0.0)
+    } else {
+        1.0
+    };
+    Ok((lufs, peak))
+}
+
+/// A measure rounded to 0.01 (see [`measure`]).
+fn rounded(lufs: f64, peak: f64) -> Measure {
     let db = |x: f64| {
         if x > 0.0 {
             20.0 * x.log10()
@@ -77,63 +185,27 @@ pub fn measure(samples: &[f32], rate: u32) -> Result<Measure, String> {
             -200.0
         }
     };
-    Ok(Measure {
+    Measure {
         lufs: round(lufs.max(-200.0)),
         true_peak_dbtp: round(db(peak)),
-    })
+    }
 }
 
-/// Normalizes `samples` in place to `target` and reports before and after.
-pub fn normalize(samples: &mut [f32], rate: u32, target: Target) -> Result<Report, String> {
-    let before = measure(samples, rate)?;
-    if before.lufs <= SILENT_LUFS {
-        return Ok(Report {
-            before,
-            after: before,
-            gain_db: 0.0,
-        });
+/// Multiplies `samples` by `g`, then applies the limiter's `gains` where it has any.
+fn apply(samples: &mut [f32], g: f32, gains: &[Segment]) {
+    for s in samples.iter_mut() {
+        *s *= g;
     }
-    let original = samples.to_vec();
-    // Peaks scale with the gain: estimate them once, on the original.
-    let peaks = interpolated_peaks(&original);
-    let mut gain_db = (target.lufs - before.lufs).min(MAX_GAIN_DB);
-    // A little headroom: MP3 encoding and other meters move true peaks by a few tenths.
-    let mut ceiling = target.true_peak_dbtp - 0.2;
-    let mut after = before;
-    // Limiting lowers the loudness a little and the interpolator only estimates true
-    // peaks: a few rounds of measuring and correcting settle both. Rounds measure the
-    // loudness alone; the full measure (with the costlier true peak) runs once the
-    // loudness is on target.
-    for round in 0..6 {
-        let g = db_to_lin(gain_db) as f32;
-        for (s, &o) in samples.iter_mut().zip(&original) {
-            *s = o * g;
+    for (start, seg) in gains {
+        for (s, &gain) in samples[*start..].iter_mut().zip(seg) {
+            *s = (*s * gain).clamp(-1.0, 1.0);
         }
-        limit_with_peaks(samples, &peaks, g, db_to_lin(ceiling) as f32, rate);
-        let lufs = loudness(samples, rate)?;
-        if (lufs - target.lufs).abs() > 0.1 && round < 5 {
-            gain_db = (gain_db + target.lufs - lufs).min(MAX_GAIN_DB);
-            continue;
-        }
-        after = measure(samples, rate)?;
-        if after.true_peak_dbtp <= target.true_peak_dbtp || round == 5 {
-            break;
-        }
-        ceiling -= after.true_peak_dbtp - target.true_peak_dbtp + 0.05;
     }
-    Ok(Report {
-        before,
-        after,
-        gain_db: (gain_db * 100.0).round() / 100.0,
-    })
 }
 
-/// Integrated loudness alone (no true peak), LUFS.
-fn loudness(samples: &[f32], rate: u32) -> Result<f64, String> {
-    let mut m = EbuR128::new(1, rate, Mode::I).map_err(|e| format!("loudness meter: {e:?}"))?;
-    m.add_frames_f32(samples)
-        .map_err(|e| format!("loudness meter: {e:?}"))?;
-    Ok(m.loudness_global().unwrap_or(f64::NEG_INFINITY).max(-200.0))
+/// Integrated loudness alone (no true peak), LUFS; −200 for silence.
+pub fn integrated(samples: &[f32], rate: u32) -> Result<f64, String> {
+    loudness_of(Mode::I, samples, 1.0, &[], rate).map(|(lufs, _)| lufs)
 }
 
 fn db_to_lin(db: f64) -> f64 {
@@ -143,80 +215,146 @@ fn db_to_lin(db: f64) -> f64 {
 /// Look-ahead peak limiter: afterwards no sample, and no interpolated point between
 /// samples, exceeds `ceiling` (linear).
 pub fn limit(samples: &mut [f32], ceiling: f32, rate: u32) {
-    let peaks = interpolated_peaks(samples);
+    let peaks = Peaks::of(samples, ceiling);
     limit_with_peaks(samples, &peaks, 1.0, ceiling, rate);
 }
 
 /// [`limit`] with the interpolated peaks of `samples` already known, scaled by
 /// `peak_scale` (the gain just applied to the samples).
+fn limit_with_peaks(samples: &mut [f32], peaks: &Peaks, peak_scale: f32, ceiling: f32, rate: u32) {
+    if peaks.len != samples.len() {
+        return;
+    }
+    apply(
+        samples,
+        1.0,
+        &limiter_gains(peaks, peak_scale, ceiling, rate),
+    );
+}
+
+/// The interpolated peaks of a signal above a floor: only those can need limiting, and on
+/// speech they are few, so the peaks take a small fraction of the signal's memory (all of
+/// them once took as much as the signal).
+struct Peaks {
+    /// The signal's length.
+    len: usize,
+    /// Peaks at or under this were left out.
+    floor: f32,
+    /// (sample, peak) of the peaks over the floor, in order.
+    over: Vec<(usize, f32)>,
+}
+
+impl Peaks {
+    /// The peaks of `x` (see [`interpolated_peaks`]) over `floor`.
+    fn of(x: &[f32], floor: f32) -> Peaks {
+        let mut over = Vec::new();
+        interpolated_peaks(x, |i, p| {
+            if p > floor {
+                over.push((i, p));
+            }
+        });
+        Peaks {
+            len: x.len(),
+            floor,
+            over,
+        }
+    }
+
+    /// The place in `over` of the first peak at or after sample `i`.
+    fn from(&self, i: usize) -> usize {
+        self.over.partition_point(|&(k, _)| k < i)
+    }
+}
+
+/// The limiter's gain over a run of samples: its first sample, and a gain for each.
+type Segment = (usize, Vec<f32>);
+
+/// The limiter's gains, for samples whose interpolated peaks are `peaks` times
+/// `peak_scale`: only where they are not 1, as segments in order.
 ///
 /// Speech needs limiting only around a few peaks, so the gain curve is computed only in
 /// regions around the samples that need it (each padded by two look-ahead widths, where the
 /// minimum filter and the average are provably 1), and the release is carried between
 /// regions. The result is the same curve as filtering the whole signal, at a fraction of
 /// the time and memory.
-fn limit_with_peaks(samples: &mut [f32], peaks: &[f32], peak_scale: f32, ceiling: f32, rate: u32) {
-    let n = samples.len();
-    if n == 0 || peaks.len() != n {
-        return;
-    }
-    let need = |i: usize| {
-        let p = peaks[i] * peak_scale;
+fn limiter_gains(peaks: &Peaks, peak_scale: f32, ceiling: f32, rate: u32) -> Vec<Segment> {
+    let n = peaks.len;
+    let mut out: Vec<Segment> = Vec::new();
+    // Each gain is recorded where it applies, joined to the segment before when adjacent.
+    let mut put = |k: usize, g: f32| match out.last_mut() {
+        Some((start, seg)) if *start + seg.len() == k => seg.push(g),
+        _ => out.push((k, vec![g])),
+    };
+    // What a peak allows; a sample left out of `peaks` allows full gain (its peak is
+    // under the floor, and the floor times the scale under the ceiling).
+    let need_of = |peak: f32| {
+        let p = peak * peak_scale;
         if p > ceiling {
             ceiling / p
         } else {
             1.0
         }
     };
+    // The samples that need limiting, in order.
+    let limited: Vec<usize> = peaks
+        .over
+        .iter()
+        .filter(|&&(_, p)| need_of(p) < 1.0)
+        .map(|&(i, _)| i)
+        .collect();
     // Half-width of the look-ahead: 3 ms, short enough to be inaudible on speech.
     let h = (rate as usize * 3 / 1000).max(1);
     // Release: the gain may rise by at most this much per sample (full recovery from
     // −6 dB in about 80 ms), and never above what each sample allows.
     let step = 0.5 / (rate as f32 * 0.08);
     // Outside regions every sample allows full gain: only a running release changes them.
-    let release = |samples: &mut [f32], range: std::ops::Range<usize>, carry: &mut f32| {
-        for k in range {
-            if *carry >= 1.0 {
-                break;
+    let release =
+        |range: std::ops::Range<usize>, carry: &mut f32, put: &mut dyn FnMut(usize, f32)| {
+            for k in range {
+                if *carry >= 1.0 {
+                    break;
+                }
+                *carry = (*carry + step).min(1.0);
+                put(k, *carry);
             }
-            *carry = (*carry + step).min(1.0);
-            samples[k] = (samples[k] * *carry).clamp(-1.0, 1.0);
-        }
-    };
+        };
     // The gain of the previous sample.
     let mut carry = 1.0f32;
     let mut pos = 0;
+    let mut next = 0; // the first of `limited` not yet in a region
     while pos < n {
-        let Some(first) = (pos..n).find(|&k| need(k) < 1.0) else {
-            release(samples, pos..n, &mut carry);
+        let Some(&first) = limited.get(next) else {
+            release(pos..n, &mut carry, &mut put);
             break;
         };
         // A region: limited samples closer than 4h + 1 to each other, padded by 2h on
         // each side, so that no filter window reaches from one region into another.
         let mut last = first;
-        let mut j = first + 1;
-        while j < n && j <= last + 4 * h + 1 {
-            if need(j) < 1.0 {
-                last = j;
-            }
-            j += 1;
+        next += 1;
+        while let Some(&j) = limited.get(next).filter(|&&j| j <= last + 4 * h + 1) {
+            last = j;
+            next += 1;
         }
         let start = first.saturating_sub(2 * h).max(pos);
         let end = (last + 2 * h + 1).min(n);
-        release(samples, pos..start, &mut carry);
-        let local: Vec<f32> = (start..end).map(need).collect();
+        release(pos..start, &mut carry, &mut put);
+        let mut local = vec![1.0f32; end - start];
+        for &(k, p) in &peaks.over[peaks.from(start)..peaks.from(end)] {
+            local[k - start] = need_of(p);
+        }
         let gain = moving_average(&sliding_min(&local, h), h);
-        for (s, &g) in samples[start..end].iter_mut().zip(&gain) {
+        for (k, &g) in (start..end).zip(&gain) {
             carry = g.min(carry + step);
-            *s = (*s * carry).clamp(-1.0, 1.0);
+            put(k, carry);
         }
         pos = end;
     }
+    out
 }
 
 /// Per sample, the largest magnitude among the sample and 3 interpolated points between it
 /// and both neighbours (windowed-sinc, 4× oversampling, 8 taps each side).
-fn interpolated_peaks(x: &[f32]) -> Vec<f32> {
+fn interpolated_peaks(x: &[f32], mut each: impl FnMut(usize, f32)) {
     const TAPS: i64 = 8;
     let kernel = |t: f64| -> f64 {
         if t.abs() < 1e-12 {
@@ -235,27 +373,36 @@ fn interpolated_peaks(x: &[f32]) -> Vec<f32> {
         })
         .collect();
     let n = x.len();
-    // Zero padding on both sides lets the inner loop run on plain slices.
     let pad = TAPS as usize;
-    let mut padded = vec![0f32; n + 2 * pad];
-    padded[pad..pad + n].copy_from_slice(x);
-    let mut between = vec![0f32; n];
-    for (i, slot) in between.iter_mut().enumerate() {
+    // Near the ends the window reaches past the signal: those samples count as zeros, in
+    // a small padded window (a padded copy of the whole signal once doubled this step's
+    // memory).
+    let mut edge = [0f32; 2 * TAPS as usize];
+    // The points between i−1 and i matter to sample i too: the previous sample's own
+    // largest value is carried to it.
+    let mut previous = 0f32;
+    for i in 0..n {
         // Window x[i-7 ..= i+8].
-        let window = &padded[i + 1..i + 1 + 2 * pad];
+        let window: &[f32] = if i + 1 >= pad && i + pad < n {
+            &x[i + 1 - pad..i + 1 + pad]
+        } else {
+            for (k, e) in edge.iter_mut().enumerate() {
+                *e = (i + 1 + k)
+                    .checked_sub(pad)
+                    .and_then(|j| x.get(j))
+                    .copied()
+                    .unwrap_or(0.0);
+            }
+            &edge
+        };
         let mut m = x[i].abs();
         for c in &coef {
             let acc: f32 = c.iter().zip(window).map(|(a, b)| a * b).sum();
             m = m.max(acc.abs());
         }
-        *slot = m;
+        each(i, if i == 0 { m } else { m.max(previous) });
+        previous = m;
     }
-    // The points between i−1 and i matter to sample i too (in place, from the end, so
-    // each step still reads the unmodified neighbour).
-    for i in (1..n).rev() {
-        between[i] = between[i].max(between[i - 1]);
-    }
-    between
 }
 
 /// Minimum over [i−h, i+h] for each i (monotonic deque, linear time).
@@ -367,11 +514,12 @@ mod tests {
         for v in &mut x[9000..9400] {
             *v *= 12.0;
         }
-        let peaks = interpolated_peaks(&x);
+        let mut peaks = Vec::new();
+        interpolated_peaks(&x, |_, p| peaks.push(p));
         for ceiling in [0.3f32, 0.5, 0.89] {
             let mut a = x.clone();
             let mut b = x.clone();
-            limit_with_peaks(&mut a, &peaks, 1.0, ceiling, rate);
+            limit_with_peaks(&mut a, &Peaks::of(&x, ceiling), 1.0, ceiling, rate);
             limit_whole(&mut b, &peaks, ceiling, rate);
             for (k, (p, q)) in a.iter().zip(&b).enumerate() {
                 assert!(

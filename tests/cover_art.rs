@@ -18,14 +18,10 @@ date = 2024-05-01
 تضم المكتبة كتبا للأطفال والكبار.
 ";
 
+mod common;
+
 fn tool(name: &str) -> PathBuf {
-    std::env::var_os("PATH")
-        .and_then(|p| {
-            std::env::split_paths(&p)
-                .map(|d| d.join(name))
-                .find(|c| c.is_file())
-        })
-        .unwrap_or_else(|| panic!("{name} is needed for this test: apt-get install -y ffmpeg"))
+    common::program(name, "ffmpeg")
 }
 
 fn rawi(args: &[&str], dir: &Path) -> Output {

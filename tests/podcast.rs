@@ -93,14 +93,7 @@ fn text(files: &[(String, Vec<u8>)], name: &str) -> String {
 }
 
 fn tool(name: &str) -> PathBuf {
-    let found = std::env::var_os("PATH")
-        .map(|p| {
-            std::env::split_paths(&p)
-                .map(|d| d.join(name))
-                .find(|c| c.is_file())
-        })
-        .unwrap_or_default();
-    found.unwrap_or_else(|| panic!("{name} is needed for this test: apt-get install -y ffmpeg"))
+    common::program(name, "ffmpeg")
 }
 
 #[test]
@@ -729,30 +722,11 @@ fn ffmpeg_reads_chapters_loudness_and_lengths() {
             "{format}: {samples} vs {want}"
         );
         // Loudness within ±1 LU of the target, as ffmpeg measures it.
-        let l = Command::new(&ffmpeg)
-            .args(["-hide_banner", "-nostats", "-i"])
-            .arg(&audio)
-            .args(["-af", "ebur128=peak=true", "-f", "null", "-"])
-            .output()
-            .unwrap();
-        let log = stderr(&l);
-        let summary = &log[log.rfind("Summary:").expect("ebur128 summary")..];
-        let i: f64 = summary
-            .lines()
-            .find_map(|line| line.trim().strip_prefix("I:"))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap();
+        let (i, peak) = common::ffmpeg_loudness(&audio);
         assert!(
             (i + 16.0).abs() <= 1.0,
             "{format}: ffmpeg measured {i} LUFS"
         );
-        let peak: f64 = summary
-            .lines()
-            .find_map(|line| line.trim().strip_prefix("Peak:"))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap();
         assert!(
             peak <= -1.0,
             "{format}: ffmpeg measured a true peak of {peak} dBTP"

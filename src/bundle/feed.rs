@@ -117,8 +117,9 @@ pub struct Item<'a> {
     pub dir_url: String,
 }
 
-/// Writes the feed.
-pub fn write(ch: &Channel, items: &[Item]) -> String {
+/// Writes the feed: `items`, then `carried` (items of a published feed, each written as
+/// it was published, byte for byte).
+pub fn write(ch: &Channel, items: &[Item], carried: &[&str]) -> String {
     let e = escape;
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     x.push_str("<rss version=\"2.0\" xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\" xmlns:podcast=\"https://podcastindex.org/namespace/1.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">\n<channel>\n");
@@ -210,6 +211,10 @@ pub fn write(ch: &Channel, items: &[Item]) -> String {
             e(&it.dir_url)
         ));
         x.push_str("</item>\n");
+    }
+    for item in carried {
+        x.push_str(item);
+        x.push('\n');
     }
     x.push_str("</channel>\n</rss>\n");
     x

@@ -21,6 +21,10 @@ pub struct Manifest {
     /// Loudness before and after normalization (absent in bundles built without it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loudness: Option<LoudnessInfo>,
+    /// The intro, outro and bed put around the speech (absent without them, so bundles
+    /// without any are written exactly as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sound: Option<crate::sound::SoundInfo>,
     /// Chapters: the headline and each heading, in order.
     #[serde(rename = "chapter", default)]
     pub chapters: Vec<ChapterEntry>,

@@ -673,6 +673,9 @@ fn check_edition(m: &Manifest, prefix: &str, src: &mut dyn Source, problems: &mu
         }
         prev_start = s.start_ms;
     }
+    if let Some(sound) = &m.sound {
+        sound_problems(sound, m, &man, problems);
+    }
     let mut prev: Option<u64> = None;
     for (i, c) in m.chapters.iter().enumerate() {
         if i == 0 && c.start_ms != 0 {
@@ -848,10 +851,11 @@ fn check_podcast(pm: &PodcastManifest, src: &mut dyn Source, problems: &mut Vec<
     }
     if let Some(feed) = &feed {
         let items = feed.matches("<item>").count();
-        if items != pm.episodes.len() {
+        if items != pm.episodes.len() + pm.earlier.len() {
             problems.push(format!(
-                "feed.xml: {items} items, the manifest lists {} episodes",
-                pm.episodes.len()
+                "feed.xml: {items} items, the manifest lists {} episodes and {} earlier items",
+                pm.episodes.len(),
+                pm.earlier.len()
             ));
         }
     }
@@ -860,6 +864,7 @@ fn check_podcast(pm: &PodcastManifest, src: &mut dyn Source, problems: &mut Vec<
             problems.push(format!("{p}: unsafe member name (absolute or with ..)"));
         }
     }
+    episode_identity_problems(pm, feed.as_deref(), problems);
     let base = pm
         .podcast
         .base_url
@@ -918,6 +923,132 @@ fn check_podcast(pm: &PodcastManifest, src: &mut dyn Source, problems: &mut Vec<
                     }
                 }
             }
+        }
+    }
+}
+
+/// An edition with an intro or outro speaks only between them: no sentence starts in the
+/// intro or ends in the outro (their times were moved with the speech), the two fit in the
+/// audio, and a length is given only for a sound that is named.
+fn sound_problems(
+    sound: &crate::sound::SoundInfo,
+    m: &Manifest,
+    man: &str,
+    problems: &mut Vec<String>,
+) {
+    let dur = m.audio.duration_ms;
+    for (what, file, ms) in [
+        ("intro", &sound.intro, sound.intro_ms),
+        ("outro", &sound.outro, sound.outro_ms),
+    ] {
+        if file.is_none() && ms > 0 {
+            problems.push(format!(
+                "{man}: [sound] gives an {what} of {ms} ms but names no {what} file"
+            ));
+        }
+    }
+    if sound.intro_ms + sound.bed_lead_ms + sound.outro_ms > dur {
+        problems.push(format!(
+            "{man}: [sound] intro, bed lead-in and outro last {} ms, longer than the audio ({dur} ms)",
+            sound.intro_ms + sound.bed_lead_ms + sound.outro_ms
+        ));
+    }
+    if sound.bed.is_none() && sound.bed_lead_ms > 0 {
+        problems.push(format!(
+            "{man}: [sound] gives a bed lead-in of {} ms but names no bed file",
+            sound.bed_lead_ms
+        ));
+    }
+    let speech_start = sound.intro_ms + sound.bed_lead_ms;
+    if let Some(s) = m.sentences.first().filter(|s| s.start_ms < speech_start) {
+        problems.push(format!(
+            "{man}: sentence {} starts at {} ms, inside the intro and the bed's lead-in ({speech_start} ms)",
+            s.id, s.start_ms
+        ));
+    }
+    let speech_end = dur.saturating_sub(sound.outro_ms);
+    if let Some(s) = m.sentences.last().filter(|s| s.end_ms > speech_end) {
+        problems.push(format!(
+            "{man}: sentence {} ends at {} ms, inside the outro (from {speech_end} ms)",
+            s.id, s.end_ms
+        ));
+    }
+    if sound.bed.is_some() != sound.bed_under.is_some()
+        || sound
+            .bed_under
+            .as_deref()
+            .is_some_and(|u| !matches!(u, "headline" | "all"))
+    {
+        problems.push(format!(
+            "{man}: [sound] bed_under is {:?} for the bed {:?}; it is headline or all, with a bed",
+            sound.bed_under, sound.bed
+        ));
+    }
+}
+
+/// Each episode of a podcast has a place, a folder and a GUID of its own, and the feed
+/// carries its GUID: a podcast that carries earlier episodes on (`--previous`) must not
+/// list one twice or lose one from the feed, or apps drop or re-download it.
+fn episode_identity_problems(pm: &PodcastManifest, feed: Option<&str>, problems: &mut Vec<String>) {
+    let mut seen = (HashSet::new(), HashSet::new(), HashSet::new());
+    let retired: HashSet<&str> = pm.retired.iter().map(String::as_str).collect();
+    // Items carried on from a published feed: in the feed as they were published, each
+    // with a GUID no other item has.
+    for e in &pm.earlier {
+        if !seen.2.insert(e.guid.as_str()) {
+            problems.push(format!(
+                "manifest.toml: earlier item «{}» has the GUID {} of another item",
+                e.title, e.guid
+            ));
+        }
+        let whole = e.xml.starts_with("<item") && e.xml.ends_with("</item>");
+        if !whole {
+            problems.push(format!(
+                "manifest.toml: earlier item «{}» is not a whole <item>…</item>",
+                e.title
+            ));
+        }
+        if feed.is_some_and(|f| !f.contains(e.xml.as_str())) {
+            problems.push(format!(
+                "feed.xml: the earlier item «{}» ({}) is not there as it was published",
+                e.title, e.guid
+            ));
+        }
+    }
+    for e in &pm.episodes {
+        if !seen.0.insert(e.index) {
+            problems.push(format!(
+                "manifest.toml: episode {} has the place {} of another episode",
+                e.dir, e.index
+            ));
+        }
+        if !seen.1.insert(e.dir.as_str()) {
+            problems.push(format!(
+                "manifest.toml: episode folder {} is listed twice",
+                e.dir
+            ));
+        }
+        if retired.contains(e.dir.as_str()) {
+            problems.push(format!(
+                "manifest.toml: episode folder {} is among the retired ones, whose names never come back",
+                e.dir
+            ));
+        }
+        if !seen.2.insert(e.guid.as_str()) {
+            problems.push(format!(
+                "manifest.toml: episode {} has the GUID {} of another episode",
+                e.dir, e.guid
+            ));
+        }
+        let item_guid = format!(
+            "<guid isPermaLink=\"false\">{}</guid>",
+            crate::bundle::feed::escape(&e.guid)
+        );
+        if feed.is_some_and(|f| !f.contains(&item_guid)) {
+            problems.push(format!(
+                "feed.xml: no item has the GUID {} of episode {}",
+                e.guid, e.dir
+            ));
         }
     }
 }

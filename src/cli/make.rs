@@ -61,9 +61,43 @@ pub(crate) struct MakeArgs {
     #[arg(long)]
     pub(crate) estimate: bool,
     /// Build only the K-th of N slices of the articles (sorted by path; article i goes to
-    /// slice i mod N + 1), e.g. `--shard 2/8`.
-    #[arg(long, value_name = "K/N")]
+    /// slice i mod N + 1), e.g. `--shard 2/8`; `auto` (or `auto/N`) takes the slice from
+    /// the job runner's variables (GNU parallel, a Slurm array, a Kubernetes indexed Job).
+    #[arg(long, value_name = "K/N", value_parser = crate::podcast::parse_shard_arg)]
     pub(crate) shard: Option<Shard>,
+    /// A sound played before the speech (WAV, MP3, FLAC or Ogg/Vorbis), as loud as the
+    /// voice.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) intro: Option<PathBuf>,
+    /// A sound played after the speech (WAV, MP3, FLAC or Ogg/Vorbis), as loud as the
+    /// voice.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) outro: Option<PathBuf>,
+    /// Music under the speech (WAV, MP3, FLAC or Ogg/Vorbis), repeated as needed and
+    /// ducked under the voice.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) bed: Option<PathBuf>,
+    /// Where the bed plays: under the headline (then fading out) or all the speech.
+    #[arg(long, value_enum, default_value = "headline", requires = "bed")]
+    pub(crate) bed_under: crate::sound::BedSpan,
+}
+
+impl MakeArgs {
+    /// The sound identity of `--intro`, `--outro` and `--bed`, each file read and decoded
+    /// (before any speech is made, so a bad one costs nothing); `None` without them.
+    fn sound(&self) -> Result<Option<crate::sound::Identity>> {
+        let load = |p: &Option<PathBuf>, what: &str| {
+            p.as_deref()
+                .map(|p| crate::sound::load(p, what))
+                .transpose()
+        };
+        let id = crate::sound::Identity {
+            intro: load(&self.intro, "an intro")?,
+            outro: load(&self.outro, "an outro")?,
+            bed: load(&self.bed, "a bed")?.map(|b| (b, self.bed_under)),
+        };
+        Ok((!id.is_empty()).then_some(id))
+    }
 }
 
 /// Reads `--bitrate`: one of the rates the MP3 encoder takes ([`encode::MP3_KBPS`]). Any
@@ -182,6 +216,9 @@ pub(crate) fn outputs(
 pub(crate) fn inputs<'a>(articles: &'a [PathBuf], make: &'a MakeArgs) -> Vec<&'a Path> {
     let mut v: Vec<&Path> = articles.iter().map(PathBuf::as_path).collect();
     v.extend(make.lexicon.as_deref());
+    v.extend(make.intro.as_deref());
+    v.extend(make.outro.as_deref());
+    v.extend(make.bed.as_deref());
     v
 }
 
@@ -238,6 +275,7 @@ impl Maker {
                 }),
                 album,
                 cover,
+                sound: make.sound()?.map(std::sync::Arc::new),
             },
             progress,
             started: Instant::now(),
@@ -280,8 +318,27 @@ impl Maker {
         } else {
             String::new()
         };
+        let sound = o
+            .sound
+            .as_deref()
+            .map(|id| {
+                let named = |what: &str, s: Option<&crate::sound::Sound>| {
+                    s.map(|s| format!(", {what} {}", s.file))
+                        .unwrap_or_default()
+                };
+                format!(
+                    "{}{}{}",
+                    named("intro", id.intro.as_ref()),
+                    named("outro", id.outro.as_ref()),
+                    id.bed
+                        .as_ref()
+                        .map(|(s, span)| format!(", bed {} under {}", s.file, span.as_str()))
+                        .unwrap_or_default()
+                )
+            })
+            .unwrap_or_default();
         let audio = format!(
-            "voice {}, {}{rate}, {level}, captions {}, undated articles on {fallback_date}",
+            "voice {}, {}{rate}, {level}, captions {}, undated articles on {fallback_date}{sound}",
             self.speaker.voice().name,
             o.format,
             if o.read_captions { "read" } else { "skipped" },
@@ -295,8 +352,24 @@ impl Maker {
                     .map(|p| digest_of(p, limits::MAX_LEXICON_BYTES, "lexicon")),
             ),
             ("cover", cover.map(|(_, bytes)| sha256_hex(bytes))),
+            (
+                "sound",
+                o.sound.as_deref().map(|id| {
+                    [
+                        id.intro.as_ref(),
+                        id.outro.as_ref(),
+                        id.bed.as_ref().map(|(s, _)| s),
+                    ]
+                    .map(|s| s.map_or("", |s| s.sha256.as_str()))
+                    .join(" ")
+                }),
+            ),
         ] {
-            settings.push_str(&format!("\n{what}: {}", digest.unwrap_or_default()));
+            // Without a sound identity the settings read as before it existed, so
+            // shards of an older rawi's run still match.
+            if what != "sound" || digest.is_some() {
+                settings.push_str(&format!("\n{what}: {}", digest.unwrap_or_default()));
+            }
         }
         crate::podcast::RunIdentity {
             articles: all.len(),

@@ -26,7 +26,7 @@ use crate::error::Result;
 use crate::voice;
 
 use make::MakeArgs;
-use podcast::ChannelArgs;
+use podcast::{ChannelArgs, HistoryArgs};
 
 /// Examples shown at the end of `rawi --help`.
 const EXAMPLES: &str = "\
@@ -52,7 +52,8 @@ Examples:
   rawi podcast samples/*.txt samples/*.md -o daily.zip --title \"النشرة\" \\
       --base-url https://example.org/daily --cover cover.png
   rawi podcast articles/*.md -o shard-2.zip --title T --shard 2/4
-  rawi podcast --merge shard-*.zip -o daily.zip --title T";
+  rawi podcast --merge shard-*.zip -o daily.zip --title T
+  rawi podcast today/*.md -o daily-0502.zip --title T --previous daily-0501.zip --keep-days 30";
 
 /// The audio formats `--format` takes, listed in `--help` and checked by clap.
 fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
@@ -103,6 +104,8 @@ enum Cmd {
         merge: Vec<PathBuf>,
         #[command(flatten)]
         channel: ChannelArgs,
+        #[command(flatten)]
+        history: HistoryArgs,
         /// Publication date (YYYY-MM-DD) of articles that have none; default: the newest
         /// article date of the batch, else 2000-01-01.
         #[arg(long, value_name = "YYYY-MM-DD")]
@@ -110,8 +113,9 @@ enum Cmd {
         /// Audio format of the episodes.
         #[arg(long, default_value = "mp3", value_parser = format_parser(), ignore_case = true)]
         format: Format,
+        // Boxed: the podcast's options would make every command's value as large.
         #[command(flatten)]
-        make: MakeArgs,
+        make: Box<MakeArgs>,
     },
     /// Check bundles against their manifests (hashes, durations, timeline, feed).
     Verify {
@@ -237,14 +241,23 @@ fn run(cli: Cli) -> Result<i32> {
             output,
             merge,
             channel,
+            history,
             date,
             format,
             make,
         } => {
             if merge.is_empty() {
-                podcast::podcast(&articles, &output, &channel, date.as_deref(), format, &make)
+                podcast::podcast(
+                    &articles,
+                    &output,
+                    &channel,
+                    date.as_deref(),
+                    format,
+                    &make,
+                    &history,
+                )
             } else {
-                podcast::podcast_merge(&merge, &output, &channel, make.unpacked)
+                podcast::podcast_merge(&merge, &output, &channel, make.unpacked, &history)
             }
         }
         Cmd::Verify { bundles } => verify::verify(&bundles),

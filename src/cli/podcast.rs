@@ -39,6 +39,99 @@ pub(crate) struct ChannelArgs {
     explicit: bool,
 }
 
+/// The history options of `rawi podcast`: the earlier episodes a run carries on.
+#[derive(clap::Args, Debug)]
+pub(crate) struct HistoryArgs {
+    /// The previous podcast bundle (zip or folder), or its published feed.xml: its
+    /// episodes (or feed items) are kept as they are, checked first, and today's are
+    /// added after them.
+    #[arg(long, value_name = "BUNDLE|FEED")]
+    previous: Option<PathBuf>,
+    /// Drop earlier episodes dated more than N days before the newest episode.
+    #[arg(long, value_name = "N", requires = "previous")]
+    keep_days: Option<u32>,
+    /// Keep at most N episodes in all, dropping the earliest earlier ones first (today's
+    /// are always kept).
+    #[arg(long, value_name = "N", requires = "previous", value_parser = clap::value_parser!(u64).range(1..))]
+    keep_episodes: Option<u64>,
+}
+
+impl HistoryArgs {
+    /// Reads the previous bundle or feed, if one was given, once it verifies (a bundle)
+    /// or parses (a feed) and is this podcast's: before any speech is made, so a wrong one
+    /// costs nothing.
+    fn load(&self, info: &PodcastInfo) -> Result<Option<podcast::History>> {
+        let Some(path) = &self.previous else {
+            return Ok(None);
+        };
+        if path.is_file() && podcast::is_feed(&head(path)?) {
+            let text = fsx::read_input_text(path, crate::limits::MAX_FEED_BYTES, "feed")?;
+            return podcast::read_feed(&text, info, path).map(Some);
+        }
+        let pm = verified_podcast(
+            path,
+            "the previous podcast as published; give the last bundle (or feed.xml) this podcast published",
+        )?;
+        podcast::check_previous(info, &pm, path)?;
+        let b = verify::read_bundle(path)?;
+        let contents = podcast::read_episodes(&b, path)?;
+        Ok(Some(podcast::History::of_bundle(contents)))
+    }
+
+    /// Joins `today` to what the previous bundle or feed carries, if anything.
+    fn join(
+        &self,
+        info: &PodcastInfo,
+        previous: Option<podcast::History>,
+        today: Vec<podcast::Episode>,
+    ) -> Result<podcast::History> {
+        let (Some(path), Some(previous)) = (&self.previous, previous) else {
+            return Ok(podcast::History {
+                episodes: today,
+                ..Default::default()
+            });
+        };
+        let keep = podcast::Keep {
+            days: self.keep_days,
+            episodes: self
+                .keep_episodes
+                .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+        };
+        podcast::with_history(info, previous, today, keep, path)
+    }
+}
+
+/// The first bytes of a file, to tell a feed from a zip.
+fn head(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    fsx::open_input(path, u64::MAX, "previous podcast")?
+        .take(64)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::input(path, format!("cannot be read: {e}")))?;
+    Ok(head)
+}
+
+/// Verifies a podcast bundle given as an input (a shard, the previous podcast) by
+/// streaming it, and reads its manifest: a bundle that does not verify is refused, naming
+/// its first problem, before anything of it is used.
+fn verified_podcast(path: &Path, what: &str) -> Result<podcast::PodcastManifest> {
+    let problems = verify::verify(path)?;
+    if let Some(p) = problems.first() {
+        return Err(Error::input(
+            path,
+            format!("does not verify ({p}); it must be {what}"),
+        ));
+    }
+    let manifest = verify::read_member_text(path, "manifest.toml")?;
+    podcast::PodcastManifest::from_toml(&manifest).map_err(|e| {
+        Error::input(
+            path,
+            format!("is not a podcast bundle (manifest.toml: {e})"),
+        )
+    })
+}
+
 impl ChannelArgs {
     /// The podcast info, from these options over `base` (a shard's, when merging).
     fn info(&self, base: Option<&PodcastInfo>) -> Result<PodcastInfo> {
@@ -170,6 +263,7 @@ pub(crate) fn podcast(
     date: Option<&str>,
     format: Format,
     make: &MakeArgs,
+    history: &HistoryArgs,
 ) -> Result<i32> {
     if make.estimate {
         let chosen: Vec<&PathBuf> = select(articles, make.shard)
@@ -180,8 +274,14 @@ pub(crate) fn podcast(
     }
     let mut info = channel.info(None)?;
     info.shard = make.shard.map(|s| s.to_string());
+    if make.shard.is_some() && history.previous.is_some() {
+        return Err(Error::input(
+            "--previous",
+            "goes with the whole podcast, not a shard; give it to `rawi podcast --merge`",
+        ));
+    }
     if let Some(d) = date {
-        if !podcast::is_valid_date(d) {
+        if !crate::meta::is_valid_date(d) {
             return Err(Error::input(
                 "--date",
                 format!("`{d}` is not a date like 2024-05-01 (or 2024-05-01T09:30:00+01:00)"),
@@ -190,9 +290,11 @@ pub(crate) fn podcast(
     }
     let mut inputs = inputs(articles, make);
     inputs.extend(channel.cover.as_deref());
+    inputs.extend(history.previous.as_deref());
     check_output(output, make.unpacked, &inputs)?;
     let cover = channel.cover()?;
     info.cover = cover.as_ref().map(|(n, _)| n.clone());
+    let previous = history.load(&info)?;
     let embedded = cover
         .as_ref()
         .and_then(|(_, bytes)| crate::encode::Cover::from_bytes(bytes.clone()))
@@ -214,7 +316,7 @@ pub(crate) fn podcast(
     let fallback = date.map(str::to_owned).unwrap_or_else(|| {
         all.iter()
             .filter_map(|(_, p)| article::read(p).ok()?.meta.date)
-            .filter(|d| podcast::is_valid_date(d))
+            .filter(|d| crate::meta::is_valid_date(d))
             .map(|d| d.chars().take(10).collect::<String>())
             .max()
             .unwrap_or_else(|| podcast::FALLBACK_DATE.to_owned())
@@ -255,7 +357,8 @@ pub(crate) fn podcast(
         return Ok(2);
     }
     let done = episodes.len();
-    let bundle = podcast::assemble(&info, cover, episodes)?;
+    let podcast = history.join(&info, previous, episodes)?;
+    let bundle = podcast::assemble(&info, cover, podcast)?;
     write_bundle(&bundle, output, make.unpacked)?;
     maker.finish(&format!("podcast {}", output.display()), done, failed);
     Ok(exit_code(failed, chosen.len()))
@@ -267,9 +370,11 @@ pub(crate) fn podcast_merge(
     output: &Path,
     channel: &ChannelArgs,
     unpacked: bool,
+    history: &HistoryArgs,
 ) -> Result<i32> {
     let mut inputs: Vec<&Path> = shards.iter().map(PathBuf::as_path).collect();
     inputs.extend(channel.cover.as_deref());
+    inputs.extend(history.previous.as_deref());
     check_output(output, unpacked, &inputs)?;
     let mut first: Option<PodcastInfo> = None;
     let mut cover = None;
@@ -278,20 +383,7 @@ pub(crate) fn podcast_merge(
     // First verify every shard by streaming (nothing unlisted or oversized is read), and
     // check that the shards are a whole set, before unpacking any of them.
     for path in shards {
-        let problems = verify::verify(path)?;
-        if let Some(p) = problems.first() {
-            return Err(Error::input(
-                path,
-                format!("does not verify ({p}); rebuild that shard"),
-            ));
-        }
-        let manifest = verify::read_member_text(path, "manifest.toml")?;
-        let pm = podcast::PodcastManifest::from_toml(&manifest).map_err(|e| {
-            Error::input(
-                path,
-                format!("is not a podcast bundle (manifest.toml: {e})"),
-            )
-        })?;
+        let pm = verified_podcast(path, "a whole shard; rebuild that shard")?;
         set.push((path.clone(), pm));
     }
     let slices: Vec<(PathBuf, Option<String>)> = set
@@ -317,7 +409,9 @@ pub(crate) fn podcast_merge(
     }
     info.cover = cover.as_ref().map(|(n, _)| n.clone());
     let n = episodes.len();
-    let bundle = podcast::assemble(&info, cover, episodes)?;
+    let previous = history.load(&info)?;
+    let podcast = history.join(&info, previous, episodes)?;
+    let bundle = podcast::assemble(&info, cover, podcast)?;
     write_bundle(&bundle, output, unpacked)?;
     crate::error::report(format_args!(
         "rawi: podcast {}: merged {n} episodes from {} shards",

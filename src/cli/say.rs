@@ -108,7 +108,7 @@ pub(crate) fn say(
         tail_ms: 0,
         ..voice.pauses.clone()
     };
-    let prog = Programme::assemble(&clips, voice.sample_rate, &pauses);
+    let prog = Programme::assemble(clips, voice.sample_rate, &pauses);
     crate::bundle::write_atomic(output, &audio::encode_wav(&prog.samples, prog.rate))?;
     crate::error::report(format_args!(
         "rawi: wrote {} ({:.1} s)",

@@ -89,3 +89,38 @@ pub fn png(side: u32) -> Vec<u8> {
     p.extend(png_chunk(b"IEND", &[]));
     p
 }
+
+/// The path of `name` on PATH, or a panic saying which Debian package to install.
+#[allow(dead_code)]
+pub fn program(name: &str, package: &str) -> PathBuf {
+    std::env::var_os("PATH")
+        .and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(name))
+                .find(|c| c.is_file())
+        })
+        .unwrap_or_else(|| panic!("{name} is needed for this test: apt-get install -y {package}"))
+}
+
+/// Integrated loudness (LUFS) and true peak (dBTP) of an audio file, as ffmpeg's
+/// `ebur128` filter measures them.
+#[allow(dead_code)]
+pub fn ffmpeg_loudness(audio: &Path) -> (f64, f64) {
+    let l = Command::new(program("ffmpeg", "ffmpeg"))
+        .args(["-hide_banner", "-nostats", "-i"])
+        .arg(audio)
+        .args(["-af", "ebur128=peak=true", "-f", "null", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    let log = String::from_utf8_lossy(&l.stderr);
+    let summary = &log[log.rfind("Summary:").expect("ebur128 summary")..];
+    let value = |key: &str| -> f64 {
+        summary
+            .lines()
+            .find_map(|line| line.trim().strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {key} in ffmpeg's summary: {summary}"))
+    };
+    (value("I:"), value("Peak:"))
+}
