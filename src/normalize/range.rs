@@ -294,8 +294,8 @@ impl<'a> Reader<'a> {
         ))
     }
 
-    /// `النجم الساحلي 3 - 1`، `قرمبالية 72 - 69`: in a match report, two whole numbers
-    /// joined by a spaced dash are a score, whatever noun follows the second (the next
+    /// `النجم الساحلي 3 - 1`، `قرمبالية 72 - 69`، `"1 / 6"`: in a match report, two whole
+    /// numbers joined by a spaced dash (or slash) are a score, whatever noun follows the second (the next
     /// team's name, `نتيجة الذهاب`), never a range counting that noun.
     pub(super) fn spaced_score(&mut self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
         const GAP: [char; 2] = [' ', '\u{a0}'];
@@ -306,7 +306,8 @@ impl<'a> Reader<'a> {
             .filter(|g| g.frac.is_none() && c.groups.len() == 1 && g.int.len() <= 3)?;
         let rest = &text[c.end..];
         let after_gap = rest.trim_start_matches(GAP);
-        let after_dash = after_gap.strip_prefix(['-', '–'])?;
+        // (A tennis set is also written with a slash: `"1 / 6"`.)
+        let after_dash = after_gap.strip_prefix(['-', '–', '/'])?;
         let second = after_dash.trim_start_matches(GAP);
         // A dash spaced on at least one side: `3-1` glued is the dash reader's.
         if after_gap.len() == rest.len() && second.len() == after_dash.len() {

@@ -841,6 +841,22 @@ impl<'a> Reader<'a> {
                 return (l.case, None, "coordinated with the number before".into());
             }
         }
+        // `سيرينا، 35 عاما، …`: an age set off by commas is an inserted clause too (the
+        // same as in brackets); only an age, since a list (`3 قتلى، 5 جرحى`) is not.
+        if text[..ctx.start].trim_end_matches([' ', '\u{a0}']).ends_with(['،', ',']) {
+            let age = next_word(text, scan::digits_end(text, ctx.digits)).is_some_and(|x| {
+                !x.broken
+                    && matches!(x.word, "عاما" | "سنة")
+                    && text[x.end..].trim_start_matches([' ', '\u{a0}']).starts_with(['،', ','])
+            });
+            if age {
+                return (
+                    Case::Nom,
+                    None,
+                    "an age set off by commas → nominative".into(),
+                );
+            }
+        }
         // `(45 عاما)`: a number opening a bracket is governed by nothing before it (an
         // inserted clause: its subject or predicate). A date there is read as before,
         // in apposition to what it dates.
@@ -967,6 +983,12 @@ impl<'a> Reader<'a> {
                         format!("{v} → predicate, nominative"),
                     )
                 }
+            }
+            // `السبت 8`، `وصل الأحد 20 لاعبا`: a day word marks a day of the month, but
+            // decides no case; the words before it do.
+            Some((Role::Day, v)) => {
+                let (case, _, why) = self.verb_before_phrase(ws, w);
+                (case, Some(Role::Day), format!("{why}; after the day word {v}"))
             }
             Some((r, v)) => {
                 let what = match r {
@@ -1424,7 +1446,12 @@ impl<'a> Reader<'a> {
             );
         }
         // `أيام 3، 10`، `يوم 15`: a day of the month after a day word.
-        if whole && matches!(role, Some(Role::Day)) && (1..=31).contains(&n) && !ctx.neg {
+        if whole
+            && matches!(role, Some(Role::Day))
+            && (1..=31).contains(&n)
+            && !ctx.neg
+            && self.counted_after(core_end, n).0.is_none()
+        {
             if let Some((s, mend)) = self.day_before_month(n, case, core_end) {
                 return done(Class::Date, s, mend, with(rule, DAY_OF_MONTH));
             }
