@@ -217,14 +217,28 @@ impl<'a> Reader<'a> {
         let h = value(&g.int).filter(|&h| h <= 24)?;
         let text = self.text;
         let rest = &text[c.end..];
-        let after = ["سا", "س", "h", "H"].iter().find_map(|l| rest.strip_prefix(l))?;
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        // `14 سا 30 د` (Algerian papers) spaces the parts; only `سا`, which is no word of
+        // its own, is taken apart from the digits.
+        let (after, spaced) = match ["سا", "س", "h", "H"].iter().find_map(|l| rest.strip_prefix(l)) {
+            Some(a) => (a, false),
+            None => (rest.strip_prefix(" سا")?, true),
+        };
+        let gap = if spaced { after.len() - after.trim_start_matches(' ').len() } else { 0 };
+        let digits = after[gap..].bytes().take_while(u8::is_ascii_digit).count();
         let m = match digits {
             0 => 0,
-            2 => value(&after[..2]).filter(|&m| m <= 59)?,
+            2 => value(&after[gap..gap + 2]).filter(|&m| m <= 59)?,
             _ => return None,
         };
-        let end = text.len() - after.len() + digits;
+        let mut end = text.len() - after.len() + if digits > 0 { gap + digits } else { 0 };
+        // `30 د`: the minutes' letter.
+        if spaced && digits > 0 {
+            if let Some(r) = text[end..].strip_prefix(" د") {
+                if !r.starts_with(|ch: char| ch.is_alphanumeric()) {
+                    end += " د".len();
+                }
+            }
+        }
         // `5سنوات`، `3ساعات`: a word glued to a number is not an hour letter.
         if text[end..].starts_with(|ch: char| ch.is_alphanumeric()) {
             return None;
