@@ -211,6 +211,45 @@ multiversion! {
     }
 }
 
+multiversion! {
+    /// One LSTM step of each running sentence (ONNX gates i, o, f, c; no peepholes).
+    /// Sentence `b` is at row `rows[b]`: its input products (biases in) are that row of
+    /// `gates` ([rows, 8 · h], this direction's quarter-blocks at `dir · 4h`), its hidden
+    /// products row `b` of `hidden` ([·, 4h]); `h` is the hidden size. Updates the cell and hidden states (row `b`
+    /// of `cell` and `state`) and stores the hidden state in `out`'s row, at `dir · h`
+    /// ([rows, 2h]: both directions side by side).
+    fn lstm_step(
+        simd: Simd,
+        gates: &[f32],
+        rows: &[usize],
+        dir: usize,
+        h: usize,
+        hidden: &[f32],
+        cell: &mut [f32],
+        state: &mut [f32],
+        out: &mut [f32]
+    ) {
+        for (b, &row) in rows.iter().enumerate() {
+            let gi = &gates[row * 8 * h + dir * 4 * h..][..4 * h];
+            let gh = &hidden[b * 4 * h..][..4 * h];
+            let c = &mut cell[b * h..][..h];
+            let s = &mut state[b * h..][..h];
+            let o = &mut out[row * 2 * h + dir * h..][..h];
+            for j in 0..h {
+                let i_g = sigmoid(gi[j] + gh[j]);
+                let o_g = sigmoid(gi[h + j] + gh[h + j]);
+                let f_g = sigmoid(gi[2 * h + j] + gh[2 * h + j]);
+                let cand = tanh(gi[3 * h + j] + gh[3 * h + j]);
+                let new_c = f_g * c[j] + i_g * cand;
+                c[j] = new_c;
+                let new_h = o_g * tanh(new_c);
+                s[j] = new_h;
+                o[j] = new_h;
+            }
+        }
+    }
+}
+
 /// `out[b] = h[b] · r` for the `k` rows of `h` [k, hd] and `r` [hd, 3 · hd]: the GRU's
 /// hidden products of every running sentence, one pass over `r` for four of them.
 /// Each output element is the sum over `i` in order, the same for any `k`.

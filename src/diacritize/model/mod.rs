@@ -20,6 +20,7 @@
 //! classes are therefore the same alone or in any batch.
 
 mod fast;
+pub mod lstm;
 mod ops;
 mod weights;
 
