@@ -250,21 +250,22 @@ multiversion! {
     }
 }
 
-/// `out[b] = h[b] · r` for the `k` rows of `h` [k, hd] and `r` [hd, 3 · hd]: the GRU's
-/// hidden products of every running sentence, one pass over `r` for four of them.
-/// Each output element is the sum over `i` in order, the same for any `k`.
-pub fn recurrent(simd: Simd, h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f32]) {
-    let n = 3 * hd;
+/// `out[b] = h[b] · r` for the `k` rows of `h` [k, hd] and `r` [hd, n]: the hidden
+/// products of every running sentence (a GRU's 3 · hd gates, an LSTM's 4 · hd), one pass
+/// over `r` for several of them. Each output element is the sum over `i` in order, the
+/// same for any `k`.
+pub fn recurrent(simd: Simd, h: &[f32], k: usize, hd: usize, n: usize, r: &[f32], out: &mut [f32]) {
     assert!(h.len() >= k * hd && r.len() >= hd * n && out.len() >= k * n);
     #[cfg(target_arch = "x86_64")]
-    if simd != Simd::Base && n.is_multiple_of(24) {
+    if simd != Simd::Base && n.is_multiple_of(8) && (n.is_multiple_of(24) || n.is_multiple_of(16)) {
         // SAFETY: `detect` gave AVX2 and FMA (and AVX-512 for that copy); the assert
-        // above and n % 24 == 0 keep every load and store inside the slices.
+        // above and the widths checked keep every load and store inside the slices
+        // (whole tiles of 48 or 24 columns, then of 16 or 8).
         unsafe {
             if simd == Simd::Avx512 {
-                recurrent_avx512(h, k, hd, r, out)
+                recurrent_avx512(h, k, hd, n, r, out)
             } else {
-                recurrent_avx2(h, k, hd, r, out)
+                recurrent_avx2(h, k, hd, n, r, out)
             }
         };
         return;
@@ -283,16 +284,16 @@ pub fn recurrent(simd: Simd, h: &[f32], k: usize, hd: usize, r: &[f32], out: &mu
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f32]) {
+unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, n: usize, r: &[f32], out: &mut [f32]) {
     use std::arch::x86_64::*;
-    let n = 3 * hd;
     let (hp, rp, op) = (h.as_ptr(), r.as_ptr(), out.as_mut_ptr());
-    // Four rows × 24 columns in 12 registers, then the rows left one at a time.
+    // Four rows × 24 columns in 12 registers, then the rows left one at a time; columns
+    // past the last whole 24 go 8 at a time.
     let mut b = 0;
     while b < k {
         let rows = if k - b >= 4 { 4 } else { 1 };
         let mut j0 = 0;
-        while j0 < n {
+        while j0 + 24 <= n {
             let mut acc = [_mm256_setzero_ps(); 12];
             for i in 0..hd {
                 let w = rp.add(i * n + j0);
@@ -316,6 +317,17 @@ unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f
             }
             j0 += 24;
         }
+        while j0 < n {
+            for q in 0..rows {
+                let mut acc = _mm256_setzero_ps();
+                for i in 0..hd {
+                    let hv = _mm256_set1_ps(*hp.add((b + q) * hd + i));
+                    acc = _mm256_fmadd_ps(hv, _mm256_loadu_ps(rp.add(i * n + j0)), acc);
+                }
+                _mm256_storeu_ps(op.add((b + q) * n + j0), acc);
+            }
+            j0 += 8;
+        }
         b += rows;
     }
 }
@@ -327,8 +339,7 @@ unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f
 /// is the same sum in the same order.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
-unsafe fn recurrent_avx512(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f32]) {
-    let n = 3 * hd;
+unsafe fn recurrent_avx512(h: &[f32], k: usize, hd: usize, n: usize, r: &[f32], out: &mut [f32]) {
     let (hp, rp, op) = (h.as_ptr(), r.as_ptr(), out.as_mut_ptr());
     let mut b = 0;
     while b < k {
@@ -371,8 +382,13 @@ unsafe fn columns512<const R: usize>(
         tile512::<R, 3>(h, r, out, hd, n, j0);
         j0 += 48;
     }
-    if j0 < n {
+    if j0 + 24 == n {
         tile256::<R>(h, r, out, hd, n, j0);
+        return;
+    }
+    while j0 < n {
+        tile512::<R, 1>(h, r, out, hd, n, j0);
+        j0 += 16;
     }
 }
 
@@ -480,10 +496,13 @@ mod tests {
     fn recurrent_rows_do_not_depend_on_their_neighbours() {
         // 72 columns: a 48-column tile and the 24-column tail; 120: two 48-column tiles
         // (four or eight rows) or a 96-column one (one to two rows), and the tail. Fifteen
-        // rows: tiles of eight, four and three; each row alone: tiles of one.
-        for hd in [24, 40] {
+        // rows: tiles of eight, four and three; each row alone: tiles of one. An LSTM's
+        // 4 · hd columns: 96 (two 48-column tiles, or 24s) and 160 (three 48s and a
+        // 16-column tail; six 24s and two 8s).
+        for (hd, gates) in [(24, 3), (40, 3), (24, 4), (40, 4)] {
+            let n = gates * hd;
             let k = 15;
-            let r: Vec<f32> = (0..hd * 3 * hd)
+            let r: Vec<f32> = (0..hd * n)
                 .map(|v| ((v * 37 % 101) as f32 - 50.0) / 70.0)
                 .collect();
             let h: Vec<f32> = (0..k * hd)
@@ -495,20 +514,20 @@ mod tests {
             }
             let mut fused = Vec::new();
             for simd in levels {
-                let mut all = vec![0.0; k * 3 * hd];
-                recurrent(simd, &h, k, hd, &r, &mut all);
+                let mut all = vec![0.0; k * n];
+                recurrent(simd, &h, k, hd, n, &r, &mut all);
                 if simd != Simd::Base {
                     fused.push(all.clone());
                 }
-                let mut two = vec![0.0; 2 * 3 * hd];
-                recurrent(simd, &h[hd..], 2, hd, &r, &mut two);
-                assert_eq!(two, all[3 * hd..][..2 * 3 * hd]);
+                let mut two = vec![0.0; 2 * n];
+                recurrent(simd, &h[hd..], 2, hd, n, &r, &mut two);
+                assert_eq!(two, all[n..][..2 * n]);
                 for b in 0..k {
-                    let mut one = vec![0.0; 3 * hd];
-                    recurrent(simd, &h[b * hd..], 1, hd, &r, &mut one);
-                    assert_eq!(one, all[b * 3 * hd..][..3 * hd]);
-                    for j in 0..3 * hd {
-                        let want: f32 = (0..hd).map(|i| h[b * hd + i] * r[i * 3 * hd + j]).sum();
+                    let mut one = vec![0.0; n];
+                    recurrent(simd, &h[b * hd..], 1, hd, n, &r, &mut one);
+                    assert_eq!(one, all[b * n..][..n]);
+                    for j in 0..n {
+                        let want: f32 = (0..hd).map(|i| h[b * hd + i] * r[i * n + j]).sum();
                         assert!((one[j] - want).abs() < 1e-3);
                     }
                 }

@@ -300,13 +300,14 @@ fn bilstm(l: &Lstm, p: &Packing, gates: &[f32], simd: fast::Simd, out: &mut [f32
                 active -= 1;
             }
             let hg = &mut hidden[..active * 4 * HIDDEN];
-            ops::gemm(
-                View::new(&state[..active * HIDDEN], active, HIDDEN),
-                l.recurrent[dir].view(),
-                false,
-                0.0,
-                hg,
+            fast::recurrent(
+                simd,
+                &state,
+                active,
+                HIDDEN,
                 4 * HIDDEN,
+                &l.recurrent[dir].data,
+                hg,
             );
             rows.clear();
             rows.extend((0..active).map(|b| {
