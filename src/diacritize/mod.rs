@@ -8,9 +8,11 @@
 //! 2. **written**: marks written in the article are kept as they are;
 //! 3. **lexicon**: the bundled voice's lexicon and a user's `--lexicon` (the stem's vowels;
 //!    a case ending the entry leaves out comes from the model);
-//! 4. **model**: libtashkeel's neural diacritizer (feature `diacritize-model`, on by
-//!    default, run by rawi's own engine), long lines cut at sentence or clause bounds,
-//!    the pieces of a text sent together in batches of similar lengths.
+//! 4. **model**: two neural diacritizers (feature `diacritize-model`, on by default, both
+//!    run by rawi's own engine): libtashkeel's, and TigreGotico's two-head BiLSTM
+//!    "rawi-v3", combined per letter ([`combine`]); long lines cut at sentence or clause
+//!    bounds, the pieces of a text sent together in batches of similar lengths. The case
+//!    ending of a lexicon word (the entry gives its stem) is theirs too.
 //!
 //! Without the model feature, words outside the lexicon and the rules stay bare and the
 //! bundled voice restores their vowels by its letter rules.
@@ -247,8 +249,11 @@ fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -
         } else {
             model_source()
         };
-        if matches!(source, Source::Model | Source::Lexicon) {
-            combine(&mut units[w.clone()]);
+        match source {
+            Source::Model => combine(&mut units[w.clone()]),
+            // The lexicon's stem is checked by hand; its case ending is the models'.
+            Source::Lexicon => combine(&mut units[w.end - 1..w.end]),
+            _ => {}
         }
         sources.push(source);
     }
