@@ -28,8 +28,8 @@ The only difference from onnxruntime is that it also quantizes the activations o
 (DynamicQuantizeLSTM, MatMulInteger), where rawi keeps them in f32: a near-tie may flip.
 """
 
+import importlib.util
 import json
-import struct
 import sys
 import unicodedata
 
@@ -88,31 +88,16 @@ def export(wheel):
     write_tables(wheel)
 
 
-DTYPES = {np.dtype("float32"): "F32", np.dtype("int8"): "I8", np.dtype("uint8"): "U8"}
-
-
 def write_safetensors(path, tensors):
-    """The safetensors layout: u64 header size, JSON header, then the raw data."""
-    header, blobs, at = {}, [], 0
-    for name in sorted(tensors):
-        data = np.ascontiguousarray(tensors[name])
-        raw = data.astype(data.dtype.newbyteorder("<")).tobytes()
-        header[name] = {"dtype": DTYPES[data.dtype], "shape": list(data.shape),
-                        "data_offsets": [at, at + len(raw)]}
-        blobs.append(raw)
-        at += len(raw)
-    header["__metadata__"] = {
+    """Written by tools/export-model.py's writer (int8 and uint8 kept as they are)."""
+    spec = importlib.util.spec_from_file_location("export_model", "tools/export-model.py")
+    export_model = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(export_model)
+    export_model.write_safetensors(path, tensors, {
         "source": "text2tashkeel 0.1.0 (PyPI) text2tashkeel/models/rawi_v3.int8.onnx, "
                   "converted by tools/export-v3.py",
         "license": "Apache-2.0",
-    }
-    h = json.dumps(header, separators=(",", ":"), sort_keys=True).encode()
-    h += b" " * (-len(h) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for raw in blobs:
-            f.write(raw)
+    })
 
 
 def cp(s):

@@ -71,6 +71,10 @@ pub struct Word {
 pub struct Diacritized {
     /// The text with marks; its letters and every other character are the input's.
     pub text: String,
+    /// The same with the spelling the second model restores, for a voice: a hamza or
+    /// maddah it puts on a bare alef, waw or yeh written into the letter (`اعلنت` →
+    /// `أعلنت`), and its dagger alefs (`هذا` → `هٰذا`).
+    pub restored: String,
     /// Its Arabic words, in order.
     pub words: Vec<Word>,
 }
@@ -165,6 +169,10 @@ struct Unit {
 struct Second {
     marked: bool,
     marks: Vec<(Marks, f32)>,
+    /// The hamza or maddah its top class writes on the letter (U+0653–U+0655).
+    hamza: Option<char>,
+    /// Whether its top class writes a dagger alef after the letter.
+    dagger: bool,
 }
 
 impl Unit {
@@ -625,6 +633,7 @@ fn pausal(units: &mut [Unit], words: &[Range<usize>]) {
 
 fn render(units: &[Unit], words: &[Range<usize>], sources: &[Source]) -> Diacritized {
     let mut text = String::with_capacity(units.len() * 4);
+    let mut restored = String::with_capacity(units.len() * 4);
     let mut word_texts = vec![String::new(); words.len()];
     let mut k = 0;
     for (i, u) in units.iter().enumerate() {
@@ -652,13 +661,38 @@ fn render(units: &[Unit], words: &[Range<usize>], sources: &[Source]) -> Diacrit
         if k < words.len() && words[k].contains(&i) {
             word_texts[k].push_str(&text[start..]);
         }
+        restore(u, &text[start..], &mut restored);
     }
     let words = word_texts
         .into_iter()
         .zip(sources)
         .map(|(text, &source)| Word { text, source })
         .collect();
-    Diacritized { text, words }
+    Diacritized {
+        text,
+        restored,
+        words,
+    }
+}
+
+/// Appends one rendered unit to the restored text: its letter with the second model's
+/// hamza or maddah composed into it, and its dagger alef, when the writer left them out
+/// (a letter with written marks is left as written).
+fn restore(u: &Unit, rendered: &str, out: &mut String) {
+    let Some(second) = u
+        .second
+        .as_ref()
+        .filter(|s| s.marked && u.written.is_empty())
+    else {
+        out.push_str(rendered);
+        return;
+    };
+    let letter = second.hamza.and_then(|h| compose(u.ch, h)).unwrap_or(u.ch);
+    out.push(letter);
+    out.push_str(&rendered[u.ch.len_utf8()..]);
+    if second.dagger && !u.extra.contains('\u{0670}') {
+        out.push('\u{0670}');
+    }
 }
 
 /// At most this many pieces go through the model in one batch…
@@ -820,9 +854,10 @@ fn encode_second(units: &[Unit], piece: Range<usize>) -> Encoded {
         e.ids.push(alphabet::second_id(c));
         e.at.push(i);
         // A tatweel is a character to the model (it is kept with its letter here): it
-        // stands for that letter's unit, which keeps the letter's own guess.
-        for t in units[i].written.chars().filter(|&t| t == TATWEEL) {
-            e.ids.push(alphabet::second_id(t));
+        // stands for that letter's unit, which keeps the letter's own guess. A run of
+        // them counts once, so that a piece stays as long as its units.
+        if units[i].written.contains(TATWEEL) {
+            e.ids.push(alphabet::second_id(TATWEEL));
             e.at.push(i);
         }
     }
@@ -836,6 +871,15 @@ fn fully_marked(piece: &[Unit]) -> bool {
     word_ranges(piece)
         .into_iter()
         .all(|w| piece[w].iter().any(Unit::has_written))
+}
+
+#[cfg(feature = "diacritize-model")]
+use alphabet::compose;
+
+/// Without the models nothing is restored (no unit carries a second guess).
+#[cfg(not(feature = "diacritize-model"))]
+fn compose(_letter: char, _hamza: char) -> Option<char> {
+    None
 }
 
 #[cfg(not(feature = "diacritize-model"))]
@@ -978,23 +1022,43 @@ mod alphabet {
         })
     }
 
-    /// The harakat of each of the second model's value classes, by class id (its hamza,
-    /// maddah and dagger alef are left out: the scored marks are these).
-    fn second_classes() -> &'static Vec<Marks> {
-        static M: OnceLock<Vec<Marks>> = OnceLock::new();
+    /// What one of the second model's value classes writes on a letter.
+    #[derive(Clone, Copy, Default)]
+    struct Class {
+        /// Its harakat (the marks that are scored).
+        marks: Marks,
+        /// Its hamza or maddah (U+0653–U+0655), if any.
+        hamza: Option<char>,
+        /// Whether it writes a dagger alef.
+        dagger: bool,
+    }
+
+    /// The second model's value classes, by class id.
+    fn second_classes() -> &'static Vec<Class> {
+        static M: OnceLock<Vec<Class>> = OnceLock::new();
         M.get_or_init(|| {
-            let mut out = vec![Marks::default(); super::model::lstm::CLASSES];
+            let mut out = vec![Class::default(); super::model::lstm::CLASSES];
             for l in SECOND_MARKS.lines().filter(|l| !l.starts_with('#')) {
                 let Some((id, marks)) = l.split_once('\t') else {
                     continue;
                 };
                 let s: String = marks.split_whitespace().filter_map(code_point).collect();
                 if let Some(slot) = id.trim().parse::<usize>().ok().and_then(|i| out.get_mut(i)) {
-                    *slot = Marks::from_str(&s);
+                    *slot = Class {
+                        marks: Marks::from_str(&s),
+                        hamza: s.chars().find(|c| ('\u{0653}'..='\u{0655}').contains(c)),
+                        dagger: s.contains('\u{0670}'),
+                    };
                 }
             }
             out
         })
+    }
+
+    /// A letter with a hamza or maddah composed into it (`ا` + hamza above → `أ`), or
+    /// `None` when Unicode has no such letter.
+    pub fn compose(letter: char, hamza: char) -> Option<char> {
+        unicode_normalization::char::compose(letter, hamza)
     }
 
     /// The second model's id for a character: that of the base letter of its canonical
@@ -1013,16 +1077,19 @@ mod alphabet {
     /// What the second model's guess says of a letter, its classes summed by harakat.
     pub fn second(g: &super::model::lstm::Guess) -> super::Second {
         let classes = second_classes();
-        let mut marks: Vec<(Marks, f32)> = Vec::new();
-        for (m, &p) in classes.iter().zip(&g.value) {
-            match marks.iter_mut().find(|(k, _)| k == m) {
+        let mut summed: Vec<(Marks, f32)> = Vec::new();
+        for (c, &p) in classes.iter().zip(&g.value) {
+            match summed.iter_mut().find(|(k, _)| *k == c.marks) {
                 Some((_, sum)) => *sum += p,
-                None => marks.push((*m, p)),
+                None => summed.push((c.marks, p)),
             }
         }
+        let top = &classes[g.top()];
         super::Second {
             marked: g.presence > 0.0,
-            marks,
+            marks: summed,
+            hamza: top.hamza,
+            dagger: top.dagger,
         }
     }
 
@@ -1073,6 +1140,39 @@ mod tests {
         assert!(d.text.contains("الشَّمْس"), "{}", d.text);
     }
 
+    /// The rows of a reference file of a `tools/export-*.py` script: text and three
+    /// fields, tab-separated.
+    #[cfg(feature = "diacritize-model")]
+    fn reference_rows(file: &str) -> Vec<[&str; 4]> {
+        file.lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|line| {
+                let f: Vec<&str> = line.split('\t').collect();
+                f.try_into()
+                    .unwrap_or_else(|_| panic!("not four fields: {line}"))
+            })
+            .collect()
+    }
+
+    #[cfg(feature = "diacritize-model")]
+    fn nums(s: &str) -> Vec<i64> {
+        s.split(' ').map(|v| v.parse().unwrap()).collect()
+    }
+
+    /// A model gives the sentences of a batch, all together and five at a time, exactly
+    /// what each gets alone.
+    #[cfg(feature = "diacritize-model")]
+    fn same_in_batches<I, O: PartialEq + std::fmt::Debug>(
+        inputs: &[I],
+        alone: &[O],
+        run: impl Fn(&[I]) -> Vec<O>,
+    ) {
+        assert_eq!(run(inputs), alone);
+        for (chunk, want) in inputs.chunks(5).zip(alone.chunks(5)) {
+            assert_eq!(run(chunk), want);
+        }
+    }
+
     /// The engine against onnxruntime on the original ONNX model
     /// (`tools/export-model.py --reference`): rawi's encoding gives the same ids, the
     /// classes agree (f32 sums in another order may flip a near-tie), and a batch gives
@@ -1081,11 +1181,8 @@ mod tests {
     #[test]
     fn model_agrees_with_the_reference_runtime() {
         const REFERENCE: &str = include_str!("../../tests/data/diacritize/model_reference.tsv");
-        let nums = |s: &str| -> Vec<i64> { s.split(' ').map(|v| v.parse().unwrap()).collect() };
         let mut cases = Vec::new();
-        for line in REFERENCE.lines().filter(|l| !l.starts_with('#')) {
-            let f: Vec<&str> = line.split('\t').collect();
-            assert_eq!(f.len(), 4, "{line}");
+        for f in reference_rows(REFERENCE) {
             let us = units(f[0]);
             let e = encode(&us, 0..us.len());
             assert_eq!(e.ids, nums(f[1]), "ids of {}", f[0]);
@@ -1114,10 +1211,7 @@ mod tests {
             .iter()
             .map(|(e, _)| (e.ids.as_slice(), e.hints.as_slice()))
             .collect();
-        assert_eq!(model::predict_batch(&inputs).unwrap(), alone);
-        for (chunk, want) in inputs.chunks(5).zip(alone.chunks(5)) {
-            assert_eq!(model::predict_batch(chunk).unwrap(), want);
-        }
+        same_in_batches(&inputs, &alone, |b| model::predict_batch(b).unwrap());
     }
 
     /// The second model against onnxruntime on its original int8 file
@@ -1129,11 +1223,8 @@ mod tests {
     #[test]
     fn second_model_agrees_with_the_reference_runtime() {
         const REFERENCE: &str = include_str!("../../tests/data/diacritize/v3_reference.tsv");
-        let nums = |s: &str| -> Vec<i64> { s.split(' ').map(|v| v.parse().unwrap()).collect() };
         let mut cases = Vec::new();
-        for line in REFERENCE.lines().filter(|l| !l.starts_with('#')) {
-            let f: Vec<&str> = line.split('\t').collect();
-            assert_eq!(f.len(), 4, "{line}");
+        for f in reference_rows(REFERENCE) {
             let us = units(f[0]);
             let e = encode_second(&us, 0..us.len());
             assert_eq!(e.ids, nums(f[1]), "ids of {}", f[0]);
@@ -1167,10 +1258,25 @@ mod tests {
             value as f64 >= 0.995 * total as f64,
             "value {value}/{total}"
         );
-        assert_eq!(model::lstm::predict_batch(&inputs).unwrap(), alone);
-        for (chunk, want) in inputs.chunks(5).zip(alone.chunks(5)) {
-            assert_eq!(model::lstm::predict_batch(chunk).unwrap(), want);
-        }
+        same_in_batches(&inputs, &alone, |b| model::lstm::predict_batch(b).unwrap());
+    }
+
+    /// The second model's hamzas go into the restored text only: the text keeps the
+    /// input's letters (it is what a manifest records and what `der.py` scores).
+    #[cfg(feature = "diacritize-model")]
+    #[test]
+    fn restored_hamzas_change_the_voices_text_only() {
+        let input = "اعلنت الوزارة ان الاجتماع سيعقد الى غاية الاسبوع المقبل";
+        let d = diacritize_text(input, &Lexicon::bundled(), Options::default()).unwrap();
+        let bare = |s: &str| -> String { s.chars().filter(|c| !is_harakah(*c)).collect() };
+        assert_eq!(bare(&d.text), input);
+        assert_eq!(
+            bare(&d.restored),
+            "أعلنت الوزارة أن الاجتماع سيعقد إلى غاية الأسبوع المقبل"
+        );
+        // Written marks leave a letter as written.
+        let d = diacritize_text("اَعلنت", &Lexicon::default(), Options::default()).unwrap();
+        assert!(d.restored.starts_with("اَ"), "{}", d.restored);
     }
 
     #[test]
@@ -1253,6 +1359,14 @@ mod tests {
             "قَال الْوَزِير إِنّ عَدُوًّا مَبْنًى، شَرِكَة."
         );
         assert_eq!(without_endings("abc 12 ـ"), "abc 12 ـ");
+    }
+
+    #[test]
+    fn a_long_run_of_tatweels_is_read_as_one() {
+        let text = format!("قال {}الوزير", "ـ".repeat(5000));
+        let d = diacritize_text(&text, &Lexicon::default(), Options::default()).unwrap();
+        let bare: String = d.text.chars().filter(|c| !is_harakah(*c)).collect();
+        assert_eq!(bare, text);
     }
 
     #[test]

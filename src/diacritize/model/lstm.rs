@@ -45,8 +45,6 @@ pub struct Guess {
 
 impl Guess {
     /// The most likely value class (the first of equals, as ONNX ArgMax).
-    // The agreement test's way to compare with onnxruntime; the stage sums classes.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub fn top(&self) -> usize {
         ops::argmax(&self.value)
     }
