@@ -60,8 +60,12 @@ struct Lstm {
 }
 
 struct Net {
-    embed: Matrix,
-    layers: [Lstm; 2],
+    /// The first layer's input products (biases in) of each character id, [CHARS, 8h]:
+    /// its input is the embedding of one id, so they are computed once, at load.
+    first_gates: Vec<f32>,
+    /// The first layer's hidden-to-hidden weights, forward then backward.
+    first_recurrent: [Matrix; 2],
+    second: Lstm,
     presence: Linear,
     value: Linear,
 }
@@ -185,13 +189,19 @@ impl Reader<'_> {
 impl Net {
     fn load(bytes: &[u8]) -> Result<Net, String> {
         let r = Reader(SafeTensors::deserialize(bytes).map_err(|e| e.to_string())?);
+        let embed = r.dequantized("embed", Dtype::U8, &[CHARS, EMBED], 1)?;
+        let first = r.lstm(0, EMBED)?;
+        let mut first_gates = vec![0.0; CHARS * 8 * HIDDEN];
+        ops::linear(
+            View::new(&embed, CHARS, EMBED),
+            first.input.weight.view(),
+            &first.input.bias,
+            &mut first_gates,
+        );
         Ok(Net {
-            embed: Matrix {
-                data: r.dequantized("embed", Dtype::U8, &[CHARS, EMBED], 1)?,
-                rows: CHARS,
-                cols: EMBED,
-            },
-            layers: [r.lstm(0, EMBED)?, r.lstm(1, 2 * HIDDEN)?],
+            first_gates,
+            first_recurrent: first.recurrent,
+            second: r.lstm(1, 2 * HIDDEN)?,
             presence: r.head("presence", 1)?,
             value: r.head("value", CLASSES)?,
         })
@@ -235,24 +245,23 @@ pub fn predict_batch(batch: &[&[i64]]) -> Result<Vec<Vec<Guess>>, String> {
 fn forward(net: &Net, p: &Packing, ids: &[usize]) -> Vec<Guess> {
     let n = p.rows;
     let simd = fast::detect();
-    let mut x: Vec<f32> = Vec::with_capacity(n * EMBED);
+    let g = 8 * HIDDEN;
+    let mut gates: Vec<f32> = Vec::with_capacity(n * g);
     for &c in ids {
-        x.extend_from_slice(&net.embed.data[c * EMBED..][..EMBED]);
+        gates.extend_from_slice(&net.first_gates[c * g..][..g]);
     }
-    let mut gates = vec![0.0; n * 8 * HIDDEN];
-    let mut input = EMBED;
-    for layer in &net.layers {
-        ops::linear(
-            View::new(&x, n, input),
-            layer.input.weight.view(),
-            &layer.input.bias,
-            &mut gates,
-        );
-        let mut out = vec![0.0; n * 2 * HIDDEN];
-        bilstm(layer, p, &gates, simd, &mut out);
-        x = out;
-        input = 2 * HIDDEN;
-    }
+    let mut first = vec![0.0; n * 2 * HIDDEN];
+    bilstm(&net.first_recurrent, p, &gates, simd, &mut first);
+    let second = &net.second;
+    let input = 2 * HIDDEN;
+    ops::linear(
+        View::new(&first, n, input),
+        second.input.weight.view(),
+        &second.input.bias,
+        &mut gates,
+    );
+    let mut x = vec![0.0; n * 2 * HIDDEN];
+    bilstm(&second.recurrent, p, &gates, simd, &mut x);
     let mut presence = vec![0.0; n];
     ops::linear(
         View::new(&x, n, input),
@@ -280,8 +289,9 @@ fn forward(net: &Net, p: &Packing, ids: &[usize]) -> Vec<Guess> {
 }
 
 /// Both directions of one LSTM layer over each sentence to its own length, from the
-/// input products `gates` [rows, 8h]; `out` [rows, 2h] gets forward then backward.
-fn bilstm(l: &Lstm, p: &Packing, gates: &[f32], simd: fast::Simd, out: &mut [f32]) {
+/// input products `gates` [rows, 8h] and the `recurrent` weights of each direction;
+/// `out` [rows, 2h] gets forward then backward.
+fn bilstm(recurrent: &[Matrix; 2], p: &Packing, gates: &[f32], simd: fast::Simd, out: &mut [f32]) {
     let count = p.lens.len();
     let longest = p.lens.first().copied().unwrap_or(0);
     let mut state = vec![0.0; count * HIDDEN];
@@ -304,7 +314,7 @@ fn bilstm(l: &Lstm, p: &Packing, gates: &[f32], simd: fast::Simd, out: &mut [f32
                 active,
                 HIDDEN,
                 4 * HIDDEN,
-                &l.recurrent[dir].data,
+                &recurrent[dir].data,
                 hg,
             );
             rows.clear();
