@@ -170,14 +170,16 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
     }
     check_speech(path, &sentences, &spoken)?;
     let rate = voice.sample_rate;
-    // The diacritize stage: every manifest sentence records it; the voice is given it
-    // when its text form asks for it.
+    // The diacritize stage: every manifest sentence records it on its own letters; the
+    // voice is given it, with the restored hamzas, when its text form asks for it.
     let diacritized = crate::diacritize::sentences(&spoken, voice).map_err(|e| Error::Synth {
         voice: voice.name.clone(),
         reason: format!("{}: {e}", path.display()),
     })?;
     let given: Vec<&str> = match voice.text_form() {
-        crate::voice::TextForm::Diacritized => diacritized.iter().map(String::as_str).collect(),
+        crate::voice::TextForm::Diacritized => {
+            diacritized.iter().map(|d| d.voice.as_str()).collect()
+        }
         crate::voice::TextForm::Plain => spoken.iter().map(|sp| sp.text.as_str()).collect(),
     };
     // The audio made so far, across workers: a voice far slower than the estimate is
@@ -276,7 +278,7 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
             kind: s.kind.as_str().to_owned(),
             text: s.text.clone(),
             spoken: sp.text.clone(),
-            diacritized: diacritized.clone(),
+            diacritized: diacritized.text.clone(),
             start_ms: programme.ms(cue.start),
             end_ms: programme.ms(cue.end),
             chapter: 0,

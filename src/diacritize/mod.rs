@@ -284,17 +284,36 @@ pub fn voice_lexicon(voice: &crate::voice::Voice) -> Result<Lexicon, String> {
 /// Sentences of a build diacritized together (see [`sentences`]).
 const SENTENCE_CHUNK: usize = 16;
 
+/// A sentence of a build, diacritized: as the manifest records it and as a voice that
+/// takes diacritized text is given it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Voiced {
+    /// The marks on the sentence's own letters ([`Diacritized::text`]).
+    pub text: String,
+    /// The same with the hamzas and dagger alefs the second model restores
+    /// ([`Diacritized::restored`]): the speech recognition judge understood the bundled
+    /// voice better with them on text typed without hamzas, and the same on text with
+    /// them (README).
+    pub voice: String,
+}
+
 /// The diacritized text of each spoken sentence of a build, for `voice` (in parallel; the
-/// model is shared). Pausal: a voice reads a sentence's last word without its case vowel.
-pub fn sentences(spoken: &[Spoken], voice: &crate::voice::Voice) -> Result<Vec<String>, String> {
+/// models are shared). Pausal: a voice reads a sentence's last word without its case vowel.
+pub fn sentences(spoken: &[Spoken], voice: &crate::voice::Voice) -> Result<Vec<Voiced>, String> {
     use rayon::prelude::*;
     let lex = voice_lexicon(voice)?;
-    // Chunks keep both the model's batches and the threads busy.
-    let chunks: Vec<Vec<String>> = spoken
+    // Chunks keep both the models' batches and the threads busy.
+    let chunks: Vec<Vec<Voiced>> = spoken
         .par_chunks(SENTENCE_CHUNK)
         .map(|c| {
-            diacritize_all(c, &lex, Options { pausal: true })
-                .map(|ds| ds.into_iter().map(|d| d.text).collect())
+            diacritize_all(c, &lex, Options { pausal: true }).map(|ds| {
+                ds.into_iter()
+                    .map(|d| Voiced {
+                        text: d.text,
+                        voice: d.restored,
+                    })
+                    .collect()
+            })
         })
         .collect::<Result<_, _>>()?;
     Ok(chunks.into_iter().flatten().collect())
@@ -1359,6 +1378,24 @@ mod tests {
             "قَال الْوَزِير إِنّ عَدُوًّا مَبْنًى، شَرِكَة."
         );
         assert_eq!(without_endings("abc 12 ـ"), "abc 12 ـ");
+    }
+
+    /// A build's voice gets the restored hamzas; the manifest's text keeps the letters.
+    #[cfg(feature = "diacritize-model")]
+    #[test]
+    fn a_builds_voice_gets_the_hamzas_its_manifest_keeps_the_letters() {
+        let voice = crate::voice::Voice::load("rawi-ar-low").unwrap();
+        let spoken = [crate::normalize::normalize(
+            "اعلنت الوزارة ان الاجتماع سيعقد غدا",
+        )];
+        let got = sentences(&spoken, &voice).unwrap();
+        let bare = |s: &str| -> String { s.chars().filter(|c| !is_harakah(*c)).collect() };
+        assert_eq!(bare(&got[0].text), spoken[0].text);
+        assert!(
+            bare(&got[0].voice).starts_with("أعلنت الوزارة أن"),
+            "{}",
+            got[0].voice
+        );
     }
 
     #[test]
