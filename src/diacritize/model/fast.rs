@@ -250,6 +250,45 @@ multiversion! {
     }
 }
 
+multiversion! {
+    /// Quantizes each row of `k` values of `x` to u8 around 128 (`values`, as many as
+    /// `x`) with its own scale (`scales`, one a row): the nearest of 255 steps of the
+    /// row's largest magnitude / 127 (ties to even, the same with or without SIMD).
+    fn quantize_rows(simd: Simd, x: &[f32], k: usize, values: &mut [u8], scales: &mut [f32]) {
+        for ((row, out), scale) in x.chunks_exact(k).zip(values.chunks_exact_mut(k)).zip(scales.iter_mut()) {
+            let max = row.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            let s = if max > 0.0 { max / 127.0 } else { 1.0 };
+            *scale = s;
+            for (o, &v) in out.iter_mut().zip(row) {
+                *o = ((v / s).round_ties_even().clamp(-127.0, 127.0) + 128.0) as u8;
+            }
+        }
+    }
+}
+
+multiversion! {
+    /// The integer products of u8 rows `x` ([rows, k]) and an int8 matrix packed as
+    /// [`super::qgemm::QMatrix`] packs it ([k, n]: per 16 columns, per 4 rows, 16 × 4
+    /// values): `acc[r][c] = Σ x[r][i] · w[i][c]`, exact.
+    fn int8_sums(simd: Simd, x: &[u8], k: usize, n: usize, packed: &[i8], acc: &mut [i32]) {
+        let quads = k / 4;
+        for (xr, a) in x.chunks_exact(k).zip(acc.chunks_exact_mut(n)) {
+            for (block, out) in packed.chunks_exact(quads * 64).zip(a.chunks_exact_mut(16)) {
+                let mut s = [0i32; 16];
+                for (wq, xq) in block.chunks_exact(64).zip(xr.chunks_exact(4)) {
+                    for (sc, wc) in s.iter_mut().zip(wq.chunks_exact(4)) {
+                        *sc += i32::from(xq[0]) * i32::from(wc[0])
+                            + i32::from(xq[1]) * i32::from(wc[1])
+                            + i32::from(xq[2]) * i32::from(wc[2])
+                            + i32::from(xq[3]) * i32::from(wc[3]);
+                    }
+                }
+                out.copy_from_slice(&s);
+            }
+        }
+    }
+}
+
 /// `out[b] = h[b] · r` for the `k` rows of `h` [k, hd] and `r` [hd, n]: the hidden
 /// products of every running sentence (a GRU's 3 · hd gates, an LSTM's 4 · hd), one pass
 /// over `r` for several of them. Each output element is the sum over `i` in order, the

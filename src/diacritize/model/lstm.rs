@@ -20,6 +20,7 @@ use safetensors::{Dtype, SafeTensors};
 
 use super::fast;
 use super::ops::{self, View};
+use super::qgemm::{self, QMatrix, QRows};
 use super::weights::{Linear, Matrix};
 use super::Packing;
 
@@ -52,11 +53,13 @@ impl Guess {
 
 /// One bidirectional LSTM layer.
 struct Lstm {
-    /// Input products of both directions: [in, 8 · HIDDEN], forward gates first; the bias
-    /// holds both the input and the hidden biases.
-    input: Linear,
+    /// Input products of both directions: [in, 8 · HIDDEN], forward gates first, int8 as
+    /// upstream (`Linear` of the dequantized values for the first layer's table).
+    input: QMatrix,
+    /// Both directions' input bias plus hidden bias (they are simply added).
+    bias: Vec<f32>,
     /// Hidden-to-hidden weights [HIDDEN, 4 · HIDDEN], forward then backward.
-    recurrent: [Matrix; 2],
+    recurrent: [QMatrix; 2],
 }
 
 struct Net {
@@ -64,7 +67,7 @@ struct Net {
     /// its input is the embedding of one id, so they are computed once, at load.
     first_gates: Vec<f32>,
     /// The first layer's hidden-to-hidden weights, forward then backward.
-    first_recurrent: [Matrix; 2],
+    first_recurrent: [QMatrix; 2],
     second: Lstm,
     presence: Linear,
     value: Linear,
@@ -132,10 +135,34 @@ impl Reader<'_> {
             .collect())
     }
 
-    fn lstm(&self, k: usize, input: usize) -> Result<Lstm, String> {
+    /// An int8 tensor `name.q` as it is, with its scale per slice of the first axis
+    /// (`groups`); its zero points must be 0 (symmetric, as upstream).
+    fn int8(
+        &self,
+        name: &str,
+        shape: &[usize],
+        groups: usize,
+    ) -> Result<(Vec<i8>, Vec<f32>), String> {
+        let q = self.raw(&format!("{name}.q"), Dtype::I8, shape)?;
+        let scale = self.f32s(&format!("{name}.scale"), &[groups])?;
+        if self
+            .f32s(&format!("{name}.zero"), &[groups])?
+            .iter()
+            .any(|&z| z != 0.0)
+        {
+            return Err(format!(
+                "tensor {name} is not symmetric (a zero point is not 0)"
+            ));
+        }
+        Ok((q.into_iter().map(|b| b as i8).collect(), scale))
+    }
+
+    /// Layer `k` (`input` values a character), and the f32 values of its input weights
+    /// [in, 8h] (both directions side by side).
+    fn lstm(&self, k: usize, input: usize) -> Result<(Lstm, Vec<f32>), String> {
         let g = 4 * HIDDEN;
-        let w = self.dequantized(&format!("lstm{k}.input"), Dtype::I8, &[2, input, g], 2)?;
-        let r = self.dequantized(&format!("lstm{k}.recurrent"), Dtype::I8, &[2, HIDDEN, g], 2)?;
+        let (w, w_scale) = self.int8(&format!("lstm{k}.input"), &[2, input, g], 2)?;
+        let (r, r_scale) = self.int8(&format!("lstm{k}.recurrent"), &[2, HIDDEN, g], 2)?;
         let b = self.f32s(&format!("lstm{k}.bias"), &[2, 2 * g])?;
         // Both directions' input products in one [in, 8h] matrix: row i is the forward
         // row then the backward row.
@@ -144,34 +171,26 @@ impl Reader<'_> {
             both.extend_from_slice(&w[i * g..][..g]);
             both.extend_from_slice(&w[(input + i) * g..][..g]);
         }
-        // Each direction's input bias plus its hidden bias (both are simply added).
+        let col_scale: Vec<f32> = (0..2 * g).map(|j| w_scale[j / g]).collect();
+        let dequantized = both
+            .iter()
+            .zip(col_scale.iter().cycle())
+            .map(|(&q, &s)| f32::from(q) * s)
+            .collect();
         let bias = (0..2)
             .flat_map(|d| (0..g).map(move |j| (d, j)))
             .map(|(d, j)| b[d * 2 * g + j] + b[d * 2 * g + g + j])
             .collect();
         let (fwd, bwd) = r.split_at(HIDDEN * g);
-        Ok(Lstm {
-            input: Linear {
-                weight: Matrix {
-                    data: both,
-                    rows: input,
-                    cols: 2 * g,
-                },
-                bias,
-            },
+        let lstm = Lstm {
+            input: QMatrix::new(&both, input, 2 * g, col_scale)?,
+            bias,
             recurrent: [
-                Matrix {
-                    data: fwd.to_vec(),
-                    rows: HIDDEN,
-                    cols: g,
-                },
-                Matrix {
-                    data: bwd.to_vec(),
-                    rows: HIDDEN,
-                    cols: g,
-                },
+                QMatrix::new(fwd, HIDDEN, g, vec![r_scale[0]; g])?,
+                QMatrix::new(bwd, HIDDEN, g, vec![r_scale[1]; g])?,
             ],
-        })
+        };
+        Ok((lstm, dequantized))
     }
 
     fn head(&self, name: &str, out: usize) -> Result<Linear, String> {
@@ -190,18 +209,18 @@ impl Net {
     fn load(bytes: &[u8]) -> Result<Net, String> {
         let r = Reader(SafeTensors::deserialize(bytes).map_err(|e| e.to_string())?);
         let embed = r.dequantized("embed", Dtype::U8, &[CHARS, EMBED], 1)?;
-        let first = r.lstm(0, EMBED)?;
+        let (first, first_input) = r.lstm(0, EMBED)?;
         let mut first_gates = vec![0.0; CHARS * 8 * HIDDEN];
         ops::linear(
             View::new(&embed, CHARS, EMBED),
-            first.input.weight.view(),
-            &first.input.bias,
+            View::new(&first_input, EMBED, 8 * HIDDEN),
+            &first.bias,
             &mut first_gates,
         );
         Ok(Net {
             first_gates,
             first_recurrent: first.recurrent,
-            second: r.lstm(1, 2 * HIDDEN)?,
+            second: r.lstm(1, 2 * HIDDEN)?.0,
             presence: r.head("presence", 1)?,
             value: r.head("value", CLASSES)?,
         })
@@ -254,10 +273,13 @@ fn forward(net: &Net, p: &Packing, ids: &[usize]) -> Vec<Guess> {
     bilstm(&net.first_recurrent, p, &gates, simd, &mut first);
     let second = &net.second;
     let input = 2 * HIDDEN;
-    ops::linear(
-        View::new(&first, n, input),
-        second.input.weight.view(),
-        &second.input.bias,
+    for row in gates.chunks_exact_mut(g) {
+        row.copy_from_slice(&second.bias);
+    }
+    qgemm::matmul(
+        &QRows::new(&first, n, input),
+        &second.input,
+        1.0,
         &mut gates,
     );
     let mut x = vec![0.0; n * 2 * HIDDEN];
@@ -291,7 +313,7 @@ fn forward(net: &Net, p: &Packing, ids: &[usize]) -> Vec<Guess> {
 /// Both directions of one LSTM layer over each sentence to its own length, from the
 /// input products `gates` [rows, 8h] and the `recurrent` weights of each direction;
 /// `out` [rows, 2h] gets forward then backward.
-fn bilstm(recurrent: &[Matrix; 2], p: &Packing, gates: &[f32], simd: fast::Simd, out: &mut [f32]) {
+fn bilstm(recurrent: &[QMatrix; 2], p: &Packing, gates: &[f32], simd: fast::Simd, out: &mut [f32]) {
     let count = p.lens.len();
     let longest = p.lens.first().copied().unwrap_or(0);
     let mut state = vec![0.0; count * HIDDEN];
@@ -308,13 +330,10 @@ fn bilstm(recurrent: &[Matrix; 2], p: &Packing, gates: &[f32], simd: fast::Simd,
                 active -= 1;
             }
             let hg = &mut hidden[..active * 4 * HIDDEN];
-            fast::recurrent(
-                simd,
-                &state,
-                active,
-                HIDDEN,
-                4 * HIDDEN,
-                &recurrent[dir].data,
+            qgemm::matmul(
+                &QRows::new(&state, active, HIDDEN),
+                &recurrent[dir],
+                0.0,
                 hg,
             );
             rows.clear();

@@ -22,6 +22,7 @@
 mod fast;
 pub mod lstm;
 mod ops;
+mod qgemm;
 mod weights;
 
 use std::sync::OnceLock;
