@@ -22,10 +22,11 @@ The network: a character embedding (236 × 128), two bidirectional LSTM layers o
 direction (ONNX gate order i, o, f, c; the second reads both directions of the first side
 by side), then two heads on the 512 values of each character: "presence" (one logit: does
 the letter carry a mark?) and "value" (75 logits: which marks). Nothing is folded: the
-weights stay int8 with their scale and zero point (as the quantized file has them; the
-engine turns them into f32 once, at load), so the repository carries 2.4 MB, not 9.5 MB.
-The only difference from onnxruntime is that it also quantizes the activations on the fly
-(DynamicQuantizeLSTM, MatMulInteger), where rawi keeps them in f32: a near-tie may flip.
+weights stay int8 with their scale and zero point (as the quantized file has them), so
+the repository carries 2.4 MB, not 9.5 MB, and the engine multiplies most of them as int8.
+Like onnxruntime (DynamicQuantizeLSTM, MatMulInteger) it quantizes the inputs of those
+products on the fly, but per row rather than per tensor, and keeps the heads in f32: a
+near-tie may flip.
 """
 
 import importlib.util

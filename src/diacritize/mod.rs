@@ -1235,8 +1235,8 @@ mod tests {
 
     /// The second model against onnxruntime on its original int8 file
     /// (`tools/export-v3.py --reference`): rawi's encoding gives the package's ids, the
-    /// presence and the value class agree (onnxruntime also quantizes the activations on
-    /// the fly, rawi keeps them in f32: a near-tie may flip), and a batch gives each
+    /// presence and the value class agree (both quantize the products' inputs on the fly,
+    /// onnxruntime per tensor, rawi per row: a near-tie may flip), and a batch gives each
     /// sentence exactly what it gets alone.
     #[cfg(feature = "diacritize-model")]
     #[test]

@@ -1,8 +1,11 @@
 //! The second diacritizer: the "rawi-v3" two-head BiLSTM of TigreGotico's `text2tashkeel`
 //! 0.1.0 (Apache-2.0; no relation to this project despite its name), run by rawi's own
 //! forward pass. Its weights are `data/v3.safetensors`, int8 with a scale and zero point
-//! as the quantized upstream file has them (converted by `tools/export-v3.py`), turned
-//! into f32 once at load.
+//! as the quantized upstream file has them (converted by `tools/export-v3.py`). They stay
+//! int8 for the second layer's input products and both layers' recurrent products
+//! ([`super::qgemm`]: as upstream, the inputs of those products are quantized on the fly);
+//! the first layer's input products are a table by character id, computed once at load in
+//! f32.
 //!
 //! The model reads one character id per base character of the NFD text (`data/v3_letters.tsv`)
 //! and gives, per character, a "presence" logit (does a mark go here?) and the 75 logits
