@@ -323,7 +323,7 @@ fn bilstm(recurrent: &[QMatrix; 2], p: &Packing, gates: &[f32], simd: fast::Simd
     let mut cell = vec![0.0; count * HIDDEN];
     let mut hidden = vec![0.0; count * 4 * HIDDEN];
     let mut rows = Vec::with_capacity(count);
-    for dir in 0..2 {
+    for (dir, weights) in recurrent.iter().enumerate() {
         state.fill(0.0);
         cell.fill(0.0);
         let mut active = count;
@@ -333,12 +333,7 @@ fn bilstm(recurrent: &[QMatrix; 2], p: &Packing, gates: &[f32], simd: fast::Simd
                 active -= 1;
             }
             let hg = &mut hidden[..active * 4 * HIDDEN];
-            qgemm::matmul(
-                &QRows::new(&state, active, HIDDEN),
-                &recurrent[dir],
-                0.0,
-                hg,
-            );
+            qgemm::matmul(&QRows::new(&state, active, HIDDEN), weights, 0.0, hg);
             rows.clear();
             rows.extend((0..active).map(|b| {
                 let (start, len) = (p.starts[b], p.lens[b]);

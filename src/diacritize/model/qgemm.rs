@@ -139,8 +139,8 @@ unsafe fn sums_avx2(x: &QRows, w: &QMatrix, acc: &mut [i32]) {
                 for j in 0..4 {
                     let wv = _mm_loadu_si128(block.add(kq * 64 + j * 16).cast());
                     let wv = _mm256_cvtepi8_epi16(wv);
-                    for r in 0..rn {
-                        a[r][j] = _mm256_add_epi32(a[r][j], _mm256_madd_epi16(wv, xb[r]));
+                    for (ar, &xv) in a.iter_mut().zip(&xb).take(rn) {
+                        ar[j] = _mm256_add_epi32(ar[j], _mm256_madd_epi16(wv, xv));
                     }
                 }
             }
