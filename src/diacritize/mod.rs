@@ -96,6 +96,7 @@ const MAX_PIECE: usize = 400;
 
 const SHADDA: char = '\u{0651}';
 const SUKUN: char = '\u{0652}';
+#[cfg(feature = "diacritize-model")]
 const TATWEEL: char = '\u{0640}';
 
 /// The marks the model and the scorer deal in: tanween, short vowels, shadda, sukun.
