@@ -678,10 +678,16 @@ fn render(units: &[Unit], words: &[Range<usize>], sources: &[Source]) -> Diacrit
             text.push_str(&u.written);
             text.push_str(&u.extra);
         }
-        if k < words.len() && words[k].contains(&i) {
+        let in_word = k < words.len() && words[k].contains(&i);
+        if in_word {
             word_texts[k].push_str(&text[start..]);
         }
-        restore(u, &text[start..], &mut restored);
+        // Only the models' words: rawi's own words and the lexicon's are spelled as meant.
+        if in_word && sources[k] == Source::Model {
+            restore(u, &text[start..], &mut restored);
+        } else {
+            restored.push_str(&text[start..]);
+        }
     }
     let words = word_texts
         .into_iter()
