@@ -1,8 +1,11 @@
-//! Throughput of the diacritize stage on one thread: news-like sentences written for this
-//! benchmark (not the catt-news evaluation set), normalized first as a build does, one
-//! sentence per call and all of them in one call (the model reads them in batches).
-//! Sized for a small shared machine. Run it alone
-//! (`RAYON_NUM_THREADS=1 cargo bench --bench diacritize`): the model uses one thread.
+//! Throughput of the diacritize stage (both models) on one thread: news-like sentences
+//! written for this benchmark, normalized first as a build does, one sentence per call and
+//! all of them in one call (the models read them in batches); and, when the shared data
+//! is there (`../shared/diacritization/catt-news/input.txt`), the 372 news sentences of the
+//! CATT benchmark's shared half in one call, the figure issue 17 asks for (speed only: the
+//! accuracy is measured with `../shared/tools/der.py`). Sized for a small shared machine.
+//! Run it alone (`RAYON_NUM_THREADS=1 cargo bench --bench diacritize`): the models use one
+//! thread.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rawi::diacritize::{diacritize, diacritize_all, Options};
@@ -43,6 +46,26 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("sentences_together", |b| {
         b.iter(|| black_box(diacritize_all(black_box(&spoken), &lex, Options::default())))
+    });
+    g.finish();
+
+    let catt = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/diacritization/catt-news/input.txt");
+    let Ok(text) = std::fs::read_to_string(&catt) else {
+        eprintln!(
+            "{} not found: the catt-news benchmark is skipped",
+            catt.display()
+        );
+        return;
+    };
+    let news: Vec<_> = text.lines().map(normalize).collect();
+    let mut g = c.benchmark_group("diacritize_catt_news");
+    g.warm_up_time(Duration::from_secs(1));
+    g.measurement_time(Duration::from_secs(10));
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(news.len() as u64));
+    g.bench_function("sentences_together", |b| {
+        b.iter(|| black_box(diacritize_all(black_box(&news), &lex, Options::default())))
     });
     g.finish();
 }

@@ -164,7 +164,7 @@ struct Script {
     file_name: String,
     sentences: Vec<Sentence>,
     spoken: Vec<Spoken>,
-    diacritized: Vec<String>,
+    diacritized: Vec<crate::diacritize::Voiced>,
     form: crate::voice::TextForm,
 }
 
@@ -178,8 +178,8 @@ impl Script {
             return Err(Error::input(path, "has no sentence to read"));
         }
         check_speech(path, &sentences, &spoken)?;
-        // The diacritize stage: every manifest sentence records it; the voice is given it
-        // when its text form asks for it.
+        // The diacritize stage: every manifest sentence records it on its own letters; the
+        // voice is given it, with the restored hamzas, when its text form asks for it.
         let diacritized =
             crate::diacritize::sentences(&spoken, voice).map_err(|e| Error::Synth {
                 voice: voice.name.clone(),
@@ -205,10 +205,12 @@ impl Script {
 fn given_texts<'a>(
     form: crate::voice::TextForm,
     spoken: &'a [Spoken],
-    diacritized: &'a [String],
+    diacritized: &'a [crate::diacritize::Voiced],
 ) -> Vec<&'a str> {
     match form {
-        crate::voice::TextForm::Diacritized => diacritized.iter().map(String::as_str).collect(),
+        crate::voice::TextForm::Diacritized => {
+            diacritized.iter().map(|d| d.voice.as_str()).collect()
+        }
         crate::voice::TextForm::Plain => spoken.iter().map(|sp| sp.text.as_str()).collect(),
     }
 }
@@ -295,7 +297,7 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
             kind: s.kind.as_str().to_owned(),
             text: s.text.clone(),
             spoken: sp.text.clone(),
-            diacritized: diacritized.clone(),
+            diacritized: diacritized.text.clone(),
             start_ms: programme.ms(cue.start),
             end_ms: programme.ms(cue.end),
             chapter: 0,

@@ -170,16 +170,23 @@ def export(path):
     print(f"wrote {OUT}: {len(t)} tensors, {sum(v.size for v in t.values())} weights")
 
 
-def write_safetensors(path, tensors):
-    """The safetensors layout: u64 header size, JSON header, then the raw data."""
+SAFETENSORS_DTYPES = {np.dtype("<f4"): "F32", np.dtype("int8"): "I8", np.dtype("uint8"): "U8"}
+
+
+def write_safetensors(path, tensors, metadata=None):
+    """The safetensors layout: u64 header size, JSON header, then the raw data. Floats are
+    stored as float32, int8 and uint8 as they are (tools/export-v3.py uses this too)."""
     header, blobs, at = {}, [], 0
     for name in sorted(tensors):
-        data = np.ascontiguousarray(tensors[name], dtype="<f4")
+        data = np.ascontiguousarray(tensors[name])
+        if data.dtype.kind == "f":
+            data = data.astype("<f4")
         raw = data.tobytes()
-        header[name] = {"dtype": "F32", "shape": list(data.shape), "data_offsets": [at, at + len(raw)]}
+        header[name] = {"dtype": SAFETENSORS_DTYPES[data.dtype], "shape": list(data.shape),
+                        "data_offsets": [at, at + len(raw)]}
         blobs.append(raw)
         at += len(raw)
-    header["__metadata__"] = {
+    header["__metadata__"] = metadata or {
         "source": "libtashkeel_base 1.5.0 data/ort/model.onnx, converted by tools/export-model.py",
         "license": "MIT OR Apache-2.0",
     }

@@ -78,13 +78,15 @@ pub(crate) fn say(
     // The voice is given the text its file asks for, as in a build.
     let written: Vec<String> = pieces.iter().map(|(w, _)| w.clone()).collect();
     let spoken: Vec<normalize::Spoken> = pieces.into_iter().map(|(_, s)| s).collect();
-    let given = match voice.text_form() {
-        voice::TextForm::Diacritized => {
-            crate::diacritize::sentences(&spoken, &voice).map_err(|e| Error::Synth {
+    let given: Vec<String> = match voice.text_form() {
+        voice::TextForm::Diacritized => crate::diacritize::sentences(&spoken, &voice)
+            .map_err(|e| Error::Synth {
                 voice: voice.name.clone(),
                 reason: e,
             })?
-        }
+            .into_iter()
+            .map(|d| d.voice)
+            .collect(),
         voice::TextForm::Plain => spoken.into_iter().map(|s| s.text).collect(),
     };
     let mut clips = Vec::new();

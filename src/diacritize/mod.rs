@@ -8,9 +8,11 @@
 //! 2. **written**: marks written in the article are kept as they are;
 //! 3. **lexicon**: the bundled voice's lexicon and a user's `--lexicon` (the stem's vowels;
 //!    a case ending the entry leaves out comes from the model);
-//! 4. **model**: libtashkeel's neural diacritizer (feature `diacritize-model`, on by
-//!    default, run by rawi's own engine), long lines cut at sentence or clause bounds,
-//!    the pieces of a text sent together in batches of similar lengths.
+//! 4. **model**: two neural diacritizers (feature `diacritize-model`, on by default, both
+//!    run by rawi's own engine): libtashkeel's, and TigreGotico's two-head BiLSTM
+//!    "rawi-v3", combined per letter ([`combine`]); long lines cut at sentence or clause
+//!    bounds, the pieces of a text sent together in batches of similar lengths. The case
+//!    ending of a lexicon word (the entry gives its stem) is theirs too.
 //!
 //! Without the model feature, words outside the lexicon and the rules stay bare and the
 //! bundled voice restores their vowels by its letter rules.
@@ -69,6 +71,10 @@ pub struct Word {
 pub struct Diacritized {
     /// The text with marks; its letters and every other character are the input's.
     pub text: String,
+    /// The same with the spelling the second model restores, for a voice: a hamza or
+    /// maddah it puts on a bare alef, waw or yeh written into the letter (`اعلنت` →
+    /// `أعلنت`), and its dagger alefs (`هذا` → `هٰذا`).
+    pub restored: String,
     /// Its Arabic words, in order.
     pub words: Vec<Word>,
 }
@@ -90,6 +96,8 @@ const MAX_PIECE: usize = 400;
 
 const SHADDA: char = '\u{0651}';
 const SUKUN: char = '\u{0652}';
+#[cfg(feature = "diacritize-model")]
+const TATWEEL: char = '\u{0640}';
 
 /// The marks the model and the scorer deal in: tanween, short vowels, shadda, sukun.
 fn is_harakah(c: char) -> bool {
@@ -152,6 +160,20 @@ struct Unit {
     extra: String,
     /// Byte offset of `ch` in the input.
     at: usize,
+    /// What the second model says of it (letters the models read only).
+    second: Option<Second>,
+}
+
+/// What the second model says of a letter: where its presence head puts a mark, and the
+/// probability its value head gives each set of marks (see [`combine`]).
+#[derive(Debug, Clone, PartialEq)]
+struct Second {
+    marked: bool,
+    marks: Vec<(Marks, f32)>,
+    /// The hamza or maddah its top class writes on the letter (U+0653–U+0655).
+    hamza: Option<char>,
+    /// Whether its top class writes a dagger alef after the letter.
+    dagger: bool,
 }
 
 impl Unit {
@@ -175,6 +197,7 @@ fn units(text: &str) -> Vec<Unit> {
             marks: Marks::default(),
             extra: String::new(),
             at,
+            second: None,
         });
     }
     out
@@ -235,6 +258,12 @@ fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -
         } else {
             model_source()
         };
+        match source {
+            Source::Model => combine(&mut units[w.clone()]),
+            // The lexicon's stem is checked by hand; its case ending is the models'.
+            Source::Lexicon => combine(&mut units[w.end - 1..w.end]),
+            _ => {}
+        }
         sources.push(source);
     }
     if opts.pausal {
@@ -256,17 +285,36 @@ pub fn voice_lexicon(voice: &crate::voice::Voice) -> Result<Lexicon, String> {
 /// Sentences of a build diacritized together (see [`sentences`]).
 const SENTENCE_CHUNK: usize = 16;
 
+/// A sentence of a build, diacritized: as the manifest records it and as a voice that
+/// takes diacritized text is given it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Voiced {
+    /// The marks on the sentence's own letters ([`Diacritized::text`]).
+    pub text: String,
+    /// The same with the hamzas and dagger alefs the second model restores
+    /// ([`Diacritized::restored`]): the speech recognition judge understood the bundled
+    /// voice better with them on text typed without hamzas, and the same on text with
+    /// them (README).
+    pub voice: String,
+}
+
 /// The diacritized text of each spoken sentence of a build, for `voice` (in parallel; the
-/// model is shared). Pausal: a voice reads a sentence's last word without its case vowel.
-pub fn sentences(spoken: &[Spoken], voice: &crate::voice::Voice) -> Result<Vec<String>, String> {
+/// models are shared). Pausal: a voice reads a sentence's last word without its case vowel.
+pub fn sentences(spoken: &[Spoken], voice: &crate::voice::Voice) -> Result<Vec<Voiced>, String> {
     use rayon::prelude::*;
     let lex = voice_lexicon(voice)?;
-    // Chunks keep both the model's batches and the threads busy.
-    let chunks: Vec<Vec<String>> = spoken
+    // Chunks keep both the models' batches and the threads busy.
+    let chunks: Vec<Vec<Voiced>> = spoken
         .par_chunks(SENTENCE_CHUNK)
         .map(|c| {
-            diacritize_all(c, &lex, Options { pausal: true })
-                .map(|ds| ds.into_iter().map(|d| d.text).collect())
+            diacritize_all(c, &lex, Options { pausal: true }).map(|ds| {
+                ds.into_iter()
+                    .map(|d| Voiced {
+                        text: d.text,
+                        voice: d.restored,
+                    })
+                    .collect()
+            })
         })
         .collect::<Result<_, _>>()?;
     Ok(chunks.into_iter().flatten().collect())
@@ -539,6 +587,45 @@ pub fn without_endings(text: &str) -> String {
     out
 }
 
+/// How much the first model's marks (or the lexicon's) count against the second model's
+/// probabilities when the two differ: chosen on the shared half of the CATT news benchmark
+/// (the note of issue 17 lists what else was tried). At a third, the second model's choice
+/// wins when it is more than 0.5 likelier, in its own eyes, than the first one's marks.
+const FIRST_WEIGHT: f32 = 1.0 / 3.0;
+
+/// Marks each letter of a word by both models: a letter is marked when either puts a mark
+/// on it, and its marks are those scoring best, the first model's (or the lexicon's)
+/// counting [`FIRST_WEIGHT`] and each set of marks the second model's probability of it
+/// times the rest.
+fn combine(word: &mut [Unit]) {
+    for u in word {
+        let Some(second) = &u.second else {
+            continue;
+        };
+        let first = u.marks;
+        if first.is_empty() && !second.marked {
+            continue;
+        }
+        let score = |m: Marks| {
+            let p = second
+                .marks
+                .iter()
+                .find(|(k, _)| *k == m)
+                .map_or(0.0, |(_, p)| *p);
+            (1.0 - FIRST_WEIGHT) * p + if m == first { FIRST_WEIGHT } else { 0.0 }
+        };
+        let candidates = second.marks.iter().map(|(m, _)| *m).chain([first]);
+        let mut best = (Marks::default(), f32::NEG_INFINITY);
+        for m in candidates.filter(|m| !m.is_empty()) {
+            let s = score(m);
+            if s > best.1 {
+                best = (m, s);
+            }
+        }
+        u.marks = best.0;
+    }
+}
+
 /// Drops the case vowel of the last word before each pause.
 fn pausal(units: &mut [Unit], words: &[Range<usize>]) {
     for (k, w) in words.iter().enumerate() {
@@ -566,6 +653,7 @@ fn pausal(units: &mut [Unit], words: &[Range<usize>]) {
 
 fn render(units: &[Unit], words: &[Range<usize>], sources: &[Source]) -> Diacritized {
     let mut text = String::with_capacity(units.len() * 4);
+    let mut restored = String::with_capacity(units.len() * 4);
     let mut word_texts = vec![String::new(); words.len()];
     let mut k = 0;
     for (i, u) in units.iter().enumerate() {
@@ -590,8 +678,15 @@ fn render(units: &[Unit], words: &[Range<usize>], sources: &[Source]) -> Diacrit
             text.push_str(&u.written);
             text.push_str(&u.extra);
         }
-        if k < words.len() && words[k].contains(&i) {
+        let in_word = k < words.len() && words[k].contains(&i);
+        if in_word {
             word_texts[k].push_str(&text[start..]);
+        }
+        // Only the models' words: rawi's own words and the lexicon's are spelled as meant.
+        if in_word && sources[k] == Source::Model {
+            restore(u, &text[start..], &mut restored);
+        } else {
+            restored.push_str(&text[start..]);
         }
     }
     let words = word_texts
@@ -599,7 +694,31 @@ fn render(units: &[Unit], words: &[Range<usize>], sources: &[Source]) -> Diacrit
         .zip(sources)
         .map(|(text, &source)| Word { text, source })
         .collect();
-    Diacritized { text, words }
+    Diacritized {
+        text,
+        restored,
+        words,
+    }
+}
+
+/// Appends one rendered unit to the restored text: its letter with the second model's
+/// hamza or maddah composed into it, and its dagger alef, when the writer left them out
+/// (a letter with written marks is left as written).
+fn restore(u: &Unit, rendered: &str, out: &mut String) {
+    let Some(second) = u
+        .second
+        .as_ref()
+        .filter(|s| s.marked && u.written.is_empty())
+    else {
+        out.push_str(rendered);
+        return;
+    };
+    let letter = second.hamza.and_then(|h| compose(u.ch, h)).unwrap_or(u.ch);
+    out.push(letter);
+    out.push_str(&rendered[u.ch.len_utf8()..]);
+    if second.dagger && !u.extra.contains('\u{0670}') {
+        out.push('\u{0670}');
+    }
 }
 
 /// At most this many pieces go through the model in one batch…
@@ -651,20 +770,68 @@ fn encode(units: &[Unit], piece: Range<usize>) -> Encoded {
     e
 }
 
-/// Runs the model over the texts' pieces, in batches of similar lengths, and sets every
-/// letter's predicted marks (written marks are given to the model as hints and kept).
+/// Runs both models over the texts' pieces, in batches of similar lengths: every letter
+/// gets the first model's predicted marks (written marks are given to it as hints and
+/// kept) and what the second model says of it.
 #[cfg(feature = "diacritize-model")]
 fn run_model(texts: &mut [Vec<Unit>]) -> Result<(), String> {
-    let mut todo: Vec<(usize, Encoded)> = Vec::new();
+    let mut todo: Vec<(usize, Range<usize>)> = Vec::new();
     for (k, units) in texts.iter().enumerate() {
         for p in pieces(units) {
             if !fully_marked(&units[p.clone()]) {
-                todo.push((k, encode(units, p)));
+                todo.push((k, p));
             }
         }
     }
-    todo.sort_by_key(|(_, e)| e.ids.len());
-    let mut rest = &todo[..];
+    let first: Vec<(usize, Encoded)> = todo
+        .iter()
+        .map(|(k, p)| (*k, encode(&texts[*k], p.clone())))
+        .collect();
+    in_batches(&first, |batch| {
+        let inputs: Vec<(&[i64], &[i64])> = batch
+            .iter()
+            .map(|(_, e)| (e.ids.as_slice(), e.hints.as_slice()))
+            .collect();
+        for ((k, e), classes) in batch.iter().zip(model::predict_batch(&inputs)?) {
+            check_length(classes.len(), e)?;
+            let units = &mut texts[*k];
+            for (&i, &c) in e.at.iter().zip(&classes) {
+                if is_letter(units[i].ch) {
+                    units[i].marks = alphabet::marks(c);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    let second: Vec<(usize, Encoded)> = todo
+        .iter()
+        .map(|(k, p)| (*k, encode_second(&texts[*k], p.clone())))
+        .collect();
+    in_batches(&second, |batch| {
+        let inputs: Vec<&[i64]> = batch.iter().map(|(_, e)| e.ids.as_slice()).collect();
+        for ((k, e), guesses) in batch.iter().zip(model::lstm::predict_batch(&inputs)?) {
+            check_length(guesses.len(), e)?;
+            let units = &mut texts[*k];
+            for (&i, g) in e.at.iter().zip(&guesses) {
+                if is_letter(units[i].ch) && units[i].second.is_none() {
+                    units[i].second = Some(alphabet::second(g));
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Calls `run` on batches of the pieces (sorted by length): at most [`BATCH_PIECES`]
+/// pieces and [`BATCH_CHARS`] characters each.
+#[cfg(feature = "diacritize-model")]
+fn in_batches(
+    todo: &[(usize, Encoded)],
+    mut run: impl FnMut(&[&(usize, Encoded)]) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut sorted: Vec<&(usize, Encoded)> = todo.iter().collect();
+    sorted.sort_by_key(|(_, e)| e.ids.len());
+    let mut rest = &sorted[..];
     while !rest.is_empty() {
         let mut take = 0;
         let mut chars = 0;
@@ -677,27 +844,50 @@ fn run_model(texts: &mut [Vec<Unit>]) -> Result<(), String> {
         }
         let (batch, after) = rest.split_at(take);
         rest = after;
-        let inputs: Vec<(&[i64], &[i64])> = batch
-            .iter()
-            .map(|(_, e)| (e.ids.as_slice(), e.hints.as_slice()))
-            .collect();
-        for ((k, e), classes) in batch.iter().zip(model::predict_batch(&inputs)?) {
-            if classes.len() != e.ids.len() {
-                return Err(format!(
-                    "the diacritization model gave {} marks for {} characters",
-                    classes.len(),
-                    e.ids.len()
-                ));
-            }
-            let units = &mut texts[*k];
-            for (&i, &c) in e.at.iter().zip(&classes) {
-                if is_letter(units[i].ch) {
-                    units[i].marks = alphabet::marks(c);
-                }
-            }
-        }
+        run(batch)?;
     }
     Ok(())
+}
+
+#[cfg(feature = "diacritize-model")]
+fn check_length(got: usize, e: &Encoded) -> Result<(), String> {
+    if got == e.ids.len() {
+        return Ok(());
+    }
+    Err(format!(
+        "the diacritization model gave {got} marks for {} characters",
+        e.ids.len()
+    ))
+}
+
+/// Encodes `units[piece]` for the second model as its own package does: each character
+/// by the base letter of its canonical decomposition (`أ` is read as `ا`; the model says
+/// where the hamza goes), written marks left out, every character kept (unknown ones as
+/// one id), nothing appended.
+#[cfg(feature = "diacritize-model")]
+fn encode_second(units: &[Unit], piece: Range<usize>) -> Encoded {
+    let mut e = Encoded {
+        ids: Vec::with_capacity(piece.len()),
+        hints: Vec::new(),
+        at: Vec::with_capacity(piece.len()),
+    };
+    for i in piece {
+        let c = units[i].ch;
+        // A mark with no character before it (the text's first) is no character.
+        if crate::synth::bundled::lexicon::is_mark(c) {
+            continue;
+        }
+        e.ids.push(alphabet::second_id(c));
+        e.at.push(i);
+        // A tatweel is a character to the model (it is kept with its letter here): it
+        // stands for that letter's unit, which keeps the letter's own guess. A run of
+        // them counts once, so that a piece stays as long as its units.
+        if units[i].written.contains(TATWEEL) {
+            e.ids.push(alphabet::second_id(TATWEEL));
+            e.at.push(i);
+        }
+    }
+    e
 }
 
 /// Whether every word of a piece already carries written marks (text the stage made
@@ -707,6 +897,15 @@ fn fully_marked(piece: &[Unit]) -> bool {
     word_ranges(piece)
         .into_iter()
         .all(|w| piece[w].iter().any(Unit::has_written))
+}
+
+#[cfg(feature = "diacritize-model")]
+use alphabet::compose;
+
+/// Without the models nothing is restored (no unit carries a second guess).
+#[cfg(not(feature = "diacritize-model"))]
+fn compose(_letter: char, _hamza: char) -> Option<char> {
+    None
 }
 
 #[cfg(not(feature = "diacritize-model"))]
@@ -829,6 +1028,97 @@ mod alphabet {
             .map_or(NO_MARK, |(id, _)| *id)
     }
 
+    const SECOND_LETTERS: &str = include_str!("data/v3_letters.tsv");
+    const SECOND_MARKS: &str = include_str!("data/v3_marks.tsv");
+    /// The second model's id for a character it does not know.
+    const SECOND_UNKNOWN: i64 = 1;
+
+    /// The second model's alphabet (its `<PAD>` and `<UNK>` rows are not characters).
+    fn second_letters() -> &'static HashMap<char, i64> {
+        static L: OnceLock<HashMap<char, i64>> = OnceLock::new();
+        L.get_or_init(|| {
+            SECOND_LETTERS
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| {
+                    let (id, c) = l.split_once('\t')?;
+                    Some((code_point(c.trim())?, id.trim().parse().ok()?))
+                })
+                .collect()
+        })
+    }
+
+    /// What one of the second model's value classes writes on a letter.
+    #[derive(Clone, Copy, Default)]
+    struct Class {
+        /// Its harakat (the marks that are scored).
+        marks: Marks,
+        /// Its hamza or maddah (U+0653–U+0655), if any.
+        hamza: Option<char>,
+        /// Whether it writes a dagger alef.
+        dagger: bool,
+    }
+
+    /// The second model's value classes, by class id.
+    fn second_classes() -> &'static Vec<Class> {
+        static M: OnceLock<Vec<Class>> = OnceLock::new();
+        M.get_or_init(|| {
+            let mut out = vec![Class::default(); super::model::lstm::CLASSES];
+            for l in SECOND_MARKS.lines().filter(|l| !l.starts_with('#')) {
+                let Some((id, marks)) = l.split_once('\t') else {
+                    continue;
+                };
+                let s: String = marks.split_whitespace().filter_map(code_point).collect();
+                if let Some(slot) = id.trim().parse::<usize>().ok().and_then(|i| out.get_mut(i)) {
+                    *slot = Class {
+                        marks: Marks::from_str(&s),
+                        hamza: s.chars().find(|c| ('\u{0653}'..='\u{0655}').contains(c)),
+                        dagger: s.contains('\u{0670}'),
+                    };
+                }
+            }
+            out
+        })
+    }
+
+    /// A letter with a hamza or maddah composed into it (`ا` + hamza above → `أ`), or
+    /// `None` when Unicode has no such letter.
+    pub fn compose(letter: char, hamza: char) -> Option<char> {
+        unicode_normalization::char::compose(letter, hamza)
+    }
+
+    /// The second model's id for a character: that of the base letter of its canonical
+    /// decomposition.
+    pub fn second_id(c: char) -> i64 {
+        let mut base = None;
+        unicode_normalization::char::decompose_canonical(c, |d| {
+            base.get_or_insert(d);
+        });
+        second_letters()
+            .get(&base.unwrap_or(c))
+            .copied()
+            .unwrap_or(SECOND_UNKNOWN)
+    }
+
+    /// What the second model's guess says of a letter, its classes summed by harakat.
+    pub fn second(g: &super::model::lstm::Guess) -> super::Second {
+        let classes = second_classes();
+        let mut summed: Vec<(Marks, f32)> = Vec::new();
+        for (c, &p) in classes.iter().zip(&g.value) {
+            match summed.iter_mut().find(|(k, _)| *k == c.marks) {
+                Some((_, sum)) => *sum += p,
+                None => summed.push((c.marks, p)),
+            }
+        }
+        let top = &classes[g.top()];
+        super::Second {
+            marked: g.presence > 0.0,
+            marks: summed,
+            hamza: top.hamza,
+            dagger: top.dagger,
+        }
+    }
+
     /// The marks of a predicted class; padding and unknown classes give none.
     pub fn marks(class: u8) -> Marks {
         classes()
@@ -876,6 +1166,39 @@ mod tests {
         assert!(d.text.contains("الشَّمْس"), "{}", d.text);
     }
 
+    /// The rows of a reference file of a `tools/export-*.py` script: text and three
+    /// fields, tab-separated.
+    #[cfg(feature = "diacritize-model")]
+    fn reference_rows(file: &str) -> Vec<[&str; 4]> {
+        file.lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|line| {
+                let f: Vec<&str> = line.split('\t').collect();
+                f.try_into()
+                    .unwrap_or_else(|_| panic!("not four fields: {line}"))
+            })
+            .collect()
+    }
+
+    #[cfg(feature = "diacritize-model")]
+    fn nums(s: &str) -> Vec<i64> {
+        s.split(' ').map(|v| v.parse().unwrap()).collect()
+    }
+
+    /// A model gives the sentences of a batch, all together and five at a time, exactly
+    /// what each gets alone.
+    #[cfg(feature = "diacritize-model")]
+    fn same_in_batches<I, O: PartialEq + std::fmt::Debug>(
+        inputs: &[I],
+        alone: &[O],
+        run: impl Fn(&[I]) -> Vec<O>,
+    ) {
+        assert_eq!(run(inputs), alone);
+        for (chunk, want) in inputs.chunks(5).zip(alone.chunks(5)) {
+            assert_eq!(run(chunk), want);
+        }
+    }
+
     /// The engine against onnxruntime on the original ONNX model
     /// (`tools/export-model.py --reference`): rawi's encoding gives the same ids, the
     /// classes agree (f32 sums in another order may flip a near-tie), and a batch gives
@@ -884,11 +1207,8 @@ mod tests {
     #[test]
     fn model_agrees_with_the_reference_runtime() {
         const REFERENCE: &str = include_str!("../../tests/data/diacritize/model_reference.tsv");
-        let nums = |s: &str| -> Vec<i64> { s.split(' ').map(|v| v.parse().unwrap()).collect() };
         let mut cases = Vec::new();
-        for line in REFERENCE.lines().filter(|l| !l.starts_with('#')) {
-            let f: Vec<&str> = line.split('\t').collect();
-            assert_eq!(f.len(), 4, "{line}");
+        for f in reference_rows(REFERENCE) {
             let us = units(f[0]);
             let e = encode(&us, 0..us.len());
             assert_eq!(e.ids, nums(f[1]), "ids of {}", f[0]);
@@ -917,10 +1237,72 @@ mod tests {
             .iter()
             .map(|(e, _)| (e.ids.as_slice(), e.hints.as_slice()))
             .collect();
-        assert_eq!(model::predict_batch(&inputs).unwrap(), alone);
-        for (chunk, want) in inputs.chunks(5).zip(alone.chunks(5)) {
-            assert_eq!(model::predict_batch(chunk).unwrap(), want);
+        same_in_batches(&inputs, &alone, |b| model::predict_batch(b).unwrap());
+    }
+
+    /// The second model against onnxruntime on its original int8 file
+    /// (`tools/export-v3.py --reference`): rawi's encoding gives the package's ids, the
+    /// presence and the value class agree (both quantize the products' inputs on the fly,
+    /// onnxruntime per tensor, rawi per row: a near-tie may flip), and a batch gives each
+    /// sentence exactly what it gets alone.
+    #[cfg(feature = "diacritize-model")]
+    #[test]
+    fn second_model_agrees_with_the_reference_runtime() {
+        const REFERENCE: &str = include_str!("../../tests/data/diacritize/v3_reference.tsv");
+        let mut cases = Vec::new();
+        for f in reference_rows(REFERENCE) {
+            let us = units(f[0]);
+            let e = encode_second(&us, 0..us.len());
+            assert_eq!(e.ids, nums(f[1]), "ids of {}", f[0]);
+            cases.push((e.ids, nums(f[2]), nums(f[3])));
         }
+        assert!(cases.len() >= 60);
+        // Hamza forms are read by their base letter (أ as ا).
+        assert!(cases
+            .iter()
+            .any(|(ids, _, _)| ids.contains(&alphabet::second_id('ا'))));
+        let inputs: Vec<&[i64]> = cases.iter().map(|(ids, _, _)| ids.as_slice()).collect();
+        let alone: Vec<Vec<model::lstm::Guess>> = inputs
+            .iter()
+            .map(|ids| model::lstm::predict_batch(&[ids]).unwrap().pop().unwrap())
+            .collect();
+        let (mut presence, mut value, mut total) = (0, 0, 0);
+        for ((_, want_presence, want_value), got) in cases.iter().zip(&alone) {
+            assert_eq!(got.len(), want_value.len());
+            for ((g, &p), &v) in got.iter().zip(want_presence).zip(want_value) {
+                presence += usize::from(i64::from(g.presence > 0.0) == p);
+                value += usize::from(g.top() as i64 == v);
+                total += 1;
+            }
+        }
+        eprintln!("second model agreement with onnxruntime: presence {presence}/{total}, value {value}/{total}");
+        assert!(
+            presence as f64 >= 0.995 * total as f64,
+            "presence {presence}/{total}"
+        );
+        assert!(
+            value as f64 >= 0.995 * total as f64,
+            "value {value}/{total}"
+        );
+        same_in_batches(&inputs, &alone, |b| model::lstm::predict_batch(b).unwrap());
+    }
+
+    /// The second model's hamzas go into the restored text only: the text keeps the
+    /// input's letters (it is what a manifest records and what `der.py` scores).
+    #[cfg(feature = "diacritize-model")]
+    #[test]
+    fn restored_hamzas_change_the_voices_text_only() {
+        let input = "اعلنت الوزارة ان الاجتماع سيعقد الى غاية الاسبوع المقبل";
+        let d = diacritize_text(input, &Lexicon::bundled(), Options::default()).unwrap();
+        let bare = |s: &str| -> String { s.chars().filter(|c| !is_harakah(*c)).collect() };
+        assert_eq!(bare(&d.text), input);
+        assert_eq!(
+            bare(&d.restored),
+            "أعلنت الوزارة أن الاجتماع سيعقد إلى غاية الأسبوع المقبل"
+        );
+        // Written marks leave a letter as written.
+        let d = diacritize_text("اَعلنت", &Lexicon::default(), Options::default()).unwrap();
+        assert!(d.restored.starts_with("اَ"), "{}", d.restored);
     }
 
     #[test]
@@ -1003,6 +1385,32 @@ mod tests {
             "قَال الْوَزِير إِنّ عَدُوًّا مَبْنًى، شَرِكَة."
         );
         assert_eq!(without_endings("abc 12 ـ"), "abc 12 ـ");
+    }
+
+    /// A build's voice gets the restored hamzas; the manifest's text keeps the letters.
+    #[cfg(feature = "diacritize-model")]
+    #[test]
+    fn a_builds_voice_gets_the_hamzas_its_manifest_keeps_the_letters() {
+        let voice = crate::voice::Voice::load("rawi-ar-low").unwrap();
+        let spoken = [crate::normalize::normalize(
+            "اعلنت الوزارة ان الاجتماع سيعقد غدا",
+        )];
+        let got = sentences(&spoken, &voice).unwrap();
+        let bare = |s: &str| -> String { s.chars().filter(|c| !is_harakah(*c)).collect() };
+        assert_eq!(bare(&got[0].text), spoken[0].text);
+        assert!(
+            bare(&got[0].voice).starts_with("أعلنت الوزارة أن"),
+            "{}",
+            got[0].voice
+        );
+    }
+
+    #[test]
+    fn a_long_run_of_tatweels_is_read_as_one() {
+        let text = format!("قال {}الوزير", "ـ".repeat(5000));
+        let d = diacritize_text(&text, &Lexicon::default(), Options::default()).unwrap();
+        let bare: String = d.text.chars().filter(|c| !is_harakah(*c)).collect();
+        assert_eq!(bare, text);
     }
 
     #[test]

@@ -142,7 +142,14 @@ impl<'a> Reader<'a> {
         let pair = year_a
             && matches!(
                 bare_prev,
-                "عامي" | "عامين" | "سنتي" | "سنتين" | "موسمي" | "موسمين" | "لعامي" | "لسنتي"
+                "عامي"
+                    | "عامين"
+                    | "سنتي"
+                    | "سنتين"
+                    | "موسمي"
+                    | "موسمين"
+                    | "لعامي"
+                    | "لسنتي"
             );
         let season = season || pair;
         let mut s = if prev == "بين" || season {
@@ -325,8 +332,10 @@ impl<'a> Reader<'a> {
         let y = value(&text[start..end]).filter(|&y| y <= 200)?;
         // `بين 3 - 5`، `من 10 - 15`: a range, whatever the page is about.
         let prev = prev_word(text, ctx.start).map_or("", |(_, w)| w);
-        if matches!(strip_conj(prev).unwrap_or(prev), "بين" | "من" | "حوالي" | "نحو" | "زهاء")
-            || !self.sporty()
+        if matches!(
+            strip_conj(prev).unwrap_or(prev),
+            "بين" | "من" | "حوالي" | "نحو" | "زهاء"
+        ) || !self.sporty()
         {
             return None;
         }
@@ -341,7 +350,10 @@ impl<'a> Reader<'a> {
             case,
             Class::Score,
             join_prefix(&ctx.prefix, &s),
-            with(rule, "; two numbers and a spaced dash in a match report: a score"),
+            with(
+                rule,
+                "; two numbers and a spaced dash in a match report: a score",
+            ),
         ))
     }
 
@@ -436,7 +448,10 @@ impl<'a> Reader<'a> {
         if rest.chars().next().is_none_or(|c| digit(c).is_none()) {
             return None;
         }
-        let word_before = self.tokens.last().and_then(|t| prev_word(text, t.span.start));
+        let word_before = self
+            .tokens
+            .last()
+            .and_then(|t| prev_word(text, t.span.start));
         let before_is = |words: &[&str]| word_before.is_some_and(|(_, w)| words.contains(&w));
         // `بين 3 - 5`، `من 10 - 15`: a range even in a match report.
         let (spoken, end) = if before_is(&["بين"]) {
@@ -468,10 +483,12 @@ impl<'a> Reader<'a> {
     pub(super) fn coordinated_number(&self, end: usize) -> Option<(u64, usize)> {
         let text = self.text;
         let rest = text[end..].trim_start();
-        let after_connector = ["و", "إلى ", "الى ", "حتى ", "أو ", "او ", "- ", "– ", "-", "–"]
-            .iter()
-            .find_map(|c| rest.strip_prefix(c))?
-            .trim_start();
+        let after_connector = [
+            "و", "إلى ", "الى ", "حتى ", "أو ", "او ", "- ", "– ", "-", "–",
+        ]
+        .iter()
+        .find_map(|c| rest.strip_prefix(c))?
+        .trim_start();
         let start = text.len() - after_connector.len();
         let mut n: u64 = 0;
         let mut stop = text.len();

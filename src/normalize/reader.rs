@@ -99,7 +99,9 @@ pub(super) fn scale_word(w: &str) -> Option<u64> {
     Some(match lexicon::undiacritize(w).as_ref() {
         "ألف" | "آلاف" | "ألفا" | "الف" | "الاف" => 1_000,
         "مليون" | "ملايين" | "مليونا" => 1_000_000,
-        "مليار" | "مليارات" | "ملايير" | "مليارا" | "بليون" => 1_000_000_000,
+        "مليار" | "مليارات" | "ملايير" | "مليارا" | "بليون" => {
+            1_000_000_000
+        }
         "تريليون" | "تريليونات" | "ترليون" | "تريليونا" => {
             1_000_000_000_000
         }
@@ -701,7 +703,10 @@ impl<'a> Reader<'a> {
             if let Some((ws, w)) = prev_word(text, p) {
                 let raw = text[ws..p].trim_end();
                 let bare = raw.trim_end_matches('\u{640}');
-                let apart = matches!(bare, "ال" | "ب" | "ل" | "ك" | "وب" | "ول" | "وك" | "فب" | "فل");
+                let apart = matches!(
+                    bare,
+                    "ال" | "ب" | "ل" | "ك" | "وب" | "ول" | "وك" | "فب" | "فل"
+                );
                 if ws >= self.copied && apart && bare == w {
                     ctx.prefix = bare.to_string();
                     ctx.start = ws;
@@ -799,7 +804,11 @@ impl<'a> Reader<'a> {
                     .is_some_and(|x| !x.broken && lexicon::is_known_noun(x.word))
             };
             if l.class == Class::Time && to && !own_noun() {
-                return (Case::Obl, Some(Role::Time), "the end of a span of hours".into());
+                return (
+                    Case::Obl,
+                    Some(Role::Time),
+                    "the end of a span of hours".into(),
+                );
             }
             // `و49` glued, or `و 49` typed apart (common in Maghreb papers).
             let conj = p.starts_with(['و', 'ف'])
@@ -812,10 +821,18 @@ impl<'a> Reader<'a> {
             if comma && !own_noun() {
                 match (l.class, l.gender) {
                     (Class::Ordinal, Some(g)) => {
-                        return (l.case, Some(Role::Ordinal(g)), "listed after an ordinal".into())
+                        return (
+                            l.case,
+                            Some(Role::Ordinal(g)),
+                            "listed after an ordinal".into(),
+                        )
                     }
                     (Class::Date, _) => {
-                        return (l.case, Some(Role::Day), "listed after a day of the month".into())
+                        return (
+                            l.case,
+                            Some(Role::Day),
+                            "listed after a day of the month".into(),
+                        )
                     }
                     _ => {}
                 }
@@ -826,9 +843,7 @@ impl<'a> Reader<'a> {
                 let role = match (l.class, l.gender) {
                     (Class::Year, _) => Some(Role::Year),
                     // But `المادة 5 و3 فقرات` counts a noun of its own.
-                    (Class::Ordinal, Some(g)) if !own_noun() => {
-                        Some(Role::Ordinal(g))
-                    }
+                    (Class::Ordinal, Some(g)) if !own_noun() => Some(Role::Ordinal(g)),
                     _ => None,
                 };
                 return (l.case, role, "coordinated with the number before".into());
@@ -843,11 +858,16 @@ impl<'a> Reader<'a> {
         }
         // `سيرينا، 35 عاما، …`: an age set off by commas is an inserted clause too (the
         // same as in brackets); only an age, since a list (`3 قتلى، 5 جرحى`) is not.
-        if text[..ctx.start].trim_end_matches([' ', '\u{a0}']).ends_with(['،', ',']) {
+        if text[..ctx.start]
+            .trim_end_matches([' ', '\u{a0}'])
+            .ends_with(['،', ','])
+        {
             let age = next_word(text, scan::digits_end(text, ctx.digits)).is_some_and(|x| {
                 !x.broken
                     && matches!(x.word, "عاما" | "سنة")
-                    && text[x.end..].trim_start_matches([' ', '\u{a0}']).starts_with(['،', ','])
+                    && text[x.end..]
+                        .trim_start_matches([' ', '\u{a0}'])
+                        .starts_with(['،', ','])
             });
             if age {
                 return (
@@ -932,8 +952,10 @@ impl<'a> Reader<'a> {
             // But `أن يشارك 60 بلدا`: after أن، لن، كي the word is a verb.
             Some((Role::Nominative, v))
                 if prev_word(text, ws).is_some_and(|(_, w2)| {
-                    !matches!(strip_conj(w2).unwrap_or(w2), "أن" | "لن" | "كي" | "لكي" | "لم")
-                        && role_of(w2).is_some_and(|(r, _)| r == Role::Oblique)
+                    !matches!(
+                        strip_conj(w2).unwrap_or(w2),
+                        "أن" | "لن" | "كي" | "لكي" | "لم"
+                    ) && role_of(w2).is_some_and(|(r, _)| r == Role::Oblique)
                 }) =>
             {
                 (
@@ -964,11 +986,14 @@ impl<'a> Reader<'a> {
                 // `ليبلغ عددهم`، `لتصل قيمتها`: the subjunctive's ل before the verb.
                 let verb = prev_word(text, ws).is_some_and(|(_, w2)| {
                     let bare = w2.trim_start_matches(['و', 'ف']);
-                    [Some(w2), bare.strip_prefix('ل')].into_iter().flatten().any(|w| {
-                        role_of(w).is_some_and(|(r, _)| {
-                            matches!(r, Role::Nominative | Role::Object | Role::Kana)
+                    [Some(w2), bare.strip_prefix('ل')]
+                        .into_iter()
+                        .flatten()
+                        .any(|w| {
+                            role_of(w).is_some_and(|(r, _)| {
+                                matches!(r, Role::Nominative | Role::Object | Role::Kana)
+                            })
                         })
-                    })
                 });
                 if verb {
                     (
@@ -988,7 +1013,11 @@ impl<'a> Reader<'a> {
             // decides no case; the words before it do.
             Some((Role::Day, v)) => {
                 let (case, _, why) = self.verb_before_phrase(ws, w);
-                (case, Some(Role::Day), format!("{why}; after the day word {v}"))
+                (
+                    case,
+                    Some(Role::Day),
+                    format!("{why}; after the day word {v}"),
+                )
             }
             Some((r, v)) => {
                 let what = match r {
@@ -1128,7 +1157,15 @@ impl<'a> Reader<'a> {
     /// text's start).
     fn nominal_clause(&self, ws: usize, w: &str, before: Option<(usize, &str)>) -> Option<String> {
         const TOTALS: [&str; 9] = [
-            "عدد", "مجموع", "إجمالي", "حصيلة", "قيمة", "حجم", "نسبة", "متوسط", "معدل",
+            "عدد",
+            "مجموع",
+            "إجمالي",
+            "حصيلة",
+            "قيمة",
+            "حجم",
+            "نسبة",
+            "متوسط",
+            "معدل",
         ];
         const PLACES: [&str; 6] = ["في", "على", "لدى", "عند", "داخل", "ضمن"];
         let bare = strip_conj(w).unwrap_or(w);
@@ -1136,7 +1173,9 @@ impl<'a> Reader<'a> {
         if bare.strip_prefix("ال").is_some_and(|n| TOTALS.contains(&n))
             && self.clause_start(ws).is_some()
         {
-            return Some(format!("{w} opening a clause → the number its predicate, nominative"));
+            return Some(format!(
+                "{w} opening a clause → the number its predicate, nominative"
+            ));
         }
         let (ws2, w2) = before?;
         let bare2 = strip_conj(w2).unwrap_or(w2);
@@ -1149,7 +1188,11 @@ impl<'a> Reader<'a> {
         if total {
             return Some(format!(
                 "{w2} {w} opening a clause{} → the number its predicate, nominative",
-                if opener == Opener::Inna { " after إنّ" } else { "" }
+                if opener == Opener::Inna {
+                    " after إنّ"
+                } else {
+                    ""
+                }
             ));
         }
         if opener == Opener::Start {
@@ -1164,7 +1207,8 @@ impl<'a> Reader<'a> {
     /// punctuation mark, a lone و، or إنّ and its sisters.
     fn clause_start(&self, pos: usize) -> Option<Opener> {
         let head = self.text[..pos].trim_end_matches([' ', '\u{a0}']);
-        if head.is_empty() || head.ends_with(['.', '!', '?', '؟', ':', '،', '؛', ',', '(', '\n']) {
+        if head.is_empty() || head.ends_with(['.', '!', '?', '؟', ':', '،', '؛', ',', '(', '\n'])
+        {
             return Some(Opener::Start);
         }
         let (_, w) = prev_word(self.text, pos)?;
@@ -1172,8 +1216,11 @@ impl<'a> Reader<'a> {
             return Some(Opener::Start);
         }
         let bare = strip_conj(w).unwrap_or(w);
-        matches!(bare, "إن" | "أن" | "لأن" | "بأن" | "لكن" | "لكنّ" | "إنّ" | "أنّ")
-            .then_some(Opener::Inna)
+        matches!(
+            bare,
+            "إن" | "أن" | "لأن" | "بأن" | "لكن" | "لكنّ" | "إنّ" | "أنّ"
+        )
+        .then_some(Opener::Inna)
     }
 
     /// Reads one number (with a fraction part maybe) in its context.
@@ -1203,10 +1250,7 @@ impl<'a> Reader<'a> {
         let next = next_word(text, core_end);
         let sign = if ctx.neg { "سالب " } else { "" };
         // `حتى 5 مساء`، `نحو 11 ليلا`: a whole number before a period of the day is an hour.
-        let free = matches!(
-            role,
-            None | Some(Role::Oblique | Role::Object)
-        );
+        let free = matches!(role, None | Some(Role::Oblique | Role::Object));
         // (Not `20 صباح اليوم`: a period in construct dates the sentence, and a number
         // above 12 is no hour said with a period.)
         let role = if free
@@ -1214,8 +1258,7 @@ impl<'a> Reader<'a> {
             && n.is_some_and(|n| (1..=12).contains(&n))
             && next.is_some_and(|x| {
                 !x.glued && !x.broken && time::period_word(x.word) && x.word != "صباح"
-            })
-        {
+            }) {
             rule.push_str("; period of the day after: an hour");
             Some(Role::Time)
         } else {
@@ -1672,7 +1715,12 @@ impl<'a> Reader<'a> {
             if let Some(x) = scale {
                 if let Some((a, u, class)) = unit_symbol_after(text, x.end) {
                     let s = format!("{s} {} {}", x.word, u.forms.singular);
-                    return done(class, s, a.end, with(rule, "; decimal with scale word and unit"));
+                    return done(
+                        class,
+                        s,
+                        a.end,
+                        with(rule, "; decimal with scale word and unit"),
+                    );
                 }
             }
             return done(Class::Decimal, s, core_end, with(rule, "; decimal"));
@@ -1783,7 +1831,9 @@ impl<'a> Reader<'a> {
     /// (`و3` a few words after `5 ميداليات`), when nothing but that noun and its
     /// adjectives stands between them.
     fn coordinated_gender(&self, ctx: &Ctx) -> Option<Gender> {
-        let l = self.last.filter(|l| l.end <= ctx.start && l.class == Class::Cardinal)?;
+        let l = self
+            .last
+            .filter(|l| l.end <= ctx.start && l.class == Class::Cardinal)?;
         let between = &self.text[l.end..ctx.start];
         let conj = ctx.prefix.starts_with(['و', 'ف'])
             || between.trim() == "و"
@@ -1794,8 +1844,10 @@ impl<'a> Reader<'a> {
         let close = between.split_whitespace().nth(3).is_none()
             && !between.contains(|c: char| scan::is_punct(c) || c == '،');
         // `و3 فضية`، `و3 في المستشفى`: nothing after it that could be a noun of its own.
-        let understood = next_word(self.text, scan::digits_end(self.text, ctx.digits))
-            .is_none_or(|x| x.broken || is_particle(x.word) || lexicon::leaves_noun_understood(x.word));
+        let understood =
+            next_word(self.text, scan::digits_end(self.text, ctx.digits)).is_none_or(|x| {
+                x.broken || is_particle(x.word) || lexicon::leaves_noun_understood(x.word)
+            });
         if close && understood {
             l.gender
         } else {

@@ -219,11 +219,18 @@ impl<'a> Reader<'a> {
         let rest = &text[c.end..];
         // `14 سا 30 د` (Algerian papers) spaces the parts; only `سا`, which is no word of
         // its own, is taken apart from the digits.
-        let (after, spaced) = match ["سا", "س", "h", "H"].iter().find_map(|l| rest.strip_prefix(l)) {
+        let (after, spaced) = match ["سا", "س", "h", "H"]
+            .iter()
+            .find_map(|l| rest.strip_prefix(l))
+        {
             Some(a) => (a, false),
             None => (rest.strip_prefix(" سا")?, true),
         };
-        let gap = if spaced { after.len() - after.trim_start_matches(' ').len() } else { 0 };
+        let gap = if spaced {
+            after.len() - after.trim_start_matches(' ').len()
+        } else {
+            0
+        };
         let digits = after[gap..].bytes().take_while(u8::is_ascii_digit).count();
         let m = match digits {
             0 => 0,
@@ -260,7 +267,11 @@ impl<'a> Reader<'a> {
         if c.groups.iter().any(|g| g.frac.is_some() || g.int.len() > 2) {
             return None;
         }
-        let v: Vec<u64> = c.groups.iter().map(|g| value(&g.int)).collect::<Option<_>>()?;
+        let v: Vec<u64> = c
+            .groups
+            .iter()
+            .map(|g| value(&g.int))
+            .collect::<Option<_>>()?;
         let [h1, m1, h2, m2] = v[..] else {
             return None;
         };
@@ -271,7 +282,14 @@ impl<'a> Reader<'a> {
             prefix: String::new(),
             ..ctx.clone()
         };
-        let mut o = self.hour(h2, m2, None, c.end, &bare, with(rule, "; a span of two times"));
+        let mut o = self.hour(
+            h2,
+            m2,
+            None,
+            c.end,
+            &bare,
+            with(rule, "; a span of two times"),
+        );
         o.read.spoken = join_prefix(&ctx.prefix, &format!("{first} إلى {}", o.read.spoken));
         Some(o)
     }
@@ -315,7 +333,14 @@ impl<'a> Reader<'a> {
                 prefix: "إلى ".into(),
                 ..ctx.clone()
             };
-            return Some(self.hour(h, m, s, c.end, &ctx, with(rule, "; a dash between two times")));
+            return Some(self.hour(
+                h,
+                m,
+                s,
+                c.end,
+                &ctx,
+                with(rule, "; a dash between two times"),
+            ));
         }
         Some(self.hour(h, m, s, c.end, ctx, rule))
     }

@@ -211,21 +211,100 @@ multiversion! {
     }
 }
 
-/// `out[b] = h[b] · r` for the `k` rows of `h` [k, hd] and `r` [hd, 3 · hd]: the GRU's
-/// hidden products of every running sentence, one pass over `r` for four of them.
-/// Each output element is the sum over `i` in order, the same for any `k`.
-pub fn recurrent(simd: Simd, h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f32]) {
-    let n = 3 * hd;
+multiversion! {
+    /// One LSTM step of each running sentence (ONNX gates i, o, f, c; no peepholes).
+    /// Sentence `b` is at row `rows[b]`: its input products (biases in) are that row of
+    /// `gates` ([rows, 8 · h], this direction's quarter-blocks at `dir · 4h`), its hidden
+    /// products row `b` of `hidden` ([·, 4h]); `h` is the hidden size. Updates the cell and hidden states (row `b`
+    /// of `cell` and `state`) and stores the hidden state in `out`'s row, at `dir · h`
+    /// ([rows, 2h]: both directions side by side).
+    fn lstm_step(
+        simd: Simd,
+        gates: &[f32],
+        rows: &[usize],
+        dir: usize,
+        h: usize,
+        hidden: &[f32],
+        cell: &mut [f32],
+        state: &mut [f32],
+        out: &mut [f32]
+    ) {
+        for (b, &row) in rows.iter().enumerate() {
+            let gi = &gates[row * 8 * h + dir * 4 * h..][..4 * h];
+            let gh = &hidden[b * 4 * h..][..4 * h];
+            let c = &mut cell[b * h..][..h];
+            let s = &mut state[b * h..][..h];
+            let o = &mut out[row * 2 * h + dir * h..][..h];
+            for j in 0..h {
+                let i_g = sigmoid(gi[j] + gh[j]);
+                let o_g = sigmoid(gi[h + j] + gh[h + j]);
+                let f_g = sigmoid(gi[2 * h + j] + gh[2 * h + j]);
+                let cand = tanh(gi[3 * h + j] + gh[3 * h + j]);
+                let new_c = f_g * c[j] + i_g * cand;
+                c[j] = new_c;
+                let new_h = o_g * tanh(new_c);
+                s[j] = new_h;
+                o[j] = new_h;
+            }
+        }
+    }
+}
+
+multiversion! {
+    /// Quantizes each row of `k` values of `x` to u8 around 128 (`values`, as many as
+    /// `x`) with its own scale (`scales`, one a row): the nearest of 255 steps of the
+    /// row's largest magnitude / 127 (ties to even, the same with or without SIMD).
+    fn quantize_rows(simd: Simd, x: &[f32], k: usize, values: &mut [u8], scales: &mut [f32]) {
+        for ((row, out), scale) in x.chunks_exact(k).zip(values.chunks_exact_mut(k)).zip(scales.iter_mut()) {
+            let max = row.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            let s = if max > 0.0 { max / 127.0 } else { 1.0 };
+            *scale = s;
+            for (o, &v) in out.iter_mut().zip(row) {
+                *o = ((v / s).round_ties_even().clamp(-127.0, 127.0) + 128.0) as u8;
+            }
+        }
+    }
+}
+
+multiversion! {
+    /// The integer products of u8 rows `x` ([rows, k]) and an int8 matrix packed as
+    /// [`super::qgemm::QMatrix`] packs it ([k, n]: per 16 columns, per 4 rows, 16 × 4
+    /// values): `acc[r][c] = Σ x[r][i] · w[i][c]`, exact.
+    fn int8_sums(simd: Simd, x: &[u8], k: usize, n: usize, packed: &[i8], acc: &mut [i32]) {
+        let quads = k / 4;
+        for (xr, a) in x.chunks_exact(k).zip(acc.chunks_exact_mut(n)) {
+            for (block, out) in packed.chunks_exact(quads * 64).zip(a.chunks_exact_mut(16)) {
+                let mut s = [0i32; 16];
+                for (wq, xq) in block.chunks_exact(64).zip(xr.chunks_exact(4)) {
+                    for (sc, wc) in s.iter_mut().zip(wq.chunks_exact(4)) {
+                        *sc += i32::from(xq[0]) * i32::from(wc[0])
+                            + i32::from(xq[1]) * i32::from(wc[1])
+                            + i32::from(xq[2]) * i32::from(wc[2])
+                            + i32::from(xq[3]) * i32::from(wc[3]);
+                    }
+                }
+                out.copy_from_slice(&s);
+            }
+        }
+    }
+}
+
+/// `out[b] = h[b] · r` for the `k` rows of `h` [k, hd] and `r` [hd, n]: the hidden
+/// products of every running sentence (a GRU's 3 · hd gates, an LSTM's 4 · hd), one pass
+/// over `r` for several of them. Each output element is the sum over `i` in order, the
+/// same for any `k`.
+pub fn recurrent(simd: Simd, h: &[f32], k: usize, hd: usize, n: usize, r: &[f32], out: &mut [f32]) {
     assert!(h.len() >= k * hd && r.len() >= hd * n && out.len() >= k * n);
     #[cfg(target_arch = "x86_64")]
-    if simd != Simd::Base && n.is_multiple_of(24) {
+    if simd != Simd::Base && n.is_multiple_of(8) && (n.is_multiple_of(24) || n.is_multiple_of(16)) {
         // SAFETY: `detect` gave AVX2 and FMA (and AVX-512 for that copy); the assert
-        // above and n % 24 == 0 keep every load and store inside the slices.
+        // above and the widths checked keep every load and store inside the slices
+        // (whole tiles of 48 or 24 columns, then of 16 or 8).
         unsafe {
             if simd == Simd::Avx512 {
-                recurrent_avx512(h, k, hd, r, out)
+                recurrent_avx512(h, k, hd, n, r, out)
             } else {
-                recurrent_avx2(h, k, hd, r, out)
+                recurrent_avx2(h, k, hd, n, r, out)
             }
         };
         return;
@@ -244,16 +323,16 @@ pub fn recurrent(simd: Simd, h: &[f32], k: usize, hd: usize, r: &[f32], out: &mu
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f32]) {
+unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, n: usize, r: &[f32], out: &mut [f32]) {
     use std::arch::x86_64::*;
-    let n = 3 * hd;
     let (hp, rp, op) = (h.as_ptr(), r.as_ptr(), out.as_mut_ptr());
-    // Four rows × 24 columns in 12 registers, then the rows left one at a time.
+    // Four rows × 24 columns in 12 registers, then the rows left one at a time; columns
+    // past the last whole 24 go 8 at a time.
     let mut b = 0;
     while b < k {
         let rows = if k - b >= 4 { 4 } else { 1 };
         let mut j0 = 0;
-        while j0 < n {
+        while j0 + 24 <= n {
             let mut acc = [_mm256_setzero_ps(); 12];
             for i in 0..hd {
                 let w = rp.add(i * n + j0);
@@ -277,6 +356,17 @@ unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f
             }
             j0 += 24;
         }
+        while j0 < n {
+            for q in 0..rows {
+                let mut acc = _mm256_setzero_ps();
+                for i in 0..hd {
+                    let hv = _mm256_set1_ps(*hp.add((b + q) * hd + i));
+                    acc = _mm256_fmadd_ps(hv, _mm256_loadu_ps(rp.add(i * n + j0)), acc);
+                }
+                _mm256_storeu_ps(op.add((b + q) * n + j0), acc);
+            }
+            j0 += 8;
+        }
         b += rows;
     }
 }
@@ -288,8 +378,7 @@ unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f
 /// is the same sum in the same order.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
-unsafe fn recurrent_avx512(h: &[f32], k: usize, hd: usize, r: &[f32], out: &mut [f32]) {
-    let n = 3 * hd;
+unsafe fn recurrent_avx512(h: &[f32], k: usize, hd: usize, n: usize, r: &[f32], out: &mut [f32]) {
     let (hp, rp, op) = (h.as_ptr(), r.as_ptr(), out.as_mut_ptr());
     let mut b = 0;
     while b < k {
@@ -332,8 +421,13 @@ unsafe fn columns512<const R: usize>(
         tile512::<R, 3>(h, r, out, hd, n, j0);
         j0 += 48;
     }
-    if j0 < n {
+    if j0 + 24 == n {
         tile256::<R>(h, r, out, hd, n, j0);
+        return;
+    }
+    while j0 < n {
+        tile512::<R, 1>(h, r, out, hd, n, j0);
+        j0 += 16;
     }
 }
 
@@ -441,10 +535,13 @@ mod tests {
     fn recurrent_rows_do_not_depend_on_their_neighbours() {
         // 72 columns: a 48-column tile and the 24-column tail; 120: two 48-column tiles
         // (four or eight rows) or a 96-column one (one to two rows), and the tail. Fifteen
-        // rows: tiles of eight, four and three; each row alone: tiles of one.
-        for hd in [24, 40] {
+        // rows: tiles of eight, four and three; each row alone: tiles of one. An LSTM's
+        // 4 · hd columns: 96 (two 48-column tiles, or 24s) and 160 (three 48s and a
+        // 16-column tail; six 24s and two 8s).
+        for (hd, gates) in [(24, 3), (40, 3), (24, 4), (40, 4)] {
+            let n = gates * hd;
             let k = 15;
-            let r: Vec<f32> = (0..hd * 3 * hd)
+            let r: Vec<f32> = (0..hd * n)
                 .map(|v| ((v * 37 % 101) as f32 - 50.0) / 70.0)
                 .collect();
             let h: Vec<f32> = (0..k * hd)
@@ -456,20 +553,20 @@ mod tests {
             }
             let mut fused = Vec::new();
             for simd in levels {
-                let mut all = vec![0.0; k * 3 * hd];
-                recurrent(simd, &h, k, hd, &r, &mut all);
+                let mut all = vec![0.0; k * n];
+                recurrent(simd, &h, k, hd, n, &r, &mut all);
                 if simd != Simd::Base {
                     fused.push(all.clone());
                 }
-                let mut two = vec![0.0; 2 * 3 * hd];
-                recurrent(simd, &h[hd..], 2, hd, &r, &mut two);
-                assert_eq!(two, all[3 * hd..][..2 * 3 * hd]);
+                let mut two = vec![0.0; 2 * n];
+                recurrent(simd, &h[hd..], 2, hd, n, &r, &mut two);
+                assert_eq!(two, all[n..][..2 * n]);
                 for b in 0..k {
-                    let mut one = vec![0.0; 3 * hd];
-                    recurrent(simd, &h[b * hd..], 1, hd, &r, &mut one);
-                    assert_eq!(one, all[b * 3 * hd..][..3 * hd]);
-                    for j in 0..3 * hd {
-                        let want: f32 = (0..hd).map(|i| h[b * hd + i] * r[i * 3 * hd + j]).sum();
+                    let mut one = vec![0.0; n];
+                    recurrent(simd, &h[b * hd..], 1, hd, n, &r, &mut one);
+                    assert_eq!(one, all[b * n..][..n]);
+                    for j in 0..n {
+                        let want: f32 = (0..hd).map(|i| h[b * hd + i] * r[i * n + j]).sum();
                         assert!((one[j] - want).abs() < 1e-3);
                     }
                 }

@@ -20,7 +20,9 @@
 //! classes are therefore the same alone or in any batch.
 
 mod fast;
+pub mod lstm;
 mod ops;
+mod qgemm;
 mod weights;
 
 use std::sync::OnceLock;
@@ -415,7 +417,7 @@ fn gru(g: &Gru, p: &Packing, x: &[f32], input: usize, w: &mut GruWork, out: &mut
             }
             // One product for every sentence still running: h · R.
             let sg = &mut w.state_gates[..active * 3 * h];
-            fast::recurrent(simd, state, active, h, &g.recurrent[dir].data, sg);
+            fast::recurrent(simd, state, active, h, 3 * h, &g.recurrent[dir].data, sg);
             w.rows.clear();
             w.rows.extend((0..active).map(|b| {
                 let (start, len) = (p.starts[b], p.lens[b]);

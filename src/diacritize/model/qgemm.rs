@@ -1,0 +1,266 @@
+//! Products with int8 weights, for the second model (whose weights are int8 upstream):
+//! each row of the input is quantized to u8 around 128 with its own scale, the products
+//! are summed as integers, and the sum is scaled back. Integer sums are exact, so the
+//! AVX-512 VNNI copy and the plain one give the same bits on every processor, and a row's
+//! result does not depend on the other rows of a batch.
+
+/// An int8 weight matrix [k, n] (k a multiple of 4, n of 16), packed for the products:
+/// for each group of 16 columns, for each group of 4 rows, the 16 × 4 values column by
+/// column (the layout `vpdpbusd` reads).
+pub struct QMatrix {
+    k: usize,
+    n: usize,
+    packed: Vec<i8>,
+    /// The sum of each column's values (to take the inputs' 128 back out).
+    col_sum: Vec<i32>,
+    /// Each column's scale.
+    col_scale: Vec<f32>,
+}
+
+impl QMatrix {
+    /// Packs `q` ([k, n] row-major, symmetric: zero point 0) with a scale per column.
+    pub fn new(q: &[i8], k: usize, n: usize, col_scale: Vec<f32>) -> Result<QMatrix, String> {
+        if !k.is_multiple_of(4) || !n.is_multiple_of(16) || q.len() != k * n || col_scale.len() != n
+        {
+            return Err(format!("an int8 matrix of {k} × {n} cannot be packed"));
+        }
+        let mut packed = Vec::with_capacity(k * n);
+        for cb in 0..n / 16 {
+            for kq in 0..k / 4 {
+                for c in 0..16 {
+                    for j in 0..4 {
+                        packed.push(q[(kq * 4 + j) * n + cb * 16 + c]);
+                    }
+                }
+            }
+        }
+        let col_sum = (0..n)
+            .map(|c| (0..k).map(|r| i32::from(q[r * n + c])).sum())
+            .collect();
+        Ok(QMatrix {
+            k,
+            n,
+            packed,
+            col_sum,
+            col_scale,
+        })
+    }
+}
+
+/// Rows quantized for [`matmul`]: u8 around 128, one scale per row.
+pub struct QRows {
+    k: usize,
+    values: Vec<u8>,
+    scales: Vec<f32>,
+}
+
+impl QRows {
+    /// Quantizes the first `rows` rows of `x` ([rows, k], row-major): each to the nearest
+    /// of 255 steps of its largest magnitude / 127, stored plus 128.
+    pub fn new(x: &[f32], rows: usize, k: usize) -> QRows {
+        let mut values = vec![0; rows * k];
+        let mut scales = vec![0.0; rows];
+        super::fast::quantize_rows(
+            super::fast::detect(),
+            &x[..rows * k],
+            k,
+            &mut values,
+            &mut scales,
+        );
+        QRows { k, values, scales }
+    }
+}
+
+/// `out[r][c] = beta · out[r][c] + x[r] · w[·][c]` (the row's and column's scales applied)
+/// for every row of `x`; `out` is [rows, n].
+pub fn matmul(x: &QRows, w: &QMatrix, beta: f32, out: &mut [f32]) {
+    assert!(
+        x.k == w.k && out.len() >= x.scales.len() * w.n,
+        "matrix shapes do not agree"
+    );
+    let rows = x.scales.len();
+    let mut acc = vec![0i32; rows * w.n];
+    sums(x, w, &mut acc);
+    for r in 0..rows {
+        let o = &mut out[r * w.n..][..w.n];
+        let a = &acc[r * w.n..][..w.n];
+        let s = x.scales[r];
+        for (((o, &a), &cs), &ws) in o.iter_mut().zip(a).zip(&w.col_sum).zip(&w.col_scale) {
+            *o = beta * *o + (a - 128 * cs) as f32 * s * ws;
+        }
+    }
+}
+
+/// The integer sums `acc[r][c] = Σ x[r][i] · w[i][c]` (x as stored, plus 128).
+fn sums(x: &QRows, w: &QMatrix, acc: &mut [i32]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512vnni")
+        && std::arch::is_x86_feature_detected!("avx512bw")
+    {
+        // SAFETY: the processor has the features; `QMatrix::new` and the assert of
+        // `matmul` keep every read inside `packed`, `values` and `acc`.
+        unsafe { sums_vnni(x, w, acc) };
+        return;
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: as above, for AVX2.
+        unsafe { sums_avx2(x, w, acc) };
+        return;
+    }
+    sums_plain(x, w, acc);
+}
+
+/// [`sums`] with AVX2's `vpmaddwd` on values widened to 16 bits (exact: no saturation):
+/// each 16 bytes of a packed block are 4 columns × 4 rows; their products with the row's
+/// 4 inputs sum in pairs into 8 lanes, two per column, added at the end.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn sums_avx2(x: &QRows, w: &QMatrix, acc: &mut [i32]) {
+    use std::arch::x86_64::*;
+    let rows = x.scales.len();
+    let quads = w.k / 4;
+    let wp = w.packed.as_ptr();
+    // Two rows at a time: each widened weight serves both.
+    let mut r0 = 0;
+    while r0 < rows {
+        let rn = (rows - r0).min(2);
+        for cb in 0..w.n / 16 {
+            let block = wp.add(cb * quads * 64);
+            let mut a = [[_mm256_setzero_si256(); 4]; 2];
+            for kq in 0..quads {
+                // Each row's 4 inputs as 16-bit values, repeated for 4 columns.
+                let mut xb = [_mm256_setzero_si256(); 2];
+                for (r, xv) in xb.iter_mut().enumerate().take(rn) {
+                    let four = x.values.as_ptr().add((r0 + r) * w.k + kq * 4);
+                    let four = four.cast::<u32>().read_unaligned() as i32;
+                    *xv = _mm256_cvtepu8_epi16(_mm_set1_epi32(four));
+                }
+                for j in 0..4 {
+                    let wv = _mm_loadu_si128(block.add(kq * 64 + j * 16).cast());
+                    let wv = _mm256_cvtepi8_epi16(wv);
+                    for (ar, &xv) in a.iter_mut().zip(&xb).take(rn) {
+                        ar[j] = _mm256_add_epi32(ar[j], _mm256_madd_epi16(wv, xv));
+                    }
+                }
+            }
+            // Lanes (2c, 2c + 1) of a[r][j] hold column 4j + c's two halves.
+            for (r, ar) in a.iter().enumerate().take(rn) {
+                let out = &mut acc[(r0 + r) * w.n + cb * 16..][..16];
+                for (j, aj) in ar.iter().enumerate() {
+                    let mut lanes = [0i32; 8];
+                    _mm256_storeu_si256(lanes.as_mut_ptr().cast(), *aj);
+                    for c in 0..4 {
+                        out[4 * j + c] = lanes[2 * c] + lanes[2 * c + 1];
+                    }
+                }
+            }
+        }
+        r0 += rn;
+    }
+}
+
+/// [`sums`] without special instructions (the same integers; the loops are compiled for
+/// AVX2 and AVX-512 too, where the compiler vectorizes them).
+fn sums_plain(x: &QRows, w: &QMatrix, acc: &mut [i32]) {
+    super::fast::int8_sums(super::fast::detect(), &x.values, w.k, w.n, &w.packed, acc);
+}
+
+/// [`sums`] with `vpdpbusd`: tiles of up to four rows × four groups of 16 columns.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+unsafe fn sums_vnni(x: &QRows, w: &QMatrix, acc: &mut [i32]) {
+    use std::arch::x86_64::*;
+    let rows = x.scales.len();
+    let quads = w.k / 4;
+    let blocks = w.n / 16;
+    let xp = x.values.as_ptr();
+    let wp = w.packed.as_ptr();
+    let ap = acc.as_mut_ptr();
+    let mut r0 = 0;
+    while r0 < rows {
+        let rn = (rows - r0).min(4);
+        let mut cb0 = 0;
+        while cb0 < blocks {
+            let cn = (blocks - cb0).min(4);
+            let mut a = [[_mm512_setzero_si512(); 4]; 4];
+            for kq in 0..quads {
+                let mut ws = [_mm512_setzero_si512(); 4];
+                for (c, wv) in ws.iter_mut().enumerate().take(cn) {
+                    *wv = _mm512_loadu_si512(wp.add(((cb0 + c) * quads + kq) * 64).cast());
+                }
+                for (r, ar) in a.iter_mut().enumerate().take(rn) {
+                    let four = xp
+                        .add((r0 + r) * w.k + kq * 4)
+                        .cast::<i32>()
+                        .read_unaligned();
+                    let xb = _mm512_set1_epi32(four);
+                    for (c, av) in ar.iter_mut().enumerate().take(cn) {
+                        *av = _mm512_dpbusd_epi32(*av, xb, ws[c]);
+                    }
+                }
+            }
+            for (r, ar) in a.iter().enumerate().take(rn) {
+                for (c, av) in ar.iter().enumerate().take(cn) {
+                    _mm512_storeu_si512(ap.add((r0 + r) * w.n + (cb0 + c) * 16).cast(), *av);
+                }
+            }
+            cb0 += cn;
+        }
+        r0 += rn;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_are_exact_and_the_same_on_every_path() {
+        let (k, n, rows) = (40, 48, 7);
+        let q: Vec<i8> = (0..k * n)
+            .map(|v| ((v * 37 % 255) as i32 - 127) as i8)
+            .collect();
+        let w = QMatrix::new(&q, k, n, vec![0.5; n]).unwrap();
+        let xf: Vec<f32> = (0..rows * k)
+            .map(|v| ((v * 13 % 29) as f32 - 14.0) / 9.0)
+            .collect();
+        let x = QRows::new(&xf, rows, k);
+        let mut fast = vec![0; rows * n];
+        sums(&x, &w, &mut fast);
+        let mut plain = vec![0; rows * n];
+        sums_plain(&x, &w, &mut plain);
+        assert_eq!(fast, plain);
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            let mut avx2 = vec![0; rows * n];
+            // SAFETY: the processor has AVX2; the shapes are those `matmul` checks.
+            unsafe { sums_avx2(&x, &w, &mut avx2) };
+            assert_eq!(avx2, plain);
+        }
+        for r in 0..rows {
+            for c in 0..n {
+                let want: i32 = (0..k)
+                    .map(|i| i32::from(x.values[r * k + i]) * i32::from(q[i * n + c]))
+                    .sum();
+                assert_eq!(fast[r * n + c], want);
+            }
+        }
+        // The scaled result is the float product up to the inputs' rounding: each off by
+        // at most half a step, times its weight.
+        let mut out = vec![0.0; rows * n];
+        matmul(&x, &w, 0.0, &mut out);
+        for r in 0..rows {
+            for c in 0..n {
+                let want: f32 = (0..k)
+                    .map(|i| xf[r * k + i] * f32::from(q[i * n + c]) * 0.5)
+                    .sum();
+                let bound: f32 = (0..k)
+                    .map(|i| 0.5 * x.scales[r] * f32::from(q[i * n + c]).abs() * 0.5)
+                    .sum();
+                assert!((out[r * n + c] - want).abs() <= bound + 1e-3, "{r} {c}");
+            }
+        }
+        assert!(QMatrix::new(&q, k, n - 1, vec![0.5; n - 1]).is_err());
+    }
+}
