@@ -286,19 +286,25 @@ impl<'a> Reader<'a> {
             return None;
         }
         let y = value(&text[start..end]).filter(|&y| y <= limit)?;
+        Some(self.score_outcome(x, y, ctx, end, "; two numbers after a score word: a score"))
+    }
+
+    /// The score `x` to `y` read from `ctx`'s start to `end`: the first number in the
+    /// sentence's case, the second genitive after مقابل.
+    fn score_outcome(&self, x: u64, y: u64, ctx: &Ctx, end: usize, why: &str) -> Outcome {
         let (case, _, rule) = self.context(ctx);
         let s = score(
             &cardinal(x, Form::masc(case)),
             &cardinal(y, Form::masc(Case::Obl)),
         );
-        Some(Outcome::new(
+        Outcome::new(
             ctx.start,
             end,
             case,
             Class::Score,
             join_prefix(&ctx.prefix, &s),
-            with(rule, "; two numbers after a score word: a score"),
-        ))
+            with(rule, why),
+        )
     }
 
     /// `النجم الساحلي 3 - 1`، `قرمبالية 72 - 69`، `"1 / 6"`: in a match report, two whole
@@ -323,8 +329,9 @@ impl<'a> Reader<'a> {
         let start = text.len() - second.len();
         let end = scan::digits_end(text, start);
         let tail = &text[end..];
-        let joined = tail.starts_with(['-', '/', ':', '.', ',', '،'])
-            && tail[1..].starts_with(|ch: char| digit(ch).is_some());
+        let joined = tail
+            .strip_prefix(['-', '/', ':', '.', ',', '،'])
+            .is_some_and(|r| r.starts_with(|ch: char| digit(ch).is_some()));
         if end == start || end - start > 3 || joined {
             return None;
         }
@@ -339,21 +346,12 @@ impl<'a> Reader<'a> {
         {
             return None;
         }
-        let (case, _, rule) = self.context(ctx);
-        let s = score(
-            &cardinal(x, Form::masc(case)),
-            &cardinal(y, Form::masc(Case::Obl)),
-        );
-        Some(Outcome::new(
-            ctx.start,
+        Some(self.score_outcome(
+            x,
+            y,
+            ctx,
             end,
-            case,
-            Class::Score,
-            join_prefix(&ctx.prefix, &s),
-            with(
-                rule,
-                "; two numbers and a spaced dash in a match report: a score",
-            ),
+            "; two numbers and a spaced dash in a match report: a score",
         ))
     }
 
