@@ -1181,7 +1181,8 @@ impl<'a> Reader<'a> {
         let bare2 = strip_conj(w2).unwrap_or(w2);
         // The clause's opening is looked for last: this runs for most numbers.
         let total = definite && TOTALS.contains(&bare2);
-        if !total && !(definite && PLACES.contains(&bare2)) {
+        let place = definite && PLACES.contains(&bare2);
+        if !(total || place) {
             return None;
         }
         let opener = self.clause_start(ws2)?;
