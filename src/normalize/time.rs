@@ -145,11 +145,12 @@ impl<'a> Reader<'a> {
             if let Some(p) = period_mark(raw).or_else(|| period_mark(x.word)) {
                 marked = true;
                 if raw.chars().count() <= 4 && !raw.starts_with("مساء") {
-                    // An abbreviation: replace it with the word.
+                    // An abbreviation: replace it with the word. Its full stop stays in
+                    // the text (`9:00 ص.` ends the sentence too).
                     suffix = p;
                     end_at = x.start
                         + if period_mark(raw).is_some() {
-                            raw.len()
+                            raw.strip_suffix('.').map_or(raw.len(), str::len)
                         } else {
                             x.word.len()
                         };
