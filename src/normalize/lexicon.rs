@@ -265,6 +265,8 @@ struct Context {
     adverbs: HashSet<&'static str>,
     slips: HashSet<&'static str>,
     understood: HashSet<&'static str>,
+    totals: HashSet<&'static str>,
+    places: HashSet<&'static str>,
 }
 
 fn context() -> &'static Context {
@@ -276,6 +278,8 @@ fn context() -> &'static Context {
         let mut adverbs = HashSet::default();
         let mut slips = HashSet::default();
         let mut understood = HashSet::default();
+        let mut totals = HashSet::default();
+        let mut places = HashSet::default();
         for r in rows(include_str!("data/context.tsv")).filter(|r| r.len() >= 2) {
             let role = match r[1] {
                 "obl" => Role::Oblique,
@@ -311,6 +315,14 @@ fn context() -> &'static Context {
                     understood.insert(r[0]);
                     continue;
                 }
+                "total" => {
+                    totals.insert(r[0]);
+                    continue;
+                }
+                "place" => {
+                    places.insert(r[0]);
+                    continue;
+                }
                 _ => continue,
             };
             roles.entry(r[0]).or_insert(role);
@@ -322,6 +334,8 @@ fn context() -> &'static Context {
             adverbs,
             slips,
             understood,
+            totals,
+            places,
         }
     })
 }
@@ -373,6 +387,19 @@ pub fn leaves_noun_understood(word: &str) -> bool {
     let w = undiacritize(word);
     context().understood.contains(w.as_ref())
         || ["ية", "يات", "يون", "يين"].iter().any(|e| w.ends_with(e)) && w.chars().count() > 3
+}
+
+/// Whether `word` (without its article) is a noun of a total or a measure that, opening
+/// a clause with no verb, makes the number after it its predicate (`المجموع 250`،
+/// `عدد الضحايا 30`، `درجة الحرارة 48 درجة`).
+pub fn is_total_noun(word: &str) -> bool {
+    context().totals.contains(word)
+}
+
+/// Whether `word` is a preposition that fronts a place before a postponed subject
+/// (`وفي القائمة 25 اسما`).
+pub fn is_place_preposition(word: &str) -> bool {
+    context().places.contains(word)
 }
 
 /// Whether `word` marks a sports context (so `3-1` is a score).

@@ -1156,21 +1156,9 @@ impl<'a> Reader<'a> {
     /// the two words before the number, starting at `ws` and `ws2` (`before`; none at the
     /// text's start).
     fn nominal_clause(&self, ws: usize, w: &str, before: Option<(usize, &str)>) -> Option<String> {
-        const TOTALS: [&str; 9] = [
-            "عدد",
-            "مجموع",
-            "إجمالي",
-            "حصيلة",
-            "قيمة",
-            "حجم",
-            "نسبة",
-            "متوسط",
-            "معدل",
-        ];
-        const PLACES: [&str; 6] = ["في", "على", "لدى", "عند", "داخل", "ضمن"];
         let bare = strip_conj(w).unwrap_or(w);
         let definite = bare.starts_with("ال");
-        if bare.strip_prefix("ال").is_some_and(|n| TOTALS.contains(&n))
+        if bare.strip_prefix("ال").is_some_and(lexicon::is_total_noun)
             && self.clause_start(ws).is_some()
         {
             return Some(format!(
@@ -1180,8 +1168,8 @@ impl<'a> Reader<'a> {
         let (ws2, w2) = before?;
         let bare2 = strip_conj(w2).unwrap_or(w2);
         // The clause's opening is looked for last: this runs for most numbers.
-        let total = definite && TOTALS.contains(&bare2);
-        let place = definite && PLACES.contains(&bare2);
+        let total = definite && lexicon::is_total_noun(bare2);
+        let place = definite && lexicon::is_place_preposition(bare2);
         if !(total || place) {
             return None;
         }
