@@ -402,6 +402,19 @@ pub fn is_place_preposition(word: &str) -> bool {
     context().places.contains(word)
 }
 
+/// The value of a scale word written after a number (`ألف` → 1000, `ملايير` → 10⁹),
+/// diacritics ignored.
+pub fn scale(word: &str) -> Option<u64> {
+    static T: OnceLock<HashMap<&'static str, u64>> = OnceLock::new();
+    let t = T.get_or_init(|| {
+        rows(include_str!("data/scales.tsv"))
+            .filter(|r| r.len() >= 2)
+            .filter_map(|r| Some((r[0], 10u64.checked_pow(r[1].trim().parse().ok()?)?)))
+            .collect()
+    });
+    t.get(undiacritize(word).as_ref()).copied()
+}
+
 /// Whether `word` marks a sports context (so `3-1` is a score).
 pub fn is_sport(word: &str) -> bool {
     context().sport.contains(word)

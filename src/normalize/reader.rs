@@ -94,19 +94,9 @@ pub(super) const PREFIXES: &[&str] = &[
     "فال", "كال", "وبال", "فبال", "وكال",
 ];
 
-/// Scale words written after a number, with their value.
+/// Scale words written after a number, with their value (`data/scales.tsv`).
 pub(super) fn scale_word(w: &str) -> Option<u64> {
-    Some(match lexicon::undiacritize(w).as_ref() {
-        "ألف" | "آلاف" | "ألفا" | "الف" | "الاف" => 1_000,
-        "مليون" | "ملايين" | "مليونا" => 1_000_000,
-        "مليار" | "مليارات" | "ملايير" | "مليارا" | "بليون" => {
-            1_000_000_000
-        }
-        "تريليون" | "تريليونات" | "ترليون" | "تريليونا" => {
-            1_000_000_000_000
-        }
-        _ => return None,
-    })
+    lexicon::scale(w)
 }
 
 /// Particles and other words that follow a number without being its counted noun.
