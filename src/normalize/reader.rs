@@ -959,6 +959,15 @@ impl<'a> Reader<'a> {
                 Some(Role::Nominative),
                 format!("verb {v} → subject, nominative"),
             ),
+            // `ولديه 3 أطفال`: a postponed subject; but `حجزت لديهما 40 صفيحة`: after a verb
+            // لدى and عند only say where, and the number is the verb's object.
+            Some((Role::Subject, v))
+                if (v.starts_with("لدي") || v.starts_with("عند"))
+                    && w == v
+                    && self.clause_start(ws).is_none() =>
+            {
+                self.verb_before_phrase(ws, w)
+            }
             Some((Role::Subject, v)) => (
                 Case::Nom,
                 Some(Role::Nominative),
