@@ -281,6 +281,20 @@ fn context() -> &'static Context {
         let mut totals = HashSet::default();
         let mut places = HashSet::default();
         for r in rows(include_str!("data/context.tsv")).filter(|r| r.len() >= 2) {
+            // Word lists that are no role: each category fills its own set.
+            let set = match r[1] {
+                "sport" => Some(&mut sport),
+                "adv" => Some(&mut adverbs),
+                "slip" => Some(&mut slips),
+                "adjf" => Some(&mut understood),
+                "total" => Some(&mut totals),
+                "place" => Some(&mut places),
+                _ => None,
+            };
+            if let Some(set) = set {
+                set.insert(r[0]);
+                continue;
+            }
             let role = match r[1] {
                 "obl" => Role::Oblique,
                 "nom" => Role::Nominative,
@@ -299,30 +313,6 @@ fn context() -> &'static Context {
                 }
                 "ordm" => Role::Ordinal(Gender::Masc),
                 "ordf" => Role::Ordinal(Gender::Fem),
-                "sport" => {
-                    sport.insert(r[0]);
-                    continue;
-                }
-                "adv" => {
-                    adverbs.insert(r[0]);
-                    continue;
-                }
-                "slip" => {
-                    slips.insert(r[0]);
-                    continue;
-                }
-                "adjf" => {
-                    understood.insert(r[0]);
-                    continue;
-                }
-                "total" => {
-                    totals.insert(r[0]);
-                    continue;
-                }
-                "place" => {
-                    places.insert(r[0]);
-                    continue;
-                }
                 _ => continue,
             };
             roles.entry(r[0]).or_insert(role);
