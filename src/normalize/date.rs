@@ -9,9 +9,7 @@ use super::lexicon::months;
 use super::lexicon::Role;
 use super::lexicon::{gregorian_name, hijri_name};
 use super::ordinal::ordinal;
-use super::reader::{
-    c_digits_start, join_prefix, role_of, strip_conj, value, Ctx, Outcome, Read, Reader,
-};
+use super::reader::{c_digits_start, role_of, strip_conj, value, Ctx, Outcome, Read, Reader};
 use super::scan::{digit, next_word, prev_word, Core, Next};
 use super::{decimal, scan, Class, Guess};
 
@@ -375,12 +373,12 @@ impl<'a> Reader<'a> {
                         )
                     })
                     .collect();
-                let mut o = Outcome::new(
-                    ctx.start,
+                let mut o = Outcome::prefixed(
+                    ctx,
                     end,
                     case,
                     Class::Date,
-                    join_prefix(&ctx.prefix, &parts.join("، ")),
+                    &parts.join("، "),
                     format!(
                         "{rule}; impossible date (day {d} of month {m} of {yy}): read as written"
                     ),
@@ -390,12 +388,12 @@ impl<'a> Reader<'a> {
             }
         }
         let s = numeric(a, b, y, case, hijri)?;
-        Some(Outcome::new(
-            ctx.start,
+        Some(Outcome::prefixed(
+            ctx,
             end_at,
             case,
             Class::Date,
-            join_prefix(&ctx.prefix, &format!("{s}{mark}")),
+            &format!("{s}{mark}"),
             format!(
                 "{rule}; numeric date{}",
                 if hijri { " (Hijri)" } else { "" }
@@ -430,12 +428,12 @@ impl<'a> Reader<'a> {
                 })
                 .collect();
             let s = super::digits::reference(parts.iter().map(String::as_str));
-            return Some(Outcome::new(
-                ctx.start,
+            return Some(Outcome::prefixed(
+                ctx,
                 c.end,
                 case,
                 Class::Identifier,
-                join_prefix(&ctx.prefix, &s),
+                &s,
                 format!("{rule}; reference number in parts"),
             ));
         }
@@ -450,12 +448,12 @@ impl<'a> Reader<'a> {
                 decimal::whole_digits(&d, Form::masc(Case::Nom))
             })
             .collect();
-        Some(Outcome::new(
-            ctx.start,
+        Some(Outcome::prefixed(
+            ctx,
             c.end,
             Case::Nom,
             Class::Identifier,
-            join_prefix(&ctx.prefix, &parts.join(" نقطة ")),
+            &parts.join(" نقطة "),
             "dotted numbers (a version): parts joined with نقطة".into(),
         ))
     }

@@ -2,9 +2,7 @@
 
 use super::cardinal::{cardinal, Case, Form};
 use super::range::score;
-use super::reader::{
-    bare_noun, is_particle, join_prefix, role_of, strip_conj, value, Ctx, Outcome, Reader,
-};
+use super::reader::{bare_noun, is_particle, role_of, strip_conj, value, Ctx, Outcome, Reader};
 use super::scan::{next_word, prev_word, Core};
 use super::{date, lexicon, Class};
 
@@ -95,12 +93,12 @@ impl<'a> Reader<'a> {
                 cardinal(x, Form::masc(Case::Obl)),
                 cardinal(y, Form::masc(Case::Obl))
             );
-            return Some(Outcome::new(
-                ctx.start,
+            return Some(Outcome::prefixed(
+                ctx,
                 c.end,
                 case,
                 Class::Identifier,
-                join_prefix(&ctx.prefix, &s),
+                &s,
                 format!("{rule}; document number"),
             ));
         }
@@ -119,12 +117,12 @@ impl<'a> Reader<'a> {
         {
             let f = Form::masc(case);
             let s = score(&cardinal(x, f), &cardinal(y, Form::masc(Case::Obl)));
-            return Some(Outcome::new(
-                ctx.start,
+            return Some(Outcome::prefixed(
+                ctx,
                 c.end,
                 case,
                 Class::Score,
-                join_prefix(&ctx.prefix, &s),
+                &s,
                 format!("{rule}; score"),
             ));
         }
@@ -179,12 +177,12 @@ impl<'a> Reader<'a> {
         } else {
             ""
         };
-        Some(Outcome::new(
-            ctx.start,
+        Some(Outcome::prefixed(
+            ctx,
             end,
             case,
             class,
-            join_prefix(&ctx.prefix, &format!("{and}{sign}{s}")),
+            &format!("{and}{sign}{s}"),
             format!("{rule}; {r}"),
         ))
     }

@@ -35,12 +35,12 @@ impl<'a> Reader<'a> {
                 .zip(value(&b.int))
                 .and_then(|(x, y)| date::month_year(x, y))
             {
-                return Some(Outcome::new(
-                    ctx.start,
+                return Some(Outcome::prefixed(
+                    ctx,
                     c.end,
                     Case::Obl,
                     Class::Date,
-                    join_prefix(&ctx.prefix, &d),
+                    &d,
                     "month-year date".into(),
                 ));
             }
@@ -49,23 +49,23 @@ impl<'a> Reader<'a> {
         if a.frac.is_none() && b.frac.is_none() && self.names_reference(ctx.start, None) {
             let s = digits::reference([a.int.as_str(), b.int.as_str()].into_iter());
             let (case, _, rule) = self.context(ctx);
-            return Some(Outcome::new(
-                ctx.start,
+            return Some(Outcome::prefixed(
+                ctx,
                 c.end,
                 case,
                 Class::Identifier,
-                join_prefix(&ctx.prefix, &s),
+                &s,
                 with(rule, "; reference number in parts"),
             ));
         }
         if digits::is_identifier(&a.int) || digits::is_identifier(&b.int) {
             let s = digits::read_groups([a.int.as_str(), b.int.as_str()].into_iter(), false);
-            return Some(Outcome::new(
-                ctx.start,
+            return Some(Outcome::prefixed(
+                ctx,
                 c.end,
                 Case::Nom,
                 Class::Telephone,
-                join_prefix(&ctx.prefix, &s),
+                &s,
                 "digit groups with a dash: digit by digit".into(),
             ));
         }
@@ -94,12 +94,12 @@ impl<'a> Reader<'a> {
         if is_score || drawn || (whole && !year_a && x > y && x <= 20) {
             let f = Form::masc(case);
             let s = score(&cardinal(x, f), &cardinal(y, Form::masc(Case::Obl)));
-            return Some(Outcome::new(
-                ctx.start,
+            return Some(Outcome::prefixed(
+                ctx,
                 c.end,
                 case,
                 Class::Score,
-                join_prefix(&ctx.prefix, &s),
+                &s,
                 with(rule, "; score"),
             ));
         }
@@ -177,12 +177,12 @@ impl<'a> Reader<'a> {
             };
             end = e;
         }
-        Some(Outcome::new(
-            ctx.start,
+        Some(Outcome::prefixed(
+            ctx,
             end,
             case,
             Class::Range,
-            join_prefix(&ctx.prefix, &s),
+            &s,
             format!("{rule}; range of {} numbers", gender.label()),
         ))
     }
@@ -221,12 +221,12 @@ impl<'a> Reader<'a> {
             let from = prev == "من";
             format!("{}{first} إلى {last}{tail}", if from { "" } else { "من " })
         };
-        Some(Outcome::new(
-            ctx.start,
+        Some(Outcome::prefixed(
+            ctx,
             month_end,
             case,
             Class::Date,
-            join_prefix(&ctx.prefix, &s),
+            &s,
             "range of days of a month: ordinals".into(),
         ))
     }
@@ -297,14 +297,7 @@ impl<'a> Reader<'a> {
             &cardinal(x, Form::masc(case)),
             &cardinal(y, Form::masc(Case::Obl)),
         );
-        Outcome::new(
-            ctx.start,
-            end,
-            case,
-            Class::Score,
-            join_prefix(&ctx.prefix, &s),
-            with(rule, why),
-        )
+        Outcome::prefixed(ctx, end, case, Class::Score, &s, with(rule, why))
     }
 
     /// `النجم الساحلي 3 - 1`، `قرمبالية 72 - 69`، `"1 / 6"`: in a match report, two whole

@@ -1803,12 +1803,12 @@ impl<'a> Reader<'a> {
             }
             None => return None,
         };
-        let mut o = Outcome::new(
-            ctx.start,
+        let mut o = Outcome::prefixed(
+            ctx,
             end,
             case,
             Class::Date,
-            join_prefix(&ctx.prefix, &format!("{first} و{second}")),
+            &format!("{first} و{second}"),
             format!("{rule}; two days joined by a comma before a month"),
         );
         o.read.gender = Some(Gender::Masc);
@@ -2064,6 +2064,26 @@ pub(super) struct Outcome {
 }
 
 impl Outcome {
+    /// A token read from the context's start (its glued prefix included) to `end`: the
+    /// spoken words get the prefix back (`و`، `ب`، `ال` …).
+    pub(super) fn prefixed(
+        ctx: &Ctx,
+        end: usize,
+        case: Case,
+        class: Class,
+        spoken: &str,
+        rule: String,
+    ) -> Outcome {
+        Outcome::new(
+            ctx.start,
+            end,
+            case,
+            class,
+            join_prefix(&ctx.prefix, spoken),
+            rule,
+        )
+    }
+
     /// A token read from `start` to `end` (byte offsets) as `class`, in `case`.
     pub(super) fn new(
         start: usize,

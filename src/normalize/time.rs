@@ -186,21 +186,21 @@ impl<'a> Reader<'a> {
                     t.push(' ');
                     t.push_str(suffix);
                 }
-                Outcome::new(
-                    ctx.start,
+                Outcome::prefixed(
+                    ctx,
                     end_at,
                     Case::Nom,
                     Class::Time,
-                    join_prefix(&ctx.prefix, &t),
+                    &t,
                     with(rule, "; clock time: feminine ordinal hour"),
                 )
             }
-            None => Outcome::new(
-                ctx.start,
+            None => Outcome::prefixed(
+                ctx,
                 end,
                 Case::Nom,
                 Class::Identifier,
-                join_prefix(&ctx.prefix, &cardinal(h, Form::masc(Case::Nom))),
+                &cardinal(h, Form::masc(Case::Nom)),
                 "not a clock time".into(),
             ),
         }
