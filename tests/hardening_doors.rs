@@ -3,6 +3,7 @@
 //! voice output is bounded across workers; exit statuses and messages are plain. Real
 //! `rawi` processes, real FIFOs, real devices, real voice programs; no mocks.
 
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -31,6 +32,13 @@ fn rawi(home: &Path) -> Command {
         .env("HOME", home)
         .current_dir(home)
         .stdin(Stdio::null());
+    c
+}
+
+/// `rawi build ARTICLE --voice VOICE` run from `home`; callers add the rest.
+fn build_with_voice(home: &Path, article: impl AsRef<OsStr>, voice: impl AsRef<OsStr>) -> Command {
+    let mut c = rawi(home);
+    c.arg("build").arg(article).arg("--voice").arg(voice);
     c
 }
 
@@ -196,13 +204,8 @@ fn voice_files_go_through_the_door() {
     let fifo = home.join("fifo.toml");
     mkfifo(&fifo);
     for bad in [Path::new("/dev/zero"), fifo.as_path()] {
-        let mut c = rawi(home);
-        c.arg("build")
-            .arg(&art)
-            .arg("--voice")
-            .arg(bad)
-            .arg("-o")
-            .arg("x.zip");
+        let mut c = build_with_voice(home, &art, bad);
+        c.arg("-o").arg("x.zip");
         let o = run_within(c, Duration::from_secs(60));
         assert_refused(&o, "not a regular file");
         let mut c = rawi(home);
@@ -214,13 +217,8 @@ fn voice_files_go_through_the_door() {
     let mut text = b"name = \"big\"\nengine = \"bundled\"\n".to_vec();
     text.extend(std::iter::repeat_n(b'#', 2 * 1024 * 1024));
     std::fs::write(&big, text).unwrap();
-    let mut c = rawi(home);
-    c.arg("build")
-        .arg(&art)
-        .arg("--voice")
-        .arg(&big)
-        .arg("-o")
-        .arg("x.zip");
+    let mut c = build_with_voice(home, &art, &big);
+    c.arg("-o").arg("x.zip");
     assert_refused(&run(c), "larger than the 1.0 MiB limit for voice files");
     assert!(!home.join("x.zip").exists());
 }
@@ -292,12 +290,8 @@ fn ca_file_goes_through_the_door() {
             ),
         )
         .unwrap();
-        let mut c = rawi(home);
-        c.arg("build")
-            .arg(&art)
-            .arg("--voice")
-            .arg(&voice)
-            .args(["-o", "x.zip"]);
+        let mut c = build_with_voice(home, &art, &voice);
+        c.args(["-o", "x.zip"]);
         let o = run_within(c, Duration::from_secs(60));
         assert_refused(&o, "not a regular file");
         assert!(stderr(&o).contains("ca_file"), "{}", stderr(&o));
@@ -321,12 +315,8 @@ fn voice_lexicon_goes_through_the_door() {
         ),
     )
     .unwrap();
-    let mut c = rawi(home);
-    c.arg("build")
-        .arg(&art)
-        .arg("--voice")
-        .arg(&voice)
-        .args(["-o", "x.zip"]);
+    let mut c = build_with_voice(home, &art, &voice);
+    c.args(["-o", "x.zip"]);
     assert_refused(
         &run_within(c, Duration::from_secs(60)),
         "not a regular file",
@@ -351,12 +341,8 @@ fn cache_and_voice_output_files_go_through_the_door() {
          output = \"file\"\n[limits]\nretries = 0\n",
     )
     .unwrap();
-    let mut c = rawi(home);
-    c.arg("build")
-        .arg(&art)
-        .arg("--voice")
-        .arg(&voice)
-        .args(["--no-cache", "-o", "x.zip"]);
+    let mut c = build_with_voice(home, &art, &voice);
+    c.args(["--no-cache", "-o", "x.zip"]);
     let o = run_within(c, Duration::from_secs(60));
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
@@ -371,12 +357,8 @@ fn cache_and_voice_output_files_go_through_the_door() {
         ),
     )
     .unwrap();
-    let mut c = rawi(home);
-    c.arg("build")
-        .arg(&art)
-        .arg("--voice")
-        .arg(&cat)
-        .args(["-o", "a.zip"]);
+    let mut c = build_with_voice(home, &art, &cat);
+    c.args(["-o", "a.zip"]);
     let o = run(c);
     assert!(o.status.success(), "{}", stderr(&o));
     let mut replaced = 0;
@@ -391,12 +373,8 @@ fn cache_and_voice_output_files_go_through_the_door() {
         }
     }
     assert!(replaced > 0);
-    let mut c = rawi(home);
-    c.arg("build")
-        .arg(&art)
-        .arg("--voice")
-        .arg(&cat)
-        .args(["-o", "b.zip"]);
+    let mut c = build_with_voice(home, &art, &cat);
+    c.args(["-o", "b.zip"]);
     let o = run_within(c, Duration::from_secs(60));
     assert!(o.status.success(), "{}", stderr(&o));
 }
@@ -450,12 +428,8 @@ fn runaway_voice_memory_is_bounded_across_workers() {
     let home = d.path();
     let wav = good_wav(home);
     for jobs in ["8", "16"] {
-        let mut c = rawi(home);
-        c.arg("build")
-            .arg(sample())
-            .arg("--voice")
-            .arg(crasher("voice-writes-forever.toml"))
-            .args(["--no-cache", "-j", jobs, "-o", "x.zip"])
+        let mut c = build_with_voice(home, sample(), crasher("voice-writes-forever.toml"));
+        c.args(["--no-cache", "-j", jobs, "-o", "x.zip"])
             .env("RAWI_TEST_WAV", &wav);
         let (o, peak_kib) = run_measured(c);
         let e = stderr(&o);
@@ -510,15 +484,8 @@ fn large_answers_take_turns() {
     let art = home.join("long.txt");
     let sentence = "وقال المتحدث باسم الوزارة إن الخطة الجديدة ستشمل كل المدن والقرى في البلاد خلال الأعوام المقبلة";
     std::fs::write(&art, format!("{sentence}.\n\n{sentence}.\n\n{sentence}.\n")).unwrap();
-    let mut c = rawi(home);
-    c.arg("build").arg(&art).arg("--voice").arg(&voice).args([
-        "--no-cache",
-        "--no-loudness",
-        "-j",
-        "4",
-        "-o",
-        "x.zip",
-    ]);
+    let mut c = build_with_voice(home, &art, &voice);
+    c.args(["--no-cache", "--no-loudness", "-j", "4", "-o", "x.zip"]);
     let o = run(c);
     assert!(o.status.success(), "{}", stderr(&o));
 }
@@ -1201,12 +1168,8 @@ fn ca_used_as_server_certificate_is_explained() {
         ),
     )
     .unwrap();
-    let mut c = rawi(home);
-    c.arg("build")
-        .arg(&art)
-        .arg("--voice")
-        .arg(&voice)
-        .args(["--no-cache", "-o", "x.zip"]);
+    let mut c = build_with_voice(home, &art, &voice);
+    c.args(["--no-cache", "-o", "x.zip"]);
     let o = run(c);
     let err = stderr(&o);
     assert_refused(&o, "presents a CA certificate (basicConstraints CA:TRUE");
