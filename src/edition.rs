@@ -154,7 +154,7 @@ pub fn clip_key(keys: &ClipKeys, spoken: &str) -> String {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::hex(&h.finalize())
 }
 
 /// An article read and made ready for a voice: its sentences, their spoken and

@@ -23,6 +23,7 @@ pub mod cli;
 pub mod clip;
 pub mod decode;
 pub mod diacritize;
+pub mod digest;
 pub mod edition;
 pub mod encode;
 pub mod error;

@@ -72,7 +72,7 @@ pub struct Sound {
 /// decodes, told by its first bytes, of sound (not silence).
 pub fn load(path: &Path, what: &str) -> Result<Sound> {
     let bytes = fsx::read_input(path, limits::MAX_SOUND_FILE_BYTES, what)?;
-    let sha256 = crate::bundle::manifest::sha256_hex(&bytes);
+    let sha256 = crate::digest::sha256_hex(&bytes);
     let format = sniff(&bytes).ok_or_else(|| {
         Error::input(
             path,

@@ -70,7 +70,12 @@ fn signatures_match_the_published_test_suite() {
         };
         if let Some(want) = &r.canonical_sha256 {
             let (canonical, signed) = sigv4::canonical_request(&req);
-            assert_eq!(&sigv4::sha256_hex(canonical.as_bytes()), want, "{}", r.name);
+            assert_eq!(
+                &rawi::digest::sha256_hex(canonical.as_bytes()),
+                want,
+                "{}",
+                r.name
+            );
             assert_eq!(signed, "host;x-amz-date", "{}", r.name);
         }
         let date = &r.headers.iter().find(|(n, _)| n == "X-Amz-Date").unwrap().1;

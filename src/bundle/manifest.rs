@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::digest::sha256_hex;
+
 /// The bundle format version this rawi writes.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -135,15 +137,6 @@ impl FileEntry {
             bytes: contents.len() as u64,
         }
     }
-}
-
-/// Lowercase hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Article metadata.

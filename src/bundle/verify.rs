@@ -21,9 +21,9 @@ use sha2::{Digest, Sha256};
 
 use super::manifest::{FileEntry, Manifest, SCHEMA_VERSION};
 use super::{Bundle, MAX_BUNDLE_BYTES, MAX_MEMBER_BYTES};
+use crate::bundle::podcast_manifest::{is_cover_member, PodcastManifest};
 use crate::error::{Error, Result};
 use crate::limits::MAX_MANIFEST_SENTENCES;
-use crate::podcast::PodcastManifest;
 
 /// The value of a 4-byte synchsafe integer (ID3v2 sizes).
 pub fn synchsafe_value(b: &[u8]) -> u32 {
@@ -138,7 +138,7 @@ fn hash_member(src: &mut dyn Source, name: &str) -> std::result::Result<(u64, St
         n += got as u64;
         h.update(&buf[..got]);
     }
-    Ok((n, h.finalize().iter().map(|b| format!("{b:02x}")).collect()))
+    Ok((n, crate::digest::hex(&h.finalize())))
 }
 
 /// A zip bundle, opened on its central directory.
@@ -833,7 +833,7 @@ fn check_podcast(pm: &PodcastManifest, src: &mut dyn Source, problems: &mut Vec<
     check_files(&pm.files, "", src, problems);
     // Root [[file]] covers every member; don't report nested ones again as unlisted.
     if let Some(cover) = &pm.podcast.cover {
-        if !crate::podcast::is_cover_member(cover) {
+        if !is_cover_member(cover) {
             problems.push(format!(
                 "manifest.toml: cover `{cover}` is not cover.png or cover.jpg"
             ));

@@ -293,7 +293,7 @@ impl Maker {
         fallback_date: &str,
         cover: Option<&(String, Vec<u8>)>,
     ) -> crate::podcast::RunIdentity {
-        use crate::bundle::manifest::sha256_hex;
+        use crate::digest::sha256_hex;
         let digest_of = |path: &Path, cap: u64, what: &str| {
             fsx::read_input(path, cap, what)
                 .map(|b| sha256_hex(&b))

@@ -12,7 +12,9 @@
 
 use hmac::{Hmac, KeyInit, Mac};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
+
+use crate::digest::{hex, sha256_hex};
 
 /// The characters SigV4 leaves as they are when it URI-encodes: letters, digits and
 /// `-_.~`; everything else becomes `%XY` with upper-case hex.
@@ -92,15 +94,6 @@ pub struct Request<'a> {
 }
 
 /// Lower-case hex of `bytes`.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Lower-case hex of the SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
 fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
     // HMAC takes a key of any length: the error case does not happen, and would give an
     // empty signature that the service refuses, never a panic.
