@@ -1,6 +1,7 @@
 //! The clip cache: each sentence's finished clip (trimmed, at the edition's rate), stored
-//! under its content key ([`crate::edition::clip_key`]: engine, voice settings, spoken text,
-//! synth version) so that a re-run re-synthesizes only the sentences that changed.
+//! under its content key (which the edition computes from the engine, the voice settings, the
+//! spoken text and the synth version) so that a re-run re-synthesizes only the sentences that
+//! changed.
 //!
 //! A clip is one small file, `<dir>/<first 2 hex>/<key>.clip`: an 8-byte magic, the rate
 //! (u32 LE), the sample count (u64 LE), the SHA-256 of the clip's own key, rate, count and

@@ -9,6 +9,7 @@ pub mod chapters;
 pub mod feed;
 pub mod manifest;
 pub mod page;
+pub mod podcast_manifest;
 pub mod srt;
 pub mod transcript_json;
 pub mod verify;
