@@ -1972,10 +1972,13 @@ impl<'a> Reader<'a> {
         };
         match prev_word(self.text, pos) {
             Some((ws, w)) => {
-                // Two words back only for a telephone noun, not `الرقم` (`الرقم القياسي`).
+                // Two words back only for a telephone noun, not `الرقم` (`الرقم القياسي`),
+                // and only across a definite word that says whose line it is (`هاتف
+                // المكتب`): across a name the number is a model (`هاتف نوكيا 3310`).
                 is_phone(w)
-                    || prev_word(self.text, ws)
-                        .is_some_and(|(_, w2)| is_phone(w2) && !w2.contains("رقم"))
+                    || (w.starts_with("ال")
+                        && prev_word(self.text, ws)
+                            .is_some_and(|(_, w2)| is_phone(w2) && !w2.contains("رقم")))
             }
             None => false,
         }
