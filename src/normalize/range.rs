@@ -89,6 +89,21 @@ impl<'a> Reader<'a> {
         }
         let score_word = lexicon::is_score_word(bare_prev);
         let is_score = whole && !year_a && (score_word || self.sporty()) && x <= 50 && y <= 50;
+        // Basketball and handball results run past 50 (`النجم الرادسي 61-72`): in a match
+        // report a glued pair up to 200 is a score too, unless the text makes it a range
+        // (`من`، `بين`، `حوالي` before it) or a noun after it counts it (`65-80 كلغ`).
+        let mut big_score = || {
+            whole
+                && !year_a
+                && x <= 200
+                && y <= 200
+                && (x > 50 || y > 50)
+                && !matches!(bare_prev, "بين" | "من" | "حوالي" | "نحو" | "زهاء")
+                && self.sporty()
+                && self.counted_after(c.end, y).0.is_none()
+                && self.unit_after_range(y, c.end, whole).is_none()
+        };
+        let is_score = is_score || big_score();
         // An equal pair is never a range (`from 1 to 1`): a drawn score.
         let drawn = whole && x == y && x <= 20;
         if is_score || drawn || (whole && !year_a && x > y && x <= 20) {
