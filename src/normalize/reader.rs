@@ -1031,11 +1031,14 @@ impl<'a> Reader<'a> {
                     Role::Object => "verb taking the number as object (accusative)",
                     Role::Subject | Role::Predicate | Role::Kana => "subject marker",
                 };
-                // `(الفصل 25)`، `ينص الفصل 61`: an ordinal's head opening a bracket or
-                // following a verb is nominative, and its ordinal agrees with it.
+                // `(الفصل 25)`، `ينص الفصل 61`، `الدورة 23 تنطلق غدا`: an ordinal's head
+                // opening a bracket, following a verb or opening the sentence (a
+                // headline's subject) is nominative, and its ordinal agrees with it.
                 let head_nom = || {
+                    let before = text[..ws].trim_end_matches([' ', '\u{a0}']);
                     text[ws..].starts_with('(')
-                        || text[..ws].trim_end_matches([' ', '\u{a0}']).ends_with('(')
+                        || before.ends_with(['(', '.', ':', '!', '?', '؟'])
+                        || before.is_empty()
                         || prev_word(text, ws).is_some_and(|(_, v0)| {
                             role_of(v0).is_some_and(|(r0, _)| {
                                 matches!(r0, Role::Nominative | Role::Kana | Role::Subject)
