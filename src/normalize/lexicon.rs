@@ -462,6 +462,32 @@ fn noun_forms() -> &'static HashMap<String, (Noun, Number)> {
     })
 }
 
+/// The noun a unit or currency symbol stands for, written out (`دينار`، `كيلوغرام`،
+/// `دولارات`): `Some(true)` for a currency counted in hundredths everywhere it is used
+/// (`دولار`: cents), `Some(false)` for other units and for currencies with thousandths
+/// somewhere (`دينار`: the Tunisian dinar's millimes), `None` for any other word. Such a
+/// noun takes a fraction (`1.200 دينار` is a dinar and 200 millimes), but no currency
+/// counted in hundredths is written with three decimals (`2.500 دولار` is 2500).
+pub fn unit_noun(word: &str) -> Option<bool> {
+    static T: OnceLock<HashMap<&'static str, bool>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut map: HashMap<&'static str, bool> = HashMap::default();
+        for u in units().values() {
+            let f = &u.forms;
+            let hundredths = u.kind == UnitKind::Money && u.sub.is_some();
+            for form in [f.singular, f.accusative, f.plural] {
+                if let Some(w) = form.split(' ').next() {
+                    let e = map.entry(w).or_insert(hundredths);
+                    *e &= hundredths;
+                }
+            }
+        }
+        map
+    })
+    .get(word)
+    .copied()
+}
+
 /// Looks a counted noun up: the lexicon first, then fallbacks by its shape.
 /// Returns the noun's singular gender, its number, and how it was decided.
 pub fn counted_noun(word: &str) -> Option<(Gender, Number, &'static str)> {

@@ -454,7 +454,7 @@ impl<'a> Reader<'a> {
                     continue;
                 }
             }
-            if i >= self.copied && matches!(b, b'&' | b'+' | b'%' | b'/' | 0xC2 | 0xC3) {
+            if i >= self.copied && matches!(b, b'&' | b'+' | b'=' | b'%' | b'/' | 0xC2 | 0xC3) {
                 if let Some(r) = self.symbol(i) {
                     i = r.end.max(i + 1);
                     self.emit(r);
@@ -506,7 +506,7 @@ impl<'a> Reader<'a> {
         });
     }
 
-    /// A symbol standing alone (`&`, `×`, `+`, `%`, `°`, `/`): the word it stands for,
+    /// A symbol standing alone (`&`, `×`, `+`, `=`, `%`, `°`, `/`): the word it stands for,
     /// so that no symbol reaches the voice.
     pub(super) fn symbol(&mut self, i: usize) -> Option<Read> {
         let text = self.text;
@@ -515,6 +515,8 @@ impl<'a> Reader<'a> {
             '&' => "و",
             '×' => "في",
             '+' => "زائد",
+            // `الدولار = 3.75 ريال`: an exchange rate or a result.
+            '=' if text[i + 1..].starts_with(' ') => "يساوي",
             '%' => "بالمئة",
             '°' => "درجة",
             '/' => "",
@@ -585,6 +587,7 @@ impl<'a> Reader<'a> {
                 c.end = e;
             }
         }
+        self.dot_thousands_before_count(&mut c, p);
         let mut ctx = Ctx {
             start: p - letters_len,
             prefix,
@@ -1966,6 +1969,46 @@ impl<'a> Reader<'a> {
             }
         }
         (None, false)
+    }
+
+    /// `تسجيل 1.200 حالة`، `شارك 2.500 شخص`، `2.500 دولار`: the Levantine and Egyptian
+    /// press group thousands with a dot. One dot before exactly three digits is a
+    /// thousands group when the noun after it is counted one by one (a count has no
+    /// fraction) or is a currency counted in hundredths; not before a measure, a scale
+    /// word or the dinar (`1.200 دينار` is a dinar and 200 millimes). The scanner cannot
+    /// tell; the noun after can.
+    fn dot_thousands_before_count(&self, c: &mut Core, p: usize) {
+        let [g] = c.groups.as_mut_slice() else {
+            return;
+        };
+        let Some(f) = g.frac.as_deref() else {
+            return;
+        };
+        let raw = &self.text[p..c.end];
+        if f.len() != 3
+            || !(1..=3).contains(&g.int.len())
+            || g.int.starts_with(['0', '٠', '۰'])
+            || raw.matches('.').count() != 1
+        {
+            return;
+        }
+        let Some(x) = next_word(self.text, c.end).filter(|x| !x.broken) else {
+            return;
+        };
+        let counted = || {
+            counted_noun(x.word)
+                .is_some_and(|(_, num, how)| num == Number::Singular && !how.contains("fallback"))
+                && units().get(x.word).is_none()
+                && scale_word(x.word).is_none()
+        };
+        let thousands = match lexicon::unit_noun(x.word) {
+            Some(hundredths) => hundredths,
+            None => counted(),
+        };
+        if thousands {
+            let frac = g.frac.take().unwrap_or_default();
+            g.int.push_str(&frac);
+        }
     }
 
     /// Whether one of the two words before `pos` is a telephone word (`هاتف المكتب`).
