@@ -353,7 +353,7 @@ fn read_article(path: &Path) -> Result<(Article, String)> {
 /// Has the voice speak every sentence (`given`: the text it receives), in parallel, from
 /// the cache where it can. The audio made so far is counted across workers, so a voice
 /// far slower than the estimate is stopped at the edition's limit instead of filling the
-/// memory; pauses count as the programme will hold them (lead, tail and one after each
+/// disk; pauses count as the programme will hold them (lead, tail and one after each
 /// sentence), so the limit is the length of the finished edition, not of the speech.
 ///
 /// Each finished clip goes into one temporary file as it arrives and is freed: the
@@ -850,16 +850,9 @@ impl Edition {
             self.mp3_kbps,
         )
         .map_err(failed)?;
-        let mut block = Vec::new();
-        let mut first = 0;
-        samples
-            .each_block(&mut |b| {
-                block.clear();
-                block.extend_from_slice(b);
-                self.gain.apply(first, &mut block);
-                first += b.len();
-                encoder.push(&block)
-            })
+        self.gain
+            .applied(samples, self.programme.rate)
+            .each_block(&mut |b| encoder.push(b))
             .map_err(failed)?;
         encoder.finish().map_err(failed)
     }

@@ -64,26 +64,29 @@ pub fn measure(samples: &[f32], rate: u32) -> Result<Measure, String> {
 
 /// [`measure`] of a programme wherever it is kept, read block by block.
 pub fn measure_signal(signal: &dyn Signal, rate: u32) -> Result<Measure, String> {
-    let (lufs, peak) = loudness_of(Mode::I | Mode::TRUE_PEAK, signal, &Gain::none(), rate)?;
+    let (lufs, peak) = loudness_of(Mode::I | Mode::TRUE_PEAK, signal, rate)?;
     Ok(rounded(lufs, peak))
 }
 
 /// Normalizes `samples` in place to `target` and reports before and after.
 pub fn normalize(samples: &mut [f32], rate: u32, target: Target) -> Result<Report, String> {
     let (report, gain) = plan(&&*samples, rate, target)?;
-    gain.apply(0, samples);
+    let normalized = crate::spill::to_vec(&gain.applied(&&*samples, rate))?;
+    samples.copy_from_slice(&normalized);
     Ok(report)
 }
 
-/// What normalizing takes: one gain for the whole programme and the limiter's gains
-/// where peaks need them. Applied block by block ([`Gain::apply`]) as the programme is
-/// encoded, so the normalized programme is never held or stored whole.
-#[derive(Debug, Clone, PartialEq)]
+/// What normalizing takes: one gain for the whole programme, then the look-ahead
+/// limiter at a ceiling. Applied as the programme streams past ([`Gain::applied`]), the
+/// limiter finding its peaks and gains as it goes, so that neither the normalized
+/// programme nor its peaks are ever held whole (keeping the peaks and the limiter's
+/// gains between passes once took more memory than the rest of a long edition).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Gain {
     /// The linear gain.
     g: f32,
-    /// The limiter's gains, as segments in order.
-    segments: Vec<Segment>,
+    /// The limiter's ceiling (linear), if it runs.
+    ceiling: Option<f32>,
 }
 
 impl Gain {
@@ -91,33 +94,63 @@ impl Gain {
     pub fn none() -> Gain {
         Gain {
             g: 1.0,
-            segments: Vec::new(),
+            ceiling: None,
         }
     }
 
-    /// Applies the gain to `block`, whose first sample is sample `first` of the
-    /// programme: the samples times the gain, then the limiter's gains where it has any
-    /// (the same operations, in the same order, as on the whole programme at once).
-    pub fn apply(&self, first: usize, block: &mut [f32]) {
-        for s in block.iter_mut() {
-            *s *= self.g;
+    /// `signal` at `rate` with the gain applied, read block by block.
+    pub fn applied<'a>(&'a self, signal: &'a dyn Signal, rate: u32) -> Normalized<'a> {
+        Normalized {
+            signal,
+            gain: self,
+            rate,
         }
-        let end = first + block.len();
-        // The segments that reach into this block (they are in order and do not overlap).
-        let from = self
-            .segments
-            .partition_point(|(start, seg)| start + seg.len() <= first);
-        for (start, seg) in &self.segments[from..] {
-            if *start >= end {
-                break;
+    }
+}
+
+/// A programme with a [`Gain`] applied as it is read (see [`Gain::applied`]): the same
+/// samples, bit for bit, as limiting the whole gained programme at once.
+pub struct Normalized<'a> {
+    signal: &'a dyn Signal,
+    gain: &'a Gain,
+    rate: u32,
+}
+
+impl Signal for Normalized<'_> {
+    fn len(&self) -> usize {
+        self.signal.len()
+    }
+
+    fn each_block(&self, f: &mut dyn FnMut(&[f32]) -> Result<(), String>) -> Result<(), String> {
+        let g = self.gain.g;
+        let Some(ceiling) = self.gain.ceiling else {
+            let mut block = Vec::with_capacity(BLOCK.min(self.signal.len()));
+            return self.signal.each_block(&mut |b| {
+                block.clear();
+                block.extend(b.iter().map(|&s| s * g));
+                f(&block)
+            });
+        };
+        let mut limiter = StreamLimiter::new(self.signal.len(), g, ceiling, self.rate);
+        // The limiter gives samples as their gains are known, a little behind the input:
+        // they are handed on in blocks of BLOCK again, as the meter and encoders take them.
+        let mut out: Vec<f32> = Vec::with_capacity(2 * BLOCK);
+        let mut pass = |out: &mut Vec<f32>, last: bool| -> Result<(), String> {
+            let mut from = 0;
+            while out.len() - from >= BLOCK || (last && from < out.len()) {
+                let to = (from + BLOCK).min(out.len());
+                f(&out[from..to])?;
+                from = to;
             }
-            let lo = (*start).max(first);
-            let hi = (start + seg.len()).min(end);
-            for k in lo..hi {
-                let s = &mut block[k - first];
-                *s = (*s * seg[k - start]).clamp(-1.0, 1.0);
-            }
-        }
+            out.drain(..from);
+            Ok(())
+        };
+        self.signal.each_block(&mut |b| {
+            limiter.push(b, &mut out);
+            pass(&mut out, false)
+        })?;
+        limiter.finish(&mut out);
+        pass(&mut out, true)
     }
 }
 
@@ -133,21 +166,13 @@ pub fn plan(signal: &dyn Signal, rate: u32, target: Target) -> Result<(Report, G
         };
         return Ok((report, Gain::none()));
     }
-    // Peaks scale with the gain: estimate them once, on the original. The rounds below
-    // measure the gained, limited signal as it streams past in blocks; what the last
+    // Each round measures the gained, limited signal as it streams past; what the last
     // round found is returned, to be applied as the programme is encoded. (A copy of the
     // original and a padded copy for the interpolator once made this step hold the
     // programme four times over.)
     let mut gain_db = (target.lufs - before.lufs).min(MAX_GAIN_DB);
     // A little headroom: MP3 encoding and other meters move true peaks by a few tenths.
     let mut ceiling = target.true_peak_dbtp - 0.2;
-    // Only peaks that a round's gain could bring over its ceiling are kept (6 dB of room
-    // for the rounds' corrections; a round that needs more has them found again).
-    let floor = |g: f32, c: f32| c / g / 2.0;
-    let mut peaks = Peaks::of_signal(
-        signal,
-        floor(db_to_lin(gain_db) as f32, db_to_lin(ceiling) as f32),
-    )?;
     let mut after = before;
     let mut chosen = Gain::none();
     // Limiting lowers the loudness a little and the interpolator only estimates true
@@ -155,21 +180,17 @@ pub fn plan(signal: &dyn Signal, rate: u32, target: Target) -> Result<(Report, G
     // loudness alone; the full measure (with the costlier true peak) runs once the
     // loudness is on target.
     for round in 0..6 {
-        let g = db_to_lin(gain_db) as f32;
-        let c = db_to_lin(ceiling) as f32;
-        if peaks.floor * g > c {
-            peaks = Peaks::of_signal(signal, floor(g, c))?;
-        }
         let gain = Gain {
-            g,
-            segments: limiter_gains(&peaks, g, c, rate),
+            g: db_to_lin(gain_db) as f32,
+            ceiling: Some(db_to_lin(ceiling) as f32),
         };
-        let (lufs, _) = loudness_of(Mode::I, signal, &gain, rate)?;
+        let (lufs, _) = loudness_of(Mode::I, &gain.applied(signal, rate), rate)?;
         if (lufs - target.lufs).abs() > 0.1 && round < 5 {
             gain_db = (gain_db + target.lufs - lufs).min(MAX_GAIN_DB);
             continue;
         }
-        let (lufs, peak) = loudness_of(Mode::I | Mode::TRUE_PEAK, signal, &gain, rate)?;
+        let (lufs, peak) =
+            loudness_of(Mode::I | Mode::TRUE_PEAK, &gain.applied(signal, rate), rate)?;
         after = rounded(lufs, peak);
         if after.true_peak_dbtp <= target.true_peak_dbtp || round == 5 {
             chosen = gain;
@@ -185,24 +206,12 @@ pub fn plan(signal: &dyn Signal, rate: u32, target: Target) -> Result<(Report, G
     Ok((report, chosen))
 }
 
-/// Measures `signal` with `gain` applied (as [`Gain::apply`] makes it), block by block,
-/// without changing it: the integrated loudness (LUFS, −200 at most for silence) and, if
-/// `mode` asks for it, the linear true peak (else 1).
-fn loudness_of(
-    mode: Mode,
-    signal: &dyn Signal,
-    gain: &Gain,
-    rate: u32,
-) -> Result<(f64, f64), String> {
+/// Measures `signal` block by block: the integrated loudness (LUFS, −200 at most for
+/// silence) and, if `mode` asks for it, the linear true peak (else 1).
+fn loudness_of(mode: Mode, signal: &dyn Signal, rate: u32) -> Result<(f64, f64), String> {
     let mut m = EbuR128::new(1, rate, mode).map_err(|e| format!("loudness meter: {e:?}"))?;
-    let mut block = Vec::with_capacity(BLOCK.min(signal.len()));
-    let mut first = 0;
-    signal.each_block(&mut |chunk| {
-        block.clear();
-        block.extend_from_slice(chunk);
-        gain.apply(first, &mut block);
-        first += chunk.len();
-        m.add_frames_f32(&block)
+    signal.each_block(&mut |block| {
+        m.add_frames_f32(block)
             .map_err(|e| format!("loudness meter: {e:?}"))
     })?;
     let lufs = m.loudness_global().unwrap_or(f64::NEG_INFINITY).max(-200.0);
@@ -243,7 +252,7 @@ pub fn integrated(samples: &[f32], rate: u32) -> Result<f64, String> {
 
 /// [`integrated`] of a programme wherever it is kept, read block by block.
 pub fn integrated_signal(signal: &dyn Signal, rate: u32) -> Result<f64, String> {
-    loudness_of(Mode::I, signal, &Gain::none(), rate).map(|(lufs, _)| lufs)
+    loudness_of(Mode::I, signal, rate).map(|(lufs, _)| lufs)
 }
 
 fn db_to_lin(db: f64) -> f64 {
@@ -263,11 +272,11 @@ fn limit_with_peaks(samples: &mut [f32], peaks: &Peaks, peak_scale: f32, ceiling
     if peaks.len != samples.len() {
         return;
     }
-    let gain = Gain {
-        g: 1.0,
-        segments: limiter_gains(peaks, peak_scale, ceiling, rate),
-    };
-    gain.apply(0, samples);
+    for (start, seg) in limiter_gains(peaks, peak_scale, ceiling, rate) {
+        for (s, &gain) in samples[start..].iter_mut().zip(&seg) {
+            *s = (*s * gain).clamp(-1.0, 1.0);
+        }
+    }
 }
 
 /// The interpolated peaks of a signal above a floor: only those can need limiting, and on
@@ -276,8 +285,6 @@ fn limit_with_peaks(samples: &mut [f32], peaks: &Peaks, peak_scale: f32, ceiling
 struct Peaks {
     /// The signal's length.
     len: usize,
-    /// Peaks at or under this were left out.
-    floor: f32,
     /// (sample, peak) of the peaks over the floor, in order.
     over: Vec<(usize, f32)>,
 }
@@ -291,32 +298,7 @@ impl Peaks {
                 over.push((i, p));
             }
         });
-        Peaks {
-            len: x.len(),
-            floor,
-            over,
-        }
-    }
-
-    /// [`Peaks::of`] a programme read block by block.
-    fn of_signal(signal: &dyn Signal, floor: f32) -> Result<Peaks, String> {
-        let mut over = Vec::new();
-        let mut keep = |i: usize, p: f32| {
-            if p > floor {
-                over.push((i, p));
-            }
-        };
-        let mut scan = PeakScan::new(signal.len());
-        signal.each_block(&mut |block| {
-            scan.push(block, &mut keep);
-            Ok(())
-        })?;
-        scan.finish(&mut keep);
-        Ok(Peaks {
-            len: signal.len(),
-            floor,
-            over,
-        })
+        Peaks { len: x.len(), over }
     }
 
     /// The place in `over` of the first peak at or after sample `i`.
@@ -409,6 +391,157 @@ fn limiter_gains(peaks: &Peaks, peak_scale: f32, ceiling: f32, rate: u32) -> Vec
         pos = end;
     }
     out
+}
+
+/// The limiter of [`limiter_gains`] run as the signal streams past: each sample's
+/// interpolated peak is found as it arrives ([`PeakScan`]), the regions that need
+/// limiting are formed as their peaks come, and a sample is given out, gained and
+/// limited, once its gain can no longer change (a few milliseconds behind the input, or
+/// the length of a region being formed). Bit for bit what [`limiter_gains`] over all the
+/// peaks and applying its segments give.
+struct StreamLimiter {
+    n: usize,
+    /// The gain applied before limiting (the peaks are the input's, scaled by it).
+    g: f32,
+    ceiling: f32,
+    /// Half-width of the look-ahead, and the release per sample (as in [`limiter_gains`]).
+    h: usize,
+    step: f32,
+    scan: PeakScan,
+    /// Peaks found in the block being taken.
+    found: Vec<(usize, f32)>,
+    /// Input samples from `next` on, and what each allows (from `next` on, as far as
+    /// peaks have been found).
+    held: std::collections::VecDeque<f32>,
+    needs: std::collections::VecDeque<f32>,
+    /// The first sample not given out yet.
+    next: usize,
+    /// The gain of the previous sample given out.
+    carry: f32,
+    /// The region being formed: its first sample (padded) and its last limited sample.
+    region: Option<(usize, usize)>,
+}
+
+impl StreamLimiter {
+    fn new(n: usize, g: f32, ceiling: f32, rate: u32) -> StreamLimiter {
+        StreamLimiter {
+            n,
+            g,
+            ceiling,
+            h: (rate as usize * 3 / 1000).max(1),
+            step: 0.5 / (rate as f32 * 0.08),
+            scan: PeakScan::new(n),
+            found: Vec::new(),
+            held: std::collections::VecDeque::new(),
+            needs: std::collections::VecDeque::new(),
+            next: 0,
+            carry: 1.0,
+            region: None,
+        }
+    }
+
+    /// Takes the next block of input; gives out into `out` the samples now settled.
+    fn push(&mut self, block: &[f32], out: &mut Vec<f32>) {
+        self.held.extend(block.iter().copied());
+        let mut found = std::mem::take(&mut self.found);
+        found.clear();
+        self.scan.push(block, &mut |i, p| found.push((i, p)));
+        for &(i, p) in &found {
+            self.peak(i, p, out);
+        }
+        self.found = found;
+    }
+
+    /// The input has ended: gives out the rest.
+    fn finish(&mut self, out: &mut Vec<f32>) {
+        let mut found = std::mem::take(&mut self.found);
+        found.clear();
+        self.scan.finish(&mut |i, p| found.push((i, p)));
+        for &(i, p) in &found {
+            self.peak(i, p, out);
+        }
+        if let Some((start, last)) = self.region.take() {
+            self.close(start, (last + 2 * self.h + 1).min(self.n), out);
+        }
+        self.release(self.n, out);
+    }
+
+    /// Takes the peak of sample `i` (peaks come in order).
+    fn peak(&mut self, i: usize, peak: f32, out: &mut Vec<f32>) {
+        let p = peak * self.g;
+        let need = if p > self.ceiling {
+            self.ceiling / p
+        } else {
+            1.0
+        };
+        self.needs.push_back(need);
+        let h = self.h;
+        if need < 1.0 {
+            match self.region {
+                // Limited samples closer than 4h + 1 to each other share a region.
+                Some((start, last)) if i <= last + 4 * h + 1 => self.region = Some((start, i)),
+                _ => {
+                    if let Some((start, last)) = self.region.take() {
+                        self.close(start, (last + 2 * h + 1).min(self.n), out);
+                    }
+                    let start = i.saturating_sub(2 * h).max(self.next);
+                    self.release(start, out);
+                    self.region = Some((start, i));
+                }
+            }
+        }
+        match self.region {
+            // No limited sample can join the region any more: its gains are known.
+            Some((start, last)) if i > last + 4 * h + 1 => {
+                self.region = None;
+                self.close(start, (last + 2 * h + 1).min(self.n), out);
+            }
+            Some(_) => {}
+            // Any later region starts at least 2h before its first limited sample, after
+            // this one: up to there only the release can change the gain.
+            None => self.release((i + 1).saturating_sub(2 * h), out),
+        }
+    }
+
+    /// Gives out the samples up to `to` (exclusive) outside any region: the release
+    /// rises back to 1 and stops there.
+    fn release(&mut self, to: usize, out: &mut Vec<f32>) {
+        while self.next < to {
+            if self.carry >= 1.0 {
+                self.give(None, out);
+            } else {
+                self.carry = (self.carry + self.step).min(1.0);
+                self.give(Some(self.carry), out);
+            }
+        }
+    }
+
+    /// Gives out the region from `next` (its padded start) to `end`: the needs' minimum
+    /// over the look-ahead, averaged over the same width, under the release.
+    fn close(&mut self, start: usize, end: usize, out: &mut Vec<f32>) {
+        debug_assert_eq!(start, self.next);
+        let local: Vec<f32> = self.needs.range(..end - start).copied().collect();
+        let gain = moving_average(&sliding_min(&local, self.h), self.h);
+        for g in gain {
+            self.carry = g.min(self.carry + self.step);
+            self.give(Some(self.carry), out);
+        }
+    }
+
+    /// Gives out sample `next`: gained, and limited by `limit` if the limiter touches
+    /// it (as [`limiter_gains`]' segments are applied).
+    fn give(&mut self, limit: Option<f32>, out: &mut Vec<f32>) {
+        let (Some(x), need) = (self.held.pop_front(), self.needs.pop_front()) else {
+            return;
+        };
+        debug_assert!(need.is_some());
+        let s = x * self.g;
+        out.push(match limit {
+            Some(gain) => (s * gain).clamp(-1.0, 1.0),
+            None => s,
+        });
+        self.next += 1;
+    }
 }
 
 /// Per sample, the largest magnitude among the sample and 3 interpolated points between it
@@ -679,40 +812,63 @@ mod tests {
         }
     }
 
+    /// Normalizing the whole programme in memory as the limiter was first written:
+    /// gain, then [`limiter_gains`] over all the peaks, its segments applied.
+    fn normalize_whole(x: &[f32], gain: &Gain, rate: u32) -> Vec<f32> {
+        let mut out: Vec<f32> = x.iter().map(|&s| s * gain.g).collect();
+        if let Some(c) = gain.ceiling {
+            let peaks = Peaks::of(x, 0.0);
+            for (start, seg) in limiter_gains(&peaks, gain.g, c, rate) {
+                for (s, &g) in out[start..].iter_mut().zip(&seg) {
+                    *s = (*s * g).clamp(-1.0, 1.0);
+                }
+            }
+        }
+        out
+    }
+
     #[test]
-    fn normalizing_from_a_file_block_by_block_gives_the_in_memory_samples() {
+    fn the_streaming_limiter_gives_the_whole_signal_limiters_samples() {
         let rate = 22050;
-        // Longer than a few blocks, with peaks the limiter must catch across block edges.
+        // Longer than a few blocks, with peaks the limiter must catch across block edges,
+        // close together and far apart, at both ends, and a long loud stretch.
         let mut x = bursts(rate, 9.0);
         for k in (BLOCK - 30..BLOCK + 30).chain(2 * BLOCK - 5..2 * BLOCK + 3) {
             x[k] = 0.8;
         }
-        let mut whole = x.clone();
-        let report = normalize(&mut whole, rate, Target::default()).unwrap();
+        x[0] = 0.9;
+        let n = x.len();
+        x[n - 1] = -0.95;
+        for v in &mut x[100_000..104_000] {
+            *v *= 9.0;
+        }
         let mut file = crate::spill::Samples::new().unwrap();
         file.push(&x).unwrap();
-        let (planned, gain) = plan(&file, rate, Target::default()).unwrap();
-        assert_eq!(planned, report);
-        assert!(!gain.segments.is_empty(), "the limiter had work to do");
-        let mut streamed = Vec::new();
-        file.each_block(&mut |b| {
-            let mut block = b.to_vec();
-            gain.apply(streamed.len(), &mut block);
-            streamed.extend(block);
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(streamed.len(), whole.len());
-        assert!(streamed
-            .iter()
-            .zip(&whole)
-            .all(|(a, b)| a.to_bits() == b.to_bits()));
-        // And in odd blocks, as a caller might cut it.
-        let mut odd = x.clone();
-        for (k, block) in odd.chunks_mut(777).enumerate() {
-            gain.apply(k * 777, block);
+        for (g, c) in [(1.0f32, 0.5f32), (3.1, 0.87), (0.5, 0.2), (1.0, 1.0)] {
+            let gain = Gain {
+                g,
+                ceiling: Some(c),
+            };
+            let whole = normalize_whole(&x, &gain, rate);
+            let streamed = crate::spill::to_vec(&gain.applied(&file, rate)).unwrap();
+            assert_eq!(streamed.len(), whole.len());
+            for (k, (a, b)) in streamed.iter().zip(&whole).enumerate() {
+                assert_eq!(
+                    a.to_bits(),
+                    b.to_bits(),
+                    "sample {k} at gain {g}, ceiling {c}"
+                );
+            }
         }
-        assert!(odd
+        // And the whole normalization: plan over the file, applied as it streams.
+        let (report, gain) = plan(&file, rate, Target::default()).unwrap();
+        let mut in_memory = x.clone();
+        assert_eq!(
+            normalize(&mut in_memory, rate, Target::default()).unwrap(),
+            report
+        );
+        let whole = normalize_whole(&x, &gain, rate);
+        assert!(in_memory
             .iter()
             .zip(&whole)
             .all(|(a, b)| a.to_bits() == b.to_bits()));
