@@ -939,3 +939,25 @@ impl Edition {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_four_hour_article_is_built_and_a_seven_hour_one_refused() {
+        // Sentences of 1 000 spoken characters; at the fast rate rawi estimates with, 25
+        // characters a second, each is at least 40 s of speech.
+        let sentence = "ب".repeat(1000);
+        let article = |hours: f64| {
+            let n = (hours * 3600.0 / 40.0).ceil() as usize;
+            (1..=n)
+                .map(|id| (id, "نص", sentence.as_str()))
+                .collect::<Vec<_>>()
+        };
+        let path = Path::new("long.txt");
+        assert!(check_spoken(path, article(4.0)).is_ok());
+        let e = check_spoken(path, article(7.0)).unwrap_err().to_string();
+        assert!(e.contains("long.txt") && e.contains("6 h"), "{e}");
+    }
+}
