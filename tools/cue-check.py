@@ -16,6 +16,10 @@ Both are small and positive when a cue holds its speech: Whisper's word times ar
 good to a tenth or two of a second, and a cue keeps 30 ms of silence at each edge.
 Whisper often starts a word where the word before it ended, across a pause: the start
 offset is also given over the cues whose first word is not glued so to the word before.
+As a check of Whisper's own times, the cues with silence before them (no bed playing)
+are also compared with where the sound starts and stops: the first and last 10 ms frame
+within 35 dB of the loudest one (a cue keeps 30 ms of silence at each edge, so both
+offsets are about +0.03 s when the cues are right).
 A cue no word falls in, and words that fall in no cue (speech the timeline does not
 cover: in the intro, the outro or a pause) are counted: a timeline shifted by the intro
 shows up as both. Prints one line per figure; exit status 1 if any cue is empty or more
@@ -59,6 +63,29 @@ def read_bundle(path):
     return cues, audio[0], tmp
 
 
+def energy_edges(samples, cues, rate=16000):
+    """(start offsets, end offsets) of the cues that have 0.3 s of silence before them."""
+    hop = rate // 100
+    frames = [
+        max(sum(x * x for x in samples[k : k + hop]) / hop, 1e-12)
+        for k in range(0, len(samples) - hop + 1, hop)
+    ]
+    loudest = max(frames)
+    loud = [f > loudest * 10 ** (-35 / 10) for f in frames]
+    at = lambda t: max(0, min(len(loud) - 1, int(round(t * 100))))
+    starts, ends = [], []
+    for cs, ce, _ in cues:
+        if any(loud[at(cs - 0.3) : at(cs - 0.05)]):
+            continue
+        first = next((k for k in range(at(cs - 0.05), at(cs + 0.5)) if loud[k]), None)
+        last = next((k for k in range(at(ce + 0.05), at(ce - 0.5), -1) if loud[k]), None)
+        if first is None or last is None:
+            continue
+        starts.append(first / 100 - cs)
+        ends.append(ce - (last + 1) / 100)
+    return starts, ends
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("bundle", help="an edition: zip or unpacked folder")
@@ -89,6 +116,9 @@ def main():
         vad_filter=False,
     )
     words = [(w.start, w.end, w.word) for s in segments for w in (s.words or [])]
+    from faster_whisper.audio import decode_audio
+
+    onsets, offsets = energy_edges(decode_audio(audio, sampling_rate=16000), cues)
     if tmp:
         tmp.cleanup()
 
@@ -126,6 +156,9 @@ def main():
         print(f"end offset (cue end - last word end):   {fig(ends)}")
     if clean:
         print(f"start offset, first word not glued to the one before ({len(clean)} cues): {fig(clean)}")
+    if onsets:
+        print(f"sound start - cue start, {len(onsets)} cues with silence before: {fig(onsets)}")
+        print(f"cue end - sound end, same cues:             {fig(offsets)}")
     bad = empty or outside > 0.05 * max(len(words), 1)
     sys.exit(1 if bad else 0)
 
