@@ -421,12 +421,23 @@ fn speak_all(
     Ok((file, placed))
 }
 
-/// The error of a temporary file that cannot be written (a full disk, most often),
-/// naming the folder temporary files go to.
+/// The error of a temporary file that cannot be written, naming the folder temporary
+/// files go to and saying what to do (a full disk and a file-size limit are the usual
+/// causes, as for the bundle itself).
 fn temp_failure(what: &str, e: &std::io::Error) -> Error {
+    use std::io::ErrorKind;
+    let advice = match e.kind() {
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+            format!("the disk is full ({e}); free some space or set TMPDIR to a folder with room")
+        }
+        ErrorKind::FileTooLarge => format!(
+            "the file is larger than this system lets rawi write ({e}); raise the limit (ulimit -f)"
+        ),
+        _ => format!("{e}; set TMPDIR to a folder rawi can write in"),
+    };
     Error::output(
         std::env::temp_dir(),
-        format!("cannot keep {what} in a temporary file there: {e}; free some space or set TMPDIR to a folder with room"),
+        format!("cannot keep {what} in a temporary file: {advice}"),
     )
 }
 
