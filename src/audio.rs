@@ -3,6 +3,7 @@
 
 pub use crate::clip::Clip;
 use crate::segment::Boundary;
+use crate::spill::{Samples, Signal, BLOCK};
 use crate::voice::Pauses;
 
 /// Reads a WAV file leniently: PCM 8/16/24/32-bit or 32/64-bit float, any channel count
@@ -200,6 +201,125 @@ impl Programme {
         }
     }
 
+    /// Converts a sample position to whole milliseconds.
+    pub fn ms(&self, sample: usize) -> u64 {
+        (sample as u64 * 1000) / self.rate.max(1) as u64
+    }
+
+    /// Length in whole milliseconds.
+    pub fn duration_ms(&self) -> u64 {
+        self.ms(self.samples.len())
+    }
+}
+
+/// One piece of a speech programme as it is laid out: silence, or a clip kept in a
+/// [`Samples`] file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    /// This many samples of silence.
+    Silence(usize),
+    /// `len` samples of the clip file from `at`.
+    Clip { at: usize, len: usize },
+}
+
+/// Where each clip and pause of a speech programme goes: the same timeline as
+/// [`Programme::assemble`] makes, without the samples, which stay in the clips' file
+/// until the programme is read ([`Speech`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Layout {
+    pieces: Vec<Piece>,
+    /// One cue per sentence, in order.
+    pub cues: Vec<Cue>,
+    /// The programme's length in samples.
+    pub len: usize,
+}
+
+impl Layout {
+    /// Lays out clips (`(first sample in the clips' file, length, boundary)`, in the
+    /// programme's order, already at `rate`) with the pause each boundary asks for.
+    pub fn new(clips: &[(usize, usize, Boundary)], rate: u32, pauses: &Pauses) -> Layout {
+        let ms = |m: u32| (rate as u64 * m as u64 / 1000) as usize;
+        let n = clips.len();
+        let mut pieces = Vec::with_capacity(2 * n + 1);
+        let mut cues = Vec::with_capacity(n);
+        let mut len = ms(pauses.lead_ms);
+        pieces.push(Piece::Silence(len));
+        for (i, &(at, clip_len, boundary)) in clips.iter().enumerate() {
+            pieces.push(Piece::Clip { at, len: clip_len });
+            cues.push(Cue {
+                start: len,
+                end: len + clip_len,
+            });
+            let gap = ms(pauses.after(boundary, i + 1 == n));
+            pieces.push(Piece::Silence(gap));
+            len += clip_len + gap;
+        }
+        Layout { pieces, cues, len }
+    }
+}
+
+/// A speech programme read from its clips' file as it is laid out: the programme
+/// [`Programme::assemble`] would hold, made block by block.
+#[derive(Debug, Clone, Copy)]
+pub struct Speech<'a> {
+    /// The clips' file.
+    pub clips: &'a Samples,
+    /// Where each clip and pause goes.
+    pub layout: &'a Layout,
+}
+
+impl Signal for Speech<'_> {
+    fn len(&self) -> usize {
+        self.layout.len
+    }
+
+    fn each_block(&self, f: &mut dyn FnMut(&[f32]) -> Result<(), String>) -> Result<(), String> {
+        let mut block: Vec<f32> = Vec::with_capacity(BLOCK.min(self.layout.len));
+        let mut scratch = Vec::new();
+        for &piece in &self.layout.pieces {
+            let (mut at, mut left) = match piece {
+                Piece::Silence(n) => (None, n),
+                Piece::Clip { at, len } => (Some(at), len),
+            };
+            while left > 0 {
+                let take = left.min(BLOCK - block.len());
+                let from = block.len();
+                block.resize(from + take, 0.0);
+                if let Some(a) = &mut at {
+                    self.clips
+                        .read(*a, &mut block[from..], &mut scratch)
+                        .map_err(|e| {
+                            format!("cannot read a clip back from its temporary file: {e}")
+                        })?;
+                    *a += take;
+                }
+                left -= take;
+                if block.len() == BLOCK {
+                    f(&block)?;
+                    block.clear();
+                }
+            }
+        }
+        if !block.is_empty() {
+            f(&block)?;
+        }
+        Ok(())
+    }
+}
+
+/// The whole edition's audio with its timeline, kept in a temporary file (see
+/// [`crate::spill`]): its memory does not grow with its length.
+#[derive(Debug)]
+pub struct Track {
+    /// Mono samples.
+    pub samples: Samples,
+    /// Samples per second.
+    pub rate: u32,
+    /// One cue per sentence, in order.
+    pub cues: Vec<Cue>,
+}
+
+impl Track {
     /// Converts a sample position to whole milliseconds.
     pub fn ms(&self, sample: usize) -> u64 {
         (sample as u64 * 1000) / self.rate.max(1) as u64
@@ -413,5 +533,50 @@ mod tests {
                 .map(|(i, b)| 1000 + p.after(*b, i == 2))
                 .sum::<u32>();
         assert_eq!(counted as usize, prog.samples.len());
+    }
+
+    #[test]
+    fn laid_out_speech_reads_as_the_assembled_programme() {
+        let p = Pauses {
+            clause_ms: 100,
+            sentence_ms: 200,
+            paragraph_ms: 300,
+            heading_ms: 400,
+            lead_ms: 50,
+            tail_ms: 500,
+        };
+        let rate = 22050;
+        // Clips longer than a block and shorter, so that pieces cross block edges.
+        let clips: Vec<(Clip, Boundary)> = [
+            (1.3, Boundary::Heading),
+            (4.1, Boundary::Sentence),
+            (0.2, Boundary::Paragraph),
+            (3.0, Boundary::Clause),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, &(secs, b))| (tone(rate, secs, 200.0 + 50.0 * i as f32), b))
+        .collect();
+        let whole = Programme::assemble(clips.clone(), rate, &p);
+        // The clips reach the file out of order, as workers finish.
+        let mut file = Samples::new().unwrap();
+        let mut placed = vec![(0, 0, Boundary::Sentence); clips.len()];
+        for i in [2, 0, 3, 1] {
+            let at = file.push(&clips[i].0.samples).unwrap();
+            placed[i] = (at, clips[i].0.samples.len(), clips[i].1);
+        }
+        let layout = Layout::new(&placed, rate, &p);
+        assert_eq!(layout.cues, whole.cues);
+        assert_eq!(layout.len, whole.samples.len());
+        let speech = Speech {
+            clips: &file,
+            layout: &layout,
+        };
+        let read = crate::spill::to_vec(&speech).unwrap();
+        assert!(read
+            .iter()
+            .zip(&whole.samples)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert_eq!(read.len(), whole.samples.len());
     }
 }

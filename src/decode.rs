@@ -211,7 +211,7 @@ fn decode_container(
 
 /// Decodes a container through symphonia and hands each packet's samples, mixed down to
 /// mono, with the sample rate, to `sink`, so that a caller who only counts them holds one
-/// packet at a time (`rawi verify` of a three-hour edition). Returns the sample rate.
+/// packet at a time (`rawi verify` of a six-hour edition). Returns the sample rate.
 fn stream_container(
     bytes: Vec<u8>,
     format: AudioFormat,

@@ -7,12 +7,12 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::article::{self, Article};
-use crate::audio::{self, Clip, Programme};
+use crate::audio::{self, Clip, Layout, Speech, Track};
 use crate::bundle::manifest::{
     ArticleInfo, AudioInfo, FileEntry, LoudnessInfo, Manifest, ReviewEntry, SentenceEntry,
     VoiceInfo, SCHEMA_VERSION,
 };
-use crate::bundle::{chapters, page, srt, transcript_json, vtt, Bundle};
+use crate::bundle::{chapters, page, srt, transcript_json, vtt, Bundle, Member};
 use crate::cache::Cache;
 use crate::encode::{self, Format, Tags};
 use crate::error::{Error, Result};
@@ -21,6 +21,7 @@ use crate::loudness;
 use crate::normalize::{self, Spoken};
 use crate::segment::{self, Sentence, SplitOptions};
 use crate::sound::{Dressed, SoundInfo};
+use crate::spill::{Samples, Signal};
 use crate::synth::{ClipKeys, Speaker, SYNTH_VERSION};
 
 /// Silence kept at the edges of each clip, so that speech never starts on a cut.
@@ -94,7 +95,7 @@ pub struct Context<'a> {
 }
 
 /// A built edition, before it is written anywhere.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Edition {
     /// The parsed article.
     pub article: Article,
@@ -104,8 +105,10 @@ pub struct Edition {
     pub sentences: Vec<Sentence>,
     /// Their spoken forms.
     pub spoken: Vec<Spoken>,
-    /// The audio and timeline (after loudness normalization).
-    pub programme: Programme,
+    /// The audio and timeline, before loudness normalization (kept in a temporary file).
+    pub programme: Track,
+    /// The loudness normalization, applied as the audio is encoded.
+    pub gain: loudness::Gain,
     /// The manifest (its `[[file]]` list is filled in by [`Edition::bundle`]).
     pub manifest: Manifest,
     /// Audio format of the bundle.
@@ -284,8 +287,8 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
     } = Script::read(path, opts, voice)?;
     let given = given_texts(form, &spoken, &diacritized);
     let clips = speak_all(path, ctx, &given, &sentences)?;
-    let (mut programme, dressed) = join(path, clips, &sentences, opts, voice)?;
-    let loudness = normalize_loudness(path, &mut programme, opts)?;
+    let (programme, dressed) = join(path, clips, &sentences, opts, voice)?;
+    let (loudness, gain) = normalize_loudness(path, &programme, opts)?;
     let entries: Vec<SentenceEntry> = sentences
         .iter()
         .zip(&spoken)
@@ -325,6 +328,7 @@ pub fn build(path: &Path, opts: &Options, ctx: &Context) -> Result<Edition> {
         sentences,
         spoken,
         programme,
+        gain,
         manifest,
         format: opts.format,
         mp3_kbps: opts.mp3_kbps,
@@ -349,14 +353,18 @@ fn read_article(path: &Path) -> Result<(Article, String)> {
 /// Has the voice speak every sentence (`given`: the text it receives), in parallel, from
 /// the cache where it can. The audio made so far is counted across workers, so a voice
 /// far slower than the estimate is stopped at the edition's limit instead of filling the
-/// memory; pauses count as the programme will hold them (lead, tail and one after each
+/// disk; pauses count as the programme will hold them (lead, tail and one after each
 /// sentence), so the limit is the length of the finished edition, not of the speech.
+///
+/// Each finished clip goes into one temporary file as it arrives and is freed: the
+/// clips are never all in memory. Returns the file and where each sentence's clip is in
+/// it (first sample, length).
 fn speak_all(
     path: &Path,
     ctx: &Context,
     given: &[&str],
     sentences: &[Sentence],
-) -> Result<Vec<Clip>> {
+) -> Result<(Samples, Vec<(usize, usize)>)> {
     let voice = ctx.speaker.voice();
     let rate = voice.sample_rate;
     let pauses = &voice.pauses;
@@ -368,7 +376,8 @@ fn speak_all(
         .collect();
     let made = AtomicU64::new(ms(pauses.lead_ms));
     let max_samples = (limits::MAX_ARTICLE_AUDIO_S * f64::from(rate)) as u64;
-    given
+    let file = std::sync::Mutex::new(Samples::new().map_err(|e| temp_failure("the clips", &e))?);
+    let placed = given
         .par_iter()
         .zip(sentences.par_iter().zip(gaps.par_iter()))
         .map(|(text, (s, gap))| {
@@ -397,10 +406,39 @@ fn speak_all(
                 },
                 other => other,
             })?;
+            let at = file
+                .lock()
+                .map_err(|_| Error::output(path, "a worker failed while keeping its clip"))?
+                .push(&clip.samples)
+                .map_err(|e| temp_failure("the clips", &e))?;
             (ctx.on_clip)();
-            Ok(clip)
+            Ok((at, clip.samples.len()))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    let file = file
+        .into_inner()
+        .map_err(|_| Error::output(path, "a worker failed while keeping its clip"))?;
+    Ok((file, placed))
+}
+
+/// The error of a temporary file that cannot be written, naming the folder temporary
+/// files go to and saying what to do (a full disk and a file-size limit are the usual
+/// causes, as for the bundle itself).
+fn temp_failure(what: &str, e: &std::io::Error) -> Error {
+    use std::io::ErrorKind;
+    let advice = match e.kind() {
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+            format!("the disk is full ({e}); free some space or set TMPDIR to a folder with room")
+        }
+        ErrorKind::FileTooLarge => format!(
+            "the file is larger than this system lets rawi write ({e}); raise the limit (ulimit -f)"
+        ),
+        _ => format!("{e}; set TMPDIR to a folder rawi can write in"),
+    };
+    Error::output(
+        std::env::temp_dir(),
+        format!("cannot keep {what} in a temporary file: {advice}"),
+    )
 }
 
 /// The error of an edition longer than [`limits::MAX_ARTICLE_AUDIO_S`].
@@ -415,55 +453,88 @@ fn too_long(path: &Path) -> Error {
 }
 
 /// Joins the clips with the voice's pauses into one programme, then puts the sound
-/// identity (intro, outro, bed) around it, moving every cue with the speech.
+/// identity (intro, outro, bed) around it, moving every cue with the speech. The
+/// programme is written block by block into a temporary file as it is made; the clips'
+/// file is dropped once it is read.
 fn join(
     path: &Path,
-    clips: Vec<Clip>,
+    clips: (Samples, Vec<(usize, usize)>),
     sentences: &[Sentence],
     opts: &Options,
     voice: &crate::voice::Voice,
-) -> Result<(Programme, Dressed)> {
-    let with_bounds: Vec<(Clip, segment::Boundary)> = clips
+) -> Result<(Track, Dressed)> {
+    let (clips, placed) = clips;
+    let rate = voice.sample_rate;
+    let placed: Vec<(usize, usize, segment::Boundary)> = placed
         .into_iter()
         .zip(sentences.iter().map(|s| s.boundary))
+        .map(|((at, len), b)| (at, len, b))
         .collect();
-    // The clips are freed as they go into the programme.
-    let programme = Programme::assemble(with_bounds, voice.sample_rate, &voice.pauses);
-    let Some(id) = opts.sound.as_deref().filter(|id| !id.is_empty()) else {
-        return Ok((programme, Dressed::default()));
+    let layout = Layout::new(&placed, rate, &voice.pauses);
+    let speech = Speech {
+        clips: &clips,
+        layout: &layout,
     };
-    let headline = sentences
-        .iter()
-        .take_while(|s| s.kind == crate::article::BlockKind::Title)
-        .count();
-    let (programme, dressed) = id
-        .dress(programme, headline)
-        .map_err(|e| Error::output(path, e))?;
-    if programme.samples.len() as f64 > limits::MAX_ARTICLE_AUDIO_S * f64::from(programme.rate) {
+    let mut samples = Samples::new().map_err(|e| temp_failure("the programme", &e))?;
+    let mut failed = None;
+    let mut put = |b: &[f32]| {
+        samples.push(b).map(drop).map_err(|e| {
+            let message = e.to_string();
+            failed = Some(e);
+            message
+        })
+    };
+    let made = match opts.sound.as_deref().filter(|id| !id.is_empty()) {
+        None => speech
+            .each_block(&mut put)
+            .map(|()| (layout.cues.clone(), Dressed::default())),
+        Some(id) => {
+            let headline = sentences
+                .iter()
+                .take_while(|s| s.kind == crate::article::BlockKind::Title)
+                .count();
+            id.dress_into(&speech, &layout.cues, rate, headline, &mut put)
+        }
+    };
+    let (cues, dressed) = match (made, failed) {
+        (Ok(made), _) => made,
+        (Err(_), Some(e)) => return Err(temp_failure("the programme", &e)),
+        (Err(e), None) => return Err(Error::output(path, e)),
+    };
+    drop(clips);
+    if samples.len() as f64 > limits::MAX_ARTICLE_AUDIO_S * f64::from(rate) {
         return Err(too_long(path));
     }
-    Ok((programme, dressed))
+    Ok((
+        Track {
+            samples,
+            rate,
+            cues,
+        },
+        dressed,
+    ))
 }
 
-/// Normalizes the finished programme's loudness to the target, if there is one, aiming
-/// the PCM so that the file, after the encoder's own gain, is on target.
+/// Finds the loudness normalization of the finished programme to the target, if there
+/// is one, aiming the PCM so that the file, after the encoder's own gain, is on target.
+/// The programme is only read; the gain is applied as it is encoded.
 fn normalize_loudness(
     path: &Path,
-    programme: &mut Programme,
+    programme: &Track,
     opts: &Options,
-) -> Result<Option<LoudnessInfo>> {
+) -> Result<(Option<LoudnessInfo>, loudness::Gain)> {
     let Some(target) = opts.loudness else {
-        return Ok(None);
+        return Ok((None, loudness::Gain::none()));
     };
     let codec = encode::codec_gain_db(opts.format);
     let pcm_target = loudness::Target {
         lufs: target.lufs - codec,
         true_peak_dbtp: target.true_peak_dbtp - codec - encode::codec_peak_margin_db(opts.format),
     };
-    let r = loudness::normalize(&mut programme.samples, programme.rate, pcm_target)
+    let (r, gain) = loudness::plan(&programme.samples, programme.rate, pcm_target)
         .map_err(|e| Error::output(path, e))?;
     let round = |x: f64| (x * 100.0).round() / 100.0;
-    Ok(Some(LoudnessInfo {
+    let info = LoudnessInfo {
         target_lufs: target.lufs,
         target_true_peak_dbtp: target.true_peak_dbtp,
         before_lufs: r.before.lufs,
@@ -472,7 +543,8 @@ fn normalize_loudness(
         after_true_peak_dbtp: round(r.after.true_peak_dbtp + codec),
         gain_db: r.gain_db,
         codec_gain_db: round(codec),
-    }))
+    };
+    Ok((Some(info), gain))
 }
 
 /// What the manifest says of a finished programme: its sentences (timed), chapters,
@@ -482,7 +554,7 @@ struct Described<'a> {
     file_name: &'a str,
     sentences: &'a [Sentence],
     spoken: &'a [Spoken],
-    programme: &'a Programme,
+    programme: &'a Track,
     opts: &'a Options,
     voice: &'a crate::voice::Voice,
 }
@@ -523,7 +595,7 @@ impl Described<'_> {
                 format: opts.format.to_string(),
                 sample_rate: programme.rate,
                 channels: 1,
-                samples: programme.samples.len() as u64,
+                samples: Signal::len(&programme.samples) as u64,
                 bitrate_kbps: (opts.format == Format::Mp3).then(|| encode::mp3_kbps(opts.mp3_kbps)),
                 duration_ms: programme.duration_ms(),
             },
@@ -765,8 +837,9 @@ impl Edition {
         }
     }
 
-    /// The bundle's files: manifest (with every other member's hash) first.
-    pub fn bundle(&self) -> Result<Bundle> {
+    /// The audio file: the programme read back block by block, its loudness normalized
+    /// as it passes, into the encoder, which keeps what it encodes in a temporary file.
+    pub fn encode_audio(&self) -> Result<encode::Encoded> {
         let m = &self.manifest;
         let chapters: Vec<encode::Chapter> = m
             .chapters
@@ -777,34 +850,125 @@ impl Edition {
                 end_ms: c.end_ms,
             })
             .collect();
-        let audio = encode::encode(
+        let samples = &self.programme.samples;
+        let failed = |e: String| Error::output(&m.audio.path, e);
+        let mut encoder = encode::Encoder::new(
             self.format,
-            &self.programme.samples,
             self.programme.rate,
+            Signal::len(samples),
             &self.tags(),
             &chapters,
             self.mp3_kbps,
         )
-        .map_err(|e| Error::output(&m.audio.path, e))?;
+        .map_err(failed)?;
+        self.gain
+            .applied(samples, self.programme.rate)
+            .each_block(&mut |b| encoder.push(b))
+            .map_err(failed)?;
+        encoder.finish().map_err(failed)
+    }
+
+    /// The bundle's members other than the manifest and the audio, in order.
+    fn texts(&self) -> Vec<(String, Vec<u8>)> {
+        let m = &self.manifest;
         let cues = || {
             m.sentences
                 .iter()
                 .map(|s| (s.start_ms, s.end_ms, s.text.as_str()))
         };
-        let mut b = Bundle::default();
-        b.add(m.audio.path.clone(), audio);
-        b.add("transcript.vtt", vtt::write(cues()));
-        b.add("transcript.srt", srt::write(cues()));
-        b.add("transcript.json", transcript_json::write(cues()));
-        b.add("chapters.json", chapters::write(&m.chapters));
-        b.add("index.html", page::edition(m));
         let mut text = self.article.source.clone();
         text.push('\n');
-        b.add("article.txt", text);
-        let mut manifest = m.clone();
-        manifest.files = b.files.iter().map(|(p, c)| FileEntry::of(p, c)).collect();
-        b.files
-            .insert(0, ("manifest.toml".into(), manifest.to_toml().into_bytes()));
+        vec![
+            ("transcript.vtt".into(), vtt::write(cues()).into_bytes()),
+            ("transcript.srt".into(), srt::write(cues()).into_bytes()),
+            (
+                "transcript.json".into(),
+                transcript_json::write(cues()).into_bytes(),
+            ),
+            (
+                "chapters.json".into(),
+                chapters::write(&m.chapters).into_bytes(),
+            ),
+            ("index.html".into(), page::edition(m).into_bytes()),
+            ("article.txt".into(), text.into_bytes()),
+        ]
+    }
+
+    /// The manifest as written, with the `[[file]]` list of the audio (`audio`) and the
+    /// other members.
+    fn manifest_with(&self, audio: FileEntry, texts: &[(String, Vec<u8>)]) -> Vec<u8> {
+        let mut manifest = self.manifest.clone();
+        manifest.files = std::iter::once(audio)
+            .chain(texts.iter().map(|(p, c)| FileEntry::of(p, c)))
+            .collect();
+        manifest.to_toml().into_bytes()
+    }
+
+    /// The bundle's files: manifest (with every other member's hash) first, then the
+    /// audio, all in memory (a podcast keeps its episodes' files until it is assembled).
+    pub fn bundle(&self) -> Result<Bundle> {
+        let m = &self.manifest;
+        let audio = self
+            .encode_audio()?
+            .to_vec()
+            .map_err(|e| temp_failure("the encoded audio", &e))?;
+        let texts = self.texts();
+        let manifest = self.manifest_with(FileEntry::of(&m.audio.path, &audio), &texts);
+        let mut b = Bundle::default();
+        b.add("manifest.toml", manifest);
+        b.add(m.audio.path.clone(), audio);
+        for (p, c) in texts {
+            b.add(p, c);
+        }
         Ok(b)
+    }
+
+    /// Writes the bundle at `out` (a zip, or a folder if `unpacked`), the same files as
+    /// [`Edition::bundle`] gives, with the audio copied from its temporary file as it is
+    /// written instead of held in memory.
+    pub fn write(&self, out: &Path, unpacked: bool) -> Result<()> {
+        let m = &self.manifest;
+        let audio = self.encode_audio()?;
+        let entry = FileEntry {
+            path: m.audio.path.clone(),
+            sha256: audio
+                .sha256_hex()
+                .map_err(|e| temp_failure("the encoded audio", &e))?,
+            bytes: audio.len(),
+        };
+        let texts = self.texts();
+        let manifest = self.manifest_with(entry, &texts);
+        let mut members: Vec<(&str, Member)> = vec![
+            ("manifest.toml", Member::Bytes(&manifest)),
+            (m.audio.path.as_str(), Member::Audio(&audio)),
+        ];
+        members.extend(texts.iter().map(|(p, c)| (p.as_str(), Member::Bytes(c))));
+        if unpacked {
+            crate::bundle::write_dir(out, &members)
+        } else {
+            crate::bundle::write_zip(out, &members)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_four_hour_article_is_built_and_a_seven_hour_one_refused() {
+        // Sentences of 1 000 spoken characters; at the fast rate rawi estimates with, 25
+        // characters a second, each is at least 40 s of speech.
+        let sentence = "ب".repeat(1000);
+        let article = |hours: f64| {
+            let n = (hours * 3600.0 / 40.0).ceil() as usize;
+            (1..=n)
+                .map(|id| (id, "نص", sentence.as_str()))
+                .collect::<Vec<_>>()
+        };
+        let path = Path::new("long.txt");
+        assert!(check_spoken(path, article(4.0)).is_ok());
+        let e = check_spoken(path, article(7.0)).unwrap_err().to_string();
+        assert!(e.contains("long.txt") && e.contains("6 h"), "{e}");
     }
 }

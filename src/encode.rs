@@ -373,15 +373,206 @@ pub fn encode(
     chapters: &[Chapter],
     mp3_kbps: u32,
 ) -> Result<Vec<u8>, String> {
-    match format {
-        Format::Wav => Ok(wav(samples, rate, tags)),
-        Format::Mp3 => mp3(samples, rate, tags, chapters, mp3_kbps),
-        Format::Flac => flac(samples, rate, tags, chapters),
+    let mut enc = Encoder::new(format, rate, samples.len(), tags, chapters, mp3_kbps)?;
+    for block in samples.chunks(crate::spill::BLOCK) {
+        enc.push(block)?;
+    }
+    enc.finish()?.to_vec().map_err(|e| temp_failure(&e))
+}
+
+/// A failure of the temporary file an encoder writes into, in words.
+fn temp_failure(e: &std::io::Error) -> String {
+    format!("cannot write the encoded audio to a temporary file: {e}")
+}
+
+/// An encoded audio file: a head made once everything is known (tags, sizes, checksums)
+/// and a body written as the audio arrived, kept in an unnamed temporary file, so that
+/// an edition's encoded audio is not held in memory either.
+#[derive(Debug)]
+pub struct Encoded {
+    head: Vec<u8>,
+    body: crate::spill::Bytes,
+}
+
+impl Encoded {
+    /// Its length in bytes.
+    pub fn len(&self) -> u64 {
+        self.head.len() as u64 + self.body.len()
+    }
+
+    /// Whether it is empty (it never is: every format has a header).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes the whole file into `w`.
+    pub fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        w.write_all(&self.head)?;
+        self.body.each_chunk(|c| w.write_all(c))
+    }
+
+    /// The whole file in memory.
+    pub fn to_vec(&self) -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(self.len() as usize);
+        self.write_to(&mut out)?;
+        Ok(out)
+    }
+
+    /// Lowercase hex SHA-256 of the whole file.
+    pub fn sha256_hex(&self) -> std::io::Result<String> {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(&self.head);
+        self.body.each_chunk(|c| {
+            h.update(c);
+            Ok(())
+        })?;
+        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    }
+}
+
+/// An encoder that takes the programme in blocks, in order, and writes what it encodes
+/// into a temporary file as it goes (see [`Encoded`]). The bytes are the same however the
+/// programme is cut into blocks.
+pub struct Encoder {
+    /// Samples the programme has, and samples taken so far.
+    len: usize,
+    taken: usize,
+    tags: Tags,
+    chapters: Vec<Chapter>,
+    kbps: u32,
+    body: crate::spill::Bytes,
+    state: State,
+}
+
+/// Each format's own state between blocks.
+enum State {
+    /// WAV: the head is known from the start.
+    Wav { head: Vec<u8> },
+    /// MP3: LAME, and buffers reused between blocks.
+    Mp3 {
+        lame: Box<mp3lame_encoder::Encoder>,
+        pcm: Vec<i16>,
+        out: Vec<u8>,
+    },
+    /// FLAC: flacenc's stream (its metadata, no frames), frame buffer and context
+    /// (checksum, frame count), and the samples of a frame not yet full.
+    Flac(Box<FlacState>),
+}
+
+/// See [`State::Flac`].
+struct FlacState {
+    config: flacenc::error::Verified<flacenc::config::Encoder>,
+    stream: flacenc::component::Stream,
+    frame: flacenc::source::FrameBuf,
+    context: flacenc::source::Context,
+    pending: Vec<i32>,
+    sink: flacenc::bitsink::ByteSink,
+}
+
+impl Encoder {
+    /// An encoder of `len` samples at `rate` in `format`, with tags and chapters.
+    pub fn new(
+        format: Format,
+        rate: u32,
+        len: usize,
+        tags: &Tags,
+        chapters: &[Chapter],
+        mp3_kbps: u32,
+    ) -> Result<Encoder, String> {
+        let state = match format {
+            Format::Wav => State::Wav {
+                head: wav_head(len, rate, tags),
+            },
+            Format::Mp3 => State::Mp3 {
+                lame: Box::new(lame(rate, mp3_kbps)?),
+                pcm: Vec::new(),
+                out: Vec::new(),
+            },
+            Format::Flac => State::Flac(Box::new(FlacState::new(rate)?)),
+        };
+        Ok(Encoder {
+            len,
+            taken: 0,
+            tags: tags.clone(),
+            chapters: chapters.to_vec(),
+            kbps: mp3_kbps,
+            body: crate::spill::Bytes::new().map_err(|e| temp_failure(&e))?,
+            state,
+        })
+    }
+
+    /// Encodes the next block of the programme.
+    pub fn push(&mut self, block: &[f32]) -> Result<(), String> {
+        self.taken += block.len();
+        let body = &mut self.body;
+        match &mut self.state {
+            State::Wav { .. } => {
+                let bytes: Vec<u8> = block
+                    .iter()
+                    .flat_map(|&s| to_i16(s).to_le_bytes())
+                    .collect();
+                body.append(&bytes).map_err(|e| temp_failure(&e))
+            }
+            State::Mp3 { lame, pcm, out } => {
+                use mp3lame_encoder::MonoPcm;
+                // LAME wants its output buffer sized for the input it is given.
+                for chunk in block.chunks(1 << 16) {
+                    pcm.clear();
+                    pcm.extend(chunk.iter().map(|&s| to_i16(s)));
+                    out.clear();
+                    out.reserve(mp3lame_encoder::max_required_buffer_size(pcm.len()));
+                    lame.encode_to_vec(MonoPcm(pcm), out)
+                        .map_err(|e| format!("MP3 encoder: encoding: {e:?}"))?;
+                    body.append(out).map_err(|e| temp_failure(&e))?;
+                }
+                Ok(())
+            }
+            State::Flac(flac) => flac.push(block, body),
+        }
+    }
+
+    /// Finishes the file: the encoder's last frames, then the head.
+    pub fn finish(mut self) -> Result<Encoded, String> {
+        if self.taken != self.len {
+            return Err(format!(
+                "the encoder was given {} samples for a programme of {}",
+                self.taken, self.len
+            ));
+        }
+        let head = match self.state {
+            State::Wav { head } => head,
+            State::Mp3 { mut lame, out, .. } => mp3_finish(
+                &mut lame,
+                out,
+                &mut self.body,
+                self.len as u64,
+                &self.tags,
+                &self.chapters,
+                self.kbps,
+            )?,
+            State::Flac(flac) => flac.finish(&mut self.body, &self.tags, &self.chapters)?,
+        };
+        Ok(Encoded {
+            head,
+            body: self.body,
+        })
     }
 }
 
 /// A 16-bit WAV with a `LIST`/`INFO` chunk before the data.
 pub fn wav(samples: &[f32], rate: u32, tags: &Tags) -> Vec<u8> {
+    let mut out = wav_head(samples.len(), rate, tags);
+    out.reserve(samples.len() * 2);
+    for &s in samples {
+        out.extend_from_slice(&to_i16(s).to_le_bytes());
+    }
+    out
+}
+
+/// Everything of a 16-bit WAV of `len` samples before its samples: the RIFF header, the
+/// format, the `LIST`/`INFO` chunk and the data chunk's header.
+fn wav_head(len: usize, rate: u32, tags: &Tags) -> Vec<u8> {
     let mut info = Vec::new();
     info.extend_from_slice(b"INFO");
     let mut field = |id: &[u8; 4], value: &str| {
@@ -402,8 +593,8 @@ pub fn wav(samples: &[f32], rate: u32, tags: &Tags) -> Vec<u8> {
     field(b"IPRD", tags.album.as_deref().unwrap_or(""));
     field(b"ICRD", tags.date.as_deref().unwrap_or(""));
     field(b"ISFT", &tags.software);
-    let data_len = samples.len() * 2;
-    let mut out = Vec::with_capacity(44 + info.len() + 8 + data_len);
+    let data_len = len * 2;
+    let mut out = Vec::with_capacity(44 + info.len() + 8);
     out.extend_from_slice(b"RIFF");
     let riff_len = 4 + (8 + 16) + (8 + info.len()) + (8 + data_len);
     out.extend_from_slice(&(riff_len.min(u32::MAX as usize) as u32).to_le_bytes());
@@ -420,9 +611,6 @@ pub fn wav(samples: &[f32], rate: u32, tags: &Tags) -> Vec<u8> {
     out.extend_from_slice(&info);
     out.extend_from_slice(b"data");
     out.extend_from_slice(&(data_len.min(u32::MAX as usize) as u32).to_le_bytes());
-    for &s in samples {
-        out.extend_from_slice(&to_i16(s).to_le_bytes());
-    }
     out
 }
 
@@ -433,37 +621,123 @@ pub fn flac(
     tags: &Tags,
     chapters: &[Chapter],
 ) -> Result<Vec<u8>, String> {
-    use flacenc::component::BitRepr;
-    use flacenc::error::Verify;
-    let ints: Vec<i32> = samples.iter().map(|&s| to_i16(s) as i32).collect();
-    let config = flacenc::config::Encoder::default()
-        .into_verified()
-        .map_err(|(_, e)| format!("FLAC encoder settings: {e:?}"))?;
-    let source = flacenc::source::MemSource::from_samples(&ints, 1, 16, rate as usize);
-    let mut stream = flacenc::encode_with_fixed_block_size(&config, source, config.block_size)
-        .map_err(|e| format!("FLAC encoding failed: {e:?}"))?;
-    let block =
-        flacenc::component::MetadataBlockData::new_unknown(4, &vorbis_comment(tags, chapters))
-            .map_err(|e| format!("FLAC tags: {e:?}"))?;
-    stream.add_metadata_block(block);
-    if let Some(cover) = &tags.cover {
-        let block = flacenc::component::MetadataBlockData::new_unknown(6, &flac_picture(cover))
-            .map_err(|e| format!("FLAC cover: {e:?}"))?;
+    encode(
+        Format::Flac,
+        samples,
+        rate,
+        tags,
+        chapters,
+        DEFAULT_MP3_KBPS,
+    )
+}
+
+impl FlacState {
+    /// flacenc's default settings, 16-bit mono at `rate`, fixed-size blocks: what
+    /// `flacenc::encode_with_fixed_block_size` sets up, taken apart so that each frame is
+    /// written out as soon as it is encoded instead of the whole stream kept.
+    fn new(rate: u32) -> Result<FlacState, String> {
+        use flacenc::error::Verify;
+        let config = flacenc::config::Encoder::default()
+            .into_verified()
+            .map_err(|(_, e)| format!("FLAC encoder settings: {e:?}"))?;
+        let size = config.block_size;
+        let mut stream = flacenc::component::Stream::new(rate as usize, 1, 16)
+            .map_err(|e| format!("FLAC encoder settings: {e:?}"))?;
+        stream
+            .stream_info_mut()
+            .set_block_sizes(size, size)
+            .map_err(|e| format!("FLAC encoder settings: {e:?}"))?;
+        Ok(FlacState {
+            frame: flacenc::source::FrameBuf::with_size(1, size)
+                .map_err(|e| format!("FLAC encoder settings: {e:?}"))?,
+            context: flacenc::source::Context::new(16, 1),
+            pending: Vec::with_capacity(size),
+            sink: flacenc::bitsink::ByteSink::new(),
+            config,
+            stream,
+        })
+    }
+
+    /// Takes samples; encodes and writes every frame they fill.
+    fn push(&mut self, block: &[f32], body: &mut crate::spill::Bytes) -> Result<(), String> {
+        let size = self.config.block_size;
+        for &s in block {
+            self.pending.push(i32::from(to_i16(s)));
+            if self.pending.len() == size {
+                self.frame_out(body)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Encodes the pending samples as one frame and writes it.
+    fn frame_out(&mut self, body: &mut crate::spill::Bytes) -> Result<(), String> {
+        use flacenc::component::BitRepr;
+        use flacenc::source::Fill;
+        let failed = |e: &dyn fmt::Debug| format!("FLAC encoding failed: {e:?}");
+        (&mut self.frame, &mut self.context)
+            .fill_interleaved(&self.pending)
+            .map_err(|e| failed(&e))?;
+        self.pending.clear();
+        let number = self.context.current_frame_number().unwrap_or(0);
+        let frame = flacenc::encode_fixed_size_frame(
+            &self.config,
+            &self.frame,
+            number,
+            self.stream.stream_info(),
+        )
+        .map_err(|e| failed(&e))?;
+        self.stream.stream_info_mut().update_frame_info(&frame);
+        self.sink.clear();
+        frame
+            .write(&mut self.sink)
+            .map_err(|e| format!("FLAC writing failed: {e:?}"))?;
+        body.append(self.sink.as_slice())
+            .map_err(|e| temp_failure(&e))
+    }
+
+    /// Writes the last, short frame and returns the head: `fLaC`, STREAMINFO (sizes,
+    /// checksum, length), the Vorbis comment and the cover.
+    fn finish(
+        mut self,
+        body: &mut crate::spill::Bytes,
+        tags: &Tags,
+        chapters: &[Chapter],
+    ) -> Result<Vec<u8>, String> {
+        use flacenc::component::BitRepr;
+        if !self.pending.is_empty() {
+            self.frame_out(body)?;
+        }
+        let stream = &mut self.stream;
+        let md5 = self.context.md5_digest();
+        stream.stream_info_mut().set_md5_digest(&md5);
+        stream
+            .stream_info_mut()
+            .set_total_samples(self.context.total_samples());
+        let block =
+            flacenc::component::MetadataBlockData::new_unknown(4, &vorbis_comment(tags, chapters))
+                .map_err(|e| format!("FLAC tags: {e:?}"))?;
         stream.add_metadata_block(block);
+        if let Some(cover) = &tags.cover {
+            let block = flacenc::component::MetadataBlockData::new_unknown(6, &flac_picture(cover))
+                .map_err(|e| format!("FLAC cover: {e:?}"))?;
+            stream.add_metadata_block(block);
+        }
+        let mut sink = flacenc::bitsink::ByteSink::new();
+        stream
+            .write(&mut sink)
+            .map_err(|e| format!("FLAC writing failed: {e:?}"))?;
+        let mut bytes = sink.into_inner();
+        // flacenc writes the last block's size as STREAMINFO's minimum block size, which
+        // the format says excludes the last block (RFC 9639, 8.2); decoders then take the
+        // stream for a variable-block-size one. Every other block has the fixed size, the
+        // maximum. STREAMINFO is the first metadata block: minimum at bytes 8-9, maximum
+        // at 10-11.
+        if bytes.len() >= 12 && bytes.starts_with(b"fLaC") {
+            bytes.copy_within(10..12, 8);
+        }
+        Ok(bytes)
     }
-    let mut sink = flacenc::bitsink::ByteSink::new();
-    stream
-        .write(&mut sink)
-        .map_err(|e| format!("FLAC writing failed: {e:?}"))?;
-    let mut bytes = sink.into_inner();
-    // flacenc writes the last block's size as STREAMINFO's minimum block size, which the
-    // format says excludes the last block (RFC 9639, 8.2); decoders then take the stream
-    // for a variable-block-size one. Every other block has the fixed size, the maximum.
-    // STREAMINFO is the first metadata block: minimum at bytes 8-9, maximum at 10-11.
-    if bytes.len() >= 12 && bytes.starts_with(b"fLaC") {
-        bytes.copy_within(10..12, 8);
-    }
-    Ok(bytes)
 }
 
 /// The body of a FLAC `PICTURE` metadata block (RFC 9639, section 8.8): the front cover.
@@ -526,7 +800,12 @@ pub fn mp3(
     chapters: &[Chapter],
     kbps: u32,
 ) -> Result<Vec<u8>, String> {
-    use mp3lame_encoder::{Bitrate, Builder, FlushGap, Mode, MonoPcm, Quality};
+    encode(Format::Mp3, samples, rate, tags, chapters, kbps)
+}
+
+/// LAME set up for mono at `rate`, constant `kbps`, with its Info tag.
+fn lame(rate: u32, kbps: u32) -> Result<mp3lame_encoder::Encoder, String> {
+    use mp3lame_encoder::{Bitrate, Builder, Mode, Quality};
     check(Format::Mp3, rate)?;
     let brate = match mp3_kbps(kbps) {
         32 => Bitrate::Kbps32,
@@ -549,47 +828,54 @@ pub fn mp3(
         .map_err(|e| err("quality", &e))?;
     b.set_to_write_vbr_tag(true)
         .map_err(|e| err("Info tag", &e))?;
-    let mut enc = b.build().map_err(|e| err("settings", &e))?;
-    // The file's size at the bit rate, plus a frame's worth per block; LAME's worst case
-    // for the whole input (1.25 bytes a sample) would hold four times that.
-    let expected =
-        samples.len() as u64 * u64::from(mp3_kbps(kbps)) * 1000 / 8 / u64::from(rate.max(1));
-    let mut frames = Vec::with_capacity(expected as usize + 64 * 1024);
-    // LAME wants its output buffer sized for the input it is given: feed it in pieces,
-    // each converted to 16 bits as it goes (not the whole programme at once).
-    let mut pcm: Vec<i16> = Vec::with_capacity(1 << 16);
-    for chunk in samples.chunks(1 << 16) {
-        pcm.clear();
-        pcm.extend(chunk.iter().map(|&s| to_i16(s)));
-        frames.reserve(mp3lame_encoder::max_required_buffer_size(pcm.len()));
-        enc.encode_to_vec(MonoPcm(&pcm), &mut frames)
-            .map_err(|e| err("encoding", &e))?;
-    }
-    frames.reserve(7200);
-    enc.flush_to_vec::<FlushGap>(&mut frames)
-        .map_err(|e| err("flush", &e))?;
+    b.build().map_err(|e| err("settings", &e))
+}
+
+/// Flushes LAME into `frames` (the file's frames so far, in a temporary file), puts its
+/// Info tag in place, and returns the head: our ID3 tag and, when LAME could not write
+/// its tag, an Info frame of our own.
+fn mp3_finish(
+    lame: &mut mp3lame_encoder::Encoder,
+    mut out: Vec<u8>,
+    frames: &mut crate::spill::Bytes,
+    samples: u64,
+    tags: &Tags,
+    chapters: &[Chapter],
+    kbps: u32,
+) -> Result<Vec<u8>, String> {
+    use mp3lame_encoder::FlushGap;
+    out.clear();
+    out.reserve(7200);
+    lame.flush_to_vec::<FlushGap>(&mut out)
+        .map_err(|e| format!("MP3 encoder: flush: {e:?}"))?;
+    frames.append(&out).map_err(|e| temp_failure(&e))?;
     // LAME leaves a blank first frame where the Info tag goes, and only knows its contents
     // once everything is encoded.
-    let mut info = Vec::with_capacity(enc.lame_tag_size());
-    if enc.lame_tag_size() > 0 {
-        if let Some(n) = enc.lame_tag_encode_to_vec(&mut info) {
+    let mut info = Vec::with_capacity(lame.lame_tag_size());
+    if lame.lame_tag_size() > 0 {
+        if let Some(n) = lame.lame_tag_encode_to_vec(&mut info) {
             let n = n.get();
-            if n <= frames.len() {
-                frames[..n].copy_from_slice(&info[..n]);
+            if n as u64 <= frames.len() {
+                frames
+                    .overwrite(0, &info[..n])
+                    .map_err(|e| temp_failure(&e))?;
             }
         }
     }
-    let mut out = id3v2(tags, chapters)?;
+    let mut head = id3v2(tags, chapters)?;
     // At low bit rates a frame is too small for LAME's tag and LAME writes none; decoders
     // then keep the encoder delay and padding, and the file is longer than its timeline.
     // Put the tag in a frame of its own, at a bit rate large enough to hold it.
-    if !has_info_tag(&frames) {
-        if let Some(tag) = info_frame(&frames, samples.len() as u64, mp3_kbps(kbps)) {
-            out.extend_from_slice(&tag);
+    let mut first = vec![0u8; frames.len().min(64) as usize];
+    frames.read(0, &mut first).map_err(|e| temp_failure(&e))?;
+    if !has_info_tag(&first) {
+        if let Some(tag) =
+            info_frame(frames, samples, mp3_kbps(kbps)).map_err(|e| temp_failure(&e))?
+        {
+            head.extend_from_slice(&tag);
         }
     }
-    out.extend_from_slice(&frames);
-    Ok(out)
+    Ok(head)
 }
 
 /// LAME's encoder delay in samples (3.100: `ENCDELAY` 576, the decoder's own 529 samples
@@ -666,18 +952,51 @@ fn crc16(bytes: &[u8], mut crc: u16) -> u16 {
 /// stream `frames` of `samples` input samples: the layout LAME itself writes (Xing
 /// header with frame count, byte count, table of contents and quality, then the 36-byte
 /// LAME tag and its CRC), in a silent frame whose bit rate is the smallest that holds it.
-fn info_frame(frames: &[u8], samples: u64, kbps: u32) -> Option<Vec<u8>> {
-    let h = first_header(frames)?;
-    let (spf, side, _) = frame_geometry(h, ((h >> 12) & 15) as usize)?;
-    // Count the audio frames by walking their headers.
+fn info_frame(
+    frames: &crate::spill::Bytes,
+    samples: u64,
+    kbps: u32,
+) -> std::io::Result<Option<Vec<u8>>> {
+    let header_at = |pos: u64| -> std::io::Result<Option<u32>> {
+        if pos + 4 > frames.len() {
+            return Ok(None);
+        }
+        let mut four = [0u8; 4];
+        frames.read(pos, &mut four)?;
+        Ok(Some(u32::from_be_bytes(four)))
+    };
+    let Some(h) = header_at(0)? else {
+        return Ok(None);
+    };
+    // Count the audio frames by walking their headers (a few bytes read per frame).
     let mut count = 0u64;
-    let mut pos = 0usize;
-    while pos + 4 <= frames.len() {
-        let fh = u32::from_be_bytes(frames[pos..pos + 4].try_into().ok()?);
-        let (_, _, len) = frame_geometry(fh, ((fh >> 12) & 15) as usize)?;
-        pos += len + ((fh >> 9) & 1) as usize;
+    let mut pos = 0u64;
+    while let Some(fh) = header_at(pos)? {
+        let Some((_, _, len)) = frame_geometry(fh, ((fh >> 12) & 15) as usize) else {
+            return Ok(None);
+        };
+        pos += (len + ((fh >> 9) & 1) as usize) as u64;
         count += 1;
     }
+    let mut crc = 0u16;
+    frames.each_chunk(|c| {
+        crc = crc16(c, crc);
+        Ok(())
+    })?;
+    Ok(info_frame_of(h, count, frames.len(), crc, samples, kbps))
+}
+
+/// [`info_frame`] of a stream whose first header is `h`, of `count` frames and `bytes`
+/// bytes whose CRC-16 is `crc`.
+fn info_frame_of(
+    h: u32,
+    count: u64,
+    bytes: u64,
+    crc: u16,
+    samples: u64,
+    kbps: u32,
+) -> Option<Vec<u8>> {
+    let (spf, side, _) = frame_geometry(h, ((h >> 12) & 15) as usize)?;
     let padding = (count * spf).checked_sub(samples + LAME_ENCODER_DELAY)?;
     if padding > 0xFFF {
         return None;
@@ -689,7 +1008,7 @@ fn info_frame(frames: &[u8], samples: u64, kbps: u32) -> Option<Vec<u8>> {
     let header = (h & !(0xF << 12) & !(1 << 9)) | ((br as u32) << 12) | 0x10000;
     let mut f = vec![0u8; len];
     f[..4].copy_from_slice(&header.to_be_bytes());
-    let total = (len + frames.len()) as u32;
+    let total = (len as u64 + bytes) as u32;
     let mut t: Vec<u8> = Vec::with_capacity(156);
     t.extend_from_slice(b"Info");
     t.extend_from_slice(&0x0Fu32.to_be_bytes()); // frames, bytes, TOC, quality
@@ -710,7 +1029,7 @@ fn info_frame(frames: &[u8], samples: u64, kbps: u32) -> Option<Vec<u8>> {
     t.push(0); // MP3 gain
     t.extend_from_slice(&[0; 2]); // preset, surround
     t.extend_from_slice(&total.to_be_bytes()); // music length
-    t.extend_from_slice(&crc16(frames, 0).to_be_bytes()); // music CRC
+    t.extend_from_slice(&crc.to_be_bytes()); // music CRC
     let end = 4 + side + t.len();
     f[4 + side..end].copy_from_slice(&t);
     let tag_crc = crc16(&f[..end], 0);
@@ -1019,5 +1338,52 @@ mod tests {
         assert_eq!(a, flac(&tone(5000), 22050, &tags(), &[]).unwrap());
         assert_eq!(&a[..4], b"fLaC");
         assert!(a.windows(6).any(|x| x == b"TITLE="));
+    }
+
+    #[test]
+    fn streamed_encoders_give_the_same_bytes_however_the_audio_is_cut() {
+        // Not a whole number of FLAC blocks or MP3 frames, longer than a block.
+        let samples = tone(crate::spill::BLOCK + 30_001);
+        let mut t = tags();
+        t.cover = Some(Arc::new(Cover::from_bytes(PNG.clone()).unwrap()));
+        let ch = [Chapter {
+            title: "فصل".into(),
+            start_ms: 0,
+            end_ms: 1000,
+        }];
+        // 32 kbit/s: LAME writes no Info tag and rawi adds its own frame.
+        for (format, kbps) in [
+            (Format::Wav, 64),
+            (Format::Mp3, 64),
+            (Format::Mp3, 32),
+            (Format::Flac, 64),
+        ] {
+            let whole = encode(format, &samples, 22050, &t, &ch, kbps).unwrap();
+            for size in [1000, 4096, 65_537] {
+                let mut enc = Encoder::new(format, 22050, samples.len(), &t, &ch, kbps).unwrap();
+                for block in samples.chunks(size) {
+                    enc.push(block).unwrap();
+                }
+                let done = enc.finish().unwrap();
+                assert_eq!(done.len(), whole.len() as u64);
+                let bytes = done.to_vec().unwrap();
+                assert!(bytes == whole, "{format} {kbps} kbit/s in blocks of {size}");
+                assert_eq!(
+                    done.sha256_hex().unwrap(),
+                    crate::bundle::manifest::sha256_hex(&whole)
+                );
+            }
+        }
+        // A programme of another length than announced is an error, not a bad file.
+        let mut enc = Encoder::new(Format::Wav, 22050, 10, &t, &ch, 64).unwrap();
+        enc.push(&samples[..5]).unwrap();
+        assert!(enc.finish().is_err());
+    }
+
+    #[test]
+    fn the_low_bit_rate_info_frame_is_still_there() {
+        let m = mp3(&tone(30_000), 22050, &tags(), &[], 32).unwrap();
+        let tag_len = 10 + crate::bundle::verify::synchsafe_value(&m[6..10]) as usize;
+        assert!(has_info_tag(&m[tag_len..]), "an Info frame follows the tag");
     }
 }

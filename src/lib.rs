@@ -36,6 +36,7 @@ pub mod normalize;
 pub mod podcast;
 pub mod segment;
 pub mod sound;
+pub mod spill;
 pub mod synth;
 pub mod text;
 pub mod voice;

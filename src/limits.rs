@@ -56,11 +56,13 @@ pub const MAX_SENTENCE_SPOKEN_CHARS: usize =
 /// five to twenty seconds). A longer clip is an error for that sentence.
 pub const MAX_SENTENCE_AUDIO_S: f64 = 180.0;
 
-/// Longest edition, in seconds of audio (three hours). Checked before synthesis from the
-/// spoken text, and counted while the clips arrive. An edition is held in memory whole
-/// while it is normalized and encoded (about 1.5 GB an hour at 22 050 Hz, measured), so
-/// this also bounds the memory a build may take.
-pub const MAX_ARTICLE_AUDIO_S: f64 = 3.0 * 3600.0;
+/// Longest edition, in seconds of audio (six hours). Checked before synthesis from the
+/// spoken text, and counted while the clips arrive. An edition's audio is kept on disk
+/// while it is made (its memory no longer grows with its length), so the bound is the
+/// files': the audio member of a 16-bit WAV edition at 48 kHz, the highest rate voices
+/// use, stays under the 2 GiB a bundle member may have for `rawi verify` (and so under
+/// WAV's 4 GiB), and the temporary files stay a few GB.
+pub const MAX_ARTICLE_AUDIO_S: f64 = 6.0 * 3600.0;
 
 /// A speaking rate faster than any voice reads Arabic news (characters of spoken text per
 /// second). Estimates made with it are lower bounds on the audio's length, so refusing on
@@ -68,7 +70,7 @@ pub const MAX_ARTICLE_AUDIO_S: f64 = 3.0 * 3600.0;
 pub const FAST_SPEECH_CHARS_PER_S: f64 = 25.0;
 
 /// Most sentences a bundle's manifest may list for `verify`. An edition is at most
-/// [`MAX_ARTICLE_AUDIO_S`] long; 50 000 sentences in three hours would be 0.2 s each,
+/// [`MAX_ARTICLE_AUDIO_S`] long; 50 000 sentences in six hours would be 0.43 s each,
 /// shorter than any sentence with its pause. A larger list is refused unread.
 pub const MAX_MANIFEST_SENTENCES: usize = 50_000;
 
@@ -129,6 +131,9 @@ pub const STALE_TEMP_AGE_S: u64 = 3600;
 const _: () = assert!(VOICE_OUTPUT_SMALL_BYTES <= VOICE_OUTPUT_POOL_BYTES);
 const _: () = assert!(VOICE_OUTPUT_SMALL_BYTES < MAX_VOICE_OUTPUT_BYTES);
 const _: () = assert!(MAX_SENTENCE_AUDIO_S < MAX_ARTICLE_AUDIO_S);
+// The longest edition as 16-bit WAV at 48 kHz is a member `verify` reads.
+const _: () =
+    assert!(MAX_ARTICLE_AUDIO_S * 48_000.0 * 2.0 < crate::bundle::MAX_MEMBER_BYTES as f64);
 // A digit run read digit by digit (about nine spoken characters a digit) fits in one
 // sentence.
 const _: () = assert!(MAX_DIGIT_RUN * 9 < MAX_SENTENCE_SPOKEN_CHARS);

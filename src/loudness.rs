@@ -10,6 +10,8 @@
 
 use ebur128::{EbuR128, Mode};
 
+use crate::spill::{Signal, BLOCK};
+
 /// What to aim for.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Target {
@@ -57,109 +59,161 @@ const MAX_GAIN_DB: f64 = 30.0;
 /// Measures mono samples. Values are rounded to 0.01 so that manifests stay identical
 /// across machines whose floating point differs in the last bits.
 pub fn measure(samples: &[f32], rate: u32) -> Result<Measure, String> {
-    let (lufs, peak) = loudness_of(Mode::I | Mode::TRUE_PEAK, samples, 1.0, &[], rate)?;
+    measure_signal(&samples, rate)
+}
+
+/// [`measure`] of a programme wherever it is kept, read block by block.
+pub fn measure_signal(signal: &dyn Signal, rate: u32) -> Result<Measure, String> {
+    let (lufs, peak) = loudness_of(Mode::I | Mode::TRUE_PEAK, signal, rate)?;
     Ok(rounded(lufs, peak))
 }
 
 /// Normalizes `samples` in place to `target` and reports before and after.
 pub fn normalize(samples: &mut [f32], rate: u32, target: Target) -> Result<Report, String> {
-    let before = measure(samples, rate)?;
+    let (report, gain) = plan(&&*samples, rate, target)?;
+    let normalized = crate::spill::to_vec(&gain.applied(&&*samples, rate))?;
+    samples.copy_from_slice(&normalized);
+    Ok(report)
+}
+
+/// What normalizing takes: one gain for the whole programme, then the look-ahead
+/// limiter at a ceiling. Applied as the programme streams past ([`Gain::applied`]), the
+/// limiter finding its peaks and gains as it goes, so that neither the normalized
+/// programme nor its peaks are ever held whole (keeping the peaks and the limiter's
+/// gains between passes once took more memory than the rest of a long edition).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Gain {
+    /// The linear gain.
+    g: f32,
+    /// The limiter's ceiling (linear), if it runs.
+    ceiling: Option<f32>,
+}
+
+impl Gain {
+    /// No change: every sample comes out as it went in (times exactly 1).
+    pub fn none() -> Gain {
+        Gain {
+            g: 1.0,
+            ceiling: None,
+        }
+    }
+
+    /// `signal` at `rate` with the gain applied, read block by block.
+    pub fn applied<'a>(&'a self, signal: &'a dyn Signal, rate: u32) -> Normalized<'a> {
+        Normalized {
+            signal,
+            gain: self,
+            rate,
+        }
+    }
+}
+
+/// A programme with a [`Gain`] applied as it is read (see [`Gain::applied`]): the same
+/// samples, bit for bit, as limiting the whole gained programme at once.
+pub struct Normalized<'a> {
+    signal: &'a dyn Signal,
+    gain: &'a Gain,
+    rate: u32,
+}
+
+impl Signal for Normalized<'_> {
+    fn len(&self) -> usize {
+        self.signal.len()
+    }
+
+    fn each_block(&self, f: &mut dyn FnMut(&[f32]) -> Result<(), String>) -> Result<(), String> {
+        let g = self.gain.g;
+        let Some(ceiling) = self.gain.ceiling else {
+            let mut block = Vec::with_capacity(BLOCK.min(self.signal.len()));
+            return self.signal.each_block(&mut |b| {
+                block.clear();
+                block.extend(b.iter().map(|&s| s * g));
+                f(&block)
+            });
+        };
+        let mut limiter = StreamLimiter::new(self.signal.len(), g, ceiling, self.rate);
+        // The limiter gives samples as their gains are known, a little behind the input:
+        // they are handed on in blocks of BLOCK again, as the meter and encoders take them.
+        let mut out: Vec<f32> = Vec::with_capacity(2 * BLOCK);
+        let mut pass = |out: &mut Vec<f32>, last: bool| -> Result<(), String> {
+            let mut from = 0;
+            while out.len() - from >= BLOCK || (last && from < out.len()) {
+                let to = (from + BLOCK).min(out.len());
+                f(&out[from..to])?;
+                from = to;
+            }
+            out.drain(..from);
+            Ok(())
+        };
+        self.signal.each_block(&mut |b| {
+            limiter.push(b, &mut out);
+            pass(&mut out, false)
+        })?;
+        limiter.finish(&mut out);
+        pass(&mut out, true)
+    }
+}
+
+/// Finds how to normalize `signal` to `target` (see [`Gain`]) and reports before and
+/// after; `signal` is only read, in blocks, a few times over.
+pub fn plan(signal: &dyn Signal, rate: u32, target: Target) -> Result<(Report, Gain), String> {
+    let before = measure_signal(signal, rate)?;
     if before.lufs <= SILENT_LUFS {
-        return Ok(Report {
+        let report = Report {
             before,
             after: before,
             gain_db: 0.0,
-        });
+        };
+        return Ok((report, Gain::none()));
     }
-    // Peaks scale with the gain: estimate them once, on the original. The rounds below
-    // leave `samples` as it is and measure the gained, limited signal as it streams past
-    // in blocks; only the last round's is written, in place. (A copy of the original and
-    // a padded copy for the interpolator once made this step hold the programme four
-    // times over.)
+    // Each round measures the gained, limited signal as it streams past; what the last
+    // round found is returned, to be applied as the programme is encoded. (A copy of the
+    // original and a padded copy for the interpolator once made this step hold the
+    // programme four times over.)
     let mut gain_db = (target.lufs - before.lufs).min(MAX_GAIN_DB);
     // A little headroom: MP3 encoding and other meters move true peaks by a few tenths.
     let mut ceiling = target.true_peak_dbtp - 0.2;
-    // Only peaks that a round's gain could bring over its ceiling are kept (6 dB of room
-    // for the rounds' corrections; a round that needs more has them found again).
-    let floor = |g: f32, c: f32| c / g / 2.0;
-    let mut peaks = Peaks::of(
-        samples,
-        floor(db_to_lin(gain_db) as f32, db_to_lin(ceiling) as f32),
-    );
     let mut after = before;
+    let mut chosen = Gain::none();
     // Limiting lowers the loudness a little and the interpolator only estimates true
     // peaks: a few rounds of measuring and correcting settle both. Rounds measure the
     // loudness alone; the full measure (with the costlier true peak) runs once the
     // loudness is on target.
     for round in 0..6 {
-        let g = db_to_lin(gain_db) as f32;
-        let c = db_to_lin(ceiling) as f32;
-        if peaks.floor * g > c {
-            peaks = Peaks::of(samples, floor(g, c));
-        }
-        let gains = limiter_gains(&peaks, g, c, rate);
-        let (lufs, _) = loudness_of(Mode::I, samples, g, &gains, rate)?;
+        let gain = Gain {
+            g: db_to_lin(gain_db) as f32,
+            ceiling: Some(db_to_lin(ceiling) as f32),
+        };
+        let (lufs, _) = loudness_of(Mode::I, &gain.applied(signal, rate), rate)?;
         if (lufs - target.lufs).abs() > 0.1 && round < 5 {
             gain_db = (gain_db + target.lufs - lufs).min(MAX_GAIN_DB);
             continue;
         }
-        let (lufs, peak) = loudness_of(Mode::I | Mode::TRUE_PEAK, samples, g, &gains, rate)?;
+        let (lufs, peak) =
+            loudness_of(Mode::I | Mode::TRUE_PEAK, &gain.applied(signal, rate), rate)?;
         after = rounded(lufs, peak);
         if after.true_peak_dbtp <= target.true_peak_dbtp || round == 5 {
-            apply(samples, g, &gains);
+            chosen = gain;
             break;
         }
         ceiling -= after.true_peak_dbtp - target.true_peak_dbtp + 0.05;
     }
-    Ok(Report {
+    let report = Report {
         before,
         after,
         gain_db: (gain_db * 100.0).round() / 100.0,
-    })
+    };
+    Ok((report, chosen))
 }
 
-/// Samples measured at a time: the meter sees the programme in blocks of this many, so
-/// the gained signal need not be held whole.
-const BLOCK: usize = 1 << 16;
-
-/// Measures `samples` times `g` with the limiter's `gains` applied (as [`apply`] would
-/// make them), block by block, without changing `samples`: the integrated loudness (LUFS,
-/// −200 at most for silence) and, if `mode` asks for it, the linear true peak (else 1).
-fn loudness_of(
-    mode: Mode,
-    samples: &[f32],
-    g: f32,
-    gains: &[Segment],
-    rate: u32,
-) -> Result<(f64, f64), String> {
+/// Measures `signal` block by block: the integrated loudness (LUFS, −200 at most for
+/// silence) and, if `mode` asks for it, the linear true peak (else 1).
+fn loudness_of(mode: Mode, signal: &dyn Signal, rate: u32) -> Result<(f64, f64), String> {
     let mut m = EbuR128::new(1, rate, mode).map_err(|e| format!("loudness meter: {e:?}"))?;
-    let mut block = Vec::with_capacity(BLOCK.min(samples.len()));
-    let mut segments = gains.iter().peekable();
-    for (at, chunk) in samples.chunks(BLOCK).enumerate() {
-        let first = at * BLOCK;
-        block.clear();
-        block.extend(chunk.iter().map(|&o| o * g));
-        let end = first + chunk.len();
-        while let Some((start, seg)) = segments.peek() {
-            if *start >= end {
-                break;
-            }
-            // A segment may run on into the next block: apply its part here.
-            let from = (*start).max(first);
-            let to = (start + seg.len()).min(end);
-            for k in from..to {
-                let s = &mut block[k - first];
-                *s = (*s * seg[k - start]).clamp(-1.0, 1.0);
-            }
-            if start + seg.len() <= end {
-                segments.next();
-            } else {
-                break;
-            }
-        }
-        m.add_frames_f32(&block)
-            .map_err(|e| format!("loudness meter: {e:?}"))?;
-    }
+    signal.each_block(&mut |block| {
+        m.add_frames_f32(block)
+            .map_err(|e| format!("loudness meter: {e:?}"))
+    })?;
     let lufs = m.loudness_global().unwrap_or(f64::NEG_INFINITY).max(-200.0);
     let peak = if mode.contains(Mode::TRUE_PEAK) {
         m.true_peak(0).unwrap_or(0.0)
@@ -191,21 +245,14 @@ fn rounded(lufs: f64, peak: f64) -> Measure {
     }
 }
 
-/// Multiplies `samples` by `g`, then applies the limiter's `gains` where it has any.
-fn apply(samples: &mut [f32], g: f32, gains: &[Segment]) {
-    for s in samples.iter_mut() {
-        *s *= g;
-    }
-    for (start, seg) in gains {
-        for (s, &gain) in samples[*start..].iter_mut().zip(seg) {
-            *s = (*s * gain).clamp(-1.0, 1.0);
-        }
-    }
-}
-
 /// Integrated loudness alone (no true peak), LUFS; −200 for silence.
 pub fn integrated(samples: &[f32], rate: u32) -> Result<f64, String> {
-    loudness_of(Mode::I, samples, 1.0, &[], rate).map(|(lufs, _)| lufs)
+    integrated_signal(&samples, rate)
+}
+
+/// [`integrated`] of a programme wherever it is kept, read block by block.
+pub fn integrated_signal(signal: &dyn Signal, rate: u32) -> Result<f64, String> {
+    loudness_of(Mode::I, signal, rate).map(|(lufs, _)| lufs)
 }
 
 fn db_to_lin(db: f64) -> f64 {
@@ -225,11 +272,11 @@ fn limit_with_peaks(samples: &mut [f32], peaks: &Peaks, peak_scale: f32, ceiling
     if peaks.len != samples.len() {
         return;
     }
-    apply(
-        samples,
-        1.0,
-        &limiter_gains(peaks, peak_scale, ceiling, rate),
-    );
+    for (start, seg) in limiter_gains(peaks, peak_scale, ceiling, rate) {
+        for (s, &gain) in samples[start..].iter_mut().zip(&seg) {
+            *s = (*s * gain).clamp(-1.0, 1.0);
+        }
+    }
 }
 
 /// The interpolated peaks of a signal above a floor: only those can need limiting, and on
@@ -238,8 +285,6 @@ fn limit_with_peaks(samples: &mut [f32], peaks: &Peaks, peak_scale: f32, ceiling
 struct Peaks {
     /// The signal's length.
     len: usize,
-    /// Peaks at or under this were left out.
-    floor: f32,
     /// (sample, peak) of the peaks over the floor, in order.
     over: Vec<(usize, f32)>,
 }
@@ -253,11 +298,7 @@ impl Peaks {
                 over.push((i, p));
             }
         });
-        Peaks {
-            len: x.len(),
-            floor,
-            over,
-        }
+        Peaks { len: x.len(), over }
     }
 
     /// The place in `over` of the first peak at or after sample `i`.
@@ -352,56 +393,265 @@ fn limiter_gains(peaks: &Peaks, peak_scale: f32, ceiling: f32, rate: u32) -> Vec
     out
 }
 
+/// The limiter of [`limiter_gains`] run as the signal streams past: each sample's
+/// interpolated peak is found as it arrives ([`PeakScan`]), the regions that need
+/// limiting are formed as their peaks come, and a sample is given out, gained and
+/// limited, once its gain can no longer change (a few milliseconds behind the input, or
+/// the length of a region being formed). Bit for bit what [`limiter_gains`] over all the
+/// peaks and applying its segments give.
+struct StreamLimiter {
+    n: usize,
+    /// The gain applied before limiting (the peaks are the input's, scaled by it).
+    g: f32,
+    ceiling: f32,
+    /// Half-width of the look-ahead, and the release per sample (as in [`limiter_gains`]).
+    h: usize,
+    step: f32,
+    scan: PeakScan,
+    /// Peaks found in the block being taken.
+    found: Vec<(usize, f32)>,
+    /// Input samples from `next` on, and what each allows (from `next` on, as far as
+    /// peaks have been found).
+    held: std::collections::VecDeque<f32>,
+    needs: std::collections::VecDeque<f32>,
+    /// The first sample not given out yet.
+    next: usize,
+    /// The gain of the previous sample given out.
+    carry: f32,
+    /// The region being formed: its first sample (padded) and its last limited sample.
+    region: Option<(usize, usize)>,
+}
+
+impl StreamLimiter {
+    fn new(n: usize, g: f32, ceiling: f32, rate: u32) -> StreamLimiter {
+        StreamLimiter {
+            n,
+            g,
+            ceiling,
+            h: (rate as usize * 3 / 1000).max(1),
+            step: 0.5 / (rate as f32 * 0.08),
+            scan: PeakScan::new(n),
+            found: Vec::new(),
+            held: std::collections::VecDeque::new(),
+            needs: std::collections::VecDeque::new(),
+            next: 0,
+            carry: 1.0,
+            region: None,
+        }
+    }
+
+    /// Takes the next block of input; gives out into `out` the samples now settled.
+    fn push(&mut self, block: &[f32], out: &mut Vec<f32>) {
+        self.held.extend(block.iter().copied());
+        let mut found = std::mem::take(&mut self.found);
+        found.clear();
+        self.scan.push(block, &mut |i, p| found.push((i, p)));
+        for &(i, p) in &found {
+            self.peak(i, p, out);
+        }
+        self.found = found;
+    }
+
+    /// The input has ended: gives out the rest.
+    fn finish(&mut self, out: &mut Vec<f32>) {
+        let mut found = std::mem::take(&mut self.found);
+        found.clear();
+        self.scan.finish(&mut |i, p| found.push((i, p)));
+        for &(i, p) in &found {
+            self.peak(i, p, out);
+        }
+        if let Some((start, last)) = self.region.take() {
+            self.close(start, (last + 2 * self.h + 1).min(self.n), out);
+        }
+        self.release(self.n, out);
+    }
+
+    /// Takes the peak of sample `i` (peaks come in order).
+    fn peak(&mut self, i: usize, peak: f32, out: &mut Vec<f32>) {
+        let p = peak * self.g;
+        let need = if p > self.ceiling {
+            self.ceiling / p
+        } else {
+            1.0
+        };
+        self.needs.push_back(need);
+        let h = self.h;
+        if need < 1.0 {
+            match self.region {
+                // Limited samples closer than 4h + 1 to each other share a region.
+                Some((start, last)) if i <= last + 4 * h + 1 => self.region = Some((start, i)),
+                _ => {
+                    if let Some((start, last)) = self.region.take() {
+                        self.close(start, (last + 2 * h + 1).min(self.n), out);
+                    }
+                    let start = i.saturating_sub(2 * h).max(self.next);
+                    self.release(start, out);
+                    self.region = Some((start, i));
+                }
+            }
+        }
+        match self.region {
+            // No limited sample can join the region any more: its gains are known.
+            Some((start, last)) if i > last + 4 * h + 1 => {
+                self.region = None;
+                self.close(start, (last + 2 * h + 1).min(self.n), out);
+            }
+            Some(_) => {}
+            // Any later region starts at least 2h before its first limited sample, after
+            // this one: up to there only the release can change the gain.
+            None => self.release((i + 1).saturating_sub(2 * h), out),
+        }
+    }
+
+    /// Gives out the samples up to `to` (exclusive) outside any region: the release
+    /// rises back to 1 and stops there.
+    fn release(&mut self, to: usize, out: &mut Vec<f32>) {
+        while self.next < to {
+            if self.carry >= 1.0 {
+                self.give(None, out);
+            } else {
+                self.carry = (self.carry + self.step).min(1.0);
+                self.give(Some(self.carry), out);
+            }
+        }
+    }
+
+    /// Gives out the region from `next` (its padded start) to `end`: the needs' minimum
+    /// over the look-ahead, averaged over the same width, under the release.
+    fn close(&mut self, start: usize, end: usize, out: &mut Vec<f32>) {
+        debug_assert_eq!(start, self.next);
+        let local: Vec<f32> = self.needs.range(..end - start).copied().collect();
+        let gain = moving_average(&sliding_min(&local, self.h), self.h);
+        for g in gain {
+            self.carry = g.min(self.carry + self.step);
+            self.give(Some(self.carry), out);
+        }
+    }
+
+    /// Gives out sample `next`: gained, and limited by `limit` if the limiter touches
+    /// it (as [`limiter_gains`]' segments are applied).
+    fn give(&mut self, limit: Option<f32>, out: &mut Vec<f32>) {
+        let (Some(x), need) = (self.held.pop_front(), self.needs.pop_front()) else {
+            return;
+        };
+        debug_assert!(need.is_some());
+        let s = x * self.g;
+        out.push(match limit {
+            Some(gain) => (s * gain).clamp(-1.0, 1.0),
+            None => s,
+        });
+        self.next += 1;
+    }
+}
+
 /// Per sample, the largest magnitude among the sample and 3 interpolated points between it
 /// and both neighbours (windowed-sinc, 4× oversampling, 8 taps each side).
 fn interpolated_peaks(x: &[f32], mut each: impl FnMut(usize, f32)) {
-    const TAPS: i64 = 8;
-    let kernel = |t: f64| -> f64 {
-        if t.abs() < 1e-12 {
-            return 1.0;
+    let mut scan = PeakScan::new(x.len());
+    scan.push(x, &mut each);
+    scan.finish(&mut each);
+}
+
+/// Taps of the interpolator on each side of a point.
+const TAPS: usize = 8;
+
+/// [`interpolated_peaks`] over a signal that arrives in blocks: each sample's peak is
+/// found once the 8 samples after it have arrived (or the signal has ended), from the
+/// same 16 values in the same order as over the whole signal, so the peaks are the same
+/// bit for bit however the signal is cut.
+struct PeakScan {
+    /// The signal's length.
+    n: usize,
+    /// Coefficients for the points at n + p/4, p = 1..3.
+    coef: [[f32; 2 * TAPS]; 3],
+    /// The samples from `base` on that are still needed.
+    held: Vec<f32>,
+    /// The sample `held` starts at.
+    base: usize,
+    /// The next sample whose peak is to be found.
+    next: usize,
+    /// The previous sample's own largest value: the points between i−1 and i matter to
+    /// sample i too.
+    previous: f32,
+}
+
+impl PeakScan {
+    fn new(n: usize) -> PeakScan {
+        let kernel = |t: f64| -> f64 {
+            if t.abs() < 1e-12 {
+                return 1.0;
+            }
+            let pt = std::f64::consts::PI * t;
+            let w = 0.5 + 0.5 * (pt / TAPS as f64).cos(); // Hann
+            pt.sin() / pt * w
+        };
+        let mut coef = [[0f32; 2 * TAPS]; 3];
+        for (p, row) in coef.iter_mut().enumerate() {
+            for (j, c) in row.iter_mut().enumerate() {
+                let k = j as f64 - (TAPS as f64 - 1.0);
+                *c = kernel((p + 1) as f64 / 4.0 - k) as f32;
+            }
         }
-        let pt = std::f64::consts::PI * t;
-        let w = 0.5 + 0.5 * (pt / TAPS as f64).cos(); // Hann
-        pt.sin() / pt * w
-    };
-    // Coefficients for the points at n + p/4, p = 1..3.
-    let coef: Vec<Vec<f32>> = (1..4)
-        .map(|p| {
-            ((-TAPS + 1)..=TAPS)
-                .map(|k| kernel(p as f64 / 4.0 - k as f64) as f32)
-                .collect()
-        })
-        .collect();
-    let n = x.len();
-    let pad = TAPS as usize;
-    // Near the ends the window reaches past the signal: those samples count as zeros, in
-    // a small padded window (a padded copy of the whole signal once doubled this step's
-    // memory).
-    let mut edge = [0f32; 2 * TAPS as usize];
-    // The points between i−1 and i matter to sample i too: the previous sample's own
-    // largest value is carried to it.
-    let mut previous = 0f32;
-    for i in 0..n {
-        // Window x[i-7 ..= i+8].
-        let window: &[f32] = if i + 1 >= pad && i + pad < n {
-            &x[i + 1 - pad..i + 1 + pad]
+        PeakScan {
+            n,
+            coef,
+            held: Vec::new(),
+            base: 0,
+            next: 0,
+            previous: 0.0,
+        }
+    }
+
+    /// Takes the next block and reports the peaks it completes.
+    fn push(&mut self, block: &[f32], each: &mut dyn FnMut(usize, f32)) {
+        self.held.extend_from_slice(block);
+        let arrived = self.base + self.held.len();
+        // Sample i needs x[i-7 ..= i+8].
+        while self.next < self.n && (self.next + TAPS < arrived || arrived == self.n) {
+            self.emit(each);
+        }
+        // Keep the 7 samples before the next one (its window's start).
+        let keep_from = self.next.saturating_sub(TAPS - 1).max(self.base);
+        self.held.drain(..keep_from - self.base);
+        self.base = keep_from;
+    }
+
+    /// Reports the peaks of the samples left (the signal ended; beyond it are zeros).
+    fn finish(&mut self, each: &mut dyn FnMut(usize, f32)) {
+        while self.next < self.n && self.next < self.base + self.held.len() {
+            self.emit(each);
+        }
+    }
+
+    /// Finds and reports the peak of sample `next`.
+    fn emit(&mut self, each: &mut dyn FnMut(usize, f32)) {
+        let i = self.next;
+        // Near the ends the window reaches past the signal: those samples count as zeros,
+        // in a small padded window (a padded copy of the whole signal once doubled this
+        // step's memory).
+        let mut edge = [0f32; 2 * TAPS];
+        let window: &[f32] = if i + 1 >= TAPS && i + TAPS < self.n {
+            let from = i + 1 - TAPS - self.base;
+            &self.held[from..from + 2 * TAPS]
         } else {
             for (k, e) in edge.iter_mut().enumerate() {
                 *e = (i + 1 + k)
-                    .checked_sub(pad)
-                    .and_then(|j| x.get(j))
+                    .checked_sub(TAPS)
+                    .filter(|&j| j < self.n)
+                    .and_then(|j| self.held.get(j - self.base))
                     .copied()
                     .unwrap_or(0.0);
             }
             &edge
         };
-        let mut m = x[i].abs();
-        for c in &coef {
+        let mut m = self.held[i - self.base].abs();
+        for c in &self.coef {
             let acc: f32 = c.iter().zip(window).map(|(a, b)| a * b).sum();
             m = m.max(acc.abs());
         }
-        each(i, if i == 0 { m } else { m.max(previous) });
-        previous = m;
+        each(i, if i == 0 { m } else { m.max(self.previous) });
+        self.previous = m;
+        self.next += 1;
     }
 }
 
@@ -538,5 +788,89 @@ mod tests {
         for (a, b) in g.iter().zip(&v) {
             assert!(a <= b, "{g:?}");
         }
+    }
+
+    #[test]
+    fn peaks_found_block_by_block_are_the_whole_signals_bit_for_bit() {
+        let mut x = bursts(8000, 2.0);
+        x[0] = 0.9;
+        let n = x.len();
+        x[n - 2] = -0.97;
+        let mut whole = Vec::new();
+        interpolated_peaks(&x, |i, p| whole.push((i, p.to_bits())));
+        assert_eq!(whole.len(), n);
+        // Blocks shorter than the interpolator's window, and longer.
+        for size in [1, 5, 16, 1000, 4099] {
+            let mut cut = Vec::new();
+            let mut each = |i: usize, p: f32| cut.push((i, p.to_bits()));
+            let mut scan = PeakScan::new(n);
+            for block in x.chunks(size) {
+                scan.push(block, &mut each);
+            }
+            scan.finish(&mut each);
+            assert_eq!(cut, whole, "blocks of {size}");
+        }
+    }
+
+    /// Normalizing the whole programme in memory as the limiter was first written:
+    /// gain, then [`limiter_gains`] over all the peaks, its segments applied.
+    fn normalize_whole(x: &[f32], gain: &Gain, rate: u32) -> Vec<f32> {
+        let mut out: Vec<f32> = x.iter().map(|&s| s * gain.g).collect();
+        if let Some(c) = gain.ceiling {
+            let peaks = Peaks::of(x, 0.0);
+            for (start, seg) in limiter_gains(&peaks, gain.g, c, rate) {
+                for (s, &g) in out[start..].iter_mut().zip(&seg) {
+                    *s = (*s * g).clamp(-1.0, 1.0);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_streaming_limiter_gives_the_whole_signal_limiters_samples() {
+        let rate = 22050;
+        // Longer than a few blocks, with peaks the limiter must catch across block edges,
+        // close together and far apart, at both ends, and a long loud stretch.
+        let mut x = bursts(rate, 9.0);
+        for k in (BLOCK - 30..BLOCK + 30).chain(2 * BLOCK - 5..2 * BLOCK + 3) {
+            x[k] = 0.8;
+        }
+        x[0] = 0.9;
+        let n = x.len();
+        x[n - 1] = -0.95;
+        for v in &mut x[100_000..104_000] {
+            *v *= 9.0;
+        }
+        let mut file = crate::spill::Samples::new().unwrap();
+        file.push(&x).unwrap();
+        for (g, c) in [(1.0f32, 0.5f32), (3.1, 0.87), (0.5, 0.2), (1.0, 1.0)] {
+            let gain = Gain {
+                g,
+                ceiling: Some(c),
+            };
+            let whole = normalize_whole(&x, &gain, rate);
+            let streamed = crate::spill::to_vec(&gain.applied(&file, rate)).unwrap();
+            assert_eq!(streamed.len(), whole.len());
+            for (k, (a, b)) in streamed.iter().zip(&whole).enumerate() {
+                assert_eq!(
+                    a.to_bits(),
+                    b.to_bits(),
+                    "sample {k} at gain {g}, ceiling {c}"
+                );
+            }
+        }
+        // And the whole normalization: plan over the file, applied as it streams.
+        let (report, gain) = plan(&file, rate, Target::default()).unwrap();
+        let mut in_memory = x.clone();
+        assert_eq!(
+            normalize(&mut in_memory, rate, Target::default()).unwrap(),
+            report
+        );
+        let whole = normalize_whole(&x, &gain, rate);
+        assert!(in_memory
+            .iter()
+            .zip(&whole)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::audio::{resample, Clip, Cue, Programme};
 use crate::decode::{self, AudioFormat};
 use crate::error::{Error, Result};
+use crate::spill::{Signal, BLOCK};
 use crate::{fsx, limits, loudness};
 
 /// The bed's level against the speech's loudness where no one speaks, dB.
@@ -144,67 +145,24 @@ impl Identity {
     /// Puts the intro before `speech`, the outro after it and the bed under it (under its
     /// first `headline` cues, or all of them, after [`BED_LEAD_MS`] of the bed alone),
     /// each levelled against the speech's loudness; moves every cue by the intro's and the
-    /// bed's lead-in's length.
+    /// bed's lead-in's length. In memory: see [`Identity::dress_into`].
     pub fn dress(
         &self,
         speech: Programme,
         headline: usize,
     ) -> std::result::Result<(Programme, Dressed), String> {
+        let mut samples = Vec::new();
+        let (cues, dressed) = self.dress_into(
+            &speech.samples.as_slice(),
+            &speech.cues,
+            speech.rate,
+            headline,
+            &mut |b| {
+                samples.extend_from_slice(b);
+                Ok(())
+            },
+        )?;
         let rate = speech.rate;
-        let speech_lufs = loudness::integrated(&speech.samples, rate)?;
-        let level = |sound: &Sound, db: f64| -> std::result::Result<Vec<f32>, String> {
-            let clip = resample(&sound.clip, rate);
-            let own = loudness::integrated(&clip.samples, rate)?;
-            let gain = level_gain(speech_lufs, own, db);
-            Ok(clip.samples.iter().map(|s| s * gain).collect())
-        };
-        let intro = self.intro.as_ref().map(|s| level(s, 0.0)).transpose()?;
-        let outro = self.outro.as_ref().map(|s| level(s, 0.0)).transpose()?;
-        let mut body = speech.samples;
-        let lead = match self.bed {
-            Some(_) => (u64::from(rate) * u64::from(BED_LEAD_MS) / 1000) as usize,
-            None => 0,
-        };
-        let (intro_len, outro_len) = (
-            intro.as_ref().map_or(0, Vec::len),
-            outro.as_ref().map_or(0, Vec::len),
-        );
-        // Room for all of it at once: the speech is moved within its own buffer, never
-        // copied into a second one.
-        body.reserve_exact(lead + intro_len + outro_len);
-        if let Some((bed, span)) = &self.bed {
-            let bed = level(bed, BED_OPEN_DB)?;
-            body.splice(0..0, std::iter::repeat_n(0.0, lead));
-            let covered = match span {
-                BedSpan::All => speech.cues.len(),
-                BedSpan::Headline => headline.clamp(1, speech.cues.len().max(1)),
-            };
-            let under: Vec<Cue> = speech.cues[..covered.min(speech.cues.len())]
-                .iter()
-                .map(|c| Cue {
-                    start: c.start + lead,
-                    end: c.end + lead,
-                })
-                .collect();
-            mix_bed(&mut body, &bed, &under, rate);
-        }
-        let dressed = Dressed {
-            intro: intro_len,
-            lead,
-            outro: outro_len,
-        };
-        let mut samples = body;
-        samples.splice(0..0, intro.unwrap_or_default());
-        samples.extend(outro.unwrap_or_default());
-        let shift = dressed.intro + dressed.lead;
-        let cues = speech
-            .cues
-            .iter()
-            .map(|c| Cue {
-                start: c.start + shift,
-                end: c.end + shift,
-            })
-            .collect();
         Ok((
             Programme {
                 samples,
@@ -213,6 +171,85 @@ impl Identity {
             },
             dressed,
         ))
+    }
+
+    /// [`Identity::dress`] as a stream: reads `speech` (whose sentences are `cues`) twice,
+    /// once to measure its loudness and once to mix, and hands the finished programme to
+    /// `out` piece by piece, so that neither is ever held whole. Returns the moved cues.
+    pub fn dress_into(
+        &self,
+        speech: &dyn Signal,
+        cues: &[Cue],
+        rate: u32,
+        headline: usize,
+        out: &mut dyn FnMut(&[f32]) -> std::result::Result<(), String>,
+    ) -> std::result::Result<(Vec<Cue>, Dressed), String> {
+        let speech_lufs = loudness::integrated_signal(speech, rate)?;
+        let level = |sound: &Sound, db: f64| -> std::result::Result<Vec<f32>, String> {
+            let clip = resample(&sound.clip, rate);
+            let own = loudness::integrated(&clip.samples, rate)?;
+            let gain = level_gain(speech_lufs, own, db);
+            Ok(clip.samples.iter().map(|s| s * gain).collect())
+        };
+        let intro = self.intro.as_ref().map(|s| level(s, 0.0)).transpose()?;
+        let outro = self.outro.as_ref().map(|s| level(s, 0.0)).transpose()?;
+        let lead = match self.bed {
+            Some(_) => (u64::from(rate) * u64::from(BED_LEAD_MS) / 1000) as usize,
+            None => 0,
+        };
+        let dressed = Dressed {
+            intro: intro.as_ref().map_or(0, Vec::len),
+            lead,
+            outro: outro.as_ref().map_or(0, Vec::len),
+        };
+        let bed = match &self.bed {
+            Some((bed, span)) => {
+                let covered = match span {
+                    BedSpan::All => cues.len(),
+                    BedSpan::Headline => headline.clamp(1, cues.len().max(1)),
+                };
+                let under: Vec<Cue> = cues[..covered.min(cues.len())]
+                    .iter()
+                    .map(|c| Cue {
+                        start: c.start + lead,
+                        end: c.end + lead,
+                    })
+                    .collect();
+                Some((level(bed, BED_OPEN_DB)?, under))
+            }
+            None => None,
+        };
+        let mut mix = bed
+            .as_ref()
+            .map(|(bed, under)| bed_mix(lead + speech.len(), bed, under, rate));
+        out(intro.as_deref().unwrap_or_default())?;
+        // The body: the bed's lead-in (silence, the bed alone once mixed) and the speech,
+        // with the bed mixed in as it passes.
+        let mut body = Vec::with_capacity(BLOCK.min(lead + speech.len()));
+        let mut at = 0;
+        let mut pass = |block: &[f32], at: &mut usize| {
+            body.clear();
+            body.extend_from_slice(block);
+            if let Some(mix) = &mut mix {
+                mix.mix(*at, &mut body);
+            }
+            *at += block.len();
+            out(&body)
+        };
+        for chunk in vec![0.0; lead].chunks(BLOCK) {
+            pass(chunk, &mut at)?;
+        }
+        speech.each_block(&mut |block| pass(block, &mut at))?;
+        out(outro.as_deref().unwrap_or_default())?;
+        let shift = dressed.intro + dressed.lead;
+        let cues = cues
+            .iter()
+            .map(|c| Cue {
+                start: c.start + shift,
+                end: c.end + shift,
+            })
+            .collect();
+        Ok((cues, dressed))
     }
 }
 
@@ -226,31 +263,66 @@ fn level_gain(speech: f64, own: f64, db: f64) -> f32 {
     10f64.powf(g / 20.0) as f32
 }
 
-/// Mixes `bed` (levelled to play where no one speaks) into `body` from its start to the
-/// end of the last of `cues`, then fading out; repeated (cross-faded with itself) when
-/// shorter; ducked to [`BED_DUCKED_DB`] under each cue.
-fn mix_bed(body: &mut [f32], bed: &[f32], cues: &[Cue], rate: u32) {
+/// The bed being mixed into a body that passes in blocks: from the body's start to the
+/// end of the last cue it plays under, then fading out; repeated (cross-faded with
+/// itself) when shorter; ducked to [`BED_DUCKED_DB`] under each cue. Where it stands and
+/// the ducking envelope are carried from block to block.
+struct BedMix<'a, E: Iterator<Item = f32>> {
+    bed: &'a [f32],
+    envelope: E,
+    /// One past the last sample the bed plays under.
+    end: usize,
+    fade: usize,
+    fade_in: usize,
+    loop_fade: usize,
+    period: usize,
+}
+
+/// The bed mixed into a body of `len` samples under `cues`.
+fn bed_mix<'a>(
+    len: usize,
+    bed: &'a [f32],
+    cues: &'a [Cue],
+    rate: u32,
+) -> BedMix<'a, impl Iterator<Item = f32> + 'a> {
     let ms = |m: u32| (u64::from(rate) * u64::from(m) / 1000) as usize;
     let fade = ms(BED_FADE_MS).max(1);
     let fade_in = ms(BED_FADE_IN_MS).max(1);
-    let Some(last) = cues.last() else {
-        return;
-    };
-    let end = (last.end + fade).min(body.len());
-    let envelope = duck_envelope(end, cues, rate);
+    let end = cues.last().map_or(0, |last| (last.end + fade).min(len));
     let loop_fade = ms(BED_LOOP_FADE_MS).max(1).min(bed.len() / 4).max(1);
-    let period = bed.len().saturating_sub(loop_fade).max(1);
-    for (i, (out, duck)) in body[..end].iter_mut().zip(envelope).enumerate() {
-        // Where the bed repeats, its tail and its head overlap, faded across.
-        let at = i % period;
-        let mut s = bed.get(at).copied().unwrap_or(0.0);
-        if i >= period && at < loop_fade {
-            let x = at as f32 / loop_fade as f32;
-            s = s * x + bed.get(at + period).copied().unwrap_or(0.0) * (1.0 - x);
+    BedMix {
+        bed,
+        envelope: duck_envelope(end, cues, rate),
+        end,
+        fade,
+        fade_in,
+        loop_fade,
+        period: bed.len().saturating_sub(loop_fade).max(1),
+    }
+}
+
+impl<E: Iterator<Item = f32>> BedMix<'_, E> {
+    /// Mixes the bed into `block`, the body's samples from `first` on (blocks come in
+    /// order).
+    fn mix(&mut self, first: usize, block: &mut [f32]) {
+        let (bed, period, loop_fade) = (self.bed, self.period, self.loop_fade);
+        let upto = self.end.saturating_sub(first).min(block.len());
+        for (k, out) in block[..upto].iter_mut().enumerate() {
+            let Some(duck) = self.envelope.next() else {
+                return;
+            };
+            let i = first + k;
+            // Where the bed repeats, its tail and its head overlap, faded across.
+            let at = i % period;
+            let mut s = bed.get(at).copied().unwrap_or(0.0);
+            if i >= period && at < loop_fade {
+                let x = at as f32 / loop_fade as f32;
+                s = s * x + bed.get(at + period).copied().unwrap_or(0.0) * (1.0 - x);
+            }
+            let rise = (i as f32 / self.fade_in as f32).min(1.0);
+            let fall = ((self.end - i) as f32 / self.fade as f32).min(1.0);
+            *out += s * duck * rise * fall;
         }
-        let rise = (i as f32 / fade_in as f32).min(1.0);
-        let fall = ((end - i) as f32 / fade as f32).min(1.0);
-        *out += s * duck * rise * fall;
     }
 }
 

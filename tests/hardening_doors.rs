@@ -1072,7 +1072,9 @@ fn too_long_speech_blames_the_sentence_or_the_voice() {
 
 /// `ZipWriter::drop: failed to finalize archive: Io(Os {…})` reached users when the zip
 /// could not be written: a file-size limit (`ulimit -f`, the same failure as a full disk)
-/// now gives one plain line that says what to do, and no half file.
+/// now gives one plain line that says what to do, and no half file. (The edition's audio
+/// is kept in temporary files while it is made, larger than the zip: they meet the limit
+/// first, and say so the same way.)
 #[cfg(unix)]
 #[test]
 fn a_zip_that_cannot_be_written_is_one_plain_line() {
@@ -1097,7 +1099,7 @@ fn a_zip_that_cannot_be_written_is_one_plain_line() {
         assert!(!err.contains("ZipWriter") && !err.contains("Os {"), "{err}");
         assert_refused(
             &o,
-            "out.zip: cannot write: the file is larger than this system lets rawi write",
+            "in a temporary file: the file is larger than this system lets rawi write",
         );
         assert!(!home.join("out.zip").exists());
         let left: Vec<_> = std::fs::read_dir(home)

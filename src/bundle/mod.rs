@@ -29,6 +29,39 @@ pub struct Bundle {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
+/// A member's contents as it is written: bytes in memory, or an encoded audio file kept
+/// in its temporary file (copied into the bundle piece by piece, never read whole).
+#[derive(Debug, Clone, Copy)]
+pub enum Member<'a> {
+    /// Bytes in memory.
+    Bytes(&'a [u8]),
+    /// An encoded audio file.
+    Audio(&'a crate::encode::Encoded),
+}
+
+impl Member<'_> {
+    /// Its length in bytes.
+    pub fn len(&self) -> u64 {
+        match self {
+            Member::Bytes(b) => b.len() as u64,
+            Member::Audio(a) => a.len(),
+        }
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes it into `w`.
+    fn write_to(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        match self {
+            Member::Bytes(b) => w.write_all(b),
+            Member::Audio(a) => a.write_to(w),
+        }
+    }
+}
+
 /// Largest member read back from a zip (an hour of 48 kHz WAV is 350 MB).
 pub(crate) const MAX_MEMBER_BYTES: u64 = 2 << 30;
 
@@ -56,159 +89,28 @@ impl Bundle {
             .map(|(_, c)| c.as_slice())
     }
 
+    /// The members, as they are written.
+    fn members(&self) -> Vec<(&str, Member<'_>)> {
+        self.files
+            .iter()
+            .map(|(p, c)| (p.as_str(), Member::Bytes(c)))
+            .collect()
+    }
+
     /// The zip archive's bytes.
     pub fn to_zip(&self) -> std::io::Result<Vec<u8>> {
-        Ok(self
-            .zip_into(std::io::Cursor::new(Vec::new()))?
-            .into_inner())
-    }
-
-    /// Writes the zip archive into `sink` (a file, or memory) and returns it. A write that
-    /// fails (a full disk) is the error, as the system said it.
-    fn zip_into<W: Write + std::io::Seek>(&self, sink: W) -> std::io::Result<W> {
-        let failure = std::rc::Rc::new(std::cell::RefCell::new(None));
-        let mut zip = zip::ZipWriter::new(Quiet {
-            inner: sink,
-            pos: 0,
-            end: 0,
-            failure: failure.clone(),
-        });
-        let written = self.zip_members(&mut zip);
-        if let Err(e) = written {
-            // The writer swallows everything after the first failure, so that the zip
-            // crate's drop, which finishes the archive, prints nothing of its own
-            // ("ZipWriter::drop: failed to finalize archive: Io(Os {…})").
-            drop(zip);
-            return Err(failure.borrow_mut().take().unwrap_or(e));
-        }
-        let finished = zip.finish();
-        if let Some(e) = failure.borrow_mut().take() {
-            return Err(e);
-        }
-        finished
-            .map(|quiet| quiet.inner)
-            .map_err(std::io::Error::other)
-    }
-
-    /// Adds every member to `zip`.
-    fn zip_members<W: Write + std::io::Seek>(
-        &self,
-        zip: &mut zip::ZipWriter<Quiet<W>>,
-    ) -> std::io::Result<()> {
-        for (name, contents) in &self.files {
-            let method = if is_stored(name) {
-                zip::CompressionMethod::Stored
-            } else {
-                zip::CompressionMethod::Deflated
-            };
-            let options = zip::write::SimpleFileOptions::default()
-                .compression_method(method)
-                .last_modified_time(zip::DateTime::default())
-                .unix_permissions(0o644)
-                .large_file(contents.len() as u64 >= u32::MAX as u64);
-            zip.start_file(name.as_str(), options)
-                .map_err(std::io::Error::other)?;
-            zip.write_all(contents)?;
-        }
-        Ok(())
+        Ok(zip_into(&self.members(), std::io::Cursor::new(Vec::new()))?.into_inner())
     }
 
     /// Writes the bundle as a zip at `out`, atomically. The zip is written straight into
     /// the temporary file, so the edition is not held in memory a second time as a zip.
     pub fn write_zip(&self, out: &Path) -> Result<()> {
-        write_atomic_with(out, |file| {
-            let mut w = std::io::BufWriter::new(file);
-            self.zip_into(&mut w)?;
-            w.flush()
-        })
+        write_zip(out, &self.members())
     }
 
-    /// Writes the bundle's files as the folder `out`, atomically: into a temporary folder
-    /// beside it, then renamed into place. An existing rawi bundle folder (or an empty
-    /// folder) at `out` is replaced whole, so no file of an earlier build survives; any
-    /// other existing folder is refused, so nothing of the user's is lost.
+    /// Writes the bundle's files as the folder `out`, atomically (see [`write_dir`]).
     pub fn write_dir(&self, out: &Path) -> Result<()> {
-        for (name, _) in &self.files {
-            if !is_safe_member(name) {
-                return Err(Error::output(
-                    out,
-                    format!("refusing to write member `{name}`: it would land outside the folder"),
-                ));
-            }
-        }
-        crate::fsx::check_output(out, crate::fsx::OutputKind::BundleDir, &[])?;
-        let parent = parent_dir(out);
-        crate::fsx::clean_stale_temps(parent);
-        let tmp = tempfile::Builder::new()
-            .prefix(".rawi-")
-            .suffix(".part")
-            .tempdir_in(parent)
-            .map_err(|e| {
-                Error::output(out, format!("cannot write in {}: {e}", parent.display()))
-            })?;
-        let _undo_tmp = crate::interrupt::remove_on_interrupt(tmp.path());
-        for (name, contents) in &self.files {
-            let target = tmp.path().join(name);
-            if let Some(dir) = target.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    Error::output(out, format!("cannot create {name}'s folder: {e}"))
-                })?;
-            }
-            let write = || -> std::io::Result<()> {
-                let mut f = std::fs::File::create(&target)?;
-                f.write_all(contents)?;
-                f.sync_all()
-            };
-            write().map_err(|e| Error::output(out, format!("cannot write {name}: {e}")))?;
-        }
-        // Temporary folders are private (0700); a finished bundle is an ordinary folder,
-        // as the user's umask has it.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = crate::fsx::masked_mode(0o755);
-            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode));
-        }
-        // An existing bundle is moved aside, the new one moved in, and only then is the old
-        // one removed: a kill between the renames leaves the old bundle whole under a
-        // `.rawi-*.old` name (cleaned by a later run), never a mix of the two.
-        let mut undo_aside = None;
-        let aside = if std::fs::symlink_metadata(out).is_ok() {
-            let old = tempfile::Builder::new()
-                .prefix(".rawi-")
-                .suffix(".old")
-                .tempdir_in(parent)
-                .map_err(|e| {
-                    Error::output(out, format!("cannot write in {}: {e}", parent.display()))
-                })?
-                .keep();
-            undo_aside = Some(crate::interrupt::restore_on_interrupt(&old, out));
-            std::fs::rename(out, &old).map_err(|e| {
-                let _ = std::fs::remove_dir(&old);
-                Error::output(out, format!("cannot move the old bundle aside: {e}"))
-            })?;
-            Some(old)
-        } else {
-            None
-        };
-        let tmp_path = tmp.keep();
-        if let Err(e) = std::fs::rename(&tmp_path, out) {
-            // Put the old bundle back; drop the new one.
-            if let Some(old) = &aside {
-                let _ = std::fs::rename(old, out);
-            }
-            let _ = std::fs::remove_dir_all(&tmp_path);
-            return Err(Error::output(
-                out,
-                format!("cannot move the finished folder into place: {e}"),
-            ));
-        }
-        // The new bundle is in place: an interruption from here on keeps it.
-        drop(undo_aside);
-        if let Some(old) = aside {
-            let _ = std::fs::remove_dir_all(old);
-        }
-        Ok(())
+        write_dir(out, &self.members())
     }
 
     /// Reads a zip bundle back.
@@ -245,6 +147,149 @@ impl Bundle {
         }
         Ok(bundle)
     }
+}
+
+/// Writes the zip archive into `sink` (a file, or memory) and returns it. A write that
+/// fails (a full disk) is the error, as the system said it.
+fn zip_into<W: Write + std::io::Seek>(members: &[(&str, Member)], sink: W) -> std::io::Result<W> {
+    let failure = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let mut zip = zip::ZipWriter::new(Quiet {
+        inner: sink,
+        pos: 0,
+        end: 0,
+        failure: failure.clone(),
+    });
+    let written = zip_members(members, &mut zip);
+    if let Err(e) = written {
+        // The writer swallows everything after the first failure, so that the zip
+        // crate's drop, which finishes the archive, prints nothing of its own
+        // ("ZipWriter::drop: failed to finalize archive: Io(Os {…})").
+        drop(zip);
+        return Err(failure.borrow_mut().take().unwrap_or(e));
+    }
+    let finished = zip.finish();
+    if let Some(e) = failure.borrow_mut().take() {
+        return Err(e);
+    }
+    finished
+        .map(|quiet| quiet.inner)
+        .map_err(std::io::Error::other)
+}
+
+/// Adds every member to `zip`.
+fn zip_members<W: Write + std::io::Seek>(
+    members: &[(&str, Member)],
+    zip: &mut zip::ZipWriter<Quiet<W>>,
+) -> std::io::Result<()> {
+    for (name, contents) in members {
+        let method = if is_stored(name) {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(method)
+            .last_modified_time(zip::DateTime::default())
+            .unix_permissions(0o644)
+            .large_file(contents.len() >= u32::MAX as u64);
+        zip.start_file(*name, options)
+            .map_err(std::io::Error::other)?;
+        contents.write_to(zip)?;
+    }
+    Ok(())
+}
+
+/// Writes `members` as a zip at `out`, atomically. The zip is written straight into the
+/// temporary file, so the edition is not held in memory a second time as a zip.
+pub fn write_zip(out: &Path, members: &[(&str, Member)]) -> Result<()> {
+    write_atomic_with(out, |file| {
+        let mut w = std::io::BufWriter::new(file);
+        zip_into(members, &mut w)?;
+        w.flush()
+    })
+}
+
+/// Writes the bundle's files as the folder `out`, atomically: into a temporary folder
+/// beside it, then renamed into place. An existing rawi bundle folder (or an empty
+/// folder) at `out` is replaced whole, so no file of an earlier build survives; any
+/// other existing folder is refused, so nothing of the user's is lost.
+pub fn write_dir(out: &Path, members: &[(&str, Member)]) -> Result<()> {
+    for (name, _) in members {
+        if !is_safe_member(name) {
+            return Err(Error::output(
+                out,
+                format!("refusing to write member `{name}`: it would land outside the folder"),
+            ));
+        }
+    }
+    crate::fsx::check_output(out, crate::fsx::OutputKind::BundleDir, &[])?;
+    let parent = parent_dir(out);
+    crate::fsx::clean_stale_temps(parent);
+    let tmp = tempfile::Builder::new()
+        .prefix(".rawi-")
+        .suffix(".part")
+        .tempdir_in(parent)
+        .map_err(|e| Error::output(out, format!("cannot write in {}: {e}", parent.display())))?;
+    let _undo_tmp = crate::interrupt::remove_on_interrupt(tmp.path());
+    for (name, contents) in members {
+        let target = tmp.path().join(name);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::output(out, format!("cannot create {name}'s folder: {e}")))?;
+        }
+        let write = || -> std::io::Result<()> {
+            let mut f = std::fs::File::create(&target)?;
+            contents.write_to(&mut f)?;
+            f.sync_all()
+        };
+        write().map_err(|e| Error::output(out, format!("cannot write {name}: {e}")))?;
+    }
+    // Temporary folders are private (0700); a finished bundle is an ordinary folder,
+    // as the user's umask has it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = crate::fsx::masked_mode(0o755);
+        let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode));
+    }
+    // An existing bundle is moved aside, the new one moved in, and only then is the old
+    // one removed: a kill between the renames leaves the old bundle whole under a
+    // `.rawi-*.old` name (cleaned by a later run), never a mix of the two.
+    let mut undo_aside = None;
+    let aside = if std::fs::symlink_metadata(out).is_ok() {
+        let old = tempfile::Builder::new()
+            .prefix(".rawi-")
+            .suffix(".old")
+            .tempdir_in(parent)
+            .map_err(|e| Error::output(out, format!("cannot write in {}: {e}", parent.display())))?
+            .keep();
+        undo_aside = Some(crate::interrupt::restore_on_interrupt(&old, out));
+        std::fs::rename(out, &old).map_err(|e| {
+            let _ = std::fs::remove_dir(&old);
+            Error::output(out, format!("cannot move the old bundle aside: {e}"))
+        })?;
+        Some(old)
+    } else {
+        None
+    };
+    let tmp_path = tmp.keep();
+    if let Err(e) = std::fs::rename(&tmp_path, out) {
+        // Put the old bundle back; drop the new one.
+        if let Some(old) = &aside {
+            let _ = std::fs::rename(old, out);
+        }
+        let _ = std::fs::remove_dir_all(&tmp_path);
+        return Err(Error::output(
+            out,
+            format!("cannot move the finished folder into place: {e}"),
+        ));
+    }
+    // The new bundle is in place: an interruption from here on keeps it.
+    drop(undo_aside);
+    if let Some(old) = aside {
+        let _ = std::fs::remove_dir_all(old);
+    }
+    Ok(())
 }
 
 /// Whether a member name stays inside the bundle's folder: relative, no `..`, no empty or

@@ -71,14 +71,8 @@ pub(crate) fn build(
             .map(|(path, out)| {
                 let ed = maker.build(path)?;
                 let done = Done::of(&ed, out.display().to_string());
-                let bundle = ed.bundle()?;
-                // The samples are not needed once encoded: free them before the write.
-                drop(ed);
-                if make.unpacked {
-                    bundle.write_dir(out)?;
-                } else {
-                    bundle.write_zip(out)?;
-                }
+                // The audio is encoded as it is written, from its temporary file.
+                ed.write(out, make.unpacked)?;
                 Ok(done)
             })
             .collect()
