@@ -19,8 +19,37 @@ pub enum Simd {
     Avx512,
 }
 
-/// The best copy this processor runs.
+/// The copy this process runs: the best the processor has, or a lower one named by the
+/// environment variable `RAWI_SIMD` (`avx512`, `avx2` or `scalar`), read once. The lower
+/// copies are there for processors without the wider instructions; forcing one here is how
+/// their speed is measured, and how the tests check that every copy gives the same marks,
+/// on one machine. A level the processor lacks, or an unknown value, leaves the best.
 pub fn detect() -> Simd {
+    static LEVEL: std::sync::OnceLock<Simd> = std::sync::OnceLock::new();
+    *LEVEL.get_or_init(|| {
+        let best = best();
+        match std::env::var("RAWI_SIMD").as_deref() {
+            Ok("scalar") => Simd::Base,
+            Ok("avx2") if best != Simd::Base => Simd::Avx2,
+            _ => best,
+        }
+    })
+}
+
+/// Whether the int8 products may use AVX-512 VNNI (`vpdpbusd`): the AVX-512 copy runs
+/// and the processor has VNNI and BW.
+pub fn vnni() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        if detect() == Simd::Avx512 {
+            return has!("avx512vnni") && has!("avx512bw");
+        }
+    }
+    false
+}
+
+fn best() -> Simd {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::is_x86_feature_detected as has;

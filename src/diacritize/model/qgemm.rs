@@ -94,17 +94,15 @@ pub fn matmul(x: &QRows, w: &QMatrix, beta: f32, out: &mut [f32]) {
 /// The integer sums `acc[r][c] = Σ x[r][i] · w[i][c]` (x as stored, plus 128).
 fn sums(x: &QRows, w: &QMatrix, acc: &mut [i32]) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512vnni")
-        && std::arch::is_x86_feature_detected!("avx512bw")
-    {
+    if super::fast::vnni() {
         // SAFETY: the processor has the features; `QMatrix::new` and the assert of
         // `matmul` keep every read inside `packed`, `values` and `acc`.
         unsafe { sums_vnni(x, w, acc) };
         return;
     }
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: as above, for AVX2.
+    if super::fast::detect() != super::fast::Simd::Base {
+        // SAFETY: as above, for AVX2 (which every copy but the baseline has).
         unsafe { sums_avx2(x, w, acc) };
         return;
     }
