@@ -242,14 +242,15 @@ multiversion! {
 
 multiversion! {
     /// One LSTM step of each running sentence (ONNX gates i, o, f, c; no peepholes).
-    /// Sentence `b` is at row `rows[b]`: its input products (biases in) are that row of
-    /// `gates` ([rows, 8 · h], this direction's quarter-blocks at `dir · 4h`), its hidden
-    /// products row `b` of `hidden` ([·, 4h]); `h` is the hidden size. Updates the cell and hidden states (row `b`
-    /// of `cell` and `state`) and stores the hidden state in `out`'s row, at `dir · h`
-    /// ([rows, 2h]: both directions side by side).
+    /// Sentence `b`'s input products (biases in) are row `gate_rows[b]` of `gates`
+    /// ([·, 8 · h], this direction's quarter-blocks at `dir · 4h`), its hidden products row
+    /// `b` of `hidden` ([·, 4h]); `h` is the hidden size. Updates the cell and hidden states
+    /// (row `b` of `cell` and `state`) and stores the hidden state in row `rows[b]` of
+    /// `out`, at `dir · h` ([rows, 2h]: both directions side by side).
     fn lstm_step(
         simd: Simd,
         gates: &[f32],
+        gate_rows: &[usize],
         rows: &[usize],
         dir: usize,
         h: usize,
@@ -258,8 +259,8 @@ multiversion! {
         state: &mut [f32],
         out: &mut [f32]
     ) {
-        for (b, &row) in rows.iter().enumerate() {
-            let gi = &gates[row * 8 * h + dir * 4 * h..][..4 * h];
+        for (b, (&row, &gate_row)) in rows.iter().zip(gate_rows).enumerate() {
+            let gi = &gates[gate_row * 8 * h + dir * 4 * h..][..4 * h];
             let gh = &hidden[b * 4 * h..][..4 * h];
             let c = &mut cell[b * h..][..h];
             let s = &mut state[b * h..][..h];
