@@ -264,6 +264,11 @@ fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -
             Source::Lexicon => combine(&mut units[w.end - 1..w.end]),
             _ => {}
         }
+        #[cfg(feature = "diacritize-model")]
+        if source == Source::Model {
+            // A lexicon word's stem is spelled by hand, as its entry writes it.
+            wasl(&mut units[w.clone()]);
+        }
         sources.push(source);
     }
     if opts.pausal {
@@ -623,6 +628,73 @@ fn combine(word: &mut [Unit]) {
             }
         }
         u.marks = best.0;
+    }
+}
+
+/// Clitics a word may start with before the article or a wasl alef (و، ف، ب، ك، ل and
+/// their pairs); after ل the article loses its alef (للاستقبال).
+#[cfg(feature = "diacritize-model")]
+const WASL_CLITICS: [&str; 11] = ["", "و", "ف", "ب", "ك", "ل", "وب", "فب", "ول", "فل", "وك"];
+
+/// Where a word's hamzat al-wasl is, and whether the article stands before it: the alef
+/// after the clitics and the article (الاستقبال، للاستقبال), or opening the word after the
+/// clitics (انطلقت، واستمر). Short words are left alone.
+#[cfg(feature = "diacritize-model")]
+fn wasl_alef(letters: &[char]) -> Option<(usize, bool)> {
+    WASL_CLITICS.iter().find_map(|c| {
+        let clitic: Vec<char> = c.chars().collect();
+        let n = clitic.len();
+        if !letters.starts_with(&clitic) {
+            return None;
+        }
+        let rest = &letters[n..];
+        let long = |at: usize| letters.len() >= at + 4;
+        if rest.starts_with(&['ا', 'ل', 'ا']) && long(n + 2) {
+            Some((n + 2, true))
+        } else if clitic.last() == Some(&'ل') && rest.starts_with(&['ل', 'ا']) && long(n + 1) {
+            Some((n + 1, true))
+        } else if rest.first() == Some(&'ا') && rest.get(1) != Some(&'ل') && long(n) {
+            Some((n, false))
+        } else {
+            None
+        }
+    })
+}
+
+/// The kasra of a hamzat al-wasl (the alef opening derived forms and their nouns: انطلقت،
+/// الاستقبال), written on the alef where the second model's value head puts it (its
+/// likeliest marks, more than one chance in two) and neither model nor lexicon marked the
+/// alef: its presence head leaves such alefs bare, though its value head knows them. After
+/// the article the lam then takes sukun (الْاِسْتِقْبال), the spelling that goes with a
+/// vowelled wasl alef; the reading is the same, and the bundled voice says both alike.
+#[cfg(feature = "diacritize-model")]
+fn wasl(word: &mut [Unit]) {
+    const KASRA: Marks = Marks {
+        shadda: false,
+        vowel: Some('\u{0650}'),
+    };
+    const SUKUN_ONLY: Marks = Marks {
+        shadda: false,
+        vowel: Some(SUKUN),
+    };
+    let letters: Vec<char> = word.iter().map(|u| u.ch).collect();
+    let Some((alef, article)) = wasl_alef(&letters) else {
+        return;
+    };
+    let u = &word[alef];
+    let kasra = u.marks.is_empty()
+        && u.second.as_ref().is_some_and(|s| {
+            s.marks
+                .iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .is_some_and(|&(m, p)| m == KASRA && p > 0.5)
+        });
+    if !kasra {
+        return;
+    }
+    word[alef].marks = KASRA;
+    if article {
+        word[alef - 1].marks = SUKUN_ONLY;
     }
 }
 
@@ -1411,6 +1483,21 @@ mod tests {
         let d = diacritize_text(&text, &Lexicon::default(), Options::default()).unwrap();
         let bare: String = d.text.chars().filter(|c| !is_harakah(*c)).collect();
         assert_eq!(bare, text);
+    }
+
+    #[cfg(feature = "diacritize-model")]
+    #[test]
+    fn wasl_alefs_are_found_after_clitics_and_the_article() {
+        let at = |w: &str| wasl_alef(&w.chars().collect::<Vec<_>>());
+        assert_eq!(at("انطلقت"), Some((0, false)));
+        assert_eq!(at("واستمر"), Some((1, false)));
+        assert_eq!(at("الاستقبال"), Some((2, true)));
+        assert_eq!(at("وبالاتحاد"), Some((4, true)));
+        assert_eq!(at("للاستئناف"), Some((2, true)));
+        // The article before another letter, a short word, a word without a wasl alef.
+        assert_eq!(at("الوزارة"), None);
+        assert_eq!(at("ابن"), None);
+        assert_eq!(at("وزارة"), None);
     }
 
     #[test]

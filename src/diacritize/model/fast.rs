@@ -19,8 +19,37 @@ pub enum Simd {
     Avx512,
 }
 
-/// The best copy this processor runs.
+/// The copy this process runs: the best the processor has, or a lower one named by the
+/// environment variable `RAWI_SIMD` (`avx512`, `avx2` or `scalar`), read once. The lower
+/// copies are there for processors without the wider instructions; forcing one here is how
+/// their speed is measured, and how the tests check that every copy gives the same marks,
+/// on one machine. A level the processor lacks, or an unknown value, leaves the best.
 pub fn detect() -> Simd {
+    static LEVEL: std::sync::OnceLock<Simd> = std::sync::OnceLock::new();
+    *LEVEL.get_or_init(|| {
+        let best = best();
+        match std::env::var("RAWI_SIMD").as_deref() {
+            Ok("scalar") => Simd::Base,
+            Ok("avx2") if best != Simd::Base => Simd::Avx2,
+            _ => best,
+        }
+    })
+}
+
+/// Whether the int8 products may use AVX-512 VNNI (`vpdpbusd`): the AVX-512 copy runs
+/// and the processor has VNNI and BW.
+pub fn vnni() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        if detect() == Simd::Avx512 {
+            return has!("avx512vnni") && has!("avx512bw");
+        }
+    }
+    false
+}
+
+fn best() -> Simd {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::is_x86_feature_detected as has;
@@ -213,14 +242,15 @@ multiversion! {
 
 multiversion! {
     /// One LSTM step of each running sentence (ONNX gates i, o, f, c; no peepholes).
-    /// Sentence `b` is at row `rows[b]`: its input products (biases in) are that row of
-    /// `gates` ([rows, 8 · h], this direction's quarter-blocks at `dir · 4h`), its hidden
-    /// products row `b` of `hidden` ([·, 4h]); `h` is the hidden size. Updates the cell and hidden states (row `b`
-    /// of `cell` and `state`) and stores the hidden state in `out`'s row, at `dir · h`
-    /// ([rows, 2h]: both directions side by side).
+    /// Sentence `b`'s input products (biases in) are row `gate_rows[b]` of `gates`
+    /// ([·, 8 · h], this direction's quarter-blocks at `dir · 4h`), its hidden products row
+    /// `b` of `hidden` ([·, 4h]); `h` is the hidden size. Updates the cell and hidden states
+    /// (row `b` of `cell` and `state`) and stores the hidden state in row `rows[b]` of
+    /// `out`, at `dir · h` ([rows, 2h]: both directions side by side).
     fn lstm_step(
         simd: Simd,
         gates: &[f32],
+        gate_rows: &[usize],
         rows: &[usize],
         dir: usize,
         h: usize,
@@ -229,8 +259,8 @@ multiversion! {
         state: &mut [f32],
         out: &mut [f32]
     ) {
-        for (b, &row) in rows.iter().enumerate() {
-            let gi = &gates[row * 8 * h + dir * 4 * h..][..4 * h];
+        for (b, (&row, &gate_row)) in rows.iter().zip(gate_rows).enumerate() {
+            let gi = &gates[gate_row * 8 * h + dir * 4 * h..][..4 * h];
             let gh = &hidden[b * 4 * h..][..4 * h];
             let c = &mut cell[b * h..][..h];
             let s = &mut state[b * h..][..h];

@@ -268,16 +268,20 @@ fn forward(net: &Net, p: &Packing, ids: &[usize]) -> Vec<Guess> {
     let n = p.rows;
     let simd = fast::detect();
     let g = 8 * HIDDEN;
-    let mut gates: Vec<f32> = Vec::with_capacity(n * g);
-    for &c in ids {
-        gates.extend_from_slice(&net.first_gates[c * g..][..g]);
-    }
+    // The first layer reads its input products straight from the table, by character id.
     let mut first = vec![0.0; n * 2 * HIDDEN];
-    bilstm(&net.first_recurrent, p, &gates, simd, &mut first);
+    bilstm(
+        &net.first_recurrent,
+        p,
+        (&net.first_gates, Some(ids)),
+        simd,
+        &mut first,
+    );
     let second = &net.second;
     let input = 2 * HIDDEN;
-    for row in gates.chunks_exact_mut(g) {
-        row.copy_from_slice(&second.bias);
+    let mut gates: Vec<f32> = Vec::with_capacity(n * g);
+    for _ in 0..n {
+        gates.extend_from_slice(&second.bias);
     }
     qgemm::matmul(
         &QRows::new(&first, n, input),
@@ -286,7 +290,7 @@ fn forward(net: &Net, p: &Packing, ids: &[usize]) -> Vec<Guess> {
         &mut gates,
     );
     let mut x = vec![0.0; n * 2 * HIDDEN];
-    bilstm(&second.recurrent, p, &gates, simd, &mut x);
+    bilstm(&second.recurrent, p, (&gates, None), simd, &mut x);
     let mut presence = vec![0.0; n];
     ops::linear(
         View::new(&x, n, input),
@@ -314,15 +318,23 @@ fn forward(net: &Net, p: &Packing, ids: &[usize]) -> Vec<Guess> {
 }
 
 /// Both directions of one LSTM layer over each sentence to its own length, from the
-/// input products `gates` [rows, 8h] and the `recurrent` weights of each direction;
-/// `out` [rows, 2h] gets forward then backward.
-fn bilstm(recurrent: &[QMatrix; 2], p: &Packing, gates: &[f32], simd: fast::Simd, out: &mut [f32]) {
+/// input products `gates` (row by row [rows, 8h], or, with `ids`, a table [·, 8h] whose
+/// row `ids[row]` is row `row`'s) and the `recurrent` weights of each direction; `out`
+/// [rows, 2h] gets forward then backward.
+fn bilstm(
+    recurrent: &[QMatrix; 2],
+    p: &Packing,
+    (gates, ids): (&[f32], Option<&[usize]>),
+    simd: fast::Simd,
+    out: &mut [f32],
+) {
     let count = p.lens.len();
     let longest = p.lens.first().copied().unwrap_or(0);
     let mut state = vec![0.0; count * HIDDEN];
     let mut cell = vec![0.0; count * HIDDEN];
     let mut hidden = vec![0.0; count * 4 * HIDDEN];
     let mut rows = Vec::with_capacity(count);
+    let mut gate_rows = Vec::with_capacity(count);
     for (dir, weights) in recurrent.iter().enumerate() {
         state.fill(0.0);
         cell.fill(0.0);
@@ -339,9 +351,12 @@ fn bilstm(recurrent: &[QMatrix; 2], p: &Packing, gates: &[f32], simd: fast::Simd
                 let (start, len) = (p.starts[b], p.lens[b]);
                 start + if dir == 0 { t } else { len - 1 - t }
             }));
+            gate_rows.clear();
+            gate_rows.extend(rows.iter().map(|&r| ids.map_or(r, |ids| ids[r])));
             fast::lstm_step(
                 simd,
                 gates,
+                &gate_rows,
                 &rows,
                 dir,
                 HIDDEN,

@@ -1248,6 +1248,15 @@ mod tests {
     }
 
     #[test]
+    fn a_vowelled_wasl_alef_is_read_as_a_bare_one() {
+        // The diacritize stage writes the wasl kasra on the alef and sukun on the
+        // article's lam (الْاِسْتِقْبَال); the reading is that of الِاسْتِقْبَال.
+        let phrase = "بدأ الِاسْتِقْبَالُ وَاسْتَمَرَّ";
+        assert_eq!(t("بدأ الْاِسْتِقْبَالُ وَاِسْتَمَرَّ"), t(phrase));
+        assert_eq!(t("اِنْطَلَقَتْ"), t("انْطَلَقَتْ"));
+    }
+
+    #[test]
     fn a_respelling_entry_wins_over_marks() {
         // The stage leaves the model's marks on الله; the voice still says the entry.
         assert_eq!(t("اللَّهُ"), t("الله"));
