@@ -1370,7 +1370,7 @@ mod tests {
                 assert!(bytes == whole, "{format} {kbps} kbit/s in blocks of {size}");
                 assert_eq!(
                     done.sha256_hex().unwrap(),
-                    crate::bundle::manifest::sha256_hex(&whole)
+                    crate::digest::sha256_hex(&whole)
                 );
             }
         }
