@@ -775,7 +775,7 @@ fn vorbis_comment(tags: &Tags, chapters: &[Chapter]) -> Vec<u8> {
     }
     fields.push("LANGUAGE=ar".into());
     for (i, c) in chapters.iter().enumerate() {
-        let ts = crate::bundle::vtt::timestamp(c.start_ms);
+        let ts = crate::clock::hms_millis(c.start_ms, '.');
         fields.push(format!("CHAPTER{:03}={ts}", i + 1));
         fields.push(format!("CHAPTER{:03}NAME={}", i + 1, c.title));
     }

@@ -21,6 +21,7 @@ pub mod bundle;
 pub mod cache;
 pub mod cli;
 pub mod clip;
+pub mod clock;
 pub mod decode;
 pub mod diacritize;
 pub mod digest;

@@ -122,6 +122,12 @@ pub const MAX_VOICE_STDERR_BYTES: u64 = 64 * 1024;
 /// Longest pause a voice may ask for (`[pauses]`, any of them), in milliseconds.
 pub const MAX_PAUSE_MS: u32 = 10_000;
 
+/// Largest member read back from a zip (an hour of 48 kHz WAV is 350 MB).
+pub const MAX_MEMBER_BYTES: u64 = 2 << 30;
+
+/// Largest total read back from a zip.
+pub const MAX_BUNDLE_BYTES: u64 = 8 << 30;
+
 /// Age after which a `.rawi-*.part` temporary left by a killed run is removed, in seconds
 /// (a running build renames its temporary within seconds; an hour is far beyond any
 /// write, so a file that old belongs to a run that died).
@@ -132,8 +138,7 @@ const _: () = assert!(VOICE_OUTPUT_SMALL_BYTES <= VOICE_OUTPUT_POOL_BYTES);
 const _: () = assert!(VOICE_OUTPUT_SMALL_BYTES < MAX_VOICE_OUTPUT_BYTES);
 const _: () = assert!(MAX_SENTENCE_AUDIO_S < MAX_ARTICLE_AUDIO_S);
 // The longest edition as 16-bit WAV at 48 kHz is a member `verify` reads.
-const _: () =
-    assert!(MAX_ARTICLE_AUDIO_S * 48_000.0 * 2.0 < crate::bundle::MAX_MEMBER_BYTES as f64);
+const _: () = assert!(MAX_ARTICLE_AUDIO_S * 48_000.0 * 2.0 < MAX_MEMBER_BYTES as f64);
 // A digit run read digit by digit (about nine spoken characters a digit) fits in one
 // sentence.
 const _: () = assert!(MAX_DIGIT_RUN * 9 < MAX_SENTENCE_SPOKEN_CHARS);

@@ -62,11 +62,7 @@ impl Member<'_> {
     }
 }
 
-/// Largest member read back from a zip (an hour of 48 kHz WAV is 350 MB).
-pub(crate) const MAX_MEMBER_BYTES: u64 = 2 << 30;
-
-/// Largest total read back from a zip.
-pub(crate) const MAX_BUNDLE_BYTES: u64 = 8 << 30;
+use crate::limits::{MAX_BUNDLE_BYTES, MAX_MEMBER_BYTES};
 
 /// Members that are already compressed or gain little: stored as they are.
 fn is_stored(name: &str) -> bool {

@@ -4,13 +4,7 @@
 
 /// Formats milliseconds as an SRT timestamp `HH:MM:SS,mmm`.
 pub fn timestamp(ms: u64) -> String {
-    format!(
-        "{:02}:{:02}:{:02},{:03}",
-        ms / 3_600_000,
-        ms / 60_000 % 60,
-        ms / 1000 % 60,
-        ms % 1000
-    )
+    crate::clock::hms_millis(ms, ',')
 }
 
 /// Writes an SRT file from (start ms, end ms, text) cues. Each cue's text is one line:

@@ -20,10 +20,11 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::manifest::{FileEntry, Manifest, SCHEMA_VERSION};
-use super::{Bundle, MAX_BUNDLE_BYTES, MAX_MEMBER_BYTES};
+use super::Bundle;
 use crate::bundle::podcast_manifest::{is_cover_member, PodcastManifest};
 use crate::error::{Error, Result};
 use crate::limits::MAX_MANIFEST_SENTENCES;
+use crate::limits::{MAX_BUNDLE_BYTES, MAX_MEMBER_BYTES};
 
 /// The value of a 4-byte synchsafe integer (ID3v2 sizes).
 pub fn synchsafe_value(b: &[u8]) -> u32 {

@@ -2,13 +2,7 @@
 
 /// Formats milliseconds as a WebVTT timestamp `HH:MM:SS.mmm`.
 pub fn timestamp(ms: u64) -> String {
-    format!(
-        "{:02}:{:02}:{:02}.{:03}",
-        ms / 3_600_000,
-        ms / 60_000 % 60,
-        ms / 1000 % 60,
-        ms % 1000
-    )
+    crate::clock::hms_millis(ms, '.')
 }
 
 /// Escapes cue text: `&`, `<` and `>` are markup in WebVTT, and `-->` would end a timing.
