@@ -416,8 +416,11 @@ fn lay_out(segs: &[Seg], rate: u32) -> Vec<Frame> {
     }
     draw_formants(segs, &mut frames, frame_ms);
     draw_pitch(segs, &mut frames, frame_ms);
-    // Time constants in ms: amplitudes move fast but without clicks; formants and pitch,
-    // already drawn as glides, only have their corners rounded.
+    // Time constants in ms: noise amplitudes move fast but without clicks; formants and
+    // pitch, already drawn as glides, only have their corners rounded. Voicing rises and
+    // dies away over 10 to 20 ms in speech, as the folds start and stop: with the 3 ms of
+    // the noise sources every vowel was a block switched on and off, which DNSMOS heard
+    // as a machine (OVRL +0.14 on the tuning sets with 8 ms; 6 and 10 ms scored lower).
     let smooth = |frames: &mut Vec<Frame>, idx: std::ops::Range<usize>, tau_ms: f32| {
         let k = (-frame_ms / tau_ms).exp();
         for j in idx {
@@ -434,7 +437,8 @@ fn lay_out(segs: &[Seg], rate: u32) -> Vec<Frame> {
         }
     };
     smooth(&mut frames, p::F0..p::F0 + 1, 12.0);
-    smooth(&mut frames, p::AV..p::AF + 1, 3.0);
+    smooth(&mut frames, p::AV..p::AV + 1, VOICING_TAU_MS);
+    smooth(&mut frames, p::AH..p::AF + 1, 3.0);
     smooth(&mut frames, p::F1..p::FP1, 5.0);
     smooth(&mut frames, p::FP1..p::NZ, 3.0);
     smooth(&mut frames, p::NZ..p::N, 6.0);
@@ -449,6 +453,9 @@ fn lay_out(segs: &[Seg], rate: u32) -> Vec<Frame> {
     }
     frames
 }
+
+/// Time constant of the voicing amplitude's smoothing, ms (see [`lay_out`]).
+const VOICING_TAU_MS: f32 = 8.0;
 
 /// Formant frequencies and bandwidths of a frame.
 const SHAPE: std::ops::Range<usize> = p::F1..p::FP1;
