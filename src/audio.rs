@@ -483,16 +483,21 @@ mod tests {
         assert_eq!(c.samples.len(), 120);
     }
 
-    #[test]
-    fn programme_timeline() {
-        let p = Pauses {
+    /// Pauses of distinct lengths, so a timeline shows which one it used where.
+    fn test_pauses() -> Pauses {
+        Pauses {
             clause_ms: 100,
             sentence_ms: 200,
             paragraph_ms: 300,
             heading_ms: 400,
             lead_ms: 50,
             tail_ms: 500,
-        };
+        }
+    }
+
+    #[test]
+    fn programme_timeline() {
+        let p = test_pauses();
         let clip = Clip {
             samples: vec![0.1; 1000],
             rate: 1000,
@@ -537,14 +542,7 @@ mod tests {
 
     #[test]
     fn laid_out_speech_reads_as_the_assembled_programme() {
-        let p = Pauses {
-            clause_ms: 100,
-            sentence_ms: 200,
-            paragraph_ms: 300,
-            heading_ms: 400,
-            lead_ms: 50,
-            tail_ms: 500,
-        };
+        let p = test_pauses();
         let rate = 22050;
         // Clips longer than a block and shorter, so that pieces cross block edges.
         let clips: Vec<(Clip, Boundary)> = [
