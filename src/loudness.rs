@@ -259,152 +259,31 @@ fn db_to_lin(db: f64) -> f64 {
     10f64.powf(db / 20.0)
 }
 
-/// Look-ahead peak limiter: afterwards no sample, and no interpolated point between
-/// samples, exceeds `ceiling` (linear).
-pub fn limit(samples: &mut [f32], ceiling: f32, rate: u32) {
-    let peaks = Peaks::of(samples, ceiling);
-    limit_with_peaks(samples, &peaks, 1.0, ceiling, rate);
+/// Half-width of the limiter's look-ahead in samples: 3 ms, short enough to be inaudible
+/// on speech.
+fn look_ahead(rate: u32) -> usize {
+    (rate as usize * 3 / 1000).max(1)
 }
 
-/// [`limit`] with the interpolated peaks of `samples` already known, scaled by
-/// `peak_scale` (the gain just applied to the samples).
-fn limit_with_peaks(samples: &mut [f32], peaks: &Peaks, peak_scale: f32, ceiling: f32, rate: u32) {
-    if peaks.len != samples.len() {
-        return;
-    }
-    for (start, seg) in limiter_gains(peaks, peak_scale, ceiling, rate) {
-        for (s, &gain) in samples[start..].iter_mut().zip(&seg) {
-            *s = (*s * gain).clamp(-1.0, 1.0);
-        }
-    }
+/// The limiter's release: the gain may rise by at most this much per sample (full
+/// recovery from −6 dB in about 80 ms), and never above what each sample allows.
+fn release_step(rate: u32) -> f32 {
+    0.5 / (rate as f32 * 0.08)
 }
 
-/// The interpolated peaks of a signal above a floor: only those can need limiting, and on
-/// speech they are few, so the peaks take a small fraction of the signal's memory (all of
-/// them once took as much as the signal).
-struct Peaks {
-    /// The signal's length.
-    len: usize,
-    /// (sample, peak) of the peaks over the floor, in order.
-    over: Vec<(usize, f32)>,
-}
-
-impl Peaks {
-    /// The peaks of `x` (see [`interpolated_peaks`]) over `floor`.
-    fn of(x: &[f32], floor: f32) -> Peaks {
-        let mut over = Vec::new();
-        interpolated_peaks(x, |i, p| {
-            if p > floor {
-                over.push((i, p));
-            }
-        });
-        Peaks { len: x.len(), over }
-    }
-
-    /// The place in `over` of the first peak at or after sample `i`.
-    fn from(&self, i: usize) -> usize {
-        self.over.partition_point(|&(k, _)| k < i)
-    }
-}
-
-/// The limiter's gain over a run of samples: its first sample, and a gain for each.
-type Segment = (usize, Vec<f32>);
-
-/// The limiter's gains, for samples whose interpolated peaks are `peaks` times
-/// `peak_scale`: only where they are not 1, as segments in order.
-///
-/// Speech needs limiting only around a few peaks, so the gain curve is computed only in
-/// regions around the samples that need it (each padded by two look-ahead widths, where the
-/// minimum filter and the average are provably 1), and the release is carried between
-/// regions. The result is the same curve as filtering the whole signal, at a fraction of
-/// the time and memory.
-fn limiter_gains(peaks: &Peaks, peak_scale: f32, ceiling: f32, rate: u32) -> Vec<Segment> {
-    let n = peaks.len;
-    let mut out: Vec<Segment> = Vec::new();
-    // Each gain is recorded where it applies, joined to the segment before when adjacent.
-    let mut put = |k: usize, g: f32| match out.last_mut() {
-        Some((start, seg)) if *start + seg.len() == k => seg.push(g),
-        _ => out.push((k, vec![g])),
-    };
-    // What a peak allows; a sample left out of `peaks` allows full gain (its peak is
-    // under the floor, and the floor times the scale under the ceiling).
-    let need_of = |peak: f32| {
-        let p = peak * peak_scale;
-        if p > ceiling {
-            ceiling / p
-        } else {
-            1.0
-        }
-    };
-    // The samples that need limiting, in order.
-    let limited: Vec<usize> = peaks
-        .over
-        .iter()
-        .filter(|&&(_, p)| need_of(p) < 1.0)
-        .map(|&(i, _)| i)
-        .collect();
-    // Half-width of the look-ahead: 3 ms, short enough to be inaudible on speech.
-    let h = (rate as usize * 3 / 1000).max(1);
-    // Release: the gain may rise by at most this much per sample (full recovery from
-    // −6 dB in about 80 ms), and never above what each sample allows.
-    let step = 0.5 / (rate as f32 * 0.08);
-    // Outside regions every sample allows full gain: only a running release changes them.
-    let release =
-        |range: std::ops::Range<usize>, carry: &mut f32, put: &mut dyn FnMut(usize, f32)| {
-            for k in range {
-                if *carry >= 1.0 {
-                    break;
-                }
-                *carry = (*carry + step).min(1.0);
-                put(k, *carry);
-            }
-        };
-    // The gain of the previous sample.
-    let mut carry = 1.0f32;
-    let mut pos = 0;
-    let mut next = 0; // the first of `limited` not yet in a region
-    while pos < n {
-        let Some(&first) = limited.get(next) else {
-            release(pos..n, &mut carry, &mut put);
-            break;
-        };
-        // A region: limited samples closer than 4h + 1 to each other, padded by 2h on
-        // each side, so that no filter window reaches from one region into another.
-        let mut last = first;
-        next += 1;
-        while let Some(&j) = limited.get(next).filter(|&&j| j <= last + 4 * h + 1) {
-            last = j;
-            next += 1;
-        }
-        let start = first.saturating_sub(2 * h).max(pos);
-        let end = (last + 2 * h + 1).min(n);
-        release(pos..start, &mut carry, &mut put);
-        let mut local = vec![1.0f32; end - start];
-        for &(k, p) in &peaks.over[peaks.from(start)..peaks.from(end)] {
-            local[k - start] = need_of(p);
-        }
-        let gain = moving_average(&sliding_min(&local, h), h);
-        for (k, &g) in (start..end).zip(&gain) {
-            carry = g.min(carry + step);
-            put(k, carry);
-        }
-        pos = end;
-    }
-    out
-}
-
-/// The limiter of [`limiter_gains`] run as the signal streams past: each sample's
+/// The look-ahead peak limiter, run as the signal streams past: afterwards no sample, and
+/// no interpolated point between samples, exceeds the ceiling. Each sample's
 /// interpolated peak is found as it arrives ([`PeakScan`]), the regions that need
 /// limiting are formed as their peaks come, and a sample is given out, gained and
 /// limited, once its gain can no longer change (a few milliseconds behind the input, or
-/// the length of a region being formed). Bit for bit what [`limiter_gains`] over all the
-/// peaks and applying its segments give.
+/// the length of a region being formed). Bit for bit what the region limiter over all
+/// the peaks at once gives (kept in the tests as its reference).
 struct StreamLimiter {
     n: usize,
     /// The gain applied before limiting (the peaks are the input's, scaled by it).
     g: f32,
     ceiling: f32,
-    /// Half-width of the look-ahead, and the release per sample (as in [`limiter_gains`]).
+    /// Half-width of the look-ahead, and the release per sample.
     h: usize,
     step: f32,
     scan: PeakScan,
@@ -428,8 +307,8 @@ impl StreamLimiter {
             n,
             g,
             ceiling,
-            h: (rate as usize * 3 / 1000).max(1),
-            step: 0.5 / (rate as f32 * 0.08),
+            h: look_ahead(rate),
+            step: release_step(rate),
             scan: PeakScan::new(n),
             found: Vec::new(),
             held: std::collections::VecDeque::new(),
@@ -544,19 +423,13 @@ impl StreamLimiter {
     }
 }
 
-/// Per sample, the largest magnitude among the sample and 3 interpolated points between it
-/// and both neighbours (windowed-sinc, 4× oversampling, 8 taps each side).
-fn interpolated_peaks(x: &[f32], mut each: impl FnMut(usize, f32)) {
-    let mut scan = PeakScan::new(x.len());
-    scan.push(x, &mut each);
-    scan.finish(&mut each);
-}
-
 /// Taps of the interpolator on each side of a point.
 const TAPS: usize = 8;
 
-/// [`interpolated_peaks`] over a signal that arrives in blocks: each sample's peak is
-/// found once the 8 samples after it have arrived (or the signal has ended), from the
+/// Per sample, the largest magnitude among the sample and 3 interpolated points between it
+/// and both neighbours (windowed-sinc, 4× oversampling, 8 taps each side), over a signal
+/// that arrives in blocks: each sample's peak is found once the 8 samples after it have
+/// arrived (or the signal has ended), from the
 /// same 16 values in the same order as over the whole signal, so the peaks are the same
 /// bit for bit however the signal is cut.
 struct PeakScan {
@@ -703,6 +576,128 @@ fn moving_average(v: &[f32], h: usize) -> Vec<f32> {
 mod tests {
     use super::*;
 
+    /// The interpolated peaks of a whole signal at once (see [`PeakScan`]).
+    fn interpolated_peaks(x: &[f32], mut each: impl FnMut(usize, f32)) {
+        let mut scan = PeakScan::new(x.len());
+        scan.push(x, &mut each);
+        scan.finish(&mut each);
+    }
+
+    // The limiter as first written, over the whole signal's peaks at once (computed in
+    // regions around the peaks that need it): the reference the streaming limiter must
+    // match bit for bit.
+
+    /// The interpolated peaks of a signal above a floor: only those can need limiting, and on
+    /// speech they are few, so the peaks take a small fraction of the signal's memory (all of
+    /// them once took as much as the signal).
+    struct Peaks {
+        /// The signal's length.
+        len: usize,
+        /// (sample, peak) of the peaks over the floor, in order.
+        over: Vec<(usize, f32)>,
+    }
+
+    impl Peaks {
+        /// The peaks of `x` (see [`interpolated_peaks`]) over `floor`.
+        fn of(x: &[f32], floor: f32) -> Peaks {
+            let mut over = Vec::new();
+            interpolated_peaks(x, |i, p| {
+                if p > floor {
+                    over.push((i, p));
+                }
+            });
+            Peaks { len: x.len(), over }
+        }
+
+        /// The place in `over` of the first peak at or after sample `i`.
+        fn from(&self, i: usize) -> usize {
+            self.over.partition_point(|&(k, _)| k < i)
+        }
+    }
+
+    /// The limiter's gain over a run of samples: its first sample, and a gain for each.
+    type Segment = (usize, Vec<f32>);
+
+    /// The limiter's gains, for samples whose interpolated peaks are `peaks` times
+    /// `peak_scale`: only where they are not 1, as segments in order.
+    ///
+    /// Speech needs limiting only around a few peaks, so the gain curve is computed only in
+    /// regions around the samples that need it (each padded by two look-ahead widths, where the
+    /// minimum filter and the average are provably 1), and the release is carried between
+    /// regions. The result is the same curve as filtering the whole signal, at a fraction of
+    /// the time and memory.
+    fn limiter_gains(peaks: &Peaks, peak_scale: f32, ceiling: f32, rate: u32) -> Vec<Segment> {
+        let n = peaks.len;
+        let mut out: Vec<Segment> = Vec::new();
+        // Each gain is recorded where it applies, joined to the segment before when adjacent.
+        let mut put = |k: usize, g: f32| match out.last_mut() {
+            Some((start, seg)) if *start + seg.len() == k => seg.push(g),
+            _ => out.push((k, vec![g])),
+        };
+        // What a peak allows; a sample left out of `peaks` allows full gain (its peak is
+        // under the floor, and the floor times the scale under the ceiling).
+        let need_of = |peak: f32| {
+            let p = peak * peak_scale;
+            if p > ceiling {
+                ceiling / p
+            } else {
+                1.0
+            }
+        };
+        // The samples that need limiting, in order.
+        let limited: Vec<usize> = peaks
+            .over
+            .iter()
+            .filter(|&&(_, p)| need_of(p) < 1.0)
+            .map(|&(i, _)| i)
+            .collect();
+        let h = look_ahead(rate);
+        let step = release_step(rate);
+        // Outside regions every sample allows full gain: only a running release changes them.
+        let release =
+            |range: std::ops::Range<usize>, carry: &mut f32, put: &mut dyn FnMut(usize, f32)| {
+                for k in range {
+                    if *carry >= 1.0 {
+                        break;
+                    }
+                    *carry = (*carry + step).min(1.0);
+                    put(k, *carry);
+                }
+            };
+        // The gain of the previous sample.
+        let mut carry = 1.0f32;
+        let mut pos = 0;
+        let mut next = 0; // the first of `limited` not yet in a region
+        while pos < n {
+            let Some(&first) = limited.get(next) else {
+                release(pos..n, &mut carry, &mut put);
+                break;
+            };
+            // A region: limited samples closer than 4h + 1 to each other, padded by 2h on
+            // each side, so that no filter window reaches from one region into another.
+            let mut last = first;
+            next += 1;
+            while let Some(&j) = limited.get(next).filter(|&&j| j <= last + 4 * h + 1) {
+                last = j;
+                next += 1;
+            }
+            let start = first.saturating_sub(2 * h).max(pos);
+            let end = (last + 2 * h + 1).min(n);
+            release(pos..start, &mut carry, &mut put);
+            let mut local = vec![1.0f32; end - start];
+            for &(k, p) in &peaks.over[peaks.from(start)..peaks.from(end)] {
+                local[k - start] = need_of(p);
+            }
+            let gain = moving_average(&sliding_min(&local, h), h);
+            for (k, &g) in (start..end).zip(&gain) {
+                carry = g.min(carry + step);
+                put(k, carry);
+            }
+            pos = end;
+        }
+        out
+    }
+
     /// Speech-like test signal: a tone in bursts with strong peaks.
     fn bursts(rate: u32, secs: f32) -> Vec<f32> {
         let n = (rate as f32 * secs) as usize;
@@ -741,9 +736,9 @@ mod tests {
             .iter()
             .map(|&p| if p > ceiling { ceiling / p } else { 1.0 })
             .collect();
-        let h = (rate as usize * 3 / 1000).max(1);
+        let h = look_ahead(rate);
         let mut gain = moving_average(&sliding_min(&need, h), h);
-        let step = 0.5 / (rate as f32 * 0.08);
+        let step = release_step(rate);
         for i in 1..gain.len() {
             gain[i] = gain[i].min(gain[i - 1] + step);
         }
@@ -769,7 +764,11 @@ mod tests {
         for ceiling in [0.3f32, 0.5, 0.89] {
             let mut a = x.clone();
             let mut b = x.clone();
-            limit_with_peaks(&mut a, &Peaks::of(&x, ceiling), 1.0, ceiling, rate);
+            for (start, seg) in limiter_gains(&Peaks::of(&x, ceiling), 1.0, ceiling, rate) {
+                for (s, &gain) in a[start..].iter_mut().zip(&seg) {
+                    *s = (*s * gain).clamp(-1.0, 1.0);
+                }
+            }
             limit_whole(&mut b, &peaks, ceiling, rate);
             for (k, (p, q)) in a.iter().zip(&b).enumerate() {
                 assert!(
