@@ -24,6 +24,12 @@ pub fn score(a: &str, b: &str) -> String {
     format!("{a} مقابل {b}")
 }
 
+/// Whether a pair of numbers after `word` is a range whatever the page is about, even in
+/// a match report: `بين 3 - 5`، `من 10 - 15`، `حوالي 61-72`.
+fn opens_range(word: &str) -> bool {
+    matches!(word, "بين" | "من" | "حوالي" | "نحو" | "زهاء")
+}
+
 // The reader's part for this class: finding the token's parts and context in the
 // sentence (the functions above only verbalize a parsed value).
 impl<'a> Reader<'a> {
@@ -98,7 +104,7 @@ impl<'a> Reader<'a> {
                 && x <= 200
                 && y <= 200
                 && (x > 50 || y > 50)
-                && !matches!(bare_prev, "بين" | "من" | "حوالي" | "نحو" | "زهاء")
+                && !opens_range(bare_prev)
                 && self.sporty()
                 && self.counted_after(c.end, y).0.is_none()
                 && self.unit_after_range(y, c.end, whole).is_none()
@@ -347,11 +353,7 @@ impl<'a> Reader<'a> {
         let y = value(&text[start..end]).filter(|&y| y <= 200)?;
         // `بين 3 - 5`، `من 10 - 15`: a range, whatever the page is about.
         let prev = prev_word(text, ctx.start).map_or("", |(_, w)| w);
-        if matches!(
-            strip_conj(prev).unwrap_or(prev),
-            "بين" | "من" | "حوالي" | "نحو" | "زهاء"
-        ) || !self.sporty()
-        {
+        if opens_range(strip_conj(prev).unwrap_or(prev)) || !self.sporty() {
             return None;
         }
         Some(self.score_outcome(
@@ -462,7 +464,7 @@ impl<'a> Reader<'a> {
         // `بين 3 - 5`، `من 10 - 15`: a range even in a match report.
         let (spoken, end) = if before_is(&["بين"]) {
             ("و".to_string(), text.len() - rest.len())
-        } else if !before_is(&["من", "حوالي", "نحو", "زهاء"]) && self.sporty() {
+        } else if !word_before.is_some_and(|(_, w)| opens_range(w)) && self.sporty() {
             ("مقابل".to_string(), i + dash_len)
         } else {
             ("إلى".to_string(), i + dash_len)
