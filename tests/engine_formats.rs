@@ -82,7 +82,7 @@ fn ffmpeg() -> PathBuf {
             .map(|d| d.join("ffmpeg"))
             .find(|c| c.is_file())
     });
-    found.unwrap_or_else(|| panic!("ffmpeg is needed for this test: apt-get install -y ffmpeg"))
+    found.unwrap_or_else(|| panic!("ffmpeg is needed for this test: run the tests with tools/test.sh, which installs it (or apt-get install -y ffmpeg)"))
 }
 
 /// Samples ffmpeg decodes from a file (it honours LAME's delay and padding note).

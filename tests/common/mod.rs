@@ -99,7 +99,7 @@ pub fn program(name: &str, package: &str) -> PathBuf {
                 .map(|d| d.join(name))
                 .find(|c| c.is_file())
         })
-        .unwrap_or_else(|| panic!("{name} is needed for this test: apt-get install -y {package}"))
+        .unwrap_or_else(|| panic!("{name} is needed for this test: run the tests with tools/test.sh, which installs it (or apt-get install -y {package})"))
 }
 
 /// Integrated loudness (LUFS) and true peak (dBTP) of an audio file, as ffmpeg's
