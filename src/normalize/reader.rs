@@ -1217,32 +1217,55 @@ impl<'a> Reader<'a> {
         .then_some(Opener::Inna)
     }
 
-    /// Reads one number (with a fraction part maybe) in its context.
+    /// Reads one number (with a fraction part maybe) in its context: the readings of
+    /// [`Reader::READINGS`] are tried in their order, and a number none of them takes
+    /// is a cardinal agreeing with its counted noun.
     pub(super) fn single(&mut self, g: &Group, core_end: usize, ctx: &Ctx) -> Outcome {
-        let text = self.text;
+        let s = self.single_context(g, core_end, ctx);
+        for read in Self::READINGS {
+            if let Some(o) = read(self, &s) {
+                return o;
+            }
+        }
+        self.read_cardinal(&s)
+    }
+
+    /// The readings a lone number may have, most particular first: the first that takes
+    /// the number reads it. The order matters: a percent sign outweighs every word before,
+    /// a reference word outweighs a counted noun, an era mark outweighs a year word.
+    const READINGS: [Reading<'a>; 19] = [
+        Self::read_percent,
+        Self::read_press_time,
+        Self::read_dotted_time,
+        Self::read_padded_day,
+        Self::read_reference,
+        Self::read_dialled,
+        Self::read_unit_before,
+        Self::read_too_long,
+        Self::read_hour,
+        Self::read_era_year,
+        Self::read_year,
+        Self::read_day,
+        Self::read_day_of_month,
+        Self::read_definite_after_plural,
+        Self::read_definite_count,
+        Self::read_ordinal,
+        Self::read_unit_after,
+        Self::read_scale,
+        Self::read_decimal,
+    ];
+
+    /// What the words around a lone number decide before any reading is tried: its case
+    /// and role from the word before, its value, and the word after.
+    fn single_context<'c>(&self, g: &'c Group, core_end: usize, ctx: &'c Ctx) -> Single<'c, 'a> {
         let (mut case, role, mut rule) = self.context(ctx);
         if ctx.neg {
             // `سالب` governs the number in the genitive: `سالب عشرين`.
             case = Case::Obl;
             rule.push_str("; after سالب → genitive");
         }
-        let done = |class: Class, spoken: String, end: usize, rule: String| {
-            Outcome::new(
-                ctx.start,
-                end,
-                case,
-                class,
-                if ctx.prefix.is_empty() {
-                    spoken
-                } else {
-                    join_prefix(&ctx.prefix, &spoken)
-                },
-                rule,
-            )
-        };
         let n = value(&g.int);
-        let next = next_word(text, core_end);
-        let sign = if ctx.neg { "سالب " } else { "" };
+        let next = next_word(self.text, core_end);
         // `حتى 5 مساء`، `نحو 11 ليلا`: a whole number before a period of the day is an hour.
         let free = matches!(role, None | Some(Role::Oblique | Role::Object));
         // (Not `20 صباح اليوم`: a period in construct dates the sentence, and a number
@@ -1258,101 +1281,139 @@ impl<'a> Reader<'a> {
         } else {
             role
         };
-        // Percent.
-        let pct_after =
-            next.filter(|x| x.word == "%" || x.word == "٪" || x.word.starts_with(['%', '٪']));
-        if ctx.percent_before || pct_after.is_some() {
-            let end = pct_after
-                .map(|x| x.start + x.word.chars().next().map_or(0, char::len_utf8))
-                .unwrap_or(core_end);
-            let s = percent::percent(&format!("{sign}{}", self.plain(g, Form::masc(case))));
-            return done(Class::Percent, s, end, with(rule, "; percent"));
-        }
-        // Clock times in press styles: `الساعة 1.30`، `الساعة 0450`.
-        if matches!(role, Some(Role::Time)) && !ctx.neg && ctx.unit_before.is_none() {
-            let hm = match &g.frac {
-                Some(f) if f.len() == 2 && g.int.len() <= 2 => Some((g.int.as_str(), f.as_str())),
-                None if g.int.len() == 4 => Some((&g.int[..2], &g.int[2..])),
-                _ => None,
-            };
-            if let Some((h, m)) = hm.and_then(|(h, m)| Some((value(h)?, value(m)?))) {
-                if h <= 24 && m <= 59 {
-                    return self.hour(h, m, None, core_end, ctx, with(rule, "; press time"));
-                }
-            }
-        }
-        // `(08.00 إلى 14.00)`: a clock time written with a dot, known by its two-digit
-        // hour and minutes when no unit or amount follows.
-        if let Some(f) = g.frac.as_ref().filter(|f| f.len() == 2 && g.int.len() == 2) {
-            let (h, m) = (value(&g.int).unwrap_or(99), value(f).unwrap_or(99));
-            let amount = next.is_some_and(|x| {
-                !x.broken
-                    && (units().contains_key(x.word)
-                        || scale_word(x.word).is_some()
-                        || counted_noun(x.word).is_some()
-                        || x.word.starts_with(['%', '٪'])
-                        || x.word.contains("مائة")
-                        || x.word.contains("مئة"))
-            });
-            if h <= 24 && m <= 59 && (f == "00" || g.int.starts_with('0')) && !amount && !ctx.neg {
-                return self.hour(h, m, None, core_end, ctx, with(rule, "; dotted clock time"));
-            }
-        }
-        // `04 أفريل`: a day written with a leading zero is still a day.
-        if g.frac.is_none() && g.int.len() == 2 && g.int.starts_with('0') && !ctx.neg {
-            if let Some(d) = value(&g.int).filter(|d| (1..=9).contains(d)) {
-                if let Some((s, mend)) = self.day_before_month(d, case, core_end) {
-                    return done(Class::Date, s, mend, with(rule, DAY_OF_MONTH));
-                }
-            }
-        }
-        // After `رقم`: a reference number, unless what follows says it counts
-        // (`الرقم 431 لعدد المقبوض عليهم`).
-        let after_ref = self.names_reference(ctx.start, Some(role));
+        // `الرقم 431 لعدد المقبوض عليهم`: a word after says the number counts.
         let counts = next.is_some_and(|x| {
             !x.glued && x.word.starts_with('ل') && !matches!(x.word, "لا" | "لم" | "لن")
         });
+        Single {
+            g,
+            core_end,
+            ctx,
+            case,
+            role,
+            rule,
+            n,
+            whole: g.frac.is_none(),
+            next,
+            counts,
+            sign: if ctx.neg { "سالب " } else { "" },
+        }
+    }
+
+    /// `25%`، `%25`: a percentage.
+    fn read_percent(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let pct_after = s
+            .next
+            .filter(|x| x.word == "%" || x.word == "٪" || x.word.starts_with(['%', '٪']));
+        if !s.ctx.percent_before && pct_after.is_none() {
+            return None;
+        }
+        let end = pct_after
+            .map(|x| x.start + x.word.chars().next().map_or(0, char::len_utf8))
+            .unwrap_or(s.core_end);
+        let spoken = percent::percent(&format!(
+            "{}{}",
+            s.sign,
+            self.plain(s.g, Form::masc(s.case))
+        ));
+        Some(s.done(Class::Percent, spoken, end, s.noted("; percent")))
+    }
+
+    /// Clock times in press styles: `الساعة 1.30`، `الساعة 0450`.
+    fn read_press_time(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        if !matches!(s.role, Some(Role::Time)) || s.ctx.neg || s.ctx.unit_before.is_some() {
+            return None;
+        }
+        let g = s.g;
+        let (h, m) = match &g.frac {
+            Some(f) if f.len() == 2 && g.int.len() <= 2 => (g.int.as_str(), f.as_str()),
+            None if g.int.len() == 4 => (&g.int[..2], &g.int[2..]),
+            _ => return None,
+        };
+        let (h, m) = (value(h)?, value(m)?);
+        (h <= 24 && m <= 59)
+            .then(|| self.hour(h, m, None, s.core_end, s.ctx, s.noted("; press time")))
+    }
+
+    /// `(08.00 إلى 14.00)`: a clock time written with a dot, known by its two-digit hour
+    /// and minutes when no unit or amount follows.
+    fn read_dotted_time(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let g = s.g;
+        let f = g
+            .frac
+            .as_ref()
+            .filter(|f| f.len() == 2 && g.int.len() == 2)?;
+        let (h, m) = (value(&g.int).unwrap_or(99), value(f).unwrap_or(99));
+        let amount = s.next.is_some_and(|x| {
+            !x.broken
+                && (units().contains_key(x.word)
+                    || scale_word(x.word).is_some()
+                    || counted_noun(x.word).is_some()
+                    || x.word.starts_with(['%', '٪'])
+                    || x.word.contains("مائة")
+                    || x.word.contains("مئة"))
+        });
+        let clock = h <= 24 && m <= 59 && (f == "00" || g.int.starts_with('0'));
+        (clock && !amount && !s.ctx.neg).then(|| {
+            self.hour(
+                h,
+                m,
+                None,
+                s.core_end,
+                s.ctx,
+                s.noted("; dotted clock time"),
+            )
+        })
+    }
+
+    /// `04 أفريل`: a day written with a leading zero is still a day.
+    fn read_padded_day(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let g = s.g;
+        if g.frac.is_some() || g.int.len() != 2 || !g.int.starts_with('0') || s.ctx.neg {
+            return None;
+        }
+        let d = value(&g.int).filter(|d| (1..=9).contains(d))?;
+        let (spoken, mend) = self.day_before_month(d, s.case, s.core_end)?;
+        Some(s.done(Class::Date, spoken, mend, s.noted(DAY_OF_MONTH)))
+    }
+
+    /// After `رقم`: a reference number, unless what follows says it counts
+    /// (`الرقم 431 لعدد المقبوض عليهم`).
+    fn read_reference(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let (g, ctx) = (s.g, s.ctx);
+        if s.counts || ctx.plus || ctx.phone || !self.names_reference(ctx.start, Some(s.role)) {
+            return None;
+        }
         // `القانون رقم 43.22`، `المرسوم 507.2019`: the dot joins the parts of a number
         // (Moroccan and Algerian laws), it is no decimal point.
-        if after_ref
-            && !counts
-            && !ctx.plus
-            && !ctx.phone
-            && !c_raw_has(text, ctx, core_end, ['،', 'ر'])
-        {
-            if let Some(f) = &g.frac {
-                let s = digits::reference([g.int.as_str(), f.as_str()].into_iter());
-                return done(
-                    Class::Identifier,
-                    s,
-                    core_end,
-                    with(rule, "; reference number in parts"),
-                );
+        if let Some(f) = &g.frac {
+            if c_raw_has(self.text, ctx, s.core_end, ['،', 'ر']) {
+                return None;
             }
+            let spoken = digits::reference([g.int.as_str(), f.as_str()].into_iter());
+            let rule = s.noted("; reference number in parts");
+            return Some(s.done(Class::Identifier, spoken, s.core_end, rule));
         }
-        if after_ref && !counts && g.frac.is_none() && !ctx.plus && !ctx.phone {
-            if g.int.len() <= 4 && !g.int.starts_with('0') {
-                let s = decimal::whole_digits(&g.int, Form::masc(Case::Obl));
-                return done(
-                    Class::Identifier,
-                    s,
-                    core_end,
-                    with(rule, "; reference number"),
-                );
-            }
-            let s = digits::dial(&g.int);
-            return done(
-                Class::Identifier,
-                s,
-                core_end,
-                "reference number: digits in groups".into(),
-            );
+        if g.int.len() <= 4 && !g.int.starts_with('0') {
+            let spoken = decimal::whole_digits(&g.int, Form::masc(Case::Obl));
+            let rule = s.noted("; reference number");
+            return Some(s.done(Class::Identifier, spoken, s.core_end, rule));
         }
-        // A long run of digits written without separators is dialled, not counted.
+        let spoken = digits::dial(&g.int);
+        let rule = "reference number: digits in groups".into();
+        Some(s.done(Class::Identifier, spoken, s.core_end, rule))
+    }
+
+    /// Numbers to dial: a long run of digits, a telephone grouped with dots, a number
+    /// after a telephone word or a `+`, and codes.
+    fn read_dialled(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let (g, ctx, next, core_end) = (s.g, s.ctx, s.next, s.core_end);
+        let text = self.text;
         let raw_digits = &text[ctx.digits..core_end];
-        // Leading zeros (telephones) and runs too long for a number keep their own
-        // reading below; a round number (`12000000 طفل`) and a number before its counted
-        // noun are quantities.
+        // A long run of digits written without separators is dialled, not counted. Leading
+        // zeros (telephones) and runs too long for a number keep their own reading below;
+        // a round number (`12000000 طفل`) and a number before its counted noun are
+        // quantities.
         let long_run = g.frac.is_none()
             && (8..=15).contains(&g.int.len())
             && !g.int.starts_with('0')
@@ -1372,18 +1433,26 @@ impl<'a> Reader<'a> {
                         || units().contains_key(x.word))
             });
         // Both readings below are guesses between a number to dial and a quantity.
-        let dialled = |class, s, why: &str| {
-            let mut o = done(class, s, core_end, why.into());
+        let dialled = |class, spoken, why: &str| {
+            let mut o = s.done(class, spoken, core_end, why.into());
             o.read.guess = Some(Guess::IdentifierOrQuantity);
             o
         };
         if dotted_phone {
-            let s = digits::read_groups(raw_digits.split('.'), false);
-            return dialled(Class::Telephone, s, "dotted 2.3.3 digits: a telephone");
+            let spoken = digits::read_groups(raw_digits.split('.'), false);
+            return Some(dialled(
+                Class::Telephone,
+                spoken,
+                "dotted 2.3.3 digits: a telephone",
+            ));
         }
-        if long_run && (counts || !ctx.phone) && !ctx.plus {
-            let s = digits::dial(&g.int);
-            return dialled(Class::Identifier, s, "long digit run: digits in groups");
+        if long_run && (s.counts || !ctx.phone) && !ctx.plus {
+            let spoken = digits::dial(&g.int);
+            return Some(dialled(
+                Class::Identifier,
+                spoken,
+                "long digit run: digits in groups",
+            ));
         }
         // Telephones and codes.
         // A glued و lists a second number (`رقم 17 و19`), never a telephone's next group.
@@ -1393,334 +1462,363 @@ impl<'a> Reader<'a> {
                     && l.end <= ctx.start
                     && text[l.end..ctx.start].trim().is_empty()
             });
-        let dial = ctx.phone && g.int.len() >= 3 && !counts;
+        let dial = ctx.phone && g.int.len() >= 3 && !s.counts;
         // `و05 بحارة`: a padded small number before its counted noun is a quantity.
         let small_count = g.int.len() <= 3
             && next.is_some_and(|x| !x.broken && !x.glued && counted_noun(x.word).is_some());
         // `مسدسين آليين (02)`: a padded count in brackets restating the number before.
         let bracketed_count = g.int.len() == 2 && text[ctx.start..].starts_with('(');
-        if ctx.plus
-            || coord_phone
-            || dial
-            || (g.frac.is_none()
-                && ctx.unit_before.is_none()
-                && digits::is_identifier(&g.int)
-                && !small_count
-                && !bracketed_count)
-        {
-            let phone = ctx.plus || coord_phone || dial || g.int.len() >= 7;
-            let s = digits::read_groups(std::iter::once(g.int.as_str()), ctx.plus);
-            let class = if phone {
-                Class::Telephone
-            } else {
-                Class::Identifier
-            };
-            return done(class, s, core_end, "digit by digit".into());
+        let code = g.frac.is_none()
+            && ctx.unit_before.is_none()
+            && digits::is_identifier(&g.int)
+            && !small_count
+            && !bracketed_count;
+        if !(ctx.plus || coord_phone || dial || code) {
+            return None;
         }
-        // Currency or unit before the number.
-        if let Some(u) = ctx.unit_before {
-            return self.with_unit(g, u, core_end, case, rule, ctx);
-        }
-        let Some(n) = n else {
-            // Too long for a number: digit by digit.
-            let s = digits::read_groups(std::iter::once(g.int.as_str()), false);
-            return done(
-                Class::Identifier,
-                s,
-                core_end,
-                "too long: digit by digit".into(),
-            );
+        let phone = ctx.plus || coord_phone || dial || g.int.len() >= 7;
+        let spoken = digits::read_groups(std::iter::once(g.int.as_str()), ctx.plus);
+        let class = if phone {
+            Class::Telephone
+        } else {
+            Class::Identifier
         };
-        let whole = g.frac.is_none();
-        // Hours; `الساعة 16 و47 دقيقة`: the minutes written as words join the time.
-        if whole && matches!(role, Some(Role::Time)) && n <= 24 {
-            if let Some((m, end)) = self.minutes_after(core_end) {
-                return self.hour(n, m, None, end, ctx, with(rule, "; minutes in words"));
-            }
-            return self.hour(n, 0, None, core_end, ctx, rule);
+        Some(s.done(class, spoken, core_end, "digit by digit".into()))
+    }
+
+    /// `$50`، `د.ت 20`: a currency or unit written before the number.
+    fn read_unit_before(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let u = s.ctx.unit_before?;
+        Some(self.with_unit(s.g, u, s.core_end, s.case, s.rule.clone(), s.ctx))
+    }
+
+    /// Too long for a number: digit by digit. Every reading after this one has a value.
+    fn read_too_long(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        if s.n.is_some() {
+            return None;
         }
-        // Era marks after a year. `م` is also the metre: it marks a year only after
-        // a year word or on a four-digit number.
-        let year_like = matches!(role, Some(Role::Year)) || g.int.len() == 4;
-        if whole && !ctx.neg && g.int.len() <= 4 {
-            if let Some(x) = next.filter(|x| !x.broken || x.word.ends_with('.')) {
-                let raw_end = scan::word_end(text, x.start);
-                let raw = text[x.start..raw_end].trim_end_matches(['،', ',', ')', '»', '"']);
-                // A full stop after `م` also ends the sentence: keep it.
-                let raw = match raw.strip_suffix('.') {
-                    Some(r) if date::era_mark(r).is_some() && raw != "ق.م." => r,
-                    _ => raw,
-                };
-                let (mark, mark_len) = match date::era_mark(raw) {
-                    Some(m) => (Some(m), raw.len()),
-                    None => (date::era_mark(x.word), x.word.len()),
-                };
-                // `1095 م د` is an amount in millions of dinars, not a year.
-                let dinars = text[x.start + mark_len..]
-                    .strip_prefix(" د")
-                    .is_some_and(|r| r.chars().next().is_none_or(|c| !is_arabic_letter(c)));
-                let mark = mark.filter(|m| (year_like || *m != "ميلادية") && !dinars);
-                if let Some(mark) = mark {
-                    let s = format!("{} {mark}", date::year(n, case));
-                    return done(
-                        Class::Year,
-                        s,
-                        x.start + mark_len,
-                        with(rule, "; year with era mark"),
-                    );
-                }
-            }
+        let spoken = digits::read_groups(std::iter::once(s.g.int.as_str()), false);
+        let rule = "too long: digit by digit".into();
+        Some(s.done(Class::Identifier, spoken, s.core_end, rule))
+    }
+
+    /// Hours; `الساعة 16 و47 دقيقة`: the minutes written as words join the time.
+    fn read_hour(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n =
+            s.n.filter(|&n| s.whole && n <= 24 && matches!(s.role, Some(Role::Time)))?;
+        if let Some((m, end)) = self.minutes_after(s.core_end) {
+            return Some(self.hour(n, m, None, end, s.ctx, s.noted("; minutes in words")));
         }
-        // Years; but `2020 و15 دجنبر`: a number coordinated with a year and followed by
-        // a month's name is the next date's day.
-        let year_role = whole && matches!(role, Some(Role::Year)) && g.int.len() <= 4;
-        if year_role && !(n <= 31 && self.month_after(core_end).is_some()) {
-            return done(
-                Class::Year,
-                date::year(n, case),
-                core_end,
-                with(rule, "; year: masculine cardinal"),
-            );
+        Some(self.hour(n, 0, None, s.core_end, s.ctx, s.rule.clone()))
+    }
+
+    /// A year with its era mark. `م` is also the metre: it marks a year only after a year
+    /// word or on a four-digit number.
+    fn read_era_year(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n = s.n?;
+        if !s.whole || s.ctx.neg || s.g.int.len() > 4 {
+            return None;
         }
-        // `أيام 3، 10`، `يوم 15`: a day of the month after a day word.
-        if whole
-            && matches!(role, Some(Role::Day))
-            && (1..=31).contains(&n)
-            && !ctx.neg
-            && self.counted_after(core_end, n).0.is_none()
+        let text = self.text;
+        let year_like = matches!(s.role, Some(Role::Year)) || s.g.int.len() == 4;
+        let x = s.next.filter(|x| !x.broken || x.word.ends_with('.'))?;
+        let raw_end = scan::word_end(text, x.start);
+        let raw = text[x.start..raw_end].trim_end_matches(['،', ',', ')', '»', '"']);
+        // A full stop after `م` also ends the sentence: keep it.
+        let raw = match raw.strip_suffix('.') {
+            Some(r) if date::era_mark(r).is_some() && raw != "ق.م." => r,
+            _ => raw,
+        };
+        let (mark, mark_len) = match date::era_mark(raw) {
+            Some(m) => (Some(m), raw.len()),
+            None => (date::era_mark(x.word), x.word.len()),
+        };
+        // `1095 م د` is an amount in millions of dinars, not a year.
+        let dinars = text[x.start + mark_len..]
+            .strip_prefix(" د")
+            .is_some_and(|r| r.chars().next().is_none_or(|c| !is_arabic_letter(c)));
+        let mark = mark.filter(|m| (year_like || *m != "ميلادية") && !dinars)?;
+        let spoken = format!("{} {mark}", date::year(n, s.case));
+        let rule = s.noted("; year with era mark");
+        Some(s.done(Class::Year, spoken, x.start + mark_len, rule))
+    }
+
+    /// Years; but `2020 و15 دجنبر`: a number coordinated with a year and followed by a
+    /// month's name is the next date's day.
+    fn read_year(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n = s.n?;
+        let year_role = s.whole && matches!(s.role, Some(Role::Year)) && s.g.int.len() <= 4;
+        if !year_role || (n <= 31 && self.month_after(s.core_end).is_some()) {
+            return None;
+        }
+        let rule = s.noted("; year: masculine cardinal");
+        Some(s.done(Class::Year, date::year(n, s.case), s.core_end, rule))
+    }
+
+    /// `أيام 3، 10`، `يوم 15`: a day of the month after a day word.
+    fn read_day(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n = s.n?;
+        if !s.whole
+            || !matches!(s.role, Some(Role::Day))
+            || !(1..=31).contains(&n)
+            || s.ctx.neg
+            || self.counted_after(s.core_end, n).0.is_some()
         {
-            if let Some((s, mend)) = self.day_before_month(n, case, core_end) {
-                return done(Class::Date, s, mend, with(rule, DAY_OF_MONTH));
-            }
-            let s = ordinal::ordinal(n, Gender::Masc, case);
-            let mut o = done(Class::Date, s, core_end, with(rule, "; a day of the month"));
-            o.read.gender = Some(Gender::Masc);
-            return o;
+            return None;
         }
-        // Day of a month.
-        if whole && (1..=31).contains(&n) && !ctx.neg {
-            if let Some((s, mend)) = self.day_before_month(n, case, core_end) {
-                return done(Class::Date, s, mend, with(rule, DAY_OF_MONTH));
-            }
-            // `13 من الشهر المقبل`، `10 من ذي القعدة`: a day of the month.
-            if self.month_phrase_after(core_end) {
-                let s = ordinal::ordinal(n, Gender::Masc, case);
-                return done(
-                    Class::Date,
-                    s,
-                    core_end,
-                    with(rule, "; day of the month: ordinal"),
-                );
-            }
+        if let Some((spoken, mend)) = self.day_before_month(n, s.case, s.core_end) {
+            return Some(s.done(Class::Date, spoken, mend, s.noted(DAY_OF_MONTH)));
+        }
+        let spoken = ordinal::ordinal(n, Gender::Masc, s.case);
+        let mut o = s.done(
+            Class::Date,
+            spoken,
+            s.core_end,
+            s.noted("; a day of the month"),
+        );
+        o.read.gender = Some(Gender::Masc);
+        Some(o)
+    }
+
+    /// A day of a month: before the month's name, before `من الشهر`, or first in a range
+    /// or list of days that ends in a month.
+    fn read_day_of_month(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n = s.n?;
+        if !s.whole || !(1..=31).contains(&n) || s.ctx.neg {
+            return None;
+        }
+        if let Some((spoken, mend)) = self.day_before_month(n, s.case, s.core_end) {
+            return Some(s.done(Class::Date, spoken, mend, s.noted(DAY_OF_MONTH)));
+        }
+        // `13 من الشهر المقبل`، `10 من ذي القعدة`: a day of the month.
+        let rule = if self.month_phrase_after(s.core_end) {
+            s.noted("; day of the month: ordinal")
+        } else if self.day_list_reaches_month(s.core_end) {
             // `من 5 إلى 10 يناير`، `بين 1 و5 يونيو`، `في 1 و2 و3 يونيو`، `الأيام 5 و6 و7
             // من الشهر`: the first day of a range or list of days that ends in a month.
-            if self.day_list_reaches_month(core_end) {
-                let s = ordinal::ordinal(n, Gender::Masc, case);
-                return done(
-                    Class::Date,
-                    s,
-                    core_end,
-                    with(rule, "; first day of a range of days: ordinal"),
-                );
-            }
-        }
-        // `خلال الـ24 ساعة الماضية`: a definite number counting the noun after it, not
-        // an ordinal: every part takes the article (`الأربع والعشرين ساعة`).
-        if whole && ctx.prefix.contains("ال") && n > 2 {
-            // `الساعات الـ24`، `المنتخبات الـ16`: a plural before: a definite cardinal.
-            if let Some((gd, sing)) = self.plural_before(ctx.start) {
-                // The number describes the noun and takes its case, which a sound
-                // masculine plural shows (`اللاعبون الـ23` → الثلاثة والعشرون).
-                let noun_nom = prev_word(text, ctx.start).is_some_and(|(_, w)| {
-                    w.starts_with("ال") && w.ends_with("ون") && w.chars().count() >= 6
-                });
-                if noun_nom {
-                    case = Case::Nom;
-                }
-                let form = Form {
-                    gender: gd,
-                    case,
-                    construct: false,
-                };
-                let s = definite(&cardinal(n, form));
-                let prefix = ctx.prefix.replacen("ال", "", 1);
-                let mut o = Outcome::new(
-                    ctx.start,
-                    core_end,
-                    case,
-                    Class::Cardinal,
-                    join_prefix(&prefix, &s),
-                    format!(
-                        "{rule}; definite number after the plural of {sing} ({})",
-                        gd.label()
-                    ),
-                );
-                o.read.gender = Some(gd);
-                return o;
-            }
-        }
-        if whole && ctx.prefix.contains("ال") {
-            if let (Some((nx, (gd, num, _))), true) = self.counted_after(core_end, n) {
-                // Only a noun the lexicon knows: `الذكرى الـ75 للنكبة` is an ordinal.
-                if num != Number::Dual && n > 2 && is_known_noun(nx.word) {
-                    let form = Form {
-                        gender: gd,
-                        case,
-                        construct: num == Number::Singular,
-                    };
-                    let s = definite(&cardinal(n, form));
-                    let prefix = ctx.prefix.replacen("ال", "", 1);
-                    return Outcome::new(
-                        ctx.start,
-                        core_end,
-                        case,
-                        Class::Cardinal,
-                        join_prefix(&prefix, &s),
-                        format!(
-                            "{rule}; definite number counting {} ({})",
-                            nx.word,
-                            gd.label()
-                        ),
-                    );
-                }
-            }
-        }
-        // Ordinals.
-        let ordinal_gender = if ctx.prefix.contains("ال") {
-            Some(self.gender_before(ctx.start))
-        } else if let Some(Role::Ordinal(gd)) = role {
-            Some(gd)
+            s.noted("; first day of a range of days: ordinal")
         } else {
-            None
+            return None;
         };
-        if let (Some(gd), true) = (ordinal_gender, whole) {
-            let prefix = ctx.prefix.replacen("ال", "", 1);
-            let s = join_prefix(&prefix, &ordinal::ordinal(n, gd, case));
-            let mut o = Outcome::new(
-                ctx.start,
-                core_end,
-                case,
-                Class::Ordinal,
-                s,
-                format!("{rule}; ordinal agreeing with a {} noun", gd.label()),
-            );
-            o.read.gender = Some(gd);
-            return o;
+        let spoken = ordinal::ordinal(n, Gender::Masc, s.case);
+        Some(s.done(Class::Date, spoken, s.core_end, rule))
+    }
+
+    /// `الساعات الـ24`، `المنتخبات الـ16`: a definite number after a plural is a definite
+    /// cardinal describing the noun, not an ordinal.
+    fn read_definite_after_plural(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n =
+            s.n.filter(|&n| s.whole && n > 2 && s.ctx.prefix.contains("ال"))?;
+        let (gd, sing) = self.plural_before(s.ctx.start)?;
+        // The number describes the noun and takes its case, which a sound masculine plural
+        // shows (`اللاعبون الـ23` → الثلاثة والعشرون).
+        let noun_nom = prev_word(self.text, s.ctx.start).is_some_and(|(_, w)| {
+            w.starts_with("ال") && w.ends_with("ون") && w.chars().count() >= 6
+        });
+        let case = if noun_nom { Case::Nom } else { s.case };
+        let form = Form {
+            gender: gd,
+            case,
+            construct: false,
+        };
+        let spoken = definite(&cardinal(n, form));
+        let prefix = s.ctx.prefix.replacen("ال", "", 1);
+        let rule = format!(
+            "{}; definite number after the plural of {sing} ({})",
+            s.rule,
+            gd.label()
+        );
+        let mut o = Outcome::new(
+            s.ctx.start,
+            s.core_end,
+            case,
+            Class::Cardinal,
+            join_prefix(&prefix, &spoken),
+            rule,
+        );
+        o.read.gender = Some(gd);
+        Some(o)
+    }
+
+    /// `خلال الـ24 ساعة الماضية`: a definite number counting the noun after it, not an
+    /// ordinal: every part takes the article (`الأربع والعشرين ساعة`).
+    fn read_definite_count(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n = s.n.filter(|_| s.whole && s.ctx.prefix.contains("ال"))?;
+        let (Some((nx, (gd, num, _))), true) = self.counted_after(s.core_end, n) else {
+            return None;
+        };
+        // Only a noun the lexicon knows: `الذكرى الـ75 للنكبة` is an ordinal.
+        if num == Number::Dual || n <= 2 || !is_known_noun(nx.word) {
+            return None;
         }
-        // Units after the number (also glued: 5كم).
-        if let Some(x) = next.filter(|x| !x.broken || x.glued) {
-            // `م3/يوم`: a unit per a period.
-            let (uw, per) = match x.word.split_once('/') {
-                Some((a, b)) => match lexicon::per_unit(b) {
-                    Some(p) => (a, Some(p)),
-                    None => (x.word, None),
-                },
+        let form = Form {
+            gender: gd,
+            case: s.case,
+            construct: num == Number::Singular,
+        };
+        let spoken = definite(&cardinal(n, form));
+        let prefix = s.ctx.prefix.replacen("ال", "", 1);
+        let rule = format!(
+            "{}; definite number counting {} ({})",
+            s.rule,
+            nx.word,
+            gd.label()
+        );
+        Some(Outcome::new(
+            s.ctx.start,
+            s.core_end,
+            s.case,
+            Class::Cardinal,
+            join_prefix(&prefix, &spoken),
+            rule,
+        ))
+    }
+
+    /// `الـ23`، `الدورة 23`: an ordinal, after the article or a noun that takes one,
+    /// agreeing with the noun before.
+    fn read_ordinal(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n = s.n.filter(|_| s.whole)?;
+        let gd = if s.ctx.prefix.contains("ال") {
+            self.gender_before(s.ctx.start)
+        } else if let Some(Role::Ordinal(gd)) = s.role {
+            gd
+        } else {
+            return None;
+        };
+        let prefix = s.ctx.prefix.replacen("ال", "", 1);
+        let spoken = join_prefix(&prefix, &ordinal::ordinal(n, gd, s.case));
+        let rule = format!("{}; ordinal agreeing with a {} noun", s.rule, gd.label());
+        let mut o = Outcome::new(
+            s.ctx.start,
+            s.core_end,
+            s.case,
+            Class::Ordinal,
+            spoken,
+            rule,
+        );
+        o.read.gender = Some(gd);
+        Some(o)
+    }
+
+    /// Units after the number (also glued: `5كم`; per a period: `م3/يوم`), and Tunisian
+    /// papers' `م د` for مليون دينار.
+    fn read_unit_after(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n = s.n?;
+        let text = self.text;
+        let x = s.next.filter(|x| !x.broken || x.glued)?;
+        // `م3/يوم`: a unit per a period.
+        let (uw, per) = match x.word.split_once('/') {
+            Some((a, b)) => match lexicon::per_unit(b) {
+                Some(p) => (a, Some(p)),
                 None => (x.word, None),
-            };
-            // `91،1 م د`: Tunisian papers abbreviate مليون دينار.
-            if x.word == "م"
-                && !x.glued
-                && text[x.end..].starts_with(" د")
-                && text[x.end + " د".len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !is_arabic_letter(c))
-            {
-                let mut o = done(
-                    Class::Money,
-                    format!("{sign}{} مليون دينار", self.plain(g, Form::masc(case))),
-                    x.end + " د".len(),
-                    with(rule, "; م د: million dinars"),
-                );
-                o.read.gender = Some(Gender::Masc);
-                return o;
-            }
-            if let Some(u) = units().get(uw).filter(|u| u.after) {
-                let ctx2 = Ctx { ..ctx.clone() };
-                let mut o = self.unit_reading(g, n, u, case, &mut rule, &ctx2);
-                o.end = x.end;
-                o.read.end = x.end;
-                o.read.spoken = join_prefix(&ctx.prefix, &o.read.spoken);
-                if let Some(p) = per {
-                    o.read.spoken.push(' ');
-                    o.read.spoken.push_str(p);
-                }
-                return o;
-            }
-            if let Some(u) = units().get(x.word).filter(|u| u.after) {
-                let ctx2 = Ctx { ..ctx.clone() };
-                let mut o = self.unit_reading(g, n, u, case, &mut rule, &ctx2);
-                o.end = x.end;
-                o.read.end = x.end;
-                o.read.spoken = join_prefix(&ctx.prefix, &o.read.spoken);
-                return o;
+            },
+            None => (x.word, None),
+        };
+        // `91،1 م د`: Tunisian papers abbreviate مليون دينار.
+        if x.word == "م"
+            && !x.glued
+            && text[x.end..].starts_with(" د")
+            && text[x.end + " د".len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !is_arabic_letter(c))
+        {
+            let spoken = format!(
+                "{}{} مليون دينار",
+                s.sign,
+                self.plain(s.g, Form::masc(s.case))
+            );
+            let end = x.end + " د".len();
+            let mut o = s.done(Class::Money, spoken, end, s.noted("; م د: million dinars"));
+            o.read.gender = Some(Gender::Masc);
+            return Some(o);
+        }
+        let (u, per) = match units().get(uw).filter(|u| u.after) {
+            Some(u) => (u, per),
+            None => (units().get(x.word).filter(|u| u.after)?, None),
+        };
+        let mut rule = s.rule.clone();
+        let mut o = self.unit_reading(s.g, n, u, s.case, &mut rule, s.ctx);
+        o.end = x.end;
+        o.read.end = x.end;
+        o.read.spoken = join_prefix(&s.ctx.prefix, &o.read.spoken);
+        if let Some(p) = per {
+            o.read.spoken.push(' ');
+            o.read.spoken.push_str(p);
+        }
+        Some(o)
+    }
+
+    /// A scale word after a whole number (`5 ملايين`): read as one number, with the unit
+    /// symbol after it as its noun (`3 ملايين ر.س`).
+    fn read_scale(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let text = self.text;
+        let x = s.next.filter(|x| !x.glued && !x.broken)?;
+        let scale = scale_word(x.word)?;
+        let total =
+            s.n.filter(|_| s.whole)?
+                .checked_mul(scale)
+                .filter(|&t| t < LIMIT)?;
+        let after = next_word(text, x.end);
+        // The scale word is in construct with a noun after it (`ألف متفرج`): a known
+        // noun, or any Arabic word that is not a particle.
+        let noun_follows = after.is_some_and(|a| {
+            !a.broken
+                && !a.glued
+                && (is_known_noun(a.word)
+                    || units().contains_key(a.word)
+                    || (a.word.chars().all(is_arabic_letter)
+                        && !is_particle(a.word)
+                        && !x.word.ends_with('ا')))
+        });
+        let form = Form {
+            gender: Gender::Masc,
+            case: s.case,
+            construct: noun_follows,
+        };
+        let spoken = format!("{}{}", s.sign, cardinal(total, form));
+        // `3 ملايين ر.س`، `5 آلاف كم`: a unit symbol after the scale word is its genitive
+        // noun.
+        if let Some((a, u, class)) = unit_symbol_after(text, x.end) {
+            let rule = format!("{}; with scale word {} and unit {}", s.rule, x.word, a.word);
+            return Some(s.done(class, format!("{spoken} {}", u.forms.singular), a.end, rule));
+        }
+        let rule = format!("{}; with scale word {}", s.rule, x.word);
+        Some(s.done(Class::Cardinal, spoken, x.end, rule))
+    }
+
+    /// A decimal, or two days joined by a comma (`أيام 15،14 و16 أكتوبر`).
+    fn read_decimal(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        if s.whole {
+            return None;
+        }
+        if let Some(o) = self.comma_days(s.g, s.core_end, s.ctx, s.case, &s.rule) {
+            return Some(o);
+        }
+        let spoken = format!("{}{}", s.sign, self.plain(s.g, Form::masc(s.case)));
+        // `1.5 مليون $`: the unit symbol after the scale word is its genitive noun.
+        let scale = s
+            .next
+            .filter(|x| !x.glued && !x.broken && scale_word(x.word).is_some());
+        if let Some(x) = scale {
+            if let Some((a, u, class)) = unit_symbol_after(self.text, x.end) {
+                let spoken = format!("{spoken} {} {}", x.word, u.forms.singular);
+                let rule = s.noted("; decimal with scale word and unit");
+                return Some(s.done(class, spoken, a.end, rule));
             }
         }
-        // A scale word after a whole number: read it as one number.
-        if let Some(x) = next.filter(|x| !x.glued && !x.broken) {
-            if let Some(scale) = scale_word(x.word) {
-                let after = next_word(text, x.end);
-                // The scale word is in construct with a noun after it (`ألف متفرج`):
-                // a known noun, or any Arabic word that is not a particle.
-                let noun_follows = after.is_some_and(|a| {
-                    !a.broken
-                        && !a.glued
-                        && (is_known_noun(a.word)
-                            || units().contains_key(a.word)
-                            || (a.word.chars().all(is_arabic_letter)
-                                && !is_particle(a.word)
-                                && !x.word.ends_with('ا')))
-                });
-                if whole {
-                    if let Some(total) = n.checked_mul(scale).filter(|&t| t < LIMIT) {
-                        let form = Form {
-                            gender: Gender::Masc,
-                            case,
-                            construct: noun_follows,
-                        };
-                        let s = format!("{sign}{}", cardinal(total, form));
-                        // `3 ملايين ر.س`، `5 آلاف كم`: a unit symbol after the scale word
-                        // is its genitive noun.
-                        if let Some((a, u, class)) = unit_symbol_after(text, x.end) {
-                            return done(
-                                class,
-                                format!("{s} {}", u.forms.singular),
-                                a.end,
-                                format!("{rule}; with scale word {} and unit {}", x.word, a.word),
-                            );
-                        }
-                        return done(
-                            Class::Cardinal,
-                            s,
-                            x.end,
-                            format!("{rule}; with scale word {}", x.word),
-                        );
-                    }
-                }
-            }
-        }
-        if !whole {
-            if let Some(o) = self.comma_days(g, core_end, ctx, case, &rule) {
-                return o;
-            }
-            let s = format!("{sign}{}", self.plain(g, Form::masc(case)));
-            // `1.5 مليون $`: the unit symbol after the scale word is its genitive noun.
-            let scale = next.filter(|x| !x.glued && !x.broken && scale_word(x.word).is_some());
-            if let Some(x) = scale {
-                if let Some((a, u, class)) = unit_symbol_after(text, x.end) {
-                    let s = format!("{s} {} {}", x.word, u.forms.singular);
-                    return done(
-                        class,
-                        s,
-                        a.end,
-                        with(rule, "; decimal with scale word and unit"),
-                    );
-                }
-            }
-            return done(Class::Decimal, s, core_end, with(rule, "; decimal"));
-        }
-        // The counted noun decides the gender.
-        let (noun, adjacent) = self.counted_after(core_end, n);
+        Some(s.done(Class::Decimal, spoken, s.core_end, s.noted("; decimal")))
+    }
+
+    /// A whole number no other reading took: a cardinal whose gender the counted noun
+    /// after it decides (or a number coordinated with one), in construct with a singular
+    /// noun right after it; one and two go after or into their noun.
+    fn read_cardinal(&mut self, s: &Single<'_, 'a>) -> Outcome {
+        // Every reading before took a number without a value, and a decimal.
+        let n = s.n.unwrap_or_default();
+        let ctx = s.ctx;
+        let mut rule = s.rule.clone();
+        let (noun, adjacent) = self.counted_after(s.core_end, n);
         let mut gender = Gender::Masc;
         let mut construct = false;
         let mut class = Class::Cardinal;
@@ -1732,12 +1830,8 @@ impl<'a> Reader<'a> {
             }
             if adjacent && num == Number::Dual && n == 2 && !ctx.neg {
                 // `2 هجومين`: the dual says the number already.
-                return done(
-                    class,
-                    nx.word.to_string(),
-                    nx.end,
-                    with(rule, "; 2 with a dual noun: the noun alone"),
-                );
+                let rule = with(rule, "; 2 with a dual noun: the noun alone");
+                return s.done(class, nx.word.to_string(), nx.end, rule);
             }
             if adjacent && num == Number::Singular && !ctx.neg {
                 construct = true;
@@ -1747,16 +1841,17 @@ impl<'a> Reader<'a> {
                     } else {
                         "واحد"
                     };
-                    let s = format!("{sing} {one}");
-                    return done(class, s, nx.end, with(rule, "; 1 follows its noun"));
+                    let spoken = format!("{sing} {one}");
+                    return s.done(class, spoken, nx.end, with(rule, "; 1 follows its noun"));
                 }
                 if n == 2 && nx.word == sing {
                     let stem = sing
                         .strip_suffix('ة')
                         .map(|s| format!("{s}ت"))
                         .unwrap_or_else(|| sing.to_string());
-                    let s = format!("{stem}{}", if case == Case::Nom { "ان" } else { "ين" });
-                    return done(class, s, nx.end, with(rule, "; 2 is the dual of its noun"));
+                    let ending = if s.case == Case::Nom { "ان" } else { "ين" };
+                    let rule = with(rule, "; 2 is the dual of its noun");
+                    return s.done(class, format!("{stem}{ending}"), nx.end, rule);
                 }
             }
         } else if let Some(g) = self.coordinated_gender(ctx) {
@@ -1771,13 +1866,13 @@ impl<'a> Reader<'a> {
         }
         let form = Form {
             gender,
-            case,
+            case: s.case,
             construct,
         };
-        let mut o = done(
+        let mut o = s.done(
             class,
-            format!("{sign}{}", cardinal(n, form)),
-            core_end,
+            format!("{}{}", s.sign, cardinal(n, form)),
+            s.core_end,
             rule,
         );
         o.read.gender = Some(gender);
@@ -2098,6 +2193,50 @@ pub(super) struct Ctx {
     pub(super) phone: bool,
     /// The digits are glued to a word that is not a prefix (`زاد1%`): read apart.
     pub(super) split: bool,
+}
+
+/// One of the readings [`Reader::single`] tries on a lone number: it reads the number,
+/// or leaves it to the next.
+type Reading<'a> = fn(&mut Reader<'a>, &Single<'_, 'a>) -> Option<Outcome>;
+
+/// A lone number being read by [`Reader::single`]: its digits, its token and what the
+/// words around it decided before any reading was tried.
+pub(super) struct Single<'c, 'a> {
+    /// The number's digits: the whole part and the fraction, if any.
+    pub(super) g: &'c Group,
+    /// Where the digits end.
+    pub(super) core_end: usize,
+    /// The token: its prefix, sign and the symbols around it.
+    pub(super) ctx: &'c Ctx,
+    /// The case the word before decided.
+    pub(super) case: Case,
+    /// What the word before says the number is.
+    pub(super) role: Option<Role>,
+    /// How the case and role were decided, for `--explain`.
+    pub(super) rule: String,
+    /// The whole part's value, when it is not too long for a number.
+    pub(super) n: Option<u64>,
+    /// Whether the number has no fraction part.
+    pub(super) whole: bool,
+    /// The word after the digits.
+    pub(super) next: Option<Next<'a>>,
+    /// Whether the word after says the number counts (`لعدد …`), so it is no reference.
+    pub(super) counts: bool,
+    /// `سالب ` before a negative number's words.
+    pub(super) sign: &'static str,
+}
+
+impl Single<'_, '_> {
+    /// The number read as `class` up to `end`, in the decided case, with the token's
+    /// prefix given back to the spoken words.
+    pub(super) fn done(&self, class: Class, spoken: String, end: usize, rule: String) -> Outcome {
+        Outcome::prefixed(self.ctx, end, self.case, class, &spoken, rule)
+    }
+
+    /// The rule so far with one more note.
+    pub(super) fn noted(&self, note: &str) -> String {
+        with(self.rule.clone(), note)
+    }
 }
 
 /// Where the digits of a token start (after its prefix and symbols).
