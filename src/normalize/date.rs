@@ -9,7 +9,10 @@ use super::lexicon::months;
 use super::lexicon::Role;
 use super::lexicon::{gregorian_name, hijri_name};
 use super::ordinal::ordinal;
-use super::reader::{c_digits_start, role_of, strip_conj, value, Ctx, Outcome, Read, Reader};
+use super::reader::{
+    c_digits_start, is_arabic_letter, role_of, strip_conj, value, Ctx, Outcome, Read, Reader,
+    Single,
+};
 use super::scan::{digit, next_word, prev_word, Core, Next};
 use super::{decimal, scan, Class, Guess};
 
@@ -456,5 +459,114 @@ impl<'a> Reader<'a> {
             &parts.join(" نقطة "),
             "dotted numbers (a version): parts joined with نقطة".into(),
         ))
+    }
+}
+
+/// The rule note of a day of the month read before its month's name.
+const DAY_OF_MONTH: &str = "; day of month: ordinal + من";
+
+/// The readings of a lone number that belong to this class (see [`Reader::single`]).
+impl<'a> Reader<'a> {
+    /// `04 أفريل`: a day written with a leading zero is still a day.
+    pub(super) fn read_padded_day(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let g = s.g;
+        if g.frac.is_some() || g.int.len() != 2 || !g.int.starts_with('0') || s.ctx.neg {
+            return None;
+        }
+        let d = value(&g.int).filter(|d| (1..=9).contains(d))?;
+        let (spoken, mend) = self.day_before_month(d, s.case, s.core_end)?;
+        Some(s.done(Class::Date, spoken, mend, s.noted(DAY_OF_MONTH)))
+    }
+
+    /// A year with its era mark. `م` is also the metre: it marks a year only after a year
+    /// word or on a four-digit number.
+    pub(super) fn read_era_year(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n = s.n?;
+        if !s.whole || s.ctx.neg || s.g.int.len() > 4 {
+            return None;
+        }
+        let text = self.text;
+        let year_like = matches!(s.role, Some(Role::Year)) || s.g.int.len() == 4;
+        let x = s.next.filter(|x| !x.broken || x.word.ends_with('.'))?;
+        let raw_end = scan::word_end(text, x.start);
+        let raw = text[x.start..raw_end].trim_end_matches(['،', ',', ')', '»', '"']);
+        // A full stop after `م` also ends the sentence: keep it.
+        let raw = match raw.strip_suffix('.') {
+            Some(r) if era_mark(r).is_some() && raw != "ق.م." => r,
+            _ => raw,
+        };
+        let (mark, mark_len) = match era_mark(raw) {
+            Some(m) => (Some(m), raw.len()),
+            None => (era_mark(x.word), x.word.len()),
+        };
+        // `1095 م د` is an amount in millions of dinars, not a year.
+        let dinars = text[x.start + mark_len..]
+            .strip_prefix(" د")
+            .is_some_and(|r| r.chars().next().is_none_or(|c| !is_arabic_letter(c)));
+        let mark = mark.filter(|m| (year_like || *m != "ميلادية") && !dinars)?;
+        let spoken = format!("{} {mark}", year(n, s.case));
+        let rule = s.noted("; year with era mark");
+        Some(s.done(Class::Year, spoken, x.start + mark_len, rule))
+    }
+
+    /// Years; but `2020 و15 دجنبر`: a number coordinated with a year and followed by a
+    /// month's name is the next date's day.
+    pub(super) fn read_year(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n = s.n?;
+        let year_role = s.whole && matches!(s.role, Some(Role::Year)) && s.g.int.len() <= 4;
+        if !year_role || (n <= 31 && self.month_after(s.core_end).is_some()) {
+            return None;
+        }
+        let rule = s.noted("; year: masculine cardinal");
+        Some(s.done(Class::Year, year(n, s.case), s.core_end, rule))
+    }
+
+    /// `أيام 3، 10`، `يوم 15`: a day of the month after a day word.
+    pub(super) fn read_day(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n = s.n?;
+        if !s.whole
+            || !matches!(s.role, Some(Role::Day))
+            || !(1..=31).contains(&n)
+            || s.ctx.neg
+            || self.counted_after(s.core_end, n).0.is_some()
+        {
+            return None;
+        }
+        if let Some((spoken, mend)) = self.day_before_month(n, s.case, s.core_end) {
+            return Some(s.done(Class::Date, spoken, mend, s.noted(DAY_OF_MONTH)));
+        }
+        let spoken = ordinal(n, Gender::Masc, s.case);
+        let mut o = s.done(
+            Class::Date,
+            spoken,
+            s.core_end,
+            s.noted("; a day of the month"),
+        );
+        o.read.gender = Some(Gender::Masc);
+        Some(o)
+    }
+
+    /// A day of a month: before the month's name, before `من الشهر`, or first in a range
+    /// or list of days that ends in a month.
+    pub(super) fn read_day_of_month(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n = s.n?;
+        if !s.whole || !(1..=31).contains(&n) || s.ctx.neg {
+            return None;
+        }
+        if let Some((spoken, mend)) = self.day_before_month(n, s.case, s.core_end) {
+            return Some(s.done(Class::Date, spoken, mend, s.noted(DAY_OF_MONTH)));
+        }
+        // `13 من الشهر المقبل`، `10 من ذي القعدة`: a day of the month.
+        let rule = if self.month_phrase_after(s.core_end) {
+            s.noted("; day of the month: ordinal")
+        } else if self.day_list_reaches_month(s.core_end) {
+            // `من 5 إلى 10 يناير`، `بين 1 و5 يونيو`، `في 1 و2 و3 يونيو`، `الأيام 5 و6 و7
+            // من الشهر`: the first day of a range or list of days that ends in a month.
+            s.noted("; first day of a range of days: ordinal")
+        } else {
+            return None;
+        };
+        let spoken = ordinal(n, Gender::Masc, s.case);
+        Some(s.done(Class::Date, spoken, s.core_end, rule))
     }
 }

@@ -3,9 +3,12 @@
 use super::cardinal::digit_by_digit;
 use super::cardinal::{Case, Form};
 use super::lexicon::Role;
-use super::reader::{bare_noun, join_prefix, role_of, Ctx, Outcome, Reader};
+use super::lexicon::{counted_noun, units};
+use super::reader::{
+    bare_noun, c_raw_has, join_prefix, role_of, scale_word, Ctx, Outcome, Reader, Single,
+};
 use super::scan::{prev_word, Core};
-use super::{decimal, Class};
+use super::{decimal, Class, Guess};
 
 /// Whether a digit string is an identifier rather than a quantity: a leading zero on a
 /// long string (phones, codes) or more digits than are read as a number.
@@ -140,5 +143,117 @@ impl<'a> Reader<'a> {
             spoken,
             "code or mixed token: bare number or digit by digit".into(),
         )
+    }
+}
+
+/// The readings of a lone number that belong to this class (see [`Reader::single`]).
+impl<'a> Reader<'a> {
+    /// After `رقم`: a reference number, unless what follows says it counts
+    /// (`الرقم 431 لعدد المقبوض عليهم`).
+    pub(super) fn read_reference(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let (g, ctx) = (s.g, s.ctx);
+        if s.counts || ctx.plus || ctx.phone || !self.names_reference(ctx.start, Some(s.role)) {
+            return None;
+        }
+        // `القانون رقم 43.22`، `المرسوم 507.2019`: the dot joins the parts of a number
+        // (Moroccan and Algerian laws), it is no decimal point.
+        if let Some(f) = &g.frac {
+            if c_raw_has(self.text, ctx, s.core_end, ['،', 'ر']) {
+                return None;
+            }
+            let spoken = reference([g.int.as_str(), f.as_str()].into_iter());
+            let rule = s.noted("; reference number in parts");
+            return Some(s.done(Class::Identifier, spoken, s.core_end, rule));
+        }
+        if g.int.len() <= 4 && !g.int.starts_with('0') {
+            let spoken = decimal::whole_digits(&g.int, Form::masc(Case::Obl));
+            let rule = s.noted("; reference number");
+            return Some(s.done(Class::Identifier, spoken, s.core_end, rule));
+        }
+        let spoken = dial(&g.int);
+        let rule = "reference number: digits in groups".into();
+        Some(s.done(Class::Identifier, spoken, s.core_end, rule))
+    }
+
+    /// Numbers to dial: a long run of digits, a telephone grouped with dots, a number
+    /// after a telephone word or a `+`, and codes.
+    pub(super) fn read_dialled(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let (g, ctx, next, core_end) = (s.g, s.ctx, s.next, s.core_end);
+        let text = self.text;
+        let raw_digits = &text[ctx.digits..core_end];
+        // A long run of digits written without separators is dialled, not counted. Leading
+        // zeros (telephones) and runs too long for a number keep their own reading below;
+        // a round number (`12000000 طفل`) and a number before its counted noun are
+        // quantities.
+        let long_run = g.frac.is_none()
+            && (8..=15).contains(&g.int.len())
+            && !g.int.starts_with('0')
+            && !g.int.ends_with("000")
+            && !next.is_some_and(|x| !x.broken && counted_noun(x.word).is_some())
+            && raw_digits.len() == g.int.len()
+            && ctx.unit_before.is_none()
+            && !next.is_some_and(|x| scale_word(x.word).is_some() || units().contains_key(x.word));
+        // `71.341.666`: a Tunisian telephone number grouped with dots.
+        let dotted_phone = raw_digits.len() == 10
+            && raw_digits.as_bytes().get(2) == Some(&b'.')
+            && raw_digits.as_bytes().get(6) == Some(&b'.')
+            && !next.is_some_and(|x| {
+                !x.broken
+                    && (counted_noun(x.word).is_some()
+                        || scale_word(x.word).is_some()
+                        || units().contains_key(x.word))
+            });
+        // Both readings below are guesses between a number to dial and a quantity.
+        let dialled = |class, spoken, why: &str| {
+            let mut o = s.done(class, spoken, core_end, why.into());
+            o.read.guess = Some(Guess::IdentifierOrQuantity);
+            o
+        };
+        if dotted_phone {
+            let spoken = read_groups(raw_digits.split('.'), false);
+            return Some(dialled(
+                Class::Telephone,
+                spoken,
+                "dotted 2.3.3 digits: a telephone",
+            ));
+        }
+        if long_run && (s.counts || !ctx.phone) && !ctx.plus {
+            let spoken = dial(&g.int);
+            return Some(dialled(
+                Class::Identifier,
+                spoken,
+                "long digit run: digits in groups",
+            ));
+        }
+        // Telephones and codes.
+        // A glued و lists a second number (`رقم 17 و19`), never a telephone's next group.
+        let coord_phone = ctx.prefix.is_empty()
+            && self.last.is_some_and(|l| {
+                (l.class == Class::Telephone || (l.class == Class::Identifier && g.int.len() >= 2))
+                    && l.end <= ctx.start
+                    && text[l.end..ctx.start].trim().is_empty()
+            });
+        let dial = ctx.phone && g.int.len() >= 3 && !s.counts;
+        // `و05 بحارة`: a padded small number before its counted noun is a quantity.
+        let small_count = g.int.len() <= 3
+            && next.is_some_and(|x| !x.broken && !x.glued && counted_noun(x.word).is_some());
+        // `مسدسين آليين (02)`: a padded count in brackets restating the number before.
+        let bracketed_count = g.int.len() == 2 && text[ctx.start..].starts_with('(');
+        let code = g.frac.is_none()
+            && ctx.unit_before.is_none()
+            && is_identifier(&g.int)
+            && !small_count
+            && !bracketed_count;
+        if !(ctx.plus || coord_phone || dial || code) {
+            return None;
+        }
+        let phone = ctx.plus || coord_phone || dial || g.int.len() >= 7;
+        let spoken = read_groups(std::iter::once(g.int.as_str()), ctx.plus);
+        let class = if phone {
+            Class::Telephone
+        } else {
+            Class::Identifier
+        };
+        Some(s.done(class, spoken, core_end, "digit by digit".into()))
     }
 }

@@ -6,8 +6,10 @@
 use super::cardinal::LIMIT;
 use super::cardinal::{cardinal, noun_number, Case, Form, Gender, NounNumber};
 use super::lexicon::NounForms;
-use super::lexicon::{self, Unit, UnitKind};
-use super::reader::{join_prefix, scale_word, value, Ctx, Outcome, Reader};
+use super::lexicon::{self, units, Unit, UnitKind};
+use super::reader::{
+    is_arabic_letter, join_prefix, scale_word, value, Ctx, Outcome, Reader, Single,
+};
 use super::scan::{next_word, Group};
 use super::{digits, measure, Class};
 
@@ -188,5 +190,63 @@ impl<'a> Reader<'a> {
                 u.forms.gender.label()
             ),
         )
+    }
+}
+
+/// The readings of a lone number that belong to this class (see [`Reader::single`]).
+impl<'a> Reader<'a> {
+    /// `$50`، `د.ت 20`: a currency or unit written before the number.
+    pub(super) fn read_unit_before(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let u = s.ctx.unit_before?;
+        Some(self.with_unit(s.g, u, s.core_end, s.case, s.rule.clone(), s.ctx))
+    }
+
+    /// Units after the number (also glued: `5كم`; per a period: `م3/يوم`), and Tunisian
+    /// papers' `م د` for مليون دينار.
+    pub(super) fn read_unit_after(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n = s.n?;
+        let text = self.text;
+        let x = s.next.filter(|x| !x.broken || x.glued)?;
+        // `م3/يوم`: a unit per a period.
+        let (uw, per) = match x.word.split_once('/') {
+            Some((a, b)) => match lexicon::per_unit(b) {
+                Some(p) => (a, Some(p)),
+                None => (x.word, None),
+            },
+            None => (x.word, None),
+        };
+        // `91،1 م د`: Tunisian papers abbreviate مليون دينار.
+        if x.word == "م"
+            && !x.glued
+            && text[x.end..].starts_with(" د")
+            && text[x.end + " د".len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !is_arabic_letter(c))
+        {
+            let spoken = format!(
+                "{}{} مليون دينار",
+                s.sign,
+                self.plain(s.g, Form::masc(s.case))
+            );
+            let end = x.end + " د".len();
+            let mut o = s.done(Class::Money, spoken, end, s.noted("; م د: million dinars"));
+            o.read.gender = Some(Gender::Masc);
+            return Some(o);
+        }
+        let (u, per) = match units().get(uw).filter(|u| u.after) {
+            Some(u) => (u, per),
+            None => (units().get(x.word).filter(|u| u.after)?, None),
+        };
+        let mut rule = s.rule.clone();
+        let mut o = self.unit_reading(s.g, n, u, s.case, &mut rule, s.ctx);
+        o.end = x.end;
+        o.read.end = x.end;
+        o.read.spoken = join_prefix(&s.ctx.prefix, &o.read.spoken);
+        if let Some(p) = per {
+            o.read.spoken.push(' ');
+            o.read.spoken.push_str(p);
+        }
+        Some(o)
     }
 }

@@ -3,6 +3,9 @@
 //! An ordinal agrees in gender with the noun it describes; its tens show case.
 
 use super::cardinal::{cardinal, Case, Form, Gender};
+use super::lexicon::Role;
+use super::reader::{join_prefix, Outcome, Reader, Single};
+use super::Class;
 
 const MASC: [&str; 11] = [
     "",
@@ -84,6 +87,35 @@ pub fn ordinal(n: u64, gender: Gender, case: Case) -> String {
         return format!("ال{}", cardinal(n, Form::masc(case)));
     }
     format!("{} بعد {head}", below_hundred(r, gender, case))
+}
+
+/// The readings of a lone number that belong to this class (see [`Reader::single`]).
+impl<'a> Reader<'a> {
+    /// `الـ23`، `الدورة 23`: an ordinal, after the article or a noun that takes one,
+    /// agreeing with the noun before.
+    pub(super) fn read_ordinal(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n = s.n.filter(|_| s.whole)?;
+        let gd = if s.ctx.prefix.contains("ال") {
+            self.gender_before(s.ctx.start)
+        } else if let Some(Role::Ordinal(gd)) = s.role {
+            gd
+        } else {
+            return None;
+        };
+        let prefix = s.ctx.prefix.replacen("ال", "", 1);
+        let spoken = join_prefix(&prefix, &ordinal(n, gd, s.case));
+        let rule = format!("{}; ordinal agreeing with a {} noun", s.rule, gd.label());
+        let mut o = Outcome::new(
+            s.ctx.start,
+            s.core_end,
+            s.case,
+            Class::Ordinal,
+            spoken,
+            rule,
+        );
+        o.read.gender = Some(gd);
+        Some(o)
+    }
 }
 
 #[cfg(test)]

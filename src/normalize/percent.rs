@@ -3,6 +3,10 @@
 //! The number is read as a masculine cardinal or decimal in the sentence's case (the
 //! reader decides it), then `بالمئة`, the form ARABIC.md fixes over `في المئة`.
 
+use super::cardinal::Form;
+use super::reader::{Outcome, Reader, Single};
+use super::Class;
+
 /// The signs that mark a percentage, after or (in right-to-left typing) before the digits.
 pub fn is_sign(s: &str) -> bool {
     matches!(s, "%" | "٪")
@@ -14,6 +18,28 @@ pub fn percent(number: &str) -> String {
     out.push_str(number);
     out.push_str(" بالمئة");
     out
+}
+
+/// The readings of a lone number that belong to this class (see [`Reader::single`]).
+impl<'a> Reader<'a> {
+    /// `25%`، `%25`: a percentage.
+    pub(super) fn read_percent(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let pct_after = s
+            .next
+            .filter(|x| x.word == "%" || x.word == "٪" || x.word.starts_with(['%', '٪']));
+        if !s.ctx.percent_before && pct_after.is_none() {
+            return None;
+        }
+        let end = pct_after
+            .map(|x| x.start + x.word.chars().next().map_or(0, char::len_utf8))
+            .unwrap_or(s.core_end);
+        let spoken = percent(&format!(
+            "{}{}",
+            s.sign,
+            self.plain(s.g, Form::masc(s.case))
+        ));
+        Some(s.done(Class::Percent, spoken, end, s.noted("; percent")))
+    }
 }
 
 #[cfg(test)]

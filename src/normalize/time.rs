@@ -5,9 +5,10 @@
 
 use super::cardinal::cardinal;
 use super::cardinal::{below_hundred, noun_number, Case, Form, Gender, NounNumber};
+use super::lexicon::{counted_noun, units, Role};
 use super::ordinal::ordinal;
-use super::reader::{join_prefix, value, with, Ctx, Outcome, Reader};
-use super::scan::{next_word, Core};
+use super::reader::{join_prefix, scale_word, value, with, Ctx, Outcome, Reader, Single};
+use super::scan::{self, next_word, Core};
 use super::Class;
 
 /// The hour 0..=24 as said on the 12-hour clock.
@@ -344,6 +345,81 @@ impl<'a> Reader<'a> {
             ));
         }
         Some(self.hour(h, m, s, c.end, ctx, rule))
+    }
+}
+
+/// The readings of a lone number that belong to this class (see [`Reader::single`]).
+impl<'a> Reader<'a> {
+    /// `و47 دقيقة` after an hour ending at `end`: the minutes and where their noun ends.
+    fn minutes_after(&self, end: usize) -> Option<(u64, usize)> {
+        let text = self.text;
+        let rest = text[end..].trim_start_matches(' ');
+        let rest = rest.strip_prefix('و')?.trim_start_matches(' ');
+        let start = text.len() - rest.len();
+        let d_end = scan::digits_end(text, start);
+        let m = value(&scan::core(text, start).groups.first()?.int).filter(|&m| m <= 59)?;
+        if d_end == start || d_end - start > 2 {
+            return None;
+        }
+        let x = next_word(text, d_end).filter(|x| !x.broken && !x.glued)?;
+        matches!(x.word, "دقيقة" | "دقائق" | "دق" | "د").then_some((m, x.end))
+    }
+
+    /// Clock times in press styles: `الساعة 1.30`، `الساعة 0450`.
+    pub(super) fn read_press_time(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        if !matches!(s.role, Some(Role::Time)) || s.ctx.neg || s.ctx.unit_before.is_some() {
+            return None;
+        }
+        let g = s.g;
+        let (h, m) = match &g.frac {
+            Some(f) if f.len() == 2 && g.int.len() <= 2 => (g.int.as_str(), f.as_str()),
+            None if g.int.len() == 4 => (&g.int[..2], &g.int[2..]),
+            _ => return None,
+        };
+        let (h, m) = (value(h)?, value(m)?);
+        (h <= 24 && m <= 59)
+            .then(|| self.hour(h, m, None, s.core_end, s.ctx, s.noted("; press time")))
+    }
+
+    /// `(08.00 إلى 14.00)`: a clock time written with a dot, known by its two-digit hour
+    /// and minutes when no unit or amount follows.
+    pub(super) fn read_dotted_time(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let g = s.g;
+        let f = g
+            .frac
+            .as_ref()
+            .filter(|f| f.len() == 2 && g.int.len() == 2)?;
+        let (h, m) = (value(&g.int).unwrap_or(99), value(f).unwrap_or(99));
+        let amount = s.next.is_some_and(|x| {
+            !x.broken
+                && (units().contains_key(x.word)
+                    || scale_word(x.word).is_some()
+                    || counted_noun(x.word).is_some()
+                    || x.word.starts_with(['%', '٪'])
+                    || x.word.contains("مائة")
+                    || x.word.contains("مئة"))
+        });
+        let clock = h <= 24 && m <= 59 && (f == "00" || g.int.starts_with('0'));
+        (clock && !amount && !s.ctx.neg).then(|| {
+            self.hour(
+                h,
+                m,
+                None,
+                s.core_end,
+                s.ctx,
+                s.noted("; dotted clock time"),
+            )
+        })
+    }
+
+    /// Hours; `الساعة 16 و47 دقيقة`: the minutes written as words join the time.
+    pub(super) fn read_hour(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n =
+            s.n.filter(|&n| s.whole && n <= 24 && matches!(s.role, Some(Role::Time)))?;
+        if let Some((m, end)) = self.minutes_after(s.core_end) {
+            return Some(self.hour(n, m, None, end, s.ctx, s.noted("; minutes in words")));
+        }
+        Some(self.hour(n, 0, None, s.core_end, s.ctx, s.rule.clone()))
     }
 }
 
