@@ -55,6 +55,10 @@ impl Read {
     }
 }
 
+/// What the words around a number decided: its case, its role and why (the rule note
+/// `--explain` shows).
+type Decision = (Case, Option<Role>, String);
+
 /// The rule note of a number whose case nothing before it decided.
 const DEFAULT_OBLIQUE: &str = "no deciding word before → default oblique";
 
@@ -776,76 +780,98 @@ impl<'a> Reader<'a> {
         outcome.unwrap_or_else(|| self.identifier(c, ctx))
     }
 
-    /// The case and role the context gives a number starting at `start`.
-    pub(super) fn context(&self, ctx: &Ctx) -> (Case, Option<Role>, String) {
-        let text = self.text;
+    /// The case and role the context gives a number: its glued prefix decides first,
+    /// then the number it is listed or coordinated with, then the punctuation that sets
+    /// it off, then the word before it.
+    pub(super) fn context(&self, ctx: &Ctx) -> Decision {
+        self.by_prefix(ctx)
+            .or_else(|| self.by_number_before(ctx))
+            .or_else(|| self.by_punctuation_before(ctx))
+            .unwrap_or_else(|| self.by_word_before(ctx))
+    }
+
+    /// `بـ5`، `لـ20`، `و كـ3`: a glued preposition governs the number.
+    fn by_prefix(&self, ctx: &Ctx) -> Option<Decision> {
         let p = ctx.prefix.as_str();
         let bare = p.trim_start_matches(['و', 'ف']);
-        if bare.starts_with(['ب', 'ل', 'ك']) {
-            return (Case::Obl, None, format!("prefix {p} → oblique"));
+        bare.starts_with(['ب', 'ل', 'ك'])
+            .then(|| (Case::Obl, None, format!("prefix {p} → oblique")))
+    }
+
+    /// A number listed or coordinated with the number read just before it takes that
+    /// number's case (and its role, for years, ordinals and days); after a clock time and
+    /// `إلى` it ends a span of hours.
+    fn by_number_before(&self, ctx: &Ctx) -> Option<Decision> {
+        let text = self.text;
+        let p = ctx.prefix.as_str();
+        let l = self.last.filter(|l| l.end <= ctx.start)?;
+        let between = &text[l.end..ctx.start];
+        let adjacent = between.trim().is_empty();
+        // `من الساعة 8 إلى 18`، `من 9 صباحا حتى 5`: the end of a span of hours.
+        let to = matches!(between.trim(), "إلى" | "الى" | "حتى" | "-" | "–");
+        let own_noun = || {
+            next_word(text, scan::digits_end(text, ctx.digits))
+                .is_some_and(|x| !x.broken && lexicon::is_known_noun(x.word))
+        };
+        if l.class == Class::Time && to && !own_noun() {
+            return Some((
+                Case::Obl,
+                Some(Role::Time),
+                "the end of a span of hours".into(),
+            ));
         }
-        if let Some(l) = self.last.filter(|l| l.end <= ctx.start) {
-            let between = &text[l.end..ctx.start];
-            let adjacent = between.trim().is_empty();
-            // `من الساعة 8 إلى 18`، `من 9 صباحا حتى 5`: the end of a span of hours.
-            let to = matches!(between.trim(), "إلى" | "الى" | "حتى" | "-" | "–");
-            let own_noun = || {
-                next_word(text, scan::digits_end(text, ctx.digits))
-                    .is_some_and(|x| !x.broken && lexicon::is_known_noun(x.word))
-            };
-            if l.class == Class::Time && to && !own_noun() {
-                return (
-                    Case::Obl,
-                    Some(Role::Time),
-                    "the end of a span of hours".into(),
-                );
-            }
-            // `و49` glued, or `و 49` typed apart (common in Maghreb papers).
-            let conj = p.starts_with(['و', 'ف'])
-                || between.trim() == "و"
-                || between.trim_end().ends_with(" و");
-            // `1949 و1989`: a year coordinated with a year; `200 جندي و2000 شخص`:
-            // a number coordinated past its counted noun keeps the case.
-            // `أيام 3، 10، 17`، `الدقائق 3، 16`: a list of ordinals or days with commas.
-            let comma = matches!(between.trim(), "،" | "," | "، و" | ", و" | "،و" | ",و");
-            if comma && !own_noun() {
-                match (l.class, l.gender) {
-                    (Class::Ordinal, Some(g)) => {
-                        return (
-                            l.case,
-                            Some(Role::Ordinal(g)),
-                            "listed after an ordinal".into(),
-                        )
-                    }
-                    (Class::Date, _) => {
-                        return (
-                            l.case,
-                            Some(Role::Day),
-                            "listed after a day of the month".into(),
-                        )
-                    }
-                    _ => {}
+        // `و49` glued, or `و 49` typed apart (common in Maghreb papers).
+        let conj = p.starts_with(['و', 'ف'])
+            || between.trim() == "و"
+            || between.trim_end().ends_with(" و");
+        // `1949 و1989`: a year coordinated with a year; `200 جندي و2000 شخص`:
+        // a number coordinated past its counted noun keeps the case.
+        // `أيام 3، 10، 17`، `الدقائق 3، 16`: a list of ordinals or days with commas.
+        let comma = matches!(between.trim(), "،" | "," | "، و" | ", و" | "،و" | ",و");
+        if comma && !own_noun() {
+            match (l.class, l.gender) {
+                (Class::Ordinal, Some(g)) => {
+                    return Some((
+                        l.case,
+                        Some(Role::Ordinal(g)),
+                        "listed after an ordinal".into(),
+                    ))
                 }
-            }
-            if conj && (adjacent || between.trim() == "و") {
-                // `الدقيقتين 23 و67`، `المادتان 5 و7`: a member coordinated with an
-                // ordinal is the next ordinal of the same noun.
-                let role = match (l.class, l.gender) {
-                    (Class::Year, _) => Some(Role::Year),
-                    // But `المادة 5 و3 فقرات` counts a noun of its own.
-                    (Class::Ordinal, Some(g)) if !own_noun() => Some(Role::Ordinal(g)),
-                    _ => None,
-                };
-                return (l.case, role, "coordinated with the number before".into());
-            }
-            // (Counted only after a conjunction: the gap since the last number may be long.)
-            if conj
-                && between.split_whitespace().nth(2).is_none()
-                && !between.contains(|c: char| scan::is_punct(c) || c == '،')
-            {
-                return (l.case, None, "coordinated with the number before".into());
+                (Class::Date, _) => {
+                    return Some((
+                        l.case,
+                        Some(Role::Day),
+                        "listed after a day of the month".into(),
+                    ))
+                }
+                _ => {}
             }
         }
+        if conj && (adjacent || between.trim() == "و") {
+            // `الدقيقتين 23 و67`، `المادتان 5 و7`: a member coordinated with an
+            // ordinal is the next ordinal of the same noun.
+            let role = match (l.class, l.gender) {
+                (Class::Year, _) => Some(Role::Year),
+                // But `المادة 5 و3 فقرات` counts a noun of its own.
+                (Class::Ordinal, Some(g)) if !own_noun() => Some(Role::Ordinal(g)),
+                _ => None,
+            };
+            return Some((l.case, role, "coordinated with the number before".into()));
+        }
+        // (Counted only after a conjunction: the gap since the last number may be long.)
+        if conj
+            && between.split_whitespace().nth(2).is_none()
+            && !between.contains(|c: char| scan::is_punct(c) || c == '،')
+        {
+            return Some((l.case, None, "coordinated with the number before".into()));
+        }
+        None
+    }
+
+    /// An age set off by commas and a number opening a bracket stand in an inserted
+    /// clause, governed by nothing before them.
+    fn by_punctuation_before(&self, ctx: &Ctx) -> Option<Decision> {
+        let text = self.text;
         // `سيرينا، 35 عاما، …`: an age set off by commas is an inserted clause too (the
         // same as in brackets); only an age, since a list (`3 قتلى، 5 جرحى`) is not.
         if text[..ctx.start]
@@ -860,11 +886,11 @@ impl<'a> Reader<'a> {
                         .starts_with(['،', ','])
             });
             if age {
-                return (
+                return Some((
                     Case::Nom,
                     None,
                     "an age set off by commas → nominative".into(),
-                );
+                ));
             }
         }
         // `(45 عاما)`: a number opening a bracket is governed by nothing before it (an
@@ -877,12 +903,19 @@ impl<'a> Reader<'a> {
                 .month_after(scan::digits_end(text, ctx.digits))
                 .is_none()
         {
-            return (
+            return Some((
                 Case::Nom,
                 None,
                 "bare number opening a bracket → nominative".into(),
-            );
+            ));
         }
+        None
+    }
+
+    /// The word before the number (looked past an adverb), or the sentence start, or a
+    /// label's colon.
+    fn by_word_before(&self, ctx: &Ctx) -> Decision {
+        let text = self.text;
         let Some((ws, w)) = prev_word(text, ctx.start) else {
             return (
                 Case::Nom,
@@ -937,6 +970,14 @@ impl<'a> Reader<'a> {
                 );
             }
         }
+        self.by_role(ws, w)
+    }
+
+    /// What the word `w` (starting at `ws`) before a number says by its role in the
+    /// lexicon: a preposition, a verb, a subject marker, an ordinal's head …; a word
+    /// without one leaves it to the verb before its phrase.
+    fn by_role(&self, ws: usize, w: &str) -> Decision {
+        let text = self.text;
         match role_of(w) {
             // `من قتل 25`: after a preposition the word is a verbal noun, not a verb.
             // But `أن يشارك 60 بلدا`: after أن، لن، كي the word is a verb.
@@ -1077,7 +1118,7 @@ impl<'a> Reader<'a> {
     /// itself: a verb may stand before it with its object or a prepositional phrase
     /// between (`حضر الاجتماع 45 وزيرا`، `أصيب في الحادث 45 شخصا`), making the number the
     /// postponed subject; else the broadcast default, oblique.
-    fn verb_before_phrase(&self, ws: usize, w: &str) -> (Case, Option<Role>, String) {
+    fn verb_before_phrase(&self, ws: usize, w: &str) -> Decision {
         let text = self.text;
         let default = || (Case::Obl, None, DEFAULT_OBLIQUE.to_string());
         let definite = w.starts_with("ال") || strip_conj(w).is_some_and(|b| b.starts_with("ال"));
