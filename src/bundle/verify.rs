@@ -609,6 +609,9 @@ pub fn wav_length(head: &[u8], size: u64) -> std::result::Result<(u32, u64), Str
     Err("WAV has no data chunk in its first MiB".into())
 }
 
+/// Checks one edition of a bundle (the whole bundle, or an episode under `prefix`)
+/// against its manifest: the hashes, the audio's length, the sentences' and chapters'
+/// timeline, the MP3's chapter tags, the transcripts and the chapters file.
 fn check_edition(m: &Manifest, prefix: &str, src: &mut dyn Source, problems: &mut Vec<String>) {
     let man = format!("{prefix}manifest.toml");
     if m.schema_version != SCHEMA_VERSION {
@@ -622,8 +625,28 @@ fn check_edition(m: &Manifest, prefix: &str, src: &mut dyn Source, problems: &mu
     }
     check_files(&m.files, prefix, src, problems);
     let audio_path = format!("{prefix}{}", m.audio.path);
+    check_audio_length(m, &audio_path, src, problems);
+    check_sentences(m, &man, problems);
+    if let Some(sound) = &m.sound {
+        sound_problems(sound, m, &man, problems);
+    }
+    check_chapters(m, &man, problems);
+    if m.audio.format == "mp3" {
+        check_id3_chapters(m, &audio_path, src, problems);
+    }
+    check_transcripts(m, prefix, src, problems);
+    check_chapters_file(m, prefix, src, problems);
+}
+
+/// The audio member's sample rate and length against the manifest's.
+fn check_audio_length(
+    m: &Manifest,
+    audio_path: &str,
+    src: &mut dyn Source,
+    problems: &mut Vec<String>,
+) {
     let dur = m.audio.duration_ms;
-    if let Some(length) = member_audio_length(src, &audio_path) {
+    if let Some(length) = member_audio_length(src, audio_path) {
         match length {
             Err(e) => problems.push(format!("{audio_path}: cannot be read: {e}")),
             Ok((rate, samples)) => {
@@ -646,6 +669,12 @@ fn check_edition(m: &Manifest, prefix: &str, src: &mut dyn Source, problems: &mu
             }
         }
     }
+}
+
+/// The sentences are numbered in order, each within the audio and in a chapter that
+/// exists, and none starts before the one before it.
+fn check_sentences(m: &Manifest, man: &str, problems: &mut Vec<String>) {
+    let dur = m.audio.duration_ms;
     let mut prev_start = 0;
     for (i, s) in m.sentences.iter().enumerate() {
         if s.id != i + 1 {
@@ -674,9 +703,11 @@ fn check_edition(m: &Manifest, prefix: &str, src: &mut dyn Source, problems: &mu
         }
         prev_start = s.start_ms;
     }
-    if let Some(sound) = &m.sound {
-        sound_problems(sound, m, &man, problems);
-    }
+}
+
+/// The chapters start at 0, in order, within the audio.
+fn check_chapters(m: &Manifest, man: &str, problems: &mut Vec<String>) {
+    let dur = m.audio.duration_ms;
     let mut prev: Option<u64> = None;
     for (i, c) in m.chapters.iter().enumerate() {
         if i == 0 && c.start_ms != 0 {
@@ -700,42 +731,52 @@ fn check_edition(m: &Manifest, prefix: &str, src: &mut dyn Source, problems: &mu
         }
         prev = Some(c.start_ms);
     }
-    if m.audio.format == "mp3" {
-        // The tag is at the start: read as far as its declared end.
-        if let Some(Ok(bytes)) = read_member(src, &audio_path, 16 << 20, true) {
-            let tagged: Vec<(u64, String)> = id3_chapters(&bytes)
-                .into_iter()
-                .map(|(start, _, title)| (start as u64, title))
-                .collect();
-            let listed: Vec<(u64, String)> = m
-                .chapters
-                .iter()
-                .map(|c| (c.start_ms, c.title.clone()))
-                .collect();
-            if tagged.len() != listed.len() {
-                problems.push(format!(
-                    "{audio_path}: its ID3 tag has {} chapters, the manifest {}",
-                    tagged.len(),
-                    listed.len()
-                ));
-            } else if let Some((i, (t, l))) = tagged
-                .iter()
-                .zip(&listed)
-                .enumerate()
-                .find(|(_, (t, l))| t != l)
-            {
-                problems.push(format!(
-                    "{audio_path}: ID3 chapter {} is {:?} at {} ms, the manifest's is {:?} at {} ms",
-                    i + 1,
-                    t.1,
-                    t.0,
-                    l.1,
-                    l.0
-                ));
-            }
+}
+
+/// An MP3's ID3 chapter frames against the manifest's chapters.
+fn check_id3_chapters(
+    m: &Manifest,
+    audio_path: &str,
+    src: &mut dyn Source,
+    problems: &mut Vec<String>,
+) {
+    // The tag is at the start: read as far as its declared end.
+    if let Some(Ok(bytes)) = read_member(src, audio_path, 16 << 20, true) {
+        let tagged: Vec<(u64, String)> = id3_chapters(&bytes)
+            .into_iter()
+            .map(|(start, _, title)| (start as u64, title))
+            .collect();
+        let listed: Vec<(u64, String)> = m
+            .chapters
+            .iter()
+            .map(|c| (c.start_ms, c.title.clone()))
+            .collect();
+        if tagged.len() != listed.len() {
+            problems.push(format!(
+                "{audio_path}: its ID3 tag has {} chapters, the manifest {}",
+                tagged.len(),
+                listed.len()
+            ));
+        } else if let Some((i, (t, l))) = tagged
+            .iter()
+            .zip(&listed)
+            .enumerate()
+            .find(|(_, (t, l))| t != l)
+        {
+            problems.push(format!(
+                "{audio_path}: ID3 chapter {} is {:?} at {} ms, the manifest's is {:?} at {} ms",
+                i + 1,
+                t.1,
+                t.0,
+                l.1,
+                l.0
+            ));
         }
     }
-    // Transcripts: one cue per sentence in each.
+}
+
+/// One cue per sentence in each transcript.
+fn check_transcripts(m: &Manifest, prefix: &str, src: &mut dyn Source, problems: &mut Vec<String>) {
     let n = m.sentences.len();
     for (name, count) in [
         ("transcript.vtt", count_cues as fn(&[u8]) -> Option<usize>),
@@ -751,6 +792,15 @@ fn check_edition(m: &Manifest, prefix: &str, src: &mut dyn Source, problems: &mu
             }
         }
     }
+}
+
+/// The Podcasting 2.0 chapters file against the manifest's chapters.
+fn check_chapters_file(
+    m: &Manifest,
+    prefix: &str,
+    src: &mut dyn Source,
+    problems: &mut Vec<String>,
+) {
     let chapters_path = format!("{prefix}chapters.json");
     if let Some(b) = text(src, &chapters_path) {
         match b.and_then(|b| {
