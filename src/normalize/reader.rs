@@ -559,6 +559,61 @@ impl<'a> Reader<'a> {
     /// Reads the number starting at byte `p` with its prefix and context.
     pub(super) fn number(&mut self, p: usize) -> Read {
         let text = self.text;
+        let mut c = self.number_core(p);
+        let mut ctx = self.token_context(p, c.end);
+        // After a telephone word the digits are a number to dial, not a quantity; the
+        // word is looked up once here for the whole token.
+        ctx.phone = self.after_phone_word(ctx.start);
+        if ctx.phone {
+            c = scan::core_with(text, p, false);
+        }
+        self.bracketed(&mut c, &mut ctx);
+        let inferred = c.inferred;
+        let mut r = self.dispatch(&c, &ctx);
+        if inferred {
+            r.read.guess = Some(Guess::DecimalStyle);
+        }
+        if r.read.guess.is_none()
+            && r.read.rule.starts_with(DEFAULT_OBLIQUE)
+            && words_show_case(&r.read.spoken)
+            && self.case_open(r.read.start)
+        {
+            r.read.guess = Some(Guess::Case);
+        }
+        self.last = Some(Last {
+            end: r.end,
+            case: r.case,
+            class: r.read.class,
+            gender: r.read.gender,
+        });
+        r.read
+    }
+
+    /// The digits of the number starting at `p` and their separators, with the spaced
+    /// forms the press also writes.
+    fn number_core(&self, p: usize) -> Core {
+        let text = self.text;
+        let mut c = scan::core(text, p);
+        if c.groups.len() <= 2 && c.groups.iter().all(|g| g.frac.is_none()) {
+            // `26 / 9 / 1436`، `08-08- 1984`: separators with spaces.
+            if let Some(sp) = scan::spaced(text, p).filter(|sp| sp.groups.len() > c.groups.len()) {
+                c = sp;
+            }
+        }
+        if c.groups.len() == 1 && c.groups[0].frac.is_none() && c.groups[0].int.len() <= 3 {
+            if let Some((f, e)) = scan::spaced_comma_decimal(text, c.end) {
+                c.groups[0].frac = Some(f);
+                c.end = e;
+            }
+        }
+        self.dot_thousands_before_count(&mut c, p);
+        c
+    }
+
+    /// The token around the digits at `p` (up to `end`): its glued prefix, the sign or
+    /// symbol before it, and whether letters glued to it make it a code.
+    fn token_context(&self, p: usize, end: usize) -> Ctx {
+        let text = self.text;
         // The word holding the digits, looked back for a window at most.
         let lo = scan::window_before(text, p);
         let word_start = scan::last_space(&text[lo..p])
@@ -575,20 +630,6 @@ impl<'a> Reader<'a> {
         let prefix_raw = &lead[lead.len() - letters_len..];
         let before_prefix = &lead[..lead.len() - letters_len];
         let prefix: String = prefix_raw.chars().filter(|&c| c != '\u{640}').collect();
-        let mut c = scan::core(text, p);
-        if c.groups.len() <= 2 && c.groups.iter().all(|g| g.frac.is_none()) {
-            // `26 / 9 / 1436`، `08-08- 1984`: separators with spaces.
-            if let Some(sp) = scan::spaced(text, p).filter(|sp| sp.groups.len() > c.groups.len()) {
-                c = sp;
-            }
-        }
-        if c.groups.len() == 1 && c.groups[0].frac.is_none() && c.groups[0].int.len() <= 3 {
-            if let Some((f, e)) = scan::spaced_comma_decimal(text, c.end) {
-                c.groups[0].frac = Some(f);
-                c.end = e;
-            }
-        }
-        self.dot_thousands_before_count(&mut c, p);
         let mut ctx = Ctx {
             start: p - letters_len,
             prefix,
@@ -613,50 +654,7 @@ impl<'a> Reader<'a> {
         }
         let open = before_prefix.trim_start_matches(is_opening);
         if letters_len == 0 && !open.is_empty() {
-            // [prefix letters][symbol or sign] before the digits: `و$1`، `و%30`، `-5`.
-            let open_start = p - open.len();
-            let found = open.char_indices().find(|&(k, _)| is_symbol(&open[k..]));
-            match found {
-                Some((k, _)) => {
-                    let head: String = open[..k].chars().filter(|&c| c != '\u{640}').collect();
-                    let sym = &open[k..];
-                    if head.is_empty() || PREFIXES.contains(&head.as_str()) {
-                        ctx.prefix = head;
-                        ctx.start = open_start;
-                        match sym {
-                            "%" | "٪" => ctx.percent_before = true,
-                            "+" if open_start > 0
-                                && text[..open_start].ends_with(|c: char| digit(c).is_some()) =>
-                            {
-                                // `90+2`: an addition, not a telephone prefix.
-                                ctx.prefix = " زائد ".into();
-                            }
-                            "+" => ctx.plus = true,
-                            // `E-12734`، `GBU-43`: a hyphen in a model number.
-                            // `13°E -11054 H`: after Latin text a dash separates.
-                            "-" | "−" => {
-                                ctx.neg = ctx.prefix.is_empty()
-                                    && !text[..open_start]
-                                        .ends_with(|c: char| c.is_ascii_alphanumeric())
-                                    && !text[..open_start]
-                                        .trim_end()
-                                        .ends_with(|c: char| c.is_ascii_alphabetic())
-                            }
-                            _ => ctx.unit_before = units().get(sym),
-                        }
-                        if (sym == "-" || sym == "−") && !ctx.prefix.is_empty() {
-                            ctx.mixed = true;
-                        }
-                    } else {
-                        ctx.mixed = true;
-                    }
-                }
-                None => {
-                    if open.chars().any(char::is_alphanumeric) {
-                        ctx.mixed = true;
-                    }
-                }
-            }
+            self.sign_or_symbol_before(&mut ctx, open, p);
         } else if letters_len == 0 {
             // A currency symbol standing alone before: `$ 50`.
             if let Some((ws, w)) = prev_word(text, p) {
@@ -678,14 +676,72 @@ impl<'a> Reader<'a> {
             ctx.mixed = true;
         }
         // A glued Latin letter after the digits also makes a code (`5G`, `3D`).
-        if text[c.end..]
+        if text[end..]
             .chars()
             .next()
             .is_some_and(|ch| ch.is_ascii_alphabetic())
-            && !latin_unit_after(text, c.end)
+            && !latin_unit_after(text, end)
         {
             ctx.mixed = true;
         }
+        self.prefix_apart(&mut ctx, p);
+        ctx
+    }
+
+    /// `و$1`، `و%30`، `-5`، `+216`: the prefix letters and the sign or symbol written
+    /// before the digits at `p` (`open`, the lead after any opening punctuation).
+    fn sign_or_symbol_before(&self, ctx: &mut Ctx, open: &str, p: usize) {
+        let text = self.text;
+        // [prefix letters][symbol or sign] before the digits: `و$1`، `و%30`، `-5`.
+        let open_start = p - open.len();
+        let found = open.char_indices().find(|&(k, _)| is_symbol(&open[k..]));
+        match found {
+            Some((k, _)) => {
+                let head: String = open[..k].chars().filter(|&c| c != '\u{640}').collect();
+                let sym = &open[k..];
+                if head.is_empty() || PREFIXES.contains(&head.as_str()) {
+                    ctx.prefix = head;
+                    ctx.start = open_start;
+                    match sym {
+                        "%" | "٪" => ctx.percent_before = true,
+                        "+" if open_start > 0
+                            && text[..open_start].ends_with(|c: char| digit(c).is_some()) =>
+                        {
+                            // `90+2`: an addition, not a telephone prefix.
+                            ctx.prefix = " زائد ".into();
+                        }
+                        "+" => ctx.plus = true,
+                        // `E-12734`، `GBU-43`: a hyphen in a model number.
+                        // `13°E -11054 H`: after Latin text a dash separates.
+                        "-" | "−" => {
+                            ctx.neg = ctx.prefix.is_empty()
+                                && !text[..open_start]
+                                    .ends_with(|c: char| c.is_ascii_alphanumeric())
+                                && !text[..open_start]
+                                    .trim_end()
+                                    .ends_with(|c: char| c.is_ascii_alphabetic())
+                        }
+                        _ => ctx.unit_before = units().get(sym),
+                    }
+                    if (sym == "-" || sym == "−") && !ctx.prefix.is_empty() {
+                        ctx.mixed = true;
+                    }
+                } else {
+                    ctx.mixed = true;
+                }
+            }
+            None => {
+                if open.chars().any(char::is_alphanumeric) {
+                    ctx.mixed = true;
+                }
+            }
+        }
+    }
+
+    /// A token with letters glued to it starts at its digits (the letters stay as
+    /// written); a token with none takes a prefix written apart (`الـ 35`).
+    fn prefix_apart(&self, ctx: &mut Ctx, p: usize) {
+        let text = self.text;
         if ctx.mixed {
             // The letters stay as written; a hyphen joining them to the digits is read
             // as a pause (`كوفيد-19` → `كوفيد تسعة عشر`).
@@ -707,48 +763,28 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        // After a telephone word the digits are a number to dial, not a quantity; the
-        // word is looked up once here for the whole token.
-        ctx.phone = self.after_phone_word(ctx.start);
-        if ctx.phone {
-            c = scan::core_with(text, p, false);
+    }
+
+    /// `(85) كبسولة`، `( 21 ) شوال`: brackets around a lone number are a house style;
+    /// the number is read with what follows them, the brackets taken into the token.
+    fn bracketed(&self, c: &mut Core, ctx: &mut Ctx) {
+        let text = self.text;
+        if c.groups.len() != 1 || ctx.mixed || !ctx.prefix.is_empty() {
+            return;
         }
-        // `(85) كبسولة`، `( 21 ) شوال`: brackets around a lone number are a house style;
-        // the number is read with what follows them.
-        if c.groups.len() == 1 && !ctx.mixed && ctx.prefix.is_empty() {
-            let head = text[..ctx.start].trim_end_matches([' ', '\u{a0}']);
-            let tail = &text[c.end..];
-            let tail_t = tail.trim_start_matches([' ', '\u{a0}']);
-            let pair = [('(', ')'), ('«', '»'), ('"', '"'), ('“', '”')]
-                .into_iter()
-                .find(|(o, cl)| head.ends_with(*o) && tail_t.starts_with(*cl));
-            if let Some((o, cl)) = pair {
-                let open = head.len() - o.len_utf8();
-                if open >= self.copied {
-                    ctx.start = open;
-                    c.end = text.len() - tail_t.len() + cl.len_utf8();
-                }
+        let head = text[..ctx.start].trim_end_matches([' ', '\u{a0}']);
+        let tail = &text[c.end..];
+        let tail_t = tail.trim_start_matches([' ', '\u{a0}']);
+        let pair = [('(', ')'), ('«', '»'), ('"', '"'), ('“', '”')]
+            .into_iter()
+            .find(|(o, cl)| head.ends_with(*o) && tail_t.starts_with(*cl));
+        if let Some((o, cl)) = pair {
+            let open = head.len() - o.len_utf8();
+            if open >= self.copied {
+                ctx.start = open;
+                c.end = text.len() - tail_t.len() + cl.len_utf8();
             }
         }
-        let inferred = c.inferred;
-        let mut r = self.dispatch(&c, &ctx);
-        if inferred {
-            r.read.guess = Some(Guess::DecimalStyle);
-        }
-        if r.read.guess.is_none()
-            && r.read.rule.starts_with(DEFAULT_OBLIQUE)
-            && words_show_case(&r.read.spoken)
-            && self.case_open(r.read.start)
-        {
-            r.read.guess = Some(Guess::Case);
-        }
-        self.last = Some(Last {
-            end: r.end,
-            case: r.case,
-            class: r.read.class,
-            gender: r.read.gender,
-        });
-        r.read
     }
 
     /// Sends a numeric token to its class by the shape of its separators.
