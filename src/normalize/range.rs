@@ -30,6 +30,19 @@ fn opens_range(word: &str) -> bool {
     matches!(word, "بين" | "من" | "حوالي" | "نحو" | "زهاء")
 }
 
+/// Two whole-or-decimal numbers joined by a dash, as the reader found them.
+#[derive(Clone, Copy)]
+struct Pair {
+    /// The first number's value.
+    x: u64,
+    /// The second's, with a short year completed (`1990-95` → 1995).
+    y: u64,
+    /// Whether neither has a fraction.
+    whole: bool,
+    /// Whether the first is a year of four digits.
+    year_a: bool,
+}
+
 // The reader's part for this class: finding the token's parts and context in the
 // sentence (the functions above only verbalize a parsed value).
 impl<'a> Reader<'a> {
@@ -77,12 +90,18 @@ impl<'a> Reader<'a> {
         }
         let x = value(&a.int)?;
         let mut y = value(&b.int)?;
-        let (case, _, rule) = self.context(ctx);
         let whole = a.frac.is_none() && b.frac.is_none();
         let year_a = whole && a.int.len() == 4 && (1000..=2199).contains(&x);
         if year_a && b.int.len() == 2 && y > x % 100 {
             y += x - x % 100; // 1990-95
         }
+        let pair = Pair {
+            x,
+            y,
+            whole,
+            year_a,
+        };
+        let (case, _, rule) = self.context(ctx);
         let prev = prev_word(self.text, ctx.start)
             .map(|(_, w)| w)
             .unwrap_or("");
@@ -93,6 +112,31 @@ impl<'a> Reader<'a> {
                 return Some(o);
             }
         }
+        if self.dash_score(&pair, c.end, bare_prev) {
+            let f = Form::masc(case);
+            let s = score(&cardinal(x, f), &cardinal(y, Form::masc(Case::Obl)));
+            return Some(Outcome::prefixed(
+                ctx,
+                c.end,
+                case,
+                Class::Score,
+                &s,
+                with(rule, "; score"),
+            ));
+        }
+        Some(self.dash_range(c, ctx, &pair, prev, case, rule))
+    }
+
+    /// Whether two whole numbers with a dash are a score: after a score word or in a
+    /// sports text up to 50 each, in a match report up to 200; a drawn pair; a larger
+    /// first number up to 20.
+    fn dash_score(&mut self, p: &Pair, end: usize, bare_prev: &str) -> bool {
+        let Pair {
+            x,
+            y,
+            whole,
+            year_a,
+        } = *p;
         let score_word = lexicon::is_score_word(bare_prev);
         let is_score = whole && !year_a && (score_word || self.sporty()) && x <= 50 && y <= 50;
         // Basketball and handball results run past 50 (`النجم الرادسي 61-72`): in a match
@@ -106,24 +150,33 @@ impl<'a> Reader<'a> {
                 && (x > 50 || y > 50)
                 && !opens_range(bare_prev)
                 && self.sporty()
-                && self.counted_after(c.end, y).0.is_none()
-                && self.unit_after_range(y, c.end, whole).is_none()
+                && self.counted_after(end, y).0.is_none()
+                && self.unit_after_range(y, end, whole).is_none()
         };
-        let is_score = is_score || big_score();
         // An equal pair is never a range (`from 1 to 1`): a drawn score.
         let drawn = whole && x == y && x <= 20;
-        if is_score || drawn || (whole && !year_a && x > y && x <= 20) {
-            let f = Form::masc(case);
-            let s = score(&cardinal(x, f), &cardinal(y, Form::masc(Case::Obl)));
-            return Some(Outcome::prefixed(
-                ctx,
-                c.end,
-                case,
-                Class::Score,
-                &s,
-                with(rule, "; score"),
-            ));
-        }
+        is_score || big_score() || drawn || (whole && !year_a && x > y && x <= 20)
+    }
+
+    /// Two numbers with a dash read as a range (or a season, or a pair of years), both
+    /// ends in the form the counted noun needs, with an era mark or a unit after it.
+    fn dash_range(
+        &self,
+        c: &Core,
+        ctx: &Ctx,
+        p: &Pair,
+        prev: &str,
+        case: Case,
+        rule: String,
+    ) -> Outcome {
+        let (a, b) = (&c.groups[0], &c.groups[1]);
+        let Pair {
+            x,
+            y,
+            whole,
+            year_a,
+        } = *p;
+        let bare_prev = strip_conj(prev).unwrap_or(prev);
         // A range: both ends take the form the counted noun needs.
         let (noun, _) = self.counted_after(c.end, y);
         let gender = noun.map_or(Gender::Masc, |(_, (g, _, _))| g);
@@ -160,7 +213,7 @@ impl<'a> Reader<'a> {
                     | "لعام"
             );
         // `خلال عامي 2023-2024`، `سنتي 2010-2011`: a dual names both years.
-        let pair = year_a
+        let two_years = year_a
             && matches!(
                 bare_prev,
                 "عامي"
@@ -172,7 +225,7 @@ impl<'a> Reader<'a> {
                     | "لعامي"
                     | "لسنتي"
             );
-        let season = season || pair;
+        let season = season || two_years;
         let mut s = if prev == "بين" || season {
             format!("{ra} و{rb}")
         } else {
@@ -198,14 +251,14 @@ impl<'a> Reader<'a> {
             };
             end = e;
         }
-        Some(Outcome::prefixed(
+        Outcome::prefixed(
             ctx,
             end,
             case,
             Class::Range,
             &s,
             format!("{rule}; range of {} numbers", gender.label()),
-        ))
+        )
     }
 
     /// Days `x` to `y` of the month named after `end` (or after a من there): both
