@@ -12,7 +12,7 @@
 //! group, which `kill -- -PGID` ends) or one that left the group on purpose.
 
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -62,6 +62,114 @@ impl CommandEngine {
     }
 }
 
+impl CommandEngine {
+    /// The program's arguments for one sentence: `{out}` and `{text}` filled in, and the
+    /// text appended when it goes as an argument and no `{text}` says where.
+    fn args(&self, text: &str, out_path: &str) -> Vec<String> {
+        let spec = &self.spec;
+        let as_arg = spec.input == TextInput::Arg;
+        let mut has_text_arg = false;
+        let mut args: Vec<String> = spec
+            .args
+            .iter()
+            .map(|a| {
+                has_text_arg |= a.contains("{text}");
+                a.replace("{out}", out_path)
+                    .replace("{text}", if as_arg { text } else { "" })
+            })
+            .collect();
+        if as_arg && !has_text_arg {
+            args.push(text.to_owned());
+        }
+        args
+    }
+
+    /// Starts the program in a process group of its own, its pipes open, with an error
+    /// that says what to do when it is missing or cannot run.
+    fn spawn(&self, args: &[String]) -> Result<Child, String> {
+        let spec = &self.spec;
+        let mut cmd = Command::new(&spec.program);
+        cmd.args(args)
+            .stdin(if spec.input == TextInput::Stdin {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        group::isolate(&mut cmd);
+        cmd.spawn().map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                format!("program `{}` is not installed or not on PATH", spec.program)
+            }
+            std::io::ErrorKind::PermissionDenied => format!(
+                "program `{}` cannot be run (permission denied)",
+                spec.program
+            ),
+            _ => format!("cannot start `{}`: {e}", spec.program),
+        })
+    }
+
+    /// Waits for the program to end, watching the deadline and the output caps.
+    fn wait_for_exit(
+        &self,
+        child: &Child,
+        overflow: &AtomicBool,
+        deadline: Instant,
+    ) -> Result<(), String> {
+        let mut pause = Duration::from_millis(1);
+        loop {
+            if overflow.load(Ordering::Relaxed) {
+                return Err(self.too_much());
+            }
+            if group::has_exited(child) {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(self.timed_out());
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(20));
+        }
+    }
+
+    /// The error for a program stopped at its deadline.
+    fn timed_out(&self) -> String {
+        format!(
+            "`{}` took longer than its {:.0} s timeout and was stopped",
+            self.spec.program,
+            self.timeout.as_secs_f64()
+        )
+    }
+
+    /// The error for a program stopped for writing past the caps.
+    fn too_much(&self) -> String {
+        format!(
+            "`{}` wrote too much (more than {} of output or {} of errors) \
+             and was stopped; is it a speech program?",
+            self.spec.program,
+            crate::fsx::human_bytes(MAX_VOICE_OUTPUT_BYTES),
+            crate::fsx::human_bytes(MAX_VOICE_STDERR_BYTES)
+        )
+    }
+
+    /// The error for a program that failed: its status and the start of what it wrote
+    /// to stderr.
+    fn failed(&self, status: ExitStatus, err: &[u8]) -> String {
+        let msg = String::from_utf8_lossy(err);
+        let msg: String = msg.trim().chars().take(STDERR_SNIPPET).collect();
+        let how = match status.code() {
+            Some(c) => format!("exited with status {c}"),
+            None => "was killed by a signal".into(),
+        };
+        if msg.is_empty() {
+            format!("`{}` {how}", self.spec.program)
+        } else {
+            format!("`{}` {how}: {msg}", self.spec.program)
+        }
+    }
+}
+
 impl super::Synthesizer for CommandEngine {
     fn synthesize(&self, text: &str) -> Result<Clip, String> {
         let spec = &self.spec;
@@ -79,47 +187,8 @@ impl super::Synthesizer for CommandEngine {
             .as_ref()
             .map(|f| f.path().to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut has_text_arg = false;
-        let mut args: Vec<String> = spec
-            .args
-            .iter()
-            .map(|a| {
-                has_text_arg |= a.contains("{text}");
-                a.replace("{out}", &out_path).replace(
-                    "{text}",
-                    if spec.input == TextInput::Arg {
-                        text
-                    } else {
-                        ""
-                    },
-                )
-            })
-            .collect();
-        if spec.input == TextInput::Arg && !has_text_arg {
-            args.push(text.to_owned());
-        }
-        let mut cmd = Command::new(&spec.program);
-        cmd.args(&args)
-            .stdin(if spec.input == TextInput::Stdin {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        group::isolate(&mut cmd);
-        let started = Instant::now();
-        let deadline = started + self.timeout;
-        let mut child = cmd.spawn().map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                format!("program `{}` is not installed or not on PATH", spec.program)
-            }
-            std::io::ErrorKind::PermissionDenied => format!(
-                "program `{}` cannot be run (permission denied)",
-                spec.program
-            ),
-            _ => format!("cannot start `{}`: {e}", spec.program),
-        })?;
+        let deadline = Instant::now() + self.timeout;
+        let mut child = self.spawn(&self.args(text, &out_path))?;
         // From here on the group dies with this guard, whichever way we leave.
         let mut guard = group::Guard::new(child.id());
         // Feed and drain on threads: a program that writes while we write would otherwise
@@ -150,37 +219,9 @@ impl super::Synthesizer for CommandEngine {
             overflow.clone(),
             cancel.0.clone(),
         );
-        let timed_out = || {
-            format!(
-                "`{}` took longer than its {:.0} s timeout and was stopped",
-                spec.program,
-                self.timeout.as_secs_f64()
-            )
-        };
-        let too_much = || {
-            format!(
-                "`{}` wrote too much (more than {} of output or {} of errors) \
-                 and was stopped; is it a speech program?",
-                spec.program,
-                crate::fsx::human_bytes(MAX_VOICE_OUTPUT_BYTES),
-                crate::fsx::human_bytes(MAX_VOICE_STDERR_BYTES)
-            )
-        };
-        // Wait for the program to end, watching the deadline and the output caps.
-        let mut pause = Duration::from_millis(1);
-        loop {
-            if overflow.load(Ordering::Relaxed) {
-                return Err(too_much());
-            }
-            if group::has_exited(&child) {
-                break;
-            }
-            if Instant::now() >= deadline {
-                return Err(timed_out());
-            }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(20));
-        }
+        let timed_out = || self.timed_out();
+        let too_much = || self.too_much();
+        self.wait_for_exit(&child, &overflow, deadline)?;
         // The program has ended (not yet reaped, so its group id is still its own): end
         // whatever it left behind, which also closes any pipe a background child held.
         guard.kill();
@@ -201,17 +242,7 @@ impl super::Synthesizer for CommandEngine {
             Err(_) => return Err(timed_out()),
         };
         if !status.success() {
-            let msg = String::from_utf8_lossy(&err);
-            let msg: String = msg.trim().chars().take(STDERR_SNIPPET).collect();
-            let how = match status.code() {
-                Some(c) => format!("exited with status {c}"),
-                None => "was killed by a signal".into(),
-            };
-            return Err(if msg.is_empty() {
-                format!("`{}` {how}", spec.program)
-            } else {
-                format!("`{}` {how}: {msg}", spec.program)
-            });
+            return Err(self.failed(status, &err));
         }
         let (wav, _file_hold) = match &out_file {
             Some(f) => {
