@@ -1,7 +1,6 @@
 //! Fractions: `1/2` → `نصف`, `3/4` → `ثلاثة أرباع`, `2/3` → `ثلثان`.
 
 use super::cardinal::{cardinal, Case, Form};
-use super::range::score;
 use super::reader::{bare_noun, is_particle, role_of, strip_conj, value, Ctx, Outcome, Reader};
 use super::scan::{next_word, prev_word, Core};
 use super::{date, lexicon, Class};
@@ -115,16 +114,7 @@ impl<'a> Reader<'a> {
         let sport = !date_context && !round && alone && !measured && self.sporty();
         if (lexicon::is_score_word(strip_conj(prev).unwrap_or(prev)) || sport) && x <= 50 && y <= 50
         {
-            let f = Form::masc(case);
-            let s = score(&cardinal(x, f), &cardinal(y, Form::masc(Case::Obl)));
-            return Some(Outcome::prefixed(
-                ctx,
-                c.end,
-                case,
-                Class::Score,
-                &s,
-                format!("{rule}; score"),
-            ));
+            return Some(self.score_outcome(x, y, ctx, c.end, "; score"));
         }
         // `1 1/2`: a whole number before a fraction is joined with و.
         let mixed_number = self.last.is_some_and(|l| {

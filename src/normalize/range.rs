@@ -113,16 +113,7 @@ impl<'a> Reader<'a> {
             }
         }
         if self.dash_score(&pair, c.end, bare_prev) {
-            let f = Form::masc(case);
-            let s = score(&cardinal(x, f), &cardinal(y, Form::masc(Case::Obl)));
-            return Some(Outcome::prefixed(
-                ctx,
-                c.end,
-                case,
-                Class::Score,
-                &s,
-                with(rule, "; score"),
-            ));
+            return Some(self.score_outcome(x, y, ctx, c.end, "; score"));
         }
         Some(self.dash_range(c, ctx, &pair, prev, case, rule))
     }
@@ -365,7 +356,7 @@ impl<'a> Reader<'a> {
 
     /// The score `x` to `y` read from `ctx`'s start to `end`: the first number in the
     /// sentence's case, the second genitive after مقابل.
-    fn score_outcome(&self, x: u64, y: u64, ctx: &Ctx, end: usize, why: &str) -> Outcome {
+    pub(super) fn score_outcome(&self, x: u64, y: u64, ctx: &Ctx, end: usize, why: &str) -> Outcome {
         let (case, _, rule) = self.context(ctx);
         let s = score(
             &cardinal(x, Form::masc(case)),
