@@ -1285,6 +1285,61 @@ mod tests {
         }
     }
 
+    /// A letter as the two models see it: the first model's marks and probabilities, and
+    /// the second's (marked by its presence head).
+    fn guessed(first: &[(Marks, f32)], second: &[(Marks, f32)]) -> Unit {
+        let mut u = units("ب").remove(0);
+        u.marks = first
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or(Marks::default(), |(m, _)| *m);
+        u.first = first.to_vec();
+        u.second = Some(Second {
+            marked: true,
+            marks: second.to_vec(),
+            hamza: None,
+            dagger: false,
+        });
+        u
+    }
+
+    #[test]
+    fn the_models_marks_are_the_likeliest_together() {
+        let vowel = |v: char| Marks {
+            shadda: false,
+            vowel: Some(v),
+        };
+        let (fatha, kasra) = (vowel('\u{064E}'), vowel('\u{0650}'));
+        // The first model sure, the second hesitating: the first's marks; the second sure,
+        // the first hesitating: the second's.
+        let mut word = vec![
+            guessed(
+                &[(fatha, 0.95), (kasra, 0.05)],
+                &[(fatha, 0.45), (kasra, 0.55)],
+            ),
+            guessed(
+                &[(fatha, 0.6), (kasra, 0.4)],
+                &[(fatha, 0.01), (kasra, 0.99)],
+            ),
+            guessed(&[], &[]),
+        ];
+        combine(&mut word, 0.0);
+        assert_eq!([word[0].marks, word[1].marks], [fatha, kasra]);
+        // A bundled lexicon's marks stand against one model, not against both sure.
+        let mut word = vec![
+            guessed(&[(fatha, 0.2), (kasra, 0.8)], &[(fatha, 0.2), (kasra, 0.8)]),
+            guessed(
+                &[(fatha, 0.01), (kasra, 0.99)],
+                &[(fatha, 0.01), (kasra, 0.99)],
+            ),
+            guessed(&[], &[]),
+        ];
+        word[0].marks = fatha;
+        word[1].marks = fatha;
+        combine(&mut word, LEXICON_WEIGHT);
+        assert_eq!([word[0].marks, word[1].marks], [fatha, kasra]);
+    }
+
     #[test]
     fn written_marks_are_kept_verbatim() {
         let lex = Lexicon::default();
