@@ -160,6 +160,9 @@ struct Unit {
     extra: String,
     /// Byte offset of `ch` in the input.
     at: usize,
+    /// The first model's probability of each set of marks (empty for letters it did not
+    /// read): how sure it is of its choice in `marks`, weighed in [`combine`].
+    first: Vec<(Marks, f32)>,
     /// What the second model says of it (letters the models read only).
     second: Option<Second>,
 }
@@ -197,6 +200,7 @@ fn units(text: &str) -> Vec<Unit> {
             marks: Marks::default(),
             extra: String::new(),
             at,
+            first: Vec::new(),
             second: None,
         });
     }
@@ -245,6 +249,7 @@ fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -
     let mut sources = Vec::with_capacity(words.len());
     for w in &words {
         let start = units[w.start].at;
+        let mut found = None;
         let source = if let Some(r) = rules.iter().find(|r| r.span.contains(&start)) {
             if apply_rule(&mut units[w.clone()], r) {
                 Source::Rules
@@ -253,15 +258,20 @@ fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -
             }
         } else if units[w.clone()].iter().any(Unit::has_written) {
             Source::Written
-        } else if lexicon(&mut units[w.clone()], lex) {
+        } else if let Some(e) = lexicon(&mut units[w.clone()], lex) {
+            found = Some(e);
             Source::Lexicon
         } else {
             model_source()
         };
-        match source {
-            Source::Model => combine(&mut units[w.clone()]),
-            // The lexicon's stem is checked by hand; its case ending is the models'.
-            Source::Lexicon => combine(&mut units[w.end - 1..w.end]),
+        match (source, found) {
+            (Source::Model, _) => combine(&mut units[w.clone()], 0.0),
+            // The bundled lexicon's stem is checked by hand and counts as a third opinion.
+            (Source::Lexicon, Some(Entry::Bundled)) => {
+                combine(&mut units[w.clone()], LEXICON_WEIGHT)
+            }
+            // A user's entry stands; the case ending is the models' all the same.
+            (Source::Lexicon, _) => combine(&mut units[w.end - 1..w.end], 0.0),
             _ => {}
         }
         #[cfg(feature = "diacritize-model")]
@@ -457,21 +467,33 @@ fn short_of_tanween(c: char) -> char {
     }
 }
 
+/// Whose entry marked a lexicon word, which decides how far the models may change it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    /// The bundled lexicon's: its marks weigh [`LEXICON_WEIGHT`] against the models'.
+    Bundled,
+    /// A user's: its marks stand.
+    Users,
+    /// One that respells the word with other letters: the word keeps the first model's
+    /// marks (the bundled voice reads the entry).
+    Respelled,
+}
+
 /// Looks the word up in the lexicon, whole or without its clitics and article; the stem
-/// takes the entry's marks, the clitics keep the model's.
-fn lexicon(word: &mut [Unit], lex: &Lexicon) -> bool {
+/// takes the entry's marks, the clitics keep the model's. Says whose entry it was.
+fn lexicon(word: &mut [Unit], lex: &Lexicon) -> Option<Entry> {
     // Entries give the pausal reading: the ending a word takes in the sentence (case,
     // or a vowel joining the next word) stays the model's.
     // An entry that respells the word with other letters (a name said as it is said
     // abroad) cannot be written as marks on these letters: the word keeps the model's
     // marks for other engines, and the bundled voice reads the entry instead.
     let bare: String = word.iter().map(|u| u.ch).collect();
-    if entry(lex, &bare).is_some_and(|v| is_respelling(&bare, v)) {
-        return true;
+    if entry(lex, &bare).is_some_and(|(v, _)| is_respelling(&bare, v)) {
+        return Some(Entry::Respelled);
     }
     let ending = word.last().map(|u| u.marks).filter(|m| !m.is_empty());
     let found = lexicon_stem(word, lex);
-    if found {
+    if found.is_some() {
         if let (Some(u), Some(m)) = (word.last_mut(), ending) {
             u.marks = m;
         }
@@ -479,10 +501,10 @@ fn lexicon(word: &mut [Unit], lex: &Lexicon) -> bool {
     found
 }
 
-fn lexicon_stem(word: &mut [Unit], lex: &Lexicon) -> bool {
+fn lexicon_stem(word: &mut [Unit], lex: &Lexicon) -> Option<Entry> {
     let bare: String = word.iter().map(|u| u.ch).collect();
-    if let Some(v) = entry(lex, &bare) {
-        return apply(word, v, true);
+    if let Some((v, e)) = entry(lex, &bare) {
+        return apply(word, v, true).then_some(e);
     }
     const PREFIXES: [&str; 14] = [
         "و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وب",
@@ -501,7 +523,7 @@ fn lexicon_stem(word: &mut [Unit], lex: &Lexicon) -> bool {
             continue;
         }
         let stem: String = bare.chars().skip(n).collect();
-        let Some(v) = entry(lex, &stem) else {
+        let Some((v, e)) = entry(lex, &stem) else {
             continue;
         };
         let (clitics, stem_units) = word.split_at_mut(n);
@@ -512,7 +534,7 @@ fn lexicon_stem(word: &mut [Unit], lex: &Lexicon) -> bool {
         // vowel and the alef stays silent, as the model reads them.
         if (p.ends_with("ال") || p.ends_with("لل")) && stem_units[0].ch == 'ا' {
             stem_units[0].marks = Marks::default();
-            return true;
+            return Some(e);
         }
         // The article assimilates to a sun letter: its lam is silent, the letter doubled.
         if p.ends_with("ال") || p.ends_with("لل") {
@@ -529,22 +551,23 @@ fn lexicon_stem(word: &mut [Unit], lex: &Lexicon) -> bool {
                 };
             }
         }
-        return true;
+        return Some(e);
     }
-    false
+    None
 }
 
 /// The lexicon's reading of a word for this stage. A user's entry always counts. A built-in
 /// entry counts only for its exact spelling (a loose match such as علي for على is another
 /// word as often as not) and not for the homographs of `data/homographs.txt`, whose
-/// reading only the sentence decides.
-fn entry<'a>(lex: &'a Lexicon, bare: &str) -> Option<&'a str> {
+/// reading only the sentence decides. Says whose entry it is.
+fn entry<'a>(lex: &'a Lexicon, bare: &str) -> Option<(&'a str, Entry)> {
     let v = lex.get(bare)?;
     let builtin = Lexicon::builtin();
     if builtin.get(bare) != Some(v) {
-        return Some(v);
+        return Some((v, Entry::Users));
     }
-    (builtin.get_exact(bare).is_some() && !homographs().contains(bare)).then_some(v)
+    (builtin.get_exact(bare).is_some() && !homographs().contains(bare))
+        .then_some((v, Entry::Bundled))
 }
 
 /// The bundled lexicon's words that the model reads instead (`data/homographs.txt`).
@@ -592,34 +615,63 @@ pub fn without_endings(text: &str) -> String {
     out
 }
 
-/// How much the first model's marks (or the lexicon's) count against the second model's
-/// probabilities when the two differ: chosen on the shared half of the CATT news benchmark
-/// (the note of issue 17 lists what else was tried). At a third, the second model's choice
-/// wins when it is more than 0.5 likelier, in its own eyes, than the first one's marks.
-const FIRST_WEIGHT: f32 = 1.0 / 3.0;
+/// How much the first model's opinion of a letter inside a word counts against the
+/// second model's: each candidate set of marks scores this times the logarithm of the first
+/// model's probability of it plus the rest times that of the second's (a weighted product
+/// of the two, the second trusted more). Chosen on the odd lines of the shared half of the
+/// CATT news benchmark (the note of issue 17 lists what else was tried).
+const FIRST_WEIGHT: f32 = 0.3;
+
+/// The same for a word's last letter, its case ending: there the first model, which reads
+/// the whole sentence at once, is trusted a little more.
+const FIRST_WEIGHT_LAST: f32 = 0.35;
+
+/// Added to a probability before its logarithm, so that a set of marks one model rules
+/// out (a probability near zero) is not ruled out whatever the other says.
+const FLOOR: f32 = 1e-3;
+
+/// What the lexicon's marks on a letter of its stem add to their score (a logarithm: as
+/// if both models found them about seven times likelier): an entry is checked by hand, so
+/// the models overrule it only where both are sure of other marks.
+const LEXICON_WEIGHT: f32 = 2.0;
 
 /// Marks each letter of a word by both models: a letter is marked when either puts a mark
-/// on it, and its marks are those scoring best, the first model's (or the lexicon's)
-/// counting [`FIRST_WEIGHT`] and each set of marks the second model's probability of it
-/// times the rest.
-fn combine(word: &mut [Unit]) {
-    for u in word {
+/// on it (or the lexicon does), and its marks are the set scoring best by [`FIRST_WEIGHT`]
+/// ([`FIRST_WEIGHT_LAST`] on the last letter), among those either model gives a chance
+/// and the letter's present marks. Those present marks also score `bonus` on every letter
+/// but the last: a bundled lexicon word's stem (where its entry leaves a letter bare, the
+/// first model's marks) takes [`LEXICON_WEIGHT`].
+fn combine(word: &mut [Unit], bonus: f32) {
+    let n = word.len();
+    for (i, u) in word.iter_mut().enumerate() {
         let Some(second) = &u.second else {
             continue;
         };
-        let first = u.marks;
-        if first.is_empty() && !second.marked {
+        let given = u.marks;
+        if given.is_empty() && !second.marked {
             continue;
         }
-        let score = |m: Marks| {
-            let p = second
-                .marks
-                .iter()
-                .find(|(k, _)| *k == m)
-                .map_or(0.0, |(_, p)| *p);
-            (1.0 - FIRST_WEIGHT) * p + if m == first { FIRST_WEIGHT } else { 0.0 }
+        let last = i + 1 == n;
+        let weight = if last {
+            FIRST_WEIGHT_LAST
+        } else {
+            FIRST_WEIGHT
         };
-        let candidates = second.marks.iter().map(|(m, _)| *m).chain([first]);
+        let bonus = if last { 0.0 } else { bonus };
+        let prob = |list: &[(Marks, f32)], m: Marks| {
+            list.iter().find(|(k, _)| *k == m).map_or(0.0, |(_, p)| *p)
+        };
+        let score = |m: Marks| {
+            weight * (prob(&u.first, m) + FLOOR).ln()
+                + (1.0 - weight) * (prob(&second.marks, m) + FLOOR).ln()
+                + if m == given { bonus } else { 0.0 }
+        };
+        let candidates = second
+            .marks
+            .iter()
+            .chain(&u.first)
+            .map(|(m, _)| *m)
+            .chain([given]);
         let mut best = (Marks::default(), f32::NEG_INFINITY);
         for m in candidates.filter(|m| !m.is_empty()) {
             let s = score(m);
@@ -864,12 +916,13 @@ fn run_model(texts: &mut [Vec<Unit>]) -> Result<(), String> {
             .iter()
             .map(|(_, e)| (e.ids.as_slice(), e.hints.as_slice()))
             .collect();
-        for ((k, e), classes) in batch.iter().zip(model::predict_batch(&inputs)?) {
-            check_length(classes.len(), e)?;
+        for ((k, e), guesses) in batch.iter().zip(model::predict_batch(&inputs)?) {
+            check_length(guesses.len(), e)?;
             let units = &mut texts[*k];
-            for (&i, &c) in e.at.iter().zip(&classes) {
+            for (&i, g) in e.at.iter().zip(&guesses) {
                 if is_letter(units[i].ch) {
-                    units[i].marks = alphabet::marks(c);
+                    units[i].marks = alphabet::marks(g.class);
+                    units[i].first = alphabet::first(g);
                 }
             }
         }
@@ -1191,6 +1244,20 @@ mod alphabet {
         }
     }
 
+    /// The first model's probabilities of a letter, summed by harakat (padding and no mark
+    /// are both none).
+    pub fn first(g: &super::model::Guess) -> Vec<(Marks, f32)> {
+        let mut summed: Vec<(Marks, f32)> = Vec::with_capacity(g.probs.len());
+        for (class, &p) in g.probs.iter().enumerate() {
+            let m = u8::try_from(class).map_or(Marks::default(), marks);
+            match summed.iter_mut().find(|(k, _)| *k == m) {
+                Some((_, sum)) => *sum += p,
+                None => summed.push((m, p)),
+            }
+        }
+        summed
+    }
+
     /// The marks of a predicted class; padding and unknown classes give none.
     pub fn marks(class: u8) -> Marks {
         classes()
@@ -1216,6 +1283,61 @@ mod tests {
         for w in ps.windows(2) {
             assert_eq!(w[0].end, w[1].start);
         }
+    }
+
+    /// A letter as the two models see it: the first model's marks and probabilities, and
+    /// the second's (marked by its presence head).
+    fn guessed(first: &[(Marks, f32)], second: &[(Marks, f32)]) -> Unit {
+        let mut u = units("ب").remove(0);
+        u.marks = first
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or(Marks::default(), |(m, _)| *m);
+        u.first = first.to_vec();
+        u.second = Some(Second {
+            marked: true,
+            marks: second.to_vec(),
+            hamza: None,
+            dagger: false,
+        });
+        u
+    }
+
+    #[test]
+    fn the_models_marks_are_the_likeliest_together() {
+        let vowel = |v: char| Marks {
+            shadda: false,
+            vowel: Some(v),
+        };
+        let (fatha, kasra) = (vowel('\u{064E}'), vowel('\u{0650}'));
+        // The first model sure, the second hesitating: the first's marks; the second sure,
+        // the first hesitating: the second's.
+        let mut word = vec![
+            guessed(
+                &[(fatha, 0.95), (kasra, 0.05)],
+                &[(fatha, 0.45), (kasra, 0.55)],
+            ),
+            guessed(
+                &[(fatha, 0.6), (kasra, 0.4)],
+                &[(fatha, 0.01), (kasra, 0.99)],
+            ),
+            guessed(&[], &[]),
+        ];
+        combine(&mut word, 0.0);
+        assert_eq!([word[0].marks, word[1].marks], [fatha, kasra]);
+        // A bundled lexicon's marks stand against one model, not against both sure.
+        let mut word = vec![
+            guessed(&[(fatha, 0.2), (kasra, 0.8)], &[(fatha, 0.2), (kasra, 0.8)]),
+            guessed(
+                &[(fatha, 0.01), (kasra, 0.99)],
+                &[(fatha, 0.01), (kasra, 0.99)],
+            ),
+            guessed(&[], &[]),
+        ];
+        word[0].marks = fatha;
+        word[1].marks = fatha;
+        combine(&mut word, LEXICON_WEIGHT);
+        assert_eq!([word[0].marks, word[1].marks], [fatha, kasra]);
     }
 
     #[test]
@@ -1292,12 +1414,15 @@ mod tests {
         let (mut same, mut total) = (0, 0);
         let mut alone = Vec::new();
         for (e, want) in &cases {
-            let got = model::predict(&e.ids, &e.hints).unwrap();
+            let got = model::predict_batch(&[(&e.ids, &e.hints)])
+                .unwrap()
+                .pop()
+                .unwrap();
             assert_eq!(got.len(), want.len());
             same += got
                 .iter()
                 .zip(want)
-                .filter(|(g, w)| i64::from(**g) == **w)
+                .filter(|(g, w)| i64::from(g.class) == **w)
                 .count();
             total += want.len();
             alone.push(got);

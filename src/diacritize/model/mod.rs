@@ -45,17 +45,34 @@ fn net() -> Result<&'static Net, String> {
         .map_err(Clone::clone)
 }
 
+/// What the model says of one character.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Guess {
+    /// The likeliest class of `data/model_marks.tsv` (the first of equal logits, as ONNX
+    /// ArgMax).
+    pub class: u8,
+    /// The probability of each class (a softmax of the logits): how sure the model is,
+    /// which the stage weighs against the second model's.
+    pub probs: [f32; CLASSES],
+}
+
 /// Predicts one mark class per character id (`hints` holds the written marks' ids, same
 /// length). Returns classes of `data/model_marks.tsv`.
 // The stage sends batches; one sentence alone is the tests' way in.
 #[cfg_attr(not(test), allow(dead_code))]
 pub fn predict(ids: &[i64], hints: &[i64]) -> Result<Vec<u8>, String> {
-    Ok(predict_batch(&[(ids, hints)])?.pop().unwrap_or_default())
+    Ok(predict_batch(&[(ids, hints)])?
+        .pop()
+        .unwrap_or_default()
+        .iter()
+        .map(|g| g.class)
+        .collect())
 }
 
-/// [`predict`] for several sentences at once (faster: the products run over all of them);
-/// each sentence's classes are exactly those it gets alone.
-pub fn predict_batch(batch: &[(&[i64], &[i64])]) -> Result<Vec<Vec<u8>>, String> {
+/// What the model says of each character of several sentences at once (faster than one
+/// by one: the products run over all of them); each sentence's guesses are exactly those
+/// it gets alone.
+pub fn predict_batch(batch: &[(&[i64], &[i64])]) -> Result<Vec<Vec<Guess>>, String> {
     let net = net()?;
     for (ids, hints) in batch {
         if ids.len() > MAX_LEN {
@@ -96,11 +113,11 @@ pub fn predict_batch(batch: &[(&[i64], &[i64])]) -> Result<Vec<Vec<u8>>, String>
         .iter()
         .flat_map(|&b| batch[b].1.iter().map(|&h| h as usize))
         .collect();
-    let classes = forward(net, &lens, &ids, &hints);
+    let guesses = forward(net, &lens, &ids, &hints);
     let mut out = vec![Vec::new(); batch.len()];
     let mut at = 0;
     for (&b, &len) in order.iter().zip(&lens) {
-        out[b] = classes[at..at + len].to_vec();
+        out[b] = guesses[at..at + len].to_vec();
         at += len;
     }
     Ok(out)
@@ -160,7 +177,7 @@ struct GruWork {
     rows: Vec<usize>,
 }
 
-fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<u8> {
+fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<Guess> {
     let p = Packing::new(lens);
     let n = p.rows;
     let longest = lens.first().copied().unwrap_or(0);
@@ -221,9 +238,20 @@ fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<u8>
         &net.out.bias,
         &mut logits,
     );
-    logits
+    // The class is taken from the logits themselves, as the reference runtime takes it.
+    let classes: Vec<u8> = logits
         .chunks_exact(CLASSES)
         .map(|row| ops::argmax(row) as u8)
+        .collect();
+    fast::softmax_rows(w.simd, &mut logits, CLASSES);
+    classes
+        .into_iter()
+        .zip(logits.chunks_exact(CLASSES))
+        .map(|(class, row)| {
+            let mut probs = [0.0; CLASSES];
+            probs.copy_from_slice(row);
+            Guess { class, probs }
+        })
         .collect()
 }
 
@@ -461,8 +489,15 @@ mod tests {
         let b: Vec<i64> = vec![48, 34, 30, 25, 24, 1, 8];
         let (ha, hb) = (vec![1; a.len()], vec![1; b.len()]);
         let got = predict_batch(&[(&b, &hb), (&[], &[]), (&a, &ha)]).unwrap();
-        assert_eq!(got[0], predict(&b, &hb).unwrap());
+        let alone = |ids: &[i64], hints: &[i64]| predict_batch(&[(ids, hints)]).unwrap().pop();
+        assert_eq!(Some(&got[0]), alone(&b, &hb).as_ref());
         assert!(got[1].is_empty());
-        assert_eq!(got[2], predict(&a, &ha).unwrap());
+        assert_eq!(Some(&got[2]), alone(&a, &ha).as_ref());
+        // The classes are the likeliest, and the probabilities a distribution.
+        for g in got.iter().flatten() {
+            let top = g.probs[usize::from(g.class)];
+            assert!(g.probs.iter().all(|&p| p <= top));
+            assert!((g.probs.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+        }
     }
 }
