@@ -4,7 +4,8 @@
 
 use super::cardinal::{cardinal, Case, Form, Gender};
 use super::lexicon::Role;
-use super::reader::{join_prefix, Outcome, Reader, Single};
+use super::reader::{definite, join_prefix, Outcome, Reader, Single};
+use super::scan::prev_word;
 use super::Class;
 
 const MASC: [&str; 11] = [
@@ -89,8 +90,51 @@ pub fn ordinal(n: u64, gender: Gender, case: Case) -> String {
     format!("{} بعد {head}", below_hundred(r, gender, case))
 }
 
+/// The word for a round of a competition, which names a knockout round by its teams.
+const KNOCKOUT_ROUND: &str = "دور";
+
 /// The readings of a lone number that belong to this class (see [`Reader::single`]).
 impl<'a> Reader<'a> {
+    /// `الدور 32`، `دور الـ16`، `إلى الدور 64`: a cup's knockout round is named by how
+    /// many teams play in it, a power of two, and is said `دور الاثنين والثلاثين` (the
+    /// round of the thirty-two), never `الدور الثاني والثلاثون` (the 32nd round). The
+    /// round word is read with the number: it loses its article to the number. `الدور`
+    /// alone is also a building's floor in Egyptian usage, so without the number's own
+    /// article (`دور الـ16`) only a text about sport reads it so.
+    pub(super) fn read_knockout_round(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
+        let n = s.n.filter(|n| s.whole && matches!(n, 8 | 16 | 32 | 64 | 128))?;
+        let ctx = s.ctx;
+        let own_article = ctx.prefix == "ال";
+        if ctx.neg || !(ctx.prefix.is_empty() || own_article) {
+            return None;
+        }
+        let (ws, w) = prev_word(self.text, ctx.start)?;
+        if ws < self.copied || self.text[ws..ctx.start].trim_end() != w {
+            return None;
+        }
+        // The clitics before the round word stay: `للدور` → `لدور`، `والدور` → `ودور`.
+        let head = w.strip_suffix(KNOCKOUT_ROUND)?;
+        let clitics = match head.strip_suffix("لل") {
+            Some(h) => format!("{h}ل"),
+            None => head.strip_suffix("ال").unwrap_or(head).to_string(),
+        };
+        let with_article = head.ends_with("ال") || head.ends_with("لل");
+        if !matches!(clitics.as_str(), "" | "و" | "ف" | "ب" | "ل" | "وب" | "ول" | "فب" | "فل")
+            || (own_article && with_article)
+            || !(own_article || self.sporty())
+        {
+            return None;
+        }
+        let form = Form {
+            gender: Gender::Masc,
+            case: Case::Obl,
+            construct: false,
+        };
+        let spoken = format!("{clitics}{KNOCKOUT_ROUND} {}", definite(&cardinal(n, form)));
+        let rule = format!("{}; a knockout round named by its {n} teams", s.rule);
+        Some(Outcome::new(ws, s.core_end, Case::Obl, Class::Cardinal, spoken, rule))
+    }
+
     /// `الـ23`، `الدورة 23`: an ordinal, after the article or a noun that takes one,
     /// agreeing with the noun before.
     pub(super) fn read_ordinal(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {

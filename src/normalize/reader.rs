@@ -1307,7 +1307,7 @@ impl<'a> Reader<'a> {
     /// The readings a lone number may have, most particular first: the first that takes
     /// the number reads it. The order matters: a percent sign outweighs every word before,
     /// a reference word outweighs a counted noun, an era mark outweighs a year word.
-    const READINGS: [Reading<'a>; 19] = [
+    const READINGS: [Reading<'a>; 20] = [
         Self::read_percent,
         Self::read_press_time,
         Self::read_dotted_time,
@@ -1316,6 +1316,7 @@ impl<'a> Reader<'a> {
         Self::read_dialled,
         Self::read_unit_before,
         Self::read_too_long,
+        Self::read_knockout_round,
         Self::read_hour,
         Self::read_era_year,
         Self::read_year,
