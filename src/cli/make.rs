@@ -234,6 +234,8 @@ pub(crate) struct Maker {
 }
 
 impl Maker {
+    /// A maker for the `build` or `podcast` command: its options, output format and
+    /// progress bar.
     pub(crate) fn new(
         make: &MakeArgs,
         format: Format,
@@ -393,6 +395,7 @@ impl Maker {
         self.progress.set_length(total as u64);
     }
 
+    /// Builds one article into an edition, the progress bar counting its sentences.
     pub(crate) fn build(&self, path: &Path) -> Result<edition::Edition> {
         self.progress.set_message(path.display().to_string());
         let on_clip = || self.progress.inc(1);
@@ -437,6 +440,7 @@ pub(crate) struct Done {
 }
 
 impl Done {
+    /// What a finished edition written to `out` reports.
     pub(crate) fn of(ed: &edition::Edition, out: String) -> Done {
         Done {
             out,
@@ -447,6 +451,7 @@ impl Done {
         }
     }
 
+    /// The one line printed for the article at `path` when its edition is written.
     pub(crate) fn line(&self, path: &Path) -> String {
         format!(
             "rawi: {} -> {}: {} sentences, {} of audio{}, in {:.1} s",
@@ -474,6 +479,8 @@ pub(crate) fn select(articles: &[PathBuf], shard: Option<Shard>) -> Vec<(usize, 
         .collect()
 }
 
+/// The exit status of a run over `total` articles of which `failed` failed: 0 when none
+/// did, 2 when all did, 1 when some did (the others were still produced).
 pub(crate) fn exit_code(failed: usize, total: usize) -> i32 {
     match failed {
         0 => 0,

@@ -41,6 +41,48 @@ pub fn fraction(num: u64, den: u64, case: Case) -> String {
     format!("{} على {}", cardinal(num, f), cardinal(den, f))
 }
 
+/// Whether the word before two numbers with a slash makes them a date (`في 12/3`،
+/// `الأحد 5/4`): a preposition of time or a day's name.
+fn dates_a_pair(prev: &str) -> bool {
+    matches!(
+        strip_conj(prev).unwrap_or(prev),
+        "في" | "منذ"
+            | "يوم"
+            | "بتاريخ"
+            | "حتى"
+            | "قبل"
+            | "بعد"
+            | "تاريخ"
+            | "مساء"
+            | "صباح"
+            | "الأحد"
+            | "الاثنين"
+            | "الإثنين"
+            | "الثلاثاء"
+            | "الأربعاء"
+            | "الخميس"
+            | "الجمعة"
+            | "السبت"
+    )
+}
+
+/// Whether the word before two numbers with a slash names a document (`القرار رقم 4/2`،
+/// `القانون 12/3`), whose number is read `أربعة على اثنين`.
+fn numbers_a_document(prev: &str) -> bool {
+    bare_noun(prev) == "رقم"
+        || matches!(
+            prev,
+            "عدد"
+                | "العدد"
+                | "قرار"
+                | "القرار"
+                | "مرسوم"
+                | "المرسوم"
+                | "قانون"
+                | "القانون"
+        )
+}
+
 // The reader's part for this class: finding the token's parts and context in the
 // sentence (the functions above only verbalize a parsed value).
 impl<'a> Reader<'a> {
@@ -53,40 +95,9 @@ impl<'a> Reader<'a> {
         let (x, y) = (value(&a.int)?, value(&b.int)?);
         let (case, _, rule) = self.context(ctx);
         let prev = prev_word(self.text, ctx.start).map_or("", |(_, w)| w);
-        let date_context = matches!(
-            strip_conj(prev).unwrap_or(prev),
-            "في" | "منذ"
-                | "يوم"
-                | "بتاريخ"
-                | "حتى"
-                | "قبل"
-                | "بعد"
-                | "تاريخ"
-                | "مساء"
-                | "صباح"
-                | "الأحد"
-                | "الاثنين"
-                | "الإثنين"
-                | "الثلاثاء"
-                | "الأربعاء"
-                | "الخميس"
-                | "الجمعة"
-                | "السبت"
-        );
+        let date_context = dates_a_pair(prev);
         // `القرار رقم 4/2`: a document number, read `أربعة على اثنين`.
-        if bare_noun(prev) == "رقم"
-            || matches!(
-                prev,
-                "عدد"
-                    | "العدد"
-                    | "قرار"
-                    | "القرار"
-                    | "مرسوم"
-                    | "المرسوم"
-                    | "قانون"
-                    | "القانون"
-            )
-        {
+        if numbers_a_document(prev) {
             let s = format!(
                 "{} على {}",
                 cardinal(x, Form::masc(Case::Obl)),
@@ -101,19 +112,7 @@ impl<'a> Reader<'a> {
                 format!("{rule}; document number"),
             ));
         }
-        // `تعادلا 2/2`، `بنتيجة 3/1`، and in a match report `4/1` or `1/1`: a score, never
-        // a fraction (but `1/4 النهائي` is the quarter-final).
-        let round = next_word(self.text, c.end)
-            .is_some_and(|n| matches!(n.word, "النهائي" | "نهائي" | "النهائية"));
-        // In a match report the pair stands alone (`فاز 4/1 في …`, `1/1.`); a fraction
-        // governs a noun (`خسر 1/3 عتاده`) or follows a word of measure (`بنسبة 7/15`).
-        let alone = next_word(self.text, c.end).is_none_or(|n| {
-            n.broken || n.word.is_empty() || (is_particle(n.word) && !n.word.starts_with("ال"))
-        });
-        let measured = role_of(prev).is_some_and(|(r, _)| r == lexicon::Role::Oblique);
-        let sport = !date_context && !round && alone && !measured && self.sporty();
-        if (lexicon::is_score_word(strip_conj(prev).unwrap_or(prev)) || sport) && x <= 50 && y <= 50
-        {
+        if self.slash_score(c.end, prev, date_context) && x <= 50 && y <= 50 {
             return Some(self.score_outcome(x, y, ctx, c.end, "; score"));
         }
         // `1 1/2`: a whole number before a fraction is joined with و.
@@ -175,6 +174,22 @@ impl<'a> Reader<'a> {
             &format!("{and}{sign}{s}"),
             format!("{rule}; {r}"),
         ))
+    }
+
+    /// `تعادلا 2/2`، `بنتيجة 3/1`، and in a match report `4/1` or `1/1`: a pair ending at
+    /// `end` after the word `prev` is a score, never a fraction (but `1/4 النهائي` is the
+    /// quarter-final).
+    fn slash_score(&mut self, end: usize, prev: &str, date_context: bool) -> bool {
+        let round = next_word(self.text, end)
+            .is_some_and(|n| matches!(n.word, "النهائي" | "نهائي" | "النهائية"));
+        // In a match report the pair stands alone (`فاز 4/1 في …`, `1/1.`); a fraction
+        // governs a noun (`خسر 1/3 عتاده`) or follows a word of measure (`بنسبة 7/15`).
+        let alone = next_word(self.text, end).is_none_or(|n| {
+            n.broken || n.word.is_empty() || (is_particle(n.word) && !n.word.starts_with("ال"))
+        });
+        let measured = role_of(prev).is_some_and(|(r, _)| r == lexicon::Role::Oblique);
+        lexicon::is_score_word(strip_conj(prev).unwrap_or(prev))
+            || (!date_context && !round && alone && !measured && self.sporty())
     }
 }
 

@@ -168,6 +168,7 @@ pub(super) fn is_symbol(s: &str) -> bool {
             .is_some_and(|u| u.before && !s.chars().any(is_arabic_letter))
 }
 
+/// Whether `c` is an Arabic letter (the tatweel counts: it stretches a word).
 pub(super) fn is_arabic_letter(c: char) -> bool {
     ('\u{621}'..='\u{64A}').contains(&c) || c == '\u{640}'
 }
