@@ -414,16 +414,20 @@ fn probe_parent(out: &Path) -> Result<()> {
             format!("has a name of {name_len} bytes; this folder takes at most {max}: give a shorter name"),
         ));
     }
-    tempfile::Builder::new()
-        .prefix(".rawi-")
-        .suffix(".probe")
-        .tempfile_in(dir)
-        .map(|probe| {
-            // Removed here, or by the signal handler if a signal comes first.
-            let guard = crate::interrupt::remove_on_interrupt(probe.path());
-            drop(probe);
-            drop(guard);
-        })
+    crate::interrupt::make_removed_on_interrupt(
+        || {
+            tempfile::Builder::new()
+                .prefix(".rawi-")
+                .suffix(".probe")
+                .tempfile_in(dir)
+        },
+        |probe| probe.path().to_path_buf(),
+    )
+    .map(|(probe, guard)| {
+        // Removed here, or by the signal handler if a signal comes first.
+        drop(probe);
+        drop(guard);
+    })
         .map_err(|e| {
             // The OS's own words, without tempfile's note of the random name.
             let why = match e.raw_os_error() {

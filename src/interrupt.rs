@@ -15,7 +15,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 /// What the signal thread must undo for one writer.
 #[derive(Debug)]
@@ -39,18 +39,39 @@ pub struct Guard(u64);
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        if let Ok(mut p) = PENDING.lock() {
-            p.retain(|(t, _)| *t != self.0);
-        }
+        pending().retain(|(t, _)| *t != self.0);
     }
 }
 
-fn register(undo: Undo) -> Guard {
+/// The pending actions, locked. A poisoned lock still holds a usable list: a writer that
+/// panicked mid-push left it whole or without its one entry.
+fn pending() -> MutexGuard<'static, Vec<(u64, Undo)>> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Files `undo` in the locked list, under a new ticket.
+fn file(pending: &mut Vec<(u64, Undo)>, undo: Undo) -> Guard {
     let ticket = NEXT.fetch_add(1, Ordering::Relaxed);
-    if let Ok(mut p) = PENDING.lock() {
-        p.push((ticket, undo));
-    }
+    pending.push((ticket, undo));
     Guard(ticket)
+}
+
+fn register(undo: Undo) -> Guard {
+    file(&mut pending(), undo)
+}
+
+/// Makes a temporary with `make` and files its `path` for removal in one step that an
+/// interruption cannot split: the signal thread waits for the list while the temporary is
+/// being made, so a signal either ends the run before the temporary exists or removes it.
+/// (Made first and filed after, a signal in between left a `.rawi-*.part` behind.)
+pub fn make_removed_on_interrupt<T>(
+    make: impl FnOnce() -> std::io::Result<T>,
+    path: impl FnOnce(&T) -> PathBuf,
+) -> std::io::Result<(T, Guard)> {
+    let mut pending = pending();
+    let made = make()?;
+    let guard = file(&mut pending, Undo::Remove(path(&made)));
+    Ok((made, guard))
 }
 
 /// Removes `temp` (a file or a folder) if the run is interrupted while the guard lives.
@@ -68,13 +89,18 @@ pub fn restore_on_interrupt(aside: &Path, place: &Path) -> Guard {
 }
 
 /// Undoes every pending action, newest first (a folder is restored before the temporary
-/// that was to replace it is removed, either order is safe).
-fn undo_all() {
-    let pending = match PENDING.lock() {
-        Ok(mut p) => std::mem::take(&mut *p),
-        Err(_) => return,
-    };
-    undo(pending.into_iter().map(|(_, u)| u).collect());
+/// that was to replace it is removed, either order is safe), and returns the list still
+/// locked: the caller exits holding it, so no writer files a new temporary after the
+/// undoing and leaves it behind.
+fn undo_all() -> MutexGuard<'static, Vec<(u64, Undo)>> {
+    let mut pending = pending();
+    undo(
+        std::mem::take(&mut *pending)
+            .into_iter()
+            .map(|(_, u)| u)
+            .collect(),
+    );
+    pending
 }
 
 /// Carries out `actions`, newest first.
@@ -120,7 +146,7 @@ pub fn install() {
         .name("rawi-signals".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                undo_all();
+                let _held = undo_all();
                 eprintln!(
                     "rawi: interrupted by {}; no output was left half written",
                     name(signal)
@@ -175,5 +201,35 @@ mod tests {
         assert!(!file.exists() && !folder.exists());
         assert!(place.is_dir() && !aside.exists());
         assert!(other.is_dir());
+    }
+
+    #[test]
+    fn a_temporary_is_made_and_filed_while_the_signal_thread_is_kept_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, guard) = make_removed_on_interrupt(
+            || {
+                // The signal thread takes this lock before it undoes anything: while it
+                // is held here, no signal can come between the making and the filing.
+                assert!(PENDING.try_lock().is_err(), "the list is held while making");
+                tempfile::NamedTempFile::new_in(dir.path())
+            },
+            |f| f.path().to_path_buf(),
+        )
+        .unwrap();
+        let filed = PENDING.lock().unwrap().iter().any(|(t, u)| {
+            *t == guard.0 && matches!(u, Undo::Remove(p) if p.as_path() == file.path())
+        });
+        assert!(filed, "the temporary is filed for removal with its guard");
+        // A failed making files nothing and hands the error on.
+        let err = make_removed_on_interrupt(
+            || Err::<(), _>(std::io::Error::other("no room")),
+            |_| PathBuf::from("never made"),
+        );
+        assert!(err.is_err());
+        let never =
+            PENDING.lock().unwrap().iter().any(
+                |(_, u)| matches!(u, Undo::Remove(p) if p.as_path() == Path::new("never made")),
+            );
+        assert!(!never);
     }
 }

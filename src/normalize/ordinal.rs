@@ -102,7 +102,8 @@ impl<'a> Reader<'a> {
     /// alone is also a building's floor in Egyptian usage, so without the number's own
     /// article (`دور الـ16`) only a text about sport reads it so.
     pub(super) fn read_knockout_round(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
-        let n = s.n.filter(|n| s.whole && matches!(n, 8 | 16 | 32 | 64 | 128))?;
+        let n =
+            s.n.filter(|n| s.whole && matches!(n, 8 | 16 | 32 | 64 | 128))?;
         let ctx = s.ctx;
         let own_article = ctx.prefix == "ال";
         if ctx.neg || !(ctx.prefix.is_empty() || own_article) {
@@ -119,8 +120,10 @@ impl<'a> Reader<'a> {
             None => head.strip_suffix("ال").unwrap_or(head).to_string(),
         };
         let with_article = head.ends_with("ال") || head.ends_with("لل");
-        if !matches!(clitics.as_str(), "" | "و" | "ف" | "ب" | "ل" | "وب" | "ول" | "فب" | "فل")
-            || (own_article && with_article)
+        if !matches!(
+            clitics.as_str(),
+            "" | "و" | "ف" | "ب" | "ل" | "وب" | "ول" | "فب" | "فل"
+        ) || (own_article && with_article)
             || !(own_article || self.sporty())
         {
             return None;
@@ -132,7 +135,14 @@ impl<'a> Reader<'a> {
         };
         let spoken = format!("{clitics}{KNOCKOUT_ROUND} {}", definite(&cardinal(n, form)));
         let rule = format!("{}; a knockout round named by its {n} teams", s.rule);
-        Some(Outcome::new(ws, s.core_end, Case::Obl, Class::Cardinal, spoken, rule))
+        Some(Outcome::new(
+            ws,
+            s.core_end,
+            Case::Obl,
+            Class::Cardinal,
+            spoken,
+            rule,
+        ))
     }
 
     /// `الـ23`، `الدورة 23`: an ordinal, after the article or a noun that takes one,

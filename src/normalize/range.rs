@@ -356,7 +356,14 @@ impl<'a> Reader<'a> {
 
     /// The score `x` to `y` read from `ctx`'s start to `end`: the first number in the
     /// sentence's case, the second genitive after مقابل.
-    pub(super) fn score_outcome(&self, x: u64, y: u64, ctx: &Ctx, end: usize, why: &str) -> Outcome {
+    pub(super) fn score_outcome(
+        &self,
+        x: u64,
+        y: u64,
+        ctx: &Ctx,
+        end: usize,
+        why: &str,
+    ) -> Outcome {
         let (case, _, rule) = self.context(ctx);
         let s = score(
             &cardinal(x, Form::masc(case)),
