@@ -7,7 +7,7 @@ use super::lexicon::{counted_noun, units};
 use super::reader::{
     bare_noun, c_raw_has, join_prefix, role_of, scale_word, Ctx, Outcome, Reader, Single,
 };
-use super::scan::{prev_word, Core};
+use super::scan::{digit, next_word, prev_word, Core};
 use super::{decimal, Class, Guess};
 
 /// Whether a digit string is an identifier rather than a quantity: a leading zero on a
@@ -146,8 +146,88 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Telephone numbers written in groups with spaces: the groups of digits (as ASCII)
+/// that follow one another from `start`, each parted from the next by one space, and
+/// where the last ends.
+fn spaced_groups(text: &str, start: usize) -> (Vec<String>, usize) {
+    let mut groups = Vec::new();
+    let mut pos = start;
+    loop {
+        let run: String = text[pos..]
+            .chars()
+            .map_while(digit)
+            .map(|d| char::from(b'0' + d))
+            .collect();
+        if run.is_empty() {
+            break;
+        }
+        // Digits are one byte in ASCII and two in the Arabic-Indic blocks.
+        let len: usize = text[pos..]
+            .chars()
+            .take(run.len())
+            .map(char::len_utf8)
+            .sum();
+        let end = pos + len;
+        groups.push(run);
+        let after = &text[end..];
+        let space = [' ', '\u{a0}'].into_iter().find(|&c| after.starts_with(c));
+        match space.filter(|&c| after[c.len_utf8()..].starts_with(|c: char| digit(c).is_some())) {
+            Some(c) => pos = end + c.len_utf8(),
+            None => return (groups, end),
+        }
+    }
+    (groups, pos)
+}
+
 /// The readings of a lone number that belong to this class (see [`Reader::single`]).
 impl<'a> Reader<'a> {
+    /// `81 10 77 77`، `الهاتف 71 341 666`: a telephone number written in groups parted by
+    /// spaces, read group by group. Four groups of two digits and more are one anywhere;
+    /// after a telephone word or a `+`, two groups of two to four digits and more (a country
+    /// code may have one); and the
+    /// Tunisian `71 341 666` (two, three and three digits) where no noun or unit after it
+    /// makes it a quantity in millions. Read apart, the groups were numbers of their own
+    /// (`واحد وثمانون عشرة …`) or a number grouped in thousands.
+    pub(super) fn spaced_phone(&self, ctx: &Ctx) -> Option<Outcome> {
+        if !ctx.prefix.is_empty() || ctx.neg || ctx.mixed || ctx.unit_before.is_some() {
+            return None;
+        }
+        let (groups, end) = spaced_groups(self.text, ctx.digits);
+        let sizes: Vec<usize> = groups.iter().map(String::len).collect();
+        let total: usize = sizes.iter().sum();
+        let quantity = next_word(self.text, end).is_some_and(|x| {
+            !x.broken
+                && (counted_noun(x.word).is_some()
+                    || units().contains_key(x.word)
+                    || scale_word(x.word).is_some())
+        });
+        let pairs = sizes.len() >= 4 && sizes.iter().all(|&n| n == 2);
+        let after_word = (ctx.phone || ctx.plus)
+            && sizes.len() >= 2
+            && total >= 6
+            && sizes
+                .iter()
+                .enumerate()
+                .all(|(i, &n)| (2..=4).contains(&n) || (i == 0 && n == 1));
+        let tunisian = sizes == [2, 3, 3];
+        if quantity || !(pairs || after_word || tunisian) || total > 15 {
+            return None;
+        }
+        let spoken = read_groups(groups.iter().map(String::as_str), ctx.plus);
+        let mut o = Outcome::prefixed(
+            ctx,
+            end,
+            Case::Nom,
+            Class::Telephone,
+            &spoken,
+            "digit groups parted by spaces: a telephone".into(),
+        );
+        if !(after_word || pairs) {
+            o.read.guess = Some(Guess::IdentifierOrQuantity);
+        }
+        Some(o)
+    }
+
     /// After `رقم`: a reference number, unless what follows says it counts
     /// (`الرقم 431 لعدد المقبوض عليهم`).
     pub(super) fn read_reference(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
@@ -235,8 +315,13 @@ impl<'a> Reader<'a> {
             });
         let dial = ctx.phone && g.int.len() >= 3 && !s.counts;
         // `و05 بحارة`: a padded small number before its counted noun is a quantity.
+        // `(حوالي 05 كلم)`: before a unit too.
         let small_count = g.int.len() <= 3
-            && next.is_some_and(|x| !x.broken && !x.glued && counted_noun(x.word).is_some());
+            && next.is_some_and(|x| {
+                !x.broken
+                    && !x.glued
+                    && (counted_noun(x.word).is_some() || units().contains_key(x.word))
+            });
         // `مسدسين آليين (02)`: a padded count in brackets restating the number before.
         let bracketed_count = g.int.len() == 2 && text[ctx.start..].starts_with('(');
         let code = g.frac.is_none()

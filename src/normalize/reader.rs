@@ -168,6 +168,22 @@ pub(super) fn is_symbol(s: &str) -> bool {
             .is_some_and(|u| u.before && !s.chars().any(is_arabic_letter))
 }
 
+/// The dual of a singular noun in `case`: `ميل` → `ميلين`، `حالة` → `حالتان`.
+fn dual(sing: &str, case: Case) -> String {
+    let stem = sing
+        .strip_suffix('ة')
+        .map(|s| format!("{s}ت"))
+        .unwrap_or_else(|| sing.to_string());
+    let ending = if case == Case::Nom { "ان" } else { "ين" };
+    format!("{stem}{ending}")
+}
+
+/// Whether a singular takes the regular dual by adding its ending: not one ending in a
+/// long vowel or a hamza after one (`مستشفى`، `صحراء`), whose dual changes the stem.
+fn regular_dual(sing: &str) -> bool {
+    !sing.ends_with(['ى', 'ا', 'ي', 'و', 'ء']) && sing.chars().count() >= 2
+}
+
 /// Whether `c` is an Arabic letter (the tatweel counts: it stretches a word).
 pub(super) fn is_arabic_letter(c: char) -> bool {
     ('\u{621}'..='\u{64A}').contains(&c) || c == '\u{640}'
@@ -570,7 +586,10 @@ impl<'a> Reader<'a> {
         }
         self.bracketed(&mut c, &mut ctx);
         let inferred = c.inferred;
-        let mut r = self.dispatch(&c, &ctx);
+        let mut r = match self.spaced_phone(&ctx) {
+            Some(phone) => phone,
+            None => self.dispatch(&c, &ctx),
+        };
         if inferred {
             r.read.guess = Some(Guess::DecimalStyle);
         }
@@ -1525,6 +1544,25 @@ impl<'a> Reader<'a> {
         let n = s.n.unwrap_or_default();
         let ctx = s.ctx;
         let mut rule = s.rule.clone();
+        // `02 أميال`: two is never said before a plural; the dual of its singular says
+        // both (`ميلين`), where the lexicon knows the noun and its singular takes the
+        // regular dual.
+        let plural_after = s
+            .next
+            .filter(|x| !x.broken && !x.glued && is_known_noun(x.word));
+        if let Some((x, (_, Number::Plural, sing))) =
+            plural_after.and_then(|x| Some((x, counted_noun(x.word)?)))
+        {
+            if n == 2 && !ctx.neg && regular_dual(sing) {
+                let class = if lexicon::is_currency(sing) {
+                    Class::Money
+                } else {
+                    Class::Cardinal
+                };
+                let rule = format!("{rule}; 2 before the plural {}: the dual of {sing}", x.word);
+                return s.done(class, dual(sing, s.case), x.end, rule);
+            }
+        }
         let (noun, adjacent) = self.counted_after(s.core_end, n);
         let mut gender = Gender::Masc;
         let mut construct = false;
@@ -1552,13 +1590,8 @@ impl<'a> Reader<'a> {
                     return s.done(class, spoken, nx.end, with(rule, "; 1 follows its noun"));
                 }
                 if n == 2 && nx.word == sing {
-                    let stem = sing
-                        .strip_suffix('ة')
-                        .map(|s| format!("{s}ت"))
-                        .unwrap_or_else(|| sing.to_string());
-                    let ending = if s.case == Case::Nom { "ان" } else { "ين" };
                     let rule = with(rule, "; 2 is the dual of its noun");
-                    return s.done(class, format!("{stem}{ending}"), nx.end, rule);
+                    return s.done(class, dual(sing, s.case), nx.end, rule);
                 }
             }
         } else if let Some(g) = self.coordinated_gender(ctx) {
