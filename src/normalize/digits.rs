@@ -181,6 +181,43 @@ fn spaced_groups(text: &str, start: usize) -> (Vec<String>, usize) {
 
 /// The readings of a lone number that belong to this class (see [`Reader::single`]).
 impl<'a> Reader<'a> {
+    /// `70 103 700 (216+)`: a country code of one to three digits typed right to left, its
+    /// plus after the digits, beside a telephone number or after a telephone word: `زائد
+    /// اثنان واحد ستة`, never `مئتان وستة عشر زائد`.
+    pub(super) fn trailing_plus_code(&self, c: &Core, ctx: &Ctx) -> Option<Outcome> {
+        let [g] = c.groups.as_slice() else {
+            return None;
+        };
+        if g.frac.is_some() || !(1..=3).contains(&g.int.len()) || ctx.plus || ctx.neg {
+            return None;
+        }
+        let after = self.text[c.end..].strip_prefix('+')?;
+        if !after.is_empty() && !after.starts_with([')', ' ', '\u{a0}', '\n', '،', ',', '.']) {
+            return None;
+        }
+        // Only beside a telephone number or after a telephone word: `(18+)` is an age.
+        let beside_phone = self.last.is_some_and(|l| {
+            l.class == Class::Telephone
+                && l.end <= ctx.start
+                && self.text[l.end..ctx.start]
+                    .trim_matches([' ', '\u{a0}', '('])
+                    .is_empty()
+        });
+        if !(beside_phone || ctx.phone) {
+            return None;
+        }
+        let spoken = read_groups(std::iter::once(g.int.as_str()), true);
+        let rule = "a plus after the digits: a country code typed right to left".into();
+        Some(Outcome::prefixed(
+            ctx,
+            c.end + 1,
+            Case::Nom,
+            Class::Telephone,
+            &spoken,
+            rule,
+        ))
+    }
+
     /// `81 10 77 77`، `الهاتف 71 341 666`: a telephone number written in groups parted by
     /// spaces, read group by group. Four groups of two digits and more are one anywhere;
     /// after a telephone word or a `+`, two groups of two to four digits and more (a country

@@ -586,7 +586,10 @@ impl<'a> Reader<'a> {
         }
         self.bracketed(&mut c, &mut ctx);
         let inferred = c.inferred;
-        let mut r = match self.spaced_phone(&ctx) {
+        let phone = self
+            .spaced_phone(&ctx)
+            .or_else(|| self.trailing_plus_code(&c, &ctx));
+        let mut r = match phone {
             Some(phone) => phone,
             None => self.dispatch(&c, &ctx),
         };
