@@ -229,6 +229,18 @@ impl<'a> Reader<'a> {
         if !ctx.prefix.is_empty() || ctx.neg || ctx.mixed || ctx.unit_before.is_some() {
             return None;
         }
+        // Most numbers stand alone: look for a second group before collecting any.
+        let first: usize = self.text[ctx.digits..]
+            .chars()
+            .take_while(|&c| digit(c).is_some())
+            .map(char::len_utf8)
+            .sum();
+        let mut rest = self.text[ctx.digits + first..].chars();
+        if !(matches!(rest.next(), Some(' ' | '\u{a0}'))
+            && rest.next().is_some_and(|c| digit(c).is_some()))
+        {
+            return None;
+        }
         let (groups, end) = spaced_groups(self.text, ctx.digits);
         let sizes: Vec<usize> = groups.iter().map(String::len).collect();
         let total: usize = sizes.iter().sum();

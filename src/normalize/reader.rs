@@ -1552,11 +1552,11 @@ impl<'a> Reader<'a> {
         // regular dual.
         let plural_after = s
             .next
-            .filter(|x| !x.broken && !x.glued && is_known_noun(x.word));
+            .filter(|x| n == 2 && !ctx.neg && !x.broken && !x.glued && is_known_noun(x.word));
         if let Some((x, (_, Number::Plural, sing))) =
             plural_after.and_then(|x| Some((x, counted_noun(x.word)?)))
         {
-            if n == 2 && !ctx.neg && regular_dual(sing) {
+            if regular_dual(sing) {
                 let class = if lexicon::is_currency(sing) {
                     Class::Money
                 } else {
