@@ -507,20 +507,9 @@ pub fn assemble(info: &PodcastInfo, cover: Option<Cover>, podcast: History) -> R
         ..
     } = podcast;
     episodes.sort_by_key(|e| e.entry.index);
-    for w in episodes.windows(2) {
-        if w[0].entry.dir == w[1].entry.dir || w[0].entry.index == w[1].entry.index {
-            return Err(Error::output(
-                &w[1].entry.dir,
-                "appears twice (were the same shard's outputs given twice?)",
-            ));
-        }
-    }
+    refuse_duplicates(&episodes)?;
     let generator = format!("rawi {}", env!("CARGO_PKG_VERSION"));
     let base = info.base_url.as_deref().map(|b| b.trim_end_matches('/'));
-    let url = |member: &str| match base {
-        Some(b) => format!("{b}/{member}"),
-        None => member.to_owned(),
-    };
     let mut b = Bundle::default();
     let mut entries = Vec::new();
     for ep in &mut episodes {
@@ -534,6 +523,72 @@ pub fn assemble(info: &PodcastInfo, cover: Option<Cover>, podcast: History) -> R
         ep.entry.audio_bytes = bytes;
         entries.push(ep.entry.clone());
     }
+    b.add(
+        "feed.xml",
+        feed_xml(info, base, &episodes, &earlier, &generator),
+    );
+    let links: Vec<page::EpisodeLink> = episodes
+        .iter()
+        .map(|e| page::EpisodeLink {
+            title: &e.entry.title,
+            dir: &e.entry.dir,
+            duration_ms: e.entry.duration_ms,
+        })
+        .collect();
+    b.add(
+        "index.html",
+        page::podcast(&info.title, &info.description, &links),
+    );
+    if let Some((name, bytes)) = cover {
+        b.add(name, bytes);
+    }
+    for ep in episodes {
+        for (p, c) in ep.files {
+            b.add(format!("{}/{p}", ep.entry.dir), c);
+        }
+    }
+    let manifest = PodcastManifest {
+        schema_version: SCHEMA_VERSION,
+        generator,
+        retired,
+        podcast: info.clone(),
+        episodes: entries,
+        earlier,
+        files: b.files.iter().map(|(p, c)| FileEntry::of(p, c)).collect(),
+    };
+    b.files
+        .insert(0, ("manifest.toml".into(), manifest.to_toml().into_bytes()));
+    Ok(b)
+}
+
+/// Refuses episodes (sorted by index) where two share a folder or an index: the same
+/// shard's outputs given twice would otherwise publish an episode twice.
+fn refuse_duplicates(episodes: &[Episode]) -> Result<()> {
+    for w in episodes.windows(2) {
+        if w[0].entry.dir == w[1].entry.dir || w[0].entry.index == w[1].entry.index {
+            return Err(Error::output(
+                &w[1].entry.dir,
+                "appears twice (were the same shard's outputs given twice?)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The RSS feed: the channel from `info`, an item per episode, newest first, and the
+/// earlier runs' items carried as they were. Members are addressed under `base`, when
+/// the podcast has one.
+fn feed_xml(
+    info: &PodcastInfo,
+    base: Option<&str>,
+    episodes: &[Episode],
+    earlier: &[EarlierItem],
+    generator: &str,
+) -> String {
+    let url = |member: &str| match base {
+        Some(b) => format!("{b}/{member}"),
+        None => member.to_owned(),
+    };
     let descriptions: Vec<String> = episodes.iter().map(|e| describe(&e.manifest)).collect();
     let items: Vec<feed::Item> = episodes
         .iter()
@@ -577,42 +632,10 @@ pub fn assemble(info: &PodcastInfo, cover: Option<Cover>, podcast: History) -> R
         explicit: info.explicit,
         guid: info.guid.clone(),
         last_build: last_build.as_deref(),
-        generator: &generator,
+        generator,
     };
     let carried: Vec<&str> = earlier.iter().map(|e| e.xml.as_str()).collect();
-    b.add("feed.xml", feed::write(&channel, &items, &carried));
-    let links: Vec<page::EpisodeLink> = episodes
-        .iter()
-        .map(|e| page::EpisodeLink {
-            title: &e.entry.title,
-            dir: &e.entry.dir,
-            duration_ms: e.entry.duration_ms,
-        })
-        .collect();
-    b.add(
-        "index.html",
-        page::podcast(&info.title, &info.description, &links),
-    );
-    if let Some((name, bytes)) = cover {
-        b.add(name, bytes);
-    }
-    for ep in episodes {
-        for (p, c) in ep.files {
-            b.add(format!("{}/{p}", ep.entry.dir), c);
-        }
-    }
-    let manifest = PodcastManifest {
-        schema_version: SCHEMA_VERSION,
-        generator,
-        retired,
-        podcast: info.clone(),
-        episodes: entries,
-        earlier,
-        files: b.files.iter().map(|(p, c)| FileEntry::of(p, c)).collect(),
-    };
-    b.files
-        .insert(0, ("manifest.toml".into(), manifest.to_toml().into_bytes()));
-    Ok(b)
+    feed::write(&channel, &items, &carried)
 }
 
 /// An item description: the story's first sentences (dateline, paragraphs and quotes;
