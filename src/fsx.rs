@@ -414,16 +414,7 @@ fn probe_parent(out: &Path) -> Result<()> {
             format!("has a name of {name_len} bytes; this folder takes at most {max}: give a shorter name"),
         ));
     }
-    crate::interrupt::make_removed_on_interrupt(
-        || {
-            tempfile::Builder::new()
-                .prefix(".rawi-")
-                .suffix(".probe")
-                .tempfile_in(dir)
-        },
-        |probe| probe.path().to_path_buf(),
-    )
-    .map(|(probe, guard)| {
+    temp_file(dir, ".probe").map(|(probe, guard)| {
         // Removed here, or by the signal handler if a signal comes first.
         drop(probe);
         drop(guard);
@@ -482,6 +473,39 @@ pub fn is_rawi_temp_name(name: &str) -> bool {
         return false;
     };
     mid.len() == 6 && mid.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// A `.rawi-*SUFFIX` temporary file in `dir`, removed by the signal handler if the run
+/// is interrupted while the guard lives (made and filed in one step: see
+/// [`crate::interrupt::make_removed_on_interrupt`]). The name is one stale-temporary
+/// cleaning recognises.
+pub fn temp_file(
+    dir: &Path,
+    suffix: &str,
+) -> std::io::Result<(tempfile::NamedTempFile, crate::interrupt::Guard)> {
+    crate::interrupt::make_removed_on_interrupt(
+        || temp_builder(suffix).tempfile_in(dir),
+        |f| f.path().to_path_buf(),
+    )
+}
+
+/// A `.rawi-*SUFFIX` temporary folder in `dir`, removed by the signal handler if the run
+/// is interrupted while the guard lives.
+pub fn temp_dir(
+    dir: &Path,
+    suffix: &str,
+) -> std::io::Result<(tempfile::TempDir, crate::interrupt::Guard)> {
+    crate::interrupt::make_removed_on_interrupt(
+        || temp_builder(suffix).tempdir_in(dir),
+        |d| d.path().to_path_buf(),
+    )
+}
+
+/// The builder of rawi's temporaries' names: `.rawi-`, tempfile's random part, `suffix`.
+fn temp_builder(suffix: &str) -> tempfile::Builder<'_, '_> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(".rawi-").suffix(suffix);
+    b
 }
 
 /// Removes rawi's own temporaries in `dir` older than [`limits::STALE_TEMP_AGE_S`]: left

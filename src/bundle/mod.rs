@@ -221,16 +221,8 @@ pub fn write_dir(out: &Path, members: &[(&str, Member)]) -> Result<()> {
     crate::fsx::check_output(out, crate::fsx::OutputKind::BundleDir, &[])?;
     let parent = parent_dir(out);
     crate::fsx::clean_stale_temps(parent);
-    let (tmp, _undo_tmp) = crate::interrupt::make_removed_on_interrupt(
-        || {
-            tempfile::Builder::new()
-                .prefix(".rawi-")
-                .suffix(".part")
-                .tempdir_in(parent)
-        },
-        |t| t.path().to_path_buf(),
-    )
-    .map_err(|e| Error::output(out, format!("cannot write in {}: {e}", parent.display())))?;
+    let (tmp, _undo_tmp) = crate::fsx::temp_dir(parent, ".part")
+        .map_err(|e| Error::output(out, format!("cannot write in {}: {e}", parent.display())))?;
     for (name, contents) in members {
         let target = tmp.path().join(name);
         if let Some(dir) = target.parent() {
@@ -418,16 +410,8 @@ pub fn write_atomic_with(
     let dir = parent_dir(out);
     crate::fsx::check_output(out, crate::fsx::OutputKind::File, &[])?;
     crate::fsx::clean_stale_temps(dir);
-    let (mut tmp, _undo) = crate::interrupt::make_removed_on_interrupt(
-        || {
-            tempfile::Builder::new()
-                .prefix(".rawi-")
-                .suffix(".part")
-                .tempfile_in(dir)
-        },
-        |t| t.path().to_path_buf(),
-    )
-    .map_err(|e| Error::output(out, format!("cannot write in {}: {e}", dir.display())))?;
+    let (mut tmp, _undo) = crate::fsx::temp_file(dir, ".part")
+        .map_err(|e| Error::output(out, format!("cannot write in {}: {e}", dir.display())))?;
     fill(tmp.as_file_mut())
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::output(out, write_failure(&e)))?;
