@@ -146,13 +146,21 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The most groups a telephone number is written in (`+1 212 555 01 42` has five): a
+/// longer run of spaced numbers is a list or a table, and stopping here keeps a text of
+/// many spaced numbers linear to read.
+const MAX_PHONE_GROUPS: usize = 6;
+
 /// Telephone numbers written in groups with spaces: the groups of digits (as ASCII)
 /// that follow one another from `start`, each parted from the next by one space, and
-/// where the last ends.
-fn spaced_groups(text: &str, start: usize) -> (Vec<String>, usize) {
+/// where the last ends; `None` past [`MAX_PHONE_GROUPS`] groups.
+fn spaced_groups(text: &str, start: usize) -> Option<(Vec<String>, usize)> {
     let mut groups = Vec::new();
     let mut pos = start;
     loop {
+        if groups.len() == MAX_PHONE_GROUPS {
+            return None;
+        }
         let run: String = text[pos..]
             .chars()
             .map_while(digit)
@@ -173,10 +181,10 @@ fn spaced_groups(text: &str, start: usize) -> (Vec<String>, usize) {
         let space = [' ', '\u{a0}'].into_iter().find(|&c| after.starts_with(c));
         match space.filter(|&c| after[c.len_utf8()..].starts_with(|c: char| digit(c).is_some())) {
             Some(c) => pos = end + c.len_utf8(),
-            None => return (groups, end),
+            None => return Some((groups, end)),
         }
     }
-    (groups, pos)
+    Some((groups, pos))
 }
 
 /// The readings of a lone number that belong to this class (see [`Reader::single`]).
@@ -241,7 +249,7 @@ impl<'a> Reader<'a> {
         {
             return None;
         }
-        let (groups, end) = spaced_groups(self.text, ctx.digits);
+        let (groups, end) = spaced_groups(self.text, ctx.digits)?;
         let sizes: Vec<usize> = groups.iter().map(String::len).collect();
         let total: usize = sizes.iter().sum();
         let quantity = next_word(self.text, end).is_some_and(|x| {
