@@ -521,9 +521,98 @@ fn split_prefixes(gs: &[Grapheme]) -> (usize, bool, usize) {
 /// says the article follows them; `rules` restores missing vowels; `pausal` reads the
 /// word as the last of its phrase.
 fn finish(gs: &[Grapheme], pausal: bool, article: bool, rules: bool, clitics: usize) -> Word {
+    let mut units = clitic_units(gs, clitics);
+    let mut i = units.len();
+    let (mut stem_start, mut article_l, mut assimilate) = (i, None, false);
+    if article {
+        (i, article_l, assimilate) = article_units(&mut units, gs, i, clitics);
+        stem_start = i;
+    }
+    let word_initial = clitics == 0 && !article;
+    // Clitics and the article are never stressed.
+    let prefix_units = units.len();
+    let mut w = Speller {
+        gs,
+        units,
+        stem_start,
+        word_initial,
+        article_l,
+        // A silent wasl alef after a clitic or the article leaves the stem starting with
+        // a cluster, whose first consonant closes the prefix's syllable.
+        wasl_skipped: clitics > 0
+            && !article
+            && gs.get(i).is_some_and(|g| g.letter == Letter::Alef),
+        rules,
+    };
+    let n = gs.len();
+    while i < n {
+        let g = gs[i];
+        match g.letter {
+            Letter::Cons(ph) => {
+                let gem = g.shadda || (i == stem_start && assimilate);
+                w.units.push(Unit::C {
+                    ph,
+                    v: g.vowel,
+                    gem,
+                });
+            }
+            Letter::Hamza(c) => {
+                if w.hamza(i, c) {
+                    i += 1;
+                    continue;
+                }
+            }
+            Letter::Alef => w.alef(i),
+            Letter::Madda => {
+                w.units.push(Unit::C {
+                    ph: Ph::Glottal,
+                    v: Vow::None,
+                    gem: false,
+                });
+                w.units.push(Unit::Long(Ph::Aa));
+            }
+            Letter::Maqsura => {
+                if g.vowel == Vow::An {
+                    if let Some(Unit::C { v, .. }) = w.units.last_mut() {
+                        *v = Vow::An;
+                    }
+                } else {
+                    w.units.push(Unit::Long(Ph::Aa));
+                }
+            }
+            Letter::TaMarbuta => w.ta_marbuta(g.vowel, pausal, article),
+            Letter::Waw | Letter::Ya => w.waw_or_ya(i),
+        }
+        if g.dagger {
+            if let Some(Unit::C { v, .. }) = w.units.last_mut() {
+                if matches!(*v, Vow::Unknown | Vow::A) {
+                    *v = Vow::None;
+                }
+            }
+            w.units.push(Unit::Long(Ph::Aa));
+        }
+        i += 1;
+    }
+    let mut units = w.units;
+    if rules {
+        restore_vowels(
+            &mut units,
+            word_initial,
+            if w.wasl_skipped {
+                usize::MAX
+            } else {
+                prefix_units
+            },
+            article.then_some(prefix_units),
+        );
+    }
+    to_word(&units, pausal, prefix_units)
+}
+
+/// The units of the first `clitics` graphemes: و، ف، ب، ل، ك، س with their own vowels.
+fn clitic_units(gs: &[Grapheme], clitics: usize) -> Vec<Unit> {
     let mut units: Vec<Unit> = Vec::new();
     let mut i = 0;
-    // Clitic letters.
     while i < clitics.min(gs.len()) {
         let g = gs[i];
         let (ph, v) = match g.letter {
@@ -543,284 +632,289 @@ fn finish(gs: &[Grapheme], pausal: bool, article: bool, rules: bool, clitics: us
         units.push(Unit::C { ph, v, gem: false });
         i += 1;
     }
-    let mut stem_start = i;
-    let mut article_l: Option<usize> = None;
+    units
+}
+
+/// The article starting at grapheme `i` (after `clitics` clitics): ʔal at the start of a
+/// word, l after a clitic (wal-, bil-, lil-), the l unsaid before a sun letter. Returns
+/// where the stem starts, the article's l unit if it is said, and whether the stem's first
+/// consonant takes its place (doubled).
+fn article_units(
+    units: &mut Vec<Unit>,
+    gs: &[Grapheme],
+    mut i: usize,
+    clitics: usize,
+) -> (usize, Option<usize>, bool) {
+    let mut article_l = None;
     let mut assimilate = false;
-    if article {
-        // The article: ʔal at the start of a word, l after a clitic (wal-, bil-, lil-).
-        if gs.get(i).is_some_and(|g| g.letter == Letter::Alef) {
-            if clitics == 0 {
-                units.push(Unit::C {
-                    ph: Ph::Glottal,
-                    v: Vow::A,
-                    gem: false,
-                });
-            }
-            i += 1;
-        }
-        // i is at the article's l.
-        i += 1;
-        let next = gs.get(i).map(|g| g.letter);
-        if let Some(Letter::Cons(p)) = next {
-            if p.is_sun() {
-                assimilate = true;
-            }
-        }
-        if !assimilate {
-            article_l = Some(units.len());
+    // The article: ʔal at the start of a word, l after a clitic (wal-, bil-, lil-).
+    if gs.get(i).is_some_and(|g| g.letter == Letter::Alef) {
+        if clitics == 0 {
             units.push(Unit::C {
-                ph: Ph::L,
-                v: Vow::None,
+                ph: Ph::Glottal,
+                v: Vow::A,
                 gem: false,
             });
         }
-        stem_start = i;
+        i += 1;
     }
-    let word_initial = clitics == 0 && !article;
-    // Clitics and the article are never stressed.
-    let prefix_units = units.len();
-    // A silent wasl alef after a clitic or the article leaves the stem starting with a
-    // cluster, whose first consonant closes the prefix's syllable.
-    let mut wasl_skipped =
-        clitics > 0 && !article && gs.get(i).is_some_and(|g| g.letter == Letter::Alef);
-    let n = gs.len();
-    let stem_len = n - stem_start;
-    while i < n {
+    // i is at the article's l.
+    i += 1;
+    let next = gs.get(i).map(|g| g.letter);
+    if let Some(Letter::Cons(p)) = next {
+        if p.is_sun() {
+            assimilate = true;
+        }
+    }
+    if !assimilate {
+        article_l = Some(units.len());
+        units.push(Unit::C {
+            ph: Ph::L,
+            v: Vow::None,
+            gem: false,
+        });
+    }
+    (i, article_l, assimilate)
+}
+
+/// A word being turned into phones by [`finish`]: its graphemes, the units said so far
+/// and what its clitics and article decided.
+struct Speller<'g> {
+    gs: &'g [Grapheme],
+    units: Vec<Unit>,
+    /// Where the stem starts, after the clitics and the article.
+    stem_start: usize,
+    /// Whether the stem opens the word (no clitic, no article): a wasl alef is said ʔi.
+    word_initial: bool,
+    /// The article's l unit, when it is said (not taken by a sun letter).
+    article_l: Option<usize>,
+    /// Whether a silent wasl alef after a clitic or the article was passed over.
+    wasl_skipped: bool,
+    /// Whether missing vowels are restored by rule.
+    rules: bool,
+}
+
+impl Speller<'_> {
+    /// The stem's length in graphemes.
+    fn stem_len(&self) -> usize {
+        self.gs.len() - self.stem_start
+    }
+
+    /// A hamza on its seat at grapheme `i`. Returns true when the letter is said whole
+    /// and the caller passes over the rest of its marks (a ؤ after a long vowel: a
+    /// glottal with u).
+    fn hamza(&mut self, i: usize, c: char) -> bool {
+        let gs = self.gs;
+        let units = &mut self.units;
         let g = gs[i];
-        let at_stem_start = i == stem_start;
-        let last = i + 1 == n;
-        let next = gs.get(i + 1).map(|g| g.letter);
         let given = g.vowel;
-        match g.letter {
-            Letter::Cons(ph) => {
-                let gem = g.shadda || (at_stem_start && assimilate);
-                units.push(Unit::C { ph, v: given, gem });
-            }
-            Letter::Hamza(c) => {
-                let v = match (given, c) {
-                    (Vow::Unknown, 'إ') => Vow::I,
-                    (Vow::Unknown, 'أ') if at_stem_start => Vow::A,
-                    (v, _) => v,
-                };
-                // The seat tells the vowel around the hamza: ؤ goes with u, ئ with i.
-                let long_after = gs.get(i + 1).is_some_and(|n| {
-                    matches!((c, n.letter), ('ؤ', Letter::Waw) | ('ئ', Letter::Ya))
-                });
-                if given == Vow::Unknown && matches!(c, 'ؤ' | 'ئ') && !long_after {
-                    let seat = if c == 'ؤ' { Vow::U } else { Vow::I };
-                    match units.last_mut() {
-                        Some(Unit::C { v, .. }) if *v == Vow::Unknown => *v = seat,
-                        Some(Unit::Long(_)) if c == 'ؤ' => {
-                            units.push(Unit::C {
-                                ph: Ph::Glottal,
-                                v: Vow::U,
-                                gem: false,
-                            });
-                            i += 1;
-                            continue;
-                        }
-                        _ => {}
-                    }
+        let at_stem_start = i == self.stem_start;
+        let v = match (given, c) {
+            (Vow::Unknown, 'إ') => Vow::I,
+            (Vow::Unknown, 'أ') if at_stem_start => Vow::A,
+            (v, _) => v,
+        };
+        // The seat tells the vowel around the hamza: ؤ goes with u, ئ with i.
+        let long_after = gs
+            .get(i + 1)
+            .is_some_and(|n| matches!((c, n.letter), ('ؤ', Letter::Waw) | ('ئ', Letter::Ya)));
+        if given == Vow::Unknown && matches!(c, 'ؤ' | 'ئ') && !long_after {
+            let seat = if c == 'ؤ' { Vow::U } else { Vow::I };
+            match units.last_mut() {
+                Some(Unit::C { v, .. }) if *v == Vow::Unknown => *v = seat,
+                Some(Unit::Long(_)) if c == 'ؤ' => {
+                    units.push(Unit::C {
+                        ph: Ph::Glottal,
+                        v: Vow::U,
+                        gem: false,
+                    });
+                    return true;
                 }
+                _ => {}
+            }
+        }
+        units.push(Unit::C {
+            ph: Ph::Glottal,
+            v,
+            gem: g.shadda,
+        });
+        false
+    }
+
+    /// An alef at grapheme `i`: a wasl at the stem's start, the plural verb's silent
+    /// alef, the seat of a tanween, or a long a.
+    fn alef(&mut self, i: usize) {
+        let gs = self.gs;
+        let stem_len = self.stem_len();
+        let (word_initial, article_l) = (self.word_initial, self.article_l);
+        let at_stem_start = i == self.stem_start;
+        let units = &mut self.units;
+        let wasl_skipped = &mut self.wasl_skipped;
+        let given = gs[i].vowel;
+        let last = i + 1 == gs.len();
+        if at_stem_start {
+            if word_initial {
+                // Hamzat al-wasl, said as ʔi after a pause.
+                let v = if matches!(given, Vow::A | Vow::U) {
+                    given
+                } else {
+                    Vow::I
+                };
                 units.push(Unit::C {
                     ph: Ph::Glottal,
                     v,
+                    gem: false,
+                });
+            } else if let Some(l) = article_l {
+                *wasl_skipped = true;
+                // al + iqtiSaad: the wasl vowel moves onto the article's l.
+                if let Some(Unit::C { v, .. }) = units.get_mut(l) {
+                    *v = Vow::I;
+                }
+            }
+        } else if last && i >= 1 && gs[i - 1].letter == Letter::Waw {
+            // The silent alef of the plural verb (قالوا).
+        } else if last && (prev_has_tanween(units) || stem_len >= 4 && tanween_alef(gs, i)) {
+            if let Some(Unit::C { v, .. }) = units.last_mut() {
+                if matches!(*v, Vow::Unknown | Vow::A) {
+                    *v = Vow::An;
+                }
+            }
+        } else {
+            units.push(Unit::Long(Ph::Aa));
+        }
+    }
+
+    /// A ta marbuta with the vowel `given` written on it.
+    fn ta_marbuta(&mut self, given: Vow, pausal: bool, article: bool) {
+        let units = &mut self.units;
+        // -a before a pause or after the article's noun, -at in a construct.
+        if let Some(Unit::C { v, .. }) = units.last_mut() {
+            if matches!(*v, Vow::Unknown | Vow::A) {
+                *v = Vow::Ta;
+            }
+        }
+        let construct = !pausal && (!article || given != Vow::Unknown);
+        if construct {
+            let v = if given == Vow::Unknown {
+                Vow::None
+            } else {
+                given
+            };
+            units.push(Unit::C {
+                ph: Ph::T,
+                v,
+                gem: false,
+            });
+        } else if units.is_empty() {
+            units.push(Unit::Long(Ph::Aa));
+        }
+    }
+
+    /// A و or ي at grapheme `i`: a consonant, a long vowel, a diphthong's glide or the
+    /// nisba's doubled y, by its marks and the letters around it.
+    fn waw_or_ya(&mut self, i: usize) {
+        let (gs, rules, stem_start) = (self.gs, self.rules, self.stem_start);
+        let stem_len = self.stem_len();
+        let units = &mut self.units;
+        let g = gs[i];
+        let given = g.vowel;
+        let at_stem_start = i == stem_start;
+        let last = i + 1 == gs.len();
+        let next = gs.get(i + 1).map(|g| g.letter);
+        let is_waw = g.letter == Letter::Waw;
+        let (cons, long) = if is_waw {
+            (Ph::W, Ph::Uu)
+        } else {
+            (Ph::Y, Ph::Ii)
+        };
+        let prev_v = match units.last() {
+            Some(Unit::C { v, .. }) => Some(*v),
+            _ => None,
+        };
+        let after_cons = matches!(units.last(), Some(Unit::C { .. }));
+        let rest: String = gs[i + 1..].iter().map(|g| letter_char(g.letter)).collect();
+        if given != Vow::Unknown || g.shadda {
+            // Written vowel, sukun or shadda: a consonant (sukun after a makes a
+            // diphthong).
+            if given == Vow::None && prev_v == Some(if is_waw { Vow::U } else { Vow::I }) {
+                units.push(Unit::Long(long));
+            } else {
+                units.push(Unit::C {
+                    ph: cons,
+                    v: given,
                     gem: g.shadda,
                 });
             }
-            Letter::Alef => {
-                if at_stem_start {
-                    if word_initial {
-                        // Hamzat al-wasl, said as ʔi after a pause.
-                        let v = if matches!(given, Vow::A | Vow::U) {
-                            given
-                        } else {
-                            Vow::I
-                        };
-                        units.push(Unit::C {
-                            ph: Ph::Glottal,
-                            v,
-                            gem: false,
-                        });
-                    } else if let Some(l) = article_l {
-                        wasl_skipped = true;
-                        // al + iqtiSaad: the wasl vowel moves onto the article's l.
-                        if let Some(Unit::C { v, .. }) = units.get_mut(l) {
-                            *v = Vow::I;
-                        }
-                    }
-                } else if last && i >= 1 && gs[i - 1].letter == Letter::Waw {
-                    // The silent alef of the plural verb (قالوا).
-                } else if last && (prev_has_tanween(&units) || stem_len >= 4 && tanween_alef(gs, i))
-                {
-                    if let Some(Unit::C { v, .. }) = units.last_mut() {
-                        if matches!(*v, Vow::Unknown | Vow::A) {
-                            *v = Vow::An;
-                        }
-                    }
-                } else {
-                    units.push(Unit::Long(Ph::Aa));
-                }
-            }
-            Letter::Madda => {
-                units.push(Unit::C {
-                    ph: Ph::Glottal,
-                    v: Vow::None,
-                    gem: false,
-                });
-                units.push(Unit::Long(Ph::Aa));
-            }
-            Letter::Maqsura => {
-                if given == Vow::An {
-                    if let Some(Unit::C { v, .. }) = units.last_mut() {
-                        *v = Vow::An;
-                    }
-                } else {
-                    units.push(Unit::Long(Ph::Aa));
-                }
-            }
-            Letter::TaMarbuta => {
-                // -a before a pause or after the article's noun, -at in a construct.
-                if let Some(Unit::C { v, .. }) = units.last_mut() {
-                    if matches!(*v, Vow::Unknown | Vow::A) {
-                        *v = Vow::Ta;
-                    }
-                }
-                let construct = !pausal && (!article || given != Vow::Unknown);
-                if construct {
-                    let v = if given == Vow::Unknown {
-                        Vow::None
-                    } else {
-                        given
-                    };
-                    units.push(Unit::C {
-                        ph: Ph::T,
-                        v,
-                        gem: false,
-                    });
-                } else if units.is_empty() {
-                    units.push(Unit::Long(Ph::Aa));
-                }
-            }
-            Letter::Waw | Letter::Ya => {
-                let is_waw = g.letter == Letter::Waw;
-                let (cons, long) = if is_waw {
-                    (Ph::W, Ph::Uu)
-                } else {
-                    (Ph::Y, Ph::Ii)
-                };
-                let prev_v = match units.last() {
-                    Some(Unit::C { v, .. }) => Some(*v),
-                    _ => None,
-                };
-                let after_cons = matches!(units.last(), Some(Unit::C { .. }));
-                let rest: String = gs[i + 1..].iter().map(|g| letter_char(g.letter)).collect();
-                if given != Vow::Unknown || g.shadda {
-                    // Written vowel, sukun or shadda: a consonant (sukun after a makes a
-                    // diphthong).
-                    if given == Vow::None && prev_v == Some(if is_waw { Vow::U } else { Vow::I }) {
-                        units.push(Unit::Long(long));
-                    } else {
-                        units.push(Unit::C {
-                            ph: cons,
-                            v: given,
-                            gem: g.shadda,
-                        });
-                    }
-                } else if at_stem_start || !after_cons {
-                    // At the start, or after a long vowel: a consonant (وزير، حاول، قائم).
-                    units.push(Unit::C {
-                        ph: cons,
-                        v: Vow::Unknown,
-                        gem: false,
-                    });
-                } else if prev_v == Some(if is_waw { Vow::U } else { Vow::I }) {
-                    units.push(Unit::Long(long));
-                } else if prev_v == Some(Vow::A) {
-                    units.push(Unit::C {
-                        ph: cons,
-                        v: Vow::None,
-                        gem: false,
-                    });
-                } else if !is_waw
-                    && rules
-                    && (rest == "ة"
-                        || (stem_len >= 5 && (rest == "يC" || rest == "وC" || rest == "اC")))
-                {
-                    // The nisba ending: -iyya, -iyyiin, -iyyuun, -iyyaat.
-                    if let Some(Unit::C { v, .. }) = units.last_mut() {
-                        if *v == Vow::Unknown {
-                            *v = Vow::I;
-                        }
-                    }
-                    units.push(Unit::C {
-                        ph: Ph::Y,
-                        v: if rest == "ة" { Vow::A } else { Vow::None },
-                        gem: true,
-                    });
-                } else if !last
-                    && (matches!(next, Some(Letter::Alef) | Some(Letter::Waw))
-                        || is_waw && next == Some(Letter::Ya))
-                    && !(is_waw && rest == "ا")
-                {
-                    units.push(Unit::C {
-                        ph: cons,
-                        v: Vow::Unknown,
-                        gem: false,
-                    });
-                } else if last || (is_waw && rest == "ا") {
-                    units.push(Unit::Long(long));
-                } else if rules
-                    && i == stem_start + 1
-                    && (stem_len == 3
-                        || matches!(next, Some(Letter::Cons(_)) | Some(Letter::Hamza(_)))
-                            && !matches!(
-                                gs.get(i + 2).map(|g| g.letter),
-                                None | Some(Letter::Alef)
-                                    | Some(Letter::Waw)
-                                    | Some(Letter::TaMarbuta)
-                                    | Some(Letter::Maqsura)
-                            ))
-                {
-                    // CwC / CyC, CwCC: mostly a diphthong (يوم، قول، بيت، غير، موقع).
-                    if let Some(Unit::C { v, .. }) = units.last_mut() {
-                        if *v == Vow::Unknown {
-                            *v = Vow::A;
-                        }
-                    }
-                    units.push(Unit::C {
-                        ph: cons,
-                        v: Vow::None,
-                        gem: false,
-                    });
-                } else {
-                    units.push(Unit::Long(long));
-                }
-            }
-        }
-        if g.dagger {
+        } else if at_stem_start || !after_cons {
+            // At the start, or after a long vowel: a consonant (وزير، حاول، قائم).
+            units.push(Unit::C {
+                ph: cons,
+                v: Vow::Unknown,
+                gem: false,
+            });
+        } else if prev_v == Some(if is_waw { Vow::U } else { Vow::I }) {
+            units.push(Unit::Long(long));
+        } else if prev_v == Some(Vow::A) {
+            units.push(Unit::C {
+                ph: cons,
+                v: Vow::None,
+                gem: false,
+            });
+        } else if !is_waw
+            && rules
+            && (rest == "ة" || (stem_len >= 5 && (rest == "يC" || rest == "وC" || rest == "اC")))
+        {
+            // The nisba ending: -iyya, -iyyiin, -iyyuun, -iyyaat.
             if let Some(Unit::C { v, .. }) = units.last_mut() {
-                if matches!(*v, Vow::Unknown | Vow::A) {
-                    *v = Vow::None;
+                if *v == Vow::Unknown {
+                    *v = Vow::I;
                 }
             }
-            units.push(Unit::Long(Ph::Aa));
+            units.push(Unit::C {
+                ph: Ph::Y,
+                v: if rest == "ة" { Vow::A } else { Vow::None },
+                gem: true,
+            });
+        } else if !last
+            && (matches!(next, Some(Letter::Alef) | Some(Letter::Waw))
+                || is_waw && next == Some(Letter::Ya))
+            && !(is_waw && rest == "ا")
+        {
+            units.push(Unit::C {
+                ph: cons,
+                v: Vow::Unknown,
+                gem: false,
+            });
+        } else if last || (is_waw && rest == "ا") {
+            units.push(Unit::Long(long));
+        } else if rules
+            && i == stem_start + 1
+            && (stem_len == 3
+                || matches!(next, Some(Letter::Cons(_)) | Some(Letter::Hamza(_)))
+                    && !matches!(
+                        gs.get(i + 2).map(|g| g.letter),
+                        None | Some(Letter::Alef)
+                            | Some(Letter::Waw)
+                            | Some(Letter::TaMarbuta)
+                            | Some(Letter::Maqsura)
+                    ))
+        {
+            // CwC / CyC, CwCC: mostly a diphthong (يوم، قول، بيت، غير، موقع).
+            if let Some(Unit::C { v, .. }) = units.last_mut() {
+                if *v == Vow::Unknown {
+                    *v = Vow::A;
+                }
+            }
+            units.push(Unit::C {
+                ph: cons,
+                v: Vow::None,
+                gem: false,
+            });
+        } else {
+            units.push(Unit::Long(long));
         }
-        i += 1;
     }
-    if rules {
-        restore_vowels(
-            &mut units,
-            word_initial,
-            if wasl_skipped {
-                usize::MAX
-            } else {
-                prefix_units
-            },
-            article.then_some(prefix_units),
-        );
-    }
-    to_word(&units, pausal, prefix_units)
 }
 
 fn letter_char(l: Letter) -> char {
