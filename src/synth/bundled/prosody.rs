@@ -131,21 +131,7 @@ pub fn frames(phrases: &[Phrase], style: &Style, rate: u32) -> Vec<Frame> {
                 .count();
             let accent = ph.stress && word_vowels >= 2;
             let (a, b) = if is_final_vowel {
-                let end = style.pitch_hz;
-                match phrase.end {
-                    Break::Period if pi + 1 == n_phr => (
-                        base * (1.0 + 0.12 * range),
-                        end * (1.0 - 0.3 * range).max(FINAL_FLOOR),
-                    ),
-                    Break::Period => (
-                        base * (1.0 + 0.08 * range),
-                        end * (1.0 - 0.2 * range).max(FINAL_FLOOR),
-                    ),
-                    Break::Question => (base, end * (1.0 + 0.5 * range)),
-                    Break::Comma => (base, base * (1.0 + 0.15 * range)),
-                    Break::Colon => (base, base),
-                    Break::Minor => (base, base * (1.0 + 0.08 * range)),
-                }
+                phrase_end_pitch(phrase.end, pi + 1 == n_phr, base, style)
             } else if accent {
                 // The first accent of a phrase is the highest.
                 // The peak comes late in the stressed vowel and falls over what follows.
@@ -157,37 +143,11 @@ pub fn frames(phrases: &[Phrase], style: &Style, rate: u32) -> Vec<Frame> {
             } else {
                 (base, base)
             };
-            let count = segs.len() - start;
-            for (j, s) in segs[start..].iter_mut().enumerate() {
-                s.t[p::F0] = if j * 2 < count { a } else { b };
-            }
-            if ph.ph == Ph::Ain {
-                // ع is pressed and creaky: the pitch dips while it lasts.
-                for s in segs[start..].iter_mut() {
-                    s.t[p::F0] *= 0.75;
-                }
-            }
-            if ph.ph.is_vowel() && count == 1 {
-                // Split a vowel so the accent's rise and fall both have a target.
-                let s = segs[start];
-                segs[start].ms = s.ms * 0.5;
-                segs[start].t[p::F0] = a;
-                let mut second = s;
-                second.ms = s.ms * 0.5;
-                second.t[p::F0] = b;
-                if is_final_vowel {
-                    second.t[p::AV] *= 0.75;
-                }
-                segs.push(second);
-            }
+            set_pitch(&mut segs, start, (a, b), ph.ph, is_final_vowel);
             let word_end = flat.get(k + 1).is_some_and(|x| x.1 != wi);
             if word_end && style.word_gap_ms > 0.0 && wi + 1 < n_words {
-                let mut gap = silence;
+                let mut gap = quiet(silence, &segs[segs.len() - 1]);
                 gap[p::F0] = b;
-                gap[p::F1..p::NZ].copy_from_slice(&segs[segs.len() - 1].t[p::F1..p::NZ]);
-                gap[p::AV] = 0.0;
-                gap[p::AH] = 0.0;
-                gap[p::AF] = 0.0;
                 segs.push(Seg::plain(style.word_gap_ms, gap));
             }
         }
@@ -197,14 +157,10 @@ pub fn frames(phrases: &[Phrase], style: &Style, rate: u32) -> Vec<Frame> {
             Break::Minor => 110.0,
             Break::Period | Break::Question => 380.0,
         };
-        let mut gap = silence;
-        if let Some(last) = segs.last() {
-            gap[p::F0] = last.t[p::F0];
-            gap[p::F1..p::NZ].copy_from_slice(&last.t[p::F1..p::NZ]);
-        }
-        gap[p::AV] = 0.0;
-        gap[p::AH] = 0.0;
-        gap[p::AF] = 0.0;
+        let gap = match segs.last() {
+            Some(last) => quiet(silence, last),
+            None => quiet(silence, &Seg::plain(0.0, silence)),
+        };
         let ms = if pi + 1 == n_phr {
             120.0
         } else {
@@ -213,6 +169,68 @@ pub fn frames(phrases: &[Phrase], style: &Style, rate: u32) -> Vec<Frame> {
         segs.push(Seg::plain(ms, gap));
     }
     lay_out(&segs, rate)
+}
+
+/// The pitch at the start and the end of a phrase's last vowel: a fall to the floor at a
+/// full stop (deepest at the sentence's end, `last`), a rise for a question, a small rise
+/// that holds the listener at a comma, level at a colon.
+fn phrase_end_pitch(end: Break, last: bool, base: f32, style: &Style) -> (f32, f32) {
+    let range = style.intonation;
+    let floor = style.pitch_hz;
+    match end {
+        Break::Period if last => (
+            base * (1.0 + 0.12 * range),
+            floor * (1.0 - 0.3 * range).max(FINAL_FLOOR),
+        ),
+        Break::Period => (
+            base * (1.0 + 0.08 * range),
+            floor * (1.0 - 0.2 * range).max(FINAL_FLOOR),
+        ),
+        Break::Question => (base, floor * (1.0 + 0.5 * range)),
+        Break::Comma => (base, base * (1.0 + 0.15 * range)),
+        Break::Colon => (base, base),
+        Break::Minor => (base, base * (1.0 + 0.08 * range)),
+    }
+}
+
+/// Gives the segments of one phone, from `start` on, the pitch `a` in their first half
+/// and `b` in the second; ع dips it; a vowel said as one segment is split so the rise and
+/// the fall each have a target (the phrase's last vowel fading in its second half).
+fn set_pitch(segs: &mut Vec<Seg>, start: usize, (a, b): (f32, f32), ph: Ph, final_vowel: bool) {
+    let count = segs.len() - start;
+    for (j, s) in segs[start..].iter_mut().enumerate() {
+        s.t[p::F0] = if j * 2 < count { a } else { b };
+    }
+    if ph == Ph::Ain {
+        // ع is pressed and creaky: the pitch dips while it lasts.
+        for s in segs[start..].iter_mut() {
+            s.t[p::F0] *= 0.75;
+        }
+    }
+    if ph.is_vowel() && count == 1 {
+        let s = segs[start];
+        segs[start].ms = s.ms * 0.5;
+        segs[start].t[p::F0] = a;
+        let mut second = s;
+        second.ms = s.ms * 0.5;
+        second.t[p::F0] = b;
+        if final_vowel {
+            second.t[p::AV] *= 0.75;
+        }
+        segs.push(second);
+    }
+}
+
+/// A silence that keeps the pitch and the formants of `last` (so the next sound glides
+/// from where this one stopped), with every source off.
+fn quiet(silence: Frame, last: &Seg) -> Frame {
+    let mut gap = silence;
+    gap[p::F0] = last.t[p::F0];
+    gap[p::F1..p::NZ].copy_from_slice(&last.t[p::F1..p::NZ]);
+    gap[p::AV] = 0.0;
+    gap[p::AH] = 0.0;
+    gap[p::AF] = 0.0;
+    gap
 }
 
 /// The lowest a sentence's final fall goes, as a share of the voice's base pitch. The
