@@ -1604,6 +1604,12 @@ impl<'a> Reader<'a> {
                 "; coordinated with a number counting a {} noun → that gender",
                 g.label()
             ));
+        } else if let Some(g) = self.elided_gender(ctx, s.core_end) {
+            gender = g;
+            rule.push_str(&format!(
+                "; no noun of its own in a sentence counting a {} noun → that gender",
+                g.label()
+            ));
         } else {
             rule.push_str("; no counted noun → masculine");
         }
@@ -1685,6 +1691,36 @@ impl<'a> Reader<'a> {
         } else {
             None
         }
+    }
+
+    /// `بين 16 و20 درجة وتكون في حدود 12 بالمرتفعات`: a number ending at `end` followed
+    /// by a preposition's place rather than a noun of its own counts the noun the number
+    /// before it counted, in the same sentence and a few words back: a feminine noun there
+    /// makes it feminine.
+    fn elided_gender(&self, ctx: &Ctx, end: usize) -> Option<Gender> {
+        let l = self
+            .last
+            .filter(|l| l.end <= ctx.start && l.class == Class::Cardinal)?;
+        let between = &self.text[l.end..ctx.start];
+        if between.contains(['.', '!', '?', '؟', '؛', ':', '\n'])
+            || between.split_whitespace().nth(8).is_some()
+        {
+            return None;
+        }
+        // A counted noun takes no preposition: a place or time after one (`بالمرتفعات`،
+        // `بالجنوب`) leaves the noun understood; `بالمائة` makes it a percentage.
+        let place_after = next_word(self.text, end).is_some_and(|x| {
+            let bare = strip_conj(x.word).unwrap_or(x.word);
+            !x.broken
+                && !x.glued
+                && ["بال", "لل", "كال"].iter().any(|p| bare.starts_with(p))
+                && !bare.starts_with("بالمائة")
+                && !bare.starts_with("بالمئة")
+        });
+        // Only a feminine noun says anything (masculine is the default already), and a
+        // year counts nothing.
+        let year_like = value(&self.text[ctx.digits..end]).is_some_and(|n| n >= 1000);
+        (place_after && !year_like && l.gender == Some(Gender::Fem)).then_some(Gender::Fem)
     }
 
     /// The counted noun after a number at `end`, looking past a coordinated number
