@@ -1414,10 +1414,7 @@ mod tests {
         let (mut same, mut total) = (0, 0);
         let mut alone = Vec::new();
         for (e, want) in &cases {
-            let got = model::predict_batch(&[(&e.ids, &e.hints)])
-                .unwrap()
-                .pop()
-                .unwrap();
+            let got = model::predict(&e.ids, &e.hints).unwrap();
             assert_eq!(got.len(), want.len());
             same += got
                 .iter()

@@ -56,17 +56,12 @@ pub struct Guess {
     pub probs: [f32; CLASSES],
 }
 
-/// Predicts one mark class per character id (`hints` holds the written marks' ids, same
-/// length). Returns classes of `data/model_marks.tsv`.
+/// What the model says of each character id of one sentence (`hints` holds the written
+/// marks' ids, same length): classes of `data/model_marks.tsv` with their probabilities.
 // The stage sends batches; one sentence alone is the tests' way in.
 #[cfg_attr(not(test), allow(dead_code))]
-pub fn predict(ids: &[i64], hints: &[i64]) -> Result<Vec<u8>, String> {
-    Ok(predict_batch(&[(ids, hints)])?
-        .pop()
-        .unwrap_or_default()
-        .iter()
-        .map(|g| g.class)
-        .collect())
+pub fn predict(ids: &[i64], hints: &[i64]) -> Result<Vec<Guess>, String> {
+    Ok(predict_batch(&[(ids, hints)])?.pop().unwrap_or_default())
 }
 
 /// What the model says of each character of several sentences at once (faster than one
@@ -489,10 +484,9 @@ mod tests {
         let b: Vec<i64> = vec![48, 34, 30, 25, 24, 1, 8];
         let (ha, hb) = (vec![1; a.len()], vec![1; b.len()]);
         let got = predict_batch(&[(&b, &hb), (&[], &[]), (&a, &ha)]).unwrap();
-        let alone = |ids: &[i64], hints: &[i64]| predict_batch(&[(ids, hints)]).unwrap().pop();
-        assert_eq!(Some(&got[0]), alone(&b, &hb).as_ref());
+        assert_eq!(got[0], predict(&b, &hb).unwrap());
         assert!(got[1].is_empty());
-        assert_eq!(Some(&got[2]), alone(&a, &ha).as_ref());
+        assert_eq!(got[2], predict(&a, &ha).unwrap());
         // The classes are the likeliest, and the probabilities a distribution.
         for g in got.iter().flatten() {
             let top = g.probs[usize::from(g.class)];
