@@ -501,8 +501,9 @@ pub fn temp_dir(
     )
 }
 
-/// The builder of rawi's temporaries' names: `.rawi-`, tempfile's random part, `suffix`.
-fn temp_builder(suffix: &str) -> tempfile::Builder<'_, '_> {
+/// The builder of rawi's temporaries' names: `.rawi-`, tempfile's random part, `suffix`
+/// (the names [`clean_stale_temps`] recognises).
+pub fn temp_builder(suffix: &str) -> tempfile::Builder<'_, '_> {
     let mut b = tempfile::Builder::new();
     b.prefix(".rawi-").suffix(suffix);
     b

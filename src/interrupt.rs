@@ -74,11 +74,6 @@ pub fn make_removed_on_interrupt<T>(
     Ok((made, guard))
 }
 
-/// Removes `temp` (a file or a folder) if the run is interrupted while the guard lives.
-pub fn remove_on_interrupt(temp: &Path) -> Guard {
-    register(Undo::Remove(temp.to_path_buf()))
-}
-
 /// Moves `aside` back to `place` if the run is interrupted while the guard lives (and
 /// nothing has taken `place` yet).
 pub fn restore_on_interrupt(aside: &Path, place: &Path) -> Guard {
@@ -163,7 +158,7 @@ mod tests {
 
     #[test]
     fn a_dropped_guard_is_forgotten() {
-        let g = remove_on_interrupt(Path::new("/nonexistent/a.part"));
+        let g = register(Undo::Remove(PathBuf::from("/nonexistent/a.part")));
         let ticket = g.0;
         let pending = |t| PENDING.lock().unwrap().iter().any(|(x, _)| *x == t);
         assert!(pending(ticket));

@@ -249,9 +249,7 @@ pub fn write_dir(out: &Path, members: &[(&str, Member)]) -> Result<()> {
     // `.rawi-*.old` name (cleaned by a later run), never a mix of the two.
     let mut undo_aside = None;
     let aside = if std::fs::symlink_metadata(out).is_ok() {
-        let old = tempfile::Builder::new()
-            .prefix(".rawi-")
-            .suffix(".old")
+        let old = crate::fsx::temp_builder(".old")
             .tempdir_in(parent)
             .map_err(|e| Error::output(out, format!("cannot write in {}: {e}", parent.display())))?
             .keep();
