@@ -7,7 +7,7 @@ use super::lexicon::{counted_noun, units};
 use super::reader::{
     bare_noun, c_raw_has, join_prefix, role_of, scale_word, Ctx, Outcome, Reader, Single,
 };
-use super::scan::{digit, next_word, prev_word, Core};
+use super::scan::{digit, digits_at, digits_end, next_word, prev_word, Core};
 use super::{decimal, Class, Guess};
 
 /// Whether a digit string is an identifier rather than a quantity: a leading zero on a
@@ -151,6 +151,19 @@ impl<'a> Reader<'a> {
 /// many spaced numbers linear to read.
 const MAX_PHONE_GROUPS: usize = 6;
 
+/// Where the next group of a number written in spaced groups starts, when one space
+/// (or a no-break space) and a digit follow the group ending at `end`.
+fn next_group(text: &str, end: usize) -> Option<usize> {
+    let after = &text[end..];
+    let space = [' ', '\u{a0}']
+        .into_iter()
+        .find(|&c| after.starts_with(c))?;
+    let start = end + space.len_utf8();
+    text[start..]
+        .starts_with(|c: char| digit(c).is_some())
+        .then_some(start)
+}
+
 /// Telephone numbers written in groups with spaces: the groups of digits (as ASCII)
 /// that follow one another from `start`, each parted from the next by one space, and
 /// where the last ends; `None` past [`MAX_PHONE_GROUPS`] groups.
@@ -161,30 +174,13 @@ fn spaced_groups(text: &str, start: usize) -> Option<(Vec<String>, usize)> {
         if groups.len() == MAX_PHONE_GROUPS {
             return None;
         }
-        let run: String = text[pos..]
-            .chars()
-            .map_while(digit)
-            .map(|d| char::from(b'0' + d))
-            .collect();
-        if run.is_empty() {
-            break;
-        }
-        // Digits are one byte in ASCII and two in the Arabic-Indic blocks.
-        let len: usize = text[pos..]
-            .chars()
-            .take(run.len())
-            .map(char::len_utf8)
-            .sum();
-        let end = pos + len;
+        let (run, end) = digits_at(text, pos);
         groups.push(run);
-        let after = &text[end..];
-        let space = [' ', '\u{a0}'].into_iter().find(|&c| after.starts_with(c));
-        match space.filter(|&c| after[c.len_utf8()..].starts_with(|c: char| digit(c).is_some())) {
-            Some(c) => pos = end + c.len_utf8(),
+        match next_group(text, end) {
+            Some(next) => pos = next,
             None => return Some((groups, end)),
         }
     }
-    Some((groups, pos))
 }
 
 /// The readings of a lone number that belong to this class (see [`Reader::single`]).
@@ -238,17 +234,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         // Most numbers stand alone: look for a second group before collecting any.
-        let first: usize = self.text[ctx.digits..]
-            .chars()
-            .take_while(|&c| digit(c).is_some())
-            .map(char::len_utf8)
-            .sum();
-        let mut rest = self.text[ctx.digits + first..].chars();
-        if !(matches!(rest.next(), Some(' ' | '\u{a0}'))
-            && rest.next().is_some_and(|c| digit(c).is_some()))
-        {
-            return None;
-        }
+        next_group(self.text, digits_end(self.text, ctx.digits))?;
         let (groups, end) = spaced_groups(self.text, ctx.digits)?;
         let sizes: Vec<usize> = groups.iter().map(String::len).collect();
         let total: usize = sizes.iter().sum();

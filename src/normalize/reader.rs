@@ -1604,7 +1604,7 @@ impl<'a> Reader<'a> {
                 "; coordinated with a number counting a {} noun → that gender",
                 g.label()
             ));
-        } else if let Some(g) = self.elided_gender(ctx, s.core_end) {
+        } else if let Some(g) = self.elided_gender(ctx, s.core_end, n) {
             gender = g;
             rule.push_str(&format!(
                 "; no noun of its own in a sentence counting a {} noun → that gender",
@@ -1693,11 +1693,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// `بين 16 و20 درجة وتكون في حدود 12 بالمرتفعات`: a number ending at `end` followed
+    /// `بين 16 و20 درجة وتكون في حدود 12 بالمرتفعات`: a number `n` ending at `end` followed
     /// by a preposition's place rather than a noun of its own counts the noun the number
     /// before it counted, in the same sentence and a few words back: a feminine noun there
     /// makes it feminine.
-    fn elided_gender(&self, ctx: &Ctx, end: usize) -> Option<Gender> {
+    fn elided_gender(&self, ctx: &Ctx, end: usize, n: u64) -> Option<Gender> {
         let l = self
             .last
             .filter(|l| l.end <= ctx.start && l.class == Class::Cardinal)?;
@@ -1719,8 +1719,7 @@ impl<'a> Reader<'a> {
         });
         // Only a feminine noun says anything (masculine is the default already), and a
         // year counts nothing.
-        let year_like = value(&self.text[ctx.digits..end]).is_some_and(|n| n >= 1000);
-        (place_after && !year_like && l.gender == Some(Gender::Fem)).then_some(Gender::Fem)
+        (place_after && n < 1000 && l.gender == Some(Gender::Fem)).then_some(Gender::Fem)
     }
 
     /// The counted noun after a number at `end`, looking past a coordinated number

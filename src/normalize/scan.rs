@@ -148,7 +148,7 @@ pub fn digits_end(text: &str, pos: usize) -> usize {
 }
 
 /// Reads the digits at `pos` (ASCII) and returns them with the end offset.
-fn digits_at(text: &str, pos: usize) -> (String, usize) {
+pub fn digits_at(text: &str, pos: usize) -> (String, usize) {
     let mut s = String::new();
     let mut end = pos;
     for (i, c) in text[pos..].char_indices() {
