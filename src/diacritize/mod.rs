@@ -676,13 +676,25 @@ fn combine(word: &mut [Unit], bonus: f32) {
             .map(|(m, _)| *m)
             .chain([given]);
         let mut best = (Marks::default(), f32::NEG_INFINITY);
-        for m in candidates.filter(|m| !m.is_empty()) {
+        for m in candidates.filter(|&m| !m.is_empty() && seat_allows(u.ch, m)) {
             let s = score(m);
             if s > best.1 {
                 best = (m, s);
             }
         }
         u.marks = best.0;
+    }
+}
+
+/// Whether a hamza's seat allows a vowel: the hamza under its alef (إ) is only ever said
+/// with i, the one over it (أ) never. The models now and then put a fatha on إنّ; no
+/// spelling allows it, so such marks are never chosen whatever their scores.
+fn seat_allows(ch: char, m: Marks) -> bool {
+    let i = matches!(m.vowel, Some('\u{0650}' | '\u{064D}'));
+    match ch {
+        'إ' => i || m.vowel.is_none(),
+        'أ' => !i,
+        _ => true,
     }
 }
 
@@ -1636,6 +1648,20 @@ mod tests {
         let d = diacritize_text(&text, &Lexicon::default(), Options::default()).unwrap();
         let bare: String = d.text.chars().filter(|c| !is_harakah(*c)).collect();
         assert_eq!(bare, text);
+    }
+
+    #[test]
+    fn a_hamza_seat_rules_out_the_vowels_it_cannot_carry() {
+        let v = |c: char| Marks {
+            shadda: false,
+            vowel: Some(c),
+        };
+        assert!(seat_allows('إ', v('\u{0650}')));
+        assert!(!seat_allows('إ', v('\u{064E}')));
+        assert!(!seat_allows('إ', v('\u{064F}')));
+        assert!(seat_allows('أ', v('\u{064E}')));
+        assert!(!seat_allows('أ', v('\u{0650}')));
+        assert!(seat_allows('ب', v('\u{0650}')));
     }
 
     #[cfg(feature = "diacritize-model")]
