@@ -63,8 +63,16 @@ pub fn phrases(text: &str, lex: &Lexicon) -> Vec<Phrase> {
     let mut words: Vec<String> = Vec::new();
     let mut cur = String::new();
     let flush_word = |cur: &mut String, words: &mut Vec<String>| {
-        if !cur.is_empty() {
-            words.push(std::mem::take(cur));
+        if cur.is_empty() {
+            return;
+        }
+        let word = std::mem::take(cur);
+        match split_joined_name(&word) {
+            Some(at) => {
+                words.push(word[..at].to_owned());
+                words.push(word[at..].to_owned());
+            }
+            None => words.push(word),
         }
     };
     let flush_phrase = |words: &mut Vec<String>, end: Break, out: &mut Vec<Phrase>| {
@@ -119,6 +127,31 @@ pub fn phrases(text: &str, lex: &Lexicon) -> Vec<Phrase> {
     flush_word(&mut cur, &mut words);
     flush_phrase(&mut words, Break::Period, &mut out);
     out
+}
+
+/// The first halves of compound names that news text often writes joined to the second,
+/// which starts with the article: عبدالله، عبدالعزيز (Gulf spelling of عبد الله).
+const JOINED_NAME_HEADS: &[&str] = &["عبد"];
+
+/// Clitics a joined compound name may carry (وعبدالله، لعبدالعزيز).
+const JOINED_NAME_CLITICS: &[&str] = &["", "و", "ف", "ب", "ل", "ك", "وب", "ول"];
+
+/// Where a compound name written as one word splits (the byte after the head's marks), so
+/// that each half is read as the word it is: عبدالله joined was read with the article's
+/// alef as a long vowel in the middle of the word (ʕabdaːlilah), not as عبد الله.
+fn split_joined_name(word: &str) -> Option<usize> {
+    let letters: Vec<(usize, char)> = word.char_indices().filter(|(_, c)| !is_mark(*c)).collect();
+    let text: String = letters.iter().map(|(_, c)| c).collect();
+    JOINED_NAME_CLITICS.iter().find_map(|clitic| {
+        JOINED_NAME_HEADS.iter().find_map(|head| {
+            let n = clitic.chars().count() + head.chars().count();
+            let rest: String = text.chars().skip(n).collect();
+            let whole = format!("{clitic}{head}");
+            // The article and at least two letters of the name after it.
+            (text.starts_with(&whole) && rest.starts_with("ال") && rest.chars().count() >= 4)
+                .then(|| letters[n].0)
+        })
+    })
 }
 
 /// Words that start a new minor phrase in a long unpunctuated one.
