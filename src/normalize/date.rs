@@ -186,8 +186,9 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let hi = scan::window_after(text, i);
+            // A bracket glued to a month opens its gloss: `آب(أغسطس)` ends the name.
             let len = text[i..hi]
-                .find(|c: char| c.is_whitespace() || c == '/')
+                .find(|c: char| c.is_whitespace() || c == '/' || c == '(')
                 .unwrap_or(hi - i);
             if len == 0 {
                 break;
