@@ -3,9 +3,9 @@
 //! An ordinal agrees in gender with the noun it describes; its tens show case.
 
 use super::cardinal::{cardinal, Case, Form, Gender};
-use super::lexicon::Role;
+use super::lexicon::{self, Role};
 use super::reader::{definite, join_prefix, Outcome, Reader, Single};
-use super::scan::prev_word;
+use super::scan::{self, prev_word};
 use super::Class;
 
 const MASC: [&str; 11] = [
@@ -152,6 +152,22 @@ impl<'a> Reader<'a> {
         let gd = if s.ctx.prefix.contains("ال") {
             self.gender_before(s.ctx.start)
         } else if let Some(Role::Ordinal(gd)) = s.role {
+            // `ضبطت الفرقة 12 شاحنة`، `يصدره المركز 17 حالة`: a noun of the lexicon that
+            // the number counts makes the noun before a subject, not a name with its
+            // number. A word only guessed to be a noun (`الدقيقة 78 برأسية`، `اللواء 15
+            // مشاة`) does not.
+            // A noun the number counts is indefinite: one in construct with a definite
+            // noun names something (`المادة 24 لجنة الانتخاب`); and a noun after a number
+            // coordinated with this one is the other's (`المادة 6 و4 فقرات`).
+            let (counted, adjacent) = self.counted_after(s.core_end, n);
+            let counts = counted.is_some_and(|(x, _)| {
+                lexicon::is_known_noun(x.word)
+                    && !scan::next_word(self.text, x.end)
+                        .is_some_and(|y| !y.broken && y.word.starts_with("ال"))
+            });
+            if adjacent && counts {
+                return None;
+            }
             gd
         } else {
             return None;
