@@ -1379,9 +1379,14 @@ impl<'a> Reader<'a> {
         } else {
             role
         };
-        // `الرقم 431 لعدد المقبوض عليهم`: a word after says the number counts.
+        // `الرقم 431 لعدد المقبوض عليهم`: a word after says the number counts. Only a
+        // noun of a total or a measure says so: `بالرقم 937 للاستفسار` is a line to call.
         let counts = next.is_some_and(|x| {
-            !x.glued && x.word.starts_with('ل') && !matches!(x.word, "لا" | "لم" | "لن")
+            !x.glued
+                && x.word
+                    .strip_prefix("لل")
+                    .or_else(|| x.word.strip_prefix('ل'))
+                    .is_some_and(lexicon::is_total_noun)
         });
         Single {
             g,
