@@ -1194,9 +1194,12 @@ impl<'a> Reader<'a> {
         // subject of كان or of a verb taking an object; the number is the predicate or
         // the object, accusative.
         if definite {
+            // A noun of a total is genitive-taking before a number (`نسبة 20`) but here
+            // heads the subject (`كانت نسبة المشاركة 62`): look past it too.
+            let total = r2 == Some(Role::Oblique) && lexicon::is_total_noun(w2);
             let governing = match r2 {
                 Some(r @ (Role::Kana | Role::Object)) => Some((w2, r)),
-                None => match third() {
+                _ if total || r2.is_none() => match third() {
                     Some((w3, Some(r @ (Role::Kana | Role::Object)))) => Some((w3, r)),
                     _ => None,
                 },
