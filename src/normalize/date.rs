@@ -154,7 +154,10 @@ impl<'a> Reader<'a> {
                 return false;
             }
             end = next_end;
-            if self.month_after(end).is_some() || self.month_phrase_after(end) {
+            if self.month_after(end).is_some()
+                || self.month_phrase_after(end)
+                || numeric_month_after(self.text, end)
+            {
                 return true;
             }
         }
@@ -560,7 +563,9 @@ impl<'a> Reader<'a> {
         // `13 من الشهر المقبل`، `10 من ذي القعدة`: a day of the month.
         let rule = if self.month_phrase_after(s.core_end) {
             s.noted("; day of the month: ordinal")
-        } else if self.day_list_reaches_month(s.core_end) {
+        } else if !self.text[..s.ctx.start].trim_end().ends_with('/')
+            && self.day_list_reaches_month(s.core_end)
+        {
             // `من 5 إلى 10 يناير`، `بين 1 و5 يونيو`، `في 1 و2 و3 يونيو`، `الأيام 5 و6 و7
             // من الشهر`: the first day of a range or list of days that ends in a month.
             s.noted("; first day of a range of days: ordinal")
@@ -570,4 +575,16 @@ impl<'a> Reader<'a> {
         let spoken = ordinal(n, Gender::Masc, s.case);
         Some(s.done(Class::Date, spoken, s.core_end, rule))
     }
+}
+
+/// Whether the day ending at `pos` is a numeric date's: a slash and a month of one or two
+/// digits follow, then a slash (`من 20 – 30 /10/1436`).
+fn numeric_month_after(text: &str, pos: usize) -> bool {
+    let rest = text[pos..].trim_start();
+    let Some(rest) = rest.strip_prefix('/') else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=2).contains(&digits) && rest[digits..].trim_start().starts_with('/')
 }
