@@ -11,6 +11,7 @@
 use super::cardinal::digit_by_digit;
 use super::lexicon::{latin, units};
 use super::reader::{Read, Reader};
+use super::scan;
 use super::{Class, Guess};
 
 /// The Arabic name of a Latin letter (either case).
@@ -106,6 +107,34 @@ pub fn address(a: &str) -> (String, bool) {
     (out.join(" "), unknown)
 }
 
+/// A web address with a path at the start of `text` (`http://site.org/a/b.do?id=9`): the
+/// site (`site.org`, with `www.` if written) and the length of the whole address, up to a
+/// space and without the punctuation that closes the sentence or a bracket. `None` for an
+/// e-mail address or a bare site.
+fn web_site(text: &str) -> Option<(&str, usize)> {
+    let starts = |p: &str| {
+        text.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    };
+    let body_at = ["https://", "http://"]
+        .into_iter()
+        .find(|p| starts(p))
+        .map_or(0, str::len);
+    if body_at == 0 && !starts("www.") {
+        return None;
+    }
+    // Looked through for a word's window at most, as every word is (the reader asks at
+    // each word of a long run).
+    let text = &text[..scan::window_after(text, 0)];
+    let len = text.find(char::is_whitespace).unwrap_or(text.len());
+    let whole = text[..len].trim_end_matches(|c: char| !c.is_ascii_alphanumeric() && c != '/');
+    let body = whole.get(body_at..)?;
+    let slash = body.find('/')?;
+    let site = &body[..slash];
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-');
+    (site.contains('.') && site.chars().all(plain)).then_some((site, whole.len()))
+}
+
 /// Whether a run of Latin text is an e-mail address or a web address; `has_at` says
 /// whether it holds an `@`. Looks at its two ends only (the reader asks it for every
 /// letter of a long run).
@@ -180,8 +209,13 @@ impl<'a> Reader<'a> {
         self.latin_run = Some(m);
         let run = &text[i..m.alnum_end.max(i)];
         if is_address(run, m.last_at.is_some_and(|a| a >= i)) {
-            let (s, unknown) = address(run);
-            let mut r = Read::new(i, i + run.len(), Class::Latin, s, "address: spelled".into());
+            // A web page's path and query are not said: a presenter gives the site.
+            let (said, end, rule) = match web_site(rest) {
+                Some((site, len)) => (site, i + len, "web address: its site spelled"),
+                None => (run, i + run.len(), "address: spelled"),
+            };
+            let (s, unknown) = address(said);
+            let mut r = Read::new(i, end, Class::Latin, s, rule.into());
             if unknown {
                 r.guess = Some(Guess::UnknownLatin);
             }
