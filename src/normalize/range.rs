@@ -542,8 +542,22 @@ impl<'a> Reader<'a> {
     pub(super) fn coordinated_number(&self, end: usize) -> Option<(u64, usize)> {
         let text = self.text;
         let rest = text[end..].trim_start();
+        // The longer connectors first: `ولغاية` and `وحتى` start with `و`.
         let after_connector = [
-            "و", "إلى ", "الى ", "حتى ", "أو ", "او ", "- ", "– ", "-", "–",
+            "ولغاية ",
+            "لغاية ",
+            "وحتى ",
+            "وإلى ",
+            "و",
+            "إلى ",
+            "الى ",
+            "حتى ",
+            "أو ",
+            "او ",
+            "- ",
+            "– ",
+            "-",
+            "–",
         ]
         .iter()
         .find_map(|c| rest.strip_prefix(c))?
