@@ -24,14 +24,23 @@ pub fn percent(number: &str) -> String {
 impl<'a> Reader<'a> {
     /// `25%`، `%25`: a percentage.
     pub(super) fn read_percent(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
-        let pct_after = s
-            .next
-            .filter(|x| x.word == "%" || x.word == "٪" || x.word.starts_with(['%', '٪']));
+        // `0.19 ب%`: the sign written with the ب of بالمئة before it.
+        let pct_after = s.next.filter(|x| {
+            let w = x.word.strip_prefix('ب').unwrap_or(x.word);
+            w == "%" || w == "٪" || w.starts_with(['%', '٪'])
+        });
         if !s.ctx.percent_before && pct_after.is_none() {
             return None;
         }
         let end = pct_after
-            .map(|x| x.start + x.word.chars().next().map_or(0, char::len_utf8))
+            .map(|x| {
+                let (at, sign) = x
+                    .word
+                    .char_indices()
+                    .find(|&(_, c)| c == '%' || c == '٪')
+                    .unwrap_or((0, '%'));
+                x.start + at + sign.len_utf8()
+            })
             .unwrap_or(s.core_end);
         let spoken = percent(&format!(
             "{}{}",
