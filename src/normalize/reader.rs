@@ -1029,6 +1029,14 @@ impl<'a> Reader<'a> {
                 );
             }
         }
+        // `لهذا العام، 4 فئات`: a comma closes the year word's phrase.
+        if raw_prev.ends_with(['،', ',']) && role_of(w).is_some_and(|(r, _)| r == Role::Year) {
+            return (
+                Case::Obl,
+                None,
+                format!("no deciding word before (a comma after {w}) → default oblique"),
+            );
+        }
         self.by_role(ws, w)
     }
 
