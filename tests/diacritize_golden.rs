@@ -120,7 +120,7 @@ fn check(name: &str, lex: &Lexicon) -> (Vec<String>, usize, usize) {
                 }
             }
             let n = match w.source {
-                Source::Rules => got.len(),
+                Source::Rules | Source::Context => got.len(),
                 Source::Lexicon => got.len().saturating_sub(1),
                 Source::Model | Source::Bare | Source::Written => {
                     for (g, e) in got.iter().zip(&exp) {

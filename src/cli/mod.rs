@@ -146,8 +146,8 @@ enum Cmd {
     /// Print stdin with its short vowels, one output line per input line (normalized
     /// first unless --no-normalize).
     Diacritize {
-        /// Also show each word and where its marks came from (rules, written, lexicon,
-        /// model).
+        /// Also show each word and where its marks came from (rules, written, context,
+        /// lexicon, model).
         #[arg(long)]
         explain: bool,
         /// Take the lines as they are, without normalizing numbers and abbreviations.

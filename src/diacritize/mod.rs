@@ -38,6 +38,8 @@ pub enum Source {
     Written,
     /// The pronunciation lexicon.
     Lexicon,
+    /// A homograph read by the words after it (`data/context_readings.tsv`).
+    Context,
     /// The neural model.
     Model,
     /// No source marked it (model off, or nothing to mark).
@@ -51,6 +53,7 @@ impl Source {
             Source::Rules => "rules",
             Source::Written => "written",
             Source::Lexicon => "lexicon",
+            Source::Context => "context",
             Source::Model => "model",
             Source::Bare => "bare",
         }
@@ -247,7 +250,7 @@ fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -
     let words = word_ranges(&units);
     let rules = rule_words(spoken);
     let mut sources = Vec::with_capacity(words.len());
-    for w in &words {
+    for (k, w) in words.iter().enumerate() {
         let start = units[w.start].at;
         let mut found = None;
         let source = if let Some(r) = rules.iter().find(|r| r.span.contains(&start)) {
@@ -258,6 +261,9 @@ fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -
             }
         } else if units[w.clone()].iter().any(Unit::has_written) {
             Source::Written
+        } else if let Some(v) = context_reading(&units, &words, k) {
+            apply(&mut units[w.clone()], v, false);
+            Source::Context
         } else if let Some(e) = lexicon(&mut units[w.clone()], lex) {
             found = Some(e);
             Source::Lexicon
@@ -571,6 +577,50 @@ fn entry<'a>(lex: &'a Lexicon, bare: &str) -> Option<(&'a str, Entry)> {
     }
     (builtin.get_exact(bare).is_some() && !homographs().contains(bare))
         .then_some((v, Entry::Bundled))
+}
+
+/// A homograph's reading from `data/context_readings.tsv`: its word, its reading, and the
+/// words of which one must follow it.
+type ContextReading = (&'static str, &'static str, Vec<&'static str>);
+
+/// The context readings, parsed once.
+fn context_readings() -> &'static [ContextReading] {
+    static R: OnceLock<Vec<ContextReading>> = OnceLock::new();
+    R.get_or_init(|| {
+        include_str!("data/context_readings.tsv")
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .filter_map(|l| {
+                let mut f = l.split('\t').map(str::trim);
+                let (word, reading, after) = (f.next()?, f.next()?, f.next()?);
+                Some((word, reading, after.split('|').collect()))
+            })
+            .collect()
+    })
+}
+
+/// How many words after a context reading's word are looked at for the word it needs.
+const CONTEXT_WINDOW: usize = 5;
+
+/// The reading of word `k` that the words after it decide (`وبين … أن` → `وَبَيَّنَ`), when
+/// it opens a clause: the first word of the text or one after `.` `،` `؛` `:`.
+fn context_reading(units: &[Unit], words: &[Range<usize>], k: usize) -> Option<&'static str> {
+    let w = &words[k];
+    let bare = |r: &Range<usize>| units[r.clone()].iter().map(|u| u.ch).collect::<String>();
+    let word = bare(w);
+    let (_, reading, after) = context_readings().iter().find(|(x, _, _)| *x == word)?;
+    let before = units[..w.start]
+        .iter()
+        .rev()
+        .find(|u| !u.ch.is_whitespace());
+    if before.is_some_and(|u| !".،؛:\n".contains(u.ch)) {
+        return None;
+    }
+    words[k + 1..]
+        .iter()
+        .take(CONTEXT_WINDOW)
+        .any(|r| after.contains(&bare(r).as_str()))
+        .then_some(*reading)
 }
 
 /// The bundled lexicon's words that the model reads instead (`data/homographs.txt`).
