@@ -696,43 +696,88 @@ const LEXICON_WEIGHT: f32 = 2.0;
 /// first model's marks) takes [`LEXICON_WEIGHT`].
 fn combine(word: &mut [Unit], bonus: f32) {
     let n = word.len();
+    let mut scored: Vec<Vec<(Marks, f32)>> = Vec::with_capacity(n);
     for (i, u) in word.iter_mut().enumerate() {
-        let Some(second) = &u.second else {
+        let Some(list) = candidates(u, i + 1 == n, bonus) else {
+            scored.push(Vec::new());
             continue;
         };
-        let given = u.marks;
-        if given.is_empty() && !second.marked {
+        // Nothing the letter may carry (a hamza seat ruling out every guess): bare.
+        u.marks = list.first().map_or(Marks::default(), |b| b.0);
+        scored.push(list);
+    }
+    no_sukun_before_shadda(word, &scored);
+}
+
+/// The marks a letter may take, scored as [`combine`] says and best first; `None` for a
+/// letter no model marks (it keeps what it has).
+fn candidates(u: &Unit, last: bool, bonus: f32) -> Option<Vec<(Marks, f32)>> {
+    let second = u.second.as_ref()?;
+    let given = u.marks;
+    if given.is_empty() && !second.marked {
+        return None;
+    }
+    let weight = if last {
+        FIRST_WEIGHT_LAST
+    } else {
+        FIRST_WEIGHT
+    };
+    let bonus = if last { 0.0 } else { bonus };
+    let prob = |list: &[(Marks, f32)], m: Marks| {
+        list.iter().find(|(k, _)| *k == m).map_or(0.0, |(_, p)| *p)
+    };
+    let score = |m: Marks| {
+        weight * (prob(&u.first, m) + FLOOR).ln()
+            + (1.0 - weight) * (prob(&second.marks, m) + FLOOR).ln()
+            + if m == given { bonus } else { 0.0 }
+    };
+    let mut list: Vec<(Marks, f32)> = Vec::new();
+    let all = second
+        .marks
+        .iter()
+        .chain(&u.first)
+        .map(|(m, _)| *m)
+        .chain([given]);
+    for m in all.filter(|&m| !m.is_empty() && seat_allows(u.ch, m)) {
+        if !list.iter().any(|(k, _)| *k == m) {
+            list.push((m, score(m)));
+        }
+    }
+    // Stable: among equal scores the first listed (the second model's order) wins.
+    list.sort_by(|a, b| b.1.total_cmp(&a.1));
+    Some(list)
+}
+
+/// A letter with sukun before a doubled one makes three consonants in a row, which Arabic
+/// never says (the models wrote `يُسْبِّحُ`، `سَتُصْدِّرُ`). The article's lam before a sun
+/// letter is silent and loses its sukun (`الْتَّقْنِيّ` → `التَّقْنِيّ`); elsewhere the
+/// likelier of two repairs is taken: the first letter's best marks without sukun, or the
+/// second's best without shadda. `scored` is [`candidates`] for each letter.
+fn no_sukun_before_shadda(word: &mut [Unit], scored: &[Vec<(Marks, f32)>]) {
+    for i in 0..word.len().saturating_sub(1) {
+        let (a, b) = (word[i].marks, word[i + 1].marks);
+        if a.vowel != Some(SUKUN) || a.shadda || !b.shadda {
             continue;
         }
-        let last = i + 1 == n;
-        let weight = if last {
-            FIRST_WEIGHT_LAST
-        } else {
-            FIRST_WEIGHT
-        };
-        let bonus = if last { 0.0 } else { bonus };
-        let prob = |list: &[(Marks, f32)], m: Marks| {
-            list.iter().find(|(k, _)| *k == m).map_or(0.0, |(_, p)| *p)
-        };
-        let score = |m: Marks| {
-            weight * (prob(&u.first, m) + FLOOR).ln()
-                + (1.0 - weight) * (prob(&second.marks, m) + FLOOR).ln()
-                + if m == given { bonus } else { 0.0 }
-        };
-        let candidates = second
-            .marks
-            .iter()
-            .chain(&u.first)
-            .map(|(m, _)| *m)
-            .chain([given]);
-        let mut best = (Marks::default(), f32::NEG_INFINITY);
-        for m in candidates.filter(|&m| !m.is_empty() && seat_allows(u.ch, m)) {
-            let s = score(m);
-            if s > best.1 {
-                best = (m, s);
-            }
+        let article = word[i].ch == 'ل'
+            && i <= 3
+            && (i > 0 && word[i - 1].ch == 'ا' || i == 1 && word[0].ch == 'ل');
+        if article {
+            word[i].marks = Marks::default();
+            continue;
         }
-        u.marks = best.0;
+        let now = |k: usize, m: Marks| scored[k].iter().find(|(x, _)| *x == m).map(|(_, s)| *s);
+        let (Some(sa), Some(sb)) = (now(i, a), now(i + 1, b)) else {
+            continue;
+        };
+        let first = scored[i].iter().find(|(m, _)| m.vowel != Some(SUKUN));
+        let second = scored[i + 1].iter().find(|(m, _)| !m.shadda);
+        match (first, second) {
+            (Some(&(ma, xa)), Some(&(_, xb))) if xa + sb >= sa + xb => word[i].marks = ma,
+            (_, Some(&(mb, _))) => word[i + 1].marks = mb,
+            (Some(&(ma, _)), None) => word[i].marks = ma,
+            (None, None) => {}
+        }
     }
 }
 
@@ -1698,6 +1743,50 @@ mod tests {
         let d = diacritize_text(&text, &Lexicon::default(), Options::default()).unwrap();
         let bare: String = d.text.chars().filter(|c| !is_harakah(*c)).collect();
         assert_eq!(bare, text);
+    }
+
+    #[test]
+    fn no_letter_with_sukun_is_left_before_a_doubled_one() {
+        let m = |shadda: bool, v: char| Marks {
+            shadda,
+            vowel: Some(v),
+        };
+        let (fatha, kasra) = ('\u{064E}', '\u{0650}');
+        // Both models lean to sukun on the first letter and shadda on the second, the
+        // first less surely: the sukun gives way (يسبّح, not يسْبّح).
+        let unit = |ch: char, probs: Vec<(Marks, f32)>| Unit {
+            ch,
+            written: String::new(),
+            marks: Marks::default(),
+            extra: String::new(),
+            at: 0,
+            first: probs.clone(),
+            second: Some(Second {
+                marked: true,
+                marks: probs,
+                hamza: None,
+                dagger: false,
+            }),
+        };
+        let mut word = vec![
+            unit('س', vec![(m(false, SUKUN), 0.55), (m(false, fatha), 0.45)]),
+            unit('ب', vec![(m(true, kasra), 0.9), (m(false, kasra), 0.1)]),
+            unit('ح', vec![(m(false, fatha), 1.0)]),
+        ];
+        combine(&mut word, 0.0);
+        assert_eq!(word[0].marks, m(false, fatha));
+        assert_eq!(word[1].marks, m(true, kasra));
+        // The article's lam before a sun letter is silent: it only loses its sukun.
+        let mut word = vec![
+            unit('ا', vec![]),
+            unit('ل', vec![(m(false, SUKUN), 0.9), (m(false, fatha), 0.1)]),
+            unit('ت', vec![(m(true, fatha), 0.9), (m(false, fatha), 0.1)]),
+            unit('ق', vec![(m(false, SUKUN), 1.0)]),
+        ];
+        word[0].second = None;
+        combine(&mut word, 0.0);
+        assert!(word[1].marks.is_empty());
+        assert_eq!(word[2].marks, m(true, fatha));
     }
 
     #[test]
