@@ -253,6 +253,9 @@ fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -
     for (k, w) in words.iter().enumerate() {
         let start = units[w.start].at;
         let mut found = None;
+        // The letters of the word's ending, the models' to mark: its last, and with a
+        // tanween's alef the letter before (see `tanween_alef`).
+        let mut ending = 1;
         let source = if let Some(r) = rules.iter().find(|r| r.span.contains(&start)) {
             if apply_rule(&mut units[w.clone()], r) {
                 Source::Rules
@@ -264,20 +267,21 @@ fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -
         } else if let Some(v) = context_reading(&units, &words, k) {
             apply(&mut units[w.clone()], v, false);
             Source::Context
-        } else if let Some(e) = lexicon(&mut units[w.clone()], lex) {
+        } else if let Some((e, n)) = lexicon(&mut units[w.clone()], lex) {
             found = Some(e);
+            ending = n;
             Source::Lexicon
         } else {
             model_source()
         };
         match (source, found) {
-            (Source::Model, _) => combine(&mut units[w.clone()], 0.0),
+            (Source::Model, _) => combine(&mut units[w.clone()], 0.0, 1),
             // The bundled lexicon's stem is checked by hand and counts as a third opinion.
             (Source::Lexicon, Some(Entry::Bundled)) => {
-                combine(&mut units[w.clone()], LEXICON_WEIGHT)
+                combine(&mut units[w.clone()], LEXICON_WEIGHT, ending)
             }
             // A user's entry stands; the case ending is the models' all the same.
-            (Source::Lexicon, _) => combine(&mut units[w.end - 1..w.end], 0.0),
+            (Source::Lexicon, _) => combine(&mut units[w.end - ending..w.end], 0.0, ending),
             _ => {}
         }
         #[cfg(feature = "diacritize-model")]
@@ -490,7 +494,7 @@ enum Entry {
 
 /// Looks the word up in the lexicon, whole or without its clitics and article; the stem
 /// takes the entry's marks, the clitics keep the model's. Says whose entry it was.
-fn lexicon(word: &mut [Unit], lex: &Lexicon) -> Option<Entry> {
+fn lexicon(word: &mut [Unit], lex: &Lexicon) -> Option<(Entry, usize)> {
     // Entries give the pausal reading: the ending a word takes in the sentence (case,
     // or a vowel joining the next word) stays the model's.
     // An entry that respells the word with other letters (a name said as it is said
@@ -498,16 +502,35 @@ fn lexicon(word: &mut [Unit], lex: &Lexicon) -> Option<Entry> {
     // marks for other engines, and the bundled voice reads the entry instead.
     let bare: String = word.iter().map(|u| u.ch).collect();
     if entry(lex, &bare).is_some_and(|(v, _)| is_respelling(&bare, v)) {
-        return Some(Entry::Respelled);
+        return Some((Entry::Respelled, 1));
     }
     let ending = word.last().map(|u| u.marks).filter(|m| !m.is_empty());
-    let found = lexicon_stem(word, lex);
+    let found = match lexicon_stem(word, lex) {
+        Some(e) => Some((e, 1)),
+        None => tanween_alef(word, lex).map(|e| (e, 2)),
+    };
     if found.is_some() {
         if let (Some(u), Some(m)) = (word.last_mut(), ending) {
             u.marks = m;
         }
     }
     found
+}
+
+/// An entry's word in the accusative with its tanween's alef (`وفقا`، `عاما` for the
+/// entries `وَفْق`، `عَام`): the stem's marks are the entry's, the tanween on the letter
+/// before the alef stays the models'. Only for a stem of three letters or more: a shorter
+/// one plus alef is as often another word (`هنا`، `أنا`، `لنا`).
+fn tanween_alef(word: &mut [Unit], lex: &Lexicon) -> Option<Entry> {
+    let n = word.len();
+    if n < 4 || word[n - 1].ch != 'ا' {
+        return None;
+    }
+    let stem = &mut word[..n - 1];
+    let before = stem[n - 2].marks;
+    let found = lexicon_stem(stem, lex)?;
+    stem[n - 2].marks = before;
+    Some(found)
 }
 
 fn lexicon_stem(word: &mut [Unit], lex: &Lexicon) -> Option<Entry> {
@@ -690,14 +713,17 @@ const LEXICON_WEIGHT: f32 = 2.0;
 
 /// Marks each letter of a word by both models: a letter is marked when either puts a mark
 /// on it (or the lexicon does), and its marks are the set scoring best by [`FIRST_WEIGHT`]
-/// ([`FIRST_WEIGHT_LAST`] on the last letter), among those either model gives a chance
-/// and the letter's present marks. Those present marks also score `bonus` on every letter
-/// but the last: a bundled lexicon word's stem (where its entry leaves a letter bare, the
-/// first model's marks) takes [`LEXICON_WEIGHT`].
-fn combine(word: &mut [Unit], bonus: f32) {
+/// ([`FIRST_WEIGHT_LAST`] on the last letter), among those either model gives a chance and
+/// the letter's present marks. Those present marks also score `bonus` on every letter
+/// before the word's `ending` (its last letter, or last two with a tanween's alef): a
+/// bundled lexicon word's stem (where its entry leaves a letter bare, the first model's
+/// marks) takes [`LEXICON_WEIGHT`].
+fn combine(word: &mut [Unit], bonus: f32, ending: usize) {
     let n = word.len();
     let mut scored: Vec<Vec<(Marks, f32)>> = Vec::with_capacity(n);
     for (i, u) in word.iter_mut().enumerate() {
+        // The ending's letters get no bonus; only the last is weighed as a case ending.
+        let bonus = if i + ending >= n { 0.0 } else { bonus };
         let Some(list) = candidates(u, i + 1 == n, bonus) else {
             scored.push(Vec::new());
             continue;
@@ -709,8 +735,8 @@ fn combine(word: &mut [Unit], bonus: f32) {
     no_sukun_before_shadda(word, &scored);
 }
 
-/// The marks a letter may take, scored as [`combine`] says and best first; `None` for a
-/// letter no model marks (it keeps what it has).
+/// The marks a letter may take, scored as [`combine`] says and best first (`bonus` for its
+/// present marks); `None` for a letter no model marks (it keeps what it has).
 fn candidates(u: &Unit, last: bool, bonus: f32) -> Option<Vec<(Marks, f32)>> {
     let second = u.second.as_ref()?;
     let given = u.marks;
@@ -722,7 +748,6 @@ fn candidates(u: &Unit, last: bool, bonus: f32) -> Option<Vec<(Marks, f32)>> {
     } else {
         FIRST_WEIGHT
     };
-    let bonus = if last { 0.0 } else { bonus };
     let prob = |list: &[(Marks, f32)], m: Marks| {
         list.iter().find(|(k, _)| *k == m).map_or(0.0, |(_, p)| *p)
     };
@@ -1461,7 +1486,7 @@ mod tests {
             ),
             guessed(&[], &[]),
         ];
-        combine(&mut word, 0.0);
+        combine(&mut word, 0.0, 1);
         assert_eq!([word[0].marks, word[1].marks], [fatha, kasra]);
         // A bundled lexicon's marks stand against one model, not against both sure.
         let mut word = vec![
@@ -1474,7 +1499,7 @@ mod tests {
         ];
         word[0].marks = fatha;
         word[1].marks = fatha;
-        combine(&mut word, LEXICON_WEIGHT);
+        combine(&mut word, LEXICON_WEIGHT, 1);
         assert_eq!([word[0].marks, word[1].marks], [fatha, kasra]);
     }
 
@@ -1773,7 +1798,7 @@ mod tests {
             unit('ب', vec![(m(true, kasra), 0.9), (m(false, kasra), 0.1)]),
             unit('ح', vec![(m(false, fatha), 1.0)]),
         ];
-        combine(&mut word, 0.0);
+        combine(&mut word, 0.0, 1);
         assert_eq!(word[0].marks, m(false, fatha));
         assert_eq!(word[1].marks, m(true, kasra));
         // The article's lam before a sun letter is silent: it only loses its sukun.
@@ -1784,7 +1809,7 @@ mod tests {
             unit('ق', vec![(m(false, SUKUN), 1.0)]),
         ];
         word[0].second = None;
-        combine(&mut word, 0.0);
+        combine(&mut word, 0.0, 1);
         assert!(word[1].marks.is_empty());
         assert_eq!(word[2].marks, m(true, fatha));
     }
