@@ -28,9 +28,41 @@ pub fn lookup(word: &str) -> Option<(&'static str, Where)> {
     Some((spoken, w))
 }
 
+/// The first halves of compound names that the press often writes joined to the second,
+/// which starts with the article: `عبدالله`، `عبدالعزيز` (the Gulf spelling of `عبد الله`).
+pub const JOINED_NAME_HEADS: &[&str] = &["عبد"];
+
 // The reader's part for this class: finding the token's parts and context in the
 // sentence (the functions above only verbalize a parsed value).
 impl<'a> Reader<'a> {
+    /// A compound name written as one word at byte `start` (`عبدالله`، `وعبدالعزيز`), said
+    /// as its two words: the models then read the first half's case as a word's ending,
+    /// and every voice says the article's alef as the article.
+    pub(super) fn joined_name(&self, start: usize) -> Option<Read> {
+        let text = self.text;
+        let rest = &text[start..scan::window_after(text, start)];
+        let len = rest
+            .find(|c: char| !super::reader::is_arabic_letter(c))
+            .unwrap_or(rest.len());
+        let word = &rest[..len];
+        let (clitic, name) = match word.strip_prefix('و') {
+            Some(r) if r.starts_with("عبد") => ("و", r),
+            _ => ("", word),
+        };
+        let head = JOINED_NAME_HEADS.iter().find(|h| name.starts_with(*h))?;
+        let second = &name[head.len()..];
+        if !second.starts_with("ال") || second.chars().count() < 4 {
+            return None;
+        }
+        Some(Read::new(
+            start,
+            start + len,
+            Class::Abbreviation,
+            format!("{clitic}{head} {second}"),
+            format!("compound name written joined: {head} {second}"),
+        ))
+    }
+
     /// A token without digits around byte `i` (a `.` or `/`): an abbreviation or a
     /// month pair.
     pub(super) fn word_token(&self, i: usize) -> Option<Read> {

@@ -458,6 +458,21 @@ impl<'a> Reader<'a> {
                     continue;
                 }
             }
+            // A compound name written joined (`عبدالله`، `وعبدالله`): tested at the space
+            // before a word starting ع or وع, as `ذو` is.
+            let name_at = match b {
+                b' ' if bytes.get(i + 1..i + 3) == Some(&[0xD8, 0xB9]) => Some(i + 1),
+                b' ' if bytes.get(i + 1..i + 5) == Some(&[0xD9, 0x88, 0xD8, 0xB9]) => Some(i + 1),
+                0xD8 if i == 0 && bytes.get(1) == Some(&0xB9) => Some(0),
+                _ => None,
+            };
+            if let Some(at) = name_at.filter(|&at| at >= self.copied) {
+                if let Some(r) = self.joined_name(at) {
+                    i = r.end;
+                    self.emit(r);
+                    continue;
+                }
+            }
             if matches!(b, b'/' | b'(' | b'-') && i >= self.copied {
                 if let Some(r) = self.wire(i) {
                     i = r.end.max(i + 1);

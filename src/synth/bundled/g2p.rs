@@ -129,11 +129,8 @@ pub fn phrases(text: &str, lex: &Lexicon) -> Vec<Phrase> {
     out
 }
 
-/// The first halves of compound names that news text often writes joined to the second,
-/// which starts with the article: عبدالله، عبدالعزيز (Gulf spelling of عبد الله).
-const JOINED_NAME_HEADS: &[&str] = &["عبد"];
-
-/// Clitics a joined compound name may carry (وعبدالله، لعبدالعزيز).
+/// Clitics a joined compound name may carry (وعبدالله، لعبدالعزيز). The normalizer splits
+/// such names already (see [`JOINED_NAME_HEADS`]); this is for text given with its marks.
 const JOINED_NAME_CLITICS: &[&str] = &["", "و", "ف", "ب", "ل", "ك", "وب", "ول"];
 
 /// Where a compound name written as one word splits (the byte after the head's marks), so
@@ -233,6 +230,7 @@ pub fn transcribe(text: &str, lex: &Lexicon) -> String {
 
 /// Single digits, read one by one: normalized text has none, but no input must be mute.
 /// The digit names are the normalizer's own.
+use crate::normalize::abbrev::JOINED_NAME_HEADS;
 use crate::normalize::cardinal::DIGITS;
 
 enum CharKind {
