@@ -602,9 +602,9 @@ fn entry<'a>(lex: &'a Lexicon, bare: &str) -> Option<(&'a str, Entry)> {
         .then_some((v, Entry::Bundled))
 }
 
-/// A homograph's reading from `data/context_readings.tsv`: its word, its reading, and the
-/// words of which one must follow it.
-type ContextReading = (&'static str, &'static str, Vec<&'static str>);
+/// A homograph's reading from `data/context_readings.tsv`: its word, its reading, whether
+/// the words that decide come after it (else right before it), and those words.
+type ContextReading = (&'static str, &'static str, bool, Vec<&'static str>);
 
 /// The context readings, parsed once.
 fn context_readings() -> &'static [ContextReading] {
@@ -615,8 +615,13 @@ fn context_readings() -> &'static [ContextReading] {
             .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
             .filter_map(|l| {
                 let mut f = l.split('\t').map(str::trim);
-                let (word, reading, after) = (f.next()?, f.next()?, f.next()?);
-                Some((word, reading, after.split('|').collect()))
+                let (word, reading, when) = (f.next()?, f.next()?, f.next()?);
+                let (after, words) = match when.split_once(':')? {
+                    ("after", w) => (true, w),
+                    ("before", w) => (false, w),
+                    _ => return None,
+                };
+                Some((word, reading, after, words.split('|').collect()))
             })
             .collect()
     })
@@ -625,13 +630,18 @@ fn context_readings() -> &'static [ContextReading] {
 /// How many words after a context reading's word are looked at for the word it needs.
 const CONTEXT_WINDOW: usize = 5;
 
-/// The reading of word `k` that the words after it decide (`وبين … أن` → `وَبَيَّنَ`), when
-/// it opens a clause: the first word of the text or one after `.` `،` `؛` `:`.
+/// The reading of word `k` that the words around it decide: the words after it when it
+/// opens a clause, the first word of the text or one after `.` `،` `؛` `:` (`وبين … أن` →
+/// `وَبَيَّنَ`), or the word right before it (`المضي قدما` → `قُدُمًا`).
 fn context_reading(units: &[Unit], words: &[Range<usize>], k: usize) -> Option<&'static str> {
     let w = &words[k];
     let bare = |r: &Range<usize>| units[r.clone()].iter().map(|u| u.ch).collect::<String>();
     let word = bare(w);
-    let (_, reading, after) = context_readings().iter().find(|(x, _, _)| *x == word)?;
+    let (_, reading, after, deciding) = context_readings().iter().find(|r| r.0 == word)?;
+    let decides = |r: &Range<usize>| deciding.contains(&bare(r).as_str());
+    if !after {
+        return (k > 0 && decides(&words[k - 1])).then_some(*reading);
+    }
     let before = units[..w.start]
         .iter()
         .rev()
@@ -642,7 +652,7 @@ fn context_reading(units: &[Unit], words: &[Range<usize>], k: usize) -> Option<&
     words[k + 1..]
         .iter()
         .take(CONTEXT_WINDOW)
-        .any(|r| after.contains(&bare(r).as_str()))
+        .any(decides)
         .then_some(*reading)
 }
 
