@@ -30,7 +30,25 @@ pub fn lookup(word: &str) -> Option<(&'static str, Where)> {
 
 /// The first halves of compound names that the press often writes joined to the second,
 /// which starts with the article: `عبدالله`، `عبدالعزيز` (the Gulf spelling of `عبد الله`).
-pub const JOINED_NAME_HEADS: &[&str] = &["عبد"];
+const JOINED_NAME_HEADS: &[&str] = &["عبد"];
+
+/// Clitics a joined compound name may carry (`وعبدالله`، `لعبدالعزيز`).
+const JOINED_NAME_CLITICS: &[&str] = &["", "و", "ف", "ب", "ل", "ك", "وب", "ول"];
+
+/// Where a compound name written as one word (`عبدالله`، `وعبدالعزيز`) parts into its two
+/// words, as the number of letters before the second; `letters` is the word without its
+/// marks. The second word is the article and at least two letters of the name. Both the
+/// normalizer and the bundled voice (for text given with its marks) part names here.
+pub fn joined_name_split(letters: &str) -> Option<usize> {
+    JOINED_NAME_CLITICS.iter().find_map(|clitic| {
+        let rest = letters.strip_prefix(clitic)?;
+        JOINED_NAME_HEADS.iter().find_map(|head| {
+            let name = rest.strip_prefix(head)?;
+            (name.starts_with("ال") && name.chars().count() >= 4)
+                .then(|| clitic.chars().count() + head.chars().count())
+        })
+    })
+}
 
 // The reader's part for this class: finding the token's parts and context in the
 // sentence (the functions above only verbalize a parsed value).
@@ -45,21 +63,15 @@ impl<'a> Reader<'a> {
             .find(|c: char| !super::reader::is_arabic_letter(c))
             .unwrap_or(rest.len());
         let word = &rest[..len];
-        let (clitic, name) = match word.strip_prefix('و') {
-            Some(r) if r.starts_with("عبد") => ("و", r),
-            _ => ("", word),
-        };
-        let head = JOINED_NAME_HEADS.iter().find(|h| name.starts_with(*h))?;
-        let second = &name[head.len()..];
-        if !second.starts_with("ال") || second.chars().count() < 4 {
-            return None;
-        }
+        let n = joined_name_split(word)?;
+        let at = word.char_indices().nth(n).map_or(len, |(b, _)| b);
+        let (first, second) = word.split_at(at);
         Some(Read::new(
             start,
             start + len,
             Class::Abbreviation,
-            format!("{clitic}{head} {second}"),
-            format!("compound name written joined: {head} {second}"),
+            format!("{first} {second}"),
+            format!("compound name written joined: {first} {second}"),
         ))
     }
 
@@ -132,5 +144,21 @@ impl<'a> Reader<'a> {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::joined_name_split;
+
+    #[test]
+    fn joined_names_part_after_their_head_and_clitics() {
+        assert_eq!(joined_name_split("عبدالله"), Some(3));
+        assert_eq!(joined_name_split("وعبدالعزيز"), Some(4));
+        assert_eq!(joined_name_split("لعبدالرحمن"), Some(4));
+        // Too short a name after the article, or no article: one word.
+        assert_eq!(joined_name_split("عبدالي"), None);
+        assert_eq!(joined_name_split("عبدربه"), None);
+        assert_eq!(joined_name_split("العبد"), None);
     }
 }

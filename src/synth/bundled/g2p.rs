@@ -11,6 +11,7 @@
 
 use super::lexicon::{is_mark, is_respelling, Lexicon};
 use super::phoneme::Ph;
+use crate::normalize::abbrev::joined_name_split;
 
 /// One sound of a word, as the prosody sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -129,26 +130,18 @@ pub fn phrases(text: &str, lex: &Lexicon) -> Vec<Phrase> {
     out
 }
 
-/// Clitics a joined compound name may carry (وعبدالله، لعبدالعزيز). The normalizer splits
-/// such names already (see [`JOINED_NAME_HEADS`]); this is for text given with its marks.
-const JOINED_NAME_CLITICS: &[&str] = &["", "و", "ف", "ب", "ل", "ك", "وب", "ول"];
-
-/// Where a compound name written as one word splits (the byte after the head's marks), so
-/// that each half is read as the word it is: عبدالله joined was read with the article's
-/// alef as a long vowel in the middle of the word (ʕabdaːlilah), not as عبد الله.
+/// Where a compound name written as one word splits (the byte where its second word
+/// starts), so that each half is read as the word it is: عبدالله joined was read with the
+/// article's alef as a long vowel in the middle of the word (ʕabdaːlilah), not as عبد الله.
+/// The normalizer parts such names already; this is for text given with its marks.
 fn split_joined_name(word: &str) -> Option<usize> {
+    // Every word of every phrase passes here: most have no ع and cost nothing more.
+    if !word.contains('ع') {
+        return None;
+    }
     let letters: Vec<(usize, char)> = word.char_indices().filter(|(_, c)| !is_mark(*c)).collect();
-    let text: String = letters.iter().map(|(_, c)| c).collect();
-    JOINED_NAME_CLITICS.iter().find_map(|clitic| {
-        JOINED_NAME_HEADS.iter().find_map(|head| {
-            let n = clitic.chars().count() + head.chars().count();
-            let rest: String = text.chars().skip(n).collect();
-            let whole = format!("{clitic}{head}");
-            // The article and at least two letters of the name after it.
-            (text.starts_with(&whole) && rest.starts_with("ال") && rest.chars().count() >= 4)
-                .then(|| letters[n].0)
-        })
-    })
+    let bare: String = letters.iter().map(|(_, c)| c).collect();
+    joined_name_split(&bare).map(|n| letters[n].0)
 }
 
 /// Words that start a new minor phrase in a long unpunctuated one.
@@ -230,7 +223,6 @@ pub fn transcribe(text: &str, lex: &Lexicon) -> String {
 
 /// Single digits, read one by one: normalized text has none, but no input must be mute.
 /// The digit names are the normalizer's own.
-use crate::normalize::abbrev::JOINED_NAME_HEADS;
 use crate::normalize::cardinal::DIGITS;
 
 enum CharKind {
