@@ -99,6 +99,8 @@ const MAX_PIECE: usize = 400;
 
 const SHADDA: char = '\u{0651}';
 const SUKUN: char = '\u{0652}';
+/// The kasra, the vowel a hamzat al-wasl and the hamza under an alef take.
+const KASRA: char = '\u{0650}';
 #[cfg(feature = "diacritize-model")]
 const TATWEEL: char = '\u{0640}';
 
@@ -635,10 +637,10 @@ const CONTEXT_WINDOW: usize = 5;
 /// `وَبَيَّنَ`), or the word right before it (`المضي قدما` → `قُدُمًا`).
 fn context_reading(units: &[Unit], words: &[Range<usize>], k: usize) -> Option<&'static str> {
     let w = &words[k];
-    let bare = |r: &Range<usize>| units[r.clone()].iter().map(|u| u.ch).collect::<String>();
-    let word = bare(w);
-    let (_, reading, after, deciding) = context_readings().iter().find(|r| r.0 == word)?;
-    let decides = |r: &Range<usize>| deciding.contains(&bare(r).as_str());
+    // Compared letter by letter: every word of every text is looked up here.
+    let is = |r: &Range<usize>, x: &str| x.chars().eq(units[r.clone()].iter().map(|u| u.ch));
+    let (_, reading, after, deciding) = context_readings().iter().find(|r| is(w, r.0))?;
+    let decides = |r: &Range<usize>| deciding.iter().any(|x| is(r, x));
     if !after {
         return (k > 0 && decides(&words[k - 1])).then_some(*reading);
     }
@@ -820,7 +822,7 @@ fn no_sukun_before_shadda(word: &mut [Unit], scored: &[Vec<(Marks, f32)>]) {
 /// with i, the one over it (أ) never. The models now and then put a fatha on إنّ; no
 /// spelling allows it, so such marks are never chosen whatever their scores.
 fn seat_allows(ch: char, m: Marks) -> bool {
-    let i = matches!(m.vowel, Some('\u{0650}' | '\u{064D}'));
+    let i = matches!(m.vowel, Some(KASRA | '\u{064D}'));
     match ch {
         'إ' => i || m.vowel.is_none(),
         'أ' => !i,
@@ -874,9 +876,9 @@ fn wasl_alef(letters: &[char]) -> Option<(usize, bool)> {
 /// only the article's spelling is made one (a bundled lexicon word).
 #[cfg(feature = "diacritize-model")]
 fn wasl(word: &mut [Unit], guess: bool) {
-    const KASRA: Marks = Marks {
+    const KASRA_ONLY: Marks = Marks {
         shadda: false,
-        vowel: Some('\u{0650}'),
+        vowel: Some(KASRA),
     };
     const SUKUN_ONLY: Marks = Marks {
         shadda: false,
@@ -887,7 +889,7 @@ fn wasl(word: &mut [Unit], guess: bool) {
         return;
     };
     if article && joined(word, alef) {
-        word[alef].marks = KASRA;
+        word[alef].marks = KASRA_ONLY;
         word[alef - 1].marks = SUKUN_ONLY;
         return;
     }
@@ -900,12 +902,12 @@ fn wasl(word: &mut [Unit], guess: bool) {
             s.marks
                 .iter()
                 .max_by(|a, b| a.1.total_cmp(&b.1))
-                .is_some_and(|&(m, p)| m == KASRA && p > 0.5)
+                .is_some_and(|&(m, p)| m == KASRA_ONLY && p > 0.5)
         });
     if !kasra {
         return;
     }
-    word[alef].marks = KASRA;
+    word[alef].marks = KASRA_ONLY;
     if article {
         word[alef - 1].marks = SUKUN_ONLY;
     }
@@ -917,7 +919,6 @@ fn wasl(word: &mut [Unit], guess: bool) {
 /// its seat, الامن for الأمن) is left as it is.
 #[cfg(feature = "diacritize-model")]
 fn joined(word: &[Unit], alef: usize) -> bool {
-    const KASRA: char = '\u{0650}';
     let lam = word[alef - 1].marks;
     let a = word[alef].marks;
     lam.vowel == Some(KASRA) && !lam.shadda && !a.shadda && matches!(a.vowel, None | Some(KASRA))
