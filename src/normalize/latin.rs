@@ -107,15 +107,17 @@ pub fn address(a: &str) -> (String, bool) {
     (out.join(" "), unknown)
 }
 
+/// Whether `t` starts with `p`, ASCII case aside (`HTTP://`, `WWW.`).
+fn starts_ci(t: &str, p: &str) -> bool {
+    t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p))
+}
+
 /// A web address with a path at the start of `text` (`http://site.org/a/b.do?id=9`): the
 /// site (`site.org`, with `www.` if written) and the length of the whole address, up to a
 /// space and without the punctuation that closes the sentence or a bracket. `None` for an
 /// e-mail address or a bare site.
 fn web_site(text: &str) -> Option<(&str, usize)> {
-    let starts = |p: &str| {
-        text.get(..p.len())
-            .is_some_and(|h| h.eq_ignore_ascii_case(p))
-    };
+    let starts = |p: &str| starts_ci(text, p);
     let body_at = ["https://", "http://"]
         .into_iter()
         .find(|p| starts(p))
@@ -139,7 +141,7 @@ fn web_site(text: &str) -> Option<(&str, usize)> {
 /// whether it holds an `@`. Looks at its two ends only (the reader asks it for every
 /// letter of a long run).
 fn is_address(t: &str, has_at: bool) -> bool {
-    let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    let starts = |p: &str| starts_ci(t, p);
     let ends = |p: &str| {
         t.len() > p.len()
             && t.get(t.len() - p.len()..)
