@@ -31,6 +31,10 @@ enum Kind {
     Unit,
     /// عشر/عشرة after a [`Kind::Unit`].
     Teen,
+    /// A dual in construct whose spelling is also the singular's accusative with the
+    /// tanween's alef (`ألفا`, `مليونا`): after another number word it is that singular,
+    /// the noun a number from 11 to 99 counts (`خمسة عشر ألفًا`, not `ألفا`, two thousand).
+    Dual,
 }
 
 struct Forms {
@@ -58,6 +62,7 @@ fn table() -> &'static Table {
                 "f" => Kind::Fixed,
                 "u" => Kind::Unit,
                 "t" => Kind::Teen,
+                "d" => Kind::Dual,
                 _ => continue,
             };
             t.insert(
@@ -133,7 +138,7 @@ pub fn invariant(w: &str) -> bool {
     } else {
         w.strip_prefix('و').unwrap_or(w)
     };
-    [Kind::Fixed, Kind::Noun].iter().any(|k| {
+    [Kind::Fixed, Kind::Noun, Kind::Dual].iter().any(|k| {
         t.get(&(*k, w.to_owned())).is_some_and(|f| {
             let end = |v: &str| v.chars().last();
             end(&f.nom) == end(&f.acc) && end(&f.acc) == end(&f.gen)
@@ -152,6 +157,7 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
     let t = table();
     let mut out = Vec::with_capacity(words.len());
     let mut after_unit = false;
+    let mut after_number = false;
     for (i, w) in words.iter().enumerate() {
         // A conjunction or preposition the normalizer kept on the number (وخمسة، بإحدى).
         let (conj, w) = if known(t, w) {
@@ -167,9 +173,9 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
         let kind_order: &[Kind] = if after_unit && (w == "عشر" || w == "عشرة") {
             &[Kind::Teen]
         } else if teen_next {
-            &[Kind::Unit, Kind::Noun, Kind::Fixed]
+            &[Kind::Unit, Kind::Noun, Kind::Fixed, Kind::Dual]
         } else {
-            &[Kind::Noun, Kind::Fixed]
+            &[Kind::Noun, Kind::Fixed, Kind::Dual]
         };
         let mut found = None;
         for k in kind_order {
@@ -179,10 +185,15 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
             }
         }
         after_unit = matches!(found, Some((Kind::Unit, _)));
+        let counted = after_number;
+        after_number = found.is_some();
         let Some((kind, mut v)) = found else {
             out.push(None);
             continue;
         };
+        if kind == Kind::Dual && counted {
+            v = alef_tanween(&v);
+        }
         if kind == Kind::Noun && !v.starts_with("ال") {
             let construct = match next {
                 Some(n) => !n.starts_with('و') && !n.starts_with('ب'),
@@ -198,7 +209,7 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
 }
 
 fn known(t: &Table, w: &str) -> bool {
-    [Kind::Noun, Kind::Fixed, Kind::Unit, Kind::Teen]
+    [Kind::Noun, Kind::Fixed, Kind::Unit, Kind::Teen, Kind::Dual]
         .iter()
         .any(|k| t.contains_key(&(*k, w.to_owned())))
         || w.strip_prefix("ال").is_some_and(|s| {
@@ -237,6 +248,14 @@ fn with_article(stem: &str) -> String {
         format!("ال{first}\u{0651}{}", chars.as_str())
     } else {
         format!("الْ{stem}")
+    }
+}
+
+/// `أَلْفَا` → `أَلْفًا`: the fatha before the final alef becomes the tanween it carries.
+fn alef_tanween(v: &str) -> String {
+    match v.strip_suffix("\u{064E}ا") {
+        Some(stem) => format!("{stem}\u{064B}ا"),
+        None => v.to_owned(),
     }
 }
 
@@ -284,6 +303,17 @@ mod tests {
         assert_eq!(v, vec![Some("خَمْسَةً".into()), Some("وَعِشْرِينَ".into())]);
         let v = vowel_words(&["خمسة", "بالمئة"], Case::Gen, false);
         assert_eq!(v, vec![Some("خَمْسَةٍ".into()), Some("بِالْمِئَةِ".into())]);
+    }
+
+    #[test]
+    fn a_dual_spelling_after_a_number_is_the_counted_singular() {
+        let v = vowel_words(&["اثنا", "عشر", "ألفا"], Case::Nom, false);
+        assert_eq!(v[2].as_deref(), Some("أَلْفًا"));
+        let v = vowel_words(&["ستين", "مليونا", "وسبعمئة", "ألف"], Case::Acc, true);
+        assert_eq!(v[1].as_deref(), Some("مِلْيُونًا"));
+        // Alone, it is two thousand in construct: `ألفا دينار`.
+        let v = vowel_words(&["ألفا"], Case::Nom, true);
+        assert_eq!(v, vec![Some("أَلْفَا".into())]);
     }
 
     #[test]
