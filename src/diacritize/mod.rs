@@ -280,7 +280,9 @@ fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -
             (Source::Model, _) => combine(&mut units[w.clone()], 0.0, 1),
             // The bundled lexicon's stem is checked by hand and counts as a third opinion.
             (Source::Lexicon, Some(Entry::Bundled)) => {
-                combine(&mut units[w.clone()], LEXICON_WEIGHT, ending)
+                let long = long_vowels(&units[w.clone()], ending);
+                combine(&mut units[w.clone()], LEXICON_WEIGHT, ending);
+                keep_long_vowels(&mut units[w.clone()], &long);
             }
             // A user's entry stands; the case ending is the models' all the same.
             (Source::Lexicon, _) => combine(&mut units[w.end - ending..w.end], 0.0, ending),
@@ -439,11 +441,15 @@ fn apply(word: &mut [Unit], diacritized: &str, keep_bare: bool) -> bool {
     if !same {
         return false;
     }
+    let mut before = Marks::default();
     for (u, f) in word.iter_mut().zip(from) {
         let m = Marks::from_str(&f.written);
-        if !(m.is_empty() && keep_bare) {
+        // A letter the entry leaves bare keeps the model's marks, unless the entry reads
+        // it as a long vowel (see `long_vowels`).
+        if !(m.is_empty() && keep_bare) || is_long_vowel(f.ch, before) {
             u.marks = m;
         }
+        before = m;
         u.extra = f.written.chars().filter(|c| is_other_mark(*c)).collect();
     }
     true
@@ -745,6 +751,43 @@ fn combine(word: &mut [Unit], bonus: f32, ending: usize) {
         scored.push(list);
     }
     no_sukun_before_shadda(word, &scored);
+}
+
+/// The letters of a bundled lexicon word's stem that its entry reads as long vowels: a
+/// bare `و` after a damma, `ي` after a kasra, or `ا`/`ى` after a fatha (`تَمُّوز`,
+/// `بُوزِيد`). `ending` letters at the end are the models' to mark.
+fn long_vowels(word: &[Unit], ending: usize) -> Vec<bool> {
+    let n = word.len();
+    (0..n)
+        .map(|i| {
+            i > 0
+                && i + ending < n
+                && word[i].marks.is_empty()
+                && is_long_vowel(word[i].ch, word[i - 1].marks)
+        })
+        .collect()
+}
+
+/// Whether letter `ch`, bare after a letter marked `before`, is a long vowel.
+fn is_long_vowel(ch: char, before: Marks) -> bool {
+    let vowel = match ch {
+        'و' => '\u{064F}',
+        'ي' => KASRA,
+        'ا' | 'ى' => '\u{064E}',
+        _ => return false,
+    };
+    before.vowel == Some(vowel)
+}
+
+/// A long vowel of the entry stays one: a model's vowel or shadda on it would make it a
+/// consonant the entry does not say (`تَمُّوِّز`, `بُوَزِيد`). A sukun says the same as
+/// the bare letter and stays.
+fn keep_long_vowels(word: &mut [Unit], long: &[bool]) {
+    for (u, &l) in word.iter_mut().zip(long) {
+        if l && u.marks.vowel != Some(SUKUN) {
+            u.marks = Marks::default();
+        }
+    }
 }
 
 /// The marks a letter may take, scored as [`combine`] says and best first (`bonus` for its
