@@ -496,7 +496,7 @@ fn short_of_tanween(c: char) -> char {
 enum Entry {
     /// The bundled lexicon's: its marks weigh [`LEXICON_WEIGHT`] against the models'.
     Bundled,
-    /// A user's: its marks stand.
+    /// A user's, or a bundled one listed in `data/firm.txt`: its marks stand.
     Users,
     /// One that respells the word with other letters: the word keeps the first model's
     /// marks (the bundled voice reads the entry).
@@ -609,8 +609,19 @@ fn entry<'a>(lex: &'a Lexicon, bare: &str) -> Option<(&'a str, Entry)> {
     if builtin.get(bare) != Some(v) {
         return Some((v, Entry::Users));
     }
-    (builtin.get_exact(bare).is_some() && !homographs().contains(bare))
-        .then_some((v, Entry::Bundled))
+    if builtin.get_exact(bare).is_none() || homographs().contains(bare) {
+        return None;
+    }
+    if firm().contains(bare) {
+        return Some((v, Entry::Users));
+    }
+    Some((v, Entry::Bundled))
+}
+
+/// The bundled lexicon's words whose entry stands as a user's does (`data/firm.txt`).
+fn firm() -> &'static HashSet<&'static str> {
+    static F: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    F.get_or_init(|| word_list(include_str!("data/firm.txt")))
 }
 
 /// A homograph's reading from `data/context_readings.tsv`: its word, its reading, whether
@@ -670,13 +681,15 @@ fn context_reading(units: &[Unit], words: &[Range<usize>], k: usize) -> Option<&
 /// The bundled lexicon's words that the model reads instead (`data/homographs.txt`).
 fn homographs() -> &'static HashSet<&'static str> {
     static H: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    H.get_or_init(|| {
-        include_str!("data/homographs.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect()
-    })
+    H.get_or_init(|| word_list(include_str!("data/homographs.txt")))
+}
+
+/// The words of a list file: one a line, `#` comments and blank lines skipped.
+fn word_list(text: &'static str) -> HashSet<&'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
 }
 
 /// The text with every word in its pausal form: the vowel, tanween or sukun on a word's
@@ -1774,6 +1787,15 @@ mod tests {
         let bundled = Lexicon::bundled();
         for w in homographs() {
             assert!(bundled.get_exact(w).is_some(), "{w} is not a bundled key");
+        }
+    }
+
+    #[test]
+    fn firm_words_are_words_of_the_bundled_lexicon() {
+        let bundled = Lexicon::bundled();
+        for w in firm() {
+            assert!(bundled.get_exact(w).is_some(), "{w} is not a bundled key");
+            assert!(!homographs().contains(w), "{w} is also a homograph");
         }
     }
 
