@@ -395,11 +395,16 @@ fn rule_words(spoken: &Spoken) -> Vec<RuleWord> {
         .or_else(|| numbers::form_case(&words));
         prev_case = case;
         // Undecided: the table's vowels inside the words, the model's case endings.
-        let vowelled = numbers::vowel_words(
-            &words,
-            case.unwrap_or(numbers::Case::Nom),
-            numbers::has_counted_noun(t),
-        );
+        // The number governs the noun after it when its rule counted one, or when that
+        // word is a noun the normalizer counts (`بخمسمئة مليون دينار`: the scale word's
+        // rule names no noun).
+        let end = start + t.spoken.len();
+        let next = spoken.text[end..]
+            .strip_prefix(' ')
+            .and_then(|r| r.split([' ', '.', '،', ',', '؛', ':', ')']).next());
+        let construct = numbers::has_counted_noun(t)
+            || next.is_some_and(|w| !w.is_empty() && crate::normalize::lexicon::is_known_noun(w));
+        let vowelled = numbers::vowel_words(&words, case.unwrap_or(numbers::Case::Nom), construct);
         let mut at = start;
         for (w, v) in words.iter().zip(vowelled) {
             if let Some(v) = v {

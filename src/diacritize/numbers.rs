@@ -87,7 +87,12 @@ pub fn token_case(token: &Token) -> Option<Case> {
         None
     } else if rule.contains("nominative") {
         Some(Case::Nom)
-    } else if rule.contains("accusative") || rule.contains("object") {
+    } else if rule.starts_with("prefix ") {
+        // A glued preposition (بـ، لـ، كـ) governs the number: `بِوَاحِدٍ وَعِشْرِينَ`.
+        Some(Case::Gen)
+    } else if rule.contains("accusative") && !rule.contains("accusative noun")
+        || rule.contains("object")
+    {
         Some(Case::Acc)
     } else if rule.contains("preposition")
         || rule.contains("genitive")
@@ -158,6 +163,9 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
     let mut out = Vec::with_capacity(words.len());
     let mut after_unit = false;
     let mut after_number = false;
+    // After a number from 11 to 99 the scale word is its counted noun, accusative
+    // whatever the sentence's case (`بأربعة عشر ألفَ يورو`).
+    let mut tamyiz = false;
     for (i, w) in words.iter().enumerate() {
         // A conjunction or preposition the normalizer kept on the number (وخمسة، بإحدى).
         let (conj, w) = if known(t, w) {
@@ -177,14 +185,16 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
         } else {
             &[Kind::Noun, Kind::Fixed, Kind::Dual]
         };
+        let word_case = if tamyiz { Case::Acc } else { case };
         let mut found = None;
         for k in kind_order {
-            if let Some(v) = lookup(t, *k, w, case) {
+            if let Some(v) = lookup(t, *k, w, word_case) {
                 found = Some((*k, v));
                 break;
             }
         }
         after_unit = matches!(found, Some((Kind::Unit, _)));
+        tamyiz = matches!(found, Some((Kind::Teen, _))) || is_tens(t, w);
         let counted = after_number;
         after_number = found.is_some();
         let Some((kind, mut v)) = found else {
@@ -195,8 +205,9 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
             v = alef_tanween(&v);
         }
         if kind == Kind::Noun && !v.starts_with("ال") {
+            // `سبعة فاصل ثمانية`: the decimal point is no counted noun.
             let construct = match next {
-                Some(n) => !n.starts_with('و') && !n.starts_with('ب'),
+                Some(n) => !n.starts_with('و') && !n.starts_with('ب') && n != "فاصل",
                 None => construct_at_end,
             };
             if !construct {
@@ -206,6 +217,13 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
         out.push(Some(format!("{conj}{v}")));
     }
     out
+}
+
+/// Whether `w` is a ten (`عشرون`، `ثلاثين`): a fixed word ending in a nun with fatha, as
+/// the sound plural does, where a dual's nun has kasra (`اثنين`، `ألفين`).
+fn is_tens(t: &Table, w: &str) -> bool {
+    t.get(&(Kind::Fixed, w.to_owned()))
+        .is_some_and(|f| f.nom.ends_with("\u{0646}\u{064E}"))
 }
 
 fn known(t: &Table, w: &str) -> bool {
@@ -314,6 +332,17 @@ mod tests {
         // Alone, it is two thousand in construct: `ألفا دينار`.
         let v = vowel_words(&["ألفا"], Case::Nom, true);
         assert_eq!(v, vec![Some("أَلْفَا".into())]);
+    }
+
+    #[test]
+    fn a_scale_word_after_eleven_to_ninety_nine_is_accusative() {
+        let v = vowel_words(&["أربعة", "عشر", "ألف"], Case::Gen, true);
+        assert_eq!(v[2].as_deref(), Some("أَلْفَ"));
+        let v = vowel_words(&["ثلاثة", "وعشرين", "ألف"], Case::Gen, true);
+        assert_eq!(v[2].as_deref(), Some("أَلْفَ"));
+        // Not after a unit from three to ten, whose plural counted noun is genitive.
+        let v = vowel_words(&["ثلاثة", "آلاف"], Case::Gen, true);
+        assert_eq!(v[1].as_deref(), Some("آلَافِ"));
     }
 
     #[test]
