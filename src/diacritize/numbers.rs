@@ -25,6 +25,9 @@ pub enum Case {
 enum Kind {
     /// Declinable, tanween when not in construct.
     Noun,
+    /// A scale word (`ألف`، `مليون`), declinable as a noun: after a hundred, a unit or
+    /// another scale word it is their genitive, after 11–99 their accusative.
+    Scale,
     /// Fixed ending.
     Fixed,
     /// First part of a compound 11–19.
@@ -59,6 +62,7 @@ fn table() -> &'static Table {
             };
             let kind = match kind {
                 "n" => Kind::Noun,
+                "s" => Kind::Scale,
                 "f" => Kind::Fixed,
                 "u" => Kind::Unit,
                 "t" => Kind::Teen,
@@ -143,12 +147,14 @@ pub fn invariant(w: &str) -> bool {
     } else {
         w.strip_prefix('و').unwrap_or(w)
     };
-    [Kind::Fixed, Kind::Noun, Kind::Dual].iter().any(|k| {
-        t.get(&(*k, w.to_owned())).is_some_and(|f| {
-            let end = |v: &str| v.chars().last();
-            end(&f.nom) == end(&f.acc) && end(&f.acc) == end(&f.gen)
+    [Kind::Fixed, Kind::Noun, Kind::Scale, Kind::Dual]
+        .iter()
+        .any(|k| {
+            t.get(&(*k, w.to_owned())).is_some_and(|f| {
+                let end = |v: &str| v.chars().last();
+                end(&f.nom) == end(&f.acc) && end(&f.acc) == end(&f.gen)
+            })
         })
-    })
 }
 
 /// Whether the token reads a counted noun after it (its rule names one).
@@ -166,6 +172,10 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
     // After a number from 11 to 99 the scale word is its counted noun, accusative
     // whatever the sentence's case (`بأربعة عشر ألفَ يورو`).
     let mut tamyiz = false;
+    // After a hundred, a unit from three to ten or another scale word, a scale word with
+    // no conjunction is the second term of their construct, genitive (`خمسمئة ألفِ`،
+    // `ثلاثة آلافِ`).
+    let mut governs = false;
     for (i, w) in words.iter().enumerate() {
         // A conjunction or preposition the normalizer kept on the number (وخمسة، بإحدى).
         let (conj, w) = if known(t, w) {
@@ -181,11 +191,17 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
         let kind_order: &[Kind] = if after_unit && (w == "عشر" || w == "عشرة") {
             &[Kind::Teen]
         } else if teen_next {
-            &[Kind::Unit, Kind::Noun, Kind::Fixed, Kind::Dual]
+            &[Kind::Unit, Kind::Noun, Kind::Scale, Kind::Fixed, Kind::Dual]
         } else {
-            &[Kind::Noun, Kind::Fixed, Kind::Dual]
+            &[Kind::Noun, Kind::Scale, Kind::Fixed, Kind::Dual]
         };
-        let word_case = if tamyiz { Case::Acc } else { case };
+        let word_case = if tamyiz {
+            Case::Acc
+        } else if governs && conj.is_empty() && t.contains_key(&(Kind::Scale, w.to_owned())) {
+            Case::Gen
+        } else {
+            case
+        };
         let mut found = None;
         for k in kind_order {
             if let Some(v) = lookup(t, *k, w, word_case) {
@@ -195,6 +211,7 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
         }
         after_unit = matches!(found, Some((Kind::Unit, _)));
         tamyiz = matches!(found, Some((Kind::Teen, _))) || is_tens(t, w);
+        governs = matches!(found, Some((Kind::Noun | Kind::Scale, _))) && !tamyiz;
         let counted = after_number;
         after_number = found.is_some();
         let Some((kind, mut v)) = found else {
@@ -204,7 +221,7 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
         if kind == Kind::Dual && counted {
             v = alef_tanween(&v);
         }
-        if kind == Kind::Noun && !v.starts_with("ال") {
+        if matches!(kind, Kind::Noun | Kind::Scale) && !v.starts_with("ال") {
             // `سبعة فاصل ثمانية`: the decimal point is no counted noun.
             let construct = match next {
                 Some(n) => !n.starts_with('و') && !n.starts_with('ب') && n != "فاصل",
@@ -227,12 +244,20 @@ fn is_tens(t: &Table, w: &str) -> bool {
 }
 
 fn known(t: &Table, w: &str) -> bool {
-    [Kind::Noun, Kind::Fixed, Kind::Unit, Kind::Teen, Kind::Dual]
-        .iter()
-        .any(|k| t.contains_key(&(*k, w.to_owned())))
+    [
+        Kind::Noun,
+        Kind::Scale,
+        Kind::Fixed,
+        Kind::Unit,
+        Kind::Teen,
+        Kind::Dual,
+    ]
+    .iter()
+    .any(|k| t.contains_key(&(*k, w.to_owned())))
         || w.strip_prefix("ال").is_some_and(|s| {
             t.contains_key(&(Kind::Fixed, s.to_owned()))
                 || t.contains_key(&(Kind::Noun, s.to_owned()))
+                || t.contains_key(&(Kind::Scale, s.to_owned()))
         })
 }
 
@@ -252,6 +277,7 @@ fn lookup(t: &Table, kind: Kind, w: &str, case: Case) -> Option<String> {
     }
     let f = t
         .get(&(Kind::Noun, stem.to_owned()))
+        .or_else(|| t.get(&(Kind::Scale, stem.to_owned())))
         .or_else(|| t.get(&(Kind::Fixed, stem.to_owned())))?;
     Some(with_article(&pick(f)))
 }
@@ -340,9 +366,14 @@ mod tests {
         assert_eq!(v[2].as_deref(), Some("أَلْفَ"));
         let v = vowel_words(&["ثلاثة", "وعشرين", "ألف"], Case::Gen, true);
         assert_eq!(v[2].as_deref(), Some("أَلْفَ"));
-        // Not after a unit from three to ten, whose plural counted noun is genitive.
-        let v = vowel_words(&["ثلاثة", "آلاف"], Case::Gen, true);
+        // After a unit from three to ten or a hundred it is genitive, whatever the case.
+        let v = vowel_words(&["ثلاثة", "آلاف"], Case::Nom, true);
         assert_eq!(v[1].as_deref(), Some("آلَافِ"));
+        let v = vowel_words(&["خمسمئة", "ألف"], Case::Nom, true);
+        assert_eq!(v[1].as_deref(), Some("أَلْفِ"));
+        // A conjunction starts a new term: `ألف وخمسمئة`.
+        let v = vowel_words(&["ألف", "وخمسمئة"], Case::Nom, true);
+        assert_eq!(v[1].as_deref(), Some("وَخَمْسُمِئَةِ"));
     }
 
     #[test]
