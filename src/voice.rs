@@ -544,6 +544,10 @@ pub struct BundledSettings {
     pub open_quotient: f32,
     /// Spectral tilt of the voice source, 0 (bright) to 0.9 (dark, soft).
     pub tilt: f32,
+    /// How much wider the first formant's bandwidth is while the glottis is open, in hertz
+    /// (0 to 400; 0, the default, keeps it fixed): the damping a real glottis adds in each
+    /// cycle, which made the higher voice sound less buzzy (README, DNSMOS section).
+    pub open_phase_b1_hz: f32,
     /// Silence between words in milliseconds.
     pub word_gap_ms: f32,
     /// A pronunciation lexicon file added to the bundled one (see
@@ -568,6 +572,7 @@ impl Default for BundledSettings {
             breathiness: 0.08,
             open_quotient: 0.6,
             tilt: 0.35,
+            open_phase_b1_hz: 0.0,
             word_gap_ms: 0.0,
             lexicon: None,
             case_endings: false,

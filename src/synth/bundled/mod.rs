@@ -133,6 +133,11 @@ impl super::Synthesizer for Bundled {
             } else {
                 0.0
             },
+            open_b1_hz: if s.open_phase_b1_hz.is_finite() {
+                s.open_phase_b1_hz.clamp(0.0, 400.0)
+            } else {
+                0.0
+            },
         };
         let frames = prosody::frames(&phrases, &style, self.rate);
         let mut samples = klatt::render(&frames, self.rate, source);
