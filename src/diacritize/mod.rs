@@ -899,6 +899,22 @@ fn seat_allows(ch: char, m: Marks) -> bool {
 #[cfg(feature = "diacritize-model")]
 const WASL_CLITICS: [&str; 11] = ["", "و", "ف", "ب", "ك", "ل", "وب", "فب", "ول", "فل", "وك"];
 
+/// Where the article's lam stands in `letters` after `clitic`: after the article's alef
+/// (الاستقبال، والأمن), or right after a clitic ل, which drops that alef (للاستقبال،
+/// للإعلام).
+#[cfg(feature = "diacritize-model")]
+fn article_lam(letters: &[char], clitic: &[char]) -> Option<usize> {
+    let n = clitic.len();
+    let rest = letters.strip_prefix(clitic)?;
+    if rest.starts_with(&['ا', 'ل']) {
+        Some(n + 1)
+    } else if clitic.last() == Some(&'ل') && rest.first() == Some(&'ل') {
+        Some(n)
+    } else {
+        None
+    }
+}
+
 /// Where a word's hamzat al-wasl is, and whether the article stands before it: the alef
 /// after the clitics and the article (الاستقبال، للاستقبال), or opening the word after the
 /// clitics (انطلقت، واستمر). Short words are left alone.
@@ -907,20 +923,13 @@ fn wasl_alef(letters: &[char]) -> Option<(usize, bool)> {
     WASL_CLITICS.iter().find_map(|c| {
         let clitic: Vec<char> = c.chars().collect();
         let n = clitic.len();
-        if !letters.starts_with(&clitic) {
-            return None;
-        }
-        let rest = &letters[n..];
+        let rest = letters.strip_prefix(&clitic[..])?;
         let long = |at: usize| letters.len() >= at + 4;
-        if rest.starts_with(&['ا', 'ل', 'ا']) && long(n + 2) {
-            Some((n + 2, true))
-        } else if clitic.last() == Some(&'ل') && rest.starts_with(&['ل', 'ا']) && long(n + 1) {
-            Some((n + 1, true))
-        } else if rest.first() == Some(&'ا') && rest.get(1) != Some(&'ل') && long(n) {
-            Some((n, false))
-        } else {
-            None
+        let alef = article_lam(letters, &clitic).map(|lam| lam + 1);
+        if let Some(alef) = alef.filter(|&a| letters.get(a) == Some(&'ا') && long(a)) {
+            return Some((alef, true));
         }
+        (rest.first() == Some(&'ا') && rest.get(1) != Some(&'ل') && long(n)).then_some((n, false))
     })
 }
 
@@ -986,16 +995,7 @@ fn article_before_hamza(word: &mut [Unit]) {
     let letters: Vec<char> = word.iter().map(|u| u.ch).collect();
     let lam = WASL_CLITICS.iter().find_map(|c| {
         let clitic: Vec<char> = c.chars().collect();
-        let n = clitic.len();
-        let rest = letters.strip_prefix(&clitic[..])?;
-        // After ل the article loses its alef (للإعلام).
-        let at = if rest.starts_with(&['ا', 'ل']) {
-            n + 1
-        } else if clitic.last() == Some(&'ل') && rest.first() == Some(&'ل') {
-            n
-        } else {
-            return None;
-        };
+        let at = article_lam(&letters, &clitic)?;
         (letters.len() > at + 2 && matches!(letters[at + 1], 'أ' | 'إ' | 'آ')).then_some(at)
     });
     if let Some(at) = lam {
