@@ -180,6 +180,7 @@ pub fn render(frames: &[Frame], rate: u32, source: Source) -> Vec<f32> {
     // F1's coefficients in the closed and in the open phase, and how far it is between
     // them (0 closed, 1 open); the open flag is taken a sample late, as the source runs
     // a sample ahead.
+    let damped = source.open_b1_hz > 0.0;
     let (mut f1_closed, mut f1_open) = (Resonator::default(), Resonator::default());
     let mut f1_mix = 0.0f32;
     let blend_step = 1.0 / (OPEN_PHASE_BLEND_MS * 0.001 * fs).max(1.0);
@@ -190,13 +191,16 @@ pub fn render(frames: &[Frame], rate: u32, source: Source) -> Vec<f32> {
             let f = fr[p::F1 + i].clamp(100.0, nyq);
             r.set(f, fr[p::B1 + i].max(30.0), fs);
         }
-        f1_closed.set(fr[p::F1].clamp(100.0, nyq), fr[p::B1].max(30.0), fs);
-        let voicing = fr[p::AV].clamp(0.0, 1.0);
-        f1_open.set(
-            fr[p::F1].clamp(100.0, nyq),
-            fr[p::B1].max(30.0) + voicing * source.open_b1_hz,
-            fs,
-        );
+        if damped {
+            // The closed phase is the frame's own F1, just set above.
+            f1_closed = cascade[0];
+            let voicing = fr[p::AV].clamp(0.0, 1.0);
+            f1_open.set(
+                fr[p::F1].clamp(100.0, nyq),
+                fr[p::B1].max(30.0) + voicing * source.open_b1_hz,
+                fs,
+            );
+        }
         let f5 = fr[p::F1 + 4];
         cascade[5].set((f5 * 1.25).clamp(100.0, nyq), 500.0, fs);
         cascade[6].set((f5 * 1.5).clamp(100.0, nyq), 700.0, fs);
@@ -251,17 +255,17 @@ pub fn render(frames: &[Frame], rate: u32, source: Source) -> Vec<f32> {
                 pending += 0.5 * h * d * d;
             }
             let voice = std::mem::replace(&mut pending, voice);
-            let target = if std::mem::replace(&mut open_late, open) {
-                1.0
-            } else {
-                0.0
-            };
-            f1_mix = if f1_mix < target {
-                (f1_mix + blend_step).min(target)
-            } else {
-                (f1_mix - blend_step).max(target)
-            };
-            if source.open_b1_hz > 0.0 {
+            if damped {
+                let target = if std::mem::replace(&mut open_late, open) {
+                    1.0
+                } else {
+                    0.0
+                };
+                f1_mix = if f1_mix < target {
+                    (f1_mix + blend_step).min(target)
+                } else {
+                    (f1_mix - blend_step).max(target)
+                };
                 cascade[0].blend(&f1_closed, &f1_open, f1_mix);
             }
             tilt_state = (1.0 - source.tilt) * voice + source.tilt * tilt_state;
