@@ -501,6 +501,22 @@ pub fn temp_dir(
     )
 }
 
+/// Creates the folders of the relative path `member` inside `root` (not its last part,
+/// the file), but never `root` itself: `create_dir_all` would make a temporary folder
+/// again after the signal handler removed it, and it stayed behind when the run exited.
+pub fn create_dirs_within(root: &Path, member: &Path) -> std::io::Result<()> {
+    let mut dir = root.to_path_buf();
+    let parts: Vec<_> = member.components().collect();
+    for part in parts.iter().take(parts.len().saturating_sub(1)) {
+        dir.push(part);
+        match std::fs::create_dir(&dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {}
+            other => other?,
+        }
+    }
+    Ok(())
+}
+
 /// The builder of rawi's temporaries' names: `.rawi-`, tempfile's random part, `suffix`
 /// (the names [`clean_stale_temps`] recognises).
 pub fn temp_builder(suffix: &str) -> tempfile::Builder<'_, '_> {
@@ -551,6 +567,21 @@ pub fn clean_stale_temps(dir: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn member_folders_are_made_inside_an_existing_root_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join(".rawi-a1B2c3.part");
+        std::fs::create_dir(&root).unwrap();
+        create_dirs_within(&root, Path::new("audio/deep/x.wav")).unwrap();
+        assert!(root.join("audio/deep").is_dir());
+        assert!(!root.join("audio/deep/x.wav").exists());
+        create_dirs_within(&root, Path::new("audio/y.wav")).unwrap();
+        // The root removed (by the signal handler): an error, and the root stays gone.
+        std::fs::remove_dir_all(&root).unwrap();
+        assert!(create_dirs_within(&root, Path::new("audio/z.wav")).is_err());
+        assert!(!root.exists());
+    }
 
     #[test]
     fn sizes_read_exactly() {

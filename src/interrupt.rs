@@ -102,19 +102,36 @@ fn undo_all() -> MutexGuard<'static, Vec<(u64, Undo)>> {
 fn undo(actions: Vec<Undo>) {
     for undo in actions.into_iter().rev() {
         match undo {
-            Undo::Remove(path) => {
-                let _ = if path.is_dir() {
-                    std::fs::remove_dir_all(&path)
-                } else {
-                    std::fs::remove_file(&path)
-                };
-            }
+            Undo::Remove(path) => remove_until_gone(&path),
             Undo::Restore { aside, place } => {
                 if std::fs::symlink_metadata(&place).is_err() {
                     let _ = std::fs::rename(&aside, &place);
                 }
             }
         }
+    }
+}
+
+/// How many times [`remove_until_gone`] tries, 2 ms apart.
+const REMOVE_TRIES: u32 = 50;
+
+/// Removes a temporary file or folder. The writer may still be adding a file to a folder
+/// while the signal thread removes it: `remove_dir_all` then fails on a folder that is
+/// not empty again, and an unpacked bundle's `.part` folder stayed behind. So it is
+/// removed until it is gone, a bounded number of times; a writer cannot add to a folder
+/// that no longer exists (it makes member folders with
+/// [`crate::fsx::create_dirs_within`], never the temporary itself).
+fn remove_until_gone(path: &Path) {
+    for _ in 0..REMOVE_TRIES {
+        let _ = if path.is_dir() {
+            std::fs::remove_dir_all(path)
+        } else {
+            std::fs::remove_file(path)
+        };
+        if std::fs::symlink_metadata(path).is_err() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
     }
 }
 

@@ -225,10 +225,8 @@ pub fn write_dir(out: &Path, members: &[(&str, Member)]) -> Result<()> {
         .map_err(|e| Error::output(out, format!("cannot write in {}: {e}", parent.display())))?;
     for (name, contents) in members {
         let target = tmp.path().join(name);
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::output(out, format!("cannot create {name}'s folder: {e}")))?;
-        }
+        crate::fsx::create_dirs_within(tmp.path(), Path::new(name))
+            .map_err(|e| Error::output(out, format!("cannot create {name}'s folder: {e}")))?;
         let write = || -> std::io::Result<()> {
             let mut f = std::fs::File::create(&target)?;
             contents.write_to(&mut f)?;
