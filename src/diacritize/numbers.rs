@@ -172,9 +172,9 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
     // After a number from 11 to 99 the scale word is its counted noun, accusative
     // whatever the sentence's case (`بأربعة عشر ألفَ يورو`).
     let mut tamyiz = false;
-    // After a hundred, a unit from three to ten or another scale word, a scale word with
-    // no conjunction is the second term of their construct, genitive (`خمسمئة ألفِ`،
-    // `ثلاثة آلافِ`).
+    // After a hundred, a unit from three to ten, a dual in construct or another scale
+    // word, a scale word with no conjunction is the second term of their construct,
+    // genitive (`خمسمئة ألفِ`، `ثلاثة آلافِ`، `مئتي ألفِ`).
     let mut governs = false;
     for (i, w) in words.iter().enumerate() {
         // A conjunction or preposition the normalizer kept on the number (وخمسة، بإحدى).
@@ -211,14 +211,17 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
         }
         after_unit = matches!(found, Some((Kind::Unit, _)));
         tamyiz = matches!(found, Some((Kind::Teen, _))) || is_tens(t, w);
-        governs = matches!(found, Some((Kind::Noun | Kind::Scale, _))) && !tamyiz;
+        governs = (matches!(found, Some((Kind::Noun | Kind::Scale, _))) && !tamyiz)
+            || is_construct_dual(t, w);
         let counted = after_number;
         after_number = found.is_some();
         let Some((kind, mut v)) = found else {
             out.push(None);
             continue;
         };
-        if kind == Kind::Dual && counted {
+        // A known accusative reads the scale word alone, never the dual in construct
+        // (that is nominative: `ألفا دينار`): `استقبل ألفًا وخمسمئة زائر`.
+        if kind == Kind::Dual && (counted || case == Case::Acc) {
             v = alef_tanween(&v);
         }
         if matches!(kind, Kind::Noun | Kind::Scale) && !v.starts_with("ال") {
@@ -241,6 +244,13 @@ pub fn vowel_words(words: &[&str], case: Case, construct_at_end: bool) -> Vec<Op
 fn is_tens(t: &Table, w: &str) -> bool {
     t.get(&(Kind::Fixed, w.to_owned()))
         .is_some_and(|f| f.nom.ends_with("\u{0646}\u{064E}"))
+}
+
+/// Whether `w` is a dual in construct (`مئتي`، `ألفي`): a fixed word that with a nun
+/// added is a dual, whose nun has kasra (`مئتين`), not a ten's fatha (`ثمانين`).
+fn is_construct_dual(t: &Table, w: &str) -> bool {
+    t.get(&(Kind::Fixed, format!("{w}\u{0646}")))
+        .is_some_and(|f| f.nom.ends_with("\u{0646}\u{0650}"))
 }
 
 fn known(t: &Table, w: &str) -> bool {

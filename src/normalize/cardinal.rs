@@ -2,7 +2,8 @@
 //!
 //! The form depends on three things the caller decides from context: the gender of the
 //! counted noun's singular (it drives the polarity of 3–10 and the agreement of 1–2), the
-//! case (nominative or oblique: only tens, duals and 12 show it in writing), and whether
+//! case (nominative or oblique: tens, duals and 12 show it in writing; a known accusative
+//! also shows in a standing `واحدا`، `ألفا`), and whether
 //! the counted noun follows directly (a dual or hundred then drops its nun: `مئتي جندي`).
 
 /// Grammatical gender of a counted noun's singular.
@@ -29,8 +30,13 @@ impl Gender {
 pub enum Case {
     /// `عشرون`، `اثنان`، `مئتان`.
     Nom,
-    /// Accusative and genitive: `عشرين`، `اثنين`، `مئتين`.
+    /// Accusative and genitive: `عشرين`، `اثنين`، `مئتين`; the broadcast default when
+    /// nothing in the sentence tells which.
     Obl,
+    /// Accusative, known from the sentence (a verb's object, كان's predicate): oblique in
+    /// writing, and a `واحد` or scale word that is not in construct takes the tanween's
+    /// alef (`سجل واحدا وعشرين هدفا`، `استقبل ألفا وخمسمئة زائر`).
+    Acc,
 }
 
 impl Case {
@@ -39,6 +45,7 @@ impl Case {
         match self {
             Case::Nom => "nominative",
             Case::Obl => "oblique",
+            Case::Acc => "accusative",
         }
     }
 }
@@ -214,6 +221,16 @@ fn join(mut parts: Vec<String>) -> String {
     out
 }
 
+/// `1` in `form`: `واحدة` with a feminine noun, `واحدا` in the accusative (the
+/// tanween's alef; the feminine's ة takes none).
+fn one(form: Form) -> &'static str {
+    match (form.gender, form.case) {
+        (Gender::Fem, _) => "واحدة",
+        (Gender::Masc, Case::Acc) => "واحدا",
+        (Gender::Masc, _) => "واحد",
+    }
+}
+
 /// Reads 1..=99 agreeing with a noun of `gender`, in `case`.
 pub fn below_hundred(n: u64, form: Form) -> String {
     let fem = form.gender == Gender::Fem;
@@ -222,7 +239,7 @@ pub fn below_hundred(n: u64, form: Form) -> String {
     let t = (n / 10) as usize;
     match n {
         0 => "صفر".into(),
-        1 => (if fem { "واحدة" } else { "واحد" }).into(),
+        1 => one(form).into(),
         2 => match (fem, nom) {
             (false, true) => "اثنان",
             (false, false) => "اثنين",
@@ -262,7 +279,8 @@ pub fn below_hundred(n: u64, form: Form) -> String {
                 return tens.into();
             }
             let unit: String = match u {
-                1 => (if fem { "إحدى" } else { "واحد" }).into(),
+                1 if fem => "إحدى".into(),
+                1 => one(form).into(),
                 2 => below_hundred(2, form),
                 8 if fem => "ثمان".into(),
                 _ => (if fem {
@@ -323,8 +341,14 @@ fn scale_group(g: u64, s: &Scale, form: Form, last: bool) -> String {
     } else {
         s.acc
     };
+    // A single scale word takes the tanween's alef only in a known accusative.
+    let one = if form.case == Case::Acc {
+        acc
+    } else {
+        s.single
+    };
     match g {
-        1 => s.single.to_string(),
+        1 => one.to_string(),
         2 => {
             if last && form.construct {
                 // Drop the nun: ألفا / ألفي before the noun.
@@ -344,7 +368,7 @@ fn scale_group(g: u64, s: &Scale, form: Form, last: bool) -> String {
                 0 => format!("{hundreds} {}", s.single),
                 // `مئة ألف وألف`: the scale word is repeated so 101,000 cannot be
                 // heard as 1,100.
-                1 => format!("{hundreds} {0} و{0}", s.single),
+                1 => format!("{hundreds} {} و{one}", s.single),
                 2 => format!(
                     "{hundreds} {} و{}",
                     s.single,
@@ -423,6 +447,30 @@ mod tests {
 
     fn m(n: u64) -> String {
         cardinal(n, Form::masc(Case::Nom))
+    }
+
+    #[test]
+    fn the_accusative_writes_the_tanween_alef_where_it_shows() {
+        let acc = |gender, construct| Form {
+            gender,
+            case: Case::Acc,
+            construct,
+        };
+        let m = acc(Gender::Masc, false);
+        assert_eq!(cardinal(1, m), "واحدا");
+        assert_eq!(cardinal(51, m), "واحدا وخمسين");
+        assert_eq!(cardinal(1000, m), "ألفا");
+        assert_eq!(cardinal(1500, m), "ألفا وخمسمئة");
+        assert_eq!(cardinal(1_000_001, m), "مليونا وواحدا");
+        assert_eq!(cardinal(101_000, m), "مئة ألف وألفا");
+        // Elsewhere as the oblique: a construct, the feminine, a count of a scale word.
+        assert_eq!(cardinal(1000, acc(Gender::Masc, true)), "ألف");
+        assert_eq!(cardinal(1500, acc(Gender::Masc, true)), "ألفا وخمسمئة");
+        assert_eq!(cardinal(21, acc(Gender::Fem, true)), "إحدى وعشرين");
+        assert_eq!(cardinal(1, acc(Gender::Fem, false)), "واحدة");
+        assert_eq!(cardinal(3000, m), "ثلاثة آلاف");
+        assert_eq!(cardinal(15_000, m), "خمسة عشر ألفا");
+        assert_eq!(cardinal(2000, m), cardinal(2000, Form::DEFAULT));
     }
 
     #[test]

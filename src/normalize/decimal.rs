@@ -16,6 +16,9 @@ pub fn whole_digits(digits: &str, form: Form) -> String {
 
 /// Reads `int.frac` (ASCII digits) in `case`, masculine.
 pub fn decimal(int: &str, frac: &str, case: Case) -> String {
+    // A decimal's parts are names of digits around the point, not a counted whole: the
+    // accusative shows no alef on them (`بلغت 1.5 مليون`: `واحد فاصل خمسة`).
+    let case = if case == Case::Acc { Case::Obl } else { case };
     let f = Form::masc(case);
     let mut out = whole_digits(int, f);
     out.push_str(" فاصل ");

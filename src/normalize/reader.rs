@@ -1119,7 +1119,7 @@ impl<'a> Reader<'a> {
                 });
                 if verb {
                     (
-                        Case::Obl,
+                        Case::Acc,
                         Some(Role::Object),
                         format!("{v} is a verb's subject → the number its object, accusative"),
                     )
@@ -1174,6 +1174,9 @@ impl<'a> Reader<'a> {
                         Some(r),
                         format!("{what} {v} opening a bracket → nominative"),
                     );
+                }
+                if r == Role::Object {
+                    return (Case::Acc, Some(r), format!("{what} {v} → accusative"));
                 }
                 (Case::Obl, Some(r), format!("{what} {v} → oblique"))
             }
@@ -1235,7 +1238,7 @@ impl<'a> Reader<'a> {
                     "object"
                 };
                 return (
-                    Case::Obl,
+                    Case::Acc,
                     Some(Role::Object),
                     format!("after {v} and its subject → {what}, accusative"),
                 );
@@ -1269,6 +1272,15 @@ impl<'a> Reader<'a> {
                     Case::Nom,
                     Some(Role::Nominative),
                     format!("verb {w3}, then {w2} {w} → postponed subject, nominative"),
+                );
+            }
+            // `يبلغ من العمر 51 عاما`، `بلغت في الربع الأول 21 مليونا`: a verb taking the
+            // number as its object, then a prepositional phrase.
+            if let Some((w3, _)) = third().filter(|(_, r3)| *r3 == Some(Role::Object)) {
+                return (
+                    Case::Acc,
+                    Some(Role::Object),
+                    format!("verb {w3}, then {w2} {w} → object, accusative"),
                 );
             }
         }
