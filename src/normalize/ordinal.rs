@@ -4,7 +4,7 @@
 
 use super::cardinal::{cardinal, Case, Form, Gender};
 use super::lexicon::{self, Role};
-use super::reader::{definite, join_prefix, Outcome, Reader, Single};
+use super::reader::{definite_cardinal, join_prefix, Outcome, Reader, Single};
 use super::scan::{self, prev_word};
 use super::Class;
 
@@ -133,7 +133,7 @@ impl<'a> Reader<'a> {
             case: Case::Obl,
             construct: false,
         };
-        let spoken = format!("{clitics}{KNOCKOUT_ROUND} {}", definite(&cardinal(n, form)));
+        let spoken = format!("{clitics}{KNOCKOUT_ROUND} {}", definite_cardinal(n, form));
         let rule = format!("{}; a knockout round named by its {n} teams", s.rule);
         Some(Outcome::new(
             ws,

@@ -202,6 +202,18 @@ pub(super) fn join_prefix(prefix: &str, word: &str) -> String {
     }
 }
 
+/// `n` read in `form` with the article on every part: `الأربع والعشرين`.
+pub(super) fn definite_cardinal(n: u64, form: Form) -> String {
+    // The article takes the tanween away, and with it the accusative's alef:
+    // `يقارب الألف والأربعمئة`, never `الألفا`.
+    let case = if form.case == Case::Acc {
+        Case::Obl
+    } else {
+        form.case
+    };
+    definite(&cardinal(n, Form { case, ..form }))
+}
+
 /// Puts the article on every part of a cardinal: `أربع وعشرين` → `الأربع والعشرين`.
 pub(super) fn definite(words: &str) -> String {
     let mut out = String::with_capacity(words.len() + 16);
@@ -1468,7 +1480,7 @@ impl<'a> Reader<'a> {
             case,
             construct: false,
         };
-        let spoken = definite(&cardinal(n, form));
+        let spoken = definite_cardinal(n, form);
         let prefix = s.ctx.prefix.replacen("ال", "", 1);
         let rule = format!(
             "{}; definite number after the plural of {sing} ({})",
@@ -1503,7 +1515,7 @@ impl<'a> Reader<'a> {
             case: s.case,
             construct: num == Number::Singular,
         };
-        let spoken = definite(&cardinal(n, form));
+        let spoken = definite_cardinal(n, form);
         let prefix = s.ctx.prefix.replacen("ال", "", 1);
         let rule = format!(
             "{}; definite number counting {} ({})",
