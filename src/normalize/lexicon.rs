@@ -507,7 +507,13 @@ pub fn counted_noun(word: &str) -> Option<(Gender, Number, &'static str)> {
     }
     // Nor is a known noun behind a glued preposition (`في 2019 لمدة يومين`, `بمدينة`): a
     // counted noun never takes one, so the number is not counting it.
-    if let Some(rest) = ['ب', 'ل', 'ك'].iter().find_map(|p| word.strip_prefix(*p)) {
+    // Nor a known noun behind the conjunction و (`مصرع 11 وإصابة 30 آخرين`): the next
+    // item of a list, the number's own noun left unsaid. A noun spelled with و (`وفاة`،
+    // `وحدة`) was found whole above.
+    if let Some(rest) = ['ب', 'ل', 'ك', 'و']
+        .iter()
+        .find_map(|p| word.strip_prefix(*p))
+    {
         if rest.chars().count() >= 2 && forms.contains_key(rest) {
             return None;
         }

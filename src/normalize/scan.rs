@@ -261,6 +261,10 @@ pub fn core_with(text: &str, pos: usize, space_groups: bool) -> Core {
                 cur.int.push_str(d);
                 grouped = true;
             }
+            // `37,775.000 مليون`: after commas (or spaces) grouped the thousands, a dot is
+            // the decimal point, and zeros after it (a table's fixed decimals) add
+            // nothing to the number: it was read 37,775,000 million.
+            '.' if grouped && cur.frac.is_none() && d.bytes().all(|b| b == b'0') => {}
             // `15.000 ليرة`: a dot before three zeros groups thousands.
             '.' if fits_group && d == "000" && next_sep.is_none() => {
                 cur.int.push_str(d);
