@@ -22,7 +22,7 @@ use bundled::lexicon::Lexicon;
 /// how audio is made never reuses stale clips. Bump the last number with every change
 /// that alters the sound: the bundled voice's rules, data or signal path, or the clip
 /// processing after a voice.
-pub const SYNTH_VERSION: &str = concat!("rawi-synth-", env!("CARGO_PKG_VERSION"), "-9");
+pub const SYNTH_VERSION: &str = concat!("rawi-synth-", env!("CARGO_PKG_VERSION"), "-10");
 
 /// Shortest clip accepted from a voice, in seconds: anything shorter holds no speech.
 pub const MIN_CLIP_S: f64 = 0.02;

