@@ -611,6 +611,7 @@ impl<'a> Reader<'a> {
         if ctx.phone {
             c = scan::core_with(text, p, false);
         }
+        self.bracketed_after_prefix(&mut c, &mut ctx, p);
         self.bracketed(&mut c, &mut ctx);
         let inferred = c.inferred;
         let phone = self
@@ -813,6 +814,46 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+    }
+
+    /// `الـ(13) من أغسطس`، `بالـ(5)`: a house style of the Saudi papers brackets a number
+    /// after the article or a glued preposition. It is read as `الـ13`, the brackets taken
+    /// into the token; before, the glued letters made it a code (`ال( ثلاثة عشر)`).
+    fn bracketed_after_prefix(&self, c: &mut Core, ctx: &mut Ctx, p: usize) {
+        let text = self.text;
+        let Some(head) = text[..p].strip_suffix('(') else {
+            return;
+        };
+        if c.groups.len() != 1 || !text[c.end..].starts_with(')') {
+            return;
+        }
+        let letters: usize = head
+            .chars()
+            .rev()
+            .take_while(|&ch| is_arabic_letter(ch) || ch == '\u{640}')
+            .map(char::len_utf8)
+            .sum();
+        let start = head.len() - letters;
+        let opens_word = head[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|ch| ch.is_whitespace() || is_opening(ch));
+        let prefix: String = head[start..]
+            .chars()
+            .filter(|&ch| ch != '\u{640}')
+            .collect();
+        if letters == 0
+            || start < self.copied
+            || !opens_word
+            || !PREFIXES.contains(&prefix.as_str())
+        {
+            return;
+        }
+        ctx.prefix = prefix;
+        ctx.start = start;
+        ctx.mixed = false;
+        ctx.split = false;
+        c.end += ')'.len_utf8();
     }
 
     /// `(85) كبسولة`، `( 21 ) شوال`: brackets around a lone number are a house style;
