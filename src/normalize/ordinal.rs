@@ -149,6 +149,12 @@ impl<'a> Reader<'a> {
     /// agreeing with the noun before.
     pub(super) fn read_ordinal(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
         let n = s.n.filter(|_| s.whole)?;
+        // No ordinal is followed by a scale word: `فاقت الـ174 مليون ريال` is an amount.
+        if s.next
+            .is_some_and(|x| !x.glued && !x.broken && super::reader::scale_word(x.word).is_some())
+        {
+            return None;
+        }
         let gd = if s.ctx.prefix.contains("ال") {
             self.gender_before(s.ctx.start)
         } else if let Some(Role::Ordinal(gd)) = s.role {

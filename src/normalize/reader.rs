@@ -1601,7 +1601,13 @@ impl<'a> Reader<'a> {
             case: s.case,
             construct: noun_follows,
         };
-        let spoken = format!("{}{}", s.sign, cardinal(total, form));
+        // `فاقت الـ174 مليون`: a definite amount takes the article on every part.
+        let words = if s.ctx.prefix.ends_with("ال") {
+            definite_cardinal(total, form)
+        } else {
+            cardinal(total, form)
+        };
+        let spoken = format!("{}{words}", s.sign);
         // `3 ملايين ر.س`، `5 آلاف كم`: a unit symbol after the scale word is its genitive
         // noun.
         if let Some((a, u, class)) = unit_symbol_after(text, x.end) {
