@@ -40,6 +40,16 @@ pub enum Case {
 }
 
 impl Case {
+    /// The case of words that carry no tanween (a definite number, a decimal's digits):
+    /// the accusative shows no alef on them and is written as the oblique.
+    pub fn without_tanween(self) -> Case {
+        if self == Case::Acc {
+            Case::Obl
+        } else {
+            self
+        }
+    }
+
     /// Short label for `--explain`.
     pub fn label(self) -> &'static str {
         match self {

@@ -18,8 +18,7 @@ pub fn whole_digits(digits: &str, form: Form) -> String {
 pub fn decimal(int: &str, frac: &str, case: Case) -> String {
     // A decimal's parts are names of digits around the point, not a counted whole: the
     // accusative shows no alef on them (`بلغت 1.5 مليون`: `واحد فاصل خمسة`).
-    let case = if case == Case::Acc { Case::Obl } else { case };
-    let f = Form::masc(case);
+    let f = Form::masc(case.without_tanween());
     let mut out = whole_digits(int, f);
     out.push_str(" فاصل ");
     let zeros = frac.len() - frac.trim_start_matches('0').len();

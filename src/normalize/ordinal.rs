@@ -150,9 +150,7 @@ impl<'a> Reader<'a> {
     pub(super) fn read_ordinal(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
         let n = s.n.filter(|_| s.whole)?;
         // No ordinal is followed by a scale word: `فاقت الـ174 مليون ريال` is an amount.
-        if s.next
-            .is_some_and(|x| !x.glued && !x.broken && super::reader::scale_word(x.word).is_some())
-        {
+        if s.scale_after().is_some() {
             return None;
         }
         let gd = if s.ctx.prefix.contains("ال") {

@@ -189,6 +189,22 @@ pub(super) fn is_arabic_letter(c: char) -> bool {
     ('\u{621}'..='\u{64A}').contains(&c) || c == '\u{640}'
 }
 
+/// The Arabic letters (and tatweels) at the end of `s`, glued to what follows: their
+/// length in bytes, and the prefix they spell without the tatweel (`والـ` → `وال`).
+fn glued_letters(s: &str) -> (usize, String) {
+    let len: usize = s
+        .chars()
+        .rev()
+        .take_while(|&c| is_arabic_letter(c))
+        .map(char::len_utf8)
+        .sum();
+    let prefix = s[s.len() - len..]
+        .chars()
+        .filter(|&c| c != '\u{640}')
+        .collect();
+    (len, prefix)
+}
+
 /// Joins a glued prefix to a word: `ل` + `الخامس` → `للخامس`.
 pub(super) fn join_prefix(prefix: &str, word: &str) -> String {
     if let (Some(p), true) = (prefix.strip_suffix("ال"), word.starts_with("ال")) {
@@ -206,11 +222,7 @@ pub(super) fn join_prefix(prefix: &str, word: &str) -> String {
 pub(super) fn definite_cardinal(n: u64, form: Form) -> String {
     // The article takes the tanween away, and with it the accusative's alef:
     // `يقارب الألف والأربعمئة`, never `الألفا`.
-    let case = if form.case == Case::Acc {
-        Case::Obl
-    } else {
-        form.case
-    };
+    let case = form.case.without_tanween();
     definite(&cardinal(n, Form { case, ..form }))
 }
 
@@ -672,15 +684,9 @@ impl<'a> Reader<'a> {
             .max(self.copied);
         let lead = &text[word_start..p];
         // Split the lead: opening punctuation, then symbol/sign, then glued letters.
-        let letters_len: usize = lead
-            .chars()
-            .rev()
-            .take_while(|&c| is_arabic_letter(c))
-            .map(char::len_utf8)
-            .sum();
+        let (letters_len, prefix) = glued_letters(lead);
         let prefix_raw = &lead[lead.len() - letters_len..];
         let before_prefix = &lead[..lead.len() - letters_len];
-        let prefix: String = prefix_raw.chars().filter(|&c| c != '\u{640}').collect();
         let mut ctx = Ctx {
             start: p - letters_len,
             prefix,
@@ -827,21 +833,12 @@ impl<'a> Reader<'a> {
         if c.groups.len() != 1 || !text[c.end..].starts_with(')') {
             return;
         }
-        let letters: usize = head
-            .chars()
-            .rev()
-            .take_while(|&ch| is_arabic_letter(ch) || ch == '\u{640}')
-            .map(char::len_utf8)
-            .sum();
+        let (letters, prefix) = glued_letters(head);
         let start = head.len() - letters;
         let opens_word = head[..start]
             .chars()
             .next_back()
             .is_none_or(|ch| ch.is_whitespace() || is_opening(ch));
-        let prefix: String = head[start..]
-            .chars()
-            .filter(|&ch| ch != '\u{640}')
-            .collect();
         if letters == 0
             || start < self.copied
             || !opens_word
@@ -1578,8 +1575,7 @@ impl<'a> Reader<'a> {
     /// symbol after it as its noun (`3 ملايين ر.س`).
     fn read_scale(&mut self, s: &Single<'_, 'a>) -> Option<Outcome> {
         let text = self.text;
-        let x = s.next.filter(|x| !x.glued && !x.broken)?;
-        let scale = scale_word(x.word)?;
+        let (x, scale) = s.scale_after()?;
         let total =
             s.n.filter(|_| s.whole)?
                 .checked_mul(scale)
@@ -1628,10 +1624,7 @@ impl<'a> Reader<'a> {
         }
         let spoken = format!("{}{}", s.sign, self.plain(s.g, Form::masc(s.case)));
         // `1.5 مليون $`: the unit symbol after the scale word is its genitive noun.
-        let scale = s
-            .next
-            .filter(|x| !x.glued && !x.broken && scale_word(x.word).is_some());
-        if let Some(x) = scale {
+        if let Some((x, _)) = s.scale_after() {
             if let Some((a, u, class)) = unit_symbol_after(self.text, x.end) {
                 let spoken = format!("{spoken} {} {}", x.word, u.forms.singular);
                 let rule = s.noted("; decimal with scale word and unit");
@@ -2091,7 +2084,13 @@ pub(super) struct Single<'c, 'a> {
     pub(super) sign: &'static str,
 }
 
-impl Single<'_, '_> {
+impl<'a> Single<'_, 'a> {
+    /// The scale word written apart right after the digits (`174 مليون`), with its value.
+    pub(super) fn scale_after(&self) -> Option<(Next<'a>, u64)> {
+        let x = self.next.filter(|x| !x.glued && !x.broken)?;
+        Some((x, scale_word(x.word)?))
+    }
+
     /// The number read as `class` up to `end`, in the decided case, with the token's
     /// prefix given back to the spoken words.
     pub(super) fn done(&self, class: Class, spoken: String, end: usize, rule: String) -> Outcome {
