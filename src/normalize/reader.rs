@@ -2005,10 +2005,29 @@ impl<'a> Reader<'a> {
     /// The noun right before an `الـN` token when it is a plural (`الساعات`): its
     /// singular's gender and the singular.
     pub(super) fn plural_before(&self, start: usize) -> Option<(Gender, &'static str)> {
-        let (_, w) = prev_word(self.text, start)?;
+        let (at, w) = prev_word(self.text, start)?;
         if !w.starts_with("ال") && !w.contains("ال") {
             return None;
         }
+        // `المراكز الانتخابية الـ85`: a broken plural of things takes its adjective in the
+        // feminine singular; the number describes the noun before the adjective. Not
+        // when that noun is the second term after a singular (`بطولة المنتخبات العربية
+        // الـ13` is the thirteenth championship).
+        let w = match prev_word(self.text, at) {
+            Some((n_at, n))
+                if w.starts_with("ال")
+                    && w.ends_with("ية")
+                    && n.starts_with("ال")
+                    && is_known_noun(bare_noun(n))
+                    && matches!(counted_noun(bare_noun(n)), Some((_, Number::Plural, _)))
+                    && !prev_word(self.text, n_at).is_some_and(|(_, h)| {
+                        matches!(counted_noun(h), Some((_, Number::Singular, _)))
+                    }) =>
+            {
+                n
+            }
+            _ => w,
+        };
         let bare = bare_noun(w);
         match counted_noun(bare) {
             // Before a number above two a form in ـين is the plural, not the dual.
