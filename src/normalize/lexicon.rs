@@ -498,10 +498,12 @@ pub fn counted_noun(word: &str) -> Option<(Gender, Number, &'static str)> {
         return Some((n.gender, *num, n.singular));
     }
     // Fallbacks by shape, for nouns the lexicon lacks. A counted noun is indefinite and
-    // bare: a word with the article or a glued preposition (`بالمائة`) is none.
+    // bare: a word with the article or a glued preposition (`بالمائة`) is none; nor is a
+    // unit over a period (`كم/ساعة`, whose ساعة is not what is counted).
     if ["ال", "بال", "لل", "وال", "كال", "فال"]
         .iter()
         .any(|p| word.starts_with(p))
+        || word.contains('/')
     {
         return None;
     }

@@ -168,9 +168,16 @@ impl<'a> Reader<'a> {
             year_a,
         } = *p;
         let bare_prev = strip_conj(prev).unwrap_or(prev);
-        // A range: both ends take the form the counted noun needs.
-        let (noun, _) = self.counted_after(c.end, y);
-        let gender = noun.map_or(Gender::Masc, |(_, (g, _, _))| g);
+        // A range: both ends take the form the counted noun needs, a unit's noun when a
+        // unit follows (`15-35 كم/ساعة`: كيلومتر, not the ساعة after the slash).
+        let unit = self.unit_after_range(y, c.end, whole);
+        let gender = match &unit {
+            Some((_, _, g)) => *g,
+            None => {
+                let (noun, _) = self.counted_after(c.end, y);
+                noun.map_or(Gender::Masc, |(_, (g, _, _))| g)
+            }
+        };
         let f = Form {
             gender,
             case: Case::Obl,
@@ -234,7 +241,7 @@ impl<'a> Reader<'a> {
             }
         }
         // `20-40 كم/ساعة`: the unit is counted by the last number of the range.
-        if let Some((unit, e)) = self.unit_after_range(y, c.end, whole).filter(|_| !era) {
+        if let Some((unit, e, _)) = unit.filter(|_| !era) {
             s = if prev == "بين" || season {
                 format!("{ra} و{unit}")
             } else {
@@ -297,8 +304,8 @@ impl<'a> Reader<'a> {
     }
 
     /// A unit written after a range (`20-40 كم/ساعة`): the upper end `y` counted by the
-    /// unit's noun, with its period, and where the unit ends.
-    fn unit_after_range(&self, y: u64, end: usize, whole: bool) -> Option<(String, usize)> {
+    /// unit's noun, with its period, where the unit ends, and its noun's gender.
+    fn unit_after_range(&self, y: u64, end: usize, whole: bool) -> Option<(String, usize, Gender)> {
         if !whole {
             return None;
         }
@@ -313,7 +320,7 @@ impl<'a> Reader<'a> {
             s.push(' ');
             s.push_str(p);
         }
-        Some((s, x.end))
+        Some((s, x.end, u.forms.gender))
     }
 
     /// `بنتيجة 2 0`: a score whose dash was lost, two small numbers after a score word

@@ -1141,11 +1141,20 @@ impl<'a> Reader<'a> {
             {
                 self.verb_before_phrase(ws, w)
             }
-            Some((Role::Subject, v)) => (
-                Case::Nom,
-                Some(Role::Nominative),
-                format!("{v} → postponed subject, nominative"),
-            ),
+            // `ويبلغ إجمالي عدد الغرف فيه 138 غرفة`: the place closes the subject of a verb
+            // taking the number as its object.
+            Some((Role::Subject, v)) => match self.object_verb_before(ws) {
+                Some(verb) => (
+                    Case::Acc,
+                    Some(Role::Object),
+                    format!("after {verb}, its subject and {v} → object, accusative"),
+                ),
+                None => (
+                    Case::Nom,
+                    Some(Role::Nominative),
+                    format!("{v} → postponed subject, nominative"),
+                ),
+            },
             Some((Role::Kana, v)) => (
                 Case::Nom,
                 Some(Role::Nominative),
@@ -1247,6 +1256,34 @@ impl<'a> Reader<'a> {
             return true;
         }
         !(is_known_noun(w) || is_known_noun(bare) || bare.ends_with('ة') || bare.ends_with("ات"))
+    }
+
+    /// A verb taking a number as its object (`بلغ`، `تضم`) a few words before `ws` in the
+    /// same clause, with only nouns between (its subject): looked for behind a place word
+    /// (`فيه`) that would otherwise make the number a postponed subject.
+    fn object_verb_before(&self, ws: usize) -> Option<&'a str> {
+        let text = self.text;
+        let mut at = ws;
+        for nouns in 0..5 {
+            let (s, w) = prev_word(text, at)?;
+            if text[s..at].contains(['.', '!', '?', '؟', ':', '،', '؛', ',', '(', ')', '\n']) {
+                return None;
+            }
+            // The subject ends in a definite noun (`عدد الغرف فيه`); an indefinite one is
+            // the verb's object, and the place opens a clause of its own (`تضم عشر فرق
+            // فيها 200 مشارك`).
+            if nouns == 0 && !strip_conj(w).unwrap_or(w).starts_with("ال") {
+                return None;
+            }
+            match role_of(w).map(|(r, _)| r) {
+                Some(Role::Object) if nouns > 0 => return Some(w),
+                // A noun of a total heads the subject (`نسبة النجاح`، `عدد الغرف`).
+                Some(Role::Oblique) if lexicon::is_total_noun(w) => at = s,
+                None if w.chars().all(is_arabic_letter) => at = s,
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// The case of a number after a word `w` (starting at `ws`) that decides nothing
