@@ -268,6 +268,11 @@ fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -
             Source::Written
         } else if let Some(v) = context_reading(&units, &words, k) {
             apply(&mut units[w.clone()], v, false);
+            // A reading that leaves its last letter bare leaves the case to the models
+            // (`نزع ملكية` → `مِلْكِيَّة`, then their ending).
+            if !v.ends_with(|c: char| is_harakah(c)) {
+                combine(&mut units[w.end - 1..w.end], 0.0, 1);
+            }
             Source::Context
         } else if let Some((e, n)) = lexicon(&mut units[w.clone()], lex) {
             found = Some(e);
@@ -629,9 +634,20 @@ fn firm() -> &'static HashSet<&'static str> {
     F.get_or_init(|| word_list(include_str!("data/firm.txt")))
 }
 
-/// A homograph's reading from `data/context_readings.tsv`: its word, its reading, whether
-/// the words that decide come after it (else right before it), and those words.
-type ContextReading = (&'static str, &'static str, bool, Vec<&'static str>);
+/// Where the words that decide a context reading stand.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Around {
+    /// Within a few words after it, the word opening a clause.
+    After,
+    /// Right before it.
+    Before,
+    /// Right after it.
+    Next,
+}
+
+/// A homograph's reading from `data/context_readings.tsv`: its word, its reading, where
+/// the words that decide stand, and those words.
+type ContextReading = (&'static str, &'static str, Around, Vec<&'static str>);
 
 /// The context readings, parsed once.
 fn context_readings() -> &'static [ContextReading] {
@@ -643,12 +659,13 @@ fn context_readings() -> &'static [ContextReading] {
             .filter_map(|l| {
                 let mut f = l.split('\t').map(str::trim);
                 let (word, reading, when) = (f.next()?, f.next()?, f.next()?);
-                let (after, words) = match when.split_once(':')? {
-                    ("after", w) => (true, w),
-                    ("before", w) => (false, w),
+                let (around, words) = match when.split_once(':')? {
+                    ("after", w) => (Around::After, w),
+                    ("before", w) => (Around::Before, w),
+                    ("next", w) => (Around::Next, w),
                     _ => return None,
                 };
-                Some((word, reading, after, words.split('|').collect()))
+                Some((word, reading, around, words.split('|').collect()))
             })
             .collect()
     })
@@ -659,28 +676,34 @@ const CONTEXT_WINDOW: usize = 5;
 
 /// The reading of word `k` that the words around it decide: the words after it when it
 /// opens a clause, the first word of the text or one after `.` `،` `؛` `:` (`وبين … أن` →
-/// `وَبَيَّنَ`), or the word right before it (`المضي قدما` → `قُدُمًا`).
+/// `وَبَيَّنَ`), the word right before it (`المضي قدما` → `قُدُمًا`), or the word right
+/// after it (`الملكية الفكرية` → `الْمِلْكِيَّة`). A word may have several rows; the first
+/// whose words are there decides.
 fn context_reading(units: &[Unit], words: &[Range<usize>], k: usize) -> Option<&'static str> {
     let w = &words[k];
     // Compared letter by letter: every word of every text is looked up here.
     let is = |r: &Range<usize>, x: &str| x.chars().eq(units[r.clone()].iter().map(|u| u.ch));
-    let (_, reading, after, deciding) = context_readings().iter().find(|r| is(w, r.0))?;
-    let decides = |r: &Range<usize>| deciding.iter().any(|x| is(r, x));
-    if !after {
-        return (k > 0 && decides(&words[k - 1])).then_some(*reading);
-    }
-    let before = units[..w.start]
+    let opens_clause = || {
+        let before = units[..w.start]
+            .iter()
+            .rev()
+            .find(|u| !u.ch.is_whitespace());
+        !before.is_some_and(|u| !".،؛:\n".contains(u.ch))
+    };
+    context_readings()
         .iter()
-        .rev()
-        .find(|u| !u.ch.is_whitespace());
-    if before.is_some_and(|u| !".،؛:\n".contains(u.ch)) {
-        return None;
-    }
-    words[k + 1..]
-        .iter()
-        .take(CONTEXT_WINDOW)
-        .any(decides)
-        .then_some(*reading)
+        .filter(|r| is(w, r.0))
+        .find(|(_, _, around, deciding)| {
+            let decides = |r: &Range<usize>| deciding.iter().any(|x| is(r, x));
+            match around {
+                Around::Before => k > 0 && decides(&words[k - 1]),
+                Around::Next => words.get(k + 1).is_some_and(decides),
+                Around::After => {
+                    opens_clause() && words[k + 1..].iter().take(CONTEXT_WINDOW).any(decides)
+                }
+            }
+        })
+        .map(|r| r.1)
 }
 
 /// The bundled lexicon's words that the model reads instead (`data/homographs.txt`).
