@@ -28,7 +28,8 @@ fn is_odd_space(c: char) -> bool {
 /// Tatweel (kashida) only stretches letters on screen.
 const TATWEEL: char = '\u{0640}';
 
-/// Cleans a whole document: line endings become `\n`, invisible marks and tatweel go,
+/// Cleans a whole document: line endings become `\n`, invisible marks and tatweel go (a run
+/// of tatweel after no letter is a dash and becomes `-`),
 /// odd spaces become one ASCII space, runs of spaces fold to one and every line is trimmed.
 /// Blank lines are kept (they separate paragraphs).
 pub fn clean(raw: &str) -> String {
@@ -60,7 +61,25 @@ pub fn clean_line(line: &str) -> String {
             && chars.peek().is_some_and(char::is_ascii_digit);
         // Control characters carry no sound, and one that reaches a tag or a terminal does
         // harm: a NUL ends an ID3 text early, an ESC sequence retitles or clears a terminal.
-        if (is_invisible(c) && !stored_decimal) || c == TATWEEL {
+        if is_invisible(c) && !stored_decimal {
+            continue;
+        }
+        // Tatweel stretches the letter it joins; a run that joins none, between spaces,
+        // digits or signs, is a dash some papers draw with it (`2 ــ 1`، `2ــ1`، `الرياض
+        // ـ واس`), which must not vanish and glue the numbers on either side into one.
+        if c == TATWEEL {
+            let after_letter =
+                !pending_space && out.ends_with(|p: char| is_arabic_letter(p) || is_arabic_mark(p));
+            while chars.next_if_eq(&TATWEEL).is_some() {}
+            let before_letter = chars.peek().is_some_and(|&n| is_arabic_letter(n));
+            if after_letter || before_letter {
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push('-');
             continue;
         }
         // Control characters (ESC, BEL, backspace, C1 controls…) carry no sound and, echoed
@@ -135,6 +154,19 @@ mod tests {
         let raw =
             "\u{FEFF}قال\u{200F} الــوزير\u{00A0}\u{00A0}إن  الخطة\u{200B}  جاهزة\r\nسطر\rثان\n\n";
         assert_eq!(clean(raw), "قال الوزير إن الخطة جاهزة\nسطر\nثان");
+    }
+
+    #[test]
+    fn tatweel_after_no_letter_is_a_dash() {
+        // The score `2ــ1` once lost its tatweel and was read as twenty-one.
+        assert_eq!(clean_line("فاز 2ــ1 أمس"), "فاز 2-1 أمس");
+        assert_eq!(clean_line("فاز 2 ــ 1 أمس"), "فاز 2 - 1 أمس");
+        assert_eq!(clean_line("الرياض ـ واس"), "الرياض - واس");
+        // After a letter it only stretches it.
+        assert_eq!(
+            clean_line("الـ13 والــوزير 1440هـ كـ«ـقطعة»"),
+            "ال13 والوزير 1440ه ك«قطعة»"
+        );
     }
 
     #[test]

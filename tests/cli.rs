@@ -256,6 +256,29 @@ fn normalize_prints_one_line_per_input_line() {
 }
 
 #[test]
+fn a_tatweel_dash_keeps_a_score_apart() {
+    use std::io::Write;
+    // `3ــ2` once lost its tatweel and was read as thirty-two.
+    let mut child = rawi()
+        .arg("normalize")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("فاز الفريق على ضيفه 3ــ2 وفاز الآخر 1 ــ 0\n".as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("ثلاثة مقابل اثنين"), "{out}");
+    assert!(out.contains("واحد مقابل صفر"), "{out}");
+}
+
+#[test]
 fn voices_lists_espeak_and_why() {
     let o = rawi().arg("voices").output().unwrap();
     assert!(o.status.success());

@@ -688,7 +688,7 @@ fn context_reading(units: &[Unit], words: &[Range<usize>], k: usize) -> Option<&
             .iter()
             .rev()
             .find(|u| !u.ch.is_whitespace());
-        !before.is_some_and(|u| !".،؛:\n".contains(u.ch))
+        before.is_none_or(|u| ".،؛:\n".contains(u.ch))
     };
     context_readings()
         .iter()

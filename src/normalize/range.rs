@@ -30,6 +30,52 @@ fn opens_range(word: &str) -> bool {
     matches!(word, "بين" | "من" | "حوالي" | "نحو" | "زهاء")
 }
 
+/// Whether a word before two years joined by a dash makes them one season
+/// (`موسم 2014-2015`، `العام الدراسي 2025-2026`).
+fn names_season(word: &str) -> bool {
+    matches!(
+        word,
+        "موسم"
+            | "الموسم"
+            | "لموسم"
+            | "للموسم"
+            | "بموسم"
+            | "الدراسي"
+            | "المالي"
+            | "عام"
+            | "العام"
+            | "للعام"
+            | "لعام"
+    )
+}
+
+/// The value of the run of four digits (any script) at the end of `s` (`at_end`) or at
+/// its start, if the run has exactly four.
+fn four_digit_run(s: &str, at_end: bool) -> Option<u64> {
+    let run: Vec<u8> = if at_end {
+        let mut r: Vec<u8> = s.chars().rev().map_while(digit).collect();
+        r.reverse();
+        r
+    } else {
+        s.chars().map_while(digit).collect()
+    };
+    (run.len() == 4).then(|| run.iter().fold(0, |n, &d| n * 10 + u64::from(d)))
+}
+
+/// Whether the numbers on either side of a spaced dash (the text `before` it ends with the
+/// first, the text after it starts with the second) are small enough for a score: three
+/// digits at most each, as a match ends (`72 - 69`), never a pair of years (`2002 ـ 2003`،
+/// `1428هـ ـ 2007م`) or thousands.
+fn small_pair(before: &str, after: &str) -> bool {
+    let first = before
+        .chars()
+        .rev()
+        .take_while(|&c| digit(c).is_some())
+        .count();
+    let second = after.chars().take_while(|&c| digit(c).is_some()).count();
+    (1..=3).contains(&first) && (1..=3).contains(&second)
+}
+
 /// Two whole-or-decimal numbers joined by a dash, as the reader found them.
 #[derive(Clone, Copy)]
 struct Pair {
@@ -195,21 +241,7 @@ impl<'a> Reader<'a> {
         };
         let after_preposition = role_of(prev).is_some_and(|(r, _)| r == Role::Oblique);
         // `موسم 2014-2015`، `العام الدراسي 2025-2026`: one season named by two years.
-        let season = year_a
-            && y == x + 1
-            && matches!(
-                strip_conj(prev).unwrap_or(prev),
-                "موسم"
-                    | "الموسم"
-                    | "لموسم"
-                    | "للموسم"
-                    | "الدراسي"
-                    | "المالي"
-                    | "عام"
-                    | "العام"
-                    | "للعام"
-                    | "لعام"
-            );
+        let season = year_a && y == x + 1 && names_season(strip_conj(prev).unwrap_or(prev));
         // `خلال عامي 2023-2024`، `سنتي 2010-2011`: a dual names both years.
         let two_years = year_a
             && matches!(
@@ -520,9 +552,36 @@ impl<'a> Reader<'a> {
             .and_then(|t| prev_word(text, t.span.start));
         let before_is = |words: &[&str]| word_before.is_some_and(|(_, w)| words.contains(&w));
         // `بين 3 - 5`، `من 10 - 15`: a range even in a match report.
-        let (spoken, end) = if before_is(&["بين"]) {
+        // `1428هـ - 2007م`: one year in two calendars, not a range.
+        let two_calendars = last.class == Class::Year && {
+            let first_era = before
+                .trim_end()
+                .trim_end_matches('\u{640}')
+                .ends_with(['ه', 'م']);
+            let digits = rest.chars().take_while(|&c| digit(c).is_some()).count();
+            let second_era = rest
+                .chars()
+                .skip(digits)
+                .find(|c| *c != ' ')
+                .is_some_and(|c| c == 'ه' || c == 'م');
+            first_era && second_era
+        };
+        // `موسم 2014 - 2015`: one season of two years that follow each other, joined as
+        // the glued pair's are (`من عام 2010 - 2015` is a range).
+        let (first, second) = (
+            four_digit_run(before.trim_end(), true),
+            four_digit_run(rest, false),
+        );
+        let season = matches!((first, second), (Some(a), Some(b)) if b == a + 1)
+            && word_before.is_some_and(|(_, w)| names_season(strip_conj(w).unwrap_or(w)));
+        let (spoken, end) = if two_calendars {
+            ("الموافق".to_string(), i + dash_len)
+        } else if before_is(&["بين"]) || season {
             ("و".to_string(), text.len() - rest.len())
-        } else if !word_before.is_some_and(|(_, w)| opens_range(w)) && self.sporty() {
+        } else if !word_before.is_some_and(|(_, w)| opens_range(w))
+            && self.sporty()
+            && small_pair(before.trim_end(), rest)
+        {
             ("مقابل".to_string(), i + dash_len)
         } else {
             ("إلى".to_string(), i + dash_len)
