@@ -98,6 +98,8 @@ pub const HAS_MODEL: bool = cfg!(feature = "diacritize-model");
 const MAX_PIECE: usize = 400;
 
 const SHADDA: char = '\u{0651}';
+/// The tanween of the accusative, written on the letter before a final alef.
+const FATHATAN: char = '\u{064B}';
 const SUKUN: char = '\u{0652}';
 /// The kasra, the vowel a hamzat al-wasl and the hamza under an alef take.
 const KASRA: char = '\u{0650}';
@@ -282,12 +284,16 @@ fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -
             model_source()
         };
         match (source, found) {
-            (Source::Model, _) => combine(&mut units[w.clone()], 0.0, 1),
+            (Source::Model, _) => {
+                combine(&mut units[w.clone()], 0.0, 1);
+                nisba_accusative(&mut units[w.clone()]);
+            }
             // The bundled lexicon's stem is checked by hand and counts as a third opinion.
             (Source::Lexicon, Some(Entry::Bundled)) => {
                 let long = long_vowels(&units[w.clone()], ending);
                 combine(&mut units[w.clone()], LEXICON_WEIGHT, ending);
                 keep_long_vowels(&mut units[w.clone()], &long);
+                nisba_accusative(&mut units[w.clone()]);
             }
             // A user's entry stands; the case ending is the models' all the same.
             (Source::Lexicon, _) => combine(&mut units[w.end - ending..w.end], 0.0, ending),
@@ -626,6 +632,37 @@ fn entry<'a>(lex: &'a Lexicon, bare: &str) -> Option<(&'a str, Entry)> {
         return Some((v, Entry::Users));
     }
     Some((v, Entry::Bundled))
+}
+
+/// The nisbas read in the accusative with the tanween's alef (`data/nisba_adverbs.txt`).
+fn nisba_adverbs() -> &'static HashSet<&'static str> {
+    static N: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    N.get_or_init(|| word_list(include_str!("data/nisba_adverbs.txt")))
+}
+
+/// `حاليا` → `حَالِيًّا`: a nisba of [`nisba_adverbs`] ending in the tanween's alef has
+/// kasra before its yaa and the yaa doubled with the tanween, whatever the models wrote
+/// (they often leave the yaa single, `حَالِيًا`, a different word to the ear). A glued
+/// و، ف، ب، ل or ك before it is looked past.
+fn nisba_accusative(word: &mut [Unit]) {
+    let n = word.len();
+    if n < 5 || word[n - 1].ch != 'ا' || word[n - 2].ch != 'ي' {
+        return;
+    }
+    let is = |from: usize| {
+        let w: String = word[from..].iter().map(|u| u.ch).collect();
+        nisba_adverbs().contains(w.as_str())
+    };
+    if !(is(0) || ("وفبلك".contains(word[0].ch) && is(1))) {
+        return;
+    }
+    // (A doubled letter before it stays doubled: `مَحَلِّيًّا`.)
+    word[n - 3].marks.vowel = Some(KASRA);
+    word[n - 2].marks = Marks {
+        shadda: true,
+        vowel: Some(FATHATAN),
+    };
+    word[n - 1].marks = Marks::default();
 }
 
 /// The bundled lexicon's words whose entry stands as a user's does (`data/firm.txt`).
@@ -1815,6 +1852,38 @@ mod tests {
         let bundled = Lexicon::bundled();
         for w in homographs() {
             assert!(bundled.get_exact(w).is_some(), "{w} is not a bundled key");
+        }
+    }
+
+    #[test]
+    fn a_listed_nisba_takes_its_doubled_yaa() {
+        // The models' `حَالِيًا` and `وَمَيْدَانْيَا`: the yaa single, the vowel before it
+        // missing; a doubled letter before it stays (`مَحَلِّيًّا`).
+        let text = |us: &[Unit]| {
+            let mut s = String::new();
+            for u in us {
+                s.push(u.ch);
+                u.marks.push_to(&mut s);
+            }
+            s
+        };
+        for (written, read) in [
+            ("حَالِيًا", "حَالِيًّا"),
+            ("وَمَيْدَانْيَا", "وَمَيْدَانِيًّا"),
+            ("مَحَلِّيًا", "مَحَلِّيًّا"),
+            ("ثَانِيًا", "ثَانِيًا"),
+        ] {
+            let mut us = units(written);
+            for u in &mut us {
+                u.marks = Marks::from_str(&u.written);
+            }
+            nisba_accusative(&mut us);
+            // Compared mark by mark: the order of two marks on a letter is free.
+            let mut want = units(read);
+            for u in &mut want {
+                u.marks = Marks::from_str(&u.written);
+            }
+            assert_eq!(text(&us), text(&want), "{written}");
         }
     }
 
