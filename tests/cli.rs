@@ -231,8 +231,9 @@ fn captions_are_read_only_when_asked() {
     assert!(!with.contains("Latin"));
 }
 
-#[test]
-fn normalize_prints_one_line_per_input_line() {
+/// `rawi normalize` run on `input` given on standard input: its standard output, after
+/// checking that it succeeded.
+fn normalize_stdin(input: &str) -> String {
     use std::io::Write;
     let mut child = rawi()
         .arg("normalize")
@@ -240,7 +241,6 @@ fn normalize_prints_one_line_per_input_line() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let input = "قبل 30 عاما\n\nسطر بلا أرقام\r\nفي 1991\n";
     child
         .stdin
         .take()
@@ -249,7 +249,12 @@ fn normalize_prints_one_line_per_input_line() {
         .unwrap();
     let o = child.wait_with_output().unwrap();
     assert!(o.status.success());
-    let out = String::from_utf8(o.stdout).unwrap();
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn normalize_prints_one_line_per_input_line() {
+    let out = normalize_stdin("قبل 30 عاما\n\nسطر بلا أرقام\r\nفي 1991\n");
     assert_eq!(out.lines().count(), 4, "{out}");
     assert_eq!(out.lines().nth(1), Some(""));
     assert_eq!(out.lines().nth(2), Some("سطر بلا أرقام"));
@@ -257,23 +262,8 @@ fn normalize_prints_one_line_per_input_line() {
 
 #[test]
 fn a_tatweel_dash_keeps_a_score_apart() {
-    use std::io::Write;
     // `3ــ2` once lost its tatweel and was read as thirty-two.
-    let mut child = rawi()
-        .arg("normalize")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all("فاز الفريق على ضيفه 3ــ2 وفاز الآخر 1 ــ 0\n".as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
-    assert!(o.status.success());
-    let out = String::from_utf8(o.stdout).unwrap();
+    let out = normalize_stdin("فاز الفريق على ضيفه 3ــ2 وفاز الآخر 1 ــ 0\n");
     assert!(out.contains("ثلاثة مقابل اثنين"), "{out}");
     assert!(out.contains("واحد مقابل صفر"), "{out}");
 }
