@@ -49,31 +49,16 @@ fn names_season(word: &str) -> bool {
     )
 }
 
-/// The value of the run of four digits (any script) at the end of `s` (`at_end`) or at
-/// its start, if the run has exactly four.
-fn four_digit_run(s: &str, at_end: bool) -> Option<u64> {
-    let run: Vec<u8> = if at_end {
-        let mut r: Vec<u8> = s.chars().rev().map_while(digit).collect();
-        r.reverse();
-        r
-    } else {
-        s.chars().map_while(digit).collect()
-    };
-    (run.len() == 4).then(|| run.iter().fold(0, |n, &d| n * 10 + u64::from(d)))
-}
-
-/// Whether the numbers on either side of a spaced dash (the text `before` it ends with the
-/// first, the text after it starts with the second) are small enough for a score: three
-/// digits at most each, as a match ends (`72 - 69`), never a pair of years (`2002 ـ 2003`،
-/// `1428هـ ـ 2007م`) or thousands.
-fn small_pair(before: &str, after: &str) -> bool {
-    let first = before
-        .chars()
+/// The digits (any script, as ASCII) that end `text`: the first number before a spaced
+/// dash.
+fn trailing_digits(text: &str) -> String {
+    let start = text
+        .char_indices()
         .rev()
-        .take_while(|&c| digit(c).is_some())
-        .count();
-    let second = after.chars().take_while(|&c| digit(c).is_some()).count();
-    (1..=3).contains(&first) && (1..=3).contains(&second)
+        .take_while(|&(_, c)| digit(c).is_some())
+        .last()
+        .map_or(text.len(), |(k, _)| k);
+    scan::digits_at(text, start).0
 }
 
 /// Two whole-or-decimal numbers joined by a dash, as the reader found them.
@@ -551,37 +536,31 @@ impl<'a> Reader<'a> {
             .last()
             .and_then(|t| prev_word(text, t.span.start));
         let before_is = |words: &[&str]| word_before.is_some_and(|(_, w)| words.contains(&w));
-        // `بين 3 - 5`، `من 10 - 15`: a range even in a match report.
+        // The numbers on either side of the dash, as ASCII digits.
+        let head = before.trim_end();
+        let first = trailing_digits(head);
+        let (second, second_end) = scan::digits_at(rest, 0);
         // `1428هـ - 2007م`: one year in two calendars, not a range.
-        let two_calendars = last.class == Class::Year && {
-            let first_era = before
-                .trim_end()
-                .trim_end_matches('\u{640}')
-                .ends_with(['ه', 'م']);
-            let digits = rest.chars().take_while(|&c| digit(c).is_some()).count();
-            let second_era = rest
-                .chars()
-                .skip(digits)
-                .find(|c| *c != ' ')
-                .is_some_and(|c| c == 'ه' || c == 'م');
-            first_era && second_era
-        };
+        let two_calendars = last.class == Class::Year
+            && head.trim_end_matches('\u{640}').ends_with(['ه', 'م'])
+            && rest[second_end..]
+                .trim_start_matches(' ')
+                .starts_with(['ه', 'م']);
         // `موسم 2014 - 2015`: one season of two years that follow each other, joined as
         // the glued pair's are (`من عام 2010 - 2015` is a range).
-        let (first, second) = (
-            four_digit_run(before.trim_end(), true),
-            four_digit_run(rest, false),
-        );
-        let season = matches!((first, second), (Some(a), Some(b)) if b == a + 1)
+        let season = first.len() == 4
+            && second.len() == 4
+            && value(&second) == value(&first).map(|y| y + 1)
             && word_before.is_some_and(|(_, w)| names_season(strip_conj(w).unwrap_or(w)));
+        // A score has numbers of three digits at most each, as a match ends (`72 - 69`),
+        // never a pair of years (`2002 ـ 2003`) or thousands.
+        let small_pair = (1..=3).contains(&first.len()) && (1..=3).contains(&second.len());
+        // `بين 3 - 5`، `من 10 - 15`: a range even in a match report.
         let (spoken, end) = if two_calendars {
             ("الموافق".to_string(), i + dash_len)
         } else if before_is(&["بين"]) || season {
             ("و".to_string(), text.len() - rest.len())
-        } else if !word_before.is_some_and(|(_, w)| opens_range(w))
-            && self.sporty()
-            && small_pair(before.trim_end(), rest)
-        {
+        } else if !word_before.is_some_and(|(_, w)| opens_range(w)) && self.sporty() && small_pair {
             ("مقابل".to_string(), i + dash_len)
         } else {
             ("إلى".to_string(), i + dash_len)
