@@ -205,6 +205,10 @@ fn glued_letters(s: &str) -> (usize, String) {
     (len, prefix)
 }
 
+/// The marks after which a new clause (or phrase) starts: sentence and clause punctuation,
+/// an opening bracket, a line break.
+const CLAUSE_MARKS: [char; 10] = ['.', '!', '?', '؟', ':', '،', '؛', ',', '(', '\n'];
+
 /// Joins a glued prefix to a word: `ل` + `الخامس` → `للخامس`.
 pub(super) fn join_prefix(prefix: &str, word: &str) -> String {
     if let (Some(p), true) = (prefix.strip_suffix("ال"), word.starts_with("ال")) {
@@ -1266,7 +1270,8 @@ impl<'a> Reader<'a> {
         let mut at = ws;
         for nouns in 0..5 {
             let (s, w) = prev_word(text, at)?;
-            if text[s..at].contains(['.', '!', '?', '؟', ':', '،', '؛', ',', '(', ')', '\n']) {
+            // (A closing bracket ends the phrase too.)
+            if text[s..at].contains(CLAUSE_MARKS) || text[s..at].contains(')') {
                 return None;
             }
             // The subject ends in a definite noun (`عدد الغرف فيه`); an indefinite one is
@@ -1423,8 +1428,7 @@ impl<'a> Reader<'a> {
     /// punctuation mark, a lone و، or إنّ and its sisters.
     fn clause_start(&self, pos: usize) -> Option<Opener> {
         let head = self.text[..pos].trim_end_matches([' ', '\u{a0}']);
-        if head.is_empty() || head.ends_with(['.', '!', '?', '؟', ':', '،', '؛', ',', '(', '\n'])
-        {
+        if head.is_empty() || head.ends_with(CLAUSE_MARKS) {
             return Some(Opener::Start);
         }
         let (_, w) = prev_word(self.text, pos)?;
