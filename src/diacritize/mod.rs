@@ -1859,6 +1859,14 @@ mod tests {
     fn a_listed_nisba_takes_its_doubled_yaa() {
         // The models' `حَالِيًا` and `وَمَيْدَانْيَا`: the yaa single, the vowel before it
         // missing; a doubled letter before it stays (`مَحَلِّيًّا`).
+        // The units of a written word, each with the marks written on it decided.
+        let marked = |w: &str| {
+            let mut us = units(w);
+            for u in &mut us {
+                u.marks = Marks::from_str(&u.written);
+            }
+            us
+        };
         let text = |us: &[Unit]| {
             let mut s = String::new();
             for u in us {
@@ -1873,17 +1881,10 @@ mod tests {
             ("مَحَلِّيًا", "مَحَلِّيًّا"),
             ("ثَانِيًا", "ثَانِيًا"),
         ] {
-            let mut us = units(written);
-            for u in &mut us {
-                u.marks = Marks::from_str(&u.written);
-            }
+            let mut us = marked(written);
             nisba_accusative(&mut us);
             // Compared mark by mark: the order of two marks on a letter is free.
-            let mut want = units(read);
-            for u in &mut want {
-                u.marks = Marks::from_str(&u.written);
-            }
-            assert_eq!(text(&us), text(&want), "{written}");
+            assert_eq!(text(&us), text(&marked(read)), "{written}");
         }
     }
 
