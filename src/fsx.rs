@@ -506,8 +506,7 @@ pub fn temp_dir(
 /// again after the signal handler removed it, and it stayed behind when the run exited.
 pub fn create_dirs_within(root: &Path, member: &Path) -> std::io::Result<()> {
     let mut dir = root.to_path_buf();
-    let parts: Vec<_> = member.components().collect();
-    for part in parts.iter().take(parts.len().saturating_sub(1)) {
+    for part in member.parent().into_iter().flat_map(Path::components) {
         dir.push(part);
         match std::fs::create_dir(&dir) {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {}
