@@ -242,14 +242,15 @@ multiversion! {
 
 multiversion! {
     /// One LSTM step of each running sentence (ONNX gates i, o, f, c; no peepholes).
-    /// Sentence `b`'s input products (biases in) are row `gate_rows[b]` of `gates`
-    /// ([·, 8 · h], this direction's quarter-blocks at `dir · 4h`), its hidden products row
-    /// `b` of `hidden` ([·, 4h]); `h` is the hidden size. Updates the cell and hidden states
-    /// (row `b` of `cell` and `state`) and stores the hidden state in row `rows[b]` of
-    /// `out`, at `dir · h` ([rows, 2h]: both directions side by side).
+    /// Sentence `b`'s input products (biases in) are the 4h values at `gate_rows[b]` ·
+    /// `stride` in `gates` (this direction's), its hidden products row `b` of `hidden`
+    /// ([·, 4h]); `h` is the hidden size. Updates the cell and hidden states (row `b` of
+    /// `cell` and `state`) and stores the hidden state in row `rows[b]` of `out`, at
+    /// `dir · h` ([rows, 2h]: both directions side by side).
     fn lstm_step(
         simd: Simd,
         gates: &[f32],
+        stride: usize,
         gate_rows: &[usize],
         rows: &[usize],
         dir: usize,
@@ -260,16 +261,20 @@ multiversion! {
         out: &mut [f32]
     ) {
         for (b, (&row, &gate_row)) in rows.iter().zip(gate_rows).enumerate() {
-            let gi = &gates[gate_row * 8 * h + dir * 4 * h..][..4 * h];
+            let gi = &gates[gate_row * stride..][..4 * h];
             let gh = &hidden[b * 4 * h..][..4 * h];
             let c = &mut cell[b * h..][..h];
             let s = &mut state[b * h..][..h];
             let o = &mut out[row * 2 * h + dir * h..][..h];
+            // Each gate's slice of exactly h values, so that the loop has no bounds to check
+            // and vectorizes whole.
+            let (gi_i, gi_o, gi_f, gi_c) = (&gi[..h], &gi[h..2 * h], &gi[2 * h..3 * h], &gi[3 * h..]);
+            let (gh_i, gh_o, gh_f, gh_c) = (&gh[..h], &gh[h..2 * h], &gh[2 * h..3 * h], &gh[3 * h..]);
             for j in 0..h {
-                let i_g = sigmoid(gi[j] + gh[j]);
-                let o_g = sigmoid(gi[h + j] + gh[h + j]);
-                let f_g = sigmoid(gi[2 * h + j] + gh[2 * h + j]);
-                let cand = tanh(gi[3 * h + j] + gh[3 * h + j]);
+                let i_g = sigmoid(gi_i[j] + gh_i[j]);
+                let o_g = sigmoid(gi_o[j] + gh_o[j]);
+                let f_g = sigmoid(gi_f[j] + gh_f[j]);
+                let cand = tanh(gi_c[j] + gh_c[j]);
                 let new_c = f_g * c[j] + i_g * cand;
                 c[j] = new_c;
                 let new_h = o_g * tanh(new_c);
@@ -324,37 +329,74 @@ multiversion! {
 /// over `r` for several of them. Each output element is the sum over `i` in order, the
 /// same for any `k`.
 pub fn recurrent(simd: Simd, h: &[f32], k: usize, hd: usize, n: usize, r: &[f32], out: &mut [f32]) {
+    product(simd, h, k, hd, n, r, out, false);
+}
+
+/// [`recurrent`] for any product of `k` rows by a row-major [hd, n] matrix, added to what
+/// `out` holds when `add` (each sum is finished first, then added, as `sgemm` with beta
+/// 1 does): the network's position-wise layers, whose widths (56 to 392) are too narrow
+/// for a general product's packing to pay.
+#[allow(clippy::too_many_arguments)]
+pub fn product(
+    simd: Simd,
+    h: &[f32],
+    k: usize,
+    hd: usize,
+    n: usize,
+    r: &[f32],
+    out: &mut [f32],
+    add: bool,
+) {
     assert!(h.len() >= k * hd && r.len() >= hd * n && out.len() >= k * n);
     #[cfg(target_arch = "x86_64")]
-    if simd != Simd::Base && n.is_multiple_of(8) && (n.is_multiple_of(24) || n.is_multiple_of(16)) {
+    if simd != Simd::Base && n.is_multiple_of(8) {
         // SAFETY: `detect` gave AVX2 and FMA (and AVX-512 for that copy); the assert
-        // above and the widths checked keep every load and store inside the slices
-        // (whole tiles of 48 or 24 columns, then of 16 or 8).
+        // above and the width checked keep every load and store inside the slices
+        // (whole tiles of 96, 48 or 24 columns, then of 16 or 8).
         unsafe {
             if simd == Simd::Avx512 {
-                recurrent_avx512(h, k, hd, n, r, out)
+                recurrent_avx512(h, k, hd, n, r, out, add)
             } else {
-                recurrent_avx2(h, k, hd, n, r, out)
+                recurrent_avx2(h, k, hd, n, r, out, add)
             }
         };
         return;
     }
     for b in 0..k {
         let o = &mut out[b * n..][..n];
-        o.fill(0.0);
+        let mut sum = vec![0.0f32; n];
         for i in 0..hd {
             let hv = h[b * hd + i];
-            for (o, &w) in o.iter_mut().zip(&r[i * n..][..n]) {
-                *o += hv * w;
+            for (s, &w) in sum.iter_mut().zip(&r[i * n..][..n]) {
+                *s += hv * w;
             }
+        }
+        for (o, s) in o.iter_mut().zip(sum) {
+            *o = if add { *o + s } else { s };
         }
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, n: usize, r: &[f32], out: &mut [f32]) {
+unsafe fn recurrent_avx2(
+    h: &[f32],
+    k: usize,
+    hd: usize,
+    n: usize,
+    r: &[f32],
+    out: &mut [f32],
+    add: bool,
+) {
     use std::arch::x86_64::*;
+    let store = |o: *mut f32, v: __m256| {
+        let v = if add {
+            _mm256_add_ps(_mm256_loadu_ps(o), v)
+        } else {
+            v
+        };
+        _mm256_storeu_ps(o, v);
+    };
     let (hp, rp, op) = (h.as_ptr(), r.as_ptr(), out.as_mut_ptr());
     // Four rows × 24 columns in 12 registers, then the rows left one at a time; columns
     // past the last whole 24 go 8 at a time.
@@ -380,9 +422,9 @@ unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, n: usize, r: &[f32], ou
             }
             for q in 0..rows {
                 let o = op.add((b + q) * n + j0);
-                _mm256_storeu_ps(o, acc[3 * q]);
-                _mm256_storeu_ps(o.add(8), acc[3 * q + 1]);
-                _mm256_storeu_ps(o.add(16), acc[3 * q + 2]);
+                store(o, acc[3 * q]);
+                store(o.add(8), acc[3 * q + 1]);
+                store(o.add(16), acc[3 * q + 2]);
             }
             j0 += 24;
         }
@@ -393,7 +435,7 @@ unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, n: usize, r: &[f32], ou
                     let hv = _mm256_set1_ps(*hp.add((b + q) * hd + i));
                     acc = _mm256_fmadd_ps(hv, _mm256_loadu_ps(rp.add(i * n + j0)), acc);
                 }
-                _mm256_storeu_ps(op.add((b + q) * n + j0), acc);
+                store(op.add((b + q) * n + j0), acc);
             }
             j0 += 8;
         }
@@ -408,7 +450,15 @@ unsafe fn recurrent_avx2(h: &[f32], k: usize, hd: usize, n: usize, r: &[f32], ou
 /// is the same sum in the same order.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
-unsafe fn recurrent_avx512(h: &[f32], k: usize, hd: usize, n: usize, r: &[f32], out: &mut [f32]) {
+unsafe fn recurrent_avx512(
+    h: &[f32],
+    k: usize,
+    hd: usize,
+    n: usize,
+    r: &[f32],
+    out: &mut [f32],
+    add: bool,
+) {
     let (hp, rp, op) = (h.as_ptr(), r.as_ptr(), out.as_mut_ptr());
     let mut b = 0;
     while b < k {
@@ -419,17 +469,18 @@ unsafe fn recurrent_avx512(h: &[f32], k: usize, hd: usize, n: usize, r: &[f32], 
         let hb = hp.add(b * hd);
         let ob = op.add(b * n);
         match rows {
-            8 => columns512::<8>(hb, rp, ob, hd, n),
-            4 => columns512::<4>(hb, rp, ob, hd, n),
-            3 => columns512::<3>(hb, rp, ob, hd, n),
-            2 => columns512::<2>(hb, rp, ob, hd, n),
-            _ => columns512::<1>(hb, rp, ob, hd, n),
+            8 => columns512::<8>(hb, rp, ob, hd, n, add),
+            4 => columns512::<4>(hb, rp, ob, hd, n, add),
+            3 => columns512::<3>(hb, rp, ob, hd, n, add),
+            2 => columns512::<2>(hb, rp, ob, hd, n, add),
+            _ => columns512::<1>(hb, rp, ob, hd, n, add),
         }
         b += rows;
     }
 }
 
-/// All columns of `R` rows (see [`recurrent_avx512`]).
+/// All columns of `R` rows (see [`recurrent_avx512`]): tiles of 96 (one or two rows) or
+/// 48 columns, then a tail of 24 in 8-lane registers, or of 16s and an 8.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
 #[inline]
@@ -439,25 +490,29 @@ unsafe fn columns512<const R: usize>(
     out: *mut f32,
     hd: usize,
     n: usize,
+    add: bool,
 ) {
     let mut j0 = 0;
     if R <= 2 {
         while j0 + 96 <= n {
-            tile512::<R, 6>(h, r, out, hd, n, j0);
+            tile512::<R, 6>(h, r, out, hd, n, j0, add);
             j0 += 96;
         }
     }
     while j0 + 48 <= n {
-        tile512::<R, 3>(h, r, out, hd, n, j0);
+        tile512::<R, 3>(h, r, out, hd, n, j0, add);
         j0 += 48;
     }
     if j0 + 24 == n {
-        tile256::<R>(h, r, out, hd, n, j0);
+        tile256::<R, 3>(h, r, out, hd, n, j0, add);
         return;
     }
-    while j0 < n {
-        tile512::<R, 1>(h, r, out, hd, n, j0);
+    while j0 + 16 <= n {
+        tile512::<R, 1>(h, r, out, hd, n, j0, add);
         j0 += 16;
+    }
+    if j0 < n {
+        tile256::<R, 1>(h, r, out, hd, n, j0, add);
     }
 }
 
@@ -472,6 +527,7 @@ unsafe fn tile512<const R: usize, const C: usize>(
     hd: usize,
     n: usize,
     j0: usize,
+    add: bool,
 ) {
     use std::arch::x86_64::*;
     let mut acc = [[_mm512_setzero_ps(); C]; R];
@@ -490,32 +546,38 @@ unsafe fn tile512<const R: usize, const C: usize>(
     }
     for (q, row) in acc.iter().enumerate() {
         for (c, &a) in row.iter().enumerate() {
-            _mm512_storeu_ps(out.add(q * n + j0 + 16 * c), a);
+            let o = out.add(q * n + j0 + 16 * c);
+            let a = if add {
+                _mm512_add_ps(_mm512_loadu_ps(o), a)
+            } else {
+                a
+            };
+            _mm512_storeu_ps(o, a);
         }
     }
 }
 
-/// `R` rows × 24 columns from `j0`, in 8-lane registers.
+/// `R` rows × `C` 8-lane registers of columns from `j0`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
 #[inline]
-unsafe fn tile256<const R: usize>(
+unsafe fn tile256<const R: usize, const C: usize>(
     h: *const f32,
     r: *const f32,
     out: *mut f32,
     hd: usize,
     n: usize,
     j0: usize,
+    add: bool,
 ) {
     use std::arch::x86_64::*;
-    let mut acc = [[_mm256_setzero_ps(); 3]; R];
+    let mut acc = [[_mm256_setzero_ps(); C]; R];
     for i in 0..hd {
         let w = r.add(i * n + j0);
-        let ws = [
-            _mm256_loadu_ps(w),
-            _mm256_loadu_ps(w.add(8)),
-            _mm256_loadu_ps(w.add(16)),
-        ];
+        let mut ws = [_mm256_setzero_ps(); C];
+        for (c, wc) in ws.iter_mut().enumerate() {
+            *wc = _mm256_loadu_ps(w.add(8 * c));
+        }
         for (q, row) in acc.iter_mut().enumerate() {
             let hv = _mm256_set1_ps(*h.add(q * hd + i));
             for (a, &wc) in row.iter_mut().zip(&ws) {
@@ -525,7 +587,13 @@ unsafe fn tile256<const R: usize>(
     }
     for (q, row) in acc.iter().enumerate() {
         for (c, &a) in row.iter().enumerate() {
-            _mm256_storeu_ps(out.add(q * n + j0 + 8 * c), a);
+            let o = out.add(q * n + j0 + 8 * c);
+            let a = if add {
+                _mm256_add_ps(_mm256_loadu_ps(o), a)
+            } else {
+                a
+            };
+            _mm256_storeu_ps(o, a);
         }
     }
 }
@@ -603,6 +671,41 @@ mod tests {
             }
             // AVX2 and AVX-512 sum alike.
             assert!(fused.windows(2).all(|w| w[0] == w[1]));
+        }
+    }
+
+    #[test]
+    fn products_of_any_multiple_of_eight_columns_add_their_sums_when_asked() {
+        // The position-wise layers' widths: 56 (three 16s and an 8 with AVX-512), 168
+        // (three 48s and a 24), 392, and 8 alone; 13 rows are tiles of eight, four and one.
+        for n in [8, 56, 168, 392] {
+            let (k, hd) = (13, 20);
+            let r: Vec<f32> = (0..hd * n)
+                .map(|v| ((v * 37 % 101) as f32 - 50.0) / 70.0)
+                .collect();
+            let h: Vec<f32> = (0..k * hd)
+                .map(|v| ((v * 13 % 29) as f32 - 14.0) / 9.0)
+                .collect();
+            let before: Vec<f32> = (0..k * n).map(|v| (v % 7) as f32 - 3.0).collect();
+            let mut levels = vec![Simd::Base, detect()];
+            if detect() == Simd::Avx512 {
+                levels.push(Simd::Avx2);
+            }
+            for simd in levels {
+                let mut sums = vec![0.0; k * n];
+                product(simd, &h, k, hd, n, &r, &mut sums, false);
+                let mut added = before.clone();
+                product(simd, &h, k, hd, n, &r, &mut added, true);
+                for (i, ((&a, &s), &b)) in added.iter().zip(&sums).zip(&before).enumerate() {
+                    assert_eq!(a, b + s, "{simd:?}, {n} columns, element {i}");
+                    let (row, col) = (i / n, i % n);
+                    let want: f32 = (0..hd).map(|j| h[row * hd + j] * r[j * n + col]).sum();
+                    assert!(
+                        (s - want).abs() < 1e-3,
+                        "{simd:?}, {n} columns, element {i}"
+                    );
+                }
+            }
         }
     }
 }

@@ -24,6 +24,7 @@ use safetensors::{Dtype, SafeTensors};
 use super::fast;
 use super::ops::{self, View};
 use super::qgemm::{self, QMatrix, QRows};
+use super::scratch;
 use super::weights::{Linear, Matrix};
 use super::Packing;
 
@@ -56,10 +57,10 @@ impl Guess {
 
 /// One bidirectional LSTM layer.
 struct Lstm {
-    /// Input products of both directions: [in, 8 · HIDDEN], forward gates first, int8 as
-    /// upstream (`Linear` of the dequantized values for the first layer's table).
-    input: QMatrix,
-    /// Both directions' input bias plus hidden bias (they are simply added).
+    /// Input products of each direction: [in, 4 · HIDDEN], int8 as upstream (the first
+    /// layer's table takes the dequantized values instead).
+    input: [QMatrix; 2],
+    /// Both directions' input bias plus hidden bias (they are simply added), forward first.
     bias: Vec<f32>,
     /// Hidden-to-hidden weights [HIDDEN, 4 · HIDDEN], forward then backward.
     recurrent: [QMatrix; 2],
@@ -185,8 +186,12 @@ impl Reader<'_> {
             .map(|(d, j)| b[d * 2 * g + j] + b[d * 2 * g + g + j])
             .collect();
         let (fwd, bwd) = r.split_at(HIDDEN * g);
+        let (w_fwd, w_bwd) = w.split_at(input * g);
         let lstm = Lstm {
-            input: QMatrix::new(&both, input, 2 * g, col_scale)?,
+            input: [
+                QMatrix::new(w_fwd, input, g, vec![w_scale[0]; g])?,
+                QMatrix::new(w_bwd, input, g, vec![w_scale[1]; g])?,
+            ],
             bias,
             recurrent: [
                 QMatrix::new(fwd, HIDDEN, g, vec![r_scale[0]; g])?,
@@ -267,46 +272,51 @@ pub fn predict_batch(batch: &[&[i64]]) -> Result<Vec<Vec<Guess>>, String> {
 fn forward(net: &Net, p: &Packing, ids: &[usize]) -> Vec<Guess> {
     let n = p.rows;
     let simd = fast::detect();
-    let g = 8 * HIDDEN;
+    let g = 4 * HIDDEN;
     // The first layer reads its input products straight from the table, by character id.
-    let mut first = vec![0.0; n * 2 * HIDDEN];
-    bilstm(
-        &net.first_recurrent,
-        p,
-        (&net.first_gates, Some(ids)),
-        simd,
-        &mut first,
-    );
+    let mut first = scratch::zeros(n * 2 * HIDDEN);
+    let table = Gates::Table {
+        table: &net.first_gates,
+        ids,
+    };
+    bilstm(&net.first_recurrent, p, &table, simd, &mut first);
+    // The second layer's input products, each direction's rows in the order its steps
+    // read them: a step reads one block of rows, not rows strewn over megabytes.
     let second = &net.second;
-    let input = 2 * HIDDEN;
-    let mut gates: Vec<f32> = Vec::with_capacity(n * g);
-    for _ in 0..n {
-        gates.extend_from_slice(&second.bias);
+    let quantized = QRows::new(&first, n, 2 * HIDDEN);
+    let in_steps = [0, 1].map(|dir| {
+        let mut gates = scratch::zeros(n * g);
+        for row in gates.chunks_exact_mut(g) {
+            row.copy_from_slice(&second.bias[dir * g..][..g]);
+        }
+        let rows = quantized.gathered(&p.step_order(dir));
+        qgemm::matmul(&rows, &second.input[dir], 1.0, &mut gates);
+        gates
+    });
+    drop(quantized);
+    scratch::keep(first);
+    let mut x = scratch::zeros(n * 2 * HIDDEN);
+    let steps = Gates::InSteps([&in_steps[0], &in_steps[1]]);
+    bilstm(&second.recurrent, p, &steps, simd, &mut x);
+    for kept in in_steps {
+        scratch::keep(kept);
     }
-    qgemm::matmul(
-        &QRows::new(&first, n, input),
-        &second.input,
-        1.0,
-        &mut gates,
-    );
-    let mut x = vec![0.0; n * 2 * HIDDEN];
-    bilstm(&second.recurrent, p, (&gates, None), simd, &mut x);
     let mut presence = vec![0.0; n];
     ops::linear(
-        View::new(&x, n, input),
+        View::new(&x, n, 2 * HIDDEN),
         net.presence.weight.view(),
         &net.presence.bias,
         &mut presence,
     );
-    let mut value = vec![0.0; n * CLASSES];
+    let mut value = scratch::zeros(n * CLASSES);
     ops::linear(
-        View::new(&x, n, input),
+        View::new(&x, n, 2 * HIDDEN),
         net.value.weight.view(),
         &net.value.bias,
         &mut value,
     );
     fast::softmax_rows(simd, &mut value, CLASSES);
-    presence
+    let guesses = presence
         .into_iter()
         .zip(value.chunks_exact(CLASSES))
         .map(|(presence, v)| {
@@ -314,20 +324,26 @@ fn forward(net: &Net, p: &Packing, ids: &[usize]) -> Vec<Guess> {
             value.copy_from_slice(v);
             Guess { presence, value }
         })
-        .collect()
+        .collect();
+    scratch::keep(x);
+    scratch::keep(value);
+    guesses
+}
+
+/// Where a layer's input products (biases in) come from.
+enum Gates<'a> {
+    /// A table [·, 8h] by character id (both directions side by side): row `ids[row]` is
+    /// row `row`'s.
+    Table { table: &'a [f32], ids: &'a [usize] },
+    /// Each direction's [rows, 4h], its rows in the order that direction's steps read them
+    /// ([`Packing::step_order`]).
+    InSteps([&'a [f32]; 2]),
 }
 
 /// Both directions of one LSTM layer over each sentence to its own length, from the
-/// input products `gates` (row by row [rows, 8h], or, with `ids`, a table [·, 8h] whose
-/// row `ids[row]` is row `row`'s) and the `recurrent` weights of each direction; `out`
-/// [rows, 2h] gets forward then backward.
-fn bilstm(
-    recurrent: &[QMatrix; 2],
-    p: &Packing,
-    (gates, ids): (&[f32], Option<&[usize]>),
-    simd: fast::Simd,
-    out: &mut [f32],
-) {
+/// input products `gates` and the `recurrent` weights of each direction; `out` [rows, 2h]
+/// gets forward then backward.
+fn bilstm(recurrent: &[QMatrix; 2], p: &Packing, gates: &Gates, simd: fast::Simd, out: &mut [f32]) {
     let count = p.lens.len();
     let longest = p.lens.first().copied().unwrap_or(0);
     let mut state = vec![0.0; count * HIDDEN];
@@ -338,24 +354,27 @@ fn bilstm(
     for (dir, weights) in recurrent.iter().enumerate() {
         state.fill(0.0);
         cell.fill(0.0);
-        let mut active = count;
+        let (dir_gates, stride) = match gates {
+            Gates::Table { table, .. } => (&table[dir * 4 * HIDDEN..], 8 * HIDDEN),
+            Gates::InSteps(in_steps) => (in_steps[dir], 4 * HIDDEN),
+        };
+        let mut read = 0;
         for t in 0..longest {
-            // Longest first: the sentences still running are a prefix.
-            while active > 0 && p.lens[active - 1] <= t {
-                active -= 1;
-            }
+            let active = p.running(t);
             let hg = &mut hidden[..active * 4 * HIDDEN];
             qgemm::matmul(&QRows::new(&state, active, HIDDEN), weights, 0.0, hg);
             rows.clear();
-            rows.extend((0..active).map(|b| {
-                let (start, len) = (p.starts[b], p.lens[b]);
-                start + if dir == 0 { t } else { len - 1 - t }
-            }));
+            rows.extend(p.step_rows(dir, t));
             gate_rows.clear();
-            gate_rows.extend(rows.iter().map(|&r| ids.map_or(r, |ids| ids[r])));
+            match gates {
+                Gates::Table { ids, .. } => gate_rows.extend(rows.iter().map(|&r| ids[r])),
+                Gates::InSteps(_) => gate_rows.extend(read..read + active),
+            }
+            read += active;
             fast::lstm_step(
                 simd,
-                gates,
+                dir_gates,
+                stride,
                 &gate_rows,
                 &rows,
                 dir,

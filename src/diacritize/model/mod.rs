@@ -23,6 +23,7 @@ mod fast;
 pub mod lstm;
 mod ops;
 mod qgemm;
+mod scratch;
 mod weights;
 
 use std::sync::OnceLock;
@@ -143,6 +144,25 @@ impl Packing {
     fn sentences(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.starts.iter().copied().zip(self.lens.iter().copied())
     }
+
+    /// How many sentences are still running at step `t` (longest first: they are a prefix).
+    fn running(&self, t: usize) -> usize {
+        self.lens.partition_point(|&len| len > t)
+    }
+
+    /// The row each running sentence reads at step `t` of direction `dir` (0 forward, 1
+    /// backward).
+    fn step_rows(&self, dir: usize, t: usize) -> impl Iterator<Item = usize> + '_ {
+        self.sentences()
+            .take(self.running(t))
+            .map(move |(start, len)| start + if dir == 0 { t } else { len - 1 - t })
+    }
+
+    /// Every row, in the order the steps of direction `dir` read them.
+    fn step_order(&self, dir: usize) -> Vec<usize> {
+        let longest = self.lens.first().copied().unwrap_or(0);
+        (0..longest).flat_map(|t| self.step_rows(dir, t)).collect()
+    }
 }
 
 /// Buffers of one forward pass, sized once for its rows.
@@ -157,6 +177,24 @@ struct Work {
     gru_a: Vec<f32>,
     gru_b: Vec<f32>,
     g: GruWork,
+}
+
+impl Drop for Work {
+    fn drop(&mut self) {
+        let g = &mut self.g;
+        for v in [
+            &mut self.normed,
+            &mut self.tmp,
+            &mut self.wide,
+            &mut self.qkv,
+            &mut self.scores,
+            &mut self.gru_a,
+            &mut self.gru_b,
+            &mut g.gates,
+        ] {
+            scratch::keep(std::mem::take(v));
+        }
+    }
 }
 
 /// Buffers of the GRUs.
@@ -179,16 +217,16 @@ fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<Gue
     let k_max = weights::KERNELS[2];
     let mut w = Work {
         simd: fast::detect(),
-        normed: vec![0.0; n * DIM],
-        tmp: vec![0.0; n * DIM],
-        wide: vec![0.0; n * (k_max * DIM).max(4 * DIM)],
-        qkv: vec![0.0; n * 3 * DIM],
-        scores: vec![0.0; longest * longest],
-        gru_a: vec![0.0; n * 2 * DIM],
-        gru_b: vec![0.0; n * 2 * DIM],
+        normed: scratch::zeros(n * DIM),
+        tmp: scratch::zeros(n * DIM),
+        wide: scratch::zeros(n * (k_max * DIM).max(4 * DIM)),
+        qkv: scratch::zeros(n * 3 * DIM),
+        scores: scratch::zeros(longest * longest),
+        gru_a: scratch::zeros(n * 2 * DIM),
+        gru_b: scratch::zeros(n * 2 * DIM),
         g: GruWork {
             simd: fast::detect(),
-            gates: vec![0.0; n * 12 * DIM],
+            gates: scratch::zeros(n * 12 * DIM),
             state: vec![0.0; lens.len() * 2 * DIM],
             state_gates: vec![0.0; lens.len() * 6 * DIM],
             rows: Vec::with_capacity(lens.len()),
@@ -196,7 +234,7 @@ fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<Gue
     };
 
     // Embeddings (dense layers and the kernel-1 convolution folded in).
-    let mut x = vec![0.0; n * DIM];
+    let mut x = scratch::zeros(n * DIM);
     for ((row, &c), &h) in x.chunks_exact_mut(DIM).zip(ids).zip(hints) {
         let ce = &net.embed_char.data[c * DIM..][..DIM];
         let he = &net.embed_hint.data[h * DIM..][..DIM];
@@ -208,7 +246,8 @@ fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<Gue
         convolve(&p, &x, conv, k, &mut w.wide, &mut w.tmp);
         std::mem::swap(&mut x, &mut w.tmp);
     }
-    let residual = x.clone();
+    let mut residual = scratch::zeros(n * DIM);
+    residual.copy_from_slice(&x);
 
     let pos = positions(net, longest);
     for layer in &net.layers {
@@ -226,7 +265,7 @@ fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<Gue
         &net.out_norm.bias,
         &mut w.normed,
     );
-    let mut logits = vec![0.0; n * CLASSES];
+    let mut logits = scratch::zeros(n * CLASSES);
     ops::linear(
         View::new(&w.normed, n, DIM),
         net.out.weight.view(),
@@ -239,7 +278,7 @@ fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<Gue
         .map(|row| ops::argmax(row) as u8)
         .collect();
     fast::softmax_rows(w.simd, &mut logits, CLASSES);
-    classes
+    let guesses = classes
         .into_iter()
         .zip(logits.chunks_exact(CLASSES))
         .map(|(class, row)| {
@@ -247,7 +286,11 @@ fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<Gue
             probs.copy_from_slice(row);
             Guess { class, probs }
         })
-        .collect()
+        .collect();
+    for kept in [x, residual, logits] {
+        scratch::keep(kept);
+    }
+    guesses
 }
 
 /// The sinusoidal position table [longest, DIM]: sines then cosines, scaled.
@@ -433,19 +476,13 @@ fn gru(g: &Gru, p: &Packing, x: &[f32], input: usize, w: &mut GruWork, out: &mut
     for dir in 0..2 {
         let state = &mut w.state[..b_count * h];
         state.fill(0.0);
-        let mut active = b_count;
         for t in 0..longest {
-            while active > 0 && p.lens[active - 1] <= t {
-                active -= 1;
-            }
+            let active = p.running(t);
             // One product for every sentence still running: h · R.
             let sg = &mut w.state_gates[..active * 3 * h];
             fast::recurrent(simd, state, active, h, 3 * h, &g.recurrent[dir].data, sg);
             w.rows.clear();
-            w.rows.extend((0..active).map(|b| {
-                let (start, len) = (p.starts[b], p.lens[b]);
-                start + if dir == 0 { t } else { len - 1 - t }
-            }));
+            w.rows.extend(p.step_rows(dir, t));
             fast::gru_step(
                 simd,
                 gates,

@@ -1,5 +1,6 @@
-//! The few numeric kernels the network needs, on row-major f32 matrices. Products go to
-//! `matrixmultiply` (SIMD, chosen at run time); the element-wise functions are written
+//! The few numeric kernels the network needs, on row-major f32 matrices. Products of
+//! dense rows by a weight matrix go to [`super::fast::product`], the others (the
+//! attention's, on strided heads) to `matrixmultiply` (SIMD, chosen at run time); the element-wise functions are written
 //! to match what the ONNX graph computes, operation for operation (the activations are
 //! in [`super::fast`]).
 
@@ -54,6 +55,18 @@ pub fn gemm(a: View, b: View, b_transposed: bool, beta: f32, c: &mut [f32], ldc:
     );
     assert!(ldc >= n || m <= 1, "output rows overlap");
     if m == 0 || n == 0 {
+        return;
+    }
+    // With AVX-512, rawi's own product beats `sgemm` on these narrow matrices (it packs
+    // nothing); with AVX2 alone, `sgemm`'s kernel is the faster (both measured, README).
+    let dense = a.stride == k && !b_transposed && b.stride == n && ldc == n;
+    let simd = super::fast::detect();
+    if simd == super::fast::Simd::Avx512
+        && dense
+        && n.is_multiple_of(8)
+        && (beta == 0.0 || beta == 1.0)
+    {
+        super::fast::product(simd, a.data, m, k, n, b.data, c, beta == 1.0);
         return;
     }
     let (rsb, csb) = if b_transposed {

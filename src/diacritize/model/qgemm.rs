@@ -4,6 +4,8 @@
 //! AVX-512 VNNI copy and the plain one give the same bits on every processor, and a row's
 //! result does not depend on the other rows of a batch.
 
+use super::scratch;
+
 /// An int8 weight matrix [k, n] (k a multiple of 4, n of 16), packed for the products:
 /// for each group of 16 columns, for each group of 4 rows, the 16 × 4 values column by
 /// column (the layout `vpdpbusd` reads).
@@ -87,8 +89,8 @@ impl QRows {
     /// Quantizes the first `rows` rows of `x` ([rows, k], row-major): each to the nearest
     /// of 255 steps of its largest magnitude / 127, stored plus 128.
     pub fn new(x: &[f32], rows: usize, k: usize) -> QRows {
-        let mut values = vec![0; rows * k];
-        let mut scales = vec![0.0; rows];
+        let mut values = scratch::zeros(rows * k);
+        let mut scales = scratch::zeros(rows);
         super::fast::quantize_rows(
             super::fast::detect(),
             &x[..rows * k],
@@ -98,6 +100,43 @@ impl QRows {
         );
         QRows { k, values, scales }
     }
+
+    /// The rows named by `order`, in that order.
+    pub fn gathered(&self, order: &[usize]) -> QRows {
+        let k = self.k;
+        let mut values = scratch::zeros(order.len() * k);
+        let mut scales = scratch::zeros(order.len());
+        for ((&r, v), s) in order
+            .iter()
+            .zip(values.chunks_exact_mut(k))
+            .zip(&mut scales)
+        {
+            v.copy_from_slice(&self.values[r * k..][..k]);
+            *s = self.scales[r];
+        }
+        QRows { k, values, scales }
+    }
+
+    /// `count` rows from `first` on, borrowed.
+    fn rows(&self, first: usize, count: usize) -> QRowsRef<'_> {
+        QRowsRef {
+            values: &self.values[first * self.k..][..count * self.k],
+            scales: &self.scales[first..][..count],
+        }
+    }
+}
+
+impl Drop for QRows {
+    fn drop(&mut self) {
+        scratch::keep(std::mem::take(&mut self.values));
+        scratch::keep(std::mem::take(&mut self.scales));
+    }
+}
+
+/// Some rows of a [`QRows`].
+struct QRowsRef<'a> {
+    values: &'a [u8],
+    scales: &'a [f32],
 }
 
 /// `out[r][c] = beta · out[r][c] + x[r] · w[·][c]` (the row's and column's scales applied)
@@ -108,20 +147,28 @@ pub fn matmul(x: &QRows, w: &QMatrix, beta: f32, out: &mut [f32]) {
         "matrix shapes do not agree"
     );
     let rows = x.scales.len();
-    let mut acc = vec![0i32; rows * w.n];
-    sums(x, w, &mut acc);
-    for r in 0..rows {
-        let o = &mut out[r * w.n..][..w.n];
-        let a = &acc[r * w.n..][..w.n];
-        let s = x.scales[r];
-        for (((o, &a), &cs), &ws) in o.iter_mut().zip(a).zip(&w.col_sum).zip(&w.col_scale) {
-            *o = beta * *o + (a - 128 * cs) as f32 * s * ws;
+    let mut acc = scratch::zeros::<i32>(BLOCK_ROWS.min(rows) * w.n);
+    for r0 in (0..rows).step_by(BLOCK_ROWS) {
+        let block = x.rows(r0, BLOCK_ROWS.min(rows - r0));
+        let acc = &mut acc[..block.scales.len() * w.n];
+        sums(&block, w, acc);
+        for (r, a) in acc.chunks_exact(w.n).enumerate() {
+            let o = &mut out[(r0 + r) * w.n..][..w.n];
+            let s = block.scales[r];
+            for (((o, &a), &cs), &ws) in o.iter_mut().zip(a).zip(&w.col_sum).zip(&w.col_scale) {
+                *o = beta * *o + (a - 128 * cs) as f32 * s * ws;
+            }
         }
     }
+    scratch::keep(acc);
 }
 
+/// Rows per block of [`matmul`]: a whole batch's integer sums would be megabytes, fresh
+/// pages from the system on every call; a block's stay in the cache until they are scaled.
+const BLOCK_ROWS: usize = 16;
+
 /// The integer sums `acc[r][c] = Σ x[r][i] · w[i][c]` (x as stored, plus 128).
-fn sums(x: &QRows, w: &QMatrix, acc: &mut [i32]) {
+fn sums(x: &QRowsRef, w: &QMatrix, acc: &mut [i32]) {
     #[cfg(target_arch = "x86_64")]
     if super::fast::vnni() {
         // SAFETY: the processor has the features; `QMatrix::new` and the assert of
@@ -155,7 +202,7 @@ fn uses_wide() -> bool {
 /// row goes past it.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn sums_avx2(x: &QRows, w: &QMatrix, acc: &mut [i32]) {
+unsafe fn sums_avx2(x: &QRowsRef, w: &QMatrix, acc: &mut [i32]) {
     let rows = x.scales.len();
     // The inputs widened once, so that each pair is one 32-bit broadcast.
     let xw: Vec<i16> = x.values[..rows * w.k]
@@ -229,14 +276,14 @@ unsafe fn tile_avx2<const R: usize, const C: usize>(
 
 /// [`sums`] without special instructions (the same integers; the loops are compiled for
 /// AVX2 and AVX-512 too, where the compiler vectorizes them).
-fn sums_plain(x: &QRows, w: &QMatrix, acc: &mut [i32]) {
-    super::fast::int8_sums(super::fast::detect(), &x.values, w.k, w.n, &w.packed, acc);
+fn sums_plain(x: &QRowsRef, w: &QMatrix, acc: &mut [i32]) {
+    super::fast::int8_sums(super::fast::detect(), x.values, w.k, w.n, &w.packed, acc);
 }
 
 /// [`sums`] with `vpdpbusd`: tiles of up to four rows × four groups of 16 columns.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
-unsafe fn sums_vnni(x: &QRows, w: &QMatrix, acc: &mut [i32]) {
+unsafe fn sums_vnni(x: &QRowsRef, w: &QMatrix, acc: &mut [i32]) {
     use std::arch::x86_64::*;
     let rows = x.scales.len();
     let quads = w.k / 4;
@@ -286,8 +333,8 @@ mod tests {
     fn sums_are_exact_and_the_same_on_every_path() {
         // The AVX2 copy's tiles: 48 columns are two of 24; 32 one of 24 and one of 8; 64
         // two of 24 and one of 16. Seven rows are tiles of 4 and 3, six of 4 and 2, five
-        // of 4 and 1.
-        for (n, rows) in [(48, 7), (32, 6), (64, 5)] {
+        // of 4 and 1. 37 rows are three of `matmul`'s blocks, the last one short.
+        for (n, rows) in [(48, 7), (32, 6), (64, 5), (48, 37)] {
             let k = 40;
             let q: Vec<i8> = (0..k * n)
                 .map(|v| ((v * 37 % 255) as i32 - 127) as i8)
@@ -296,7 +343,8 @@ mod tests {
             let xf: Vec<f32> = (0..rows * k)
                 .map(|v| ((v * 13 % 29) as f32 - 14.0) / 9.0)
                 .collect();
-            let x = QRows::new(&xf, rows, k);
+            let whole = QRows::new(&xf, rows, k);
+            let x = whole.rows(0, rows);
             let mut fast = vec![0; rows * n];
             sums(&x, &w, &mut fast);
             let mut plain = vec![0; rows * n];
@@ -321,7 +369,7 @@ mod tests {
             // The scaled result is the float product up to the inputs' rounding: each off by
             // at most half a step, times its weight.
             let mut out = vec![0.0; rows * n];
-            matmul(&x, &w, 0.0, &mut out);
+            matmul(&whole, &w, 0.0, &mut out);
             for r in 0..rows {
                 for c in 0..n {
                     let want: f32 = (0..k)
