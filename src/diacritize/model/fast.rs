@@ -329,24 +329,30 @@ multiversion! {
 /// over `r` for several of them. Each output element is the sum over `i` in order, the
 /// same for any `k`.
 pub fn recurrent(simd: Simd, h: &[f32], k: usize, hd: usize, n: usize, r: &[f32], out: &mut [f32]) {
-    product(simd, h, k, hd, n, r, out, false);
+    product(simd, Operands { h, k, hd, n, r }, out, false);
 }
 
-/// [`recurrent`] for any product of `k` rows by a row-major [hd, n] matrix, added to what
-/// `out` holds when `add` (each sum is finished first, then added, as `sgemm` with beta
-/// 1 does): the network's position-wise layers, whose widths (56 to 392) are too narrow
-/// for a general product's packing to pay.
-#[allow(clippy::too_many_arguments)]
-pub fn product(
-    simd: Simd,
-    h: &[f32],
-    k: usize,
-    hd: usize,
-    n: usize,
-    r: &[f32],
-    out: &mut [f32],
-    add: bool,
-) {
+/// The operands of a product: `k` rows of `h` [k, hd] by `r` [hd, n].
+#[derive(Clone, Copy)]
+pub struct Operands<'a> {
+    /// The rows, `hd` values each.
+    pub h: &'a [f32],
+    /// How many rows.
+    pub k: usize,
+    /// Values in a row of `h`, rows of `r`.
+    pub hd: usize,
+    /// Columns of `r` and of the result.
+    pub n: usize,
+    /// The matrix, row-major.
+    pub r: &'a [f32],
+}
+
+/// [`recurrent`] for any product of rows by a row-major matrix, added to what `out` holds
+/// when `add` (each sum is finished first, then added, as `sgemm` with beta 1 does): the
+/// network's position-wise layers, whose widths (56 to 392) are too narrow for a general
+/// product's packing to pay.
+pub fn product(simd: Simd, x: Operands, out: &mut [f32], add: bool) {
+    let Operands { h, k, hd, n, r } = x;
     assert!(h.len() >= k * hd && r.len() >= hd * n && out.len() >= k * n);
     #[cfg(target_arch = "x86_64")]
     if simd != Simd::Base && n.is_multiple_of(8) {
@@ -355,23 +361,23 @@ pub fn product(
         // (whole tiles of 96, 48 or 24 columns, then of 16 or 8).
         unsafe {
             if simd == Simd::Avx512 {
-                recurrent_avx512(h, k, hd, n, r, out, add)
+                recurrent_avx512(x, out, add)
             } else {
-                recurrent_avx2(h, k, hd, n, r, out, add)
+                recurrent_avx2(x, out, add)
             }
         };
         return;
     }
+    let mut sum = vec![0.0f32; n];
     for b in 0..k {
-        let o = &mut out[b * n..][..n];
-        let mut sum = vec![0.0f32; n];
+        sum.fill(0.0);
         for i in 0..hd {
             let hv = h[b * hd + i];
             for (s, &w) in sum.iter_mut().zip(&r[i * n..][..n]) {
                 *s += hv * w;
             }
         }
-        for (o, s) in o.iter_mut().zip(sum) {
+        for (o, &s) in out[b * n..][..n].iter_mut().zip(&sum) {
             *o = if add { *o + s } else { s };
         }
     }
@@ -379,16 +385,9 @@ pub fn product(
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn recurrent_avx2(
-    h: &[f32],
-    k: usize,
-    hd: usize,
-    n: usize,
-    r: &[f32],
-    out: &mut [f32],
-    add: bool,
-) {
+unsafe fn recurrent_avx2(x: Operands, out: &mut [f32], add: bool) {
     use std::arch::x86_64::*;
+    let Operands { h, k, hd, n, r } = x;
     let store = |o: *mut f32, v: __m256| {
         let v = if add {
             _mm256_add_ps(_mm256_loadu_ps(o), v)
@@ -450,15 +449,8 @@ unsafe fn recurrent_avx2(
 /// is the same sum in the same order.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
-unsafe fn recurrent_avx512(
-    h: &[f32],
-    k: usize,
-    hd: usize,
-    n: usize,
-    r: &[f32],
-    out: &mut [f32],
-    add: bool,
-) {
+unsafe fn recurrent_avx512(x: Operands, out: &mut [f32], add: bool) {
+    let Operands { h, k, hd, n, r } = x;
     let (hp, rp, op) = (h.as_ptr(), r.as_ptr(), out.as_mut_ptr());
     let mut b = 0;
     while b < k {
@@ -629,6 +621,26 @@ mod tests {
         assert!(rows[3..].iter().all(|&v| (v - 1.0 / 3.0).abs() < 1e-7));
     }
 
+    /// Rows [k, hd] and a matrix [hd, n] of assorted values.
+    fn operands(k: usize, hd: usize, n: usize) -> (Vec<f32>, Vec<f32>) {
+        let h = (0..k * hd)
+            .map(|v| ((v * 13 % 29) as f32 - 14.0) / 9.0)
+            .collect();
+        let r = (0..hd * n)
+            .map(|v| ((v * 37 % 101) as f32 - 50.0) / 70.0)
+            .collect();
+        (h, r)
+    }
+
+    /// Every copy of the loops this processor can run.
+    fn levels() -> Vec<Simd> {
+        let mut levels = vec![Simd::Base, detect()];
+        if detect() == Simd::Avx512 {
+            levels.push(Simd::Avx2);
+        }
+        levels
+    }
+
     #[test]
     fn recurrent_rows_do_not_depend_on_their_neighbours() {
         // 72 columns: a 48-column tile and the 24-column tail; 120: two 48-column tiles
@@ -639,16 +651,8 @@ mod tests {
         for (hd, gates) in [(24, 3), (40, 3), (24, 4), (40, 4)] {
             let n = gates * hd;
             let k = 15;
-            let r: Vec<f32> = (0..hd * n)
-                .map(|v| ((v * 37 % 101) as f32 - 50.0) / 70.0)
-                .collect();
-            let h: Vec<f32> = (0..k * hd)
-                .map(|v| ((v * 13 % 29) as f32 - 14.0) / 9.0)
-                .collect();
-            let mut levels = vec![Simd::Base, detect()];
-            if detect() == Simd::Avx512 {
-                levels.push(Simd::Avx2);
-            }
+            let (h, r) = operands(k, hd, n);
+            let levels = levels();
             let mut fused = Vec::new();
             for simd in levels {
                 let mut all = vec![0.0; k * n];
@@ -680,22 +684,21 @@ mod tests {
         // (three 48s and a 24), 392, and 8 alone; 13 rows are tiles of eight, four and one.
         for n in [8, 56, 168, 392] {
             let (k, hd) = (13, 20);
-            let r: Vec<f32> = (0..hd * n)
-                .map(|v| ((v * 37 % 101) as f32 - 50.0) / 70.0)
-                .collect();
-            let h: Vec<f32> = (0..k * hd)
-                .map(|v| ((v * 13 % 29) as f32 - 14.0) / 9.0)
-                .collect();
+            let (h, r) = operands(k, hd, n);
             let before: Vec<f32> = (0..k * n).map(|v| (v % 7) as f32 - 3.0).collect();
-            let mut levels = vec![Simd::Base, detect()];
-            if detect() == Simd::Avx512 {
-                levels.push(Simd::Avx2);
-            }
+            let levels = levels();
+            let x = Operands {
+                h: &h,
+                k,
+                hd,
+                n,
+                r: &r,
+            };
             for simd in levels {
                 let mut sums = vec![0.0; k * n];
-                product(simd, &h, k, hd, n, &r, &mut sums, false);
+                product(simd, x, &mut sums, false);
                 let mut added = before.clone();
-                product(simd, &h, k, hd, n, &r, &mut added, true);
+                product(simd, x, &mut added, true);
                 for (i, ((&a, &s), &b)) in added.iter().zip(&sums).zip(&before).enumerate() {
                     assert_eq!(a, b + s, "{simd:?}, {n} columns, element {i}");
                     let (row, col) = (i / n, i % n);

@@ -66,7 +66,14 @@ pub fn gemm(a: View, b: View, b_transposed: bool, beta: f32, c: &mut [f32], ldc:
         && n.is_multiple_of(8)
         && (beta == 0.0 || beta == 1.0)
     {
-        super::fast::product(simd, a.data, m, k, n, b.data, c, beta == 1.0);
+        let x = super::fast::Operands {
+            h: a.data,
+            k: m,
+            hd: k,
+            n,
+            r: b.data,
+        };
+        super::fast::product(simd, x, c, beta == 1.0);
         return;
     }
     let (rsb, csb) = if b_transposed {
