@@ -1,6 +1,6 @@
 //! The hot loops of the network, written so that the compiler vectorizes them, and built
-//! twice on x86-64: for the baseline and for AVX2 with FMA, chosen once per call by what
-//! the processor has. Every element goes through the same operations in the same order
+//! three times on x86-64: for the baseline, for AVX2 with FMA and for AVX-512, chosen once
+//! per call by what the processor has. Every element goes through the same operations in the same order
 //! whatever the number of sentences in a batch, so a batch changes no result.
 //!
 //! `exp` is a Cephes-style single-precision exponential (range reduction by ln 2, degree-6

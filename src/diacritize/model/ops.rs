@@ -1,8 +1,8 @@
-//! The few numeric kernels the network needs, on row-major f32 matrices. Products of
-//! dense rows by a weight matrix go to [`super::fast::product`], the others (the
-//! attention's, on strided heads) to `matrixmultiply` (SIMD, chosen at run time); the element-wise functions are written
-//! to match what the ONNX graph computes, operation for operation (the activations are
-//! in [`super::fast`]).
+//! The few numeric kernels the network needs, on row-major f32 matrices. Products go to
+//! `matrixmultiply` (SIMD, chosen at run time), except, with AVX-512, those of dense rows
+//! by a weight matrix, which go to [`super::fast::product`]; the element-wise functions
+//! are written to match what the ONNX graph computes, operation for operation (the
+//! activations are in [`super::fast`]).
 
 /// A row-major matrix view: `rows` rows of which the first `cols` values are used, each
 /// `stride` values after the previous one.
