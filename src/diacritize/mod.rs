@@ -5,7 +5,8 @@
 //! 1. **rules**: the words rawi wrote itself (number words of the normalizer) take the
 //!    case and gender endings the reader decided, from a table of diacritized words
 //!    ([`numbers`]), never a guess;
-//! 2. **written**: marks written in the article are kept as they are;
+//! 2. **written**: marks written in the article are kept as they are (a tanween written
+//!    alone is only the word's ending, [`lift_written_endings`]);
 //! 3. **lexicon**: the bundled voice's lexicon and a user's `--lexicon` (the stem's vowels;
 //!    a case ending the entry leaves out comes from the model);
 //! 4. **model**: two neural diacritizers (feature `diacritize-model`, on by default, both
@@ -172,6 +173,9 @@ struct Unit {
     first: Vec<(Marks, f32)>,
     /// What the second model says of it (letters the models read only).
     second: Option<Second>,
+    /// The tanween its writer gave the word's ending, taken off `written` by
+    /// [`lift_written_endings`]: the word's case ending, whatever the sources say.
+    ending: Option<char>,
 }
 
 /// What the second model says of a letter: where its presence head puts a mark, and the
@@ -209,9 +213,50 @@ fn units(text: &str) -> Vec<Unit> {
             at,
             first: Vec::new(),
             second: None,
+            ending: None,
         });
     }
     out
+}
+
+/// Takes a word's written tanween off its letter when it is the only mark its writer wrote
+/// (`بلاغاً`, `بلاغًا`, `مرةً`), keeping it as the word's ending ([`Unit::ending`]), on the
+/// letter before a final alef. A written mark leaves the whole word as written, so the
+/// stem got neither the lexicon nor the context readings, and the models' tanween went
+/// beside the writer's (`بِلَاغًاً`); a tanween says only how the word ends.
+fn lift_written_endings(units: &mut [Unit]) {
+    for w in word_ranges(units) {
+        let word = &mut units[w];
+        let mut marked = (0..word.len()).filter(|&i| word[i].has_written());
+        let (Some(i), None) = (marked.next(), marked.next()) else {
+            continue;
+        };
+        let mut harakat = word[i].written.chars().filter(|&c| is_harakah(c));
+        let (Some(t), None) = (harakat.next(), harakat.next()) else {
+            continue;
+        };
+        let last = word.len() - 1;
+        let alef_after = |j: usize| j + 1 == last && word[last].ch == 'ا' && t == FATHATAN;
+        let at = match i {
+            _ if !('\u{064B}'..='\u{064D}').contains(&t) => continue,
+            _ if i == last && i > 0 && alef_after(i - 1) => i - 1,
+            _ if i == last || alef_after(i) => i,
+            _ => continue,
+        };
+        word[i].written.retain(|c| c != t);
+        word[at].ending = Some(t);
+    }
+}
+
+/// Puts a lifted written tanween back as the ending of `word` (see
+/// [`lift_written_endings`]); a final alef after it stays bare.
+fn written_ending(word: &mut [Unit]) {
+    if let Some(i) = word.iter().position(|u| u.ending.is_some()) {
+        word[i].marks.vowel = word[i].ending;
+        for u in &mut word[i + 1..] {
+            u.marks = Marks::default();
+        }
+    }
 }
 
 /// Diacritizes a line of plain text (no rawi-written words known).
@@ -240,7 +285,14 @@ pub fn diacritize_all(
     lex: &Lexicon,
     opts: Options,
 ) -> Result<Vec<Diacritized>, String> {
-    let mut texts: Vec<Vec<Unit>> = spoken.iter().map(|s| units(&s.text)).collect();
+    let mut texts: Vec<Vec<Unit>> = spoken
+        .iter()
+        .map(|s| {
+            let mut u = units(&s.text);
+            lift_written_endings(&mut u);
+            u
+        })
+        .collect();
     run_model(&mut texts)?;
     Ok(spoken
         .iter()
@@ -310,6 +362,7 @@ fn finish(spoken: &Spoken, mut units: Vec<Unit>, lex: &Lexicon, opts: Options) -
             (Source::Lexicon, Some(Entry::Bundled)) => wasl(&mut units[w.clone()], false),
             _ => {}
         }
+        written_ending(&mut units[w.clone()]);
         sources.push(source);
     }
     if opts.pausal {
@@ -1208,7 +1261,15 @@ fn encode(units: &[Unit], piece: Range<usize>) -> Encoded {
             continue;
         }
         e.ids.push(id);
-        e.hints.push(alphabet::hint(Marks::from_str(&u.written)));
+        // A lifted tanween is still a hint, where the model expects it.
+        let written = match u.ending {
+            Some(t) => Marks {
+                shadda: false,
+                vowel: Some(t),
+            },
+            None => Marks::from_str(&u.written),
+        };
+        e.hints.push(alphabet::hint(written));
         e.at.push(i);
     }
     while e.ids.last() == Some(&alphabet::SPACE) {
@@ -1668,6 +1729,30 @@ mod tests {
     }
 
     #[test]
+    fn a_tanween_written_alone_is_the_ending_and_goes_before_the_alef() {
+        let lifted = |text: &str| {
+            let mut u = units(text);
+            lift_written_endings(&mut u);
+            u.iter()
+                .map(|u| (u.ch, u.written.clone(), u.ending))
+                .collect::<Vec<_>>()
+        };
+        let fathatan = Some(FATHATAN);
+        // On the alef or on the letter before it: the ending of the letter before.
+        for text in ["بلاغاً", "بلاغًا"] {
+            let u = lifted(text);
+            assert_eq!(u[3], ('غ', String::new(), fathatan), "{text}");
+            assert_eq!(u[4], ('ا', String::new(), None), "{text}");
+        }
+        // On a last letter without an alef.
+        assert_eq!(lifted("مرةً")[2], ('ة', String::new(), fathatan));
+        // Not lifted: a second mark in the word, a tanween inside it, a vowel.
+        for text in ["بَلاغاً", "جدًّا", "كتابُ"] {
+            assert!(lifted(text).iter().all(|u| u.2.is_none()), "{text}");
+        }
+    }
+
+    #[test]
     fn written_marks_are_kept_verbatim() {
         let lex = Lexicon::default();
         let d = diacritize_text("كَتَبَ الولد", &lex, Options::default()).unwrap();
@@ -1998,6 +2083,7 @@ mod tests {
                 hamza: None,
                 dagger: false,
             }),
+            ending: None,
         };
         let mut word = vec![
             unit('س', vec![(m(false, SUKUN), 0.55), (m(false, fatha), 0.45)]),
