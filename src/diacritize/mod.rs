@@ -235,13 +235,17 @@ fn lift_written_endings(units: &mut [Unit]) {
         let (Some(t), None) = (harakat.next(), harakat.next()) else {
             continue;
         };
+        if !is_tanween(t) {
+            continue;
+        }
         let last = word.len() - 1;
         let alef_after = |j: usize| j + 1 == last && word[last].ch == 'ا' && t == FATHATAN;
-        let at = match i {
-            _ if !('\u{064B}'..='\u{064D}').contains(&t) => continue,
-            _ if i == last && i > 0 && alef_after(i - 1) => i - 1,
-            _ if i == last || alef_after(i) => i,
-            _ => continue,
+        let at = if i == last && i > 0 && alef_after(i - 1) {
+            i - 1
+        } else if i == last || alef_after(i) {
+            i
+        } else {
+            continue;
         };
         word[i].written.retain(|c| c != t);
         word[at].ending = Some(t);

@@ -285,10 +285,7 @@ fn forward(net: &Net, p: &Packing, ids: &[usize]) -> Vec<Guess> {
     let second = &net.second;
     let quantized = QRows::new(&first, n, 2 * HIDDEN);
     let in_steps = [0, 1].map(|dir| {
-        let mut gates = scratch::zeros(n * g);
-        for row in gates.chunks_exact_mut(g) {
-            row.copy_from_slice(&second.bias[dir * g..][..g]);
-        }
+        let mut gates = scratch::repeated(&second.bias[dir * g..][..g], n);
         let rows = quantized.gathered(&p.step_order(dir));
         qgemm::matmul(&rows, &second.input[dir], 1.0, &mut gates);
         gates

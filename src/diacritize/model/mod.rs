@@ -246,8 +246,7 @@ fn forward(net: &Net, lens: &[usize], ids: &[usize], hints: &[usize]) -> Vec<Gue
         convolve(&p, &x, conv, k, &mut w.wide, &mut w.tmp);
         std::mem::swap(&mut x, &mut w.tmp);
     }
-    let mut residual = scratch::zeros(n * DIM);
-    residual.copy_from_slice(&x);
+    let residual = scratch::repeated(&x, 1);
 
     let pos = positions(net, longest);
     for layer in &net.layers {

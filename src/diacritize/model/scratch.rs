@@ -30,9 +30,9 @@ macro_rules! pooled {
 
 pooled!(f32, u8, i32);
 
-/// `len` zeros in a kept buffer: the smallest that holds them, else the largest (grown),
-/// else a new one.
-pub fn zeros<T: Pooled>(len: usize) -> Vec<T> {
+/// An empty kept buffer for `len` values: the smallest that holds them, else the largest
+/// (grown), else a new one.
+fn take<T: Pooled>(len: usize) -> Vec<T> {
     let mut v = T::with_pool(|pool| {
         let fits = (0..pool.len())
             .filter(|&i| pool[i].capacity() >= len)
@@ -41,7 +41,23 @@ pub fn zeros<T: Pooled>(len: usize) -> Vec<T> {
         pick.map(|i| pool.swap_remove(i)).unwrap_or_default()
     });
     v.clear();
+    v.reserve(len);
+    v
+}
+
+/// `len` zeros in a kept buffer.
+pub fn zeros<T: Pooled>(len: usize) -> Vec<T> {
+    let mut v = take(len);
     v.resize(len, T::default());
+    v
+}
+
+/// `row` written `times` times over, in a kept buffer (no zeros written first).
+pub fn repeated<T: Pooled>(row: &[T], times: usize) -> Vec<T> {
+    let mut v = take(row.len() * times);
+    for _ in 0..times {
+        v.extend_from_slice(row);
+    }
     v
 }
 
@@ -72,5 +88,7 @@ mod tests {
         keep(again);
         let longer = zeros::<f32>(5000);
         assert_eq!(longer, vec![0.0; 5000]);
+        keep(longer);
+        assert_eq!(repeated(&[1.0f32, 2.0], 3), [1.0, 2.0, 1.0, 2.0, 1.0, 2.0]);
     }
 }
